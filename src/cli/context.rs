@@ -1,0 +1,157 @@
+//! Per-invocation settings, result rendering (human or JSON) and error reporting.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::GlobalArgs;
+use crate::keys::keystore::KdfCost;
+use crate::{Error, Result};
+
+/// A command's result: JSON for `--json`, text otherwise.
+pub trait Report: Serialize {
+    /// The human rendering.
+    fn human(&self) -> String;
+}
+
+/// What every command needs to know about this invocation.
+#[derive(Debug)]
+pub struct Context {
+    /// `--json` was given.
+    pub json: bool,
+    quiet: bool,
+    verbose: u8,
+    /// The Bitcoin network.
+    pub network: bitcoin::Network,
+    keystore: Option<PathBuf>,
+    /// Where the keystore password comes from, when not the terminal.
+    pub password_file: Option<PathBuf>,
+    scrypt_log_n: u8,
+}
+
+impl Context {
+    /// Builds the context from the global options.
+    pub fn new(args: &GlobalArgs) -> Self {
+        Context {
+            json: args.json,
+            quiet: args.quiet,
+            verbose: args.verbose,
+            network: args.network.into(),
+            keystore: args.keystore.clone(),
+            password_file: args.password_file.clone(),
+            scrypt_log_n: args.scrypt_log_n,
+        }
+    }
+
+    /// The keystore path: `--keystore`, `COLDSIGN_KEYSTORE`, or the XDG data directory.
+    pub fn keystore_path(&self) -> Result<PathBuf> {
+        if let Some(path) = &self.keystore {
+            return Ok(path.clone());
+        }
+        dirs::data_dir()
+            .map(|d| d.join("coldsign").join("keystore.json"))
+            .ok_or_else(|| {
+                Error::usage(
+                    "cannot find a data directory for the keystore",
+                    "pass --keystore PATH",
+                )
+            })
+    }
+
+    /// The scrypt cost for keystores written now.
+    pub fn kdf_cost(&self) -> Result<KdfCost> {
+        KdfCost::new(self.scrypt_log_n)
+    }
+
+    /// Prints a result on stdout.
+    pub fn emit(&self, report: &impl Report) -> Result<()> {
+        let text = if self.json {
+            let mut s =
+                serde_json::to_string_pretty(report).map_err(|e| Error::Internal(e.to_string()))?;
+            s.push('\n');
+            s
+        } else {
+            report.human()
+        };
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())
+            .and_then(|_| out.flush())
+            .map_err(|source| Error::File {
+                action: "cannot write",
+                path: "-".into(),
+                source,
+            })
+    }
+
+    /// An informational line on stderr (suppressed by `-q`).
+    pub fn note(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("{message}");
+        }
+    }
+
+    /// A detail line on stderr, shown with `-v`.
+    pub fn detail(&self, message: &str) {
+        if self.verbose > 0 {
+            eprintln!("{message}");
+        }
+    }
+
+    /// Prints the error (one line, plus a hint) and returns its exit code.
+    pub fn report_error(&self, e: &Error) -> std::process::ExitCode {
+        let code = e.exit_code();
+        if self.json {
+            let mut body = serde_json::json!({ "error": e.to_string(), "code": e.code() });
+            if let Some(hint) = e.hint() {
+                body["hint"] = hint.into();
+            }
+            println!("{body}");
+        } else {
+            eprintln!("error: {}", one_line(&e.to_string()));
+            if let Some(hint) = e.hint() {
+                eprintln!("hint: {}", one_line(&hint));
+            }
+        }
+        std::process::ExitCode::from(code as u8)
+    }
+}
+
+/// Reports an argument-parsing error as `error:` + `hint:` (exit 2), or prints help/version.
+pub fn report_clap_error(e: clap::Error) -> std::process::ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            std::process::ExitCode::from(crate::ExitCode::BadInput as u8)
+        } else {
+            std::process::ExitCode::SUCCESS
+        };
+    }
+    let rendered = e.render().to_string();
+    let message = rendered
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ");
+    let hint = "run with --help to see the accepted arguments";
+    if std::env::args().any(|a| a == "--json") {
+        println!(
+            "{}",
+            serde_json::json!({ "error": message, "code": "bad_input", "hint": hint })
+        );
+    } else {
+        eprintln!("error: {message}");
+        eprintln!("hint: {hint}");
+    }
+    std::process::ExitCode::from(crate::ExitCode::BadInput as u8)
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,123 @@
+//! Command-line interface: argument parsing, output rendering and exit codes. Logic lives in
+//! the library; each command group has its own file.
+
+mod context;
+mod demo;
+mod key;
+mod reference;
+mod terminal;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub use context::Context;
+
+/// coldsign: air-gapped key custody for Bitcoin and Ethereum.
+#[derive(Debug, Parser)]
+#[command(
+    name = "coldsign",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// Print machine-readable JSON on stdout (errors too, as {"error", "code"}).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Bitcoin network for keys and addresses.
+    #[arg(long, global = true, value_enum, default_value_t = NetworkArg::Bitcoin, env = "COLDSIGN_NETWORK")]
+    pub network: NetworkArg,
+    /// Keystore file [default: $XDG_DATA_HOME/coldsign/keystore.json].
+    #[arg(long, global = true, value_name = "PATH", env = "COLDSIGN_KEYSTORE")]
+    pub keystore: Option<PathBuf>,
+    /// Read the keystore password from the first line of FILE instead of the terminal
+    /// (or set COLDSIGN_PASSWORD). For automation: anyone who can read FILE can unlock the keys.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// scrypt cost log2(N) for keystores written by this command (10 to 20). Lower is faster
+    /// and weaker: below 20 only for tests and throwaway keystores.
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        default_value_t = 20,
+        env = "COLDSIGN_SCRYPT_LOG_N"
+    )]
+    pub scrypt_log_n: u8,
+    /// Print more detail on stderr.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+    /// Print only results and errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// Bitcoin networks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NetworkArg {
+    /// Bitcoin mainnet.
+    #[value(alias = "mainnet")]
+    Bitcoin,
+    /// Testnet3.
+    Testnet,
+    /// Signet.
+    Signet,
+    /// Regtest.
+    Regtest,
+}
+
+impl From<NetworkArg> for bitcoin::Network {
+    fn from(n: NetworkArg) -> Self {
+        match n {
+            NetworkArg::Bitcoin => bitcoin::Network::Bitcoin,
+            NetworkArg::Testnet => bitcoin::Network::Testnet,
+            NetworkArg::Signet => bitcoin::Network::Signet,
+            NetworkArg::Regtest => bitcoin::Network::Regtest,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create, restore, show and export keys.
+    #[command(subcommand)]
+    Key(key::KeyCommand),
+    /// Run the main job on built-in sample data, printing each step.
+    Demo(demo::DemoArgs),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    Man,
+}
+
+/// Parses arguments, runs the command and turns the outcome into an exit code.
+pub fn run() -> std::process::ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return context::report_clap_error(e),
+    };
+    let ctx = Context::new(&cli.global);
+    let outcome = match cli.command {
+        Command::Key(cmd) => key::run(&ctx, cmd),
+        Command::Demo(args) => demo::run(&ctx, args),
+        Command::Completions { shell } => reference::completions(shell),
+        Command::Man => reference::man(),
+    };
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => ctx.report_error(&e),
+    }
+}

@@ -1,0 +1,129 @@
+//! The terminal side of user interaction: prompts, and where passwords, passphrases and
+//! mnemonic words come from (a file, the environment, the terminal, or stdin). Secrets never
+//! come from argv.
+
+use std::io::{BufRead, IsTerminal, Read, Write};
+use std::path::Path;
+
+use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
+
+use crate::prompt::Prompt;
+use crate::{Error, Result};
+
+/// The environment variable holding the keystore password for automation.
+pub const PASSWORD_ENV: &str = "COLDSIGN_PASSWORD";
+
+/// Prompts on the controlling terminal (stderr for text), or reads answers from stdin lines
+/// when stdin is not a terminal.
+pub struct TerminalPrompt;
+
+impl Prompt for TerminalPrompt {
+    fn show(&self, text: &str) {
+        eprintln!("{text}");
+    }
+
+    fn line(&self, question: &str) -> Result<String> {
+        eprint!("{question}: ");
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut answer)
+            .map_err(|source| Error::File {
+                action: "cannot read",
+                path: "-".into(),
+                source,
+            })?;
+        Ok(answer.trim_end_matches(['\r', '\n']).to_string())
+    }
+
+    fn secret(&self, question: &str) -> Result<SecretString> {
+        if !std::io::stdin().is_terminal() {
+            return Err(Error::usage(
+                format!("cannot ask for {question}: stdin is not a terminal"),
+                "give it in a file with the matching --…-file option",
+            ));
+        }
+        rpassword::prompt_password(format!("{question}: "))
+            .map(SecretString::from)
+            .map_err(|source| Error::File {
+                action: "cannot read",
+                path: "/dev/tty".into(),
+                source,
+            })
+    }
+}
+
+/// Reads the first line of a secret file (without its line ending).
+pub fn secret_from_file(path: &Path) -> Result<SecretString> {
+    let data = Zeroizing::new(crate::files::read_input(path)?);
+    let text = std::str::from_utf8(&data)
+        .map_err(|_| Error::bad_input(format!("{} is not UTF-8 text", path.display())))?;
+    let first = text.lines().next().unwrap_or("");
+    Ok(SecretString::from(first.to_string()))
+}
+
+/// The password of an existing keystore: `--password-file`, then `COLDSIGN_PASSWORD`, then
+/// the terminal.
+pub fn existing_password(file: Option<&Path>, what: &str) -> Result<SecretString> {
+    if let Some(path) = file {
+        return secret_from_file(path);
+    }
+    if let Ok(value) = std::env::var(PASSWORD_ENV) {
+        return Ok(SecretString::from(value));
+    }
+    TerminalPrompt
+        .secret(&format!("password for {what}"))
+        .map_err(|_| no_password())
+}
+
+/// A password for a new keystore (asked twice on a terminal; never empty).
+pub fn new_password(file: Option<&Path>, what: &str) -> Result<SecretString> {
+    let password = match (file, std::env::var(PASSWORD_ENV)) {
+        (Some(path), _) => secret_from_file(path)?,
+        (None, Ok(value)) => SecretString::from(value),
+        (None, Err(_)) => {
+            ask_twice(&format!("new password for {what}")).map_err(|_| no_password())?
+        }
+    };
+    if password.expose_secret().is_empty() {
+        return Err(Error::bad_input("the password must not be empty"));
+    }
+    Ok(password)
+}
+
+/// Asks for a secret twice on the terminal and insists both match.
+pub fn ask_twice(question: &str) -> Result<SecretString> {
+    let first = TerminalPrompt.secret(question)?;
+    let second = TerminalPrompt.secret("repeat it")?;
+    if first.expose_secret() != second.expose_secret() {
+        return Err(Error::bad_input("the two entries differ"));
+    }
+    Ok(first)
+}
+
+fn no_password() -> Error {
+    Error::usage(
+        "no password given and stdin is not a terminal",
+        format!("pass --password-file FILE or set {PASSWORD_ENV}"),
+    )
+}
+
+/// Mnemonic words: a hidden prompt on a terminal, otherwise all of stdin.
+pub fn read_words() -> Result<Zeroizing<String>> {
+    if std::io::stdin().is_terminal() {
+        let words = TerminalPrompt.secret("mnemonic words (hidden, separated by spaces)")?;
+        return Ok(Zeroizing::new(words.expose_secret().to_string()));
+    }
+    let mut text = Zeroizing::new(String::new());
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|_| Error::bad_input("cannot read the words from stdin (not UTF-8 text?)"))?;
+    Ok(text)
+}
+
+/// Whether stdin is a terminal (interactive use).
+pub fn interactive() -> bool {
+    std::io::stdin().is_terminal()
+}

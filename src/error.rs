@@ -1,0 +1,134 @@
+//! The crate's error type and its mapping to the documented exit codes.
+
+use std::path::PathBuf;
+
+use crate::keys::{
+    keystore::KeystoreError, keystore_v3::V3Error, mnemonic::MnemonicError, xkey::XkeyError,
+};
+
+/// Stable process exit codes (documented in the README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// Success.
+    Ok = 0,
+    /// The user declined, or a policy denied the request.
+    Declined = 1,
+    /// Bad input or usage.
+    BadInput = 2,
+    /// A hardware device or transport failed.
+    Device = 3,
+    /// A cryptographic or consistency verification failed.
+    Verification = 4,
+    /// The keystore password was wrong.
+    WrongPassword = 5,
+    /// The file system (or, online, a backend) failed.
+    Io = 6,
+    /// A bug in coldsign.
+    Internal = 70,
+}
+
+/// Every error coldsign reports. Messages are one lower-case line with context.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A command-line or input problem the user can fix.
+    #[error("{message}")]
+    Usage {
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        hint: Option<String>,
+    },
+    /// Reading or writing a file failed.
+    #[error("{action} {path}: {source}")]
+    File {
+        /// What was attempted ("cannot read", "cannot write").
+        action: &'static str,
+        /// The file concerned.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// An output file exists and may not be replaced.
+    #[error("refusing to overwrite existing file {0}")]
+    Exists(PathBuf),
+    /// The user answered no.
+    #[error("{0}")]
+    Declined(String),
+    /// A mnemonic could not be parsed.
+    #[error(transparent)]
+    Mnemonic(#[from] MnemonicError),
+    /// A coldsign keystore could not be read or unlocked.
+    #[error(transparent)]
+    Keystore(#[from] KeystoreError),
+    /// An Ethereum keystore v3 file could not be read or unlocked.
+    #[error(transparent)]
+    KeystoreV3(#[from] V3Error),
+    /// An extended key was malformed.
+    #[error(transparent)]
+    Xkey(#[from] XkeyError),
+    /// An invariant did not hold: a bug.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// A usage error with a hint.
+    pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Usage {
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
+    }
+
+    /// A usage error without a hint.
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        Error::Usage {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// The exit code this error ends the process with.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Error::Usage { .. } | Error::Exists(_) | Error::Mnemonic(_) | Error::Xkey(_) => {
+                ExitCode::BadInput
+            }
+            Error::File { .. } => ExitCode::Io,
+            Error::Declined(_) => ExitCode::Declined,
+            Error::Keystore(e) => e.exit_code(),
+            Error::KeystoreV3(e) => e.exit_code(),
+            Error::Internal(_) => ExitCode::Internal,
+        }
+    }
+
+    /// A stable machine-readable name for `--json` errors.
+    pub fn code(&self) -> &'static str {
+        match self.exit_code() {
+            ExitCode::Ok => "ok",
+            ExitCode::Declined => "declined",
+            ExitCode::BadInput => "bad_input",
+            ExitCode::Device => "device",
+            ExitCode::Verification => "verification_failed",
+            ExitCode::WrongPassword => "wrong_password",
+            ExitCode::Io => "io",
+            ExitCode::Internal => "internal",
+        }
+    }
+
+    /// A suggestion for the user, when there is a useful one.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Usage { hint, .. } => hint.clone(),
+            Error::Exists(_) => Some("choose another path, or pass --force to replace it".into()),
+            Error::Mnemonic(e) => e.hint(),
+            Error::Keystore(e) => e.hint(),
+            Error::KeystoreV3(e) => e.hint(),
+            _ => None,
+        }
+    }
+}
+
+/// Shorthand for results in coldsign.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,121 @@
+//! File conventions: `-` is stdin/stdout, outputs appear atomically and never replace a file
+//! unless asked, and inputs are only ever read.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use crate::{Error, Result};
+
+/// Whether an existing output file may be replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replace {
+    /// Fail if the file exists (the default everywhere).
+    Never,
+    /// Atomically replace an existing file (only behind an explicit flag).
+    Allowed,
+}
+
+/// Reads a whole input file, or stdin for `-`.
+pub fn read_input(path: &Path) -> Result<Vec<u8>> {
+    let mut data = Vec::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .read_to_end(&mut data)
+            .map_err(|source| Error::File {
+                action: "cannot read",
+                path: path.into(),
+                source,
+            })?;
+        return Ok(data);
+    }
+    if path.is_dir() {
+        return Err(Error::bad_input(format!(
+            "{} is a directory, not a file",
+            path.display()
+        )));
+    }
+    fs::read(path).map_err(|source| Error::File {
+        action: "cannot read",
+        path: path.into(),
+        source,
+    })
+}
+
+/// Writes `data` to `path` atomically with the given Unix `mode`: a temporary file in the same
+/// directory is written, synced and then linked into place, so a crash leaves either no file
+/// (or the old one) or the complete new one.
+pub fn write_atomic(path: &Path, data: &[u8], mode: u32, replace: Replace) -> Result<()> {
+    if replace == Replace::Never && path.exists() {
+        return Err(Error::Exists(path.into()));
+    }
+    let dir = parent_dir(path);
+    let write_err = |source| Error::File {
+        action: "cannot write",
+        path: path.into(),
+        source,
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".coldsign-")
+        .permissions(fs::Permissions::from_mode(mode))
+        .tempfile_in(&dir)
+        .map_err(write_err)?;
+    tmp.write_all(data).map_err(write_err)?;
+    tmp.as_file().sync_all().map_err(write_err)?;
+    match replace {
+        Replace::Never => tmp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::Exists(path.into())
+            } else {
+                write_err(e.error)
+            }
+        })?,
+        Replace::Allowed => tmp.persist(path).map_err(|e| write_err(e.error))?,
+    };
+    // Make the rename itself durable.
+    if let Ok(d) = fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Writes a non-secret output to a file (mode 0644), or to stdout for `-`.
+pub fn write_output(path: &Path, data: &[u8], replace: Replace) -> Result<()> {
+    if path == Path::new("-") {
+        let mut out = std::io::stdout().lock();
+        return out
+            .write_all(data)
+            .and_then(|_| out.flush())
+            .map_err(|source| Error::File {
+                action: "cannot write",
+                path: path.into(),
+                source,
+            });
+    }
+    write_atomic(path, data, 0o644, replace)
+}
+
+/// Creates the directory that will hold `path`, if missing (mode 0700: it may hold keys).
+pub fn ensure_parent_dir(path: &Path) -> Result<()> {
+    let dir = parent_dir(path);
+    if dir.exists() {
+        return Ok(());
+    }
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&dir)
+        .map_err(|source| Error::File {
+            action: "cannot create directory",
+            path: dir,
+            source,
+        })
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}

@@ -1,0 +1,66 @@
+//! Ethereum accounts from the same seed: addresses and derivation-path layouts.
+
+use std::str::FromStr;
+
+use alloy_primitives::Address;
+use bitcoin::bip32::DerivationPath;
+use bitcoin::secp256k1::{PublicKey, Secp256k1, Signing};
+use serde::Serialize;
+
+use super::material::HdKeys;
+use super::secret::PrivateKey;
+
+/// How account indexes map to derivation paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EthLayout {
+    /// m/44'/60'/0'/0/i (MetaMask, Trezor, geth/cast `--mnemonic-index`).
+    Bip44,
+    /// m/44'/60'/i'/0/0 (Ledger Live).
+    LedgerLive,
+}
+
+impl EthLayout {
+    /// The path of account `index`.
+    pub fn path(self, index: u32) -> DerivationPath {
+        let text = match self {
+            EthLayout::Bip44 => format!("m/44'/60'/0'/0/{index}"),
+            EthLayout::LedgerLive => format!("m/44'/60'/{index}'/0/0"),
+        };
+        DerivationPath::from_str(&text).expect("valid path template")
+    }
+}
+
+/// One Ethereum account: path and EIP-55 checksummed address.
+#[derive(Debug, Clone, Serialize)]
+pub struct EthAccount {
+    /// Derivation path, or none for an imported single key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The checksummed address.
+    pub address: String,
+}
+
+/// The address of a public key: the last 20 bytes of keccak256 of the uncompressed point.
+pub fn address_of(public_key: &PublicKey) -> Address {
+    Address::from_raw_public_key(&public_key.serialize_uncompressed()[1..])
+}
+
+/// The address of a private key.
+pub fn address_of_private<C: Signing>(secp: &Secp256k1<C>, key: &PrivateKey) -> Address {
+    address_of(&key.expose_secret().public_key(secp))
+}
+
+/// The first `count` accounts of `layout`.
+pub fn accounts(hd: &HdKeys, layout: EthLayout, count: u32) -> Vec<EthAccount> {
+    (0..count)
+        .map(|i| {
+            let path = layout.path(i);
+            let key = hd.private_key(&path);
+            EthAccount {
+                path: Some(super::accounts::display_path(&path)),
+                address: address_of_private(hd.secp(), &key).to_checksum(None),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,81 @@
+//! The watch-only view of a keystore: everything an online machine may know.
+
+use bitcoin::secp256k1::Secp256k1;
+use bitcoin::Network;
+use serde::Serialize;
+
+use super::accounts::{self, Account};
+use super::ethereum::{self, EthAccount, EthLayout};
+use super::material::KeyMaterial;
+
+/// What to include in a watch-only view.
+#[derive(Debug, Clone, Copy)]
+pub struct WatchOnlyOptions {
+    /// Bitcoin network the keys are encoded for.
+    pub network: Network,
+    /// BIP44-style account number.
+    pub account: u32,
+    /// Add SLIP-132 forms (ypub, zpub, Zpub).
+    pub slip132: bool,
+    /// How many Ethereum addresses to list.
+    pub eth_count: u32,
+    /// Ethereum path layout.
+    pub eth_layout: EthLayout,
+}
+
+/// Public keys, descriptors and addresses of a keystore. Contains no secret.
+#[derive(Debug, Clone, Serialize)]
+pub struct WatchOnly {
+    /// Master key fingerprint (none for a single imported key).
+    pub fingerprint: Option<String>,
+    /// Bitcoin network.
+    pub network: String,
+    /// Bitcoin accounts.
+    pub bitcoin: Vec<Account>,
+    /// Ethereum path layout of `ethereum`.
+    pub ethereum_layout: EthLayout,
+    /// Ethereum accounts.
+    pub ethereum: Vec<EthAccount>,
+}
+
+impl WatchOnly {
+    /// Derives the watch-only view of `material`.
+    pub fn derive(material: &KeyMaterial, options: &WatchOnlyOptions) -> Self {
+        let (fingerprint, bitcoin, ethereum) = match (material.hd(), material) {
+            (Some(hd), _) => (
+                Some(hd.fingerprint().to_string()),
+                accounts::standard_accounts(&hd, options.network, options.account, options.slip132),
+                ethereum::accounts(&hd, options.eth_layout, options.eth_count),
+            ),
+            (None, KeyMaterial::PrivateKey(key)) => {
+                let address = ethereum::address_of_private(&Secp256k1::signing_only(), key);
+                (
+                    None,
+                    Vec::new(),
+                    vec![EthAccount {
+                        path: None,
+                        address: address.to_checksum(None),
+                    }],
+                )
+            }
+            (None, KeyMaterial::Bip39 { .. }) => {
+                unreachable!("mnemonic material always has an HD tree")
+            }
+        };
+        WatchOnly {
+            fingerprint,
+            network: options.network.to_string(),
+            bitcoin,
+            ethereum_layout: options.eth_layout,
+            ethereum,
+        }
+    }
+
+    /// The output descriptors, one per line (what Bitcoin Core, Sparrow and bdk import).
+    pub fn descriptor_lines(&self) -> Vec<&str> {
+        self.bitcoin
+            .iter()
+            .filter_map(|a| a.descriptor.as_deref())
+            .collect()
+    }
+}

@@ -1,0 +1,11 @@
+//! coldsign: air-gapped key custody for Bitcoin and Ethereum.
+//!
+//! The library holds all logic; `cli` only parses arguments and renders results.
+
+pub mod cli;
+pub mod error;
+pub mod files;
+pub mod keys;
+pub mod prompt;
+
+pub use error::{Error, ExitCode, Result};
