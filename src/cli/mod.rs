@@ -45,12 +45,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
     /// scrypt cost log2(N) for keystores written by this command (10 to 20). Lower is faster
-    /// and weaker: below 20 only for tests and throwaway keystores.
+    /// and weaker: below the default only for tests and throwaway keystores.
     #[arg(
         long,
         global = true,
         value_name = "N",
-        default_value_t = 20,
+        default_value_t = crate::keys::keystore::KdfCost::DEFAULT.log_n(),
         env = "COLDSIGN_SCRYPT_LOG_N"
     )]
     pub scrypt_log_n: u8,

@@ -33,8 +33,9 @@ const KIND_PRIVATE_KEY: u8 = 2;
 pub struct KdfCost(u8);
 
 impl KdfCost {
-    /// The default: N = 2^20 (1 GiB of memory, about a second on a laptop).
-    pub const DEFAULT: KdfCost = KdfCost(20);
+    /// The default: N = 2^18 (256 MiB of memory, about a second on a 2-core machine; the same
+    /// N as geth's standard keystore).
+    pub const DEFAULT: KdfCost = KdfCost(18);
     /// The lowest cost accepted for writing (for tests and throwaway keystores).
     pub const MIN_LOG_N: u8 = 10;
     /// The highest cost accepted, reading or writing (memory stays at or under 1 GiB).
@@ -58,7 +59,7 @@ impl KdfCost {
     }
 
     /// log2(N).
-    pub fn log_n(self) -> u8 {
+    pub const fn log_n(self) -> u8 {
         self.0
     }
 }
