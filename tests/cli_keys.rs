@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{secret_needles, find_secret, Sandbox, ABANDON, LEGAL};
+use common::{find_secret, secret_needles, Sandbox, ABANDON, LEGAL};
 use std::os::unix::fs::PermissionsExt;
 
 #[test]
@@ -13,18 +13,45 @@ fn restore_then_show_reports_the_standard_fingerprint_and_addresses() {
     assert_eq!(shown["fingerprint"], "73c5da0a");
     assert_eq!(shown["network"], "bitcoin");
     let account = |standard: &str| {
-        shown["bitcoin"].as_array().unwrap().iter().find(|a| a["standard"] == standard).unwrap().clone()
+        shown["bitcoin"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["standard"] == standard)
+            .unwrap()
+            .clone()
     };
-    assert_eq!(account("bip84")["first_receive"], "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu");
-    assert_eq!(account("bip84")["first_change"], "bc1q8c6fshw2dlwun7ekn9qwf37cu2rn755upcp6el");
-    assert_eq!(account("bip86")["first_receive"], "bc1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqkedrcr");
-    assert_eq!(account("bip49")["first_receive"], "37VucYSaXLCAsxYyAPfbSi9eh4iEcbShgf");
-    assert_eq!(account("bip44")["first_receive"], "1LqBGSKuX5yYUonjxT5qGfpUsXKYYWeabA");
+    assert_eq!(
+        account("bip84")["first_receive"],
+        "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"
+    );
+    assert_eq!(
+        account("bip84")["first_change"],
+        "bc1q8c6fshw2dlwun7ekn9qwf37cu2rn755upcp6el"
+    );
+    assert_eq!(
+        account("bip86")["first_receive"],
+        "bc1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqkedrcr"
+    );
+    assert_eq!(
+        account("bip49")["first_receive"],
+        "37VucYSaXLCAsxYyAPfbSi9eh4iEcbShgf"
+    );
+    assert_eq!(
+        account("bip44")["first_receive"],
+        "1LqBGSKuX5yYUonjxT5qGfpUsXKYYWeabA"
+    );
     assert_eq!(account("bip48")["path"], "m/48'/0'/0'/2'");
-    assert!(account("bip48")["key"].as_str().unwrap().starts_with("[73c5da0a/48'/0'/0'/2']xpub"));
+    assert!(account("bip48")["key"]
+        .as_str()
+        .unwrap()
+        .starts_with("[73c5da0a/48'/0'/0'/2']xpub"));
     let descriptor = account("bip84")["descriptor"].as_str().unwrap().to_string();
     assert!(descriptor.starts_with("wpkh([73c5da0a/84'/0'/0']xpub6CatWdiZiodmUeTDp8LT5or8nmbKNcuyvz7WyksVFkKB4RHwCD3XyuvPEbvqAQY3rAPshWcMLoP2fMFMKHPJ4ZeZXYVUhLv1VMrjPC7PW6V/<0;1>/*)#"));
-    assert_eq!(shown["ethereum"][0]["address"], "0x9858EfFD232B4033E47d90003D41EC34EcaEda94");
+    assert_eq!(
+        shown["ethereum"][0]["address"],
+        "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"
+    );
     assert_eq!(shown["ethereum"][0]["path"], "m/44'/60'/0'/0/0");
 }
 
@@ -32,23 +59,49 @@ fn restore_then_show_reports_the_standard_fingerprint_and_addresses() {
 fn testnet_keys_use_coin_type_one_and_tpubs() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
-    let shown = sb.run_keyed(&["--json", "--network", "testnet", "key", "show", "--slip132"], "").ok().json();
+    let shown = sb
+        .run_keyed(
+            &["--json", "--network", "testnet", "key", "show", "--slip132"],
+            "",
+        )
+        .ok()
+        .json();
     let bip84 = &shown["bitcoin"][0];
     assert_eq!(bip84["path"], "m/84'/1'/0'");
     assert!(bip84["xpub"].as_str().unwrap().starts_with("tpub"));
     assert!(bip84["slip132"].as_str().unwrap().starts_with("vpub"));
     // BIP84's own test vector for this mnemonic's testnet-free account is mainnet; the first
     // testnet receive address is the well-known one every wallet derives.
-    assert_eq!(bip84["first_receive"], "tb1q6rz28mcfaxtmd6v789l9rrlrusdprr9pqcpvkl");
+    assert_eq!(
+        bip84["first_receive"],
+        "tb1q6rz28mcfaxtmd6v789l9rrlrusdprr9pqcpvkl"
+    );
 }
 
 #[test]
 fn ledger_live_layout_and_slip132_forms() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
-    let shown = sb.run_keyed(&["--json", "key", "show", "--ledger-live", "--eth-count", "2", "--slip132"], "").ok().json();
+    let shown = sb
+        .run_keyed(
+            &[
+                "--json",
+                "key",
+                "show",
+                "--ledger-live",
+                "--eth-count",
+                "2",
+                "--slip132",
+            ],
+            "",
+        )
+        .ok()
+        .json();
     assert_eq!(shown["ethereum"][1]["path"], "m/44'/60'/1'/0/0");
-    assert_eq!(shown["ethereum"][0]["address"], "0x9858EfFD232B4033E47d90003D41EC34EcaEda94");
+    assert_eq!(
+        shown["ethereum"][0]["address"],
+        "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"
+    );
     let bip84 = &shown["bitcoin"][0];
     // BIP84 test vector: the account zpub of "abandon … about".
     assert_eq!(bip84["slip132"], "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs");
@@ -58,17 +111,41 @@ fn ledger_live_layout_and_slip132_forms() {
 fn watch_only_export_text_json_and_file() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
-    let text = sb.run_keyed(&["key", "export", "--watch-only"], "").ok().stdout;
+    let text = sb
+        .run_keyed(&["key", "export", "--watch-only"], "")
+        .ok()
+        .stdout;
     let descriptors: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(descriptors.len(), 4, "{text}");
-    assert!(descriptors.iter().all(|d| d.contains("/<0;1>/*") && d.contains('#')));
-    let json = sb.run_keyed(&["--json", "key", "export", "--watch-only"], "").ok().json();
+    assert!(descriptors
+        .iter()
+        .all(|d| d.contains("/<0;1>/*") && d.contains('#')));
+    let json = sb
+        .run_keyed(&["--json", "key", "export", "--watch-only"], "")
+        .ok()
+        .json();
     assert_eq!(json["fingerprint"], "73c5da0a");
     let out = sb.path("watch.json");
-    sb.run_keyed(&["--json", "key", "export", "--watch-only", "-o", out.to_str().unwrap()], "").ok();
+    sb.run_keyed(
+        &[
+            "--json",
+            "key",
+            "export",
+            "--watch-only",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        "",
+    )
+    .ok();
     assert!(out.exists());
     // The output file is never replaced silently.
-    let again = sb.run_keyed(&["key", "export", "--watch-only", "-o", out.to_str().unwrap()], "").fails_with(2);
+    let again = sb
+        .run_keyed(
+            &["key", "export", "--watch-only", "-o", out.to_str().unwrap()],
+            "",
+        )
+        .fails_with(2);
     assert!(again.stderr.contains("refusing to overwrite"));
     // Without --watch-only nothing is exported.
     sb.run_keyed(&["key", "export"], "").fails_with(2);
@@ -78,7 +155,11 @@ fn watch_only_export_text_json_and_file() {
 fn keystore_file_is_private_and_holds_no_secret_in_any_encoding() {
     let sb = Sandbox::new();
     sb.restore(LEGAL);
-    let mode = std::fs::metadata(sb.keystore()).unwrap().permissions().mode() & 0o777;
+    let mode = std::fs::metadata(sb.keystore())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o600);
     let needles = secret_needles(LEGAL);
     let bytes = std::fs::read(sb.keystore()).unwrap();
@@ -92,10 +173,13 @@ fn existing_keystore_is_never_replaced_without_force() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
     let before = std::fs::read(sb.keystore()).unwrap();
-    let refused = sb.run_keyed(&["key", "restore"], &format!("{LEGAL}\n")).fails_with(2);
+    let refused = sb
+        .run_keyed(&["key", "restore"], &format!("{LEGAL}\n"))
+        .fails_with(2);
     assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
     assert_eq!(std::fs::read(sb.keystore()).unwrap(), before);
-    sb.run_keyed(&["key", "restore", "--force"], &format!("{LEGAL}\n")).ok();
+    sb.run_keyed(&["key", "restore", "--force"], &format!("{LEGAL}\n"))
+        .ok();
     let shown = sb.run_keyed(&["--json", "key", "show"], "").ok().json();
     assert_ne!(shown["fingerprint"], "73c5da0a");
 }
@@ -107,10 +191,31 @@ fn wrong_password_has_its_own_exit_code_and_changes_nothing() {
     std::fs::write(sb.path("wrong.txt"), "not it\n").unwrap();
     let ks = sb.keystore();
     let out = sb
-        .run(&["--keystore", ks.to_str().unwrap(), "--password-file", "wrong.txt", "key", "show"], "")
+        .run(
+            &[
+                "--keystore",
+                ks.to_str().unwrap(),
+                "--password-file",
+                "wrong.txt",
+                "key",
+                "show",
+            ],
+            "",
+        )
         .fails_with(5);
     assert!(out.stderr.contains("wrong password"));
-    let json = sb.run(&["--json", "--keystore", ks.to_str().unwrap(), "--password-file", "wrong.txt", "key", "show"], "");
+    let json = sb.run(
+        &[
+            "--json",
+            "--keystore",
+            ks.to_str().unwrap(),
+            "--password-file",
+            "wrong.txt",
+            "key",
+            "show",
+        ],
+        "",
+    );
     assert_eq!(json.code, 5);
     assert_eq!(json.json()["code"], "wrong_password");
 }
@@ -121,23 +226,39 @@ fn password_from_environment_and_passwd() {
     sb.restore(ABANDON);
     let ks = sb.keystore();
     std::fs::write(sb.path("new.txt"), "a new password\n").unwrap();
-    sb.run_keyed(&["key", "passwd", "--new-password-file", "new.txt"], "").ok();
+    sb.run_keyed(&["key", "passwd", "--new-password-file", "new.txt"], "")
+        .ok();
     sb.run_keyed(&["key", "show"], "").fails_with(5);
     let mut cmd = sb.command();
     cmd.env("COLDSIGN_PASSWORD", "a new password");
-    let shown = sb.run_with(cmd, &["--json", "--keystore", ks.to_str().unwrap(), "key", "show"], "").ok().json();
+    let shown = sb
+        .run_with(
+            cmd,
+            &["--json", "--keystore", ks.to_str().unwrap(), "key", "show"],
+            "",
+        )
+        .ok()
+        .json();
     assert_eq!(shown["fingerprint"], "73c5da0a");
-    assert_eq!(std::fs::metadata(&ks).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&ks).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
 }
 
 #[test]
 fn default_keystore_lives_under_the_xdg_data_dir() {
     let sb = Sandbox::new();
-    sb.run(&["--password-file", "password.txt", "key", "restore"], &format!("{ABANDON}\n")).ok();
+    sb.run(
+        &["--password-file", "password.txt", "key", "restore"],
+        &format!("{ABANDON}\n"),
+    )
+    .ok();
     assert!(sb.path("data/coldsign/keystore.json").exists());
     let mut cmd = sb.command();
     cmd.env("COLDSIGN_KEYSTORE", sb.path("data/coldsign/keystore.json"));
-    sb.run_with(cmd, &["--password-file", "password.txt", "key", "show"], "").ok();
+    sb.run_with(cmd, &["--password-file", "password.txt", "key", "show"], "")
+        .ok();
 }
 
 #[test]
@@ -146,11 +267,16 @@ fn bad_words_are_explained() {
     let typo = ABANDON.replacen("about", "abuot", 1);
     let out = sb.run_keyed(&["key", "restore"], &typo).fails_with(2);
     assert!(out.stderr.contains("word 12"), "{}", out.stderr);
-    assert!(out.stderr.contains("hint: did you mean: about"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("hint: did you mean: about"),
+        "{}",
+        out.stderr
+    );
     let checksum = ABANDON.replacen("about", "abandon", 1);
     let out = sb.run_keyed(&["key", "restore"], &checksum).fails_with(2);
     assert!(out.stderr.contains("checksum"), "{}", out.stderr);
-    sb.run_keyed(&["key", "restore"], "abandon abandon abandon").fails_with(2);
+    sb.run_keyed(&["key", "restore"], "abandon abandon abandon")
+        .fails_with(2);
     sb.run_keyed(&["key", "restore"], "").fails_with(2);
     assert!(!sb.keystore().exists());
 }
@@ -159,12 +285,17 @@ fn bad_words_are_explained() {
 fn passphrase_changes_the_wallet() {
     let sb = Sandbox::new();
     std::fs::write(sb.path("passphrase.txt"), "TREZOR\n").unwrap();
-    sb.run_keyed(&["key", "restore", "--passphrase-file", "passphrase.txt"], ABANDON).ok();
+    sb.run_keyed(
+        &["key", "restore", "--passphrase-file", "passphrase.txt"],
+        ABANDON,
+    )
+    .ok();
     let shown = sb.run_keyed(&["--json", "key", "show"], "").ok().json();
     // BIP39 vector: "abandon … about" with passphrase TREZOR has seed c55257c3…; its master
     // fingerprint differs from 73c5da0a.
     assert_ne!(shown["fingerprint"], "73c5da0a");
-    let header: serde_json::Value = serde_json::from_slice(&std::fs::read(sb.keystore()).unwrap()).unwrap();
+    let header: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sb.keystore()).unwrap()).unwrap();
     assert_eq!(header["header"]["fingerprint"], shown["fingerprint"]);
 }
 
@@ -174,32 +305,68 @@ fn key_new_creates_words_once_and_refuses_unconfirmed_scripted_use() {
     // Not a terminal and no --no-confirm: refused before anything is generated or written.
     sb.run_keyed(&["key", "new"], "").fails_with(2);
     assert!(!sb.keystore().exists());
-    let created = sb.run_keyed(&["--json", "key", "new", "--no-confirm", "--words", "12"], "").ok().json();
+    let created = sb
+        .run_keyed(
+            &["--json", "key", "new", "--no-confirm", "--words", "12"],
+            "",
+        )
+        .ok()
+        .json();
     let words = created["mnemonic"].as_str().unwrap().to_string();
     assert_eq!(words.split_whitespace().count(), 12);
     let shown = sb.run_keyed(&["--json", "key", "show"], "").ok().json();
     assert_eq!(shown["fingerprint"], created["fingerprint"]);
     // The words appear nowhere but in that one-time display.
     let needles = secret_needles(&words);
-    let later = sb.transcript().split_once("key show").unwrap().1.to_string();
+    let later = sb
+        .transcript()
+        .split_once("key show")
+        .unwrap()
+        .1
+        .to_string();
     assert_eq!(find_secret(later.as_bytes(), &needles), None);
-    assert_eq!(find_secret(&std::fs::read(sb.keystore()).unwrap(), &needles), None);
-    sb.run_keyed(&["key", "new", "--no-confirm", "--words", "13"], "").fails_with(2);
+    assert_eq!(
+        find_secret(&std::fs::read(sb.keystore()).unwrap(), &needles),
+        None
+    );
+    sb.run_keyed(&["key", "new", "--no-confirm", "--words", "13"], "")
+        .fails_with(2);
 }
 
 #[test]
 fn japanese_key_new_uses_the_ideographic_space() {
     let sb = Sandbox::new();
-    let out = sb.run_keyed(&["key", "new", "--no-confirm", "--language", "japanese"], "").ok();
+    let out = sb
+        .run_keyed(
+            &["key", "new", "--no-confirm", "--language", "japanese"],
+            "",
+        )
+        .ok();
     assert!(out.stdout.contains("24."), "{}", out.stdout);
     let json = Sandbox::new();
-    let created = json.run_keyed(&["--json", "key", "new", "--no-confirm", "--language", "japanese"], "").ok().json();
+    let created = json
+        .run_keyed(
+            &[
+                "--json",
+                "key",
+                "new",
+                "--no-confirm",
+                "--language",
+                "japanese",
+            ],
+            "",
+        )
+        .ok()
+        .json();
     let words = created["mnemonic"].as_str().unwrap();
     assert_eq!(words.split('\u{3000}').count(), 24);
     // The words restore to the same wallet.
     let again = Sandbox::new();
     again.restore(words);
-    assert_eq!(again.run_keyed(&["--json", "key", "show"], "").ok().json()["fingerprint"], created["fingerprint"]);
+    assert_eq!(
+        again.run_keyed(&["--json", "key", "show"], "").ok().json()["fingerprint"],
+        created["fingerprint"]
+    );
 }
 
 #[test]
@@ -209,21 +376,33 @@ fn corrupted_and_truncated_keystores_are_refused_clearly() {
     let original = std::fs::read_to_string(sb.keystore()).unwrap();
     std::fs::write(sb.keystore(), &original[..original.len() / 2]).unwrap();
     let out = sb.run_keyed(&["key", "show"], "").fails_with(2);
-    assert!(out.stderr.contains("not a valid coldsign keystore"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("not a valid coldsign keystore"),
+        "{}",
+        out.stderr
+    );
     // A header edit (a different label) breaks authentication.
     std::fs::write(sb.keystore(), original.replace("\"coldsign\"", "\"evil\"")).unwrap();
     sb.run_keyed(&["key", "show"], "").fails_with(5);
     // A flipped ciphertext byte too.
     let v: serde_json::Value = serde_json::from_str(&original).unwrap();
     let ct = v["ciphertext"].as_str().unwrap();
-    let flipped = format!("{}{}", if ct.starts_with('0') { "1" } else { "0" }, &ct[1..]);
+    let flipped = format!(
+        "{}{}",
+        if ct.starts_with('0') { "1" } else { "0" },
+        &ct[1..]
+    );
     std::fs::write(sb.keystore(), original.replace(ct, &flipped)).unwrap();
     sb.run_keyed(&["key", "show"], "").fails_with(5);
     std::fs::write(sb.keystore(), b"\x00\x01binary").unwrap();
     sb.run_keyed(&["key", "show"], "").fails_with(2);
     std::fs::remove_file(sb.keystore()).unwrap();
     let missing = sb.run_keyed(&["key", "show"], "").fails_with(2);
-    assert!(missing.stderr.contains("hint: create one"), "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("hint: create one"),
+        "{}",
+        missing.stderr
+    );
     std::fs::create_dir(sb.keystore()).unwrap();
     sb.run_keyed(&["key", "show"], "").fails_with(2);
 }
@@ -232,8 +411,10 @@ fn corrupted_and_truncated_keystores_are_refused_clearly() {
 fn usage_errors_are_one_line_with_exit_code_two() {
     let sb = Sandbox::new();
     sb.run(&["key", "frobnicate"], "").fails_with(2);
-    sb.run(&["--network", "moon", "key", "show"], "").fails_with(2);
-    sb.run_keyed(&["--scrypt-log-n", "30", "key", "restore"], ABANDON).fails_with(2);
+    sb.run(&["--network", "moon", "key", "show"], "")
+        .fails_with(2);
+    sb.run_keyed(&["--scrypt-log-n", "30", "key", "restore"], ABANDON)
+        .fails_with(2);
     let json = sb.run(&["--json", "key", "frobnicate"], "");
     assert_eq!(json.code, 2);
     assert_eq!(json.json()["code"], "bad_input");
@@ -246,7 +427,11 @@ fn completions_and_man_page() {
     assert!(bash.stdout.contains("coldsign"));
     let man = sb.run(&["man"], "").ok();
     assert!(man.stdout.contains(".TH coldsign"));
-    assert!(sb.run(&["--version"], "").ok().stdout.starts_with("coldsign "));
+    assert!(sb
+        .run(&["--version"], "")
+        .ok()
+        .stdout
+        .starts_with("coldsign "));
 }
 
 #[test]
@@ -255,33 +440,103 @@ fn ethereum_keystore_v3_round_trip_through_the_cli() {
     sb.restore(ABANDON);
     std::fs::write(sb.path("v3pass.txt"), "v3 password\n").unwrap();
     let exported = sb
-        .run_keyed(&["--json", "key", "export-v3", "-o", "eth.json", "--v3-password-file", "v3pass.txt"], "")
-        .ok()
-        .json();
-    assert_eq!(exported["address"], "0x9858EfFD232B4033E47d90003D41EC34EcaEda94");
-    assert_eq!(std::fs::metadata(sb.path("eth.json")).unwrap().permissions().mode() & 0o777, 0o600);
-    sb.run_keyed(&["key", "export-v3", "-o", "eth.json", "--v3-password-file", "v3pass.txt"], "").fails_with(2);
-    // Import it as a single-key keystore.
-    let other = sb.path("single.json");
-    let imported = sb
-        .run(
-            &["--json", "--keystore", other.to_str().unwrap(), "--password-file", "password.txt", "key", "import-v3", "eth.json", "--v3-password-file", "v3pass.txt"],
+        .run_keyed(
+            &[
+                "--json",
+                "key",
+                "export-v3",
+                "-o",
+                "eth.json",
+                "--v3-password-file",
+                "v3pass.txt",
+            ],
             "",
         )
         .ok()
         .json();
-    assert_eq!(imported["address"], "0x9858EfFD232B4033E47d90003D41EC34EcaEda94");
+    assert_eq!(
+        exported["address"],
+        "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"
+    );
+    assert_eq!(
+        std::fs::metadata(sb.path("eth.json"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
+    sb.run_keyed(
+        &[
+            "key",
+            "export-v3",
+            "-o",
+            "eth.json",
+            "--v3-password-file",
+            "v3pass.txt",
+        ],
+        "",
+    )
+    .fails_with(2);
+    // Import it as a single-key keystore.
+    let other = sb.path("single.json");
+    let imported = sb
+        .run(
+            &[
+                "--json",
+                "--keystore",
+                other.to_str().unwrap(),
+                "--password-file",
+                "password.txt",
+                "key",
+                "import-v3",
+                "eth.json",
+                "--v3-password-file",
+                "v3pass.txt",
+            ],
+            "",
+        )
+        .ok()
+        .json();
+    assert_eq!(
+        imported["address"],
+        "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"
+    );
     let shown = sb
-        .run(&["--json", "--keystore", other.to_str().unwrap(), "--password-file", "password.txt", "key", "show"], "")
+        .run(
+            &[
+                "--json",
+                "--keystore",
+                other.to_str().unwrap(),
+                "--password-file",
+                "password.txt",
+                "key",
+                "show",
+            ],
+            "",
+        )
         .ok()
         .json();
     assert_eq!(shown["kind"], "private-key");
-    assert_eq!(shown["ethereum"][0]["address"], "0x9858EfFD232B4033E47d90003D41EC34EcaEda94");
+    assert_eq!(
+        shown["ethereum"][0]["address"],
+        "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"
+    );
     // Wrong v3 password.
     std::fs::write(sb.path("bad.txt"), "nope\n").unwrap();
     let third = sb.path("third.json");
     sb.run(
-        &["--keystore", third.to_str().unwrap(), "--password-file", "password.txt", "key", "import-v3", "eth.json", "--v3-password-file", "bad.txt"],
+        &[
+            "--keystore",
+            third.to_str().unwrap(),
+            "--password-file",
+            "password.txt",
+            "key",
+            "import-v3",
+            "eth.json",
+            "--v3-password-file",
+            "bad.txt",
+        ],
         "",
     )
     .fails_with(5);
@@ -295,23 +550,87 @@ fn no_command_leaks_a_secret() {
     std::fs::write(sb.path("v3pass.txt"), "v3 password\n").unwrap();
     std::fs::write(sb.path("new.txt"), "next password\n").unwrap();
     sb.run_keyed(&["key", "show", "--slip132"], "").ok();
-    sb.run_keyed(&["--json", "key", "show", "--ledger-live"], "").ok();
-    sb.run_keyed(&["-v", "--network", "regtest", "key", "show"], "").ok();
-    sb.run_keyed(&["key", "export", "--watch-only", "-o", "w.txt"], "").ok();
-    sb.run_keyed(&["--json", "key", "export", "--watch-only", "--slip132", "-o", "w.json"], "").ok();
-    sb.run_keyed(&["key", "export-v3", "-o", "eth.json", "--v3-password-file", "v3pass.txt"], "").ok();
-    sb.run_keyed(&["key", "restore"], &format!("{LEGAL}\n")).fails_with(2);
-    sb.run_keyed(&["key", "restore", "--force"], &LEGAL.replacen("yellow", "yelow", 1)).fails_with(2);
-    sb.run(&["--keystore", "keystore.json", "--password-file", "new.txt", "key", "show"], "").fails_with(5);
-    sb.run_keyed(&["key", "passwd", "--new-password-file", "new.txt"], "").ok();
-    sb.run(&["--keystore", "keystore.json", "--password-file", "new.txt", "--json", "key", "show"], "").ok();
+    sb.run_keyed(&["--json", "key", "show", "--ledger-live"], "")
+        .ok();
+    sb.run_keyed(&["-v", "--network", "regtest", "key", "show"], "")
+        .ok();
+    sb.run_keyed(&["key", "export", "--watch-only", "-o", "w.txt"], "")
+        .ok();
+    sb.run_keyed(
+        &[
+            "--json",
+            "key",
+            "export",
+            "--watch-only",
+            "--slip132",
+            "-o",
+            "w.json",
+        ],
+        "",
+    )
+    .ok();
+    sb.run_keyed(
+        &[
+            "key",
+            "export-v3",
+            "-o",
+            "eth.json",
+            "--v3-password-file",
+            "v3pass.txt",
+        ],
+        "",
+    )
+    .ok();
+    sb.run_keyed(&["key", "restore"], &format!("{LEGAL}\n"))
+        .fails_with(2);
+    sb.run_keyed(
+        &["key", "restore", "--force"],
+        &LEGAL.replacen("yellow", "yelow", 1),
+    )
+    .fails_with(2);
+    sb.run(
+        &[
+            "--keystore",
+            "keystore.json",
+            "--password-file",
+            "new.txt",
+            "key",
+            "show",
+        ],
+        "",
+    )
+    .fails_with(5);
+    sb.run_keyed(&["key", "passwd", "--new-password-file", "new.txt"], "")
+        .ok();
+    sb.run(
+        &[
+            "--keystore",
+            "keystore.json",
+            "--password-file",
+            "new.txt",
+            "--json",
+            "key",
+            "show",
+        ],
+        "",
+    )
+    .ok();
     sb.run(&["demo"], "").ok();
     let needles = secret_needles(LEGAL);
-    assert_eq!(find_secret(sb.transcript().as_bytes(), &needles), None, "a secret in the output");
+    assert_eq!(
+        find_secret(sb.transcript().as_bytes(), &needles),
+        None,
+        "a secret in the output"
+    );
     for (path, bytes) in sb.files() {
         if path.ends_with("password.txt") || path.ends_with("new.txt") {
             continue;
         }
-        assert_eq!(find_secret(&bytes, &needles), None, "a secret in {}", path.display());
+        assert_eq!(
+            find_secret(&bytes, &needles),
+            None,
+            "a secret in {}",
+            path.display()
+        );
     }
 }

@@ -342,7 +342,7 @@ fn derive_key(
     kdf: &Kdf,
 ) -> std::result::Result<Zeroizing<[u8; 32]>, String> {
     let salt = Vec::from_hex(&kdf.salt).map_err(|_| "bad salt".to_string())?;
-    let params = scrypt::Params::new(kdf.log_n, kdf.r, kdf.p, 32).map_err(|e| e.to_string())?;
+    let params = scrypt::Params::new(kdf.log_n, kdf.r, kdf.p).map_err(|e| e.to_string())?;
     let mut key = Zeroizing::new([0u8; 32]);
     scrypt::scrypt(
         password.expose_secret().as_bytes(),

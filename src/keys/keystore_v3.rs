@@ -202,7 +202,7 @@ fn derive(
                 )));
             }
             let salt = Vec::from_hex(&p.salt).map_err(|_| malformed("salt is not hex"))?;
-            let params = scrypt::Params::new(p.n.trailing_zeros() as u8, p.r, p.p, p.dklen)
+            let params = scrypt::Params::new(p.n.trailing_zeros() as u8, p.r, p.p)
                 .map_err(|e| V3Error::Unsupported(e.to_string()))?;
             let mut out = Zeroizing::new(vec![0u8; p.dklen]);
             scrypt::scrypt(pw, &salt, &params, &mut out)

@@ -165,11 +165,12 @@ impl SecretMnemonic {
         Zeroizing::new(self.0.to_entropy())
     }
 
-    /// The words, joined with the list's separator. Only for the one-time backup display and
-    /// the explicit export path.
+    /// The words in composed (NFC) form as people read them, joined with the list's
+    /// separator. Only for the one-time backup display and the explicit export path.
     pub fn expose_phrase(&self) -> Zeroizing<String> {
+        use unicode_normalization::UnicodeNormalization;
         let words: Vec<&str> = self.0.words().collect();
-        Zeroizing::new(words.join(self.word_list().separator()))
+        Zeroizing::new(words.join(self.word_list().separator()).nfc().collect())
     }
 
     /// Whether `typed` is the word at 0-based `index` (ignoring case, spaces, normalisation).

@@ -11,7 +11,8 @@ use std::process::{Command, Stdio};
 pub const ABANDON: &str =
     "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 /// A BIP39 vector mnemonic used where the test needs "a secret" to look for.
-pub const LEGAL: &str = "legal winner thank year wave sausage worth useful legal winner thank yellow";
+pub const LEGAL: &str =
+    "legal winner thank year wave sausage worth useful legal winner thank yellow";
 /// The password the sandbox writes to `password.txt`.
 pub const PASSWORD: &str = "correct horse battery staple";
 
@@ -26,21 +27,33 @@ pub struct Outcome {
 impl Outcome {
     /// Parses stdout as JSON.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 
     /// Asserts success and returns self.
     #[track_caller]
     pub fn ok(self) -> Self {
-        assert_eq!(self.code, 0, "command failed\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "command failed\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// Asserts the exit code and the one-line `error:` (plus optional `hint:`) shape.
     #[track_caller]
     pub fn fails_with(self, code: i32) -> Self {
-        assert_eq!(self.code, code, "unexpected exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "unexpected exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         let lines: Vec<&str> = self.stderr.lines().collect();
         assert!(
             !lines.is_empty() && lines.len() <= 2 && lines[0].starts_with("error: "),
@@ -48,7 +61,11 @@ impl Outcome {
             self.stderr
         );
         if lines.len() == 2 {
-            assert!(lines[1].starts_with("hint: "), "second line is not a hint:\n{}", self.stderr);
+            assert!(
+                lines[1].starts_with("hint: "),
+                "second line is not a hint:\n{}",
+                self.stderr
+            );
         }
         self
     }
@@ -64,7 +81,10 @@ impl Sandbox {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(dir.path().join("password.txt"), format!("{PASSWORD}\n")).unwrap();
-        Sandbox { dir, transcript: RefCell::new(Vec::new()) }
+        Sandbox {
+            dir,
+            transcript: RefCell::new(Vec::new()),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -95,7 +115,10 @@ impl Sandbox {
 
     /// Runs `coldsign ARGS` with `stdin`, recording its output.
     pub fn run_with(&self, mut cmd: Command, args: &[&str], stdin: &str) -> Outcome {
-        cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("spawn coldsign");
         child.stdin.take().unwrap().write_all(stdin.as_bytes()).ok();
         let out = child.wait_with_output().expect("wait for coldsign");
@@ -105,7 +128,12 @@ impl Sandbox {
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         };
         let mut t = self.transcript.borrow_mut();
-        t.push(format!("$ coldsign {}\n{}\n{}", args.join(" "), outcome.stdout, outcome.stderr));
+        t.push(format!(
+            "$ coldsign {}\n{}\n{}",
+            args.join(" "),
+            outcome.stdout,
+            outcome.stderr
+        ));
         outcome
     }
 
@@ -117,14 +145,20 @@ impl Sandbox {
     pub fn run_keyed(&self, args: &[&str], stdin: &str) -> Outcome {
         let ks = self.keystore();
         let pw = self.path("password.txt");
-        let mut full = vec!["--keystore", ks.to_str().unwrap(), "--password-file", pw.to_str().unwrap()];
+        let mut full = vec![
+            "--keystore",
+            ks.to_str().unwrap(),
+            "--password-file",
+            pw.to_str().unwrap(),
+        ];
         full.extend_from_slice(args);
         self.run(&full, stdin)
     }
 
     /// Restores `words` into the sandbox keystore.
     pub fn restore(&self, words: &str) -> Outcome {
-        self.run_keyed(&["key", "restore"], &format!("{words}\n")).ok()
+        self.run_keyed(&["key", "restore"], &format!("{words}\n"))
+            .ok()
     }
 
     /// Everything the binary printed so far.
@@ -165,13 +199,26 @@ pub fn secret_needles(words: &str) -> Vec<String> {
     let seed = mnemonic.to_seed("");
     needles.push(seed.to_lower_hex_string());
     needles.push(seed.to_upper_hex_string());
-    needles.push(bitcoin::base64::Engine::encode(&bitcoin::base64::prelude::BASE64_STANDARD, seed));
+    needles.push(bitcoin::base64::Engine::encode(
+        &bitcoin::base64::prelude::BASE64_STANDARD,
+        seed,
+    ));
     let secp = bitcoin::secp256k1::Secp256k1::new();
     for network in [bitcoin::NetworkKind::Main, bitcoin::NetworkKind::Test] {
         let master = Xpriv::new_master(network, &seed).unwrap();
         needles.push(master.to_string());
-        for path in ["m/84'/0'/0'", "m/86'/0'/0'", "m/44'/0'/0'", "m/49'/0'/0'", "m/84'/0'/0'/0/0", "m/44'/60'/0'/0/0", "m/84'/1'/0'/0/0"] {
-            let child = master.derive_priv(&secp, &DerivationPath::from_str(path).unwrap()).unwrap();
+        for path in [
+            "m/84'/0'/0'",
+            "m/86'/0'/0'",
+            "m/44'/0'/0'",
+            "m/49'/0'/0'",
+            "m/84'/0'/0'/0/0",
+            "m/44'/60'/0'/0/0",
+            "m/84'/1'/0'/0/0",
+        ] {
+            let child = master
+                .derive_priv(&secp, &DerivationPath::from_str(path).unwrap())
+                .unwrap();
             needles.push(child.to_string());
             needles.push(child.private_key.secret_bytes().to_lower_hex_string());
             needles.push(bitcoin::PrivateKey::new(child.private_key, network).to_wif());
@@ -184,5 +231,8 @@ pub fn secret_needles(words: &str) -> Vec<String> {
 /// Finds any needle in `haystack`; returns the first hit.
 pub fn find_secret<'a>(haystack: &[u8], needles: &'a [String]) -> Option<&'a str> {
     let text = String::from_utf8_lossy(haystack);
-    needles.iter().find(|n| text.contains(n.as_str())).map(|n| n.as_str())
+    needles
+        .iter()
+        .find(|n| text.contains(n.as_str()))
+        .map(|n| n.as_str())
 }
