@@ -293,7 +293,7 @@ impl Keystore {
             )
             .map(Zeroizing::new)
             .map_err(|_| KeystoreError::WrongPassword(path.into()))?;
-        Ok(decode_material(&plaintext).map_err(|e| malformed(e))?)
+        Ok(decode_material(&plaintext).map_err(malformed)?)
     }
 
     /// Re-encrypts under a new password, keeping label and creation time.
