@@ -634,3 +634,40 @@ fn no_command_leaks_a_secret() {
         );
     }
 }
+
+/// `key new` at a real terminal (a pseudo-terminal driven by tests/tty/key_new.py).
+fn key_new_at_a_terminal(mode: &str) -> (i32, Sandbox) {
+    let sb = Sandbox::new();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tty/key_new.py");
+    let status = std::process::Command::new("python3")
+        .args([
+            script,
+            env!("CARGO_BIN_EXE_coldsign"),
+            sb.keystore().to_str().unwrap(),
+            mode,
+        ])
+        .status()
+        .expect("python3 runs");
+    (status.code().unwrap_or(-1), sb)
+}
+
+#[test]
+fn key_new_at_a_terminal_confirms_the_backup_then_writes() {
+    let (code, sb) = key_new_at_a_terminal("ok");
+    assert_eq!(code, 0);
+    assert_eq!(
+        std::fs::metadata(sb.keystore())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
+}
+
+#[test]
+fn key_new_at_a_terminal_with_a_wrong_word_writes_nothing() {
+    let (code, sb) = key_new_at_a_terminal("wrong");
+    assert_eq!(code, 1, "a wrong backup word is a decline");
+    assert!(!sb.keystore().exists());
+}
