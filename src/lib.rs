@@ -2,6 +2,7 @@
 //!
 //! The library holds all logic; `cli` only parses arguments and renders results.
 
+pub mod btc;
 pub mod cli;
 pub mod error;
 pub mod files;
