@@ -67,6 +67,9 @@ pub enum Error {
     /// An extended key was malformed.
     #[error(transparent)]
     Xkey(#[from] XkeyError),
+    /// Input bytes are not a valid request.
+    #[error(transparent)]
+    Request(#[from] crate::request::RequestError),
     /// An invariant did not hold: a bug.
     #[error("internal error: {0}")]
     Internal(String),
@@ -92,7 +95,11 @@ impl Error {
     /// The exit code this error ends the process with.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            Error::Usage { .. } | Error::Exists(_) | Error::Mnemonic(_) | Error::Xkey(_) => {
+            Error::Usage { .. }
+            | Error::Exists(_)
+            | Error::Mnemonic(_)
+            | Error::Xkey(_)
+            | Error::Request(_) => {
                 ExitCode::BadInput
             }
             Error::File { .. } => ExitCode::Io,

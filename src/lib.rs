@@ -8,5 +8,8 @@ pub mod error;
 pub mod files;
 pub mod keys;
 pub mod prompt;
+pub mod request;
+pub mod review;
+pub mod signer;
 
 pub use error::{Error, ExitCode, Result};

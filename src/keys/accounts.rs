@@ -77,7 +77,7 @@ impl Standard {
         DerivationPath::from(steps)
     }
 
-    fn descriptor_template(self) -> Option<(&'static str, &'static str)> {
+    pub(crate) fn descriptor_template(self) -> Option<(&'static str, &'static str)> {
         match self {
             Standard::Bip44 => Some(("pkh(", ")")),
             Standard::Bip49 => Some(("sh(wpkh(", "))")),

@@ -87,7 +87,7 @@ impl HdKeys {
         &self.secp
     }
 
-    fn derive_xpriv(&self, path: &DerivationPath) -> ChildXpriv {
+    pub(crate) fn derive_xpriv(&self, path: &DerivationPath) -> ChildXpriv {
         let xpriv = self
             .master
             .expose_secret()
@@ -103,8 +103,35 @@ impl std::fmt::Debug for HdKeys {
     }
 }
 
+/// Private keys at many paths, each derived from a cached hardened prefix (an account key),
+/// so signing N inputs costs N unhardened steps rather than N walks from the master key. The
+/// cached keys are erased when the cache is dropped.
+pub struct PrivateKeyCache<'a> {
+    hd: &'a HdKeys,
+    prefixes: std::collections::HashMap<DerivationPath, ChildXpriv>,
+}
+
+impl<'a> PrivateKeyCache<'a> {
+    /// An empty cache over `hd`.
+    pub fn new(hd: &'a HdKeys) -> Self {
+        PrivateKeyCache { hd, prefixes: std::collections::HashMap::new() }
+    }
+
+    /// The private key at `path`.
+    pub fn key(&mut self, path: &DerivationPath) -> PrivateKey {
+        let split = path.into_iter().position(|c| c.is_normal()).unwrap_or(path.len());
+        let prefix = DerivationPath::from(&path[..split]);
+        let hd = self.hd;
+        let parent = self.prefixes.entry(prefix.clone()).or_insert_with(|| hd.derive_xpriv(&prefix));
+        let child = ChildXpriv(
+            parent.0.derive_priv(&hd.secp, &DerivationPath::from(&path[split..])).expect("derivation fails only with probability 2^-127"),
+        );
+        PrivateKey::new(child.0.private_key)
+    }
+}
+
 /// A derived extended private key that is erased when dropped.
-struct ChildXpriv(bitcoin::bip32::Xpriv);
+pub(crate) struct ChildXpriv(bitcoin::bip32::Xpriv);
 
 impl Drop for ChildXpriv {
     fn drop(&mut self) {

@@ -1,0 +1,116 @@
+//! What crosses the air gap to be signed, and how its bytes are recognised: raw PSBTs as
+//! binary, base64 or hex, version 0 or 2.
+
+use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
+use bitcoin::hex::{DisplayHex, FromHex};
+use bitcoin::psbt::Psbt;
+
+use crate::btc::psbt_v2::{self, PsbtVersion, V2Extras};
+
+/// How a PSBT was (or is to be) written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Raw bytes starting with `psbt\xff`.
+    Binary,
+    /// Base64 text (what Core, Sparrow and Electrum exchange).
+    Base64,
+    /// Hex text.
+    Hex,
+}
+
+impl Encoding {
+    /// Whether the encoding is text (safe to print on a terminal).
+    pub fn is_text(self) -> bool {
+        self != Encoding::Binary
+    }
+}
+
+/// Why input bytes are not a PSBT.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RequestError {
+    /// Nothing was given.
+    #[error("the input is empty")]
+    Empty,
+    /// The bytes are none of the known encodings.
+    #[error("the input is not a PSBT (expected binary, base64 or hex)")]
+    Unrecognised,
+    /// Text that looked like base64 or hex but did not decode.
+    #[error("the input is not valid {0}")]
+    BadText(&'static str),
+    /// The PSBT structure is invalid.
+    #[error("invalid PSBT: {0}")]
+    Psbt(String),
+}
+
+const MAGIC: &[u8] = b"psbt\xff";
+/// The input size limit: 64 MiB covers a 5,000-input PSBT with full previous transactions.
+pub const MAX_INPUT: usize = 64 << 20;
+
+/// A decoded PSBT with what is needed to write it back the way it came.
+#[derive(Debug, Clone)]
+pub struct PsbtFile {
+    /// The PSBT (version 2 PSBTs are held as their version 0 equivalent).
+    pub psbt: Psbt,
+    /// The version it was read as.
+    pub version: PsbtVersion,
+    /// Version 2 fields with no version 0 equivalent.
+    pub extras: Option<V2Extras>,
+    /// The encoding it was read from.
+    pub encoding: Encoding,
+}
+
+impl PsbtFile {
+    /// Recognises and parses PSBT bytes.
+    pub fn decode(data: &[u8]) -> Result<Self, RequestError> {
+        if data.len() > MAX_INPUT {
+            return Err(RequestError::Psbt(format!("input of {} bytes exceeds the {} MiB limit", data.len(), MAX_INPUT >> 20)));
+        }
+        let (raw, encoding) = raw_bytes(data)?;
+        let (psbt, version, extras) = psbt_v2::parse_any(&raw).map_err(|e| RequestError::Psbt(e.to_string()))?;
+        Ok(PsbtFile { psbt, version, extras, encoding })
+    }
+
+    /// Serializes as `version` in `encoding` (text encodings end with a newline).
+    pub fn encode(&self, version: PsbtVersion, encoding: Encoding) -> Vec<u8> {
+        encode_psbt(&self.psbt, version, self.extras.as_ref(), encoding)
+    }
+
+    /// Serializes a modified PSBT the way this one came in (same version and encoding).
+    pub fn encode_like(&self, psbt: &Psbt) -> Vec<u8> {
+        encode_psbt(psbt, self.version, self.extras.as_ref(), self.encoding)
+    }
+}
+
+/// Serializes `psbt` as `version` in `encoding`.
+pub fn encode_psbt(psbt: &Psbt, version: PsbtVersion, extras: Option<&V2Extras>, encoding: Encoding) -> Vec<u8> {
+    let raw = match version {
+        PsbtVersion::V0 => psbt.serialize(),
+        PsbtVersion::V2 => psbt_v2::serialize_v2(psbt, extras),
+    };
+    match encoding {
+        Encoding::Binary => raw,
+        Encoding::Base64 => (BASE64_STANDARD.encode(&raw) + "\n").into_bytes(),
+        Encoding::Hex => (raw.to_lower_hex_string() + "\n").into_bytes(),
+    }
+}
+
+fn raw_bytes(data: &[u8]) -> Result<(Vec<u8>, Encoding), RequestError> {
+    if data.starts_with(MAGIC) {
+        return Ok((data.to_vec(), Encoding::Binary));
+    }
+    let text = std::str::from_utf8(data).map_err(|_| RequestError::Unrecognised)?;
+    let compact: String = text.split_whitespace().collect();
+    if compact.is_empty() {
+        return Err(RequestError::Empty);
+    }
+    if compact.starts_with("cHNidP8") {
+        let raw = BASE64_STANDARD.decode(&compact).map_err(|_| RequestError::BadText("base64"))?;
+        return Ok((raw, Encoding::Base64));
+    }
+    if compact.len() >= 10 && compact[..10].eq_ignore_ascii_case("70736274ff") {
+        let raw = Vec::from_hex(&compact).map_err(|_| RequestError::BadText("hex"))?;
+        return Ok((raw, Encoding::Hex));
+    }
+    Err(RequestError::Unrecognised)
+}
