@@ -70,6 +70,9 @@ pub enum Error {
     /// Input bytes are not a valid request.
     #[error(transparent)]
     Request(#[from] crate::request::RequestError),
+    /// A verification failed (a script, a signature, a derived value).
+    #[error("{0}")]
+    Verification(String),
     /// An invariant did not hold: a bug.
     #[error("internal error: {0}")]
     Internal(String),
@@ -99,11 +102,10 @@ impl Error {
             | Error::Exists(_)
             | Error::Mnemonic(_)
             | Error::Xkey(_)
-            | Error::Request(_) => {
-                ExitCode::BadInput
-            }
+            | Error::Request(_) => ExitCode::BadInput,
             Error::File { .. } => ExitCode::Io,
             Error::Declined(_) => ExitCode::Declined,
+            Error::Verification(_) => ExitCode::Verification,
             Error::Keystore(e) => e.exit_code(),
             Error::KeystoreV3(e) => e.exit_code(),
             Error::Internal(_) => ExitCode::Internal,

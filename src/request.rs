@@ -64,11 +64,21 @@ impl PsbtFile {
     /// Recognises and parses PSBT bytes.
     pub fn decode(data: &[u8]) -> Result<Self, RequestError> {
         if data.len() > MAX_INPUT {
-            return Err(RequestError::Psbt(format!("input of {} bytes exceeds the {} MiB limit", data.len(), MAX_INPUT >> 20)));
+            return Err(RequestError::Psbt(format!(
+                "input of {} bytes exceeds the {} MiB limit",
+                data.len(),
+                MAX_INPUT >> 20
+            )));
         }
         let (raw, encoding) = raw_bytes(data)?;
-        let (psbt, version, extras) = psbt_v2::parse_any(&raw).map_err(|e| RequestError::Psbt(e.to_string()))?;
-        Ok(PsbtFile { psbt, version, extras, encoding })
+        let (psbt, version, extras) =
+            psbt_v2::parse_any(&raw).map_err(|e| RequestError::Psbt(e.to_string()))?;
+        Ok(PsbtFile {
+            psbt,
+            version,
+            extras,
+            encoding,
+        })
     }
 
     /// Serializes as `version` in `encoding` (text encodings end with a newline).
@@ -83,7 +93,12 @@ impl PsbtFile {
 }
 
 /// Serializes `psbt` as `version` in `encoding`.
-pub fn encode_psbt(psbt: &Psbt, version: PsbtVersion, extras: Option<&V2Extras>, encoding: Encoding) -> Vec<u8> {
+pub fn encode_psbt(
+    psbt: &Psbt,
+    version: PsbtVersion,
+    extras: Option<&V2Extras>,
+    encoding: Encoding,
+) -> Vec<u8> {
     let raw = match version {
         PsbtVersion::V0 => psbt.serialize(),
         PsbtVersion::V2 => psbt_v2::serialize_v2(psbt, extras),
@@ -105,7 +120,9 @@ fn raw_bytes(data: &[u8]) -> Result<(Vec<u8>, Encoding), RequestError> {
         return Err(RequestError::Empty);
     }
     if compact.starts_with("cHNidP8") {
-        let raw = BASE64_STANDARD.decode(&compact).map_err(|_| RequestError::BadText("base64"))?;
+        let raw = BASE64_STANDARD
+            .decode(&compact)
+            .map_err(|_| RequestError::BadText("base64"))?;
         return Ok((raw, Encoding::Base64));
     }
     if compact.len() >= 10 && compact[..10].eq_ignore_ascii_case("70736274ff") {

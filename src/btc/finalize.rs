@@ -28,11 +28,23 @@ pub fn finalize(psbt: &mut Psbt) -> Vec<FinalizeOutcome> {
         .map(|index| {
             let input = &psbt.inputs[index];
             if input.final_script_sig.is_some() || input.final_script_witness.is_some() {
-                return FinalizeOutcome { index, finalized: true, error: None };
+                return FinalizeOutcome {
+                    index,
+                    finalized: true,
+                    error: None,
+                };
             }
             match psbt.finalize_inp_mut(&secp, index) {
-                Ok(()) => FinalizeOutcome { index, finalized: true, error: None },
-                Err(e) => FinalizeOutcome { index, finalized: false, error: Some(one_line(&e.to_string())) },
+                Ok(()) => FinalizeOutcome {
+                    index,
+                    finalized: true,
+                    error: None,
+                },
+                Err(e) => FinalizeOutcome {
+                    index,
+                    finalized: false,
+                    error: Some(one_line(&e.to_string())),
+                },
             }
         })
         .collect()
@@ -62,7 +74,11 @@ pub fn spent_outputs(psbt: &Psbt) -> Result<Vec<TxOut>, VerifyError> {
         .iter()
         .zip(&psbt.inputs)
         .enumerate()
-        .map(|(i, (txin, input))| spent_output(input, &txin.previous_output).cloned().ok_or(VerifyError::UnknownSpent(i)))
+        .map(|(i, (txin, input))| {
+            spent_output(input, &txin.previous_output)
+                .cloned()
+                .ok_or(VerifyError::UnknownSpent(i))
+        })
         .collect()
 }
 
@@ -79,8 +95,18 @@ pub fn verify(tx: &Transaction, spent: &[TxOut]) -> Result<(), VerifyError> {
         .collect();
     let flags = bitcoinconsensus::VERIFY_ALL_PRE_TAPROOT | bitcoinconsensus::VERIFY_TAPROOT;
     for (index, out) in spent.iter().enumerate() {
-        bitcoinconsensus::verify_with_flags(out.script_pubkey.as_bytes(), out.value.to_sat(), &bytes, Some(&utxos), index, flags)
-            .map_err(|e| VerifyError::Script { index, reason: format!("{e:?}") })?;
+        bitcoinconsensus::verify_with_flags(
+            out.script_pubkey.as_bytes(),
+            out.value.to_sat(),
+            &bytes,
+            Some(&utxos),
+            index,
+            flags,
+        )
+        .map_err(|e| VerifyError::Script {
+            index,
+            reason: format!("{e:?}"),
+        })?;
     }
     Ok(())
 }
@@ -88,7 +114,11 @@ pub fn verify(tx: &Transaction, spent: &[TxOut]) -> Result<(), VerifyError> {
 /// Extracts the network transaction from a fully finalized PSBT (no fee-rate limit: the
 /// review already judged the fee). Fails naming the first input that is not final.
 pub fn extract(psbt: &Psbt) -> Result<Transaction, usize> {
-    if let Some(i) = psbt.inputs.iter().position(|i| i.final_script_sig.is_none() && i.final_script_witness.is_none()) {
+    if let Some(i) = psbt
+        .inputs
+        .iter()
+        .position(|i| i.final_script_sig.is_none() && i.final_script_witness.is_none())
+    {
         return Err(i);
     }
     Ok(psbt.clone().extract_tx_unchecked_fee_rate())

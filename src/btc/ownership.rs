@@ -84,11 +84,19 @@ impl<'a> Policies<'a> {
 
     /// Our public key at `path`, derived through a cached hardened prefix.
     pub fn public_key(&self, path: &DerivationPath) -> bitcoin::secp256k1::PublicKey {
-        let split = path.into_iter().position(|c| c.is_normal()).unwrap_or(path.len());
+        let split = path
+            .into_iter()
+            .position(|c| c.is_normal())
+            .unwrap_or(path.len());
         let (hardened, normal) = (DerivationPath::from(&path[..split]), &path[split..]);
         let mut cache = self.account_xpubs.borrow_mut();
-        let parent = *cache.entry(hardened.clone()).or_insert_with(|| self.hd.xpub(&hardened, NetworkKind::Main));
-        parent.derive_pub(self.hd.secp(), &normal).expect("unhardened derivation from an xpub").public_key
+        let parent = *cache
+            .entry(hardened.clone())
+            .or_insert_with(|| self.hd.xpub(&hardened, NetworkKind::Main));
+        parent
+            .derive_pub(self.hd.secp(), &normal)
+            .expect("unhardened derivation from an xpub")
+            .public_key
     }
 
     /// Whether `source` is one of our keys and really derives `public_key` (x-only for taproot).
@@ -104,7 +112,11 @@ impl<'a> Policies<'a> {
     }
 
     /// Classifies `script` given the key origins the PSBT lists for it.
-    pub fn classify<'k>(&self, script: &Script, origins: impl IntoIterator<Item = (&'k [u8], &'k KeySource)>) -> Ownership {
+    pub fn classify<'k>(
+        &self,
+        script: &Script,
+        origins: impl IntoIterator<Item = (&'k [u8], &'k KeySource)>,
+    ) -> Ownership {
         let mut claimed = None;
         for (public_key, source) in origins {
             if source.0 != self.fingerprint {
@@ -136,19 +148,43 @@ impl<'a> Policies<'a> {
                 true
             });
             if ours_here {
-                if let Some(owner) = matches(&singles[branch as usize], script, &wallet.name, path, branch, index) {
+                if let Some(owner) = matches(
+                    &singles[branch as usize],
+                    script,
+                    &wallet.name,
+                    path,
+                    branch,
+                    index,
+                ) {
                     return Some(owner);
                 }
             }
         }
         let mut standard = self.standard.borrow_mut();
-        let singles = standard.entry(prefix.clone()).or_insert_with(|| self.standard_policy(&prefix)).as_ref()?;
-        let name = format!("bip{}/{}", hardened_index(&prefix[0])?, hardened_index(&prefix[2])?);
-        matches(&singles[branch as usize], script, &name, path, branch, index)
+        let singles = standard
+            .entry(prefix.clone())
+            .or_insert_with(|| self.standard_policy(&prefix))
+            .as_ref()?;
+        let name = format!(
+            "bip{}/{}",
+            hardened_index(&prefix[0])?,
+            hardened_index(&prefix[2])?
+        );
+        matches(
+            &singles[branch as usize],
+            script,
+            &name,
+            path,
+            branch,
+            index,
+        )
     }
 
     /// The standard single-sig descriptor for an account path like m/84'/0'/0'.
-    fn standard_policy(&self, account: &DerivationPath) -> Option<[Descriptor<DescriptorPublicKey>; 2]> {
+    fn standard_policy(
+        &self,
+        account: &DerivationPath,
+    ) -> Option<[Descriptor<DescriptorPublicKey>; 2]> {
         if account.len() != 3 || !account.into_iter().all(|c| c.is_hardened()) {
             return None;
         }
@@ -161,7 +197,10 @@ impl<'a> Policies<'a> {
         }
         .descriptor_template()?;
         let xpub = self.hd.xpub(account, NetworkKind::Main);
-        let text = format!("{open}{}/<0;1>/*{close}", key_expression(self.fingerprint, account, &xpub));
+        let text = format!(
+            "{open}{}/<0;1>/*{close}",
+            key_expression(self.fingerprint, account, &xpub)
+        );
         let descriptor: Descriptor<DescriptorPublicKey> = text.parse().ok()?;
         descriptor.into_single_descriptors().ok()?.try_into().ok()
     }

@@ -23,7 +23,9 @@ pub struct PsbtV2Error(String);
 
 /// Parses PSBT bytes of either version into a v0 PSBT.
 pub fn parse_any(bytes: &[u8]) -> Result<(Psbt, PsbtVersion, Option<V2Extras>), PsbtV2Error> {
-    Psbt::deserialize(bytes).map(|p| (p, PsbtVersion::V0, None)).map_err(|e| PsbtV2Error(e.to_string()))
+    Psbt::deserialize(bytes)
+        .map(|p| (p, PsbtVersion::V0, None))
+        .map_err(|e| PsbtV2Error(e.to_string()))
 }
 
 /// Serializes a v0 PSBT as version 2.

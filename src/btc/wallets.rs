@@ -51,14 +51,18 @@ impl Wallet {
         let trimmed = text.trim();
         let (parsed_name, descriptor) = if trimmed.starts_with('{') {
             parse_bip388(trimmed)?
-        } else if trimmed.lines().any(|l| l.trim_start().to_lowercase().starts_with("policy:")) {
+        } else if trimmed
+            .lines()
+            .any(|l| l.trim_start().to_lowercase().starts_with("policy:"))
+        {
             parse_coldcard(trimmed)?
         } else {
             (None, parse_descriptor(trimmed)?)
         };
-        let name = name.map(str::to_string).or(parsed_name).ok_or_else(|| {
-            Error::usage("the wallet needs a name", "pass --name NAME")
-        })?;
+        let name = name
+            .map(str::to_string)
+            .or(parsed_name)
+            .ok_or_else(|| Error::usage("the wallet needs a name", "pass --name NAME"))?;
         check_name(&name)?;
         Ok(Wallet { name, descriptor })
     }
@@ -69,7 +73,8 @@ impl Wallet {
         self.descriptor.for_each_key(|key| {
             if let DescriptorPublicKey::MultiXPub(x) = key {
                 let (fingerprint, path) = origin(x);
-                let ours = fingerprint == hd.fingerprint() && hd.xpub(&path, x.xkey.network).public_key == x.xkey.public_key;
+                let ours = fingerprint == hd.fingerprint()
+                    && hd.xpub(&path, x.xkey.network).public_key == x.xkey.public_key;
                 out.push(Cosigner {
                     fingerprint: fingerprint.to_string(),
                     path: display_path(&path),
@@ -97,7 +102,10 @@ impl Wallet {
             ));
         }
         Err(Error::usage(
-            format!("wallet {:?} does not contain this signer's key (fingerprint {fp})", self.name),
+            format!(
+                "wallet {:?} does not contain this signer's key (fingerprint {fp})",
+                self.name
+            ),
             "import the wallet on a signer whose key it contains",
         ))
     }
@@ -111,15 +119,21 @@ impl Wallet {
     pub fn save(&self, dir: &Path, replace: Replace) -> Result<PathBuf> {
         let path = Self::file(dir, &self.name);
         files::ensure_parent_dir(&path)?;
-        let stored = StoredWallet { name: self.name.clone(), descriptor: self.descriptor.to_string() };
-        let json = serde_json::to_vec_pretty(&stored).map_err(|e| Error::Internal(e.to_string()))?;
+        let stored = StoredWallet {
+            name: self.name.clone(),
+            descriptor: self.descriptor.to_string(),
+        };
+        let json =
+            serde_json::to_vec_pretty(&stored).map_err(|e| Error::Internal(e.to_string()))?;
         files::write_atomic(&path, &json, 0o600, replace)?;
         Ok(path)
     }
 
     /// Loads every wallet in the registry directory `dir` (none when it does not exist).
     pub fn load_all(dir: &Path) -> Result<Vec<Wallet>> {
-        let Ok(entries) = std::fs::read_dir(dir) else { return Ok(Vec::new()) };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Ok(Vec::new());
+        };
         let mut wallets = BTreeMap::new();
         for entry in entries.flatten() {
             let path = entry.path();
@@ -127,10 +141,17 @@ impl Wallet {
                 continue;
             }
             let data = files::read_input(&path)?;
-            let stored: StoredWallet = serde_json::from_slice(&data)
-                .map_err(|e| Error::bad_input(format!("wallet file {} is damaged: {e}", path.display())))?;
+            let stored: StoredWallet = serde_json::from_slice(&data).map_err(|e| {
+                Error::bad_input(format!("wallet file {} is damaged: {e}", path.display()))
+            })?;
             let descriptor = parse_descriptor(&stored.descriptor)?;
-            wallets.insert(stored.name.clone(), Wallet { name: stored.name, descriptor });
+            wallets.insert(
+                stored.name.clone(),
+                Wallet {
+                    name: stored.name,
+                    descriptor,
+                },
+            );
         }
         Ok(wallets.into_values().collect())
     }
@@ -144,17 +165,26 @@ pub fn registry_dir(keystore: &Path) -> PathBuf {
 fn check_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 64
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
         && !name.starts_with('.');
     if ok {
         Ok(())
     } else {
-        Err(Error::usage(format!("invalid wallet name {name:?}"), "use letters, digits, '-', '_' and '.' (at most 64)"))
+        Err(Error::usage(
+            format!("invalid wallet name {name:?}"),
+            "use letters, digits, '-', '_' and '.' (at most 64)",
+        ))
     }
 }
 
-pub(crate) fn origin(x: &DescriptorMultiXKey<bitcoin::bip32::Xpub>) -> (Fingerprint, DerivationPath) {
-    x.origin.clone().unwrap_or_else(|| (x.xkey.fingerprint(), DerivationPath::master()))
+pub(crate) fn origin(
+    x: &DescriptorMultiXKey<bitcoin::bip32::Xpub>,
+) -> (Fingerprint, DerivationPath) {
+    x.origin
+        .clone()
+        .unwrap_or_else(|| (x.xkey.fingerprint(), DerivationPath::master()))
 }
 
 /// Parses a descriptor whose keys all carry origins and `/<0;1>/*` paths.
@@ -168,9 +198,11 @@ pub fn parse_descriptor(text: &str) -> Result<Descriptor<DescriptorPublicKey>> {
                 if x.origin.is_some()
                     && x.wildcard == Wildcard::Unhardened
                     && x.derivation_paths.paths().len() == 2
-                    && x.derivation_paths.paths().iter().enumerate().all(|(i, p)| {
-                        p.len() == 1 && u32::from(p[0]) == i as u32
-                    }) => {}
+                    && x.derivation_paths
+                        .paths()
+                        .iter()
+                        .enumerate()
+                        .all(|(i, p)| p.len() == 1 && u32::from(p[0]) == i as u32) => {}
             _ => problem = Some(key.to_string()),
         }
         problem.is_none()
@@ -203,7 +235,9 @@ fn parse_bip388(json: &str) -> Result<(Option<String>, Descriptor<DescriptorPubl
         text = text.replace(&format!("@{i}/<0;1>/*"), &format!("{key}/<0;1>/*"));
     }
     if text.contains('@') {
-        return Err(Error::bad_input("BIP388 policy refers to a key that keys_info does not list"));
+        return Err(Error::bad_input(
+            "BIP388 policy refers to a key that keys_info does not list",
+        ));
     }
     Ok((policy.name, parse_descriptor(&text)?))
 }
@@ -232,14 +266,20 @@ fn parse_coldcard(text: &str) -> Result<(Option<String>, Descriptor<DescriptorPu
             continue;
         }
         let Some((label, value)) = line.split_once(':') else {
-            return Err(Error::bad_input(format!("coldcard file line {}: expected 'label: value'", number + 1)));
+            return Err(Error::bad_input(format!(
+                "coldcard file line {}: expected 'label: value'",
+                number + 1
+            )));
         };
         let value = value.trim();
         match label.trim().to_lowercase().as_str() {
             "name" => name = Some(value.to_string()),
             "policy" => {
                 let (m, _) = value.split_once(" of ").ok_or_else(|| {
-                    Error::bad_input(format!("coldcard file line {}: policy must read 'M of N'", number + 1))
+                    Error::bad_input(format!(
+                        "coldcard file line {}: policy must read 'M of N'",
+                        number + 1
+                    ))
                 })?;
                 threshold = Some(m.trim().parse::<usize>().map_err(|_| {
                     Error::bad_input(format!("coldcard file line {}: bad threshold", number + 1))
@@ -249,26 +289,43 @@ fn parse_coldcard(text: &str) -> Result<(Option<String>, Descriptor<DescriptorPu
             "format" => format = value.to_uppercase(),
             fp if fp.len() == 8 && fp.chars().all(|c| c.is_ascii_hexdigit()) => {
                 let path = derivation.clone().ok_or_else(|| {
-                    Error::bad_input(format!("coldcard file line {}: key before any 'Derivation:' line", number + 1))
+                    Error::bad_input(format!(
+                        "coldcard file line {}: key before any 'Derivation:' line",
+                        number + 1
+                    ))
                 })?;
                 let path = path.trim_start_matches('m').trim_start_matches('/');
-                keys.push(normalise_key(&format!("[{}/{path}]{value}", fp.to_lowercase()))?);
+                keys.push(normalise_key(&format!(
+                    "[{}/{path}]{value}",
+                    fp.to_lowercase()
+                ))?);
             }
             other => {
-                return Err(Error::bad_input(format!("coldcard file line {}: unknown label {other:?}", number + 1)))
+                return Err(Error::bad_input(format!(
+                    "coldcard file line {}: unknown label {other:?}",
+                    number + 1
+                )))
             }
         }
     }
-    let m = threshold.ok_or_else(|| Error::bad_input("coldcard file has no 'Policy: M of N' line"))?;
+    let m =
+        threshold.ok_or_else(|| Error::bad_input("coldcard file has no 'Policy: M of N' line"))?;
     let inner = format!(
         "sortedmulti({m},{})",
-        keys.iter().map(|k| format!("{k}/<0;1>/*")).collect::<Vec<_>>().join(",")
+        keys.iter()
+            .map(|k| format!("{k}/<0;1>/*"))
+            .collect::<Vec<_>>()
+            .join(",")
     );
     let descriptor = match format.as_str() {
         "P2WSH" => format!("wsh({inner})"),
         "P2SH-P2WSH" | "P2WSH-P2SH" => format!("sh(wsh({inner}))"),
         "P2SH" => format!("sh({inner})"),
-        other => return Err(Error::bad_input(format!("coldcard file: unsupported format {other}"))),
+        other => {
+            return Err(Error::bad_input(format!(
+                "coldcard file: unsupported format {other}"
+            )))
+        }
     };
     Ok((name, parse_descriptor(&descriptor)?))
 }

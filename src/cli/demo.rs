@@ -1,19 +1,35 @@
-//! `coldsign demo`: the main job on built-in sample data, printing each step.
+//! `coldsign demo`: the main job on built-in sample data, printing each step: a throwaway
+//! keystore, a PSBT built from its watch-only export, the offline review, signing, finalizing
+//! and verification of every input with Bitcoin Core's script interpreter.
 
+use std::str::FromStr;
+
+use bitcoin::hashes::Hash;
+use bitcoin::{Amount, ScriptBuf, WPubkeyHash};
 use clap::Args;
+use miniscript::descriptor::{DefiniteDescriptorKey, Descriptor, DescriptorPublicKey};
 use secrecy::SecretString;
 
 use super::context::Context;
-use crate::files::Replace;
+use super::review_view;
+use crate::btc::builder::SpendBuilder;
+use crate::btc::finalize;
+use crate::btc::ownership::Policies;
+use crate::btc::psbt_v2::PsbtVersion;
+use crate::files::{self, Replace};
 use crate::keys::ethereum::EthLayout;
 use crate::keys::keystore::{KdfCost, Keystore};
 use crate::keys::material::KeyMaterial;
 use crate::keys::mnemonic::{SecretMnemonic, WordList};
 use crate::keys::watch_only::{WatchOnly, WatchOnlyOptions};
+use crate::request::{encode_psbt, Encoding, PsbtFile};
+use crate::review::bitcoin::{review, FeeLimits};
+use crate::review::{gate, Gate};
+use crate::signer::software;
 use crate::{Error, Result};
 
-/// The public BIP39 test mnemonic: its keys are known to everyone, so it only ever holds
-/// regtest coins.
+/// The public BIP39 test mnemonic's entropy ("abandon ×11 about"): its keys are known to
+/// everyone, so the demo only ever uses regtest.
 pub const SAMPLE_ENTROPY: [u8; 16] = [0; 16];
 
 #[derive(Debug, Args)]
@@ -26,9 +42,11 @@ pub fn run(ctx: &Context, _args: DemoArgs) -> Result<()> {
         path: std::env::temp_dir(),
         source,
     })?;
-    let path = dir.path().join("keystore.json");
+    let keystore_path = dir.path().join("keystore.json");
     let password = SecretString::from("demo password");
     let network = bitcoin::Network::Regtest;
+
+    say(ctx, "== offline signer: setup");
     say(
         ctx,
         "1. restore the public test mnemonic (abandon ×11 about) into a throwaway keystore",
@@ -38,67 +56,163 @@ pub fn run(ctx: &Context, _args: DemoArgs) -> Result<()> {
         mnemonic,
         passphrase: SecretString::from(String::new()),
     };
-    let keystore = Keystore::seal(&material, "demo", &password, KdfCost::new(12)?)?;
-    keystore.save(&path, Replace::Never)?;
+    Keystore::seal(&material, "demo", &password, KdfCost::new(12)?)?
+        .save(&keystore_path, Replace::Never)?;
     say(
         ctx,
         &format!(
-            "   keystore {} (mode 0600, scrypt, XChaCha20-Poly1305)",
-            path.display()
+            "   {} (mode 0600, scrypt + XChaCha20-Poly1305)",
+            keystore_path.display()
         ),
     );
-    say(
-        ctx,
-        "2. unlock it again with the password and derive the watch-only view",
-    );
-    let unlocked = Keystore::load(&path)?.unlock(&password, &path)?;
-    let view = WatchOnly::derive(
-        &unlocked,
-        &WatchOnlyOptions {
-            network,
-            account: 0,
-            slip132: false,
-            eth_count: 1,
-            eth_layout: EthLayout::Bip44,
-        },
-    );
+    let options = WatchOnlyOptions {
+        network,
+        account: 0,
+        slip132: false,
+        eth_count: 1,
+        eth_layout: EthLayout::Bip44,
+    };
+    let export = WatchOnly::derive(&material, &options);
     say(
         ctx,
         &format!(
-            "   fingerprint {}",
-            view.fingerprint.as_deref().unwrap_or("?")
+            "2. watch-only export for the online machine (fingerprint {})",
+            export.fingerprint.as_deref().unwrap_or("?")
         ),
     );
-    for account in view.bitcoin.iter().filter(|a| a.descriptor.is_some()) {
-        say(
-            ctx,
-            &format!(
-                "   {:<12} {}",
-                account.script,
-                account.first_receive.as_deref().unwrap_or("")
-            ),
-        );
-    }
-    for account in &view.ethereum {
-        say(ctx, &format!("   {:<12} {}", "ethereum", account.address));
-    }
-    say(
-        ctx,
-        "3. the watch-only export an online machine would import:",
-    );
-    for line in view.descriptor_lines() {
+    for line in export.descriptor_lines() {
         say(ctx, &format!("   {line}"));
     }
-    if ctx.json {
-        ctx.emit(&DemoReport { view })?;
+
+    say(ctx, "\n== online host: build");
+    let psbt_path = dir.path().join("spend.psbt");
+    let builder = sample_spend(&export)?;
+    let psbt = builder.build();
+    let text = encode_psbt(&psbt, PsbtVersion::V2, None, Encoding::Base64);
+    files::write_atomic(&psbt_path, &text, 0o644, Replace::Never)?;
+    say(ctx, &format!(
+        "3. a PSBT spending 4 coins (p2wpkh, p2tr, p2sh-p2wpkh, p2pkh) to an outside address with change: {} ({} bytes base64)",
+        psbt_path.display(),
+        text.len()
+    ));
+
+    say(ctx, "\n== air gap: the file crosses to the offline signer");
+    say(ctx, "\n== offline signer: review, confirm, sign");
+    let file = PsbtFile::decode(&files::read_input(&psbt_path)?)?;
+    let unlocked = Keystore::load(&keystore_path)?.unlock(&password, &keystore_path)?;
+    let hd = unlocked.hd().expect("mnemonic keystore");
+    let policies = Policies::new(&hd, Vec::new());
+    let reviewed = review(
+        &file.psbt,
+        file.version,
+        network,
+        &policies,
+        &FeeLimits::default(),
+    );
+    say(
+        ctx,
+        "4. the review the signer computes by itself (this is the confirmation screen):\n",
+    );
+    for line in review_view::render(&reviewed).lines() {
+        say(ctx, &format!("   | {line}"));
     }
-    say(ctx, "demo finished: the throwaway keystore is deleted");
+    if gate(&reviewed.warnings, &[], true) != Gate::Proceed {
+        return Err(Error::Internal(
+            "the demo's sample transaction raised a serious warning".into(),
+        ));
+    }
+    let mut signed = file.psbt.clone();
+    let outcomes = software::sign_psbt(&mut signed, &reviewed, &policies);
+    let signatures: usize = outcomes.iter().map(|o| o.signatures).sum();
+    say(
+        ctx,
+        &format!(
+            "\n5. confirmed (the demo answers yes); signed {} inputs with {signatures} signatures",
+            outcomes.iter().filter(|o| o.signatures > 0).count()
+        ),
+    );
+    let signed_path = dir.path().join("spend.signed.psbt");
+    files::write_atomic(
+        &signed_path,
+        &file.encode_like(&signed),
+        0o644,
+        Replace::Never,
+    )?;
+    say(
+        ctx,
+        &format!(
+            "   signed PSBT {} goes back across the gap",
+            signed_path.display()
+        ),
+    );
+
+    say(ctx, "\n== online host: finalize, verify");
+    let mut back = PsbtFile::decode(&files::read_input(&signed_path)?)?.psbt;
+    let finalized = finalize::finalize(&mut back);
+    if let Some(f) = finalized.iter().find(|f| !f.finalized) {
+        return Err(Error::Internal(format!(
+            "demo input {} did not finalize: {:?}",
+            f.index, f.error
+        )));
+    }
+    let tx = finalize::extract(&back)
+        .map_err(|i| Error::Internal(format!("demo input {i} is not final")))?;
+    let spent = finalize::spent_outputs(&back).map_err(|e| Error::Internal(e.to_string()))?;
+    finalize::verify(&tx, &spent).map_err(|e| Error::Verification(e.to_string()))?;
+    say(ctx, &format!("6. finalized; each of the {} inputs verified by Bitcoin Core's script interpreter (libbitcoinconsensus)", tx.input.len()));
+    say(
+        ctx,
+        &format!(
+            "7. transaction {} ({} vbytes) is ready to broadcast",
+            tx.compute_txid(),
+            tx.vsize()
+        ),
+    );
+    if ctx.json {
+        ctx.emit(&DemoReport {
+            txid: tx.compute_txid().to_string(),
+            intent_digest: reviewed.intent_digest.clone(),
+            vsize: tx.vsize(),
+        })?;
+    }
+    say(
+        ctx,
+        "\ndemo finished; the throwaway keystore and files are deleted",
+    );
     Ok(())
+}
+
+/// Four coins of the sample wallet spent to an outside address, with change.
+fn sample_spend(export: &WatchOnly) -> Result<SpendBuilder> {
+    let at = |line: &str, branch: usize, index: u32| -> Result<Descriptor<DefiniteDescriptorKey>> {
+        let multi = Descriptor::<DescriptorPublicKey>::from_str(line)
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let singles = multi
+            .into_single_descriptors()
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        singles[branch]
+            .at_derivation_index(index)
+            .map_err(|e| Error::Internal(e.to_string()))
+    };
+    let lines = export.descriptor_lines();
+    let mut builder = SpendBuilder::new();
+    for (i, line) in lines.iter().enumerate() {
+        builder = builder.fund(
+            &at(line, 0, 0)?,
+            Amount::from_sat(25_000_000 * (i as u64 + 1)),
+        );
+    }
+    let outside = ScriptBuf::new_p2wpkh(&WPubkeyHash::hash(b"coldsign demo recipient"));
+    Ok(builder
+        .pay(outside, Amount::from_sat(150_000_000))
+        .pay_to_descriptor(&at(lines[0], 1, 0)?, Amount::from_sat(99_990_000)))
 }
 
 #[derive(serde::Serialize)]
 struct DemoReport {
-    view: WatchOnly,
+    txid: String,
+    intent_digest: String,
+    vsize: usize,
 }
 
 impl super::context::Report for DemoReport {

@@ -351,7 +351,7 @@ fn restore(ctx: &Context, args: RestoreArgs) -> Result<()> {
 }
 
 /// Loads and unlocks the keystore named by the context.
-fn unlock(ctx: &Context) -> Result<(PathBuf, Keystore, KeyMaterial)> {
+pub(super) fn unlock(ctx: &Context) -> Result<(PathBuf, Keystore, KeyMaterial)> {
     let path = ctx.keystore_path()?;
     let keystore = Keystore::load(&path)?;
     let password = terminal::existing_password(

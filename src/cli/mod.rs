@@ -4,8 +4,11 @@
 mod context;
 mod demo;
 mod key;
+mod psbt;
 mod reference;
+mod review_view;
 mod terminal;
+mod wallet;
 
 use std::path::PathBuf;
 
@@ -92,6 +95,19 @@ enum Command {
     /// Create, restore, show and export keys.
     #[command(subcommand)]
     Key(key::KeyCommand),
+    /// Review a PSBT: amounts, ownership, change, fee and warnings (nothing is signed).
+    Inspect(psbt::InspectArgs),
+    /// Review, confirm and sign a PSBT with the keystore.
+    Sign(psbt::SignArgs),
+    /// Finalize a signed PSBT (and verify every input with Bitcoin Core's interpreter).
+    Finalize(psbt::FinalizeArgs),
+    /// Combine PSBTs of the same transaction (multisig).
+    Combine(psbt::CombineArgs),
+    /// Convert a PSBT between versions 0 and 2 and between binary, base64 and hex.
+    Convert(psbt::ConvertArgs),
+    /// Register and list multisig and miniscript wallets on this signer.
+    #[command(subcommand)]
+    Wallet(wallet::WalletCommand),
     /// Run the main job on built-in sample data, printing each step.
     Demo(demo::DemoArgs),
     /// Print a shell completion script.
@@ -112,6 +128,12 @@ pub fn run() -> std::process::ExitCode {
     let ctx = Context::new(&cli.global);
     let outcome = match cli.command {
         Command::Key(cmd) => key::run(&ctx, cmd),
+        Command::Inspect(args) => psbt::inspect(&ctx, args),
+        Command::Sign(args) => psbt::sign(&ctx, args),
+        Command::Finalize(args) => psbt::finalize(&ctx, args),
+        Command::Combine(args) => psbt::combine(&ctx, args),
+        Command::Convert(args) => psbt::convert(&ctx, args),
+        Command::Wallet(cmd) => wallet::run(&ctx, cmd),
         Command::Demo(args) => demo::run(&ctx, args),
         Command::Completions { shell } => reference::completions(shell),
         Command::Man => reference::man(),

@@ -114,17 +114,29 @@ pub struct PrivateKeyCache<'a> {
 impl<'a> PrivateKeyCache<'a> {
     /// An empty cache over `hd`.
     pub fn new(hd: &'a HdKeys) -> Self {
-        PrivateKeyCache { hd, prefixes: std::collections::HashMap::new() }
+        PrivateKeyCache {
+            hd,
+            prefixes: std::collections::HashMap::new(),
+        }
     }
 
     /// The private key at `path`.
     pub fn key(&mut self, path: &DerivationPath) -> PrivateKey {
-        let split = path.into_iter().position(|c| c.is_normal()).unwrap_or(path.len());
+        let split = path
+            .into_iter()
+            .position(|c| c.is_normal())
+            .unwrap_or(path.len());
         let prefix = DerivationPath::from(&path[..split]);
         let hd = self.hd;
-        let parent = self.prefixes.entry(prefix.clone()).or_insert_with(|| hd.derive_xpriv(&prefix));
+        let parent = self
+            .prefixes
+            .entry(prefix.clone())
+            .or_insert_with(|| hd.derive_xpriv(&prefix));
         let child = ChildXpriv(
-            parent.0.derive_priv(&hd.secp, &DerivationPath::from(&path[split..])).expect("derivation fails only with probability 2^-127"),
+            parent
+                .0
+                .derive_priv(&hd.secp, &DerivationPath::from(&path[split..]))
+                .expect("derivation fails only with probability 2^-127"),
         );
         PrivateKey::new(child.0.private_key)
     }

@@ -28,7 +28,11 @@ pub struct FeeLimits {
 
 impl Default for FeeLimits {
     fn default() -> Self {
-        FeeLimits { max_fee: 5_000_000, max_fraction: 0.10, max_rate: 1_000.0 }
+        FeeLimits {
+            max_fee: 5_000_000,
+            max_fraction: 0.10,
+            max_rate: 1_000.0,
+        }
     }
 }
 
@@ -171,7 +175,8 @@ pub fn canonical_intent(psbt: &Psbt, network: Network) -> String {
         tx.lock_time.to_consensus_u32()
     );
     for (txin, input) in tx.input.iter().zip(&psbt.inputs) {
-        let amount = spent_output(input, &txin.previous_output).map(|o| o.value.to_sat().to_string());
+        let amount =
+            spent_output(input, &txin.previous_output).map(|o| o.value.to_sat().to_string());
         let _ = writeln!(
             text,
             "in {} {} {}",
@@ -181,7 +186,12 @@ pub fn canonical_intent(psbt: &Psbt, network: Network) -> String {
         );
     }
     for out in &tx.output {
-        let _ = writeln!(text, "out {} {}", out.script_pubkey.to_hex_string(), out.value.to_sat());
+        let _ = writeln!(
+            text,
+            "out {} {}",
+            out.script_pubkey.to_hex_string(),
+            out.value.to_sat()
+        );
     }
     text
 }
@@ -189,13 +199,26 @@ pub fn canonical_intent(psbt: &Psbt, network: Network) -> String {
 /// The output an input spends, from witness_utxo or the previous transaction.
 pub fn spent_output<'a>(input: &'a Input, outpoint: &OutPoint) -> Option<&'a TxOut> {
     input.witness_utxo.as_ref().or_else(|| {
-        input.non_witness_utxo.as_ref().and_then(|tx| tx.output.get(outpoint.vout as usize))
+        input
+            .non_witness_utxo
+            .as_ref()
+            .and_then(|tx| tx.output.get(outpoint.vout as usize))
     })
 }
 
 /// Reviews `psbt` with our `policies` on `network`.
-pub fn review(psbt: &Psbt, version: PsbtVersion, network: Network, policies: &Policies, limits: &FeeLimits) -> BtcReview {
-    let mut ctx = Checks { warnings: Vec::new(), network, policies };
+pub fn review(
+    psbt: &Psbt,
+    version: PsbtVersion,
+    network: Network,
+    policies: &Policies,
+    limits: &FeeLimits,
+) -> BtcReview {
+    let mut ctx = Checks {
+        warnings: Vec::new(),
+        network,
+        policies,
+    };
     let tx = &psbt.unsigned_tx;
     let mut inputs = Vec::with_capacity(tx.input.len());
     let mut owners = Vec::with_capacity(tx.input.len());
@@ -205,7 +228,14 @@ pub fn review(psbt: &Psbt, version: PsbtVersion, network: Network, policies: &Po
     let mut any_segwit = false;
     for (index, (txin, input)) in tx.input.iter().zip(&psbt.inputs).enumerate() {
         if !seen.insert(txin.previous_output) {
-            ctx.warn("btc.input.duplicate", Severity::Deny, format!("input {index} spends {} a second time", txin.previous_output));
+            ctx.warn(
+                "btc.input.duplicate",
+                Severity::Deny,
+                format!(
+                    "input {index} spends {} a second time",
+                    txin.previous_output
+                ),
+            );
         }
         let (view, owner, weight) = ctx.input(index, txin.previous_output, txin.sequence, input);
         any_segwit |= view.script_type != "p2pkh" && view.script_type != "p2sh";
@@ -216,7 +246,8 @@ pub fn review(psbt: &Psbt, version: PsbtVersion, network: Network, policies: &Po
         inputs.push(view);
         owners.push(owner);
     }
-    let input_policies: HashSet<&str> = owners.iter().flatten().map(|o| o.wallet.as_str()).collect();
+    let input_policies: HashSet<&str> =
+        owners.iter().flatten().map(|o| o.wallet.as_str()).collect();
     let outputs: Vec<OutputView> = tx
         .output
         .iter()
@@ -226,20 +257,52 @@ pub fn review(psbt: &Psbt, version: PsbtVersion, network: Network, policies: &Po
         .collect();
     ctx.check_sighash(&inputs, outputs.len());
     ctx.check_global_xpubs(psbt);
-    let weight = tx.weight() + satisfaction + if any_segwit { Weight::from_wu(2) } else { Weight::ZERO };
+    let weight = tx.weight()
+        + satisfaction
+        + if any_segwit {
+            Weight::from_wu(2)
+        } else {
+            Weight::ZERO
+        };
     let vsize = weight.to_vbytes_ceil();
     let input_total = inputs.iter().map(|i| i.amount).sum::<Option<u64>>();
     let output_total: u64 = outputs.iter().map(|o| o.amount).sum();
-    let sum = |kind| outputs.iter().filter(|o| o.kind == kind).map(|o| o.amount).sum::<u64>();
-    let (external, change) = (sum(OutputKind::External) + sum(OutputKind::OursNotChange), sum(OutputKind::Change));
+    let sum = |kind| {
+        outputs
+            .iter()
+            .filter(|o| o.kind == kind)
+            .map(|o| o.amount)
+            .sum::<u64>()
+    };
+    let (external, change) = (
+        sum(OutputKind::External) + sum(OutputKind::OursNotChange),
+        sum(OutputKind::Change),
+    );
     let fee = input_total.and_then(|i| i.checked_sub(output_total));
     match (input_total, fee) {
-        (None, _) => ctx.warn("btc.fee.unknown", Severity::Deny, "the fee cannot be computed: an input's amount is unknown"),
-        (Some(i), None) => ctx.warn("btc.fee.negative", Severity::Deny, format!("outputs ({output_total} sat) exceed inputs ({i} sat): the transaction is invalid")),
+        (None, _) => ctx.warn(
+            "btc.fee.unknown",
+            Severity::Deny,
+            "the fee cannot be computed: an input's amount is unknown",
+        ),
+        (Some(i), None) => ctx.warn(
+            "btc.fee.negative",
+            Severity::Deny,
+            format!(
+                "outputs ({output_total} sat) exceed inputs ({i} sat): the transaction is invalid"
+            ),
+        ),
         (Some(i), Some(f)) => ctx.check_fee(f, i, external, vsize, limits),
     }
     if tx.lock_time.to_consensus_u32() != 0 {
-        ctx.warn("btc.locktime", Severity::Info, format!("not valid before {}", describe_locktime(tx.lock_time.to_consensus_u32())));
+        ctx.warn(
+            "btc.locktime",
+            Severity::Info,
+            format!(
+                "not valid before {}",
+                describe_locktime(tx.lock_time.to_consensus_u32())
+            ),
+        );
     }
     let mut warnings = ctx.warnings;
     warnings.sort_by(|a, b| b.severity.cmp(&a.severity));
@@ -275,7 +338,12 @@ pub fn describe_locktime(value: u32) -> String {
     if value < 500_000_000 {
         format!("block {value}")
     } else {
-        format!("{} (Unix time {value})", humantime::format_rfc3339(std::time::UNIX_EPOCH + std::time::Duration::from_secs(value.into())))
+        format!(
+            "{} (Unix time {value})",
+            humantime::format_rfc3339(
+                std::time::UNIX_EPOCH + std::time::Duration::from_secs(value.into())
+            )
+        )
     }
 }
 
@@ -299,7 +367,13 @@ impl Checks<'_, '_> {
     }
 
     /// Verifies the spent output from the previous transaction (CVE-2020-14199).
-    fn verify_utxo(&mut self, index: usize, outpoint: OutPoint, input: &Input, taproot: bool) -> bool {
+    fn verify_utxo(
+        &mut self,
+        index: usize,
+        outpoint: OutPoint,
+        input: &Input,
+        taproot: bool,
+    ) -> bool {
         let Some(prev) = &input.non_witness_utxo else {
             if input.witness_utxo.is_some() && !taproot {
                 self.warn("btc.utxo.unverified", Severity::High, format!(
@@ -310,11 +384,25 @@ impl Checks<'_, '_> {
             return taproot && input.witness_utxo.is_some();
         };
         if prev.compute_txid() != outpoint.txid {
-            self.warn("btc.utxo.txid_mismatch", Severity::Deny, format!("input {index}: the supplied previous transaction is not {}", outpoint.txid));
+            self.warn(
+                "btc.utxo.txid_mismatch",
+                Severity::Deny,
+                format!(
+                    "input {index}: the supplied previous transaction is not {}",
+                    outpoint.txid
+                ),
+            );
             return false;
         }
         let Some(out) = prev.output.get(outpoint.vout as usize) else {
-            self.warn("btc.utxo.txid_mismatch", Severity::Deny, format!("input {index}: previous transaction has no output {}", outpoint.vout));
+            self.warn(
+                "btc.utxo.txid_mismatch",
+                Severity::Deny,
+                format!(
+                    "input {index}: previous transaction has no output {}",
+                    outpoint.vout
+                ),
+            );
             return false;
         };
         if let Some(w) = &input.witness_utxo {
@@ -330,9 +418,18 @@ impl Checks<'_, '_> {
         true
     }
 
-    fn input(&mut self, index: usize, outpoint: OutPoint, sequence: Sequence, input: &Input) -> (InputView, Option<Owner>, Option<Weight>) {
+    fn input(
+        &mut self,
+        index: usize,
+        outpoint: OutPoint,
+        sequence: Sequence,
+        input: &Input,
+    ) -> (InputView, Option<Owner>, Option<Weight>) {
         let spent = spent_output(input, &outpoint).cloned();
-        let script_type = spent.as_ref().map(|o| script_type(&o.script_pubkey, input)).unwrap_or("unknown");
+        let script_type = spent
+            .as_ref()
+            .map(|o| script_type(&o.script_pubkey, input))
+            .unwrap_or("unknown");
         let taproot = script_type == "p2tr";
         let verified = self.verify_utxo(index, outpoint, input, taproot);
         let finalized = input.final_script_sig.is_some() || input.final_script_witness.is_some();
@@ -343,28 +440,32 @@ impl Checks<'_, '_> {
                 not_signed = Some("the spent output is unknown".to_string());
                 None
             }
-            Some(out) => match self.policies.classify(
-                &out.script_pubkey,
-                key_origins(&input.bip32_derivation, &input.tap_key_origins).iter().map(|(k, s)| (k.as_slice(), *s)),
-            ) {
-                Ownership::Ours(owner) => {
-                    self.check_path(&owner.path, index, "input", false);
-                    Some(owner)
-                }
-                Ownership::Claimed(path) => {
-                    self.warn("btc.input.unverified_key", Severity::High, format!(
+            Some(out) => {
+                match self.policies.classify(
+                    &out.script_pubkey,
+                    key_origins(&input.bip32_derivation, &input.tap_key_origins)
+                        .iter()
+                        .map(|(k, s)| (k.as_slice(), *s)),
+                ) {
+                    Ownership::Ours(owner) => {
+                        self.check_path(&owner.path, index, "input", false);
+                        Some(owner)
+                    }
+                    Ownership::Claimed(path) => {
+                        self.warn("btc.input.unverified_key", Severity::High, format!(
                         "input {index} claims our key at {} but its script does not derive from any policy known here",
                         crate::keys::accounts::display_path(&path)
                     ));
-                    not_signed = Some("its script does not derive from our keys under a known policy (register the wallet with 'coldsign wallet import')".into());
-                    None
+                        not_signed = Some("its script does not derive from our keys under a known policy (register the wallet with 'coldsign wallet import')".into());
+                        None
+                    }
+                    Ownership::Foreign => {
+                        self.warn("btc.input.foreign", Severity::Info, format!("input {index} ({outpoint}) is not ours and will not be signed here"));
+                        not_signed = Some("not our key".into());
+                        None
+                    }
                 }
-                Ownership::Foreign => {
-                    self.warn("btc.input.foreign", Severity::Info, format!("input {index} ({outpoint}) is not ours and will not be signed here"));
-                    not_signed = Some("not our key".into());
-                    None
-                }
-            },
+            }
         };
         if finalized {
             not_signed = Some("already finalized".into());
@@ -372,11 +473,22 @@ impl Checks<'_, '_> {
             not_signed = Some("a legacy input needs the previous transaction".into());
         }
         let weight = if finalized {
-            let sig = input.final_script_sig.as_ref().map(|s| s.len()).unwrap_or(0);
-            let wit = input.final_script_witness.as_ref().map(|w| w.size()).unwrap_or(0);
+            let sig = input
+                .final_script_sig
+                .as_ref()
+                .map(|s| s.len())
+                .unwrap_or(0);
+            let wit = input
+                .final_script_witness
+                .as_ref()
+                .map(|w| w.size())
+                .unwrap_or(0);
             Some(Weight::from_wu((sig as u64 + 1) * 4 + wit as u64))
         } else {
-            owner.as_ref().and_then(|o| o.descriptor.max_weight_to_satisfy().ok()).or_else(|| typical_weight(script_type))
+            owner
+                .as_ref()
+                .and_then(|o| o.descriptor.max_weight_to_satisfy().ok())
+                .or_else(|| typical_weight(script_type))
         };
         let sighash = match (input.sighash_type, taproot) {
             (None, true) => "default".to_string(),
@@ -399,23 +511,41 @@ impl Checks<'_, '_> {
         (view, owner, weight)
     }
 
-    fn output(&mut self, index: usize, txout: &TxOut, output: &bitcoin::psbt::Output, input_policies: &HashSet<&str>) -> OutputView {
+    fn output(
+        &mut self,
+        index: usize,
+        txout: &TxOut,
+        output: &bitcoin::psbt::Output,
+        input_policies: &HashSet<&str>,
+    ) -> OutputView {
         let script = &txout.script_pubkey;
-        let address = Address::from_script(script, self.network).ok().map(|a| a.to_string());
+        let address = Address::from_script(script, self.network)
+            .ok()
+            .map(|a| a.to_string());
         let origins = key_origins(&output.bip32_derivation, &output.tap_key_origins);
         let (kind, owner) = if script.is_op_return() {
             let data = script.as_bytes().get(2..).unwrap_or_default();
-            let text = std::str::from_utf8(data).ok().filter(|s| s.chars().all(|c| !c.is_control()));
-            self.warn("btc.output.op_return", Severity::Info, format!(
-                "output {index} carries data: {}{}",
-                data.to_lower_hex_string(),
-                text.map(|t| format!(" ({t:?})")).unwrap_or_default()
-            ));
+            let text = std::str::from_utf8(data)
+                .ok()
+                .filter(|s| s.chars().all(|c| !c.is_control()));
+            self.warn(
+                "btc.output.op_return",
+                Severity::Info,
+                format!(
+                    "output {index} carries data: {}{}",
+                    data.to_lower_hex_string(),
+                    text.map(|t| format!(" ({t:?})")).unwrap_or_default()
+                ),
+            );
             (OutputKind::OpReturn, None)
         } else {
-            match self.policies.classify(script, origins.iter().map(|(k, s)| (k.as_slice(), *s))) {
+            match self
+                .policies
+                .classify(script, origins.iter().map(|(k, s)| (k.as_slice(), *s)))
+            {
                 Ownership::Ours(owner) => {
-                    let change = owner.branch == 1 && input_policies.contains(owner.wallet.as_str());
+                    let change =
+                        owner.branch == 1 && input_policies.contains(owner.wallet.as_str());
                     self.check_path(&owner.path, index, "output", change);
                     if !change {
                         self.warn("btc.output.ours_not_change", Severity::Info, format!(
@@ -424,7 +554,14 @@ impl Checks<'_, '_> {
                             crate::keys::accounts::display_path(&owner.path)
                         ));
                     }
-                    (if change { OutputKind::Change } else { OutputKind::OursNotChange }, Some(owner))
+                    (
+                        if change {
+                            OutputKind::Change
+                        } else {
+                            OutputKind::OursNotChange
+                        },
+                        Some(owner),
+                    )
                 }
                 Ownership::Claimed(path) => {
                     self.warn("btc.change.unverified", Severity::High, format!(
@@ -437,11 +574,15 @@ impl Checks<'_, '_> {
             }
         };
         if kind != OutputKind::OpReturn && txout.value < script.minimal_non_dust() {
-            self.warn("btc.output.dust", Severity::Warning, format!(
-                "output {index} ({} sat) is below the dust limit of {} sat and will not relay",
-                txout.value.to_sat(),
-                script.minimal_non_dust().to_sat()
-            ));
+            self.warn(
+                "btc.output.dust",
+                Severity::Warning,
+                format!(
+                    "output {index} ({} sat) is below the dust limit of {} sat and will not relay",
+                    txout.value.to_sat(),
+                    script.minimal_non_dust().to_sat()
+                ),
+            );
         }
         OutputView {
             index,
@@ -457,24 +598,42 @@ impl Checks<'_, '_> {
     fn check_path(&mut self, path: &DerivationPath, index: usize, what: &str, change: bool) {
         let shown = crate::keys::accounts::display_path(path);
         let steps: Vec<ChildNumber> = path.into_iter().copied().collect();
-        if let [ChildNumber::Hardened { index: purpose }, ChildNumber::Hardened { index: coin }, ChildNumber::Hardened { index: account }, ..] = steps[..] {
-            let expected_coin = if self.network == Network::Bitcoin { 0 } else { 1 };
+        if let [ChildNumber::Hardened { index: purpose }, ChildNumber::Hardened { index: coin }, ChildNumber::Hardened { index: account }, ..] =
+            steps[..]
+        {
+            let expected_coin = if self.network == Network::Bitcoin {
+                0
+            } else {
+                1
+            };
             if [44, 49, 84, 86, 48].contains(&purpose) && coin != expected_coin {
-                self.warn("btc.network.mismatch", Severity::Deny, format!(
-                    "{what} {index} uses coin type {coin}' ({shown}), which is not {}",
-                    self.network
-                ));
+                self.warn(
+                    "btc.network.mismatch",
+                    Severity::Deny,
+                    format!(
+                        "{what} {index} uses coin type {coin}' ({shown}), which is not {}",
+                        self.network
+                    ),
+                );
             }
             if ![44, 49, 84, 86, 48].contains(&purpose) || account > 100 {
-                self.warn("btc.path.unusual", Severity::Warning, format!("{what} {index} uses an unusual derivation path {shown}"));
+                self.warn(
+                    "btc.path.unusual",
+                    Severity::Warning,
+                    format!("{what} {index} uses an unusual derivation path {shown}"),
+                );
             }
         }
         if let Some(ChildNumber::Normal { index: last }) = steps.last() {
             let limit = if change { 1_000 } else { 100_000 };
             if *last > limit {
-                self.warn("btc.path.unusual", Severity::Warning, format!(
+                self.warn(
+                    "btc.path.unusual",
+                    Severity::Warning,
+                    format!(
                     "{what} {index} uses address index {last}, far beyond the gap limit ({shown})"
-                ));
+                ),
+                );
             }
         }
     }
@@ -502,23 +661,56 @@ impl Checks<'_, '_> {
     fn check_global_xpubs(&mut self, psbt: &Psbt) {
         let expected = bitcoin::NetworkKind::from(self.network);
         if psbt.xpub.keys().any(|x| x.network != expected) {
-            self.warn("btc.network.mismatch", Severity::Deny, format!("the PSBT's global xpubs are not for {}", self.network));
+            self.warn(
+                "btc.network.mismatch",
+                Severity::Deny,
+                format!("the PSBT's global xpubs are not for {}", self.network),
+            );
         }
     }
 
-    fn check_fee(&mut self, fee: u64, input_total: u64, external: u64, vsize: u64, limits: &FeeLimits) {
+    fn check_fee(
+        &mut self,
+        fee: u64,
+        input_total: u64,
+        external: u64,
+        vsize: u64,
+        limits: &FeeLimits,
+    ) {
         let base = if external > 0 { external } else { input_total };
         let rate = fee as f64 / vsize.max(1) as f64;
         if fee > limits.max_fee {
-            self.warn("fee.high", Severity::High, format!("the fee is {fee} sat, above the limit of {} sat", limits.max_fee));
+            self.warn(
+                "fee.high",
+                Severity::High,
+                format!(
+                    "the fee is {fee} sat, above the limit of {} sat",
+                    limits.max_fee
+                ),
+            );
         } else if fee > 10_000 && fee as f64 > base as f64 * limits.max_fraction {
-            self.warn("fee.high", Severity::High, format!(
-                "the fee ({fee} sat) is {:.1}% of the {} ({base} sat)",
-                100.0 * fee as f64 / base as f64,
-                if external > 0 { "amount sent" } else { "amount moved" }
-            ));
+            self.warn(
+                "fee.high",
+                Severity::High,
+                format!(
+                    "the fee ({fee} sat) is {:.1}% of the {} ({base} sat)",
+                    100.0 * fee as f64 / base as f64,
+                    if external > 0 {
+                        "amount sent"
+                    } else {
+                        "amount moved"
+                    }
+                ),
+            );
         } else if rate > limits.max_rate {
-            self.warn("fee.high", Severity::High, format!("the fee rate is {rate:.1} sat/vB, above {} sat/vB", limits.max_rate));
+            self.warn(
+                "fee.high",
+                Severity::High,
+                format!(
+                    "the fee rate is {rate:.1} sat/vB, above {} sat/vB",
+                    limits.max_rate
+                ),
+            );
         }
     }
 }
@@ -526,12 +718,19 @@ impl Checks<'_, '_> {
 /// Every (serialized public key, origin) pair listed in BIP32 and taproot derivation maps.
 pub(crate) fn key_origins<'a>(
     bip32: &'a std::collections::BTreeMap<bitcoin::secp256k1::PublicKey, KeySource>,
-    taproot: &'a std::collections::BTreeMap<bitcoin::XOnlyPublicKey, (Vec<bitcoin::TapLeafHash>, KeySource)>,
+    taproot: &'a std::collections::BTreeMap<
+        bitcoin::XOnlyPublicKey,
+        (Vec<bitcoin::TapLeafHash>, KeySource),
+    >,
 ) -> Vec<(Vec<u8>, &'a KeySource)> {
     bip32
         .iter()
         .map(|(pk, src)| (pk.serialize().to_vec(), src))
-        .chain(taproot.iter().map(|(pk, (_, src))| (pk.serialize().to_vec(), src)))
+        .chain(
+            taproot
+                .iter()
+                .map(|(pk, (_, src))| (pk.serialize().to_vec(), src)),
+        )
         .collect()
 }
 

@@ -35,7 +35,11 @@ pub struct Warning {
 impl Warning {
     /// A new warning.
     pub fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
-        Warning { code, severity, message: message.into() }
+        Warning {
+            code,
+            severity,
+            message: message.into(),
+        }
     }
 }
 
@@ -44,5 +48,53 @@ impl Warning {
 pub fn intent_digest(canonical: &str) -> String {
     let hash = Sha256::digest(canonical.as_bytes());
     let hex: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}-{}-{}-{}", &hex[0..4], &hex[4..8], &hex[8..12], &hex[12..16])
+    format!(
+        "{}-{}-{}-{}",
+        &hex[0..4],
+        &hex[4..8],
+        &hex[8..12],
+        &hex[12..16]
+    )
+}
+
+/// What must happen before signing, given the warnings and what the operator allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gate {
+    /// Refused: these deny-level codes (or, with `--yes`, high-level codes) were not allowed.
+    Refuse(Vec<&'static str>),
+    /// Ask the person; when `type_digest` is set they must type part of the intent digest.
+    Confirm {
+        /// High-severity warnings remain, so a plain "y" is not enough.
+        type_digest: bool,
+    },
+    /// Proceed without asking (`--yes` and nothing serious left unallowed).
+    Proceed,
+}
+
+/// Decides the gate. Deny-level warnings refuse unless each code is in `allowed`. With
+/// `auto_yes` the prompt is skipped only when no high- or deny-level warning is left
+/// unallowed: `--yes` never silences a danger by itself.
+pub fn gate(warnings: &[Warning], allowed: &[String], auto_yes: bool) -> Gate {
+    let unallowed = |level: Severity| {
+        let mut codes: Vec<&'static str> = warnings
+            .iter()
+            .filter(|w| w.severity == level && !allowed.iter().any(|a| a == w.code))
+            .map(|w| w.code)
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    };
+    let denied = unallowed(Severity::Deny);
+    if !denied.is_empty() {
+        return Gate::Refuse(denied);
+    }
+    let high = unallowed(Severity::High);
+    match (auto_yes, high.is_empty()) {
+        (true, true) => Gate::Proceed,
+        (true, false) => Gate::Refuse(high),
+        (false, empty) => Gate::Confirm {
+            type_digest: !empty,
+        },
+    }
 }

@@ -1,0 +1,410 @@
+//! Bitcoin PSBT commands: inspect, sign, finalize, combine, convert.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use bitcoin::consensus::encode::serialize_hex;
+use bitcoin::psbt::Psbt;
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+
+use super::context::{Context, Report};
+use super::review_view;
+use super::terminal::{self, TerminalPrompt};
+use crate::btc::finalize::{self, FinalizeOutcome};
+use crate::btc::ownership::Policies;
+use crate::btc::psbt_v2::PsbtVersion;
+use crate::btc::wallets::{registry_dir, Wallet};
+use crate::files::{self, Replace};
+use crate::keys::material::{HdKeys, KeyMaterial};
+use crate::prompt::Prompt;
+use crate::request::{Encoding, PsbtFile};
+use crate::review::bitcoin::{review, BtcReview, FeeLimits};
+use crate::review::{gate, Gate};
+use crate::signer::{software, InputOutcome};
+use crate::{Error, Result};
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// PSBT file (binary, base64 or hex; v0 or v2), or - for stdin.
+    file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// PSBT file, or - for stdin.
+    file: PathBuf,
+    /// Where to write the signed PSBT (- for stdout).
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Sign without asking, but only when no high- or deny-level warning remains unallowed.
+    #[arg(long)]
+    yes: bool,
+    /// Accept the warning CODE (repeat for each). Required for every deny-level warning.
+    #[arg(long = "allow", value_name = "CODE")]
+    allow: Vec<String>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FinalizeArgs {
+    /// PSBT file, or - for stdin.
+    file: PathBuf,
+    /// Output file (- for stdout).
+    #[arg(short, long, default_value = "-")]
+    output: PathBuf,
+    /// Write the final network transaction as hex instead of a PSBT.
+    #[arg(long)]
+    extract: bool,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CombineArgs {
+    /// Two or more PSBTs of the same transaction.
+    #[arg(required = true, num_args = 2..)]
+    files: Vec<PathBuf>,
+    /// Output file (- for stdout).
+    #[arg(short, long, default_value = "-")]
+    output: PathBuf,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Target {
+    /// PSBT version 0 (BIP174).
+    V0,
+    /// PSBT version 2 (BIP370).
+    V2,
+    /// Base64 text.
+    Base64,
+    /// Hex text.
+    Hex,
+    /// Raw bytes.
+    Binary,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// PSBT file, or - for stdin.
+    file: PathBuf,
+    /// Target version and/or encoding (repeatable, e.g. --to v2 --to hex).
+    #[arg(long, required = true, value_enum)]
+    to: Vec<Target>,
+    /// Output file (- for stdout).
+    #[arg(short, long, default_value = "-")]
+    output: PathBuf,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
+}
+
+fn replace_if(force: bool) -> Replace {
+    if force {
+        Replace::Allowed
+    } else {
+        Replace::Never
+    }
+}
+
+/// Reads and decodes a PSBT file (or stdin).
+pub fn read_psbt(path: &Path) -> Result<PsbtFile> {
+    let data = files::read_input(path)?;
+    Ok(PsbtFile::decode(&data)?)
+}
+
+/// Writes PSBT or transaction bytes, refusing binary output on a terminal.
+fn write(path: &Path, data: &[u8], binary: bool, force: bool) -> Result<()> {
+    if binary && path == Path::new("-") && std::io::stdout().is_terminal() {
+        return Err(Error::usage(
+            "refusing to write binary data to a terminal",
+            "pass -o FILE, or --to base64",
+        ));
+    }
+    files::write_output(path, data, replace_if(force))
+}
+
+/// The keystore's key tree and the wallets registered with it.
+fn signer_keys(ctx: &Context) -> Result<(HdKeys, Vec<Wallet>)> {
+    let (path, _, material) = super::key::unlock(ctx)?;
+    let hd = match (material.hd(), &material) {
+        (Some(hd), _) => hd,
+        (None, KeyMaterial::PrivateKey(_)) => {
+            return Err(Error::usage(
+                "this keystore holds a single Ethereum key and cannot sign Bitcoin",
+                "use a keystore created from a mnemonic",
+            ))
+        }
+        (None, KeyMaterial::Bip39 { .. }) => {
+            unreachable!("mnemonic material always has an HD tree")
+        }
+    };
+    Ok((hd, Wallet::load_all(&registry_dir(&path))?))
+}
+
+fn review_file(ctx: &Context, file: &PsbtFile, policies: &Policies) -> BtcReview {
+    review(
+        &file.psbt,
+        file.version,
+        ctx.network,
+        policies,
+        &FeeLimits::default(),
+    )
+}
+
+#[derive(Serialize)]
+struct Inspected<'a> {
+    #[serde(flatten)]
+    review: &'a BtcReview,
+}
+
+impl Report for Inspected<'_> {
+    fn human(&self) -> String {
+        review_view::render(self.review)
+    }
+}
+
+/// `coldsign inspect`.
+pub fn inspect(ctx: &Context, args: InspectArgs) -> Result<()> {
+    let file = read_psbt(&args.file)?;
+    let (hd, wallets) = signer_keys(ctx)?;
+    let policies = Policies::new(&hd, wallets);
+    ctx.emit(&Inspected {
+        review: &review_file(ctx, &file, &policies),
+    })
+}
+
+#[derive(Serialize)]
+struct Signed<'a> {
+    review: &'a BtcReview,
+    inputs: Vec<InputOutcome>,
+    output: &'a Path,
+}
+
+impl Report for Signed<'_> {
+    fn human(&self) -> String {
+        let mut s = String::new();
+        for i in &self.inputs {
+            match &i.not_signed_because {
+                None => s.push_str(&format!(
+                    "input {}: signed ({} signature{})\n",
+                    i.index,
+                    i.signatures,
+                    if i.signatures == 1 { "" } else { "s" }
+                )),
+                Some(why) => s.push_str(&format!("input {}: not signed: {why}\n", i.index)),
+            }
+        }
+        if self.output != Path::new("-") {
+            s.push_str(&format!(
+                "signed PSBT written to {}\n",
+                self.output.display()
+            ));
+        }
+        s
+    }
+}
+
+/// `coldsign sign`.
+pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
+    if args.output != Path::new("-") && args.output.exists() && !args.force {
+        return Err(Error::Exists(args.output));
+    }
+    let file = read_psbt(&args.file)?;
+    let (hd, wallets) = signer_keys(ctx)?;
+    let policies = Policies::new(&hd, wallets);
+    let review = review_file(ctx, &file, &policies);
+    if !ctx.json {
+        eprint!("{}", review_view::render(&review));
+    }
+    confirm(&review, &args)?;
+    let mut psbt = file.psbt.clone();
+    let outcomes = software::sign_psbt(&mut psbt, &review, &policies);
+    if outcomes.iter().all(|o| o.signatures == 0) {
+        let reasons: Vec<String> = outcomes
+            .iter()
+            .map(|o| {
+                format!(
+                    "input {}: {}",
+                    o.index,
+                    o.not_signed_because.as_deref().unwrap_or("nothing to sign")
+                )
+            })
+            .collect();
+        return Err(Error::usage(
+            format!("nothing was signed ({})", reasons.join("; ")),
+            "check that this keystore (and its registered wallets) owns the inputs",
+        ));
+    }
+    write(
+        &args.output,
+        &file.encode_like(&psbt),
+        file.encoding == Encoding::Binary,
+        args.force,
+    )?;
+    let report = Signed {
+        review: &review,
+        inputs: outcomes,
+        output: &args.output,
+    };
+    if args.output == Path::new("-") {
+        if ctx.json {
+            return Ok(());
+        }
+        eprint!("{}", report.human());
+        return Ok(());
+    }
+    ctx.emit(&report)
+}
+
+/// Applies the gate: refuse, ask, or proceed.
+fn confirm(review: &BtcReview, args: &SignArgs) -> Result<()> {
+    match gate(&review.warnings, &args.allow, args.yes) {
+        Gate::Proceed => Ok(()),
+        Gate::Refuse(codes) => Err(Error::Declined(format!(
+            "refusing to sign: {} not allowed",
+            codes.join(", ")
+        ))),
+        Gate::Confirm { type_digest } => {
+            if !terminal::interactive() {
+                return Err(Error::usage(
+                    "signing needs a confirmation and stdin is not a terminal",
+                    "pass --yes (and --allow CODE for each high or deny warning you accept)",
+                ));
+            }
+            let prompt = TerminalPrompt;
+            let accepted = if type_digest {
+                let last = review.intent_digest.rsplit('-').next().unwrap_or_default();
+                let answer = prompt.line("high-severity warnings: type the last 4 characters of the intent digest to sign anyway")?;
+                answer.trim().eq_ignore_ascii_case(last)
+            } else {
+                let answer = prompt.line("sign this transaction? [y/N]")?;
+                matches!(answer.trim(), "y" | "Y" | "yes")
+            };
+            if accepted {
+                Ok(())
+            } else {
+                Err(Error::Declined("declined; nothing was signed".into()))
+            }
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Finalized<'a> {
+    inputs: Vec<FinalizeOutcome>,
+    complete: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    txid: Option<String>,
+    output: &'a Path,
+}
+
+impl Report for Finalized<'_> {
+    fn human(&self) -> String {
+        let mut s = String::new();
+        for i in self.inputs.iter().filter(|i| !i.finalized) {
+            s.push_str(&format!(
+                "input {}: not final: {}\n",
+                i.index,
+                i.error.as_deref().unwrap_or("?")
+            ));
+        }
+        if let Some(txid) = &self.txid {
+            s.push_str(&format!("complete; every input verified by Bitcoin Core's script interpreter; txid {txid}\n"));
+        }
+        s
+    }
+}
+
+/// `coldsign finalize`.
+pub fn finalize(ctx: &Context, args: FinalizeArgs) -> Result<()> {
+    let file = read_psbt(&args.file)?;
+    let mut psbt = file.psbt.clone();
+    let outcomes = finalize::finalize(&mut psbt);
+    let tx = finalize::extract(&psbt).ok();
+    if let Some(tx) = &tx {
+        let spent = finalize::spent_outputs(&psbt).map_err(|e| Error::bad_input(e.to_string()))?;
+        finalize::verify(tx, &spent).map_err(|e| Error::Verification(e.to_string()))?;
+    }
+    let (data, binary) = match (&tx, args.extract) {
+        (Some(tx), true) => ((serialize_hex(tx) + "\n").into_bytes(), false),
+        (None, true) => {
+            let first = outcomes
+                .iter()
+                .find(|o| !o.finalized)
+                .map(|o| o.index)
+                .unwrap_or(0);
+            let why = outcomes
+                .iter()
+                .find(|o| !o.finalized)
+                .and_then(|o| o.error.clone())
+                .unwrap_or_default();
+            return Err(Error::usage(
+                format!("cannot extract: input {first} is not final ({why})"),
+                "collect the missing signatures first",
+            ));
+        }
+        (_, false) => (file.encode_like(&psbt), file.encoding == Encoding::Binary),
+    };
+    write(&args.output, &data, binary, args.force)?;
+    let report = Finalized {
+        complete: tx.is_some(),
+        txid: tx.as_ref().map(|t| t.compute_txid().to_string()),
+        inputs: outcomes,
+        output: &args.output,
+    };
+    if args.output == Path::new("-") {
+        if !ctx.json {
+            eprint!("{}", report.human());
+        }
+        return Ok(());
+    }
+    ctx.emit(&report)
+}
+
+/// `coldsign combine`.
+pub fn combine(_ctx: &Context, args: CombineArgs) -> Result<()> {
+    let mut files = args.files.iter().map(|p| read_psbt(p).map(|f| (p, f)));
+    let (_, first) = files.next().expect("clap requires two files")?;
+    let mut combined: Psbt = first.psbt.clone();
+    for next in files {
+        let (path, next) = next?;
+        combined
+            .combine(next.psbt)
+            .map_err(|e| Error::bad_input(format!("cannot combine {}: {e}", path.display())))?;
+    }
+    write(
+        &args.output,
+        &first.encode_like(&combined),
+        first.encoding == Encoding::Binary,
+        args.force,
+    )
+}
+
+/// `coldsign convert`.
+pub fn convert(_ctx: &Context, args: ConvertArgs) -> Result<()> {
+    let file = read_psbt(&args.file)?;
+    let mut version = file.version;
+    let mut encoding = file.encoding;
+    for t in &args.to {
+        match t {
+            Target::V0 => version = PsbtVersion::V0,
+            Target::V2 => version = PsbtVersion::V2,
+            Target::Base64 => encoding = Encoding::Base64,
+            Target::Hex => encoding = Encoding::Hex,
+            Target::Binary => encoding = Encoding::Binary,
+        }
+    }
+    write(
+        &args.output,
+        &file.encode(version, encoding),
+        encoding == Encoding::Binary,
+        args.force,
+    )
+}

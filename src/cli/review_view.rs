@@ -1,0 +1,108 @@
+//! The human rendering of a Bitcoin review: this text is the confirmation screen.
+
+use std::fmt::Write as _;
+
+use crate::review::bitcoin::{describe_locktime, BtcReview, OutputKind};
+use crate::review::Severity;
+
+/// Satoshis as BTC with eight decimals.
+pub fn btc(sats: u64) -> String {
+    format!("{}.{:08} BTC", sats / 100_000_000, sats % 100_000_000)
+}
+
+/// Renders the review for a person.
+pub fn render(r: &BtcReview) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "PSBT v{} on {}, txid {}",
+        r.psbt_version, r.network, r.txid
+    );
+    let _ = writeln!(s, "intent digest  {}", r.intent_digest);
+    let _ = writeln!(s, "\ninputs ({})", r.inputs.len());
+    for i in &r.inputs {
+        let amount = i.amount.map(btc).unwrap_or_else(|| "unknown amount".into());
+        let check = if i.amount_verified {
+            "verified"
+        } else {
+            "UNVERIFIED"
+        };
+        let owner = match &i.owner {
+            Some(o) => format!("ours: {} {} ({})", o.fingerprint, o.path, o.wallet),
+            None => "not ours".into(),
+        };
+        let action = if i.finalized {
+            "final".to_string()
+        } else if i.signable {
+            format!("sign, sighash {}", i.sighash)
+        } else {
+            format!(
+                "skip: {}",
+                i.not_signed_because.as_deref().unwrap_or("not ours")
+            )
+        };
+        let _ = writeln!(s, "  {:>3}  {}  {}", i.index, i.outpoint, i.script_type);
+        let _ = writeln!(s, "       {amount} ({check}); {owner}; {action}");
+    }
+    let _ = writeln!(s, "\noutputs ({})", r.outputs.len());
+    for o in &r.outputs {
+        let place = o
+            .address
+            .clone()
+            .unwrap_or_else(|| format!("script {}", o.script));
+        let kind = match (o.kind, &o.owner) {
+            (OutputKind::Change, Some(w)) => format!("change, verified ({} {})", w.wallet, w.path),
+            (OutputKind::OursNotChange, Some(w)) => {
+                format!("ours, not change ({} {})", w.wallet, w.path)
+            }
+            (OutputKind::OpReturn, _) => "data (OP_RETURN)".into(),
+            _ => "EXTERNAL".into(),
+        };
+        let _ = writeln!(
+            s,
+            "  {:>3}  {:>20}  {place}  {kind}",
+            o.index,
+            btc(o.amount)
+        );
+    }
+    let t = &r.totals;
+    let _ = writeln!(s, "\nsending   {}", btc(t.external));
+    let _ = writeln!(s, "change    {}", btc(t.change));
+    match (t.fee, t.fee_rate) {
+        (Some(fee), Some(rate)) => {
+            let approx = if t.vsize_exact { "" } else { "~" };
+            let _ = writeln!(
+                s,
+                "fee       {} ({fee} sat, {rate:.1} sat/vB at {approx}{} vB)",
+                btc(fee),
+                t.vsize
+            );
+        }
+        _ => {
+            let _ = writeln!(s, "fee       UNKNOWN");
+        }
+    }
+    let lock = if r.locktime == 0 {
+        "none".into()
+    } else {
+        describe_locktime(r.locktime)
+    };
+    let _ = writeln!(
+        s,
+        "locktime  {lock}; replaceable (RBF): {}",
+        if r.rbf { "yes" } else { "no" }
+    );
+    if !r.warnings.is_empty() {
+        let _ = writeln!(s, "\nwarnings");
+        for w in &r.warnings {
+            let label = match w.severity {
+                Severity::Deny => "DENY",
+                Severity::High => "HIGH",
+                Severity::Warning => "warn",
+                Severity::Info => "info",
+            };
+            let _ = writeln!(s, "  [{label}] {}: {}", w.code, w.message);
+        }
+    }
+    s
+}
