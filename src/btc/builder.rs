@@ -114,10 +114,8 @@ impl SpendBuilder {
             if !spent.script_pubkey.is_p2tr() {
                 psbt.inputs[i].non_witness_utxo = Some(funding.clone());
             }
-            if !spent.script_pubkey.is_p2pkh()
-                && !(spent.script_pubkey.is_p2sh()
-                    && !descriptor.desc_type().segwit_version().is_some())
-            {
+            let segwit = descriptor.desc_type().segwit_version().is_some();
+            if segwit {
                 psbt.inputs[i].witness_utxo = Some(spent);
             }
             psbt.update_input_with_descriptor(i, descriptor)

@@ -34,7 +34,7 @@ pub struct Owner {
 #[derive(Debug, Clone)]
 pub enum Ownership {
     /// Derived from our keys under a known policy.
-    Ours(Owner),
+    Ours(Box<Owner>),
     /// The PSBT claims one of our keys is involved, but no known policy derives this script
     /// (a foreign policy, a tampered path, or a wallet not registered here).
     Claimed(DerivationPath),
@@ -127,7 +127,7 @@ impl<'a> Policies<'a> {
                 continue;
             }
             if let Some(owner) = self.find_policy(script, &source.1) {
-                return Ownership::Ours(owner);
+                return Ownership::Ours(Box::new(owner));
             }
         }
         match claimed {

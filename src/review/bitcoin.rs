@@ -305,7 +305,7 @@ pub fn review(
         );
     }
     let mut warnings = ctx.warnings;
-    warnings.sort_by(|a, b| b.severity.cmp(&a.severity));
+    warnings.sort_by_key(|w| std::cmp::Reverse(w.severity));
     BtcReview {
         network: network.to_string(),
         psbt_version: match version {
@@ -449,7 +449,7 @@ impl Checks<'_, '_> {
                 ) {
                     Ownership::Ours(owner) => {
                         self.check_path(&owner.path, index, "input", false);
-                        Some(owner)
+                        Some(*owner)
                     }
                     Ownership::Claimed(path) => {
                         self.warn("btc.input.unverified_key", Severity::High, format!(
