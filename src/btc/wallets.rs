@@ -187,7 +187,8 @@ pub(crate) fn origin(
         .unwrap_or_else(|| (x.xkey.fingerprint(), DerivationPath::master()))
 }
 
-/// Parses a descriptor whose keys all carry origins and `/<0;1>/*` paths.
+/// Parses a descriptor whose extended keys all carry origins and `/<0;1>/*` paths (fixed
+/// single keys are allowed too).
 pub fn parse_descriptor(text: &str) -> Result<Descriptor<DescriptorPublicKey>> {
     let descriptor = Descriptor::<DescriptorPublicKey>::from_str(text.trim())
         .map_err(|e| Error::bad_input(format!("invalid descriptor: {e}")))?;
@@ -203,6 +204,8 @@ pub fn parse_descriptor(text: &str) -> Result<Descriptor<DescriptorPublicKey>> {
                         .iter()
                         .enumerate()
                         .all(|(i, p)| p.len() == 1 && u32::from(p[0]) == i as u32) => {}
+            // A fixed key, such as BIP341's unspendable NUMS point as a taproot internal key.
+            DescriptorPublicKey::Single(_) => {}
             _ => problem = Some(key.to_string()),
         }
         problem.is_none()
