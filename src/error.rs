@@ -55,6 +55,9 @@ pub enum Error {
     /// The user answered no.
     #[error("{0}")]
     Declined(String),
+    /// The review raised warnings the operator did not allow.
+    #[error("refusing to sign: {} not allowed", .0.join(", "))]
+    Refused(Vec<&'static str>),
     /// A mnemonic could not be parsed.
     #[error(transparent)]
     Mnemonic(#[from] MnemonicError),
@@ -104,7 +107,7 @@ impl Error {
             | Error::Xkey(_)
             | Error::Request(_) => ExitCode::BadInput,
             Error::File { .. } => ExitCode::Io,
-            Error::Declined(_) => ExitCode::Declined,
+            Error::Declined(_) | Error::Refused(_) => ExitCode::Declined,
             Error::Verification(_) => ExitCode::Verification,
             Error::Keystore(e) => e.exit_code(),
             Error::KeystoreV3(e) => e.exit_code(),
@@ -131,6 +134,9 @@ impl Error {
         match self {
             Error::Usage { hint, .. } => hint.clone(),
             Error::Exists(_) => Some("choose another path, or pass --force to replace it".into()),
+            Error::Refused(_) => Some(
+                "read each warning above; accept one only by naming it with --allow CODE".into(),
+            ),
             Error::Mnemonic(e) => e.hint(),
             Error::Keystore(e) => e.hint(),
             Error::KeystoreV3(e) => e.hint(),

@@ -73,6 +73,33 @@ impl Outcome {
     }
 }
 
+impl Outcome {
+    /// Like `fails_with`, for commands that show a review on stderr before refusing: the
+    /// last lines must be the one `error:` line and an optional `hint:`.
+    #[track_caller]
+    pub fn fails_after_review(self, code: i32) -> Self {
+        assert_eq!(
+            self.code, code,
+            "unexpected exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        let error_at = lines
+            .iter()
+            .rposition(|l| l.starts_with("error: "))
+            .expect("an error line");
+        assert!(
+            lines.len() - error_at <= 2,
+            "lines after the error:\n{}",
+            self.stderr
+        );
+        if lines.len() - error_at == 2 {
+            assert!(lines[error_at + 1].starts_with("hint: "), "{}", self.stderr);
+        }
+        self
+    }
+}
+
 /// A temporary home for one test: keystore, password file, XDG dirs.
 pub struct Sandbox {
     dir: tempfile::TempDir,

@@ -1,0 +1,368 @@
+//! The Bitcoin commands through the real binary: inspect, sign (and its gate), finalize,
+//! combine, convert, wallet import; exit codes, no output on refusal, no secret in output.
+
+mod common;
+
+use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
+use bitcoin::hashes::Hash;
+use bitcoin::psbt::{Psbt, PsbtSighashType};
+use bitcoin::{Amount, ScriptBuf, WPubkeyHash};
+use coldsign::btc::builder::SpendBuilder;
+use common::btc::*;
+use common::{find_secret, secret_needles, Outcome, Sandbox, ABANDON, LEGAL};
+
+fn outside() -> ScriptBuf {
+    ScriptBuf::new_p2wpkh(&WPubkeyHash::hash(b"somebody else"))
+}
+
+/// A regtest spend of two of our wpkh coins, with change.
+fn spend() -> Psbt {
+    let ours = hd(ABANDON);
+    let d = standard(&ours, "wpkh({0})", "m/84'/1'/0'");
+    SpendBuilder::new()
+        .fund(&at(&d, 0, 0), Amount::from_sat(1_000_000))
+        .fund(&at(&d, 0, 1), Amount::from_sat(500_000))
+        .pay(outside(), Amount::from_sat(1_200_000))
+        .pay_to_descriptor(&at(&d, 1, 0), Amount::from_sat(290_000))
+        .build()
+}
+
+fn write_psbt(sb: &Sandbox, name: &str, psbt: &Psbt) {
+    std::fs::write(sb.path(name), BASE64_STANDARD.encode(psbt.serialize())).unwrap();
+}
+
+fn regtest(sb: &Sandbox, args: &[&str]) -> Outcome {
+    let mut full = vec!["--network", "regtest"];
+    full.extend_from_slice(args);
+    sb.run_keyed(&full, "")
+}
+
+#[test]
+fn inspect_reports_the_review_as_json_and_text() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    write_psbt(&sb, "spend.psbt", &spend());
+    let json = regtest(&sb, &["--json", "inspect", "spend.psbt"])
+        .ok()
+        .json();
+    assert_eq!(json["network"], "regtest");
+    assert_eq!(json["totals"]["fee"], 10_000);
+    assert_eq!(json["inputs"][0]["owner"]["path"], "m/84'/1'/0'/0/0");
+    assert_eq!(json["inputs"][0]["amount_verified"], true);
+    assert_eq!(json["outputs"][1]["kind"], "change");
+    assert_eq!(json["outputs"][0]["kind"], "external");
+    assert_eq!(json["warnings"].as_array().unwrap().len(), 0);
+    assert_eq!(json["intent_digest"].as_str().unwrap().len(), 19);
+    let text = regtest(&sb, &["inspect", "spend.psbt"]).ok().stdout;
+    assert!(
+        text.contains("intent digest") && text.contains("change, verified"),
+        "{text}"
+    );
+    // stdin, hex and binary inputs are recognised too.
+    let hex = bitcoin::hex::DisplayHex::to_lower_hex_string(&spend().serialize());
+    std::fs::write(sb.path("spend.hex"), &hex).unwrap();
+    std::fs::write(sb.path("spend.bin"), spend().serialize()).unwrap();
+    for f in ["spend.hex", "spend.bin"] {
+        assert_eq!(
+            regtest(&sb, &["--json", "inspect", f]).ok().json()["intent_digest"],
+            json["intent_digest"]
+        );
+    }
+    let piped = sb
+        .run_keyed(&["--network", "regtest", "--json", "inspect", "-"], &hex)
+        .ok()
+        .json();
+    assert_eq!(piped["intent_digest"], json["intent_digest"]);
+}
+
+#[test]
+fn sign_with_yes_writes_the_signed_psbt_and_per_input_results() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    write_psbt(&sb, "spend.psbt", &spend());
+    let out = regtest(
+        &sb,
+        &["--json", "sign", "spend.psbt", "-o", "signed.psbt", "--yes"],
+    )
+    .ok()
+    .json();
+    assert_eq!(out["inputs"][0]["signatures"], 1);
+    assert_eq!(out["inputs"][1]["signatures"], 1);
+    let before = std::fs::read(sb.path("spend.psbt")).unwrap();
+    let signed = regtest(&sb, &["finalize", "signed.psbt", "--extract"]).ok();
+    assert!(signed.stdout.trim().chars().all(|c| c.is_ascii_hexdigit()));
+    assert!(
+        signed
+            .stderr
+            .contains("verified by Bitcoin Core's script interpreter"),
+        "{}",
+        signed.stderr
+    );
+    assert_eq!(
+        std::fs::read(sb.path("spend.psbt")).unwrap(),
+        before,
+        "the input is never modified"
+    );
+    // Output files are never replaced silently.
+    regtest(&sb, &["sign", "spend.psbt", "-o", "signed.psbt", "--yes"]).fails_with(2);
+}
+
+#[test]
+fn the_gate_refuses_dangers_and_writes_nothing() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    let mut deny = spend();
+    deny.inputs[0].sighash_type = Some(PsbtSighashType::from(
+        bitcoin::sighash::EcdsaSighashType::NonePlusAnyoneCanPay,
+    ));
+    write_psbt(&sb, "deny.psbt", &deny);
+    let out = regtest(&sb, &["sign", "deny.psbt", "-o", "x.psbt", "--yes"]).fails_after_review(1);
+    assert!(
+        out.stderr.contains("btc.sighash.nondefault"),
+        "{}",
+        out.stderr
+    );
+    assert!(!sb.path("x.psbt").exists());
+    regtest(
+        &sb,
+        &[
+            "sign",
+            "deny.psbt",
+            "-o",
+            "x.psbt",
+            "--yes",
+            "--allow",
+            "btc.sighash.nondefault",
+        ],
+    )
+    .ok();
+
+    let mut high = spend();
+    high.inputs[0].non_witness_utxo = None;
+    write_psbt(&sb, "high.psbt", &high);
+    let out = regtest(&sb, &["sign", "high.psbt", "-o", "y.psbt", "--yes"]).fails_after_review(1);
+    assert!(out.stderr.contains("btc.utxo.unverified"), "{}", out.stderr);
+    assert!(!sb.path("y.psbt").exists());
+    regtest(
+        &sb,
+        &[
+            "sign",
+            "high.psbt",
+            "-o",
+            "y.psbt",
+            "--yes",
+            "--allow",
+            "btc.utxo.unverified",
+        ],
+    )
+    .ok();
+    // Without --yes and without a terminal there is nobody to ask.
+    write_psbt(&sb, "plain.psbt", &spend());
+    regtest(&sb, &["sign", "plain.psbt", "-o", "z.psbt"]).fails_after_review(2);
+    assert!(!sb.path("z.psbt").exists());
+}
+
+/// Runs `coldsign sign` in a pseudo-terminal and answers its prompt.
+fn sign_at_terminal(sb: &Sandbox, file: &str, pattern: &str, answer: &str) -> i32 {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tty/answer.py");
+    let ks = sb.keystore();
+    let pw = sb.path("password.txt");
+    std::process::Command::new("python3")
+        .current_dir(sb.root())
+        .env("COLDSIGN_SCRYPT_LOG_N", "10")
+        .args([
+            script,
+            pattern,
+            answer,
+            "--",
+            env!("CARGO_BIN_EXE_coldsign"),
+        ])
+        .args([
+            "--network",
+            "regtest",
+            "--keystore",
+            ks.to_str().unwrap(),
+            "--password-file",
+            pw.to_str().unwrap(),
+        ])
+        .args(["sign", file, "-o", &format!("{file}.signed")])
+        .status()
+        .unwrap()
+        .code()
+        .unwrap_or(-1)
+}
+
+#[test]
+fn interactive_confirmation_and_typed_digest_for_high_warnings() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    write_psbt(&sb, "a.psbt", &spend());
+    assert_eq!(sign_at_terminal(&sb, "a.psbt", r"\[y/N\]", "n"), 1);
+    assert!(!sb.path("a.psbt.signed").exists());
+    assert_eq!(sign_at_terminal(&sb, "a.psbt", r"\[y/N\]", "y"), 0);
+    assert!(sb.path("a.psbt.signed").exists());
+    let mut high = spend();
+    high.inputs[0].non_witness_utxo = None;
+    write_psbt(&sb, "h.psbt", &high);
+    let digest = regtest(&sb, &["--json", "inspect", "h.psbt"]).ok().json()["intent_digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let last = digest.rsplit('-').next().unwrap().to_string();
+    assert_eq!(
+        sign_at_terminal(&sb, "h.psbt", "intent digest to sign anyway", "y"),
+        1,
+        "a plain yes is not enough"
+    );
+    assert_eq!(
+        sign_at_terminal(&sb, "h.psbt", "intent digest to sign anyway", &last),
+        0
+    );
+}
+
+#[test]
+fn multisig_across_two_keystores_with_wallet_import_and_combine() {
+    let (a, b) = (Sandbox::new(), Sandbox::new());
+    a.restore(ABANDON);
+    b.restore(LEGAL);
+    let signers = [hd(ABANDON), hd(LEGAL), hd(LETTER)];
+    let keys: Vec<String> = signers.iter().map(|h| key(h, "m/48'/1'/0'/2'")).collect();
+    let vault = multipath("wsh(sortedmulti(2,{0},{1},{2}))", &keys);
+    for sb in [&a, &b] {
+        std::fs::write(sb.path("vault.txt"), vault.to_string()).unwrap();
+        let imported = regtest(
+            sb,
+            &[
+                "--json",
+                "wallet",
+                "import",
+                "vault.txt",
+                "--name",
+                "vault",
+                "--yes",
+            ],
+        )
+        .ok()
+        .json();
+        assert_eq!(imported["cosigners"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            imported["cosigners"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["ours"] == true)
+                .count(),
+            1
+        );
+        let listed = regtest(sb, &["--json", "wallet", "list"]).ok().json();
+        assert_eq!(listed[0]["name"], "vault");
+    }
+    // A wallet without our key is refused.
+    let outsider = multipath("wsh(sortedmulti(1,{0},{1}))", &keys[1..].to_vec());
+    std::fs::write(a.path("other.txt"), outsider.to_string()).unwrap();
+    regtest(
+        &a,
+        &["wallet", "import", "other.txt", "--name", "other", "--yes"],
+    )
+    .fails_with(2);
+
+    let psbt = SpendBuilder::new()
+        .fund(&at(&vault, 0, 0), Amount::from_sat(5_000_000))
+        .pay(outside(), Amount::from_sat(3_000_000))
+        .pay_to_descriptor(&at(&vault, 1, 0), Amount::from_sat(1_990_000))
+        .build();
+    write_psbt(&a, "spend.psbt", &psbt);
+    regtest(&a, &["sign", "spend.psbt", "-o", "a.psbt", "--yes"]).ok();
+    write_psbt(&b, "spend.psbt", &psbt);
+    regtest(&b, &["sign", "spend.psbt", "-o", "b.psbt", "--yes"]).ok();
+    std::fs::copy(b.path("b.psbt"), a.path("b.psbt")).unwrap();
+    regtest(&a, &["combine", "a.psbt", "b.psbt", "-o", "both.psbt"]).ok();
+    let fin = regtest(&a, &["--json", "finalize", "both.psbt", "-o", "final.psbt"])
+        .ok()
+        .json();
+    assert_eq!(fin["complete"], true);
+    // One signature is not enough to extract.
+    regtest(&a, &["finalize", "a.psbt", "--extract"]).fails_with(2);
+    // Combining different transactions fails clearly.
+    write_psbt(&a, "other.psbt", &spend());
+    regtest(&a, &["combine", "a.psbt", "other.psbt"]).fails_with(2);
+}
+
+#[test]
+fn convert_between_encodings() {
+    let sb = Sandbox::new();
+    write_psbt(&sb, "p.psbt", &spend());
+    let hex = sb
+        .run(&["convert", "p.psbt", "--to", "hex"], "")
+        .ok()
+        .stdout;
+    assert!(hex.starts_with("70736274ff"));
+    sb.run(&["convert", "p.psbt", "--to", "binary", "-o", "p.bin"], "")
+        .ok();
+    assert!(std::fs::read(sb.path("p.bin"))
+        .unwrap()
+        .starts_with(b"psbt\xff"));
+    let back = sb
+        .run(&["convert", "p.bin", "--to", "base64"], "")
+        .ok()
+        .stdout;
+    assert_eq!(
+        back.trim(),
+        std::fs::read_to_string(sb.path("p.psbt")).unwrap().trim()
+    );
+}
+
+#[test]
+fn bad_psbt_inputs_are_refused_with_exit_code_two() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    std::fs::write(sb.path("junk.txt"), "hello world").unwrap();
+    std::fs::write(sb.path("empty.txt"), "").unwrap();
+    std::fs::write(
+        sb.path("truncated.psbt"),
+        &std::fs::read_to_string({
+            write_psbt(&sb, "full.psbt", &spend());
+            sb.path("full.psbt")
+        })
+        .unwrap()[..40],
+    )
+    .unwrap();
+    std::fs::create_dir(sb.path("dir")).unwrap();
+    for file in [
+        "junk.txt",
+        "empty.txt",
+        "truncated.psbt",
+        "dir",
+        "missing.psbt",
+    ] {
+        let code = if file == "missing.psbt" { 6 } else { 2 };
+        regtest(&sb, &["inspect", file]).fails_with(code);
+        regtest(&sb, &["sign", file, "-o", "out.psbt", "--yes"]).fails_with(code);
+        assert!(!sb.path("out.psbt").exists());
+    }
+}
+
+#[test]
+fn bitcoin_commands_leak_no_secret() {
+    let sb = Sandbox::new();
+    sb.restore(LEGAL);
+    let legal = hd(LEGAL);
+    let d = standard(&legal, "wpkh({0})", "m/84'/1'/0'");
+    let psbt = SpendBuilder::new()
+        .fund(&at(&d, 0, 0), Amount::from_sat(1_000_000))
+        .pay(outside(), Amount::from_sat(990_000))
+        .build();
+    write_psbt(&sb, "s.psbt", &psbt);
+    regtest(&sb, &["inspect", "s.psbt"]).ok();
+    regtest(&sb, &["--json", "inspect", "s.psbt"]).ok();
+    regtest(&sb, &["-v", "sign", "s.psbt", "-o", "t.psbt", "--yes"]).ok();
+    regtest(&sb, &["--json", "sign", "s.psbt", "-o", "-", "--yes"]).ok();
+    regtest(&sb, &["finalize", "t.psbt", "--extract"]).ok();
+    let needles = secret_needles(LEGAL);
+    assert_eq!(find_secret(sb.transcript().as_bytes(), &needles), None);
+    for (path, bytes) in sb.files() {
+        if !path.ends_with("password.txt") {
+            assert_eq!(find_secret(&bytes, &needles), None, "{}", path.display());
+        }
+    }
+}
