@@ -258,7 +258,7 @@ fn multisig_across_two_keystores_with_wallet_import_and_combine() {
         assert_eq!(listed[0]["name"], "vault");
     }
     // A wallet without our key is refused.
-    let outsider = multipath("wsh(sortedmulti(1,{0},{1}))", &keys[1..].to_vec());
+    let outsider = multipath("wsh(sortedmulti(1,{0},{1}))", &keys[1..]);
     std::fs::write(a.path("other.txt"), outsider.to_string()).unwrap();
     regtest(
         &a,
