@@ -772,7 +772,7 @@ impl RawPsbt {
             .pairs
             .iter()
             .find(|p| p.key_type == GLOBAL_UNSIGNED_TX);
-        let (input_count, output_count, declared_by) = match version {
+        let (input_count, output_count, (inputs_by, outputs_by)) = match version {
             PsbtVersion::V0 => {
                 let pair = unsigned_tx.ok_or(PsbtV2Error::MissingUnsignedTx)?;
                 if !pair.key_data().is_empty() {
@@ -792,7 +792,11 @@ impl RawPsbt {
                     }
                 }
                 let (inputs, outputs) = unsigned_tx_counts(&pair.value)?;
-                (inputs, outputs, "unsigned transaction")
+                (
+                    inputs,
+                    outputs,
+                    ("unsigned transaction", "unsigned transaction"),
+                )
             }
             PsbtVersion::V2 => {
                 if unsigned_tx.is_some() {
@@ -818,12 +822,16 @@ impl RawPsbt {
                         field: "PSBT_GLOBAL_OUTPUT_COUNT",
                     },
                 )?;
-                (inputs, outputs, "PSBT_GLOBAL_INPUT_COUNT/OUTPUT_COUNT")
+                (
+                    inputs,
+                    outputs,
+                    ("PSBT_GLOBAL_INPUT_COUNT", "PSBT_GLOBAL_OUTPUT_COUNT"),
+                )
             }
         };
 
-        // Each map takes at least its separator byte: a count beyond the remaining bytes is
-        // rejected here, before anything is collected.
+        // Maps are read one at a time and each takes at least its separator byte, so a huge
+        // declared count fails as soon as the bytes run out; nothing is reserved up front.
         let mut inputs = Vec::new();
         for index in 0..input_count {
             let at = MapLocation::Input(index as usize);
@@ -831,7 +839,7 @@ impl RawPsbt {
                 return Err(PsbtV2Error::MissingMap {
                     at,
                     declared: input_count,
-                    declared_by,
+                    declared_by: inputs_by,
                 });
             }
             inputs.push(r.map(at)?);
@@ -843,7 +851,7 @@ impl RawPsbt {
                 return Err(PsbtV2Error::MissingMap {
                     at,
                     declared: output_count,
-                    declared_by,
+                    declared_by: outputs_by,
                 });
             }
             outputs.push(r.map(at)?);
