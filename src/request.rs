@@ -82,12 +82,16 @@ impl PsbtFile {
     }
 
     /// Serializes as `version` in `encoding` (text encodings end with a newline).
-    pub fn encode(&self, version: PsbtVersion, encoding: Encoding) -> Vec<u8> {
+    pub fn encode(
+        &self,
+        version: PsbtVersion,
+        encoding: Encoding,
+    ) -> Result<Vec<u8>, RequestError> {
         encode_psbt(&self.psbt, version, self.extras.as_ref(), encoding)
     }
 
     /// Serializes a modified PSBT the way this one came in (same version and encoding).
-    pub fn encode_like(&self, psbt: &Psbt) -> Vec<u8> {
+    pub fn encode_like(&self, psbt: &Psbt) -> Result<Vec<u8>, RequestError> {
         encode_psbt(psbt, self.version, self.extras.as_ref(), self.encoding)
     }
 }
@@ -98,16 +102,18 @@ pub fn encode_psbt(
     version: PsbtVersion,
     extras: Option<&V2Extras>,
     encoding: Encoding,
-) -> Vec<u8> {
+) -> Result<Vec<u8>, RequestError> {
     let raw = match version {
         PsbtVersion::V0 => psbt.serialize(),
-        PsbtVersion::V2 => psbt_v2::serialize_v2(psbt, extras),
+        PsbtVersion::V2 => {
+            psbt_v2::serialize_v2(psbt, extras).map_err(|e| RequestError::Psbt(e.to_string()))?
+        }
     };
-    match encoding {
+    Ok(match encoding {
         Encoding::Binary => raw,
         Encoding::Base64 => (BASE64_STANDARD.encode(&raw) + "\n").into_bytes(),
         Encoding::Hex => (raw.to_lower_hex_string() + "\n").into_bytes(),
-    }
+    })
 }
 
 fn raw_bytes(data: &[u8]) -> Result<(Vec<u8>, Encoding), RequestError> {

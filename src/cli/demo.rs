@@ -88,7 +88,7 @@ pub fn run(ctx: &Context, _args: DemoArgs) -> Result<()> {
     let psbt_path = dir.path().join("spend.psbt");
     let builder = sample_spend(&export)?;
     let psbt = builder.build();
-    let text = encode_psbt(&psbt, PsbtVersion::V2, None, Encoding::Base64);
+    let text = encode_psbt(&psbt, PsbtVersion::V2, None, Encoding::Base64)?;
     files::write_atomic(&psbt_path, &text, 0o644, Replace::Never)?;
     say(ctx, &format!(
         "3. a PSBT spending 4 coins (p2wpkh, p2tr, p2sh-p2wpkh, p2pkh) to an outside address with change: {} ({} bytes base64)",
@@ -134,7 +134,7 @@ pub fn run(ctx: &Context, _args: DemoArgs) -> Result<()> {
     let signed_path = dir.path().join("spend.signed.psbt");
     files::write_atomic(
         &signed_path,
-        &file.encode_like(&signed),
+        &file.encode_like(&signed)?,
         0o644,
         Replace::Never,
     )?;

@@ -244,7 +244,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
     }
     write(
         &args.output,
-        &file.encode_like(&psbt),
+        &file.encode_like(&psbt)?,
         file.encoding == Encoding::Binary,
         args.force,
     )?;
@@ -350,7 +350,7 @@ pub fn finalize(ctx: &Context, args: FinalizeArgs) -> Result<()> {
                 "collect the missing signatures first",
             ));
         }
-        (_, false) => (file.encode_like(&psbt), file.encoding == Encoding::Binary),
+        (_, false) => (file.encode_like(&psbt)?, file.encoding == Encoding::Binary),
     };
     write(&args.output, &data, binary, args.force)?;
     let report = Finalized {
@@ -381,7 +381,7 @@ pub fn combine(_ctx: &Context, args: CombineArgs) -> Result<()> {
     }
     write(
         &args.output,
-        &first.encode_like(&combined),
+        &first.encode_like(&combined)?,
         first.encoding == Encoding::Binary,
         args.force,
     )
@@ -403,7 +403,7 @@ pub fn convert(_ctx: &Context, args: ConvertArgs) -> Result<()> {
     }
     write(
         &args.output,
-        &file.encode(version, encoding),
+        &file.encode(version, encoding)?,
         encoding == Encoding::Binary,
         args.force,
     )
