@@ -2,6 +2,8 @@
 //! keep a transcript of everything it printed, for secret scanning.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod bitcoind;
+
 use std::cell::RefCell;
 use std::io::Write;
 use std::path::{Path, PathBuf};
