@@ -261,4 +261,8 @@ fn nodes_started_together_do_not_collide() {
     nodes[1].mine_to(FIRST_ADDRESS, 3);
     assert_eq!(nodes[0].height(), 2);
     assert_eq!(nodes[1].height(), 3);
+    // bitcoin-cli reaches the same node (cookie from the datadir).
+    let out = nodes[1].cli().arg("getblockcount").output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "3");
 }
