@@ -2,6 +2,8 @@
 //! keep a transcript of everything it printed, for secret scanning.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod bdk_cli;
+pub mod bitcoind;
 pub mod btc;
 
 use std::cell::RefCell;
