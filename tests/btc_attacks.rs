@@ -3,32 +3,15 @@
 
 mod common;
 
-use bitcoin::hashes::Hash;
 use bitcoin::psbt::{Psbt, PsbtSighashType};
 use bitcoin::sighash::EcdsaSighashType;
-use bitcoin::{Amount, ScriptBuf, TxOut, WPubkeyHash};
+use bitcoin::{Amount, ScriptBuf, TxOut};
 use coldsign::btc::builder::SpendBuilder;
 use coldsign::btc::wallets::Wallet;
 use coldsign::review::bitcoin::OutputKind;
 use coldsign::review::{gate, Gate, Severity};
 use common::btc::*;
 use common::{ABANDON, LEGAL};
-
-fn outside() -> ScriptBuf {
-    ScriptBuf::new_p2wpkh(&WPubkeyHash::hash(b"somebody else"))
-}
-
-/// A benign spend: one wpkh coin to an outside address, with verified change.
-fn benign() -> Psbt {
-    let ours = hd(ABANDON);
-    let d = standard(&ours, "wpkh({0})", "m/84'/1'/0'");
-    SpendBuilder::new()
-        .fund(&at(&d, 0, 0), Amount::from_sat(1_000_000))
-        .fund(&at(&d, 0, 1), Amount::from_sat(500_000))
-        .pay(outside(), Amount::from_sat(1_200_000))
-        .pay_to_descriptor(&at(&d, 1, 0), Amount::from_sat(290_000))
-        .build()
-}
 
 /// Asserts `code` is raised at `severity` and that the gate then refuses `--yes` without
 /// an explicit `--allow`.
@@ -58,7 +41,7 @@ fn assert_flagged(
 
 #[test]
 fn benign_spends_raise_nothing() {
-    let review = review_with(&benign(), &hd(ABANDON), vec![]);
+    let review = review_with(&benign_spend(), &hd(ABANDON), vec![]);
     assert!(review.warnings.is_empty(), "{:?}", review.warnings);
     assert_eq!(gate(&review.warnings, &[], true), Gate::Proceed);
     assert_eq!(
@@ -69,7 +52,7 @@ fn benign_spends_raise_nothing() {
 
 #[test]
 fn witness_utxo_without_previous_transaction_is_unverified() {
-    let mut psbt = benign();
+    let mut psbt = benign_spend();
     psbt.inputs[0].non_witness_utxo = None;
     let review = assert_flagged(&psbt, vec![], "btc.utxo.unverified", Severity::High);
     assert!(!review.inputs[0].amount_verified);
@@ -86,7 +69,7 @@ fn witness_utxo_without_previous_transaction_is_unverified() {
 
 #[test]
 fn previous_transaction_that_is_not_the_prevout_is_refused() {
-    let mut psbt = benign();
+    let mut psbt = benign_spend();
     psbt.inputs[0].non_witness_utxo = psbt.inputs[1].non_witness_utxo.clone();
     assert_flagged(&psbt, vec![], "btc.utxo.txid_mismatch", Severity::Deny);
 }
@@ -94,7 +77,7 @@ fn previous_transaction_that_is_not_the_prevout_is_refused() {
 #[test]
 fn witness_utxo_amount_that_differs_from_the_previous_transaction_is_refused() {
     // CVE-2020-14199: a host lies about one input's amount to hide a fee.
-    let mut psbt = benign();
+    let mut psbt = benign_spend();
     let w = psbt.inputs[1].witness_utxo.as_mut().unwrap();
     w.value = Amount::from_sat(5_000_000);
     assert_flagged(&psbt, vec![], "btc.utxo.amount_mismatch", Severity::Deny);
@@ -103,7 +86,7 @@ fn witness_utxo_amount_that_differs_from_the_previous_transaction_is_refused() {
 #[test]
 fn change_that_claims_our_key_under_a_foreign_policy_is_not_change() {
     // Single-sig: the output says it is our m/84'/1'/0'/1/1 but pays someone else.
-    let mut psbt = benign();
+    let mut psbt = benign_spend();
     psbt.unsigned_tx.output[1].script_pubkey = outside();
     let review = assert_flagged(&psbt, vec![], "btc.change.unverified", Severity::High);
     assert_eq!(review.outputs[1].kind, OutputKind::External);
@@ -177,7 +160,7 @@ fn mainnet_paths_on_regtest_are_a_network_mismatch() {
 
 #[test]
 fn non_default_sighash_is_refused_unless_allowed() {
-    let mut psbt = benign();
+    let mut psbt = benign_spend();
     psbt.inputs[0].sighash_type =
         Some(PsbtSighashType::from(EcdsaSighashType::AllPlusAnyoneCanPay));
     let review = assert_flagged(&psbt, vec![], "btc.sighash.nondefault", Severity::Deny);
@@ -234,7 +217,7 @@ fn outputs_above_inputs_and_unknown_amounts_are_refused() {
         .pay(outside(), Amount::from_sat(2_000))
         .build();
     assert_flagged(&negative, vec![], "btc.fee.negative", Severity::Deny);
-    let mut unknown = benign();
+    let mut unknown = benign_spend();
     unknown.inputs[0].non_witness_utxo = None;
     unknown.inputs[0].witness_utxo = None;
     assert_flagged(&unknown, vec![], "btc.input.no_utxo", Severity::Deny);
@@ -243,7 +226,7 @@ fn outputs_above_inputs_and_unknown_amounts_are_refused() {
 
 #[test]
 fn duplicate_inputs_are_refused() {
-    let mut psbt = benign();
+    let mut psbt = benign_spend();
     let first = psbt.unsigned_tx.input[0].clone();
     psbt.unsigned_tx.input.push(first);
     psbt.inputs.push(psbt.inputs[0].clone());
@@ -292,7 +275,7 @@ fn op_return_dust_locktime_and_self_transfers_are_shown() {
 
 #[test]
 fn global_xpubs_for_another_network_are_a_mismatch() {
-    let mut psbt = benign();
+    let mut psbt = benign_spend();
     let ours = hd(ABANDON);
     let path: bitcoin::bip32::DerivationPath = "m/84'/1'/0'".parse().unwrap();
     let xpub = ours.xpub(&path, bitcoin::NetworkKind::Main);
@@ -303,7 +286,7 @@ fn global_xpubs_for_another_network_are_a_mismatch() {
 #[test]
 fn a_lying_key_origin_is_not_trusted() {
     // The input claims our fingerprint with a path whose key is not the one listed.
-    let mut psbt = benign();
+    let mut psbt = benign_spend();
     let (pk, (fp, _)) = psbt.inputs[0]
         .bip32_derivation
         .iter()
@@ -319,19 +302,19 @@ fn a_lying_key_origin_is_not_trusted() {
 
 #[test]
 fn the_intent_digest_depends_only_on_the_request() {
-    let a = review_with(&benign(), &hd(ABANDON), vec![]);
-    let b = review_with(&benign(), &hd(LEGAL), vec![]);
+    let a = review_with(&benign_spend(), &hd(ABANDON), vec![]);
+    let b = review_with(&benign_spend(), &hd(LEGAL), vec![]);
     assert_eq!(
         a.intent_digest, b.intent_digest,
         "the same request has one digest for every signer"
     );
-    let mut changed = benign();
+    let mut changed = benign_spend();
     changed.unsigned_tx.output[0].value = Amount::from_sat(1_200_001);
     assert_ne!(
         review_with(&changed, &hd(ABANDON), vec![]).intent_digest,
         a.intent_digest
     );
-    let mut extra = benign();
+    let mut extra = benign_spend();
     extra.unsigned_tx.output.push(TxOut {
         value: Amount::from_sat(1),
         script_pubkey: outside(),

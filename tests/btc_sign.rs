@@ -3,17 +3,12 @@
 
 mod common;
 
-use bitcoin::hashes::Hash;
-use bitcoin::{Amount, ScriptBuf, WPubkeyHash};
+use bitcoin::Amount;
 use coldsign::btc::builder::SpendBuilder;
 use coldsign::btc::wallets::Wallet;
 use coldsign::review::bitcoin::OutputKind;
 use common::btc::*;
 use common::{ABANDON, LEGAL};
-
-fn outside() -> ScriptBuf {
-    ScriptBuf::new_p2wpkh(&WPubkeyHash::hash(b"somebody else"))
-}
 
 #[test]
 fn single_sig_every_script_type() {

@@ -4,28 +4,11 @@
 mod common;
 
 use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
-use bitcoin::hashes::Hash;
 use bitcoin::psbt::{Psbt, PsbtSighashType};
-use bitcoin::{Amount, ScriptBuf, WPubkeyHash};
+use bitcoin::Amount;
 use coldsign::btc::builder::SpendBuilder;
 use common::btc::*;
 use common::{find_secret, secret_needles, Outcome, Sandbox, ABANDON, LEGAL};
-
-fn outside() -> ScriptBuf {
-    ScriptBuf::new_p2wpkh(&WPubkeyHash::hash(b"somebody else"))
-}
-
-/// A regtest spend of two of our wpkh coins, with change.
-fn spend() -> Psbt {
-    let ours = hd(ABANDON);
-    let d = standard(&ours, "wpkh({0})", "m/84'/1'/0'");
-    SpendBuilder::new()
-        .fund(&at(&d, 0, 0), Amount::from_sat(1_000_000))
-        .fund(&at(&d, 0, 1), Amount::from_sat(500_000))
-        .pay(outside(), Amount::from_sat(1_200_000))
-        .pay_to_descriptor(&at(&d, 1, 0), Amount::from_sat(290_000))
-        .build()
-}
 
 fn write_psbt(sb: &Sandbox, name: &str, psbt: &Psbt) {
     std::fs::write(sb.path(name), BASE64_STANDARD.encode(psbt.serialize())).unwrap();
@@ -41,7 +24,7 @@ fn regtest(sb: &Sandbox, args: &[&str]) -> Outcome {
 fn inspect_reports_the_review_as_json_and_text() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
-    write_psbt(&sb, "spend.psbt", &spend());
+    write_psbt(&sb, "spend.psbt", &benign_spend());
     let json = regtest(&sb, &["--json", "inspect", "spend.psbt"])
         .ok()
         .json();
@@ -59,9 +42,9 @@ fn inspect_reports_the_review_as_json_and_text() {
         "{text}"
     );
     // stdin, hex and binary inputs are recognised too.
-    let hex = bitcoin::hex::DisplayHex::to_lower_hex_string(&spend().serialize());
+    let hex = bitcoin::hex::DisplayHex::to_lower_hex_string(&benign_spend().serialize());
     std::fs::write(sb.path("spend.hex"), &hex).unwrap();
-    std::fs::write(sb.path("spend.bin"), spend().serialize()).unwrap();
+    std::fs::write(sb.path("spend.bin"), benign_spend().serialize()).unwrap();
     for f in ["spend.hex", "spend.bin"] {
         assert_eq!(
             regtest(&sb, &["--json", "inspect", f]).ok().json()["intent_digest"],
@@ -79,7 +62,7 @@ fn inspect_reports_the_review_as_json_and_text() {
 fn sign_with_yes_writes_the_signed_psbt_and_per_input_results() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
-    write_psbt(&sb, "spend.psbt", &spend());
+    write_psbt(&sb, "spend.psbt", &benign_spend());
     let out = regtest(
         &sb,
         &["--json", "sign", "spend.psbt", "-o", "signed.psbt", "--yes"],
@@ -111,7 +94,7 @@ fn sign_with_yes_writes_the_signed_psbt_and_per_input_results() {
 fn the_gate_refuses_dangers_and_writes_nothing() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
-    let mut deny = spend();
+    let mut deny = benign_spend();
     deny.inputs[0].sighash_type = Some(PsbtSighashType::from(
         bitcoin::sighash::EcdsaSighashType::NonePlusAnyoneCanPay,
     ));
@@ -137,7 +120,7 @@ fn the_gate_refuses_dangers_and_writes_nothing() {
     )
     .ok();
 
-    let mut high = spend();
+    let mut high = benign_spend();
     high.inputs[0].non_witness_utxo = None;
     write_psbt(&sb, "high.psbt", &high);
     let out = regtest(&sb, &["sign", "high.psbt", "-o", "y.psbt", "--yes"]).fails_after_review(1);
@@ -157,7 +140,7 @@ fn the_gate_refuses_dangers_and_writes_nothing() {
     )
     .ok();
     // Without --yes and without a terminal there is nobody to ask.
-    write_psbt(&sb, "plain.psbt", &spend());
+    write_psbt(&sb, "plain.psbt", &benign_spend());
     regtest(&sb, &["sign", "plain.psbt", "-o", "z.psbt"]).fails_after_review(2);
     assert!(!sb.path("z.psbt").exists());
 }
@@ -196,12 +179,12 @@ fn sign_at_terminal(sb: &Sandbox, file: &str, pattern: &str, answer: &str) -> i3
 fn interactive_confirmation_and_typed_digest_for_high_warnings() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
-    write_psbt(&sb, "a.psbt", &spend());
+    write_psbt(&sb, "a.psbt", &benign_spend());
     assert_eq!(sign_at_terminal(&sb, "a.psbt", r"\[y/N\]", "n"), 1);
     assert!(!sb.path("a.psbt.signed").exists());
     assert_eq!(sign_at_terminal(&sb, "a.psbt", r"\[y/N\]", "y"), 0);
     assert!(sb.path("a.psbt.signed").exists());
-    let mut high = spend();
+    let mut high = benign_spend();
     high.inputs[0].non_witness_utxo = None;
     write_psbt(&sb, "h.psbt", &high);
     let digest = regtest(&sb, &["--json", "inspect", "h.psbt"]).ok().json()["intent_digest"]
@@ -284,14 +267,14 @@ fn multisig_across_two_keystores_with_wallet_import_and_combine() {
     // One signature is not enough to extract.
     regtest(&a, &["finalize", "a.psbt", "--extract"]).fails_with(2);
     // Combining different transactions fails clearly.
-    write_psbt(&a, "other.psbt", &spend());
+    write_psbt(&a, "other.psbt", &benign_spend());
     regtest(&a, &["combine", "a.psbt", "other.psbt"]).fails_with(2);
 }
 
 #[test]
 fn convert_between_encodings() {
     let sb = Sandbox::new();
-    write_psbt(&sb, "p.psbt", &spend());
+    write_psbt(&sb, "p.psbt", &benign_spend());
     let hex = sb
         .run(&["convert", "p.psbt", "--to", "hex"], "")
         .ok()
@@ -321,7 +304,7 @@ fn bad_psbt_inputs_are_refused_with_exit_code_two() {
     std::fs::write(
         sb.path("truncated.psbt"),
         &std::fs::read_to_string({
-            write_psbt(&sb, "full.psbt", &spend());
+            write_psbt(&sb, "full.psbt", &benign_spend());
             sb.path("full.psbt")
         })
         .unwrap()[..40],

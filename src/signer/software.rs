@@ -5,7 +5,7 @@
 use bitcoin::hashes::Hash;
 use bitcoin::psbt::{Input, Psbt};
 use bitcoin::secp256k1::{Keypair, Message};
-use bitcoin::sighash::{EcdsaSighashType, Prevouts, SighashCache, TapSighashType};
+use bitcoin::sighash::{EcdsaSighashType, Prevouts, SighashCache};
 use bitcoin::taproot::{LeafVersion, TapLeafHash};
 use bitcoin::{ecdsa, key::TapTweak, taproot, Script, ScriptBuf, TxOut};
 
@@ -80,13 +80,7 @@ impl InputSigner<'_, '_, '_> {
         let ty = input
             .ecdsa_hash_ty()
             .map_err(|e| format!("unsupported sighash type: {e}"))?;
-        if matches!(
-            ty,
-            EcdsaSighashType::Single | EcdsaSighashType::SinglePlusAnyoneCanPay
-        ) && index >= cache.transaction().output.len()
-        {
-            return Err("SIGHASH_SINGLE without a matching output is never signed".into());
-        }
+        refuse_single_bug(ty.to_u32(), index, cache)?;
         let message = ecdsa_message(cache, index, input, out, ty)?;
         let ours: Vec<_> = input
             .bip32_derivation
@@ -121,13 +115,7 @@ impl InputSigner<'_, '_, '_> {
         let ty = input
             .taproot_hash_ty()
             .map_err(|e| format!("unsupported sighash type: {e}"))?;
-        if matches!(
-            ty,
-            TapSighashType::Single | TapSighashType::SinglePlusAnyoneCanPay
-        ) && index >= cache.transaction().output.len()
-        {
-            return Err("SIGHASH_SINGLE without a matching output is never signed".into());
-        }
+        refuse_single_bug(ty as u32, index, cache)?;
         let secp = self.policies.hd().secp();
         let mut count = 0;
         let origins: Vec<_> = input
@@ -178,6 +166,19 @@ impl InputSigner<'_, '_, '_> {
         }
         Ok(count)
     }
+}
+
+/// SIGHASH_SINGLE on an input with no output at its index signs the constant 1 (legacy) or is
+/// invalid (taproot): never signed, whatever the operator allowed.
+fn refuse_single_bug(
+    sighash: u32,
+    index: usize,
+    cache: &SighashCache<&bitcoin::Transaction>,
+) -> Result<(), String> {
+    if sighash & 0x1f == 0x03 && index >= cache.transaction().output.len() {
+        return Err("SIGHASH_SINGLE without a matching output is never signed".into());
+    }
+    Ok(())
 }
 
 /// Whether the input carries the script of `leaf` (only such leaves can be finalized).

@@ -108,6 +108,25 @@ pub fn finalize_and_verify(psbt: &Psbt) -> bitcoin::Transaction {
     tx
 }
 
+/// An outside (not ours) P2WPKH script.
+pub fn outside() -> bitcoin::ScriptBuf {
+    use bitcoin::hashes::Hash;
+    bitcoin::ScriptBuf::new_p2wpkh(&bitcoin::WPubkeyHash::hash(b"somebody else"))
+}
+
+/// A benign regtest spend: two of our wpkh coins to an outside address, with verified change.
+pub fn benign_spend() -> Psbt {
+    use bitcoin::Amount;
+    let ours = hd(super::ABANDON);
+    let d = standard(&ours, "wpkh({0})", "m/84'/1'/0'");
+    coldsign::btc::builder::SpendBuilder::new()
+        .fund(&at(&d, 0, 0), Amount::from_sat(1_000_000))
+        .fund(&at(&d, 0, 1), Amount::from_sat(500_000))
+        .pay(outside(), Amount::from_sat(1_200_000))
+        .pay_to_descriptor(&at(&d, 1, 0), Amount::from_sat(290_000))
+        .build()
+}
+
 /// The warning codes of a review.
 pub fn codes(r: &BtcReview) -> Vec<&'static str> {
     r.warnings.iter().map(|w| w.code).collect()
