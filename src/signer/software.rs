@@ -1,21 +1,34 @@
 //! The software signer: keys from the encrypted keystore. ECDSA per RFC 6979 with low-R
 //! grinding (the bytes Bitcoin Core produces), Schnorr per BIP340 with fresh auxiliary
-//! randomness. Only inputs the review proved ours are signed.
+//! randomness. Only inputs the review proved ours are signed, and only with keys whose
+//! derivation was verified.
 
 use bitcoin::hashes::Hash;
 use bitcoin::psbt::{Input, Psbt};
-use bitcoin::secp256k1::{Keypair, Message};
+use bitcoin::secp256k1::{All, Keypair, Message, PublicKey, Secp256k1, SecretKey};
 use bitcoin::sighash::{EcdsaSighashType, Prevouts, SighashCache};
 use bitcoin::taproot::{LeafVersion, TapLeafHash};
-use bitcoin::{ecdsa, key::TapTweak, taproot, Script, ScriptBuf, TxOut};
+use bitcoin::{
+    ecdsa, key::TapTweak, taproot, Script, ScriptBuf, Transaction, TxOut, XOnlyPublicKey,
+};
 
 use super::InputOutcome;
 use crate::btc::ownership::Policies;
 use crate::keys::material::PrivateKeyCache;
 use crate::keys::random_bytes;
+use crate::keys::secret::PrivateKey;
 use crate::review::bitcoin::{spent_output, BtcReview};
 
-/// Signs every input `review` marks signable. One sighash cache serves all inputs.
+/// Where BIP340's auxiliary randomness comes from.
+pub type AuxRand<'a> = &'a dyn Fn() -> [u8; 32];
+
+/// Fresh auxiliary randomness from the operating system (what signing uses).
+pub fn fresh_aux() -> [u8; 32] {
+    random_bytes::<32>()
+}
+
+/// Signs every input `review` marks signable. One sighash cache serves all inputs, and keys
+/// come from a cache of account keys.
 pub fn sign_psbt(psbt: &mut Psbt, review: &BtcReview, policies: &Policies) -> Vec<InputOutcome> {
     let tx = psbt.unsigned_tx.clone();
     let spent: Vec<Option<TxOut>> = tx
@@ -27,11 +40,7 @@ pub fn sign_psbt(psbt: &mut Psbt, review: &BtcReview, policies: &Policies) -> Ve
     let all_spent: Option<Vec<TxOut>> = spent.iter().cloned().collect();
     let mut cache = SighashCache::new(&tx);
     let mut keys = PrivateKeyCache::new(policies.hd());
-    let mut signer = InputSigner {
-        policies,
-        keys: &mut keys,
-        all_spent: all_spent.as_deref(),
-    };
+    let secp = policies.hd().secp();
     review
         .inputs
         .iter()
@@ -50,9 +59,25 @@ pub fn sign_psbt(psbt: &mut Psbt, review: &BtcReview, policies: &Policies) -> Ve
                 return outcome(0, Some("the spent output is unknown".into()));
             };
             let result = if out.script_pubkey.is_p2tr() {
-                signer.taproot(&mut cache, index, input)
+                let ours = our_taproot_keys(input, policies, &mut keys);
+                let refs: Vec<_> = ours
+                    .iter()
+                    .map(|(x, l, k)| (*x, l.clone(), k.expose_secret()))
+                    .collect();
+                all_spent
+                    .as_deref()
+                    .ok_or_else(|| {
+                        "taproot signing needs the spent output of every input".to_string()
+                    })
+                    .and_then(|prevouts| {
+                        sign_taproot_input(
+                            secp, &mut cache, index, input, prevouts, &refs, &fresh_aux,
+                        )
+                    })
             } else {
-                signer.ecdsa(&mut cache, index, input, out)
+                let ours = our_ecdsa_keys(input, policies, &mut keys);
+                let refs: Vec<_> = ours.iter().map(|(p, k)| (*p, k.expose_secret())).collect();
+                sign_ecdsa_input(secp, &mut cache, index, input, out, &refs)
             };
             match result {
                 Ok(0) => outcome(0, Some("none of our keys can sign this input".into())),
@@ -63,109 +88,118 @@ pub fn sign_psbt(psbt: &mut Psbt, review: &BtcReview, policies: &Policies) -> Ve
         .collect()
 }
 
-struct InputSigner<'a, 'p, 'k> {
-    policies: &'a Policies<'p>,
-    keys: &'a mut PrivateKeyCache<'k>,
-    all_spent: Option<&'a [TxOut]>,
+/// Our verified ECDSA keys among the input's BIP32 derivations.
+fn our_ecdsa_keys(
+    input: &Input,
+    policies: &Policies,
+    keys: &mut PrivateKeyCache,
+) -> Vec<(PublicKey, PrivateKey)> {
+    input
+        .bip32_derivation
+        .iter()
+        .filter(|(pk, src)| policies.is_our_key(src, &pk.serialize()))
+        .map(|(pk, src)| (*pk, keys.key(&src.1)))
+        .collect()
 }
 
-impl InputSigner<'_, '_, '_> {
-    fn ecdsa(
-        &mut self,
-        cache: &mut SighashCache<&bitcoin::Transaction>,
-        index: usize,
-        input: &mut Input,
-        out: &TxOut,
-    ) -> Result<usize, String> {
-        let ty = input
-            .ecdsa_hash_ty()
-            .map_err(|e| format!("unsupported sighash type: {e}"))?;
-        refuse_single_bug(ty.to_u32(), index, cache)?;
-        let message = ecdsa_message(cache, index, input, out, ty)?;
-        let ours: Vec<_> = input
-            .bip32_derivation
+/// Our verified taproot keys with the leaves each may sign.
+fn our_taproot_keys(
+    input: &Input,
+    policies: &Policies,
+    keys: &mut PrivateKeyCache,
+) -> Vec<(XOnlyPublicKey, Vec<TapLeafHash>, PrivateKey)> {
+    input
+        .tap_key_origins
+        .iter()
+        .filter(|(pk, (_, src))| policies.is_our_key(src, &pk.serialize()))
+        .map(|(pk, (leaves, src))| (*pk, leaves.clone(), keys.key(&src.1)))
+        .collect()
+}
+
+/// Adds an ECDSA signature (low-R, RFC 6979) for each of `keys` to input `index`: legacy,
+/// P2SH, segwit v0 and nested segwit inputs. Returns the number of signatures added.
+pub fn sign_ecdsa_input(
+    secp: &Secp256k1<All>,
+    cache: &mut SighashCache<&Transaction>,
+    index: usize,
+    input: &mut Input,
+    spent: &TxOut,
+    keys: &[(PublicKey, &SecretKey)],
+) -> Result<usize, String> {
+    let ty = input
+        .ecdsa_hash_ty()
+        .map_err(|e| format!("unsupported sighash type: {e}"))?;
+    refuse_single_bug(ty.to_u32(), index, cache)?;
+    let message = ecdsa_message(cache, index, input, spent, ty)?;
+    for (public_key, secret) in keys {
+        let signature = secp.sign_ecdsa_low_r(&message, secret);
+        input.partial_sigs.insert(
+            bitcoin::PublicKey::new(*public_key),
+            ecdsa::Signature {
+                signature,
+                sighash_type: ty,
+            },
+        );
+    }
+    Ok(keys.len())
+}
+
+/// Adds Schnorr signatures to taproot input `index`: a key-path signature (tweaked with the
+/// merkle root) for a key listed with no leaves that is the internal key, and a script-path
+/// signature for every listed leaf whose script the input carries.
+pub fn sign_taproot_input(
+    secp: &Secp256k1<All>,
+    cache: &mut SighashCache<&Transaction>,
+    index: usize,
+    input: &mut Input,
+    prevouts: &[TxOut],
+    keys: &[(XOnlyPublicKey, Vec<TapLeafHash>, &SecretKey)],
+    aux: AuxRand,
+) -> Result<usize, String> {
+    let ty = input
+        .taproot_hash_ty()
+        .map_err(|e| format!("unsupported sighash type: {e}"))?;
+    refuse_single_bug(ty as u32, index, cache)?;
+    let sighash_err =
+        |e: &dyn std::fmt::Display| format!("cannot compute the taproot sighash: {e}");
+    let mut count = 0;
+    for (xonly, leaves, secret) in keys {
+        let keypair = Keypair::from_secret_key(secp, secret);
+        if leaves.is_empty() && input.tap_internal_key == Some(*xonly) {
+            let sighash = cache
+                .taproot_key_spend_signature_hash(index, &Prevouts::All(prevouts), ty)
+                .map_err(|e| sighash_err(&e))?;
+            let tweaked = keypair.tap_tweak(secp, input.tap_merkle_root).to_keypair();
+            let signature =
+                secp.sign_schnorr_with_aux_rand(&Message::from(sighash), &tweaked, &aux());
+            input.tap_key_sig = Some(taproot::Signature {
+                signature,
+                sighash_type: ty,
+            });
+            count += 1;
+        }
+        let present: Vec<TapLeafHash> = leaves
             .iter()
-            .filter(|(pk, src)| self.policies.is_our_key(src, &pk.serialize()))
-            .map(|(pk, src)| (*pk, src.1.clone()))
+            .filter(|l| has_leaf(input, l))
+            .copied()
             .collect();
-        let secp = self.policies.hd().secp();
-        for (public_key, path) in &ours {
-            let key = self.keys.key(path);
-            let signature = secp.sign_ecdsa_low_r(&message, key.expose_secret());
-            input.partial_sigs.insert(
-                bitcoin::PublicKey::new(*public_key),
-                ecdsa::Signature {
+        for leaf in &present {
+            let sighash = cache
+                .taproot_script_spend_signature_hash(index, &Prevouts::All(prevouts), *leaf, ty)
+                .map_err(|e| sighash_err(&e))?;
+            let signature =
+                secp.sign_schnorr_with_aux_rand(&Message::from(sighash), &keypair, &aux());
+            input.tap_script_sigs.insert(
+                (*xonly, *leaf),
+                taproot::Signature {
                     signature,
                     sighash_type: ty,
                 },
             );
+            count += 1;
         }
-        Ok(ours.len())
     }
-
-    fn taproot(
-        &mut self,
-        cache: &mut SighashCache<&bitcoin::Transaction>,
-        index: usize,
-        input: &mut Input,
-    ) -> Result<usize, String> {
-        let prevouts = self
-            .all_spent
-            .ok_or("taproot signing needs the spent output of every input")?;
-        let ty = input
-            .taproot_hash_ty()
-            .map_err(|e| format!("unsupported sighash type: {e}"))?;
-        refuse_single_bug(ty as u32, index, cache)?;
-        let secp = self.policies.hd().secp();
-        let mut count = 0;
-        let origins: Vec<_> = input
-            .tap_key_origins
-            .iter()
-            .filter(|(pk, (_, src))| self.policies.is_our_key(src, &pk.serialize()))
-            .map(|(pk, (leaves, src))| (*pk, leaves.clone(), src.1.clone()))
-            .collect();
-        for (xonly, leaves, path) in origins {
-            let key = self.keys.key(&path);
-            let keypair = Keypair::from_secret_key(secp, key.expose_secret());
-            if leaves.is_empty() && input.tap_internal_key == Some(xonly) {
-                let sighash = cache
-                    .taproot_key_spend_signature_hash(index, &Prevouts::All(prevouts), ty)
-                    .map_err(|e| format!("cannot compute the taproot sighash: {e}"))?;
-                let tweaked = keypair.tap_tweak(secp, input.tap_merkle_root).to_keypair();
-                let signature = secp.sign_schnorr_with_aux_rand(
-                    &Message::from(sighash),
-                    &tweaked,
-                    &random_bytes::<32>(),
-                );
-                input.tap_key_sig = Some(taproot::Signature {
-                    signature,
-                    sighash_type: ty,
-                });
-                count += 1;
-            }
-            let signable: Vec<TapLeafHash> =
-                leaves.into_iter().filter(|l| has_leaf(input, l)).collect();
-            for leaf in &signable {
-                let sighash = cache
-                    .taproot_script_spend_signature_hash(index, &Prevouts::All(prevouts), *leaf, ty)
-                    .map_err(|e| format!("cannot compute the taproot sighash: {e}"))?;
-                let signature = secp.sign_schnorr_with_aux_rand(
-                    &Message::from(sighash),
-                    &keypair,
-                    &random_bytes::<32>(),
-                );
-                input.tap_script_sigs.insert(
-                    (xonly, *leaf),
-                    taproot::Signature {
-                        signature,
-                        sighash_type: ty,
-                    },
-                );
-                count += 1;
-            }
-        }
-        Ok(count)
-    }
+    Ok(count)
 }
 
 /// SIGHASH_SINGLE on an input with no output at its index signs the constant 1 (legacy) or is
@@ -173,7 +207,7 @@ impl InputSigner<'_, '_, '_> {
 fn refuse_single_bug(
     sighash: u32,
     index: usize,
-    cache: &SighashCache<&bitcoin::Transaction>,
+    cache: &SighashCache<&Transaction>,
 ) -> Result<(), String> {
     if sighash & 0x1f == 0x03 && index >= cache.transaction().output.len() {
         return Err("SIGHASH_SINGLE without a matching output is never signed".into());
@@ -184,13 +218,14 @@ fn refuse_single_bug(
 /// Whether the input carries the script of `leaf` (only such leaves can be finalized).
 fn has_leaf(input: &Input, leaf: &TapLeafHash) -> bool {
     input.tap_scripts.values().any(|(script, version)| {
-        TapLeafHash::from_script(script, *version) == *leaf && *version == LeafVersion::TapScript
+        *version == LeafVersion::TapScript && TapLeafHash::from_script(script, *version) == *leaf
     })
 }
 
-/// The ECDSA sighash message for a legacy, P2SH, segwit v0 or nested segwit input.
+/// The ECDSA sighash message for a legacy, P2SH, segwit v0 or nested segwit input. The
+/// redeem and witness scripts must hash to the spent output (BIP174's signer checks).
 fn ecdsa_message(
-    cache: &mut SighashCache<&bitcoin::Transaction>,
+    cache: &mut SighashCache<&Transaction>,
     index: usize,
     input: &Input,
     out: &TxOut,
@@ -198,9 +233,15 @@ fn ecdsa_message(
 ) -> Result<Message, String> {
     let spk = &out.script_pubkey;
     let err = |e: &dyn std::fmt::Display| format!("cannot compute the sighash: {e}");
-    let redeem = input.redeem_script.as_ref();
     let inner: &Script = if spk.is_p2sh() {
-        redeem.ok_or("a P2SH input needs its redeem script")?
+        let redeem = input
+            .redeem_script
+            .as_ref()
+            .ok_or("a P2SH input needs its redeem script")?;
+        if ScriptBuf::new_p2sh(&redeem.script_hash()) != *spk {
+            return Err("the redeem script does not hash to the spent output".into());
+        }
+        redeem
     } else {
         spk
     };
@@ -211,7 +252,7 @@ fn ecdsa_message(
             .map_err(|e| err(&e));
     }
     if inner.is_p2wsh() {
-        let ws: &ScriptBuf = input
+        let ws = input
             .witness_script
             .as_ref()
             .ok_or("a P2WSH input needs its witness script")?;
@@ -223,13 +264,11 @@ fn ecdsa_message(
             .map(Message::from)
             .map_err(|e| err(&e));
     }
-    let code = if spk.is_p2sh() {
-        inner
-    } else {
-        spk.as_script()
-    };
+    if input.witness_utxo.is_some() && input.non_witness_utxo.is_none() {
+        return Err("a non-segwit input needs the previous transaction, not a witness UTXO".into());
+    }
     cache
-        .legacy_signature_hash(index, code, ty.to_u32())
+        .legacy_signature_hash(index, inner, ty.to_u32())
         .map(|h| Message::from_digest(h.to_byte_array()))
         .map_err(|e| err(&e))
 }
