@@ -55,6 +55,14 @@ pub enum Error {
     /// The user answered no.
     #[error("{0}")]
     Declined(String),
+    /// The treasury policy denied the request.
+    #[error("policy denies this request: {rule}: {detail}")]
+    PolicyDenied {
+        /// The rule that failed.
+        rule: String,
+        /// What it compared.
+        detail: String,
+    },
     /// The review raised warnings the operator did not allow.
     #[error("refusing to sign: {} not allowed", .0.join(", "))]
     Refused(Vec<&'static str>),
@@ -107,7 +115,9 @@ impl Error {
             | Error::Xkey(_)
             | Error::Request(_) => ExitCode::BadInput,
             Error::File { .. } => ExitCode::Io,
-            Error::Declined(_) | Error::Refused(_) => ExitCode::Declined,
+            Error::Declined(_) | Error::Refused(_) | Error::PolicyDenied { .. } => {
+                ExitCode::Declined
+            }
             Error::Verification(_) => ExitCode::Verification,
             Error::Keystore(e) => e.exit_code(),
             Error::KeystoreV3(e) => e.exit_code(),
@@ -134,6 +144,9 @@ impl Error {
         match self {
             Error::Usage { hint, .. } => hint.clone(),
             Error::Exists(_) => Some("choose another path, or pass --force to replace it".into()),
+            Error::PolicyDenied { .. } => Some(
+                "the policy file decides; change it through your approval process, not here".into(),
+            ),
             Error::Refused(_) => Some(
                 "read each warning above; accept one only by naming it with --allow CODE".into(),
             ),

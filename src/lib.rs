@@ -2,11 +2,14 @@
 //!
 //! The library holds all logic; `cli` only parses arguments and renders results.
 
+pub mod addressbook;
+pub mod audit;
 pub mod btc;
 pub mod cli;
 pub mod error;
 pub mod files;
 pub mod keys;
+pub mod policy;
 pub mod prompt;
 pub mod request;
 pub mod review;

@@ -3,6 +3,7 @@
 
 pub mod builder;
 pub mod finalize;
+pub mod multisig;
 pub mod ownership;
 pub mod psbt_v2;
 pub mod wallets;

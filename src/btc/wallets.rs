@@ -46,19 +46,25 @@ struct StoredWallet {
 }
 
 impl Wallet {
-    /// Parses any supported format: a descriptor, a BIP388 policy (JSON) or a Coldcard file.
+    /// Parses any supported format: a descriptor, a BIP388 policy (JSON), a Caravan wallet
+    /// (JSON) or a Coldcard multisig file.
     pub fn parse(name: Option<&str>, text: &str) -> Result<Self> {
         let trimmed = text.trim();
-        let (parsed_name, descriptor) = if trimmed.starts_with('{') {
-            parse_bip388(trimmed)?
-        } else if trimmed
-            .lines()
-            .any(|l| l.trim_start().to_lowercase().starts_with("policy:"))
-        {
-            parse_coldcard(trimmed)?
-        } else {
-            (None, parse_descriptor(trimmed)?)
-        };
+        let (parsed_name, descriptor) =
+            if trimmed.starts_with('{') && trimmed.contains("\"quorum\"") {
+                let value = serde_json::from_str(trimmed)
+                    .map_err(|e| Error::bad_input(format!("invalid Caravan wallet: {e}")))?;
+                super::multisig::caravan_descriptor(&value)?
+            } else if trimmed.starts_with('{') {
+                parse_bip388(trimmed)?
+            } else if trimmed
+                .lines()
+                .any(|l| l.trim_start().to_lowercase().starts_with("policy:"))
+            {
+                parse_coldcard(trimmed)?
+            } else {
+                (None, parse_descriptor(trimmed)?)
+            };
         let name = name
             .map(str::to_string)
             .or(parsed_name)

@@ -1,9 +1,12 @@
 //! Command-line interface: argument parsing, output rendering and exit codes. Logic lives in
 //! the library; each command group has its own file.
 
+mod address;
 mod context;
 mod demo;
 mod key;
+mod log;
+mod multisig;
 mod psbt;
 mod reference;
 mod review_view;
@@ -108,6 +111,15 @@ enum Command {
     /// Register and list multisig and miniscript wallets on this signer.
     #[command(subcommand)]
     Wallet(wallet::WalletCommand),
+    /// Create a multisig wallet (descriptor, BIP388, Coldcard, Caravan) from cosigner keys.
+    #[command(subcommand)]
+    Multisig(multisig::MultisigCommand),
+    /// Manage the signer's address book (labels; look-alike destinations are flagged).
+    #[command(subcommand)]
+    Address(address::AddressCommand),
+    /// Verify or export the audit log.
+    #[command(subcommand)]
+    Log(log::LogCommand),
     /// Run the main job on built-in sample data, printing each step.
     Demo(demo::DemoArgs),
     /// Print a shell completion script.
@@ -134,6 +146,9 @@ pub fn run() -> std::process::ExitCode {
         Command::Combine(args) => psbt::combine(&ctx, args),
         Command::Convert(args) => psbt::convert(&ctx, args),
         Command::Wallet(cmd) => wallet::run(&ctx, cmd),
+        Command::Multisig(cmd) => multisig::run(&ctx, cmd),
+        Command::Address(cmd) => address::run(&ctx, cmd),
+        Command::Log(cmd) => log::run(&ctx, cmd),
         Command::Demo(args) => demo::run(&ctx, args),
         Command::Completions { shell } => reference::completions(shell),
         Command::Man => reference::man(),

@@ -11,16 +11,21 @@ use serde::Serialize;
 use super::context::{Context, Report};
 use super::review_view;
 use super::terminal::{self, TerminalPrompt};
+use bitcoin::hashes::{sha256, Hash};
+
+use crate::addressbook::{self, AddressBook};
+use crate::audit::{audit_key, AuditLog, Record, Summary};
 use crate::btc::finalize::{self, FinalizeOutcome};
 use crate::btc::ownership::Policies;
 use crate::btc::psbt_v2::PsbtVersion;
 use crate::btc::wallets::{registry_dir, Wallet};
 use crate::files::{self, Replace};
 use crate::keys::material::{HdKeys, KeyMaterial};
+use crate::policy::{LoadedPolicy, Verdict, DAY};
 use crate::prompt::Prompt;
 use crate::request::{Encoding, PsbtFile};
-use crate::review::bitcoin::{review, BtcReview, FeeLimits};
-use crate::review::{gate, Gate};
+use crate::review::bitcoin::{review, BtcReview, FeeLimits, OutputKind};
+use crate::review::{gate, lookalike, Gate};
 use crate::signer::{software, InputOutcome};
 use crate::{Error, Result};
 
@@ -46,6 +51,9 @@ pub struct SignArgs {
     /// Replace an existing output file.
     #[arg(long)]
     force: bool,
+    /// Treasury policy file (TOML, docs/policy.md): a denial is final.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -130,32 +138,85 @@ fn write(path: &Path, data: &[u8], binary: bool, force: bool) -> Result<()> {
     files::write_output(path, data, replace_if(force))
 }
 
-/// The keystore's key tree and the wallets registered with it.
-fn signer_keys(ctx: &Context) -> Result<(HdKeys, Vec<Wallet>)> {
-    let (path, _, material) = super::key::unlock(ctx)?;
-    let hd = match (material.hd(), &material) {
-        (Some(hd), _) => hd,
-        (None, KeyMaterial::PrivateKey(_)) => {
-            return Err(Error::usage(
-                "this keystore holds a single Ethereum key and cannot sign Bitcoin",
-                "use a keystore created from a mnemonic",
-            ))
-        }
-        (None, KeyMaterial::Bip39 { .. }) => {
-            unreachable!("mnemonic material always has an HD tree")
-        }
-    };
-    Ok((hd, Wallet::load_all(&registry_dir(&path))?))
+/// Everything the signer knows beside the request: keys, registered wallets, address book,
+/// audit log.
+struct Signer {
+    hd: HdKeys,
+    wallets: Vec<Wallet>,
+    book: AddressBook,
+    log: AuditLog,
 }
 
-fn review_file(ctx: &Context, file: &PsbtFile, policies: &Policies) -> BtcReview {
-    review(
-        &file.psbt,
-        file.version,
-        ctx.network,
-        policies,
-        &FeeLimits::default(),
-    )
+impl Signer {
+    /// Unlocks the keystore and loads what lives beside it.
+    fn open(ctx: &Context) -> Result<Self> {
+        let (path, _, material) = super::key::unlock(ctx)?;
+        let hd = match (material.hd(), &material) {
+            (Some(hd), _) => hd,
+            (None, KeyMaterial::PrivateKey(_)) => {
+                return Err(Error::usage(
+                    "this keystore holds a single Ethereum key and cannot sign Bitcoin",
+                    "use a keystore created from a mnemonic",
+                ))
+            }
+            (None, KeyMaterial::Bip39 { .. }) => {
+                unreachable!("mnemonic material always has an HD tree")
+            }
+        };
+        Ok(Signer {
+            hd,
+            wallets: Wallet::load_all(&registry_dir(&path))?,
+            book: AddressBook::load(&addressbook::path_for(&path))?,
+            log: AuditLog::for_keystore(&path),
+        })
+    }
+
+    /// The review, with address-book labels and look-alike warnings.
+    fn review(&self, ctx: &Context, file: &PsbtFile, policies: &Policies) -> BtcReview {
+        let mut r = review(
+            &file.psbt,
+            file.version,
+            ctx.network,
+            policies,
+            &FeeLimits::default(),
+        );
+        lookalike::apply(&mut r, &self.book);
+        r
+    }
+
+    /// Appends an audit entry (after verifying the whole log).
+    fn record(
+        &self,
+        event: &'static str,
+        r: &BtcReview,
+        request: &[u8],
+        verdict: &str,
+        detail: String,
+    ) -> Result<()> {
+        let summary = Summary {
+            chain: "bitcoin".into(),
+            network: r.network.clone(),
+            inputs: r.inputs.len(),
+            outputs: r.outputs.len(),
+            external: r.totals.external,
+            fee: r.totals.fee,
+            destinations: r
+                .outputs
+                .iter()
+                .filter(|o| o.kind == OutputKind::External)
+                .map(|o| o.address.clone().unwrap_or_else(|| o.script.clone()))
+                .collect(),
+        };
+        let record = Record {
+            event,
+            intent_digest: r.intent_digest.clone(),
+            request_sha256: sha256::Hash::hash(request).to_string(),
+            summary,
+            verdict: verdict.into(),
+            detail,
+        };
+        self.log.append(&self.hd, record).map(|_| ())
+    }
 }
 
 #[derive(Serialize)]
@@ -172,17 +233,20 @@ impl Report for Inspected<'_> {
 
 /// `coldsign inspect`.
 pub fn inspect(ctx: &Context, args: InspectArgs) -> Result<()> {
-    let file = read_psbt(&args.file)?;
-    let (hd, wallets) = signer_keys(ctx)?;
-    let policies = Policies::new(&hd, wallets);
-    ctx.emit(&Inspected {
-        review: &review_file(ctx, &file, &policies),
-    })
+    let data = files::read_input(&args.file)?;
+    let file = PsbtFile::decode(&data)?;
+    let signer = Signer::open(ctx)?;
+    let policies = Policies::new(&signer.hd, signer.wallets.clone());
+    let reviewed = signer.review(ctx, &file, &policies);
+    signer.record("review", &reviewed, &data, "reviewed", String::new())?;
+    ctx.emit(&Inspected { review: &reviewed })
 }
 
 #[derive(Serialize)]
 struct Signed<'a> {
     review: &'a BtcReview,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<&'a Verdict>,
     inputs: Vec<InputOutcome>,
     output: &'a Path,
 }
@@ -216,29 +280,74 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
     if args.output != Path::new("-") && args.output.exists() && !args.force {
         return Err(Error::Exists(args.output));
     }
-    let file = read_psbt(&args.file)?;
-    let (hd, wallets) = signer_keys(ctx)?;
-    let policies = Policies::new(&hd, wallets);
-    let review = review_file(ctx, &file, &policies);
+    let data = files::read_input(&args.file)?;
+    let file = PsbtFile::decode(&data)?;
+    let loaded = args
+        .policy
+        .as_deref()
+        .map(|p| LoadedPolicy::load(p, ctx.network))
+        .transpose()?;
+    let signer = Signer::open(ctx)?;
+    let policies = Policies::new(&signer.hd, signer.wallets.clone());
+    let review = signer.review(ctx, &file, &policies);
     if !ctx.json {
         eprint!("{}", review_view::render(&review));
     }
-    confirm(&review, &args)?;
+    signer.record("review", &review, &data, "reviewed", String::new())?;
+    let mut allowed = args.allow.clone();
+    let mut needs_person = false;
+    let verdict = match &loaded {
+        Some(policy) => {
+            let verified = signer
+                .log
+                .verify(&audit_key(&signer.hd))
+                .map_err(|e| Error::Verification(e.to_string()))?;
+            let verdict = policy.evaluate_bitcoin(
+                &review,
+                AuditLog::spent_within(&verified, &review.network, DAY),
+            );
+            if let Some(denial) = verdict.denial() {
+                let detail = format!("{}: {}", denial.rule, denial.detail);
+                signer.record("decision", &review, &data, "denied", detail)?;
+                return Err(Error::PolicyDenied {
+                    rule: denial.rule.clone(),
+                    detail: denial.detail.clone(),
+                });
+            }
+            allowed.extend(policy.allowed_warnings().iter().cloned());
+            needs_person = verdict.needs_person;
+            Some(verdict)
+        }
+        None => None,
+    };
+    if let Err(e) = confirm(&review, &allowed, args.yes && !needs_person) {
+        let verdict = if matches!(e, Error::Refused(_)) {
+            "refused"
+        } else {
+            "declined"
+        };
+        signer.record("decision", &review, &data, verdict, e.to_string())?;
+        return Err(e);
+    }
     let mut psbt = file.psbt.clone();
     let outcomes = software::sign_psbt(&mut psbt, &review, &policies);
+    let per_input: Vec<String> = outcomes
+        .iter()
+        .map(|o| {
+            format!(
+                "input {}: {}",
+                o.index,
+                o.not_signed_because
+                    .as_deref()
+                    .map(|r| format!("not signed ({r})"))
+                    .unwrap_or_else(|| format!("{} signature(s)", o.signatures))
+            )
+        })
+        .collect();
     if outcomes.iter().all(|o| o.signatures == 0) {
-        let reasons: Vec<String> = outcomes
-            .iter()
-            .map(|o| {
-                format!(
-                    "input {}: {}",
-                    o.index,
-                    o.not_signed_because.as_deref().unwrap_or("nothing to sign")
-                )
-            })
-            .collect();
+        signer.record("decision", &review, &data, "declined", per_input.join("; "))?;
         return Err(Error::usage(
-            format!("nothing was signed ({})", reasons.join("; ")),
+            format!("nothing was signed ({})", per_input.join("; ")),
             "check that this keystore (and its registered wallets) owns the inputs",
         ));
     }
@@ -248,29 +357,27 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         file.encoding == Encoding::Binary,
         args.force,
     )?;
+    signer.record("decision", &review, &data, "signed", per_input.join("; "))?;
     let report = Signed {
         review: &review,
+        policy: verdict.as_ref(),
         inputs: outcomes,
         output: &args.output,
     };
     if args.output == Path::new("-") {
-        if ctx.json {
-            return Ok(());
+        if !ctx.json {
+            eprint!("{}", report.human());
         }
-        eprint!("{}", report.human());
         return Ok(());
     }
     ctx.emit(&report)
 }
 
 /// Applies the gate: refuse, ask, or proceed.
-fn confirm(review: &BtcReview, args: &SignArgs) -> Result<()> {
-    match gate(&review.warnings, &args.allow, args.yes) {
+fn confirm(review: &BtcReview, allowed: &[String], auto_yes: bool) -> Result<()> {
+    match gate(&review.warnings, allowed, auto_yes) {
         Gate::Proceed => Ok(()),
-        Gate::Refuse(codes) => Err(Error::Declined(format!(
-            "refusing to sign: {} not allowed",
-            codes.join(", ")
-        ))),
+        Gate::Refuse(codes) => Err(Error::Refused(codes)),
         Gate::Confirm { type_digest } => {
             if !terminal::interactive() {
                 return Err(Error::usage(

@@ -36,12 +36,19 @@ pub struct WatchOnly {
     pub ethereum_layout: EthLayout,
     /// Ethereum accounts.
     pub ethereum: Vec<EthAccount>,
+    /// The audit-log public key (x-only, hex), to verify the signer's audit log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit_key: Option<String>,
 }
 
 impl WatchOnly {
     /// Derives the watch-only view of `material`.
     pub fn derive(material: &KeyMaterial, options: &WatchOnlyOptions) -> Self {
-        let (fingerprint, bitcoin, ethereum) = match (material.hd(), material) {
+        let hd = material.hd();
+        let audit_key = hd
+            .as_ref()
+            .map(|hd| crate::audit::audit_key(hd).to_string());
+        let (fingerprint, bitcoin, ethereum) = match (hd, material) {
             (Some(hd), _) => (
                 Some(hd.fingerprint().to_string()),
                 accounts::standard_accounts(&hd, options.network, options.account, options.slip132),
@@ -68,6 +75,7 @@ impl WatchOnly {
             bitcoin,
             ethereum_layout: options.eth_layout,
             ethereum,
+            audit_key,
         }
     }
 

@@ -106,6 +106,9 @@ pub struct OutputView {
     pub kind: OutputKind,
     /// Our key, for change and ours-not-change.
     pub owner: Option<OwnerView>,
+    /// The address-book label of an external destination.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 /// Sums and sizes.
@@ -591,6 +594,7 @@ impl Checks<'_, '_> {
             amount: txout.value.to_sat(),
             kind,
             owner: owner.as_ref().map(|o| self.owner_view(o)),
+            label: None,
         }
     }
 

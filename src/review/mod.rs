@@ -2,6 +2,7 @@
 //! the signer's own key knowledge. Never shipped, never trusted from the host.
 
 pub mod bitcoin;
+pub mod lookalike;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};

@@ -1,0 +1,361 @@
+//! The audit log: one JSON line per review and decision, each carrying the hash of the line
+//! before it and a BIP340 signature by a key derived from the seed (so anyone holding the
+//! watch-only export can verify it). A signed head file records the last line, so truncation
+//! is detected too. Format: docs/audit.md.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::{Duration, SystemTime};
+
+use bitcoin::bip32::DerivationPath;
+use bitcoin::hashes::{sha256, Hash};
+use bitcoin::hex::DisplayHex;
+use bitcoin::secp256k1::{schnorr, Keypair, Message, Secp256k1, XOnlyPublicKey};
+use serde::{Deserialize, Serialize};
+
+use crate::files::{self, Replace};
+use crate::keys::material::HdKeys;
+use crate::keys::random_bytes;
+use crate::{Error, Result};
+
+/// The derivation path of the audit key: purpose 0x636f6c64 ("cold"), index 0.
+pub const AUDIT_PATH: &str = "m/1668246628'/0'";
+const TAG: &[u8] = b"coldsign audit v1\n";
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The audit public key (x-only, hex) of a key tree.
+pub fn audit_key(hd: &HdKeys) -> XOnlyPublicKey {
+    let path = DerivationPath::from_str(AUDIT_PATH).expect("constant path");
+    XOnlyPublicKey::from(hd.private_key(&path).expose_secret().public_key(hd.secp()))
+}
+
+/// What a line records about a request.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// `bitcoin` (later `ethereum`).
+    pub chain: String,
+    /// Network name.
+    pub network: String,
+    /// Number of inputs.
+    pub inputs: usize,
+    /// Number of outputs.
+    pub outputs: usize,
+    /// Value leaving the signer's wallets, in the chain's base unit.
+    pub external: u64,
+    /// Fee, when known.
+    pub fee: Option<u64>,
+    /// External destinations.
+    pub destinations: Vec<String>,
+}
+
+/// One line of the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// Position, from 0.
+    pub seq: u64,
+    /// RFC 3339 UTC.
+    pub time: String,
+    /// SHA-256 of the previous line (zeros for the first).
+    pub prev: String,
+    /// `review` or `decision`.
+    pub event: String,
+    /// The request's intent digest.
+    pub intent_digest: String,
+    /// SHA-256 of the request bytes as received.
+    pub request_sha256: String,
+    /// What the request does.
+    pub summary: Summary,
+    /// `reviewed`, `signed`, `declined`, `refused` or `denied`.
+    pub verdict: String,
+    /// Why (the rule, the warning codes, the per-input result).
+    pub detail: String,
+    /// Signer's master fingerprint.
+    pub signer: String,
+    /// BIP340 signature over the line with this field empty.
+    pub sig: String,
+}
+
+/// The last line's position and hash, signed, kept beside the log.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Head {
+    seq: u64,
+    hash: String,
+    sig: String,
+}
+
+/// What to append.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// `review` or `decision`.
+    pub event: &'static str,
+    /// Intent digest.
+    pub intent_digest: String,
+    /// SHA-256 of the request bytes.
+    pub request_sha256: String,
+    /// Summary.
+    pub summary: Summary,
+    /// Verdict.
+    pub verdict: String,
+    /// Detail.
+    pub detail: String,
+}
+
+/// Why a log failed verification.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("audit log line {line}: {reason}")]
+pub struct Tampered {
+    /// 1-based line number (0 for the head file).
+    pub line: usize,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// A verified log.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    /// Every entry, in order.
+    pub entries: Vec<Entry>,
+    /// SHA-256 of the last line: give it to auditors to detect a later rollback.
+    pub head: String,
+}
+
+/// The audit log beside a keystore.
+#[derive(Debug, Clone)]
+pub struct AuditLog {
+    path: PathBuf,
+}
+
+impl AuditLog {
+    /// The log belonging to the keystore at `keystore`.
+    pub fn for_keystore(keystore: &Path) -> Self {
+        AuditLog {
+            path: keystore
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join("audit.log"),
+        }
+    }
+
+    /// The log at `path`.
+    pub fn at(path: PathBuf) -> Self {
+        AuditLog { path }
+    }
+
+    /// The log file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn head_path(&self) -> PathBuf {
+        self.path.with_extension("head")
+    }
+
+    /// Verifies the whole log (chain, signatures with `key`, head) and appends `record`.
+    pub fn append(&self, hd: &HdKeys, record: Record) -> Result<Entry> {
+        let key = audit_key(hd);
+        let verified = self
+            .verify(&key)
+            .map_err(|e| Error::Verification(format!("{e}; nothing was signed")))?;
+        let secp = Secp256k1::signing_only();
+        let path = DerivationPath::from_str(AUDIT_PATH).expect("constant path");
+        let secret = hd.private_key(&path);
+        let keypair = Keypair::from_secret_key(&secp, secret.expose_secret());
+        let mut entry = Entry {
+            seq: verified.entries.len() as u64,
+            time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+            prev: if verified.entries.is_empty() {
+                GENESIS.into()
+            } else {
+                verified.head.clone()
+            },
+            event: record.event.into(),
+            intent_digest: record.intent_digest,
+            request_sha256: record.request_sha256,
+            summary: record.summary,
+            verdict: record.verdict,
+            detail: record.detail,
+            signer: hd.fingerprint().to_string(),
+            sig: String::new(),
+        };
+        let signature =
+            secp.sign_schnorr_with_aux_rand(&message(&entry), &keypair, &random_bytes::<32>());
+        entry.sig = signature.as_ref().to_lower_hex_string();
+        let line = serde_json::to_string(&entry).map_err(|e| Error::Internal(e.to_string()))?;
+        files::ensure_parent_dir(&self.path)?;
+        let write_err = |source| Error::File {
+            action: "cannot append to",
+            path: self.path.clone(),
+            source,
+        };
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(&self.path)
+            .map_err(write_err)?;
+        file.write_all(format!("{line}\n").as_bytes())
+            .and_then(|_| file.sync_all())
+            .map_err(write_err)?;
+        let hash = sha256::Hash::hash(line.as_bytes()).to_string();
+        let head_msg = head_message(entry.seq, &hash);
+        let head = Head {
+            seq: entry.seq,
+            hash,
+            sig: secp
+                .sign_schnorr_with_aux_rand(&head_msg, &keypair, &random_bytes::<32>())
+                .as_ref()
+                .to_lower_hex_string(),
+        };
+        let json = serde_json::to_vec(&head).map_err(|e| Error::Internal(e.to_string()))?;
+        files::write_atomic(&self.head_path(), &json, 0o600, Replace::Allowed)?;
+        Ok(entry)
+    }
+
+    /// Verifies the chain, every signature against `key`, and the head file.
+    pub fn verify(&self, key: &XOnlyPublicKey) -> std::result::Result<Verified, Tampered> {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if self.head_path().exists() {
+                    return Err(Tampered {
+                        line: 0,
+                        reason: "the log is missing but its head file exists (deleted)".into(),
+                    });
+                }
+                return Ok(Verified {
+                    entries: Vec::new(),
+                    head: GENESIS.into(),
+                });
+            }
+            Err(e) => {
+                return Err(Tampered {
+                    line: 0,
+                    reason: format!("cannot read: {e}"),
+                })
+            }
+        };
+        let secp = Secp256k1::verification_only();
+        let mut entries = Vec::new();
+        let mut prev = GENESIS.to_string();
+        for (i, line) in text.lines().enumerate() {
+            let n = i + 1;
+            let fail = |reason: &str| Tampered {
+                line: n,
+                reason: reason.into(),
+            };
+            let entry: Entry =
+                serde_json::from_str(line).map_err(|e| fail(&format!("not a log entry ({e})")))?;
+            if entry.seq != i as u64 {
+                return Err(fail(&format!(
+                    "sequence {} where {} was expected (lines removed or reordered)",
+                    entry.seq, i
+                )));
+            }
+            if entry.prev != prev {
+                return Err(fail("does not chain to the line before it (a line was edited, removed or reordered)"));
+            }
+            let signature = hex_signature(&entry.sig).ok_or_else(|| fail("malformed signature"))?;
+            if secp
+                .verify_schnorr(&signature, &message(&entry), key)
+                .is_err()
+            {
+                return Err(fail(
+                    "signature does not verify (edited, or signed by another key)",
+                ));
+            }
+            prev = sha256::Hash::hash(line.as_bytes()).to_string();
+            entries.push(entry);
+        }
+        if !text.is_empty() && !text.ends_with('\n') {
+            return Err(Tampered {
+                line: entries.len(),
+                reason: "the last line is incomplete".into(),
+            });
+        }
+        self.check_head(&secp, key, &entries, &prev)?;
+        Ok(Verified {
+            entries,
+            head: prev,
+        })
+    }
+
+    fn check_head(
+        &self,
+        secp: &Secp256k1<bitcoin::secp256k1::VerifyOnly>,
+        key: &XOnlyPublicKey,
+        entries: &[Entry],
+        last: &str,
+    ) -> std::result::Result<(), Tampered> {
+        let fail = |reason: String| Tampered { line: 0, reason };
+        let Ok(bytes) = std::fs::read(self.head_path()) else {
+            return if entries.is_empty() {
+                Ok(())
+            } else {
+                Err(fail("the head file is missing".into()))
+            };
+        };
+        let head: Head = serde_json::from_slice(&bytes)
+            .map_err(|e| fail(format!("head file is damaged ({e})")))?;
+        let sig = hex_signature(&head.sig)
+            .ok_or_else(|| fail("head file signature is malformed".into()))?;
+        if secp
+            .verify_schnorr(&sig, &head_message(head.seq, &head.hash), key)
+            .is_err()
+        {
+            return Err(fail("head file signature does not verify".into()));
+        }
+        if entries.is_empty() || head.seq != entries.len() as u64 - 1 || head.hash != last {
+            return Err(fail(format!(
+                "the log ends at line {} but its signed head says line {} (lines were removed from the end)",
+                entries.len(),
+                head.seq + 1
+            )));
+        }
+        Ok(())
+    }
+
+    /// External value of `signed` decisions on `network` within `window` before now.
+    pub fn spent_within(verified: &Verified, network: &str, window: Duration) -> u64 {
+        let since = SystemTime::now() - window;
+        verified
+            .entries
+            .iter()
+            .filter(|e| {
+                e.event == "decision" && e.verdict == "signed" && e.summary.network == network
+            })
+            .filter(|e| {
+                humantime::parse_rfc3339(&e.time)
+                    .map(|t| t >= since)
+                    .unwrap_or(true)
+            })
+            .map(|e| e.summary.external)
+            .sum()
+    }
+}
+
+fn message(entry: &Entry) -> Message {
+    let unsigned = Entry {
+        sig: String::new(),
+        ..entry.clone()
+    };
+    let mut data = TAG.to_vec();
+    data.extend(serde_json::to_vec(&unsigned).expect("plain struct"));
+    Message::from_digest(sha256::Hash::hash(&data).to_byte_array())
+}
+
+fn head_message(seq: u64, hash: &str) -> Message {
+    Message::from_digest(
+        sha256::Hash::hash(format!("coldsign audit head v1\n{seq} {hash}").as_bytes())
+            .to_byte_array(),
+    )
+}
+
+fn hex_signature(hex: &str) -> Option<schnorr::Signature> {
+    let bytes: Vec<u8> = bitcoin::hex::FromHex::from_hex(hex).ok()?;
+    schnorr::Signature::from_slice(&bytes).ok()
+}

@@ -1,0 +1,166 @@
+//! `coldsign log …`: verify and export the audit log.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use bitcoin::secp256k1::XOnlyPublicKey;
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+use super::context::{Context, Report};
+use crate::audit::{audit_key, AuditLog, Verified};
+use crate::files::{self, Replace};
+use crate::{Error, Result};
+
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// Check every line's chain and signature, and the signed head.
+    Verify(KeyArgs),
+    /// Write the verified log as CSV for auditors.
+    Export {
+        /// CSV output (the only format).
+        #[arg(long, required = true)]
+        csv: bool,
+        /// Output file, or - for stdout.
+        #[arg(short, long, default_value = "-")]
+        output: PathBuf,
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct KeyArgs {
+    /// The log file [default: audit.log beside the keystore].
+    #[arg(long)]
+    log: Option<PathBuf>,
+    /// The audit public key (x-only hex), from the watch-only export's audit_key.
+    #[arg(long, conflicts_with = "export")]
+    key: Option<String>,
+    /// A watch-only export (JSON) holding the audit key.
+    #[arg(long)]
+    export: Option<PathBuf>,
+    /// A head hash an auditor recorded earlier: it must still be in the log (rollback check).
+    #[arg(long)]
+    head: Option<String>,
+}
+
+/// Loads and verifies the log named by `args`; the key comes from --key, --export, or the
+/// keystore.
+fn verified(ctx: &Context, args: &KeyArgs) -> Result<Verified> {
+    let key = match (&args.key, &args.export) {
+        (Some(hex), _) => XOnlyPublicKey::from_str(hex)
+            .map_err(|_| Error::bad_input(format!("{hex:?} is not an x-only public key")))?,
+        (None, Some(path)) => {
+            let export: serde_json::Value = serde_json::from_slice(&files::read_input(path)?)
+                .map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))?;
+            let hex = export["audit_key"]
+                .as_str()
+                .ok_or_else(|| Error::bad_input(format!("{} has no audit_key", path.display())))?;
+            XOnlyPublicKey::from_str(hex)
+                .map_err(|_| Error::bad_input("the export's audit_key is malformed"))?
+        }
+        (None, None) => {
+            let (_, _, material) = super::key::unlock(ctx)?;
+            let hd = material
+                .hd()
+                .ok_or_else(|| Error::bad_input("this keystore keeps no audit log"))?;
+            audit_key(&hd)
+        }
+    };
+    let log = match &args.log {
+        Some(p) => AuditLog::at(p.clone()),
+        None => AuditLog::for_keystore(&ctx.keystore_path()?),
+    };
+    let verified = log
+        .verify(&key)
+        .map_err(|e| Error::Verification(e.to_string()))?;
+    if let Some(head) = &args.head {
+        let mut prev = verified
+            .entries
+            .iter()
+            .skip(1)
+            .map(|e| e.prev.as_str())
+            .collect::<Vec<_>>();
+        prev.push(&verified.head);
+        if !prev.contains(&head.as_str()) {
+            return Err(Error::Verification(format!(
+                "head {head} is not in the log: it was rolled back or replaced"
+            )));
+        }
+    }
+    Ok(verified)
+}
+
+#[derive(Serialize)]
+struct VerifyReport {
+    entries: usize,
+    head: String,
+    valid: bool,
+}
+
+impl Report for VerifyReport {
+    fn human(&self) -> String {
+        format!(
+            "audit log valid: {} entries, head {}\n",
+            self.entries, self.head
+        )
+    }
+}
+
+/// Runs a log command.
+pub fn run(ctx: &Context, command: LogCommand) -> Result<()> {
+    match command {
+        LogCommand::Verify(args) => {
+            let v = verified(ctx, &args)?;
+            ctx.emit(&VerifyReport {
+                entries: v.entries.len(),
+                head: v.head,
+                valid: true,
+            })
+        }
+        LogCommand::Export { output, key, .. } => {
+            let v = verified(ctx, &key)?;
+            let mut csv = String::from("seq,time,event,verdict,intent_digest,network,external_sat,fee_sat,destinations,detail,signer,request_sha256\n");
+            for e in &v.entries {
+                let fields = [
+                    e.seq.to_string(),
+                    e.time.clone(),
+                    e.event.clone(),
+                    e.verdict.clone(),
+                    e.intent_digest.clone(),
+                    e.summary.network.clone(),
+                    e.summary.external.to_string(),
+                    e.summary.fee.map(|f| f.to_string()).unwrap_or_default(),
+                    e.summary.destinations.join(" "),
+                    e.detail.clone(),
+                    e.signer.clone(),
+                    e.request_sha256.clone(),
+                ];
+                csv.push_str(
+                    &fields
+                        .iter()
+                        .map(|f| csv_field(f))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
+                csv.push('\n');
+            }
+            files::write_output(&output, csv.as_bytes(), Replace::Never)
+        }
+    }
+}
+
+/// RFC 4180 quoting; a leading formula character is neutralised for spreadsheet safety.
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}

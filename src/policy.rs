@@ -1,0 +1,332 @@
+//! The treasury policy: a TOML file (docs/policy.md) evaluated by the signer over its own
+//! review. Rules hold even when the operator is fooled: a denial is final (no `--allow`).
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use bitcoin::{Address, Network, ScriptBuf};
+use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
+use serde::{Deserialize, Serialize};
+
+use crate::review::bitcoin::{BtcReview, OutputKind};
+use crate::{Error, Result};
+
+/// How many addresses per branch of an allowlisted descriptor are matched.
+pub const DESCRIPTOR_GAP: u32 = 1_000;
+
+/// The policy file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// Bitcoin rules.
+    #[serde(default)]
+    pub bitcoin: BitcoinRules,
+    /// Ethereum rules (validated now; enforced by the Ethereum signer).
+    #[serde(default)]
+    pub ethereum: EthereumRules,
+}
+
+/// What to do with a destination that is on no list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unlisted {
+    /// Refuse (the default once an allowlist exists).
+    #[default]
+    Deny,
+    /// Allow, but always ask a person (never with `--yes`).
+    Confirm,
+}
+
+/// A destination: an address or a descriptor (any of its first 1,000 addresses per branch).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Destination {
+    /// Who it is.
+    pub label: String,
+    /// A single address.
+    pub address: Option<String>,
+    /// A descriptor (e.g. a cold vault's `wsh(sortedmulti(…<0;1>/*…))`).
+    pub descriptor: Option<String>,
+}
+
+/// Bitcoin rules. Amounts in satoshis.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BitcoinRules {
+    /// Allowed destinations.
+    #[serde(default)]
+    pub allow: Vec<Destination>,
+    /// Forbidden destinations.
+    #[serde(default)]
+    pub deny: Vec<Destination>,
+    /// Destinations on neither list (only meaningful with an allowlist).
+    #[serde(default)]
+    pub unlisted: Unlisted,
+    /// Largest external amount of one transaction.
+    pub max_per_transaction: Option<u64>,
+    /// Largest external amount signed within any 24 hours (running total from the audit log).
+    pub max_per_24h: Option<u64>,
+    /// Largest fee.
+    pub max_fee: Option<u64>,
+    /// Largest fee rate, sat/vB.
+    pub max_fee_rate: Option<f64>,
+    /// Review warning codes this policy accepts (as `--allow CODE` would).
+    #[serde(default)]
+    pub allow_warnings: Vec<String>,
+}
+
+/// Ethereum rules (schema fixed now; the Ethereum signer enforces them).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EthereumRules {
+    /// Allowed chain ids.
+    #[serde(default)]
+    pub chain_ids: Vec<u64>,
+    /// Allowed contracts and function selectors.
+    #[serde(default)]
+    pub contracts: Vec<Contract>,
+    /// Allowed plain destinations.
+    #[serde(default)]
+    pub allow: Vec<Destination>,
+    /// Allow Safe DELEGATECALL operations (denied unless set).
+    #[serde(default)]
+    pub allow_delegatecall: bool,
+    /// Allow unlimited ERC-20 approvals (denied unless set).
+    #[serde(default)]
+    pub allow_unlimited_approval: bool,
+    /// Allow Permit / Permit2 signatures (denied unless set).
+    #[serde(default)]
+    pub allow_permit: bool,
+    /// Allow EIP-7702 authorizations (denied unless set).
+    #[serde(default)]
+    pub allow_eip7702: bool,
+}
+
+/// An allowed contract.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contract {
+    /// Who it is.
+    pub label: String,
+    /// Contract address.
+    pub address: String,
+    /// Allowed 4-byte selectors, hex (`0xa9059cbb`); empty allows none.
+    #[serde(default)]
+    pub selectors: Vec<String>,
+}
+
+/// One rule's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleCheck {
+    /// The rule, e.g. `bitcoin.max_per_24h` or `bitcoin.deny "Mixer"`.
+    pub rule: String,
+    /// Whether it passed.
+    pub passed: bool,
+    /// What was compared.
+    pub detail: String,
+}
+
+/// The policy's verdict over a review.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    /// Every rule that applied.
+    pub checks: Vec<RuleCheck>,
+    /// A person must confirm (an unlisted destination under `unlisted = "confirm"`).
+    pub needs_person: bool,
+}
+
+impl Verdict {
+    /// The first failed rule.
+    pub fn denial(&self) -> Option<&RuleCheck> {
+        self.checks.iter().find(|c| !c.passed)
+    }
+}
+
+/// A loaded policy with its allow- and deny-listed scripts resolved for one network.
+#[derive(Debug)]
+pub struct LoadedPolicy {
+    /// The file's rules.
+    pub policy: Policy,
+    allow: Vec<(String, HashSet<ScriptBuf>)>,
+    deny: Vec<(String, HashSet<ScriptBuf>)>,
+}
+
+impl LoadedPolicy {
+    /// Reads and checks a policy file for `network`.
+    pub fn load(path: &Path, network: Network) -> Result<Self> {
+        let text = String::from_utf8(crate::files::read_input(path)?)
+            .map_err(|_| Error::bad_input(format!("policy {} is not text", path.display())))?;
+        let policy: Policy = toml::from_str(&text)
+            .map_err(|e| Error::bad_input(format!("policy {}: {}", path.display(), e.message())))?;
+        for c in &policy.ethereum.contracts {
+            for s in &c.selectors {
+                let hex = s.trim_start_matches("0x");
+                if hex.len() != 8 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+                    return Err(Error::bad_input(format!(
+                        "policy: selector {s:?} of {:?} is not 4 bytes of hex",
+                        c.label
+                    )));
+                }
+            }
+        }
+        let allow = resolve(&policy.bitcoin.allow, network)?;
+        let deny = resolve(&policy.bitcoin.deny, network)?;
+        Ok(LoadedPolicy {
+            policy,
+            allow,
+            deny,
+        })
+    }
+
+    /// Evaluates the Bitcoin rules over `review`, with `spent_24h` already signed in the last
+    /// 24 hours (from the verified audit log).
+    pub fn evaluate_bitcoin(&self, review: &BtcReview, spent_24h: u64) -> Verdict {
+        let rules = &self.policy.bitcoin;
+        let mut checks = Vec::new();
+        let mut needs_person = false;
+        for output in review
+            .outputs
+            .iter()
+            .filter(|o| o.kind == OutputKind::External)
+        {
+            let script = ScriptBuf::from_hex(&output.script).unwrap_or_default();
+            let shown = output
+                .address
+                .clone()
+                .unwrap_or_else(|| output.script.clone());
+            if let Some((label, _)) = self.deny.iter().find(|(_, s)| s.contains(&script)) {
+                checks.push(RuleCheck {
+                    rule: format!("bitcoin.deny {label:?}"),
+                    passed: false,
+                    detail: format!("output {} pays {shown}", output.index),
+                });
+                continue;
+            }
+            match self.allow.iter().find(|(_, s)| s.contains(&script)) {
+                Some((label, _)) => checks.push(RuleCheck {
+                    rule: format!("bitcoin.allow {label:?}"),
+                    passed: true,
+                    detail: format!("output {} pays {shown}", output.index),
+                }),
+                None if self.allow.is_empty() => {}
+                None if rules.unlisted == Unlisted::Confirm => {
+                    needs_person = true;
+                    checks.push(RuleCheck {
+                        rule: "bitcoin.unlisted".into(),
+                        passed: true,
+                        detail: format!(
+                            "output {} pays unlisted {shown}: a person must confirm",
+                            output.index
+                        ),
+                    });
+                }
+                None => checks.push(RuleCheck {
+                    rule: "bitcoin.unlisted".into(),
+                    passed: false,
+                    detail: format!(
+                        "output {} pays {shown}, which is on no allowlist",
+                        output.index
+                    ),
+                }),
+            }
+        }
+        let external = review.totals.external;
+        if let Some(max) = rules.max_per_transaction {
+            checks.push(limit("bitcoin.max_per_transaction", external, max, "sent"));
+        }
+        if let Some(max) = rules.max_per_24h {
+            checks.push(limit(
+                "bitcoin.max_per_24h",
+                spent_24h + external,
+                max,
+                "sent in 24 hours including this",
+            ));
+        }
+        if let Some(max) = rules.max_fee {
+            checks.push(match review.totals.fee {
+                Some(fee) => limit("bitcoin.max_fee", fee, max, "fee"),
+                None => RuleCheck {
+                    rule: "bitcoin.max_fee".into(),
+                    passed: false,
+                    detail: "the fee is unknown".into(),
+                },
+            });
+        }
+        if let Some(max) = rules.max_fee_rate {
+            let rate = review.totals.fee_rate.unwrap_or(f64::INFINITY);
+            checks.push(RuleCheck {
+                rule: "bitcoin.max_fee_rate".into(),
+                passed: rate <= max,
+                detail: format!("{rate:.1} sat/vB against {max} sat/vB"),
+            });
+        }
+        Verdict {
+            checks,
+            needs_person,
+        }
+    }
+
+    /// The warning codes the policy accepts.
+    pub fn allowed_warnings(&self) -> &[String] {
+        &self.policy.bitcoin.allow_warnings
+    }
+}
+
+fn limit(rule: &str, value: u64, max: u64, what: &str) -> RuleCheck {
+    RuleCheck {
+        rule: rule.into(),
+        passed: value <= max,
+        detail: format!("{value} sat {what} against a limit of {max} sat"),
+    }
+}
+
+/// The scripts each destination stands for on `network`.
+fn resolve(list: &[Destination], network: Network) -> Result<Vec<(String, HashSet<ScriptBuf>)>> {
+    list.iter()
+        .map(|d| {
+            let mut scripts = HashSet::new();
+            if let Some(a) = &d.address {
+                let address = Address::from_str(a)
+                    .ok()
+                    .and_then(|x| x.require_network(network).ok())
+                    .ok_or_else(|| {
+                        Error::bad_input(format!(
+                            "policy: {:?} has {a:?}, not a {network} address",
+                            d.label
+                        ))
+                    })?;
+                scripts.insert(address.script_pubkey());
+            }
+            if let Some(text) = &d.descriptor {
+                let desc = Descriptor::<DescriptorPublicKey>::from_str(text).map_err(|e| {
+                    Error::bad_input(format!(
+                        "policy: {:?} has an invalid descriptor: {e}",
+                        d.label
+                    ))
+                })?;
+                for single in desc
+                    .into_single_descriptors()
+                    .map_err(|e| Error::bad_input(e.to_string()))?
+                {
+                    for i in 0..DESCRIPTOR_GAP {
+                        if let Ok(d) = single.at_derivation_index(i) {
+                            scripts.insert(d.script_pubkey());
+                        }
+                    }
+                }
+            }
+            if scripts.is_empty() {
+                return Err(Error::bad_input(format!(
+                    "policy: {:?} needs an address or a descriptor",
+                    d.label
+                )));
+            }
+            Ok((d.label.clone(), scripts))
+        })
+        .collect()
+}
+
+/// The rolling window of `max_per_24h`.
+pub const DAY: Duration = Duration::from_secs(24 * 3600);

@@ -1,0 +1,33 @@
+//! Review pass over the address book: labels for known destinations, a high-severity warning
+//! for destinations that imitate an entry.
+
+use super::bitcoin::{BtcReview, OutputKind};
+use super::{Severity, Warning};
+use crate::addressbook::AddressBook;
+
+/// Labels known external outputs and flags look-alikes.
+pub fn apply(review: &mut BtcReview, book: &AddressBook) {
+    for output in &mut review.outputs {
+        let Some(address) = output.address.clone() else {
+            continue;
+        };
+        if output.kind != OutputKind::External {
+            continue;
+        }
+        if let Some(label) = book.label_of(&address) {
+            output.label = Some(label.to_string());
+        } else if let Some(entry) = book.lookalike(&address) {
+            review.warnings.push(Warning::new(
+                "addr.lookalike",
+                Severity::High,
+                format!(
+                    "output {} pays {address}, which looks like address-book entry {:?} ({}) but is a different address",
+                    output.index, entry.label, entry.address
+                ),
+            ));
+        }
+    }
+    review
+        .warnings
+        .sort_by_key(|w| std::cmp::Reverse(w.severity));
+}
