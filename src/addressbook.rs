@@ -10,6 +10,11 @@ use serde::{Deserialize, Serialize};
 use crate::files::{self, Replace};
 use crate::{Error, Result};
 
+/// How many leading and trailing payload characters make a look-alike. Address poisoning
+/// matches four or more at each end; three catches those with a false-alarm chance of about
+/// 2^-30 per pair of bech32 addresses.
+pub const LOOKALIKE_CHARS: usize = 3;
+
 /// One labelled address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
@@ -107,17 +112,18 @@ impl AddressBook {
             .map(|e| e.label.as_str())
     }
 
-    /// An entry that `address` imitates: same first and last four characters of the payload,
-    /// different address.
+    /// An entry that `address` imitates: the same first and last [`LOOKALIKE_CHARS`]
+    /// characters of the payload, but a different address.
     pub fn lookalike(&self, address: &str) -> Option<&Entry> {
         let target = payload(address);
+        let n = LOOKALIKE_CHARS;
         self.entries.iter().find(|e| {
             let known = payload(&e.address);
             !e.address.eq_ignore_ascii_case(address)
-                && known.len() >= 8
-                && target.len() >= 8
-                && known[..4].eq_ignore_ascii_case(&target[..4])
-                && known[known.len() - 4..].eq_ignore_ascii_case(&target[target.len() - 4..])
+                && known.len() >= 2 * n
+                && target.len() >= 2 * n
+                && known[..n].eq_ignore_ascii_case(&target[..n])
+                && known[known.len() - n..].eq_ignore_ascii_case(&target[target.len() - n..])
         })
     }
 }

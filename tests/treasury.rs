@@ -1,0 +1,510 @@
+//! Treasury controls through the binary: a 2-of-3 set up from three keystores' exports in
+//! every format, a policy that allows one destination and denies another, the rolling 24-hour
+//! limit, look-alike destinations, and tampering with the audit log.
+
+mod common;
+
+use std::collections::HashMap;
+
+use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
+use bitcoin::hashes::Hash;
+use bitcoin::psbt::Psbt;
+use bitcoin::{Address, Amount, Network, ScriptBuf, WPubkeyHash};
+use coldsign::btc::builder::SpendBuilder;
+use common::btc::*;
+use common::{Outcome, Sandbox, ABANDON, LEGAL};
+use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
+
+fn regtest(sb: &Sandbox, args: &[&str]) -> Outcome {
+    let mut full = vec!["--network", "regtest"];
+    full.extend_from_slice(args);
+    sb.run_keyed(&full, "")
+}
+
+fn address(tag: &[u8]) -> Address {
+    Address::from_script(
+        &ScriptBuf::new_p2wpkh(&WPubkeyHash::hash(tag)),
+        Network::Regtest,
+    )
+    .unwrap()
+}
+
+fn write_psbt(sb: &Sandbox, name: &str, psbt: &Psbt) {
+    std::fs::write(sb.path(name), BASE64_STANDARD.encode(psbt.serialize())).unwrap();
+}
+
+fn pay(d: &Descriptor<DescriptorPublicKey>, coin: u32, to: &Address, amount: u64) -> Psbt {
+    SpendBuilder::new()
+        .fund(&at(d, 0, coin), Amount::from_sat(10_000_000))
+        .pay(to.script_pubkey(), Amount::from_sat(amount))
+        .pay_to_descriptor(
+            &at(d, 1, coin),
+            Amount::from_sat(10_000_000 - amount - 5_000),
+        )
+        .build()
+}
+
+#[test]
+fn two_of_three_setup_policy_allows_one_destination_and_denies_another() {
+    let signers = [Sandbox::new(), Sandbox::new(), Sandbox::new()];
+    for (sb, words) in signers.iter().zip([ABANDON, LEGAL, LETTER]) {
+        sb.restore(words);
+        regtest(
+            sb,
+            &[
+                "--json",
+                "key",
+                "export",
+                "--watch-only",
+                "-o",
+                "export.json",
+            ],
+        )
+        .ok();
+    }
+    let a = &signers[0];
+    for (i, sb) in signers.iter().enumerate() {
+        std::fs::copy(sb.path("export.json"), a.path(&format!("cosigner{i}.json"))).unwrap();
+    }
+    let created = regtest(
+        a,
+        &[
+            "--json",
+            "multisig",
+            "create",
+            "--threshold",
+            "2",
+            "--key",
+            "cosigner0.json",
+            "--key",
+            "cosigner1.json",
+            "--key",
+            "cosigner2.json",
+            "--type",
+            "wsh",
+            "--name",
+            "vault",
+            "-o",
+            "setup",
+        ],
+    )
+    .ok()
+    .json();
+    let descriptor = created["descriptor"].as_str().unwrap().to_string();
+    // Each signer imports a different format of the same wallet; all see one descriptor.
+    for (sb, file) in signers.iter().zip([
+        "vault.bip388.json",
+        "vault.coldcard.txt",
+        "vault.caravan.json",
+    ]) {
+        std::fs::copy(a.path(&format!("setup/{file}")), sb.path(file)).unwrap();
+        let shown = regtest(sb, &["--json", "wallet", "import", file, "--yes"])
+            .ok()
+            .json();
+        assert_eq!(shown["descriptor"].as_str().unwrap(), descriptor, "{file}");
+        assert_eq!(
+            shown["cosigners"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["ours"] == true)
+                .count(),
+            1
+        );
+    }
+    let exchange = address(b"exchange");
+    let mixer = address(b"mixer");
+    let policy = format!(
+        "[bitcoin]\nmax_per_transaction = 5_000_000\nmax_fee = 50_000\n\n[[bitcoin.allow]]\nlabel = \"Exchange\"\naddress = \"{exchange}\"\n\n[[bitcoin.deny]]\nlabel = \"Mixer\"\naddress = \"{mixer}\"\n"
+    );
+    for sb in &signers {
+        std::fs::write(sb.path("policy.toml"), &policy).unwrap();
+    }
+    let vault: Descriptor<DescriptorPublicKey> = descriptor.parse().unwrap();
+    // Allowed: two signers sign with the policy, no prompt (--yes), combine, finalize.
+    let good = pay(&vault, 0, &exchange, 2_000_000);
+    for (sb, out) in [(&signers[0], "a.psbt"), (&signers[2], "c.psbt")] {
+        write_psbt(sb, "good.psbt", &good);
+        let signed = regtest(
+            sb,
+            &[
+                "--json",
+                "sign",
+                "good.psbt",
+                "-o",
+                out,
+                "--policy",
+                "policy.toml",
+                "--yes",
+            ],
+        )
+        .ok()
+        .json();
+        assert!(signed["policy"]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["passed"] == true));
+    }
+    std::fs::copy(signers[2].path("c.psbt"), a.path("c.psbt")).unwrap();
+    regtest(a, &["combine", "a.psbt", "c.psbt", "-o", "both.psbt"]).ok();
+    assert_eq!(
+        regtest(a, &["--json", "finalize", "both.psbt", "-o", "final.psbt"])
+            .ok()
+            .json()["complete"],
+        true
+    );
+    // Denied: the rule is named, the exit code is "declined", nothing is written.
+    write_psbt(a, "bad.psbt", &pay(&vault, 1, &mixer, 2_000_000));
+    let denied = regtest(
+        a,
+        &[
+            "sign",
+            "bad.psbt",
+            "-o",
+            "bad.signed",
+            "--policy",
+            "policy.toml",
+            "--yes",
+            "--allow",
+            "btc.change.unverified",
+        ],
+    )
+    .fails_after_review(1);
+    assert!(
+        denied.stderr.contains("bitcoin.deny \"Mixer\""),
+        "{}",
+        denied.stderr
+    );
+    assert!(!a.path("bad.signed").exists());
+    // Unlisted destinations are denied too, and so is a transaction over the limit.
+    write_psbt(
+        a,
+        "unlisted.psbt",
+        &pay(&vault, 2, &address(b"stranger"), 2_000_000),
+    );
+    let out = regtest(
+        a,
+        &[
+            "sign",
+            "unlisted.psbt",
+            "-o",
+            "u.signed",
+            "--policy",
+            "policy.toml",
+            "--yes",
+        ],
+    )
+    .fails_after_review(1);
+    assert!(out.stderr.contains("bitcoin.unlisted"), "{}", out.stderr);
+    write_psbt(a, "big.psbt", &pay(&vault, 3, &exchange, 6_000_000));
+    let out = regtest(
+        a,
+        &[
+            "sign",
+            "big.psbt",
+            "-o",
+            "b.signed",
+            "--policy",
+            "policy.toml",
+            "--yes",
+        ],
+    )
+    .fails_after_review(1);
+    assert!(
+        out.stderr.contains("bitcoin.max_per_transaction"),
+        "{}",
+        out.stderr
+    );
+    // Every review and decision is in the log, and it verifies with the watch-only export.
+    regtest(a, &["log", "verify", "--export", "export.json"]).ok();
+    let csv = regtest(a, &["log", "export", "--csv", "--export", "export.json"])
+        .ok()
+        .stdout;
+    assert!(
+        csv.lines().any(|l| l.contains(",decision,denied,")),
+        "{csv}"
+    );
+    assert!(
+        csv.lines().any(|l| l.contains(",decision,signed,")),
+        "{csv}"
+    );
+}
+
+#[test]
+fn the_rolling_24_hour_limit_counts_what_was_signed() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    let d = standard(&hd(ABANDON), "wpkh({0})", "m/84'/1'/0'");
+    let payee = address(b"payroll");
+    std::fs::write(sb.path("policy.toml"), format!("[bitcoin]\nmax_per_24h = 1_500_000\n[[bitcoin.allow]]\nlabel = \"Payroll\"\naddress = \"{payee}\"\n")).unwrap();
+    write_psbt(&sb, "first.psbt", &pay(&d, 0, &payee, 1_000_000));
+    regtest(
+        &sb,
+        &[
+            "sign",
+            "first.psbt",
+            "-o",
+            "first.signed",
+            "--policy",
+            "policy.toml",
+            "--yes",
+        ],
+    )
+    .ok();
+    write_psbt(&sb, "second.psbt", &pay(&d, 1, &payee, 1_000_000));
+    let out = regtest(
+        &sb,
+        &[
+            "sign",
+            "second.psbt",
+            "-o",
+            "second.signed",
+            "--policy",
+            "policy.toml",
+            "--yes",
+        ],
+    )
+    .fails_after_review(1);
+    assert!(
+        out.stderr.contains("bitcoin.max_per_24h") && out.stderr.contains("2000000 sat"),
+        "{}",
+        out.stderr
+    );
+    // A smaller payment still fits.
+    write_psbt(&sb, "third.psbt", &pay(&d, 2, &payee, 400_000));
+    regtest(
+        &sb,
+        &[
+            "sign",
+            "third.psbt",
+            "-o",
+            "third.signed",
+            "--policy",
+            "policy.toml",
+            "--yes",
+        ],
+    )
+    .ok();
+}
+
+/// Two valid regtest addresses whose payloads share the first and last three characters.
+fn lookalike_pair() -> (Address, Address) {
+    let mut seen: HashMap<String, Address> = HashMap::new();
+    for i in 0u32..2_000_000 {
+        let a = address(&i.to_le_bytes());
+        let text = a.to_string();
+        let payload = &text[text.rfind('1').unwrap() + 1..];
+        let key = format!("{}{}", &payload[..3], &payload[payload.len() - 3..]);
+        if let Some(other) = seen.get(&key) {
+            return (other.clone(), a);
+        }
+        seen.insert(key, a);
+    }
+    panic!("no look-alike pair found");
+}
+
+#[test]
+fn a_lookalike_of_an_address_book_entry_is_caught_and_the_entry_passes() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    let (known, imitation) = lookalike_pair();
+    assert_ne!(known, imitation);
+    regtest(&sb, &["address", "add", "Exchange", &known.to_string()]).ok();
+    regtest(
+        &sb,
+        &[
+            "address",
+            "add",
+            "Mainnet",
+            "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu",
+        ],
+    )
+    .fails_with(2);
+    let d = standard(&hd(ABANDON), "wpkh({0})", "m/84'/1'/0'");
+    write_psbt(&sb, "fake.psbt", &pay(&d, 0, &imitation, 1_000_000));
+    let review = regtest(&sb, &["--json", "inspect", "fake.psbt"])
+        .ok()
+        .json();
+    let w = &review["warnings"][0];
+    assert_eq!(
+        (w["code"].as_str(), w["severity"].as_str()),
+        (Some("addr.lookalike"), Some("high")),
+        "{review}"
+    );
+    let out =
+        regtest(&sb, &["sign", "fake.psbt", "-o", "fake.signed", "--yes"]).fails_after_review(1);
+    assert!(out.stderr.contains("addr.lookalike"));
+    write_psbt(&sb, "real.psbt", &pay(&d, 1, &known, 1_000_000));
+    let review = regtest(&sb, &["--json", "inspect", "real.psbt"])
+        .ok()
+        .json();
+    assert!(
+        review["warnings"].as_array().unwrap().is_empty(),
+        "{review}"
+    );
+    assert_eq!(review["outputs"][0]["label"], "Exchange");
+    regtest(&sb, &["sign", "real.psbt", "-o", "real.signed", "--yes"]).ok();
+}
+
+#[test]
+fn audit_log_tampering_is_detected() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    regtest(
+        &sb,
+        &[
+            "--json",
+            "key",
+            "export",
+            "--watch-only",
+            "-o",
+            "export.json",
+        ],
+    )
+    .ok();
+    let d = standard(&hd(ABANDON), "wpkh({0})", "m/84'/1'/0'");
+    for i in 0..3 {
+        write_psbt(
+            &sb,
+            &format!("p{i}.psbt"),
+            &pay(&d, i, &address(b"x"), 100_000),
+        );
+        regtest(
+            &sb,
+            &[
+                "sign",
+                &format!("p{i}.psbt"),
+                "-o",
+                &format!("p{i}.signed"),
+                "--yes",
+            ],
+        )
+        .ok();
+    }
+    let head = regtest(&sb, &["--json", "log", "verify", "--export", "export.json"])
+        .ok()
+        .json();
+    assert_eq!(head["entries"], 6);
+    let original = std::fs::read_to_string(sb.path("audit.log")).unwrap();
+    let head_file = std::fs::read(sb.path("audit.head")).unwrap();
+    let lines: Vec<&str> = original.lines().collect();
+    let check = |log: String, expect: &str| {
+        std::fs::write(sb.path("t.log"), log).unwrap();
+        std::fs::write(sb.path("t.head"), &head_file).unwrap();
+        let out = regtest(
+            &sb,
+            &["log", "verify", "--log", "t.log", "--export", "export.json"],
+        )
+        .fails_with(4);
+        assert!(
+            out.stderr.contains(expect),
+            "expected {expect:?}: {}",
+            out.stderr
+        );
+    };
+    check(
+        original.replacen("\"verdict\":\"signed\"", "\"verdict\":\"declined\"", 1),
+        "signature does not verify",
+    );
+    check(
+        original.replacen("\"external\":100000", "\"external\":1", 1),
+        "signature does not verify",
+    );
+    let mut deleted = lines.clone();
+    deleted.remove(2);
+    check(deleted.join("\n") + "\n", "line 3");
+    let mut reordered = lines.clone();
+    reordered.swap(3, 4);
+    check(reordered.join("\n") + "\n", "line 4");
+    check(lines[..5].join("\n") + "\n", "removed from the end");
+    check(original[..original.len() - 10].to_string(), "line");
+    // The untouched log still verifies, and a head recorded earlier is found in it.
+    let earlier = head["head"].as_str().unwrap().to_string();
+    write_psbt(&sb, "p9.psbt", &pay(&d, 9, &address(b"x"), 100_000));
+    regtest(&sb, &["inspect", "p9.psbt"]).ok();
+    regtest(
+        &sb,
+        &[
+            "log",
+            "verify",
+            "--export",
+            "export.json",
+            "--head",
+            &earlier,
+        ],
+    )
+    .ok();
+    regtest(
+        &sb,
+        &[
+            "log",
+            "verify",
+            "--export",
+            "export.json",
+            "--head",
+            &"ab".repeat(32),
+        ],
+    )
+    .fails_with(4);
+    // A tampered log stops signing until it is dealt with.
+    std::fs::write(
+        sb.path("audit.log"),
+        original.replacen("\"verdict\":\"signed\"", "\"verdict\":\"declined\"", 1),
+    )
+    .unwrap();
+    write_psbt(&sb, "p8.psbt", &pay(&d, 8, &address(b"x"), 100_000));
+    regtest(&sb, &["sign", "p8.psbt", "-o", "p8.signed", "--yes"]).fails_after_review(4);
+    assert!(!sb.path("p8.signed").exists());
+}
+
+#[test]
+fn a_multisig_without_our_key_is_refused_on_import() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    let others = [hd(LEGAL), hd(LETTER)];
+    let keys: Vec<String> = others.iter().map(|h| key(h, "m/48'/1'/0'/2'")).collect();
+    std::fs::write(sb.path("k0.txt"), &keys[0]).unwrap();
+    std::fs::write(sb.path("k1.txt"), &keys[1]).unwrap();
+    let created = regtest(
+        &sb,
+        &[
+            "--json",
+            "multisig",
+            "create",
+            "--threshold",
+            "1",
+            "--key",
+            "k0.txt",
+            "--key",
+            "k1.txt",
+            "--name",
+            "theirs",
+            "-o",
+            "theirs",
+        ],
+    )
+    .ok()
+    .json();
+    assert!(created["descriptor"]
+        .as_str()
+        .unwrap()
+        .starts_with("wsh(sortedmulti(1,"));
+    for file in [
+        "theirs/theirs.bip388.json",
+        "theirs/theirs.coldcard.txt",
+        "theirs/theirs.caravan.json",
+        "theirs/theirs.descriptor",
+    ] {
+        let out = regtest(
+            &sb,
+            &["wallet", "import", file, "--name", "theirs", "--yes"],
+        )
+        .fails_with(2);
+        assert!(
+            out.stderr.contains("does not contain this signer's key"),
+            "{file}: {}",
+            out.stderr
+        );
+    }
+}
