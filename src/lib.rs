@@ -14,5 +14,6 @@ pub mod prompt;
 pub mod request;
 pub mod review;
 pub mod signer;
+pub mod transport;
 
 pub use error::{Error, ExitCode, Result};

@@ -1,0 +1,7 @@
+//! Moving requests and responses across the air gap: files, BC-UR text and animated QR codes.
+
+pub mod fountain;
+pub mod qr;
+pub mod registry;
+pub mod scan;
+pub mod ur;
