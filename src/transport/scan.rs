@@ -1,1 +1,95 @@
-//! (in progress)
+//! Reading QR codes from images (PNG, JPEG, GIF frames; photos of screens included): rxing
+//! first, rqrr as a fallback, on the grayscale image and on a contrast-stretched copy.
+
+use std::path::Path;
+
+use image::GrayImage;
+use rxing::{BarcodeFormat, DecodeHints};
+
+use crate::{Error, Result};
+
+/// The text of every QR code found in `image` (empty when none could be read).
+pub fn scan(image: &GrayImage) -> Vec<String> {
+    for candidate in [image.clone(), stretch(image)] {
+        let found = with_rxing(&candidate);
+        if !found.is_empty() {
+            return found;
+        }
+        let found = with_rqrr(&candidate);
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    Vec::new()
+}
+
+/// Reads every frame of an image file (a GIF yields one result list per frame).
+pub fn scan_file(path: &Path) -> Result<Vec<String>> {
+    let bytes = crate::files::read_input(path)?;
+    let format = image::guess_format(&bytes).map_err(|_| {
+        Error::bad_input(format!(
+            "{} is not a PNG, JPEG or GIF image",
+            path.display()
+        ))
+    })?;
+    if format == image::ImageFormat::Gif {
+        use image::AnimationDecoder;
+        let decoder = image::codecs::gif::GifDecoder::new(std::io::Cursor::new(&bytes))
+            .map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))?;
+        let mut texts = Vec::new();
+        for frame in decoder.into_frames() {
+            let frame = frame.map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))?;
+            texts.extend(scan(
+                &image::DynamicImage::ImageRgba8(frame.into_buffer()).to_luma8(),
+            ));
+        }
+        return Ok(texts);
+    }
+    let image = image::load_from_memory_with_format(&bytes, format)
+        .map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))?;
+    Ok(scan(&image.to_luma8()))
+}
+
+fn with_rxing(image: &GrayImage) -> Vec<String> {
+    let mut hints = DecodeHints {
+        TryHarder: Some(true),
+        ..Default::default()
+    };
+    rxing::helpers::detect_in_luma_with_hints(
+        image.as_raw().clone(),
+        image.width(),
+        image.height(),
+        Some(BarcodeFormat::QR_CODE),
+        &mut hints,
+    )
+    .map(|r| vec![r.getText().to_string()])
+    .unwrap_or_default()
+}
+
+fn with_rqrr(image: &GrayImage) -> Vec<String> {
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+        image.width() as usize,
+        image.height() as usize,
+        |x, y| image.get_pixel(x as u32, y as u32)[0],
+    );
+    prepared
+        .detect_grids()
+        .iter()
+        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+        .collect()
+}
+
+/// Stretches contrast to the full range (photos of screens are often grey on grey).
+fn stretch(image: &GrayImage) -> GrayImage {
+    let (lo, hi) = image
+        .pixels()
+        .fold((255u8, 0u8), |(lo, hi), p| (lo.min(p[0]), hi.max(p[0])));
+    if hi <= lo {
+        return image.clone();
+    }
+    let range = (hi - lo) as u32;
+    GrayImage::from_fn(image.width(), image.height(), |x, y| {
+        let v = image.get_pixel(x, y)[0];
+        image::Luma([(((v - lo) as u32 * 255) / range) as u8])
+    })
+}
