@@ -1,5 +1,7 @@
 //! Moving requests and responses across the air gap: files, BC-UR text and animated QR codes.
 
+pub mod base43;
+pub mod bbqr;
 pub mod fountain;
 pub mod qr;
 pub mod registry;
