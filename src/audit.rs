@@ -122,6 +122,9 @@ pub struct Verified {
     pub entries: Vec<Entry>,
     /// SHA-256 of the last line: give it to auditors to detect a later rollback.
     pub head: String,
+    /// Byte length of the complete lines, when a crash left a torn, unterminated line after
+    /// them (dropped on the next append).
+    pub torn_tail_at: Option<u64>,
 }
 
 /// The audit log beside a keystore.
@@ -192,6 +195,14 @@ impl AuditLog {
             path: self.path.clone(),
             source,
         };
+        if let Some(len) = verified.torn_tail_at {
+            // A crash left a torn line after what the signed head vouches for: drop it.
+            OpenOptions::new()
+                .write(true)
+                .open(&self.path)
+                .and_then(|f| f.set_len(len))
+                .map_err(write_err)?;
+        }
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)
@@ -230,6 +241,7 @@ impl AuditLog {
                 return Ok(Verified {
                     entries: Vec::new(),
                     head: GENESIS.into(),
+                    torn_tail_at: None,
                 });
             }
             Err(e) => {
@@ -242,7 +254,9 @@ impl AuditLog {
         let secp = Secp256k1::verification_only();
         let mut entries = Vec::new();
         let mut prev = GENESIS.to_string();
-        for (i, line) in text.lines().enumerate() {
+        let complete = text.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let (body, tail) = text.split_at(complete);
+        for (i, line) in body.lines().enumerate() {
             let n = i + 1;
             let fail = |reason: &str| Tampered {
                 line: n,
@@ -271,32 +285,37 @@ impl AuditLog {
             prev = sha256::Hash::hash(line.as_bytes()).to_string();
             entries.push(entry);
         }
-        if !text.is_empty() && !text.ends_with('\n') {
+        let head_covers_all = self.check_head(&secp, key, &entries, body)?;
+        if !tail.is_empty() && !head_covers_all {
             return Err(Tampered {
-                line: entries.len(),
+                line: entries.len() + 1,
                 reason: "the last line is incomplete".into(),
             });
         }
-        self.check_head(&secp, key, &entries, &prev)?;
+        let torn_tail_at = (!tail.is_empty()).then_some(complete as u64);
         Ok(Verified {
             entries,
             head: prev,
+            torn_tail_at,
         })
     }
 
+    /// Checks the signed head against the complete lines in `body`. The log may be one fully
+    /// signed line ahead of its head (a crash between appending and updating the head), never
+    /// behind it. Returns whether the head names the last complete line.
     fn check_head(
         &self,
         secp: &Secp256k1<bitcoin::secp256k1::VerifyOnly>,
         key: &XOnlyPublicKey,
         entries: &[Entry],
-        last: &str,
-    ) -> std::result::Result<(), Tampered> {
+        body: &str,
+    ) -> std::result::Result<bool, Tampered> {
         let fail = |reason: String| Tampered { line: 0, reason };
         let Ok(bytes) = std::fs::read(self.head_path()) else {
-            return if entries.is_empty() {
-                Ok(())
-            } else {
-                Err(fail("the head file is missing".into()))
+            return match entries.len() {
+                0 => Ok(true),
+                1 => Ok(false),
+                _ => Err(fail("the head file is missing".into())),
             };
         };
         let head: Head = serde_json::from_slice(&bytes)
@@ -309,14 +328,18 @@ impl AuditLog {
         {
             return Err(fail("head file signature does not verify".into()));
         }
-        if entries.is_empty() || head.seq != entries.len() as u64 - 1 || head.hash != last {
+        let n = entries.len() as u64;
+        let named = body
+            .lines()
+            .nth(head.seq as usize)
+            .map(|l| sha256::Hash::hash(l.as_bytes()).to_string());
+        if head.seq >= n || named.as_deref() != Some(head.hash.as_str()) || n - 1 - head.seq > 1 {
             return Err(fail(format!(
-                "the log ends at line {} but its signed head says line {} (lines were removed from the end)",
-                entries.len(),
+                "the log ends at line {n} but its signed head says line {} (lines were removed from the end)",
                 head.seq + 1
             )));
         }
-        Ok(())
+        Ok(head.seq + 1 == n)
     }
 
     /// External value of `signed` decisions on `network` within `window` before now.

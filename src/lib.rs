@@ -3,6 +3,7 @@
 //! The library holds all logic; `cli` only parses arguments and renders results.
 
 pub mod addressbook;
+pub mod airgap;
 pub mod audit;
 pub mod btc;
 pub mod cli;

@@ -54,6 +54,9 @@ pub struct SignArgs {
     /// Treasury policy file (TOML, docs/policy.md): a denial is final.
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
+    /// Refuse to sign while a non-loopback network interface is up.
+    #[arg(long)]
+    require_airgap: bool,
 }
 
 #[derive(Debug, Args)]
@@ -280,6 +283,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
     if args.output != Path::new("-") && args.output.exists() && !args.force {
         return Err(Error::Exists(args.output));
     }
+    check_airgap(ctx, args.require_airgap)?;
     let data = files::read_input(&args.file)?;
     let file = PsbtFile::decode(&data)?;
     let loaded = args
@@ -371,6 +375,24 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         return Ok(());
     }
     ctx.emit(&report)
+}
+
+/// Warns when this machine is online; refuses with `--require-airgap`.
+fn check_airgap(ctx: &Context, required: bool) -> Result<()> {
+    let active = crate::airgap::active_interfaces();
+    if active.is_empty() {
+        return Ok(());
+    }
+    let list = active.join(", ");
+    if required {
+        return Err(Error::Declined(format!(
+            "refusing to sign: network interface {list} is up (--require-airgap)"
+        )));
+    }
+    ctx.note(&format!(
+        "warning: network interface {list} is up: this signer is not air-gapped"
+    ));
+    Ok(())
 }
 
 /// Applies the gate: refuse, ask, or proceed.
