@@ -11,7 +11,7 @@ use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
 use bitcoin::Amount;
 use coldsign::btc::builder::SpendBuilder;
 use common::btc::*;
-use common::{Sandbox, ABANDON, LEGAL};
+use common::{find_secret, secret_needles, Sandbox, ABANDON, LEGAL};
 
 /// Every file in the sandbox except the signer's own state (audit log, temp files).
 fn snapshot(sb: &Sandbox) -> BTreeMap<String, Vec<u8>> {

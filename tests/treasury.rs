@@ -508,3 +508,89 @@ fn a_multisig_without_our_key_is_refused_on_import() {
         );
     }
 }
+
+#[test]
+fn treasury_commands_leak_no_secret() {
+    let sb = Sandbox::new();
+    sb.restore(LEGAL);
+    regtest(
+        &sb,
+        &[
+            "--json",
+            "key",
+            "export",
+            "--watch-only",
+            "-o",
+            "export.json",
+        ],
+    )
+    .ok();
+    std::fs::write(sb.path("k.txt"), key(&hd(ABANDON), "m/48'/1'/0'/2'")).unwrap();
+    let created = regtest(
+        &sb,
+        &[
+            "--json",
+            "multisig",
+            "create",
+            "--threshold",
+            "1",
+            "--key",
+            "export.json",
+            "--key",
+            "k.txt",
+            "-o",
+            "ms",
+        ],
+    )
+    .ok()
+    .json();
+    regtest(
+        &sb,
+        &["wallet", "import", "ms/multisig.bip388.json", "--yes"],
+    )
+    .ok();
+    regtest(&sb, &["wallet", "list"]).ok();
+    regtest(
+        &sb,
+        &["address", "add", "Payee", &address(b"payee").to_string()],
+    )
+    .ok();
+    let d: Descriptor<DescriptorPublicKey> =
+        created["descriptor"].as_str().unwrap().parse().unwrap();
+    write_psbt(&sb, "p.psbt", &pay(&d, 0, &address(b"payee"), 1_000_000));
+    std::fs::write(
+        sb.path("policy.toml"),
+        "[bitcoin]\nmax_per_24h = 5_000_000\n",
+    )
+    .unwrap();
+    regtest(
+        &sb,
+        &[
+            "sign",
+            "p.psbt",
+            "-o",
+            "s.psbt",
+            "--yes",
+            "--policy",
+            "policy.toml",
+        ],
+    )
+    .ok();
+    regtest(&sb, &["log", "verify"]).ok();
+    regtest(&sb, &["log", "export", "--csv", "-o", "audit.csv"]).ok();
+    let needles = common::secret_needles(LEGAL);
+    assert_eq!(
+        common::find_secret(sb.transcript().as_bytes(), &needles),
+        None
+    );
+    for (path, bytes) in sb.files() {
+        if !path.ends_with("password.txt") {
+            assert_eq!(
+                common::find_secret(&bytes, &needles),
+                None,
+                "{}",
+                path.display()
+            );
+        }
+    }
+}
