@@ -99,6 +99,7 @@ fn bcr_2020_007_hdkey_vectors() {
         panic!("not an hdkey")
     };
     assert!(key.is_master);
+    assert!(!key.is_public());
     assert_eq!(key.key_data, hex(text(&v["key_data"])));
     assert_eq!(
         key.chain_code.unwrap().to_vec(),

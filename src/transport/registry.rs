@@ -666,8 +666,14 @@ impl HdKey {
         }
     }
 
+    /// Whether this is a public key (neither a master key nor marked private). Decoding
+    /// accepts private keys so a caller can recognise and refuse them; nothing here prints one.
+    pub fn is_public(&self) -> bool {
+        !self.is_master && self.is_private != Some(true)
+    }
+
     fn check_public(&self) -> Result<(), RegistryError> {
-        if self.is_master || self.is_private == Some(true) {
+        if !self.is_public() {
             return Err(RegistryError::PrivateKey("hd key"));
         }
         Ok(())
@@ -754,7 +760,9 @@ impl HdKey {
         let mut text = String::new();
         if let Some(origin) = &self.origin {
             if let Some(fp) = origin.source_fingerprint {
-                let steps = origin.path().map(|_| origin.steps_text())??;
+                // Only plain steps may stand in an origin (no wildcard, range or pair).
+                origin.path()?;
+                let steps = origin.steps_text()?;
                 text = if steps.is_empty() {
                     format!("[{fp}]")
                 } else {
