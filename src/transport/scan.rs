@@ -25,28 +25,39 @@ pub fn scan(image: &GrayImage) -> Vec<String> {
 
 /// Reads every frame of an image file (a GIF yields one result list per frame).
 pub fn scan_file(path: &Path) -> Result<Vec<String>> {
-    let bytes = crate::files::read_input(path)?;
-    let format = image::guess_format(&bytes).map_err(|_| {
-        Error::bad_input(format!(
-            "{} is not a PNG, JPEG or GIF image",
-            path.display()
-        ))
-    })?;
+    scan_bytes(
+        &crate::files::read_input(path)?,
+        &path.display().to_string(),
+    )
+}
+
+/// Whether `bytes` start like an image coldsign can scan.
+pub fn is_image(bytes: &[u8]) -> bool {
+    matches!(
+        image::guess_format(bytes),
+        Ok(image::ImageFormat::Png | image::ImageFormat::Jpeg | image::ImageFormat::Gif)
+    )
+}
+
+/// Reads every frame of an encoded image; `name` appears in errors.
+pub fn scan_bytes(bytes: &[u8], name: &str) -> Result<Vec<String>> {
+    let bad = |e: &dyn std::fmt::Display| Error::bad_input(format!("{name}: {e}"));
+    let format = image::guess_format(bytes)
+        .map_err(|_| Error::bad_input(format!("{name} is not a PNG, JPEG or GIF image")))?;
     if format == image::ImageFormat::Gif {
         use image::AnimationDecoder;
-        let decoder = image::codecs::gif::GifDecoder::new(std::io::Cursor::new(&bytes))
-            .map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))?;
+        let decoder = image::codecs::gif::GifDecoder::new(std::io::Cursor::new(bytes))
+            .map_err(|e| bad(&e))?;
         let mut texts = Vec::new();
         for frame in decoder.into_frames() {
-            let frame = frame.map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))?;
+            let frame = frame.map_err(|e| bad(&e))?;
             texts.extend(scan(
                 &image::DynamicImage::ImageRgba8(frame.into_buffer()).to_luma8(),
             ));
         }
         return Ok(texts);
     }
-    let image = image::load_from_memory_with_format(&bytes, format)
-        .map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))?;
+    let image = image::load_from_memory_with_format(bytes, format).map_err(|e| bad(&e))?;
     Ok(scan(&image.to_luma8()))
 }
 
