@@ -41,6 +41,9 @@ pub enum RequestError {
     /// The PSBT structure is invalid.
     #[error("invalid PSBT: {0}")]
     Psbt(String),
+    /// A QR image or UR/BBQr text that did not yield a PSBT.
+    #[error("{0}")]
+    Transport(String),
 }
 
 const MAGIC: &[u8] = b"psbt\xff";
@@ -70,7 +73,10 @@ impl PsbtFile {
                 MAX_INPUT >> 20
             )));
         }
-        let (raw, encoding) = raw_bytes(data)?;
+        let (raw, encoding) = match unwrap_transport(data)? {
+            Some(raw) => (raw, Encoding::Base64),
+            None => raw_bytes(data)?,
+        };
         let (psbt, version, extras) =
             psbt_v2::parse_any(&raw).map_err(|e| RequestError::Psbt(e.to_string()))?;
         Ok(PsbtFile {
@@ -135,5 +141,56 @@ fn raw_bytes(data: &[u8]) -> Result<(Vec<u8>, Encoding), RequestError> {
         let raw = Vec::from_hex(&compact).map_err(|_| RequestError::BadText("hex"))?;
         return Ok((raw, Encoding::Hex));
     }
+    if compact.len() >= 16 && compact.chars().all(|c| BASE43.contains(c)) {
+        if let Ok(raw) = crate::transport::base43::decode(&compact) {
+            if raw.starts_with(MAGIC) {
+                return Ok((raw, Encoding::Base64));
+            }
+        }
+    }
     Err(RequestError::Unrecognised)
+}
+
+/// Electrum's base43 alphabet (its single-QR encoding of PSBTs and transactions).
+const BASE43: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ$*+-./:";
+
+/// A QR image (PNG, JPEG, animated GIF) or pasted UR/BBQr lines, reassembled into PSBT bytes;
+/// `None` when `data` is in neither form.
+fn unwrap_transport(data: &[u8]) -> Result<Option<Vec<u8>>, RequestError> {
+    use crate::transport::{collect::Collector, scan};
+    let fail = |e: &dyn std::fmt::Display| RequestError::Transport(e.to_string());
+    let texts: Vec<String> = if scan::is_image(data) {
+        let texts = scan::scan_bytes(data, "the image").map_err(|e| fail(&e))?;
+        if texts.is_empty() {
+            return Err(RequestError::Transport(
+                "no QR code could be read from the image".into(),
+            ));
+        }
+        texts
+    } else {
+        let Ok(text) = std::str::from_utf8(data) else {
+            return Ok(None);
+        };
+        let first = text.trim_start();
+        if !first
+            .get(..3)
+            .is_some_and(|p| p.eq_ignore_ascii_case("ur:"))
+            && !first.starts_with("B$")
+        {
+            return Ok(None);
+        }
+        text.lines().map(str::to_string).collect()
+    };
+    let mut collector = Collector::new();
+    for text in &texts {
+        collector.push(text).map_err(|e| fail(&e))?;
+    }
+    let received = collector.finish().map_err(|e| fail(&e))?;
+    match received.psbt().map_err(|e| fail(&e))? {
+        Some(psbt) => Ok(Some(psbt)),
+        None => Err(RequestError::Transport(format!(
+            "the QR transfer holds {}, not a PSBT",
+            received.kind()
+        ))),
+    }
 }

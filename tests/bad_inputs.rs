@@ -224,6 +224,16 @@ fn every_bad_input_fails_cleanly() {
         CASES.len(),
         failures.join("\n----\n")
     );
+    // No error path prints or writes a secret of the keystore (the password file and the
+    // 64 MiB filler aside).
+    std::fs::remove_file(sb.path("huge.psbt")).unwrap();
+    let needles = secret_needles(ABANDON);
+    assert_eq!(find_secret(sb.transcript().as_bytes(), &needles), None);
+    for (path, bytes) in sb.files() {
+        if !path.ends_with("password.txt") {
+            assert_eq!(find_secret(&bytes, &needles), None, "{}", path.display());
+        }
+    }
 }
 
 fn check(sb: &Sandbox, args: &[&str], stdin: &str, code: i32, forbidden: Option<&str>) {

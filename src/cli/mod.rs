@@ -8,6 +8,7 @@ mod key;
 mod log;
 mod multisig;
 mod psbt;
+mod qr;
 mod reference;
 mod review_view;
 mod terminal;
@@ -108,6 +109,9 @@ enum Command {
     Combine(psbt::CombineArgs),
     /// Convert a PSBT between versions 0 and 2 and between binary, base64 and hex.
     Convert(psbt::ConvertArgs),
+    /// Show requests and responses as animated BC-UR QR codes, and read them back.
+    #[command(subcommand)]
+    Qr(qr::QrCommand),
     /// Register and list multisig and miniscript wallets on this signer.
     #[command(subcommand)]
     Wallet(wallet::WalletCommand),
@@ -146,6 +150,7 @@ pub fn run() -> std::process::ExitCode {
         Command::Combine(args) => psbt::combine(&ctx, args),
         Command::Convert(args) => psbt::convert(&ctx, args),
         Command::Wallet(cmd) => wallet::run(&ctx, cmd),
+        Command::Qr(cmd) => qr::run(&ctx, cmd),
         Command::Multisig(cmd) => multisig::run(&ctx, cmd),
         Command::Address(cmd) => address::run(&ctx, cmd),
         Command::Log(cmd) => log::run(&ctx, cmd),

@@ -57,6 +57,10 @@ pub struct SignArgs {
     /// Refuse to sign while a non-loopback network interface is up.
     #[arg(long)]
     require_airgap: bool,
+    /// Also show the signed PSBT as an animated BC-UR QR code (text parts when stdout is not a
+    /// terminal).
+    #[arg(long)]
+    qr: bool,
 }
 
 #[derive(Debug, Args)]
@@ -252,6 +256,9 @@ struct Signed<'a> {
     policy: Option<&'a Verdict>,
     inputs: Vec<InputOutcome>,
     output: &'a Path,
+    /// `--qr --json`: the signed PSBT as UR parts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    qr: Option<Vec<String>>,
 }
 
 impl Report for Signed<'_> {
@@ -362,11 +369,17 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         args.force,
     )?;
     signer.record("decision", &review, &data, "signed", per_input.join("; "))?;
+    let qr_parts = if args.qr {
+        super::qr::show_psbt(ctx, &psbt.serialize())?
+    } else {
+        None
+    };
     let report = Signed {
         review: &review,
         policy: verdict.as_ref(),
         inputs: outcomes,
         output: &args.output,
+        qr: qr_parts,
     };
     if args.output == Path::new("-") {
         if !ctx.json {

@@ -2,6 +2,7 @@
 
 pub mod base43;
 pub mod bbqr;
+pub mod collect;
 pub mod fountain;
 pub mod qr;
 pub mod registry;

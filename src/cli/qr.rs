@@ -1,0 +1,431 @@
+//! `coldsign qr show` and `coldsign qr read`: BC-UR animated QR codes out and in.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Args, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use super::context::{Context, Report};
+use crate::files::{self, Replace};
+use crate::transport::collect::{Collector, Received};
+use crate::transport::registry::{Account, Payload};
+use crate::transport::{qr, scan, ur};
+use crate::{Error, Result};
+
+#[derive(Debug, Subcommand)]
+pub enum QrCommand {
+    /// Show a PSBT (or other supported payload) as BC-UR QR codes.
+    Show(ShowArgs),
+    /// Reassemble a transfer from UR text lines, QR images or directories of frames.
+    Read(ReadArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum UrTypeArg {
+    /// `crypto-psbt` (what Sparrow and Keystone read); `crypto-account` for exports.
+    CryptoPsbt,
+    /// `psbt` (the newer name); `account-descriptor` for exports.
+    Psbt,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A PSBT in any encoding, or a watch-only export (`key export --watch-only --json`); - for
+    /// stdin.
+    file: PathBuf,
+    /// UR type for PSBTs.
+    #[arg(long, value_enum, default_value_t = UrTypeArg::CryptoPsbt)]
+    ur_type: UrTypeArg,
+    /// Fragment size preset in bytes (80, 200 or 400).
+    #[arg(long, default_value_t = 200, value_parser = parse_fragment)]
+    fragment: usize,
+    /// Frames per second of the animation.
+    #[arg(long, default_value_t = 5)]
+    fps: u32,
+    /// Print the UR parts as text, one per line.
+    #[arg(long)]
+    text: bool,
+    /// How many parts to print or render (default: every fragment once).
+    #[arg(long)]
+    parts: Option<usize>,
+    /// Write one PNG per frame into this directory.
+    #[arg(long, value_name = "DIR")]
+    png_dir: Option<PathBuf>,
+    /// Write one SVG per frame into this directory.
+    #[arg(long, value_name = "DIR")]
+    svg_dir: Option<PathBuf>,
+    /// Write an animated GIF.
+    #[arg(long, value_name = "FILE")]
+    gif: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// Image files, directories of frames, or text files of UR/BBQr lines; - (the default) reads
+    /// lines from stdin.
+    #[arg(default_value = "-")]
+    inputs: Vec<PathBuf>,
+    /// Write the payload here (- for stdout).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
+}
+
+fn parse_fragment(s: &str) -> std::result::Result<usize, String> {
+    match s {
+        "80" | "200" | "400" => Ok(s.parse().expect("listed values are numbers")),
+        _ => Err("use 80, 200 or 400".into()),
+    }
+}
+
+/// Runs a qr command.
+pub fn run(ctx: &Context, command: QrCommand) -> Result<()> {
+    match command {
+        QrCommand::Show(args) => show(ctx, args),
+        QrCommand::Read(args) => read(ctx, args),
+    }
+}
+
+/// The UR parts of a payload: every fragment once (or `count` parts of the fountain).
+pub fn ur_parts(
+    payload: &Payload,
+    legacy_name: bool,
+    fragment: usize,
+    count: Option<usize>,
+) -> Result<Vec<String>> {
+    let (ur_type, cbor) = payload
+        .to_ur(legacy_name)
+        .map_err(|e| Error::bad_input(format!("cannot express this as a UR: {e}")))?;
+    let mut encoder =
+        ur::encoder(ur_type, &cbor, fragment).map_err(|e| Error::Internal(e.to_string()))?;
+    let n = count.unwrap_or(encoder.fragment_count()).max(1);
+    Ok((0..n).map(|_| encoder.next_part()).collect())
+}
+
+fn show(ctx: &Context, args: ShowArgs) -> Result<()> {
+    let data = files::read_input(&args.file)?;
+    let payload = match watch_only_account(&data)? {
+        Some(account) => Payload::Account(account),
+        None => Payload::Psbt(crate::request::PsbtFile::decode(&data)?.psbt.serialize()),
+    };
+    let parts = ur_parts(
+        &payload,
+        matches!(args.ur_type, UrTypeArg::CryptoPsbt),
+        args.fragment,
+        args.parts,
+    )?;
+    let mut wrote = false;
+    if let Some(dir) = &args.png_dir {
+        render_dir(dir, &parts, "png", |code, path| {
+            qr::write_png(&qr::to_image(code, 8), path)
+        })?;
+        wrote = true;
+    }
+    if let Some(dir) = &args.svg_dir {
+        render_dir(dir, &parts, "svg", |code, path| {
+            files::write_atomic(path, qr::to_svg(code).as_bytes(), 0o644, Replace::Never)
+        })?;
+        wrote = true;
+    }
+    if let Some(path) = &args.gif {
+        let codes = parts
+            .iter()
+            .map(|p| qr::encode(p))
+            .collect::<Result<Vec<_>>>()?;
+        files::write_atomic(
+            path,
+            &qr::to_gif(&codes, 6, args.fps)?,
+            0o644,
+            Replace::Never,
+        )?;
+        wrote = true;
+    }
+    if args.text || (!wrote && (ctx.json || !std::io::stdout().is_terminal())) {
+        return ctx.emit(&Parts { parts });
+    }
+    if !wrote {
+        animate(&parts, args.fps)?;
+    }
+    Ok(())
+}
+
+/// A coldsign watch-only export (`key export --watch-only --json`) as an account.
+fn watch_only_account(data: &[u8]) -> Result<Option<Account>> {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {
+        return Ok(None);
+    };
+    let (Some(fp), Some(accounts)) = (value["fingerprint"].as_str(), value["bitcoin"].as_array())
+    else {
+        return Ok(None);
+    };
+    let fingerprint = fp
+        .parse()
+        .map_err(|_| Error::bad_input(format!("bad fingerprint {fp:?} in the export")))?;
+    let descriptors: Vec<&str> = accounts
+        .iter()
+        .filter_map(|a| a["descriptor"].as_str())
+        .collect();
+    Account::from_descriptors(fingerprint, &descriptors)
+        .map(Some)
+        .map_err(|e| Error::bad_input(format!("cannot express the export as an account: {e}")))
+}
+
+/// `sign --qr`: the signed PSBT as an animated QR on a terminal, else as UR text lines; with
+/// `--json` the parts are returned for the JSON report instead.
+pub fn show_psbt(ctx: &Context, psbt: &[u8]) -> Result<Option<Vec<String>>> {
+    let parts = ur_parts(&Payload::Psbt(psbt.to_vec()), true, 200, None)?;
+    if ctx.json {
+        return Ok(Some(parts));
+    }
+    if !std::io::stdout().is_terminal() {
+        let mut out = std::io::stdout().lock();
+        for p in &parts {
+            let _ = writeln!(out, "{p}");
+        }
+        return Ok(None);
+    }
+    animate(&parts, 5)?;
+    Ok(None)
+}
+
+fn render_dir(
+    dir: &Path,
+    parts: &[String],
+    ext: &str,
+    write: impl Fn(&qrcode::QrCode, &Path) -> Result<()>,
+) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::File {
+        action: "cannot create",
+        path: dir.into(),
+        source,
+    })?;
+    for (i, part) in parts.iter().enumerate() {
+        write(
+            &qr::encode(part)?,
+            &dir.join(format!("frame-{:04}.{ext}", i + 1)),
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct Parts {
+    parts: Vec<String>,
+}
+
+impl Report for Parts {
+    fn human(&self) -> String {
+        self.parts.iter().map(|p| format!("{p}\n")).collect()
+    }
+}
+
+/// Loops the frames on the terminal with a part counter until a key or Ctrl-C.
+fn animate(parts: &[String], fps: u32) -> Result<()> {
+    let codes = parts
+        .iter()
+        .map(|p| qr::encode(p))
+        .collect::<Result<Vec<_>>>()?;
+    let frames: Vec<String> = codes.iter().map(qr::to_terminal).collect();
+    let raw = RawMode::enter();
+    let mut out = std::io::stdout().lock();
+    let interval = Duration::from_millis(1000 / u64::from(fps.max(1)));
+    let _ = write!(out, "\x1b[2J");
+    for (i, frame) in frames.iter().enumerate().cycle() {
+        let _ = write!(
+            out,
+            "\x1b[H{frame}part {} of {}  (any key stops)\x1b[K\r\n",
+            i + 1,
+            frames.len()
+        );
+        let _ = out.flush();
+        if raw.key_within(interval) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// The terminal in non-canonical, no-echo mode while animating; restored on drop.
+struct RawMode {
+    saved: Option<libc::termios>,
+}
+
+impl RawMode {
+    fn enter() -> Self {
+        // SAFETY: tcgetattr/tcsetattr on stdin with a zeroed termios it fills in.
+        unsafe {
+            let mut t: libc::termios = std::mem::zeroed();
+            if libc::tcgetattr(0, &mut t) != 0 {
+                return RawMode { saved: None };
+            }
+            let saved = t;
+            t.c_lflag &= !(libc::ICANON | libc::ECHO);
+            libc::tcsetattr(0, libc::TCSANOW, &t);
+            RawMode { saved: Some(saved) }
+        }
+    }
+
+    /// Whether a key was pressed within `timeout` (sleeps when stdin is not a terminal).
+    fn key_within(&self, timeout: Duration) -> bool {
+        if self.saved.is_none() {
+            std::thread::sleep(timeout);
+            return false;
+        }
+        let mut fd = libc::pollfd {
+            fd: 0,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: polling one valid descriptor.
+        let ready = unsafe { libc::poll(&mut fd, 1, timeout.as_millis() as i32) };
+        if ready > 0 {
+            let mut byte = [0u8; 1];
+            // SAFETY: reading one byte into a local buffer.
+            unsafe { libc::read(0, byte.as_mut_ptr().cast(), 1) };
+            return true;
+        }
+        false
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        if let Some(saved) = self.saved {
+            // SAFETY: restoring the attributes read in `enter`.
+            unsafe { libc::tcsetattr(0, libc::TCSANOW, &saved) };
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ReadReport {
+    kind: String,
+    bytes: usize,
+    parts: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output: Option<PathBuf>,
+}
+
+impl Report for ReadReport {
+    fn human(&self) -> String {
+        let to = self
+            .output
+            .as_ref()
+            .map(|o| format!(", written to {}", o.display()))
+            .unwrap_or_default();
+        format!(
+            "{}: {} bytes from {} parts{to}\n",
+            self.kind, self.bytes, self.parts
+        )
+    }
+}
+
+fn read(ctx: &Context, args: ReadArgs) -> Result<()> {
+    if let Some(out) = &args.output {
+        if out != Path::new("-") && out.exists() && !args.force {
+            return Err(Error::Exists(out.clone()));
+        }
+    }
+    let mut collector = Collector::new();
+    let bar = progress_bar();
+    let mut feed = |text: &str| -> Result<bool> {
+        let p = collector
+            .push(text)
+            .map_err(|e| Error::bad_input(e.to_string()))?;
+        if let Some(bar) = &bar {
+            bar.set_length(p.needed.max(1) as u64);
+            bar.set_position(p.known as u64);
+            bar.set_message(format!("{} parts received", p.parts));
+        }
+        Ok(p.complete)
+    };
+    'inputs: for input in &args.inputs {
+        for text in texts_of(input)? {
+            if feed(&text)? {
+                break 'inputs;
+            }
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let parts = collector.progress().parts;
+    let received: Received = collector
+        .finish()
+        .map_err(|e| Error::bad_input(e.to_string()))?;
+    let payload = received
+        .payload()
+        .map_err(|e| Error::bad_input(e.to_string()))?;
+    if let Some(out) = &args.output {
+        let replace = if args.force {
+            Replace::Allowed
+        } else {
+            Replace::Never
+        };
+        files::write_output(out, &payload, replace)?;
+        if out == Path::new("-") {
+            return Ok(());
+        }
+    }
+    ctx.emit(&ReadReport {
+        kind: received.kind(),
+        bytes: payload.len(),
+        parts,
+        output: args.output.clone(),
+    })
+}
+
+/// The texts in one input: stdin lines, a text file's lines, an image's QR codes (every
+/// frame of a GIF), or every file of a directory in name order.
+fn texts_of(input: &Path) -> Result<Vec<String>> {
+    if input == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|_| Error::bad_input("stdin is not text"))?;
+        return Ok(text.lines().map(str::to_string).collect());
+    }
+    if input.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(input)
+            .map_err(|source| Error::File {
+                action: "cannot read",
+                path: input.into(),
+                source,
+            })?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
+        entries.sort();
+        let mut texts = Vec::new();
+        for entry in entries {
+            texts.extend(texts_of(&entry)?);
+        }
+        return Ok(texts);
+    }
+    let bytes = files::read_input(input)?;
+    if image::guess_format(&bytes).is_ok() {
+        return scan::scan_file(input);
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::bad_input(format!("{} is neither an image nor text", input.display()))
+    })?;
+    Ok(text.lines().map(str::to_string).collect())
+}
+
+fn progress_bar() -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(1);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} fragments known, {msg} (eta {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}
