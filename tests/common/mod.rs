@@ -258,7 +258,7 @@ pub fn secret_needles(words: &str) -> Vec<String> {
     needles.push(PASSWORD.to_string());
     // A needle of one repeated character (the all-zero entropy of the public test mnemonic)
     // would match hashes and padding, not secrets.
-    needles.retain(|n| n.chars().any(|c| Some(c) != n.chars().next()));
+    needles.retain(|n| n.chars().any(|c| !n.starts_with(c)));
     needles
 }
 
