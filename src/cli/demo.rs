@@ -26,6 +26,9 @@ use crate::request::{encode_psbt, Encoding, PsbtFile};
 use crate::review::bitcoin::{review, FeeLimits};
 use crate::review::{gate, Gate};
 use crate::signer::software;
+use crate::transport::collect::Collector;
+use crate::transport::registry::Payload;
+use crate::transport::{qr, scan};
 use crate::{Error, Result};
 
 /// The public BIP39 test mnemonic's entropy ("abandon ×11 about"): its keys are known to
@@ -96,9 +99,13 @@ pub fn run(ctx: &Context, _args: DemoArgs) -> Result<()> {
         text.len()
     ));
 
-    say(ctx, "\n== air gap: the file crosses to the offline signer");
+    say(
+        ctx,
+        "\n== air gap: animated QR, host screen to signer camera",
+    );
+    let scanned = through_qr(ctx, &files::read_input(&psbt_path)?, 4)?;
     say(ctx, "\n== offline signer: review, confirm, sign");
-    let file = PsbtFile::decode(&files::read_input(&psbt_path)?)?;
+    let file = PsbtFile::decode(&scanned)?;
     let unlocked = Keystore::load(&keystore_path)?.unlock(&password, &keystore_path)?;
     let hd = unlocked.hd().expect("mnemonic keystore");
     let policies = Policies::new(&hd, Vec::new());
@@ -140,14 +147,12 @@ pub fn run(ctx: &Context, _args: DemoArgs) -> Result<()> {
     )?;
     say(
         ctx,
-        &format!(
-            "   signed PSBT {} goes back across the gap",
-            signed_path.display()
-        ),
+        "\n== air gap: animated QR, signer screen to host camera",
     );
+    let returned = through_qr(ctx, &files::read_input(&signed_path)?, 5)?;
 
     say(ctx, "\n== online host: finalize, verify");
-    let mut back = PsbtFile::decode(&files::read_input(&signed_path)?)?.psbt;
+    let mut back = PsbtFile::decode(&returned)?.psbt;
     let finalized = finalize::finalize(&mut back);
     if let Some(f) = finalized.iter().find(|f| !f.finalized) {
         return Err(Error::Internal(format!(
@@ -180,6 +185,41 @@ pub fn run(ctx: &Context, _args: DemoArgs) -> Result<()> {
         "\ndemo finished; the throwaway keystore and files are deleted",
     );
     Ok(())
+}
+
+/// Sends a PSBT file through real QR codes: `crypto-psbt` parts rendered to images, every
+/// `drop_every`-th frame lost, the rest scanned (in reverse order) and reassembled.
+fn through_qr(ctx: &Context, psbt_file: &[u8], drop_every: usize) -> Result<Vec<u8>> {
+    let payload = Payload::Psbt(PsbtFile::decode(psbt_file)?.psbt.serialize());
+    let needed = super::qr::ur_parts(&payload, true, 200, None)?.len();
+    let frames = super::qr::ur_parts(&payload, true, 200, Some(needed * 2))?;
+    let mut collector = Collector::new();
+    let mut shown = 0;
+    for (i, part) in frames.iter().enumerate().rev() {
+        if (i + 1) % drop_every == 0 {
+            continue;
+        }
+        shown += 1;
+        for text in scan::scan(&qr::to_image(&qr::encode(part)?, 4)) {
+            collector
+                .push(&text)
+                .map_err(|e| Error::Internal(e.to_string()))?;
+        }
+        if collector.progress().complete {
+            break;
+        }
+    }
+    let received = collector
+        .finish()
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    say(ctx, &format!(
+        "   {} fragments as crypto-psbt QR frames; every {drop_every}th frame lost, the rest scanned out of order: complete after {shown} frames",
+        needed
+    ));
+    received
+        .psbt()
+        .map_err(|e| Error::Internal(e.to_string()))?
+        .ok_or_else(|| Error::Internal("the QR transfer was not a PSBT".into()))
 }
 
 /// Four coins of the sample wallet spent to an outside address, with change.
