@@ -8,16 +8,10 @@ use bitcoin::psbt::{Psbt, PsbtSighashType};
 use bitcoin::Amount;
 use coldsign::btc::builder::SpendBuilder;
 use common::btc::*;
-use common::{find_secret, secret_needles, Outcome, Sandbox, ABANDON, LEGAL};
+use common::{find_secret, secret_needles, Sandbox, ABANDON, LEGAL};
 
 fn write_psbt(sb: &Sandbox, name: &str, psbt: &Psbt) {
     std::fs::write(sb.path(name), BASE64_STANDARD.encode(psbt.serialize())).unwrap();
-}
-
-fn regtest(sb: &Sandbox, args: &[&str]) -> Outcome {
-    let mut full = vec!["--network", "regtest"];
-    full.extend_from_slice(args);
-    sb.run_keyed(&full, "")
 }
 
 #[test]
@@ -25,7 +19,8 @@ fn inspect_reports_the_review_as_json_and_text() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
     write_psbt(&sb, "spend.psbt", &benign_spend());
-    let json = regtest(&sb, &["--json", "inspect", "spend.psbt"])
+    let json = sb
+        .regtest(&["--json", "inspect", "spend.psbt"], "")
         .ok()
         .json();
     assert_eq!(json["network"], "regtest");
@@ -36,7 +31,7 @@ fn inspect_reports_the_review_as_json_and_text() {
     assert_eq!(json["outputs"][0]["kind"], "external");
     assert_eq!(json["warnings"].as_array().unwrap().len(), 0);
     assert_eq!(json["intent_digest"].as_str().unwrap().len(), 19);
-    let text = regtest(&sb, &["inspect", "spend.psbt"]).ok().stdout;
+    let text = sb.regtest(&["inspect", "spend.psbt"], "").ok().stdout;
     assert!(
         text.contains("intent digest") && text.contains("change, verified"),
         "{text}"
@@ -47,7 +42,7 @@ fn inspect_reports_the_review_as_json_and_text() {
     std::fs::write(sb.path("spend.bin"), benign_spend().serialize()).unwrap();
     for f in ["spend.hex", "spend.bin"] {
         assert_eq!(
-            regtest(&sb, &["--json", "inspect", f]).ok().json()["intent_digest"],
+            sb.regtest(&["--json", "inspect", f], "").ok().json()["intent_digest"],
             json["intent_digest"]
         );
     }
@@ -63,16 +58,19 @@ fn sign_with_yes_writes_the_signed_psbt_and_per_input_results() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
     write_psbt(&sb, "spend.psbt", &benign_spend());
-    let out = regtest(
-        &sb,
-        &["--json", "sign", "spend.psbt", "-o", "signed.psbt", "--yes"],
-    )
-    .ok()
-    .json();
+    let out = sb
+        .regtest(
+            &["--json", "sign", "spend.psbt", "-o", "signed.psbt", "--yes"],
+            "",
+        )
+        .ok()
+        .json();
     assert_eq!(out["inputs"][0]["signatures"], 1);
     assert_eq!(out["inputs"][1]["signatures"], 1);
     let before = std::fs::read(sb.path("spend.psbt")).unwrap();
-    let signed = regtest(&sb, &["finalize", "signed.psbt", "--extract"]).ok();
+    let signed = sb
+        .regtest(&["finalize", "signed.psbt", "--extract"], "")
+        .ok();
     assert!(signed.stdout.trim().chars().all(|c| c.is_ascii_hexdigit()));
     assert!(
         signed
@@ -87,7 +85,8 @@ fn sign_with_yes_writes_the_signed_psbt_and_per_input_results() {
         "the input is never modified"
     );
     // Output files are never replaced silently.
-    regtest(&sb, &["sign", "spend.psbt", "-o", "signed.psbt", "--yes"]).fails_with(2);
+    sb.regtest(&["sign", "spend.psbt", "-o", "signed.psbt", "--yes"], "")
+        .fails_with(2);
 }
 
 #[test]
@@ -99,15 +98,16 @@ fn the_gate_refuses_dangers_and_writes_nothing() {
         bitcoin::sighash::EcdsaSighashType::NonePlusAnyoneCanPay,
     ));
     write_psbt(&sb, "deny.psbt", &deny);
-    let out = regtest(&sb, &["sign", "deny.psbt", "-o", "x.psbt", "--yes"]).fails_after_review(1);
+    let out = sb
+        .regtest(&["sign", "deny.psbt", "-o", "x.psbt", "--yes"], "")
+        .fails_after_review(1);
     assert!(
         out.stderr.contains("btc.sighash.nondefault"),
         "{}",
         out.stderr
     );
     assert!(!sb.path("x.psbt").exists());
-    regtest(
-        &sb,
+    sb.regtest(
         &[
             "sign",
             "deny.psbt",
@@ -117,17 +117,19 @@ fn the_gate_refuses_dangers_and_writes_nothing() {
             "--allow",
             "btc.sighash.nondefault",
         ],
+        "",
     )
     .ok();
 
     let mut high = benign_spend();
     high.inputs[0].non_witness_utxo = None;
     write_psbt(&sb, "high.psbt", &high);
-    let out = regtest(&sb, &["sign", "high.psbt", "-o", "y.psbt", "--yes"]).fails_after_review(1);
+    let out = sb
+        .regtest(&["sign", "high.psbt", "-o", "y.psbt", "--yes"], "")
+        .fails_after_review(1);
     assert!(out.stderr.contains("btc.utxo.unverified"), "{}", out.stderr);
     assert!(!sb.path("y.psbt").exists());
-    regtest(
-        &sb,
+    sb.regtest(
         &[
             "sign",
             "high.psbt",
@@ -137,11 +139,13 @@ fn the_gate_refuses_dangers_and_writes_nothing() {
             "--allow",
             "btc.utxo.unverified",
         ],
+        "",
     )
     .ok();
     // Without --yes and without a terminal there is nobody to ask.
     write_psbt(&sb, "plain.psbt", &benign_spend());
-    regtest(&sb, &["sign", "plain.psbt", "-o", "z.psbt"]).fails_after_review(2);
+    sb.regtest(&["sign", "plain.psbt", "-o", "z.psbt"], "")
+        .fails_after_review(2);
     assert!(!sb.path("z.psbt").exists());
 }
 
@@ -187,7 +191,7 @@ fn interactive_confirmation_and_typed_digest_for_high_warnings() {
     let mut high = benign_spend();
     high.inputs[0].non_witness_utxo = None;
     write_psbt(&sb, "h.psbt", &high);
-    let digest = regtest(&sb, &["--json", "inspect", "h.psbt"]).ok().json()["intent_digest"]
+    let digest = sb.regtest(&["--json", "inspect", "h.psbt"], "").ok().json()["intent_digest"]
         .as_str()
         .unwrap()
         .to_string();
@@ -213,20 +217,21 @@ fn multisig_across_two_keystores_with_wallet_import_and_combine() {
     let vault = multipath("wsh(sortedmulti(2,{0},{1},{2}))", &keys);
     for sb in [&a, &b] {
         std::fs::write(sb.path("vault.txt"), vault.to_string()).unwrap();
-        let imported = regtest(
-            sb,
-            &[
-                "--json",
-                "wallet",
-                "import",
-                "vault.txt",
-                "--name",
-                "vault",
-                "--yes",
-            ],
-        )
-        .ok()
-        .json();
+        let imported = sb
+            .regtest(
+                &[
+                    "--json",
+                    "wallet",
+                    "import",
+                    "vault.txt",
+                    "--name",
+                    "vault",
+                    "--yes",
+                ],
+                "",
+            )
+            .ok()
+            .json();
         assert_eq!(imported["cosigners"].as_array().unwrap().len(), 3);
         assert_eq!(
             imported["cosigners"]
@@ -237,15 +242,15 @@ fn multisig_across_two_keystores_with_wallet_import_and_combine() {
                 .count(),
             1
         );
-        let listed = regtest(sb, &["--json", "wallet", "list"]).ok().json();
+        let listed = sb.regtest(&["--json", "wallet", "list"], "").ok().json();
         assert_eq!(listed[0]["name"], "vault");
     }
     // A wallet without our key is refused.
     let outsider = multipath("wsh(sortedmulti(1,{0},{1}))", &keys[1..]);
     std::fs::write(a.path("other.txt"), outsider.to_string()).unwrap();
-    regtest(
-        &a,
+    a.regtest(
         &["wallet", "import", "other.txt", "--name", "other", "--yes"],
+        "",
     )
     .fails_with(2);
 
@@ -255,20 +260,26 @@ fn multisig_across_two_keystores_with_wallet_import_and_combine() {
         .pay_to_descriptor(&at(&vault, 1, 0), Amount::from_sat(1_990_000))
         .build();
     write_psbt(&a, "spend.psbt", &psbt);
-    regtest(&a, &["sign", "spend.psbt", "-o", "a.psbt", "--yes"]).ok();
+    a.regtest(&["sign", "spend.psbt", "-o", "a.psbt", "--yes"], "")
+        .ok();
     write_psbt(&b, "spend.psbt", &psbt);
-    regtest(&b, &["sign", "spend.psbt", "-o", "b.psbt", "--yes"]).ok();
+    b.regtest(&["sign", "spend.psbt", "-o", "b.psbt", "--yes"], "")
+        .ok();
     std::fs::copy(b.path("b.psbt"), a.path("b.psbt")).unwrap();
-    regtest(&a, &["combine", "a.psbt", "b.psbt", "-o", "both.psbt"]).ok();
-    let fin = regtest(&a, &["--json", "finalize", "both.psbt", "-o", "final.psbt"])
+    a.regtest(&["combine", "a.psbt", "b.psbt", "-o", "both.psbt"], "")
+        .ok();
+    let fin = a
+        .regtest(&["--json", "finalize", "both.psbt", "-o", "final.psbt"], "")
         .ok()
         .json();
     assert_eq!(fin["complete"], true);
     // One signature is not enough to extract.
-    regtest(&a, &["finalize", "a.psbt", "--extract"]).fails_with(2);
+    a.regtest(&["finalize", "a.psbt", "--extract"], "")
+        .fails_with(2);
     // Combining different transactions fails clearly.
     write_psbt(&a, "other.psbt", &benign_spend());
-    regtest(&a, &["combine", "a.psbt", "other.psbt"]).fails_with(2);
+    a.regtest(&["combine", "a.psbt", "other.psbt"], "")
+        .fails_with(2);
 }
 
 #[test]
@@ -319,8 +330,9 @@ fn bad_psbt_inputs_are_refused_with_exit_code_two() {
         "missing.psbt",
     ] {
         let code = if file == "missing.psbt" { 6 } else { 2 };
-        regtest(&sb, &["inspect", file]).fails_with(code);
-        regtest(&sb, &["sign", file, "-o", "out.psbt", "--yes"]).fails_after_review(code);
+        sb.regtest(&["inspect", file], "").fails_with(code);
+        sb.regtest(&["sign", file, "-o", "out.psbt", "--yes"], "")
+            .fails_after_review(code);
         assert!(!sb.path("out.psbt").exists());
     }
 }
@@ -336,11 +348,13 @@ fn bitcoin_commands_leak_no_secret() {
         .pay(outside(), Amount::from_sat(990_000))
         .build();
     write_psbt(&sb, "s.psbt", &psbt);
-    regtest(&sb, &["inspect", "s.psbt"]).ok();
-    regtest(&sb, &["--json", "inspect", "s.psbt"]).ok();
-    regtest(&sb, &["-v", "sign", "s.psbt", "-o", "t.psbt", "--yes"]).ok();
-    regtest(&sb, &["--json", "sign", "s.psbt", "-o", "-", "--yes"]).ok();
-    regtest(&sb, &["finalize", "t.psbt", "--extract"]).ok();
+    sb.regtest(&["inspect", "s.psbt"], "").ok();
+    sb.regtest(&["--json", "inspect", "s.psbt"], "").ok();
+    sb.regtest(&["-v", "sign", "s.psbt", "-o", "t.psbt", "--yes"], "")
+        .ok();
+    sb.regtest(&["--json", "sign", "s.psbt", "-o", "-", "--yes"], "")
+        .ok();
+    sb.regtest(&["finalize", "t.psbt", "--extract"], "").ok();
     let needles = secret_needles(LEGAL);
     assert_eq!(find_secret(sb.transcript().as_bytes(), &needles), None);
     for (path, bytes) in sb.files() {

@@ -22,12 +22,6 @@ fn big_psbt() -> bitcoin::psbt::Psbt {
         .build()
 }
 
-fn regtest(sb: &Sandbox, args: &[&str], stdin: &str) -> common::Outcome {
-    let mut full = vec!["--network", "regtest"];
-    full.extend_from_slice(args);
-    sb.run_keyed(&full, stdin)
-}
-
 #[test]
 fn text_parts_round_trip_with_losses_and_reordering() {
     let sb = Sandbox::new();
@@ -129,18 +123,16 @@ fn png_frames_and_gifs_round_trip_and_feed_sign_directly() {
         .unwrap()
         .starts_with("<svg"));
     // inspect and sign take the animated GIF and the UR text directly.
-    let review = regtest(&sb, &["--json", "inspect", "anim.gif"], "")
+    let review = sb
+        .regtest(&["--json", "inspect", "anim.gif"], "")
         .ok()
         .json();
     assert_eq!(review["inputs"].as_array().unwrap().len(), 6);
     let text = sb.run(&["qr", "show", "p.psbt", "--text"], "").ok().stdout;
     std::fs::write(sb.path("p.ur"), &text).unwrap();
-    let signed = regtest(
-        &sb,
-        &["sign", "p.ur", "-o", "signed.psbt", "--yes", "--qr"],
-        "",
-    )
-    .ok();
+    let signed = sb
+        .regtest(&["sign", "p.ur", "-o", "signed.psbt", "--yes", "--qr"], "")
+        .ok();
     assert!(
         signed.stdout.contains("ur:crypto-psbt/"),
         "{}",
@@ -166,8 +158,7 @@ fn png_frames_and_gifs_round_trip_and_feed_sign_directly() {
 fn a_watch_only_export_travels_as_an_account() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
-    regtest(
-        &sb,
+    sb.regtest(
         &[
             "--json",
             "key",
@@ -263,7 +254,7 @@ fn malformed_streams_fail_clearly_and_write_nothing() {
     let bytes = coldsign::transport::ur::encode_single("bytes", &[0x43, 1, 2, 3]);
     std::fs::write(sb.path("bytes.ur"), &bytes).unwrap();
     sb.restore(ABANDON);
-    let out = regtest(&sb, &["inspect", "bytes.ur"], "").fails_with(2);
+    let out = sb.regtest(&["inspect", "bytes.ur"], "").fails_with(2);
     assert!(
         out.stderr.contains("not a PSBT") || out.stderr.contains("bytes"),
         "{}",
@@ -278,7 +269,8 @@ fn bbqr_and_base43_psbts_are_read() {
     let psbt = benign_spend().serialize();
     let base43 = coldsign::transport::base43::encode(&psbt);
     std::fs::write(sb.path("electrum.txt"), &base43).unwrap();
-    let review = regtest(&sb, &["--json", "inspect", "electrum.txt"], "")
+    let review = sb
+        .regtest(&["--json", "inspect", "electrum.txt"], "")
         .ok()
         .json();
     assert_eq!(review["outputs"][1]["kind"], "change");

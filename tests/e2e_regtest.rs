@@ -70,15 +70,10 @@ fn core_psbt(node: &Bitcoind, multipath: &str) -> String {
         .to_string()
 }
 
-fn regtest(sb: &Sandbox, args: &[&str]) -> common::Outcome {
-    let mut full = vec!["--network", "regtest"];
-    full.extend_from_slice(args);
-    sb.run_keyed(&full, "")
-}
-
 /// Finalizes with coldsign, then has Core accept, broadcast and confirm the transaction.
 fn broadcast(node: &Bitcoind, sb: &Sandbox, signed: &str) -> String {
-    let hex = regtest(sb, &["finalize", signed, "--extract"])
+    let hex = sb
+        .regtest(&["finalize", signed, "--extract"], "")
         .ok()
         .stdout
         .trim()
@@ -136,7 +131,8 @@ fn core_builds_coldsign_signs_core_confirms() {
     for d in &singles {
         let psbt = core_psbt(&node, d);
         std::fs::write(alice.path("core.psbt"), &psbt).unwrap();
-        let review = regtest(&alice, &["--json", "inspect", "core.psbt"])
+        let review = alice
+            .regtest(&["--json", "inspect", "core.psbt"], "")
             .ok()
             .json();
         assert_eq!(review["psbt_version"], 2, "Core's createpsbt makes PSBT v2");
@@ -148,7 +144,9 @@ fn core_builds_coldsign_signs_core_confirms() {
         assert_eq!(review["outputs"][1]["kind"], "change", "{d}");
         assert_eq!(review["inputs"][0]["amount_verified"], true);
         let _ = std::fs::remove_file(alice.path("signed.psbt"));
-        regtest(&alice, &["sign", "core.psbt", "-o", "signed.psbt", "--yes"]).ok();
+        alice
+            .regtest(&["sign", "core.psbt", "-o", "signed.psbt", "--yes"], "")
+            .ok();
         broadcast(&node, &alice, "signed.psbt");
     }
 
@@ -157,8 +155,7 @@ fn core_builds_coldsign_signs_core_confirms() {
     for (i, d) in vaults.iter().enumerate() {
         for sb in [&alice, &bob] {
             std::fs::write(sb.path("vault.txt"), d).unwrap();
-            regtest(
-                sb,
+            sb.regtest(
                 &[
                     "wallet",
                     "import",
@@ -167,13 +164,17 @@ fn core_builds_coldsign_signs_core_confirms() {
                     &format!("vault{i}"),
                     "--yes",
                 ],
+                "",
             )
             .ok();
         }
         let psbt = core_psbt(&node, d);
         for (sb, out) in [(&alice, "a.psbt"), (&bob, "b.psbt")] {
             std::fs::write(sb.path("core.psbt"), &psbt).unwrap();
-            let review = regtest(sb, &["--json", "inspect", "core.psbt"]).ok().json();
+            let review = sb
+                .regtest(&["--json", "inspect", "core.psbt"], "")
+                .ok()
+                .json();
             assert!(
                 review["warnings"].as_array().unwrap().is_empty(),
                 "{d}: {}",
@@ -181,11 +182,14 @@ fn core_builds_coldsign_signs_core_confirms() {
             );
             assert_eq!(review["outputs"][1]["kind"], "change");
             let _ = std::fs::remove_file(sb.path(out));
-            regtest(sb, &["sign", "core.psbt", "-o", out, "--yes"]).ok();
+            sb.regtest(&["sign", "core.psbt", "-o", out, "--yes"], "")
+                .ok();
         }
         std::fs::copy(bob.path("b.psbt"), alice.path("b.psbt")).unwrap();
         let _ = std::fs::remove_file(alice.path("both.psbt"));
-        regtest(&alice, &["combine", "a.psbt", "b.psbt", "-o", "both.psbt"]).ok();
+        alice
+            .regtest(&["combine", "a.psbt", "b.psbt", "-o", "both.psbt"], "")
+            .ok();
         broadcast(&node, &alice, "both.psbt");
     }
 }
@@ -253,7 +257,8 @@ fn ecdsa_signatures_match_core_and_bdk_byte_for_byte() {
         let sb = Sandbox::new();
         sb.restore(ABANDON);
         std::fs::write(sb.path("core.psbt"), &psbt).unwrap();
-        regtest(&sb, &["sign", "core.psbt", "-o", "ours.psbt", "--yes"]).ok();
+        sb.regtest(&["sign", "core.psbt", "-o", "ours.psbt", "--yes"], "")
+            .ok();
         let ours_sig = first_sig(
             &node,
             std::fs::read_to_string(sb.path("ours.psbt"))

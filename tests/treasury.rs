@@ -12,14 +12,8 @@ use bitcoin::psbt::Psbt;
 use bitcoin::{Address, Amount, Network, ScriptBuf, WPubkeyHash};
 use coldsign::btc::builder::SpendBuilder;
 use common::btc::*;
-use common::{Outcome, Sandbox, ABANDON, LEGAL};
+use common::{Sandbox, ABANDON, LEGAL};
 use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
-
-fn regtest(sb: &Sandbox, args: &[&str]) -> Outcome {
-    let mut full = vec!["--network", "regtest"];
-    full.extend_from_slice(args);
-    sb.run_keyed(&full, "")
-}
 
 fn address(tag: &[u8]) -> Address {
     Address::from_script(
@@ -49,47 +43,37 @@ fn two_of_three_setup_policy_allows_one_destination_and_denies_another() {
     let signers = [Sandbox::new(), Sandbox::new(), Sandbox::new()];
     for (sb, words) in signers.iter().zip([ABANDON, LEGAL, LETTER]) {
         sb.restore(words);
-        regtest(
-            sb,
-            &[
-                "--json",
-                "key",
-                "export",
-                "--watch-only",
-                "-o",
-                "export.json",
-            ],
-        )
-        .ok();
+        sb.export_watch_only("export.json");
     }
     let a = &signers[0];
     for (i, sb) in signers.iter().enumerate() {
         std::fs::copy(sb.path("export.json"), a.path(&format!("cosigner{i}.json"))).unwrap();
     }
-    let created = regtest(
-        a,
-        &[
-            "--json",
-            "multisig",
-            "create",
-            "--threshold",
-            "2",
-            "--key",
-            "cosigner0.json",
-            "--key",
-            "cosigner1.json",
-            "--key",
-            "cosigner2.json",
-            "--type",
-            "wsh",
-            "--name",
-            "vault",
-            "-o",
-            "setup",
-        ],
-    )
-    .ok()
-    .json();
+    let created = a
+        .regtest(
+            &[
+                "--json",
+                "multisig",
+                "create",
+                "--threshold",
+                "2",
+                "--key",
+                "cosigner0.json",
+                "--key",
+                "cosigner1.json",
+                "--key",
+                "cosigner2.json",
+                "--type",
+                "wsh",
+                "--name",
+                "vault",
+                "-o",
+                "setup",
+            ],
+            "",
+        )
+        .ok()
+        .json();
     let descriptor = created["descriptor"].as_str().unwrap().to_string();
     // Each signer imports a different format of the same wallet; all see one descriptor.
     for (sb, file) in signers.iter().zip([
@@ -98,7 +82,8 @@ fn two_of_three_setup_policy_allows_one_destination_and_denies_another() {
         "vault.caravan.json",
     ]) {
         std::fs::copy(a.path(&format!("setup/{file}")), sb.path(file)).unwrap();
-        let shown = regtest(sb, &["--json", "wallet", "import", file, "--yes"])
+        let shown = sb
+            .regtest(&["--json", "wallet", "import", file, "--yes"], "")
             .ok()
             .json();
         assert_eq!(shown["descriptor"].as_str().unwrap(), descriptor, "{file}");
@@ -125,21 +110,22 @@ fn two_of_three_setup_policy_allows_one_destination_and_denies_another() {
     let good = pay(&vault, 0, &exchange, 2_000_000);
     for (sb, out) in [(&signers[0], "a.psbt"), (&signers[2], "c.psbt")] {
         write_psbt(sb, "good.psbt", &good);
-        let signed = regtest(
-            sb,
-            &[
-                "--json",
-                "sign",
-                "good.psbt",
-                "-o",
-                out,
-                "--policy",
-                "policy.toml",
-                "--yes",
-            ],
-        )
-        .ok()
-        .json();
+        let signed = sb
+            .regtest(
+                &[
+                    "--json",
+                    "sign",
+                    "good.psbt",
+                    "-o",
+                    out,
+                    "--policy",
+                    "policy.toml",
+                    "--yes",
+                ],
+                "",
+            )
+            .ok()
+            .json();
         assert!(signed["policy"]["checks"]
             .as_array()
             .unwrap()
@@ -147,30 +133,32 @@ fn two_of_three_setup_policy_allows_one_destination_and_denies_another() {
             .all(|c| c["passed"] == true));
     }
     std::fs::copy(signers[2].path("c.psbt"), a.path("c.psbt")).unwrap();
-    regtest(a, &["combine", "a.psbt", "c.psbt", "-o", "both.psbt"]).ok();
+    a.regtest(&["combine", "a.psbt", "c.psbt", "-o", "both.psbt"], "")
+        .ok();
     assert_eq!(
-        regtest(a, &["--json", "finalize", "both.psbt", "-o", "final.psbt"])
+        a.regtest(&["--json", "finalize", "both.psbt", "-o", "final.psbt"], "")
             .ok()
             .json()["complete"],
         true
     );
     // Denied: the rule is named, the exit code is "declined", nothing is written.
     write_psbt(a, "bad.psbt", &pay(&vault, 1, &mixer, 2_000_000));
-    let denied = regtest(
-        a,
-        &[
-            "sign",
-            "bad.psbt",
-            "-o",
-            "bad.signed",
-            "--policy",
-            "policy.toml",
-            "--yes",
-            "--allow",
-            "btc.change.unverified",
-        ],
-    )
-    .fails_after_review(1);
+    let denied = a
+        .regtest(
+            &[
+                "sign",
+                "bad.psbt",
+                "-o",
+                "bad.signed",
+                "--policy",
+                "policy.toml",
+                "--yes",
+                "--allow",
+                "btc.change.unverified",
+            ],
+            "",
+        )
+        .fails_after_review(1);
     assert!(
         denied.stderr.contains("bitcoin.deny \"Mixer\""),
         "{}",
@@ -183,42 +171,46 @@ fn two_of_three_setup_policy_allows_one_destination_and_denies_another() {
         "unlisted.psbt",
         &pay(&vault, 2, &address(b"stranger"), 2_000_000),
     );
-    let out = regtest(
-        a,
-        &[
-            "sign",
-            "unlisted.psbt",
-            "-o",
-            "u.signed",
-            "--policy",
-            "policy.toml",
-            "--yes",
-        ],
-    )
-    .fails_after_review(1);
+    let out = a
+        .regtest(
+            &[
+                "sign",
+                "unlisted.psbt",
+                "-o",
+                "u.signed",
+                "--policy",
+                "policy.toml",
+                "--yes",
+            ],
+            "",
+        )
+        .fails_after_review(1);
     assert!(out.stderr.contains("bitcoin.unlisted"), "{}", out.stderr);
     write_psbt(a, "big.psbt", &pay(&vault, 3, &exchange, 6_000_000));
-    let out = regtest(
-        a,
-        &[
-            "sign",
-            "big.psbt",
-            "-o",
-            "b.signed",
-            "--policy",
-            "policy.toml",
-            "--yes",
-        ],
-    )
-    .fails_after_review(1);
+    let out = a
+        .regtest(
+            &[
+                "sign",
+                "big.psbt",
+                "-o",
+                "b.signed",
+                "--policy",
+                "policy.toml",
+                "--yes",
+            ],
+            "",
+        )
+        .fails_after_review(1);
     assert!(
         out.stderr.contains("bitcoin.max_per_transaction"),
         "{}",
         out.stderr
     );
     // Every review and decision is in the log, and it verifies with the watch-only export.
-    regtest(a, &["log", "verify", "--export", "export.json"]).ok();
-    let csv = regtest(a, &["log", "export", "--csv", "--export", "export.json"])
+    a.regtest(&["log", "verify", "--export", "export.json"], "")
+        .ok();
+    let csv = a
+        .regtest(&["log", "export", "--csv", "--export", "export.json"], "")
         .ok()
         .stdout;
     assert!(
@@ -239,8 +231,7 @@ fn the_rolling_24_hour_limit_counts_what_was_signed() {
     let payee = address(b"payroll");
     std::fs::write(sb.path("policy.toml"), format!("[bitcoin]\nmax_per_24h = 1_500_000\n[[bitcoin.allow]]\nlabel = \"Payroll\"\naddress = \"{payee}\"\n")).unwrap();
     write_psbt(&sb, "first.psbt", &pay(&d, 0, &payee, 1_000_000));
-    regtest(
-        &sb,
+    sb.regtest(
         &[
             "sign",
             "first.psbt",
@@ -250,22 +241,24 @@ fn the_rolling_24_hour_limit_counts_what_was_signed() {
             "policy.toml",
             "--yes",
         ],
+        "",
     )
     .ok();
     write_psbt(&sb, "second.psbt", &pay(&d, 1, &payee, 1_000_000));
-    let out = regtest(
-        &sb,
-        &[
-            "sign",
-            "second.psbt",
-            "-o",
-            "second.signed",
-            "--policy",
-            "policy.toml",
-            "--yes",
-        ],
-    )
-    .fails_after_review(1);
+    let out = sb
+        .regtest(
+            &[
+                "sign",
+                "second.psbt",
+                "-o",
+                "second.signed",
+                "--policy",
+                "policy.toml",
+                "--yes",
+            ],
+            "",
+        )
+        .fails_after_review(1);
     assert!(
         out.stderr.contains("bitcoin.max_per_24h") && out.stderr.contains("2000000 sat"),
         "{}",
@@ -273,8 +266,7 @@ fn the_rolling_24_hour_limit_counts_what_was_signed() {
     );
     // A smaller payment still fits.
     write_psbt(&sb, "third.psbt", &pay(&d, 2, &payee, 400_000));
-    regtest(
-        &sb,
+    sb.regtest(
         &[
             "sign",
             "third.psbt",
@@ -284,6 +276,7 @@ fn the_rolling_24_hour_limit_counts_what_was_signed() {
             "policy.toml",
             "--yes",
         ],
+        "",
     )
     .ok();
 }
@@ -310,20 +303,22 @@ fn a_lookalike_of_an_address_book_entry_is_caught_and_the_entry_passes() {
     sb.restore(ABANDON);
     let (known, imitation) = lookalike_pair();
     assert_ne!(known, imitation);
-    regtest(&sb, &["address", "add", "Exchange", &known.to_string()]).ok();
-    regtest(
-        &sb,
+    sb.regtest(&["address", "add", "Exchange", &known.to_string()], "")
+        .ok();
+    sb.regtest(
         &[
             "address",
             "add",
             "Mainnet",
             "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu",
         ],
+        "",
     )
     .fails_with(2);
     let d = standard(&hd(ABANDON), "wpkh({0})", "m/84'/1'/0'");
     write_psbt(&sb, "fake.psbt", &pay(&d, 0, &imitation, 1_000_000));
-    let review = regtest(&sb, &["--json", "inspect", "fake.psbt"])
+    let review = sb
+        .regtest(&["--json", "inspect", "fake.psbt"], "")
         .ok()
         .json();
     let w = &review["warnings"][0];
@@ -332,11 +327,13 @@ fn a_lookalike_of_an_address_book_entry_is_caught_and_the_entry_passes() {
         (Some("addr.lookalike"), Some("high")),
         "{review}"
     );
-    let out =
-        regtest(&sb, &["sign", "fake.psbt", "-o", "fake.signed", "--yes"]).fails_after_review(1);
+    let out = sb
+        .regtest(&["sign", "fake.psbt", "-o", "fake.signed", "--yes"], "")
+        .fails_after_review(1);
     assert!(out.stderr.contains("addr.lookalike"));
     write_psbt(&sb, "real.psbt", &pay(&d, 1, &known, 1_000_000));
-    let review = regtest(&sb, &["--json", "inspect", "real.psbt"])
+    let review = sb
+        .regtest(&["--json", "inspect", "real.psbt"], "")
         .ok()
         .json();
     assert!(
@@ -344,25 +341,15 @@ fn a_lookalike_of_an_address_book_entry_is_caught_and_the_entry_passes() {
         "{review}"
     );
     assert_eq!(review["outputs"][0]["label"], "Exchange");
-    regtest(&sb, &["sign", "real.psbt", "-o", "real.signed", "--yes"]).ok();
+    sb.regtest(&["sign", "real.psbt", "-o", "real.signed", "--yes"], "")
+        .ok();
 }
 
 #[test]
 fn audit_log_tampering_is_detected() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
-    regtest(
-        &sb,
-        &[
-            "--json",
-            "key",
-            "export",
-            "--watch-only",
-            "-o",
-            "export.json",
-        ],
-    )
-    .ok();
+    sb.export_watch_only("export.json");
     let d = standard(&hd(ABANDON), "wpkh({0})", "m/84'/1'/0'");
     for i in 0..3 {
         write_psbt(
@@ -370,8 +357,7 @@ fn audit_log_tampering_is_detected() {
             &format!("p{i}.psbt"),
             &pay(&d, i, &address(b"x"), 100_000),
         );
-        regtest(
-            &sb,
+        sb.regtest(
             &[
                 "sign",
                 &format!("p{i}.psbt"),
@@ -379,10 +365,12 @@ fn audit_log_tampering_is_detected() {
                 &format!("p{i}.signed"),
                 "--yes",
             ],
+            "",
         )
         .ok();
     }
-    let head = regtest(&sb, &["--json", "log", "verify", "--export", "export.json"])
+    let head = sb
+        .regtest(&["--json", "log", "verify", "--export", "export.json"], "")
         .ok()
         .json();
     assert_eq!(head["entries"], 6);
@@ -392,11 +380,12 @@ fn audit_log_tampering_is_detected() {
     let check = |log: String, expect: &str| {
         std::fs::write(sb.path("t.log"), log).unwrap();
         std::fs::write(sb.path("t.head"), &head_file).unwrap();
-        let out = regtest(
-            &sb,
-            &["log", "verify", "--log", "t.log", "--export", "export.json"],
-        )
-        .fails_with(4);
+        let out = sb
+            .regtest(
+                &["log", "verify", "--log", "t.log", "--export", "export.json"],
+                "",
+            )
+            .fails_with(4);
         assert!(
             out.stderr.contains(expect),
             "expected {expect:?}: {}",
@@ -422,9 +411,8 @@ fn audit_log_tampering_is_detected() {
     // The untouched log still verifies, and a head recorded earlier is found in it.
     let earlier = head["head"].as_str().unwrap().to_string();
     write_psbt(&sb, "p9.psbt", &pay(&d, 9, &address(b"x"), 100_000));
-    regtest(&sb, &["inspect", "p9.psbt"]).ok();
-    regtest(
-        &sb,
+    sb.regtest(&["inspect", "p9.psbt"], "").ok();
+    sb.regtest(
         &[
             "log",
             "verify",
@@ -433,10 +421,10 @@ fn audit_log_tampering_is_detected() {
             "--head",
             &earlier,
         ],
+        "",
     )
     .ok();
-    regtest(
-        &sb,
+    sb.regtest(
         &[
             "log",
             "verify",
@@ -445,6 +433,7 @@ fn audit_log_tampering_is_detected() {
             "--head",
             &"ab".repeat(32),
         ],
+        "",
     )
     .fails_with(4);
     // A tampered log stops signing until it is dealt with.
@@ -454,7 +443,8 @@ fn audit_log_tampering_is_detected() {
     )
     .unwrap();
     write_psbt(&sb, "p8.psbt", &pay(&d, 8, &address(b"x"), 100_000));
-    regtest(&sb, &["sign", "p8.psbt", "-o", "p8.signed", "--yes"]).fails_after_review(4);
+    sb.regtest(&["sign", "p8.psbt", "-o", "p8.signed", "--yes"], "")
+        .fails_after_review(4);
     assert!(!sb.path("p8.signed").exists());
 }
 
@@ -466,26 +456,27 @@ fn a_multisig_without_our_key_is_refused_on_import() {
     let keys: Vec<String> = others.iter().map(|h| key(h, "m/48'/1'/0'/2'")).collect();
     std::fs::write(sb.path("k0.txt"), &keys[0]).unwrap();
     std::fs::write(sb.path("k1.txt"), &keys[1]).unwrap();
-    let created = regtest(
-        &sb,
-        &[
-            "--json",
-            "multisig",
-            "create",
-            "--threshold",
-            "1",
-            "--key",
-            "k0.txt",
-            "--key",
-            "k1.txt",
-            "--name",
-            "theirs",
-            "-o",
-            "theirs",
-        ],
-    )
-    .ok()
-    .json();
+    let created = sb
+        .regtest(
+            &[
+                "--json",
+                "multisig",
+                "create",
+                "--threshold",
+                "1",
+                "--key",
+                "k0.txt",
+                "--key",
+                "k1.txt",
+                "--name",
+                "theirs",
+                "-o",
+                "theirs",
+            ],
+            "",
+        )
+        .ok()
+        .json();
     assert!(created["descriptor"]
         .as_str()
         .unwrap()
@@ -496,11 +487,9 @@ fn a_multisig_without_our_key_is_refused_on_import() {
         "theirs/theirs.caravan.json",
         "theirs/theirs.descriptor",
     ] {
-        let out = regtest(
-            &sb,
-            &["wallet", "import", file, "--name", "theirs", "--yes"],
-        )
-        .fails_with(2);
+        let out = sb
+            .regtest(&["wallet", "import", file, "--name", "theirs", "--yes"], "")
+            .fails_with(2);
         assert!(
             out.stderr.contains("does not contain this signer's key"),
             "{file}: {}",
@@ -513,46 +502,36 @@ fn a_multisig_without_our_key_is_refused_on_import() {
 fn treasury_commands_leak_no_secret() {
     let sb = Sandbox::new();
     sb.restore(LEGAL);
-    regtest(
-        &sb,
-        &[
-            "--json",
-            "key",
-            "export",
-            "--watch-only",
-            "-o",
-            "export.json",
-        ],
-    )
-    .ok();
+    sb.export_watch_only("export.json");
     std::fs::write(sb.path("k.txt"), key(&hd(ABANDON), "m/48'/1'/0'/2'")).unwrap();
-    let created = regtest(
-        &sb,
-        &[
-            "--json",
-            "multisig",
-            "create",
-            "--threshold",
-            "1",
-            "--key",
-            "export.json",
-            "--key",
-            "k.txt",
-            "-o",
-            "ms",
-        ],
-    )
-    .ok()
-    .json();
-    regtest(
-        &sb,
+    let created = sb
+        .regtest(
+            &[
+                "--json",
+                "multisig",
+                "create",
+                "--threshold",
+                "1",
+                "--key",
+                "export.json",
+                "--key",
+                "k.txt",
+                "-o",
+                "ms",
+            ],
+            "",
+        )
+        .ok()
+        .json();
+    sb.regtest(
         &["wallet", "import", "ms/multisig.bip388.json", "--yes"],
+        "",
     )
     .ok();
-    regtest(&sb, &["wallet", "list"]).ok();
-    regtest(
-        &sb,
+    sb.regtest(&["wallet", "list"], "").ok();
+    sb.regtest(
         &["address", "add", "Payee", &address(b"payee").to_string()],
+        "",
     )
     .ok();
     let d: Descriptor<DescriptorPublicKey> =
@@ -563,8 +542,7 @@ fn treasury_commands_leak_no_secret() {
         "[bitcoin]\nmax_per_24h = 5_000_000\n",
     )
     .unwrap();
-    regtest(
-        &sb,
+    sb.regtest(
         &[
             "sign",
             "p.psbt",
@@ -574,10 +552,12 @@ fn treasury_commands_leak_no_secret() {
             "--policy",
             "policy.toml",
         ],
+        "",
     )
     .ok();
-    regtest(&sb, &["log", "verify"]).ok();
-    regtest(&sb, &["log", "export", "--csv", "-o", "audit.csv"]).ok();
+    sb.regtest(&["log", "verify"], "").ok();
+    sb.regtest(&["log", "export", "--csv", "-o", "audit.csv"], "")
+        .ok();
     let needles = common::secret_needles(LEGAL);
     assert_eq!(
         common::find_secret(sb.transcript().as_bytes(), &needles),

@@ -186,6 +186,19 @@ impl Sandbox {
         self.run(&full, stdin)
     }
 
+    /// Runs `coldsign --network regtest ARGS` with the sandbox keystore and password.
+    pub fn regtest(&self, args: &[&str], stdin: &str) -> Outcome {
+        let mut full = vec!["--network", "regtest"];
+        full.extend_from_slice(args);
+        self.run_keyed(&full, stdin)
+    }
+
+    /// Writes the keystore's regtest watch-only export as JSON to `file`.
+    pub fn export_watch_only(&self, file: &str) {
+        self.regtest(&["--json", "key", "export", "--watch-only", "-o", file], "")
+            .ok();
+    }
+
     /// Restores `words` into the sandbox keystore.
     pub fn restore(&self, words: &str) -> Outcome {
         self.run_keyed(&["key", "restore"], &format!("{words}\n"))
