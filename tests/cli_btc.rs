@@ -46,6 +46,17 @@ fn inspect_reports_the_review_as_json_and_text() {
             json["intent_digest"]
         );
     }
+    // The online host computes the same digest with no keystore at all.
+    let keyless = Sandbox::new();
+    std::fs::copy(sb.path("spend.psbt"), keyless.path("spend.psbt")).unwrap();
+    let digest = keyless
+        .run(
+            &["--network", "regtest", "--json", "digest", "spend.psbt"],
+            "",
+        )
+        .ok()
+        .json();
+    assert_eq!(digest["intent_digest"], json["intent_digest"]);
     let piped = sb
         .run_keyed(&["--network", "regtest", "--json", "inspect", "-"], &hex)
         .ok()

@@ -292,12 +292,31 @@ fn bbqr_and_base43_psbts_are_read() {
 #[test]
 fn the_terminal_animation_loops_until_a_key() {
     let sb = Sandbox::new();
-    std::fs::write(sb.path("p.psbt"), BASE64_STANDARD.encode(big_psbt().serialize())).unwrap();
+    std::fs::write(
+        sb.path("p.psbt"),
+        BASE64_STANDARD.encode(big_psbt().serialize()),
+    )
+    .unwrap();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tty/answer.py");
     let status = std::process::Command::new("python3")
         .current_dir(sb.root())
-        .args([script, r"part \d+ of \d+", "x", "--", env!("CARGO_BIN_EXE_coldsign"), "qr", "show", "p.psbt", "--fps", "20"])
+        .args([
+            script,
+            r"part \d+ of \d+",
+            "x",
+            "--",
+            env!("CARGO_BIN_EXE_coldsign"),
+            "qr",
+            "show",
+            "p.psbt",
+            "--fps",
+            "20",
+        ])
         .status()
         .unwrap();
-    assert_eq!(status.code(), Some(0), "qr show did not stop on a key press");
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "qr show did not stop on a key press"
+    );
 }

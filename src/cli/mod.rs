@@ -101,6 +101,8 @@ enum Command {
     Key(key::KeyCommand),
     /// Review a PSBT: amounts, ownership, change, fee and warnings (nothing is signed).
     Inspect(psbt::InspectArgs),
+    /// Print a PSBT's intent digest without any key (compare it with every signer's review).
+    Digest(psbt::DigestArgs),
     /// Review, confirm and sign a PSBT with the keystore.
     Sign(psbt::SignArgs),
     /// Finalize a signed PSBT (and verify every input with Bitcoin Core's interpreter).
@@ -145,6 +147,7 @@ pub fn run() -> std::process::ExitCode {
     let outcome = match cli.command {
         Command::Key(cmd) => key::run(&ctx, cmd),
         Command::Inspect(args) => psbt::inspect(&ctx, args),
+        Command::Digest(args) => psbt::digest(&ctx, args),
         Command::Sign(args) => psbt::sign(&ctx, args),
         Command::Finalize(args) => psbt::finalize(&ctx, args),
         Command::Combine(args) => psbt::combine(&ctx, args),

@@ -24,7 +24,7 @@ use crate::keys::material::{HdKeys, KeyMaterial};
 use crate::policy::{LoadedPolicy, Verdict, DAY};
 use crate::prompt::Prompt;
 use crate::request::{Encoding, PsbtFile};
-use crate::review::bitcoin::{review, BtcReview, FeeLimits, OutputKind};
+use crate::review::bitcoin::{canonical_intent, review, BtcReview, FeeLimits, OutputKind};
 use crate::review::{gate, lookalike, Gate};
 use crate::signer::{software, InputOutcome};
 use crate::{Error, Result};
@@ -32,6 +32,12 @@ use crate::{Error, Result};
 #[derive(Debug, Args)]
 pub struct InspectArgs {
     /// PSBT file (binary, base64 or hex; v0 or v2), or - for stdin.
+    file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    /// PSBT file (binary, base64, hex, UR text or QR image), or - for stdin.
     file: PathBuf,
 }
 
@@ -247,6 +253,32 @@ pub fn inspect(ctx: &Context, args: InspectArgs) -> Result<()> {
     let reviewed = signer.review(ctx, &file, &policies);
     signer.record("review", &reviewed, &data, "reviewed", String::new())?;
     ctx.emit(&Inspected { review: &reviewed })
+}
+
+#[derive(Serialize)]
+struct Digest {
+    intent_digest: String,
+    txid: String,
+    network: String,
+}
+
+impl Report for Digest {
+    fn human(&self) -> String {
+        format!(
+            "intent digest  {}\ntxid           {}\n",
+            self.intent_digest, self.txid
+        )
+    }
+}
+
+/// `coldsign digest`: the intent digest without any key (for the online host).
+pub fn digest(ctx: &Context, args: DigestArgs) -> Result<()> {
+    let file = PsbtFile::decode(&files::read_input(&args.file)?)?;
+    ctx.emit(&Digest {
+        intent_digest: crate::review::intent_digest(&canonical_intent(&file.psbt, ctx.network)),
+        txid: file.psbt.unsigned_tx.compute_txid().to_string(),
+        network: ctx.network.to_string(),
+    })
 }
 
 #[derive(Serialize)]
