@@ -158,14 +158,20 @@ impl LoadedPolicy {
     pub fn load(path: &Path, network: Network) -> Result<Self> {
         let text = String::from_utf8(crate::files::read_input(path)?)
             .map_err(|_| Error::bad_input(format!("policy {} is not text", path.display())))?;
-        let policy: Policy = toml::from_str(&text)
-            .map_err(|e| Error::bad_input(format!("policy {}: {}", path.display(), e.message())))?;
+        Self::from_text(&text, network)
+            .map_err(|e| Error::bad_input(format!("policy {}: {e}", path.display())))
+    }
+
+    /// Parses and checks policy TOML for `network`.
+    pub fn from_text(text: &str, network: Network) -> Result<Self> {
+        let policy: Policy =
+            toml::from_str(text).map_err(|e| Error::bad_input(e.message().to_string()))?;
         for c in &policy.ethereum.contracts {
             for s in &c.selectors {
                 let hex = s.trim_start_matches("0x");
                 if hex.len() != 8 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
                     return Err(Error::bad_input(format!(
-                        "policy: selector {s:?} of {:?} is not 4 bytes of hex",
+                        "selector {s:?} of {:?} is not 4 bytes of hex",
                         c.label
                     )));
                 }
@@ -293,7 +299,7 @@ fn resolve(list: &[Destination], network: Network) -> Result<Vec<(String, HashSe
                     .and_then(|x| x.require_network(network).ok())
                     .ok_or_else(|| {
                         Error::bad_input(format!(
-                            "policy: {:?} has {a:?}, not a {network} address",
+                            "{:?} has {a:?}, not a {network} address",
                             d.label
                         ))
                     })?;
@@ -301,10 +307,7 @@ fn resolve(list: &[Destination], network: Network) -> Result<Vec<(String, HashSe
             }
             if let Some(text) = &d.descriptor {
                 let desc = Descriptor::<DescriptorPublicKey>::from_str(text).map_err(|e| {
-                    Error::bad_input(format!(
-                        "policy: {:?} has an invalid descriptor: {e}",
-                        d.label
-                    ))
+                    Error::bad_input(format!("{:?} has an invalid descriptor: {e}", d.label))
                 })?;
                 for single in desc
                     .into_single_descriptors()
@@ -319,7 +322,7 @@ fn resolve(list: &[Destination], network: Network) -> Result<Vec<(String, HashSe
             }
             if scripts.is_empty() {
                 return Err(Error::bad_input(format!(
-                    "policy: {:?} needs an address or a descriptor",
+                    "{:?} needs an address or a descriptor",
                     d.label
                 )));
             }

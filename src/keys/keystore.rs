@@ -249,7 +249,8 @@ impl Keystore {
         })
     }
 
-    fn parse(bytes: &[u8]) -> std::result::Result<Self, String> {
+    /// Parses and checks keystore JSON (no password needed); the error says what is wrong.
+    pub fn parse(bytes: &[u8]) -> std::result::Result<Self, String> {
         let keystore: Keystore = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
         if keystore.format != FORMAT {
             return Err(format!("unknown format {:?}", keystore.format));

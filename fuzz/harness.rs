@@ -1,0 +1,166 @@
+//! Fuzz harnesses: each takes arbitrary bytes and drives one parser (and what runs on its
+//! output) the way coldsign does; any panic is a bug. Included by the cargo-fuzz targets in
+//! `fuzz_targets/` and by the stable corpus-replay test `tests/fuzz_corpus.rs`.
+
+use bitcoin::Network;
+use coldsign::btc::ownership::Policies;
+use coldsign::keys::keystore::Keystore;
+use coldsign::keys::material::{HdKeys, KeyMaterial};
+use coldsign::keys::mnemonic::SecretMnemonic;
+use coldsign::policy::LoadedPolicy;
+use coldsign::request::PsbtFile;
+use coldsign::review::bitcoin::{review, FeeLimits};
+use coldsign::transport::collect::Collector;
+use coldsign::transport::fountain::{FountainDecoder, FountainPart};
+use coldsign::transport::registry::Payload;
+use coldsign::transport::{base43, bbqr, ur};
+use secrecy::SecretString;
+
+/// Every harness, by target name.
+pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+    ("psbt", psbt),
+    ("ur_stream", ur_stream),
+    ("registry", registry),
+    ("fountain", fountain),
+    ("keystore", keystore),
+    ("keystore_v3", keystore_v3),
+    ("wallet", wallet),
+    ("policy", policy),
+    ("bbqr_base43", bbqr_base43),
+    ("mnemonic", mnemonic),
+];
+
+fn keys() -> HdKeys {
+    let words = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+    KeyMaterial::Bip39 {
+        mnemonic: SecretMnemonic::parse(words).unwrap(),
+        passphrase: SecretString::from(""),
+    }
+    .hd()
+    .unwrap()
+}
+
+/// PSBT decoding (any encoding, v0/v2), the full review, and writing it back in every form.
+pub fn psbt(data: &[u8]) {
+    let Ok(file) = PsbtFile::decode(data) else {
+        return;
+    };
+    let hd = keys();
+    let policies = Policies::new(&hd, Vec::new());
+    let r = review(
+        &file.psbt,
+        file.version,
+        Network::Regtest,
+        &policies,
+        &FeeLimits::default(),
+    );
+    let _ = serde_json::to_string(&r);
+    for version in [
+        coldsign::btc::psbt_v2::PsbtVersion::V0,
+        coldsign::btc::psbt_v2::PsbtVersion::V2,
+    ] {
+        let _ = file.encode(version, coldsign::request::Encoding::Base64);
+    }
+}
+
+/// Text lines as scanned QR parts (UR, BBQr, base43) into the collector.
+pub fn ur_stream(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut collector = Collector::new();
+    for line in text.lines() {
+        if collector.push(line).is_err() {
+            break;
+        }
+    }
+    if let Ok(received) = collector.finish() {
+        let _ = received.payload();
+    }
+}
+
+/// A UR type chosen by the first byte, the rest as its CBOR body; decoded and re-encoded.
+pub fn registry(data: &[u8]) {
+    const TYPES: [&str; 10] = [
+        "crypto-psbt",
+        "psbt",
+        "eth-sign-request",
+        "eth-signature",
+        "crypto-hdkey",
+        "hdkey",
+        "crypto-account",
+        "account-descriptor",
+        "crypto-output",
+        "output-descriptor",
+    ];
+    let Some((first, cbor)) = data.split_first() else {
+        return;
+    };
+    if let Ok(payload) = Payload::from_ur(TYPES[*first as usize % TYPES.len()], cbor) {
+        let _ = payload.to_ur(true);
+        let _ = payload.to_ur(false);
+    }
+    let _ = ur::parse_part(&String::from_utf8_lossy(data));
+}
+
+/// Fountain parts (CBOR, split on a 0xff 0x00 marker) into one decoder.
+pub fn fountain(data: &[u8]) {
+    let mut decoder = FountainDecoder::with_limits(256, 1 << 16);
+    for chunk in data.split(|b| *b == 0xff) {
+        if let Ok(part) = FountainPart::from_cbor(chunk) {
+            if decoder.receive(&part).is_err() {
+                break;
+            }
+        }
+    }
+    let _ = decoder.message();
+}
+
+/// Keystore JSON, parsed without the password.
+pub fn keystore(data: &[u8]) {
+    if let Ok(k) = Keystore::parse(data) {
+        let _ = k.header();
+    }
+}
+
+/// Keystore v3 JSON, decrypted with a fixed password (KDF costs capped by the harness so one
+/// input cannot take seconds).
+pub fn keystore_v3(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let expensive = ["\"n\":", "\"c\":"].iter().any(|k| {
+        text.split(k).skip(1).any(|rest| {
+            rest.trim_start().len() > 5
+                && rest
+                    .trim_start()
+                    .chars()
+                    .take(6)
+                    .all(|c| c.is_ascii_digit())
+        })
+    });
+    if !expensive {
+        let _ = coldsign::keys::keystore_v3::decrypt(data, &SecretString::from("testpassword"));
+    }
+}
+
+/// Descriptor, BIP388, Caravan and Coldcard wallet import.
+pub fn wallet(data: &[u8]) {
+    if let Ok(w) = coldsign::btc::wallets::Wallet::parse(Some("w"), &String::from_utf8_lossy(data))
+    {
+        let _ = w.cosigners(&keys());
+    }
+}
+
+/// Policy TOML.
+pub fn policy(data: &[u8]) {
+    let _ = LoadedPolicy::from_text(&String::from_utf8_lossy(data), Network::Regtest);
+}
+
+/// BBQr parts and base43 text.
+pub fn bbqr_base43(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let _ = bbqr::join(text.lines());
+    let _ = base43::decode(&text);
+}
+
+/// Typed mnemonic words.
+pub fn mnemonic(data: &[u8]) {
+    let _ = SecretMnemonic::parse(&String::from_utf8_lossy(data));
+}
