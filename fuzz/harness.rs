@@ -16,8 +16,11 @@ use coldsign::transport::registry::Payload;
 use coldsign::transport::{base43, bbqr, ur};
 use secrecy::SecretString;
 
+/// A harness: arbitrary bytes in, a panic means a bug.
+pub type Harness = fn(&[u8]);
+
 /// Every harness, by target name.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Harness)] = &[
     ("psbt", psbt),
     ("ur_stream", ur_stream),
     ("registry", registry),
