@@ -33,14 +33,15 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("mnemonic", mnemonic),
 ];
 
-fn keys() -> HdKeys {
-    let words = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
-    KeyMaterial::Bip39 {
-        mnemonic: SecretMnemonic::parse(words).unwrap(),
-        passphrase: SecretString::from(""),
-    }
-    .hd()
-    .unwrap()
+/// The signer's keys, derived once per process (PBKDF2 per input would dominate the run).
+fn keys() -> &'static HdKeys {
+    static KEYS: std::sync::OnceLock<HdKeys> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let words = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+        KeyMaterial::Bip39 { mnemonic: SecretMnemonic::parse(words).unwrap(), passphrase: SecretString::from("") }
+            .hd()
+            .unwrap()
+    })
 }
 
 /// PSBT decoding (any encoding, v0/v2), the full review, and writing it back in every form.
@@ -48,8 +49,7 @@ pub fn psbt(data: &[u8]) {
     let Ok(file) = PsbtFile::decode(data) else {
         return;
     };
-    let hd = keys();
-    let policies = Policies::new(&hd, Vec::new());
+    let policies = Policies::new(keys(), Vec::new());
     let r = review(
         &file.psbt,
         file.version,
@@ -147,7 +147,7 @@ pub fn keystore_v3(data: &[u8]) {
 pub fn wallet(data: &[u8]) {
     if let Ok(w) = coldsign::btc::wallets::Wallet::parse(Some("w"), &String::from_utf8_lossy(data))
     {
-        let _ = w.cosigners(&keys());
+        let _ = w.cosigners(keys());
     }
 }
 
