@@ -172,11 +172,7 @@ fn unwrap_transport(data: &[u8]) -> Result<Option<Vec<u8>>, RequestError> {
             return Ok(None);
         };
         let first = text.trim_start();
-        if !first
-            .get(..3)
-            .is_some_and(|p| p.eq_ignore_ascii_case("ur:"))
-            && !first.starts_with("B$")
-        {
+        if !crate::transport::collect::is_ur(first) && !first.starts_with("B$") {
             return Ok(None);
         }
         text.lines().map(str::to_string).collect()

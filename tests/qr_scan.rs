@@ -102,3 +102,21 @@ fn png_gif_and_svg_renders() {
     std::fs::write(dir.path().join("x.png"), b"hello").unwrap();
     assert!(scan::scan_file(&dir.path().join("x.png")).is_err());
 }
+
+#[test]
+fn an_image_claiming_huge_dimensions_is_refused_before_decoding() {
+    // Found by the psbt fuzz target: a GIF header whose frame would need 2.5 GB.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/psbt");
+    let name = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("oom-"))
+        .unwrap();
+    let bytes = std::fs::read(name.path()).unwrap();
+    assert!(scan::is_image(&bytes));
+    let err = scan::scan_bytes(&bytes, "oom.gif").unwrap_err().to_string();
+    assert!(
+        err.contains("limit") || err.contains("large") || err.contains("dimension"),
+        "{err}"
+    );
+}

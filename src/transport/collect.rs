@@ -168,6 +168,11 @@ impl Default for Collector {
     }
 }
 
+/// Whether `text` starts with the `ur:` scheme (any case).
+pub fn is_ur(text: &str) -> bool {
+    text.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("ur:"))
+}
+
 /// Electrum's base43 alphabet.
 const BASE43: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ$*+-./:";
 
@@ -185,9 +190,9 @@ impl Collector {
         }
         self.parts += 1;
         if let State::Done(done) = &self.state {
-            let same = match (done, text.get(..3)) {
-                (Received::Ur { .. }, Some(p)) => p.eq_ignore_ascii_case("ur:"),
-                (Received::Bbqr { .. }, _) => bbqr::is_bbqr(text),
+            let same = match done {
+                Received::Ur { .. } => is_ur(text),
+                Received::Bbqr { .. } => bbqr::is_bbqr(text),
                 _ => false,
             };
             return if same {
@@ -198,7 +203,7 @@ impl Collector {
                 ))
             };
         }
-        if text.len() > 3 && text[..3].eq_ignore_ascii_case("ur:") {
+        if is_ur(text) {
             self.push_ur(text)?;
         } else if bbqr::is_bbqr(text) {
             match &mut self.state {

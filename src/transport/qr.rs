@@ -15,7 +15,7 @@ pub const QUIET_ZONE: usize = 4;
 
 /// Encodes `text` (uppercased when it is a UR, for alphanumeric mode) as a QR code.
 pub fn encode(text: &str) -> Result<QrCode> {
-    let data = if text.len() > 3 && text[..3].eq_ignore_ascii_case("ur:") {
+    let data = if super::collect::is_ur(text) {
         text.to_ascii_uppercase()
     } else {
         text.to_string()

@@ -41,15 +41,21 @@ pub fn is_image(bytes: &[u8]) -> bool {
 
 /// Reads every frame of an encoded image; `name` appears in errors.
 pub fn scan_bytes(bytes: &[u8], name: &str) -> Result<Vec<String>> {
+    use image::{AnimationDecoder, ImageDecoder};
     let bad = |e: &dyn std::fmt::Display| Error::bad_input(format!("{name}: {e}"));
     let format = image::guess_format(bytes)
         .map_err(|_| Error::bad_input(format!("{name} is not a PNG, JPEG or GIF image")))?;
     if format == image::ImageFormat::Gif {
-        use image::AnimationDecoder;
-        let decoder = image::codecs::gif::GifDecoder::new(std::io::Cursor::new(bytes))
+        let mut decoder = image::codecs::gif::GifDecoder::new(std::io::Cursor::new(bytes))
             .map_err(|e| bad(&e))?;
+        decoder.set_limits(limits()).map_err(|e| bad(&e))?;
         let mut texts = Vec::new();
-        for frame in decoder.into_frames() {
+        for (i, frame) in decoder.into_frames().enumerate() {
+            if i >= MAX_FRAMES {
+                return Err(Error::bad_input(format!(
+                    "{name} has more than {MAX_FRAMES} frames"
+                )));
+            }
             let frame = frame.map_err(|e| bad(&e))?;
             texts.extend(scan(
                 &image::DynamicImage::ImageRgba8(frame.into_buffer()).to_luma8(),
@@ -57,8 +63,24 @@ pub fn scan_bytes(bytes: &[u8], name: &str) -> Result<Vec<String>> {
         }
         return Ok(texts);
     }
-    let image = image::load_from_memory_with_format(bytes, format).map_err(|e| bad(&e))?;
+    let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    reader.limits(limits());
+    let image = reader.decode().map_err(|e| bad(&e))?;
     Ok(scan(&image.to_luma8()))
+}
+
+/// The largest image side accepted (a phone photo is about 4,000 pixels).
+pub const MAX_SIDE: u32 = 8192;
+/// The most frames read from one animated image.
+pub const MAX_FRAMES: usize = 5_000;
+
+/// Decoding limits, so a crafted header cannot make the decoder allocate gigabytes.
+fn limits() -> image::Limits {
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(256 << 20);
+    limits
 }
 
 fn with_rxing(image: &GrayImage) -> Vec<String> {
