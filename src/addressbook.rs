@@ -120,6 +120,8 @@ impl AddressBook {
         self.entries.iter().find(|e| {
             let known = payload(&e.address);
             !e.address.eq_ignore_ascii_case(address)
+                && known.is_ascii()
+                && target.is_ascii()
                 && known.len() >= 2 * n
                 && target.len() >= 2 * n
                 && known[..n].eq_ignore_ascii_case(&target[..n])

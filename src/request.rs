@@ -137,7 +137,10 @@ fn raw_bytes(data: &[u8]) -> Result<(Vec<u8>, Encoding), RequestError> {
             .map_err(|_| RequestError::BadText("base64"))?;
         return Ok((raw, Encoding::Base64));
     }
-    if compact.len() >= 10 && compact[..10].eq_ignore_ascii_case("70736274ff") {
+    if compact
+        .get(..10)
+        .is_some_and(|p| p.eq_ignore_ascii_case("70736274ff"))
+    {
         let raw = Vec::from_hex(&compact).map_err(|_| RequestError::BadText("hex"))?;
         return Ok((raw, Encoding::Hex));
     }
