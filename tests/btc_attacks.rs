@@ -326,3 +326,31 @@ fn the_intent_digest_depends_only_on_the_request() {
     );
     assert_eq!(a.intent_digest.len(), 19);
 }
+
+#[test]
+fn a_claimed_path_with_a_hardened_step_after_a_normal_one_is_not_a_crash() {
+    // Found by fuzzing: m/0/1'/2 under our fingerprint made key derivation panic.
+    let mut psbt = benign_spend();
+    let (pk, (fp, _)) = psbt.inputs[0]
+        .bip32_derivation
+        .iter()
+        .next()
+        .map(|(k, v)| (*k, v.clone()))
+        .unwrap();
+    psbt.inputs[0]
+        .bip32_derivation
+        .insert(pk, (fp, "m/0/1'/2".parse().unwrap()));
+    let (out_pk, out_fp) = psbt.outputs[1]
+        .bip32_derivation
+        .iter()
+        .next()
+        .map(|(k, v)| (*k, v.0))
+        .unwrap();
+    psbt.outputs[1]
+        .bip32_derivation
+        .insert(out_pk, (out_fp, "m/1'/0/5'".parse().unwrap()));
+    let review = assert_flagged(&psbt, vec![], "btc.input.unverified_key", Severity::High);
+    assert!(!review.inputs[0].signable);
+    let (_, outcomes) = sign_with(&mut psbt, &hd(ABANDON), vec![]);
+    assert_eq!(outcomes[0].signatures, 0);
+}

@@ -84,10 +84,11 @@ impl<'a> Policies<'a> {
 
     /// Our public key at `path`, derived through a cached hardened prefix.
     pub fn public_key(&self, path: &DerivationPath) -> bitcoin::secp256k1::PublicKey {
+        // Up to the last hardened step comes from the cache; the rest is all unhardened.
         let split = path
             .into_iter()
-            .position(|c| c.is_normal())
-            .unwrap_or(path.len());
+            .rposition(|c| c.is_hardened())
+            .map_or(0, |i| i + 1);
         let (hardened, normal) = (DerivationPath::from(&path[..split]), &path[split..]);
         let mut cache = self.account_xpubs.borrow_mut();
         let parent = *cache

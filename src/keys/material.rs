@@ -122,10 +122,11 @@ impl<'a> PrivateKeyCache<'a> {
 
     /// The private key at `path`.
     pub fn key(&mut self, path: &DerivationPath) -> PrivateKey {
+        // Up to the last hardened step comes from the cache; the rest is all unhardened.
         let split = path
             .into_iter()
-            .position(|c| c.is_normal())
-            .unwrap_or(path.len());
+            .rposition(|c| c.is_hardened())
+            .map_or(0, |i| i + 1);
         let prefix = DerivationPath::from(&path[..split]);
         let hd = self.hd;
         let parent = self
