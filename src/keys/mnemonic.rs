@@ -220,6 +220,10 @@ fn detect_list(words: &[&str]) -> Result<WordList, MnemonicError> {
 /// Up to three valid words closest to `typed`: same 4-letter prefix first (BIP39 words are
 /// unique in their first four letters), then by edit distance.
 fn nearest_words(list: WordList, typed: &str) -> Vec<&'static str> {
+    // BIP39 words are at most 8 letters: anything much longer is not a typo of one.
+    if typed.chars().count() > 16 {
+        return Vec::new();
+    }
     let typed = nfkd(typed);
     let mut scored: Vec<(usize, &'static str)> = list
         .language()
