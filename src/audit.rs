@@ -125,6 +125,9 @@ pub struct Verified {
     /// Byte length of the complete lines, when a crash left a torn, unterminated line after
     /// them (dropped on the next append).
     pub torn_tail_at: Option<u64>,
+    /// The signed head names the line before the last (a crash between appending a line and
+    /// updating the head); re-signed before the next append.
+    pub head_stale: bool,
 }
 
 /// The audit log beside a keystore.
@@ -203,6 +206,15 @@ impl AuditLog {
                 .and_then(|f| f.set_len(len))
                 .map_err(write_err)?;
         }
+        if verified.head_stale {
+            // Catch the head up first, so the log is never more than one line ahead of it.
+            self.write_head(
+                &secp,
+                &keypair,
+                verified.entries.len() as u64 - 1,
+                verified.head.clone(),
+            )?;
+        }
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)
@@ -212,19 +224,35 @@ impl AuditLog {
         file.write_all(format!("{line}\n").as_bytes())
             .and_then(|_| file.sync_all())
             .map_err(write_err)?;
-        let hash = sha256::Hash::hash(line.as_bytes()).to_string();
-        let head_msg = head_message(entry.seq, &hash);
+        self.write_head(
+            &secp,
+            &keypair,
+            entry.seq,
+            sha256::Hash::hash(line.as_bytes()).to_string(),
+        )?;
+        Ok(entry)
+    }
+
+    /// Signs and atomically writes the head file naming line `seq` with `hash`.
+    fn write_head(
+        &self,
+        secp: &Secp256k1<bitcoin::secp256k1::SignOnly>,
+        keypair: &Keypair,
+        seq: u64,
+        hash: String,
+    ) -> Result<()> {
+        let sig = secp.sign_schnorr_with_aux_rand(
+            &head_message(seq, &hash),
+            keypair,
+            &random_bytes::<32>(),
+        );
         let head = Head {
-            seq: entry.seq,
+            seq,
             hash,
-            sig: secp
-                .sign_schnorr_with_aux_rand(&head_msg, &keypair, &random_bytes::<32>())
-                .as_ref()
-                .to_lower_hex_string(),
+            sig: sig.as_ref().to_lower_hex_string(),
         };
         let json = serde_json::to_vec(&head).map_err(|e| Error::Internal(e.to_string()))?;
-        files::write_atomic(&self.head_path(), &json, 0o600, Replace::Allowed)?;
-        Ok(entry)
+        files::write_atomic(&self.head_path(), &json, 0o600, Replace::Allowed)
     }
 
     /// Verifies the chain, every signature against `key`, and the head file.
@@ -242,6 +270,7 @@ impl AuditLog {
                     entries: Vec::new(),
                     head: GENESIS.into(),
                     torn_tail_at: None,
+                    head_stale: false,
                 });
             }
             Err(e) => {
@@ -294,6 +323,7 @@ impl AuditLog {
         }
         let torn_tail_at = (!tail.is_empty()).then_some(complete as u64);
         Ok(Verified {
+            head_stale: !head_covers_all && !entries.is_empty(),
             entries,
             head: prev,
             torn_tail_at,

@@ -354,3 +354,33 @@ fn a_torn_audit_line_after_the_signed_head_is_dropped_but_truncation_is_not_forg
     std::fs::write(&log, lines[..2].join("\n") + "\n").unwrap();
     sb.run_keyed(&["log", "verify"], "").fails_with(4);
 }
+
+#[test]
+fn a_log_one_line_ahead_of_its_head_is_caught_up_before_the_next_append() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    std::fs::write(
+        sb.path("p.psbt"),
+        BASE64_STANDARD.encode(benign_spend().serialize()),
+    )
+    .unwrap();
+    sb.regtest(&["inspect", "p.psbt"], "").ok();
+    let older_head = std::fs::read(sb.path("audit.head")).unwrap();
+    sb.regtest(&["inspect", "p.psbt"], "").ok();
+    // A crash after appending line 2 but before updating the head leaves the old head.
+    std::fs::write(sb.path("audit.head"), &older_head).unwrap();
+    sb.run_keyed(&["log", "verify"], "").ok();
+    // The next append signs a head for line 2 first, then appends line 3 and its head.
+    sb.regtest(&["inspect", "p.psbt"], "").ok();
+    sb.run_keyed(&["log", "verify"], "").ok();
+    assert_eq!(
+        std::fs::read_to_string(sb.path("audit.log"))
+            .unwrap()
+            .lines()
+            .count(),
+        3
+    );
+    // Two lines ahead cannot come from one crash: it is reported.
+    std::fs::write(sb.path("audit.head"), &older_head).unwrap();
+    sb.run_keyed(&["log", "verify"], "").fails_with(4);
+}
