@@ -3,22 +3,17 @@
 
 mod common;
 
-use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
-use bitcoin::psbt::{Psbt, PsbtSighashType};
+use bitcoin::psbt::PsbtSighashType;
 use bitcoin::Amount;
 use coldsign::btc::builder::SpendBuilder;
 use common::btc::*;
 use common::{find_secret, secret_needles, Sandbox, ABANDON, LEGAL};
 
-fn write_psbt(sb: &Sandbox, name: &str, psbt: &Psbt) {
-    std::fs::write(sb.path(name), BASE64_STANDARD.encode(psbt.serialize())).unwrap();
-}
-
 #[test]
 fn inspect_reports_the_review_as_json_and_text() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
-    write_psbt(&sb, "spend.psbt", &benign_spend());
+    sb.write_psbt("spend.psbt", &benign_spend());
     let json = sb
         .regtest(&["--json", "inspect", "spend.psbt"], "")
         .ok()
@@ -68,7 +63,7 @@ fn inspect_reports_the_review_as_json_and_text() {
 fn sign_with_yes_writes_the_signed_psbt_and_per_input_results() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
-    write_psbt(&sb, "spend.psbt", &benign_spend());
+    sb.write_psbt("spend.psbt", &benign_spend());
     let out = sb
         .regtest(
             &["--json", "sign", "spend.psbt", "-o", "signed.psbt", "--yes"],
@@ -108,7 +103,7 @@ fn the_gate_refuses_dangers_and_writes_nothing() {
     deny.inputs[0].sighash_type = Some(PsbtSighashType::from(
         bitcoin::sighash::EcdsaSighashType::NonePlusAnyoneCanPay,
     ));
-    write_psbt(&sb, "deny.psbt", &deny);
+    sb.write_psbt("deny.psbt", &deny);
     let out = sb
         .regtest(&["sign", "deny.psbt", "-o", "x.psbt", "--yes"], "")
         .fails_after_review(1);
@@ -134,7 +129,7 @@ fn the_gate_refuses_dangers_and_writes_nothing() {
 
     let mut high = benign_spend();
     high.inputs[0].non_witness_utxo = None;
-    write_psbt(&sb, "high.psbt", &high);
+    sb.write_psbt("high.psbt", &high);
     let out = sb
         .regtest(&["sign", "high.psbt", "-o", "y.psbt", "--yes"], "")
         .fails_after_review(1);
@@ -154,7 +149,7 @@ fn the_gate_refuses_dangers_and_writes_nothing() {
     )
     .ok();
     // Without --yes and without a terminal there is nobody to ask.
-    write_psbt(&sb, "plain.psbt", &benign_spend());
+    sb.write_psbt("plain.psbt", &benign_spend());
     sb.regtest(&["sign", "plain.psbt", "-o", "z.psbt"], "")
         .fails_after_review(2);
     assert!(!sb.path("z.psbt").exists());
@@ -194,14 +189,14 @@ fn sign_at_terminal(sb: &Sandbox, file: &str, pattern: &str, answer: &str) -> i3
 fn interactive_confirmation_and_typed_digest_for_high_warnings() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
-    write_psbt(&sb, "a.psbt", &benign_spend());
+    sb.write_psbt("a.psbt", &benign_spend());
     assert_eq!(sign_at_terminal(&sb, "a.psbt", r"\[y/N\]", "n"), 1);
     assert!(!sb.path("a.psbt.signed").exists());
     assert_eq!(sign_at_terminal(&sb, "a.psbt", r"\[y/N\]", "y"), 0);
     assert!(sb.path("a.psbt.signed").exists());
     let mut high = benign_spend();
     high.inputs[0].non_witness_utxo = None;
-    write_psbt(&sb, "h.psbt", &high);
+    sb.write_psbt("h.psbt", &high);
     let digest = sb.regtest(&["--json", "inspect", "h.psbt"], "").ok().json()["intent_digest"]
         .as_str()
         .unwrap()
@@ -270,10 +265,10 @@ fn multisig_across_two_keystores_with_wallet_import_and_combine() {
         .pay(outside(), Amount::from_sat(3_000_000))
         .pay_to_descriptor(&at(&vault, 1, 0), Amount::from_sat(1_990_000))
         .build();
-    write_psbt(&a, "spend.psbt", &psbt);
+    a.write_psbt("spend.psbt", &psbt);
     a.regtest(&["sign", "spend.psbt", "-o", "a.psbt", "--yes"], "")
         .ok();
-    write_psbt(&b, "spend.psbt", &psbt);
+    b.write_psbt("spend.psbt", &psbt);
     b.regtest(&["sign", "spend.psbt", "-o", "b.psbt", "--yes"], "")
         .ok();
     std::fs::copy(b.path("b.psbt"), a.path("b.psbt")).unwrap();
@@ -288,7 +283,7 @@ fn multisig_across_two_keystores_with_wallet_import_and_combine() {
     a.regtest(&["finalize", "a.psbt", "--extract"], "")
         .fails_with(2);
     // Combining different transactions fails clearly.
-    write_psbt(&a, "other.psbt", &benign_spend());
+    a.write_psbt("other.psbt", &benign_spend());
     a.regtest(&["combine", "a.psbt", "other.psbt"], "")
         .fails_with(2);
 }
@@ -296,7 +291,7 @@ fn multisig_across_two_keystores_with_wallet_import_and_combine() {
 #[test]
 fn convert_between_encodings() {
     let sb = Sandbox::new();
-    write_psbt(&sb, "p.psbt", &benign_spend());
+    sb.write_psbt("p.psbt", &benign_spend());
     let hex = sb
         .run(&["convert", "p.psbt", "--to", "hex"], "")
         .ok()
@@ -326,7 +321,7 @@ fn bad_psbt_inputs_are_refused_with_exit_code_two() {
     std::fs::write(
         sb.path("truncated.psbt"),
         &std::fs::read_to_string({
-            write_psbt(&sb, "full.psbt", &benign_spend());
+            sb.write_psbt("full.psbt", &benign_spend());
             sb.path("full.psbt")
         })
         .unwrap()[..40],
@@ -358,7 +353,7 @@ fn bitcoin_commands_leak_no_secret() {
         .fund(&at(&d, 0, 0), Amount::from_sat(1_000_000))
         .pay(outside(), Amount::from_sat(990_000))
         .build();
-    write_psbt(&sb, "s.psbt", &psbt);
+    sb.write_psbt("s.psbt", &psbt);
     sb.regtest(&["inspect", "s.psbt"], "").ok();
     sb.regtest(&["--json", "inspect", "s.psbt"], "").ok();
     sb.regtest(&["-v", "sign", "s.psbt", "-o", "t.psbt", "--yes"], "")

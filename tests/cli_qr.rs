@@ -4,7 +4,6 @@
 
 mod common;
 
-use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
 use bitcoin::Amount;
 use coldsign::btc::builder::SpendBuilder;
 use common::btc::*;
@@ -26,7 +25,7 @@ fn big_psbt() -> bitcoin::psbt::Psbt {
 fn text_parts_round_trip_with_losses_and_reordering() {
     let sb = Sandbox::new();
     let psbt = big_psbt();
-    std::fs::write(sb.path("p.psbt"), BASE64_STANDARD.encode(psbt.serialize())).unwrap();
+    sb.write_psbt("p.psbt", &psbt);
     let parts: Vec<String> = sb
         .run(&["qr", "show", "p.psbt", "--text", "--parts", "40"], "")
         .ok()
@@ -85,7 +84,7 @@ fn png_frames_and_gifs_round_trip_and_feed_sign_directly() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
     let psbt = big_psbt();
-    std::fs::write(sb.path("p.psbt"), BASE64_STANDARD.encode(psbt.serialize())).unwrap();
+    sb.write_psbt("p.psbt", &psbt);
     sb.run(
         &[
             "qr",
@@ -202,11 +201,7 @@ fn a_watch_only_export_travels_as_an_account() {
 #[test]
 fn malformed_streams_fail_clearly_and_write_nothing() {
     let sb = Sandbox::new();
-    std::fs::write(
-        sb.path("p.psbt"),
-        BASE64_STANDARD.encode(big_psbt().serialize()),
-    )
-    .unwrap();
+    sb.write_psbt("p.psbt", &big_psbt());
     let parts: Vec<String> = sb
         .run(&["qr", "show", "p.psbt", "--text"], "")
         .ok()
@@ -218,11 +213,7 @@ fn malformed_streams_fail_clearly_and_write_nothing() {
     let last = bad_checksum.pop().unwrap();
     bad_checksum.push(if last == 'a' { 'b' } else { 'a' });
     let other: Vec<String> = {
-        std::fs::write(
-            sb.path("q.psbt"),
-            BASE64_STANDARD.encode(benign_spend().serialize()),
-        )
-        .unwrap();
+        sb.write_psbt("q.psbt", &benign_spend());
         sb.run(&["qr", "show", "q.psbt", "--text", "--fragment", "80"], "")
             .ok()
             .stdout
@@ -292,11 +283,7 @@ fn bbqr_and_base43_psbts_are_read() {
 #[test]
 fn the_terminal_animation_loops_until_a_key() {
     let sb = Sandbox::new();
-    std::fs::write(
-        sb.path("p.psbt"),
-        BASE64_STANDARD.encode(big_psbt().serialize()),
-    )
-    .unwrap();
+    sb.write_psbt("p.psbt", &big_psbt());
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tty/answer.py");
     let status = std::process::Command::new("python3")
         .current_dir(sb.root())

@@ -7,7 +7,6 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
 use bitcoin::Amount;
 use coldsign::btc::builder::SpendBuilder;
 use coldsign::keys::keystore::Keystore;
@@ -28,11 +27,7 @@ fn unshare_available() -> bool {
 fn require_airgap_refuses_online_and_signs_in_an_isolated_namespace() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
-    std::fs::write(
-        sb.path("p.psbt"),
-        BASE64_STANDARD.encode(benign_spend().serialize()),
-    )
-    .unwrap();
+    sb.write_psbt("p.psbt", &benign_spend());
     let online = !coldsign::airgap::active_interfaces().is_empty();
     if online {
         let out = sb
@@ -258,8 +253,8 @@ fn killing_a_signature_write_leaves_the_old_or_the_new_output() {
             .build()
     };
     let (a, b) = (build(990_000), build(980_000));
-    std::fs::write(sb.path("a.psbt"), BASE64_STANDARD.encode(a.serialize())).unwrap();
-    std::fs::write(sb.path("b.psbt"), BASE64_STANDARD.encode(b.serialize())).unwrap();
+    sb.write_psbt("a.psbt", &a);
+    sb.write_psbt("b.psbt", &b);
     sb.run_keyed(
         &[
             "--network",
@@ -329,11 +324,7 @@ fn killing_a_signature_write_leaves_the_old_or_the_new_output() {
 fn a_torn_audit_line_after_the_signed_head_is_dropped_but_truncation_is_not_forgiven() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
-    std::fs::write(
-        sb.path("p.psbt"),
-        BASE64_STANDARD.encode(benign_spend().serialize()),
-    )
-    .unwrap();
+    sb.write_psbt("p.psbt", &benign_spend());
     for _ in 0..2 {
         sb.run_keyed(&["--network", "regtest", "inspect", "p.psbt"], "")
             .ok();
@@ -359,11 +350,7 @@ fn a_torn_audit_line_after_the_signed_head_is_dropped_but_truncation_is_not_forg
 fn a_log_one_line_ahead_of_its_head_is_caught_up_before_the_next_append() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
-    std::fs::write(
-        sb.path("p.psbt"),
-        BASE64_STANDARD.encode(benign_spend().serialize()),
-    )
-    .unwrap();
+    sb.write_psbt("p.psbt", &benign_spend());
     sb.regtest(&["inspect", "p.psbt"], "").ok();
     let older_head = std::fs::read(sb.path("audit.head")).unwrap();
     sb.regtest(&["inspect", "p.psbt"], "").ok();

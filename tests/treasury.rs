@@ -6,7 +6,6 @@ mod common;
 
 use std::collections::HashMap;
 
-use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
 use bitcoin::hashes::Hash;
 use bitcoin::psbt::Psbt;
 use bitcoin::{Address, Amount, Network, ScriptBuf, WPubkeyHash};
@@ -21,10 +20,6 @@ fn address(tag: &[u8]) -> Address {
         Network::Regtest,
     )
     .unwrap()
-}
-
-fn write_psbt(sb: &Sandbox, name: &str, psbt: &Psbt) {
-    std::fs::write(sb.path(name), BASE64_STANDARD.encode(psbt.serialize())).unwrap();
 }
 
 fn pay(d: &Descriptor<DescriptorPublicKey>, coin: u32, to: &Address, amount: u64) -> Psbt {
@@ -109,7 +104,7 @@ fn two_of_three_setup_policy_allows_one_destination_and_denies_another() {
     // Allowed: two signers sign with the policy, no prompt (--yes), combine, finalize.
     let good = pay(&vault, 0, &exchange, 2_000_000);
     for (sb, out) in [(&signers[0], "a.psbt"), (&signers[2], "c.psbt")] {
-        write_psbt(sb, "good.psbt", &good);
+        sb.write_psbt("good.psbt", &good);
         let signed = sb
             .regtest(
                 &[
@@ -142,7 +137,7 @@ fn two_of_three_setup_policy_allows_one_destination_and_denies_another() {
         true
     );
     // Denied: the rule is named, the exit code is "declined", nothing is written.
-    write_psbt(a, "bad.psbt", &pay(&vault, 1, &mixer, 2_000_000));
+    a.write_psbt("bad.psbt", &pay(&vault, 1, &mixer, 2_000_000));
     let denied = a
         .regtest(
             &[
@@ -166,8 +161,7 @@ fn two_of_three_setup_policy_allows_one_destination_and_denies_another() {
     );
     assert!(!a.path("bad.signed").exists());
     // Unlisted destinations are denied too, and so is a transaction over the limit.
-    write_psbt(
-        a,
+    a.write_psbt(
         "unlisted.psbt",
         &pay(&vault, 2, &address(b"stranger"), 2_000_000),
     );
@@ -186,7 +180,7 @@ fn two_of_three_setup_policy_allows_one_destination_and_denies_another() {
         )
         .fails_after_review(1);
     assert!(out.stderr.contains("bitcoin.unlisted"), "{}", out.stderr);
-    write_psbt(a, "big.psbt", &pay(&vault, 3, &exchange, 6_000_000));
+    a.write_psbt("big.psbt", &pay(&vault, 3, &exchange, 6_000_000));
     let out = a
         .regtest(
             &[
@@ -230,7 +224,7 @@ fn the_rolling_24_hour_limit_counts_what_was_signed() {
     let d = standard(&hd(ABANDON), "wpkh({0})", "m/84'/1'/0'");
     let payee = address(b"payroll");
     std::fs::write(sb.path("policy.toml"), format!("[bitcoin]\nmax_per_24h = 1_500_000\n[[bitcoin.allow]]\nlabel = \"Payroll\"\naddress = \"{payee}\"\n")).unwrap();
-    write_psbt(&sb, "first.psbt", &pay(&d, 0, &payee, 1_000_000));
+    sb.write_psbt("first.psbt", &pay(&d, 0, &payee, 1_000_000));
     sb.regtest(
         &[
             "sign",
@@ -244,7 +238,7 @@ fn the_rolling_24_hour_limit_counts_what_was_signed() {
         "",
     )
     .ok();
-    write_psbt(&sb, "second.psbt", &pay(&d, 1, &payee, 1_000_000));
+    sb.write_psbt("second.psbt", &pay(&d, 1, &payee, 1_000_000));
     let out = sb
         .regtest(
             &[
@@ -265,7 +259,7 @@ fn the_rolling_24_hour_limit_counts_what_was_signed() {
         out.stderr
     );
     // A smaller payment still fits.
-    write_psbt(&sb, "third.psbt", &pay(&d, 2, &payee, 400_000));
+    sb.write_psbt("third.psbt", &pay(&d, 2, &payee, 400_000));
     sb.regtest(
         &[
             "sign",
@@ -316,7 +310,7 @@ fn a_lookalike_of_an_address_book_entry_is_caught_and_the_entry_passes() {
     )
     .fails_with(2);
     let d = standard(&hd(ABANDON), "wpkh({0})", "m/84'/1'/0'");
-    write_psbt(&sb, "fake.psbt", &pay(&d, 0, &imitation, 1_000_000));
+    sb.write_psbt("fake.psbt", &pay(&d, 0, &imitation, 1_000_000));
     let review = sb
         .regtest(&["--json", "inspect", "fake.psbt"], "")
         .ok()
@@ -331,7 +325,7 @@ fn a_lookalike_of_an_address_book_entry_is_caught_and_the_entry_passes() {
         .regtest(&["sign", "fake.psbt", "-o", "fake.signed", "--yes"], "")
         .fails_after_review(1);
     assert!(out.stderr.contains("addr.lookalike"));
-    write_psbt(&sb, "real.psbt", &pay(&d, 1, &known, 1_000_000));
+    sb.write_psbt("real.psbt", &pay(&d, 1, &known, 1_000_000));
     let review = sb
         .regtest(&["--json", "inspect", "real.psbt"], "")
         .ok()
@@ -352,11 +346,7 @@ fn audit_log_tampering_is_detected() {
     sb.export_watch_only("export.json");
     let d = standard(&hd(ABANDON), "wpkh({0})", "m/84'/1'/0'");
     for i in 0..3 {
-        write_psbt(
-            &sb,
-            &format!("p{i}.psbt"),
-            &pay(&d, i, &address(b"x"), 100_000),
-        );
+        sb.write_psbt(&format!("p{i}.psbt"), &pay(&d, i, &address(b"x"), 100_000));
         sb.regtest(
             &[
                 "sign",
@@ -410,7 +400,7 @@ fn audit_log_tampering_is_detected() {
     check(original[..original.len() - 10].to_string(), "line");
     // The untouched log still verifies, and a head recorded earlier is found in it.
     let earlier = head["head"].as_str().unwrap().to_string();
-    write_psbt(&sb, "p9.psbt", &pay(&d, 9, &address(b"x"), 100_000));
+    sb.write_psbt("p9.psbt", &pay(&d, 9, &address(b"x"), 100_000));
     sb.regtest(&["inspect", "p9.psbt"], "").ok();
     sb.regtest(
         &[
@@ -442,7 +432,7 @@ fn audit_log_tampering_is_detected() {
         original.replacen("\"verdict\":\"signed\"", "\"verdict\":\"declined\"", 1),
     )
     .unwrap();
-    write_psbt(&sb, "p8.psbt", &pay(&d, 8, &address(b"x"), 100_000));
+    sb.write_psbt("p8.psbt", &pay(&d, 8, &address(b"x"), 100_000));
     sb.regtest(&["sign", "p8.psbt", "-o", "p8.signed", "--yes"], "")
         .fails_after_review(4);
     assert!(!sb.path("p8.signed").exists());
@@ -536,7 +526,7 @@ fn treasury_commands_leak_no_secret() {
     .ok();
     let d: Descriptor<DescriptorPublicKey> =
         created["descriptor"].as_str().unwrap().parse().unwrap();
-    write_psbt(&sb, "p.psbt", &pay(&d, 0, &address(b"payee"), 1_000_000));
+    sb.write_psbt("p.psbt", &pay(&d, 0, &address(b"payee"), 1_000_000));
     std::fs::write(
         sb.path("policy.toml"),
         "[bitcoin]\nmax_per_24h = 5_000_000\n",

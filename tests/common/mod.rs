@@ -199,6 +199,12 @@ impl Sandbox {
             .ok();
     }
 
+    /// Writes `psbt` as base64 to `name` in the sandbox.
+    pub fn write_psbt(&self, name: &str, psbt: &bitcoin::psbt::Psbt) {
+        use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
+        std::fs::write(self.path(name), BASE64_STANDARD.encode(psbt.serialize())).unwrap();
+    }
+
     /// Restores `words` into the sandbox keystore.
     pub fn restore(&self, words: &str) -> Outcome {
         self.run_keyed(&["key", "restore"], &format!("{words}\n"))
