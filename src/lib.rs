@@ -8,6 +8,7 @@ pub mod audit;
 pub mod btc;
 pub mod cli;
 pub mod error;
+pub mod eth;
 pub mod files;
 pub mod keys;
 pub mod policy;

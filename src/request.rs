@@ -157,34 +157,13 @@ fn raw_bytes(data: &[u8]) -> Result<(Vec<u8>, Encoding), RequestError> {
 /// Electrum's base43 alphabet (its single-QR encoding of PSBTs and transactions).
 const BASE43: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ$*+-./:";
 
-/// A QR image (PNG, JPEG, animated GIF) or pasted UR/BBQr lines, reassembled into PSBT bytes;
-/// `None` when `data` is in neither form.
+/// A QR image or pasted UR/BBQr lines, reassembled into PSBT bytes; `None` when `data` is in
+/// neither form.
 fn unwrap_transport(data: &[u8]) -> Result<Option<Vec<u8>>, RequestError> {
-    use crate::transport::{collect::Collector, scan};
     let fail = |e: &dyn std::fmt::Display| RequestError::Transport(e.to_string());
-    let texts: Vec<String> = if scan::is_image(data) {
-        let texts = scan::scan_bytes(data, "the image").map_err(|e| fail(&e))?;
-        if texts.is_empty() {
-            return Err(RequestError::Transport(
-                "no QR code could be read from the image".into(),
-            ));
-        }
-        texts
-    } else {
-        let Ok(text) = std::str::from_utf8(data) else {
-            return Ok(None);
-        };
-        let first = text.trim_start();
-        if !crate::transport::collect::is_ur(first) && !first.starts_with("B$") {
-            return Ok(None);
-        }
-        text.lines().map(str::to_string).collect()
+    let Some(received) = crate::transport::collect::receive(data).map_err(|e| fail(&e))? else {
+        return Ok(None);
     };
-    let mut collector = Collector::new();
-    for text in &texts {
-        collector.push(text).map_err(|e| fail(&e))?;
-    }
-    let received = collector.finish().map_err(|e| fail(&e))?;
     match received.psbt().map_err(|e| fail(&e))? {
         Some(psbt) => Ok(Some(psbt)),
         None => Err(RequestError::Transport(format!(

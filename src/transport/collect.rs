@@ -321,3 +321,29 @@ impl Collector {
         }
     }
 }
+
+/// Reassembles a QR image (PNG, JPEG, animated GIF) or pasted UR/BBQr lines; `None` when `data`
+/// is in neither form.
+pub fn receive(data: &[u8]) -> Result<Option<Received>, String> {
+    let texts: Vec<String> = if super::scan::is_image(data) {
+        let texts = super::scan::scan_bytes(data, "the image").map_err(|e| e.to_string())?;
+        if texts.is_empty() {
+            return Err("no QR code could be read from the image".into());
+        }
+        texts
+    } else {
+        let Ok(text) = std::str::from_utf8(data) else {
+            return Ok(None);
+        };
+        let first = text.trim_start();
+        if !is_ur(first) && !first.starts_with("B$") {
+            return Ok(None);
+        }
+        text.lines().map(str::to_string).collect()
+    };
+    let mut collector = Collector::new();
+    for text in &texts {
+        collector.push(text).map_err(|e| e.to_string())?;
+    }
+    collector.finish().map(Some).map_err(|e| e.to_string())
+}

@@ -1,0 +1,618 @@
+//! Calldata decoding for the review: ERC-20 transfers and approvals, Safe `execTransaction`
+//! and its administration functions, and MultiSend batches (nested, packed encoding). Anything
+//! else is blind data. Decoding is strict: arguments must re-encode to exactly the input.
+
+use std::sync::OnceLock;
+
+use alloy_dyn_abi::{DynSolValue, JsonAbiExt};
+use alloy_json_abi::Function;
+use alloy_primitives::{Address, U256};
+use serde::Serialize;
+
+use super::tokens;
+use crate::review::{Severity, Warning};
+
+/// A Safe call's operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Operation {
+    /// CALL: the target runs in its own context.
+    Call,
+    /// DELEGATECALL: the target's code runs with the Safe's storage and funds.
+    DelegateCall,
+}
+
+impl Operation {
+    /// From the Safe's `uint8 operation`.
+    pub fn from_u8(n: u8) -> Option<Self> {
+        match n {
+            0 => Some(Operation::Call),
+            1 => Some(Operation::DelegateCall),
+            _ => None,
+        }
+    }
+}
+
+/// One decoded argument.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Arg {
+    /// Parameter name.
+    pub name: String,
+    /// Value as shown to a person.
+    pub value: String,
+}
+
+/// One call, decoded as far as the signer can.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Call {
+    /// Where the call sits: `call`, `call → Safe call`, `… → MultiSend #2`.
+    pub place: String,
+    /// Target (checksummed), none for contract creation.
+    pub to: Option<String>,
+    /// Native value sent, in wei.
+    pub value_wei: String,
+    /// CALL or DELEGATECALL.
+    pub operation: Operation,
+    /// The function's signature with parameter names, when known.
+    pub function: Option<String>,
+    /// The arguments.
+    pub args: Vec<Arg>,
+    /// Calldata length.
+    pub data_bytes: usize,
+    /// True when the data could not be decoded.
+    pub blind: bool,
+    /// Calls this one makes (Safe inner call, MultiSend batch).
+    pub nested: Vec<Call>,
+}
+
+/// Something a call touches, for policy rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Touch {
+    /// Native value or tokens go to this address.
+    Recipient(Address),
+    /// A contract is called with this selector.
+    Contract(Address, [u8; 4]),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Erc20Transfer,
+    Erc20Approve,
+    Erc20TransferFrom,
+    SafeExec,
+    SafeAdmin,
+    SafeApproveHash,
+    MultiSend,
+}
+
+const KNOWN: &[(&str, Kind)] = &[
+    ("transfer(address to,uint256 amount)", Kind::Erc20Transfer),
+    ("approve(address spender,uint256 amount)", Kind::Erc20Approve),
+    ("increaseAllowance(address spender,uint256 addedValue)", Kind::Erc20Approve),
+    ("transferFrom(address from,address to,uint256 amount)", Kind::Erc20TransferFrom),
+    (
+        "execTransaction(address to,uint256 value,bytes data,uint8 operation,uint256 safeTxGas,uint256 baseGas,uint256 gasPrice,address gasToken,address refundReceiver,bytes signatures)",
+        Kind::SafeExec,
+    ),
+    ("multiSend(bytes transactions)", Kind::MultiSend),
+    ("addOwnerWithThreshold(address owner,uint256 threshold)", Kind::SafeAdmin),
+    ("removeOwner(address prevOwner,address owner,uint256 threshold)", Kind::SafeAdmin),
+    ("swapOwner(address prevOwner,address oldOwner,address newOwner)", Kind::SafeAdmin),
+    ("changeThreshold(uint256 threshold)", Kind::SafeAdmin),
+    ("enableModule(address module)", Kind::SafeAdmin),
+    ("disableModule(address prevModule,address module)", Kind::SafeAdmin),
+    ("setGuard(address guard)", Kind::SafeAdmin),
+    ("setModuleGuard(address moduleGuard)", Kind::SafeAdmin),
+    ("setFallbackHandler(address handler)", Kind::SafeAdmin),
+    ("approveHash(bytes32 hashToApprove)", Kind::SafeApproveHash),
+];
+
+fn known() -> &'static [(Function, Kind)] {
+    static TABLE: OnceLock<Vec<(Function, Kind)>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        KNOWN
+            .iter()
+            .map(|(sig, kind)| (Function::parse(sig).expect("valid signature"), *kind))
+            .collect()
+    })
+}
+
+/// Canonical MultiSend and MultiSendCallOnly deployments (Safe 1.3.0, 1.3.0-eip155, 1.4.1):
+/// the only targets a Safe should DELEGATECALL.
+pub const MULTISEND: &[(&str, &str)] = &[
+    (
+        "0x38869bf66a61cF6bDB996A6aE40D5853Fd43B526",
+        "MultiSend 1.4.1",
+    ),
+    (
+        "0x9641d764fc13c8B624c04430C7356C1C7C8102e2",
+        "MultiSendCallOnly 1.4.1",
+    ),
+    (
+        "0xA238CBeb142c10Ef7Ad8442C6D1f9E89e07e7761",
+        "MultiSend 1.3.0",
+    ),
+    (
+        "0x40A2aCCbd92BCA938b02010E17A5b8929b49130D",
+        "MultiSendCallOnly 1.3.0",
+    ),
+    (
+        "0x998739BFdAAdde7C933B942a68053933098f9EDa",
+        "MultiSend 1.3.0 (eip155)",
+    ),
+    (
+        "0xA1dabEF33b3B82c7814B6D82A79e50F4AC44102B",
+        "MultiSendCallOnly 1.3.0 (eip155)",
+    ),
+];
+
+fn multisend_name(address: Address) -> Option<&'static str> {
+    MULTISEND
+        .iter()
+        .find(|(a, _)| a.parse::<Address>().ok() == Some(address))
+        .map(|(_, name)| *name)
+}
+
+/// Nesting beyond this depth is treated as blind (no recursion bombs).
+const MAX_DEPTH: usize = 4;
+
+/// Decodes calls, collecting warnings and what they touch.
+pub struct Decoder<'a> {
+    chain_id: u64,
+    label: &'a dyn Fn(Address) -> Option<String>,
+    /// Findings so far.
+    pub warnings: Vec<Warning>,
+    /// Recipients and contracts, for policy rules.
+    pub touches: Vec<Touch>,
+}
+
+/// A call to decode.
+pub struct RawCall<'a> {
+    /// Target, none for contract creation.
+    pub to: Option<Address>,
+    /// Native value.
+    pub value: U256,
+    /// CALL or DELEGATECALL.
+    pub operation: Operation,
+    /// Calldata.
+    pub data: &'a [u8],
+}
+
+fn hex(bytes: &[u8]) -> String {
+    format!("0x{}", alloy_primitives::hex::encode(bytes))
+}
+
+impl<'a> Decoder<'a> {
+    /// A decoder for chain `chain_id`; `label` names known addresses (address book).
+    pub fn new(chain_id: u64, label: &'a dyn Fn(Address) -> Option<String>) -> Self {
+        Decoder {
+            chain_id,
+            label,
+            warnings: Vec::new(),
+            touches: Vec::new(),
+        }
+    }
+
+    fn warn(&mut self, code: &'static str, severity: Severity, message: String) {
+        self.warnings.push(Warning::new(code, severity, message));
+    }
+
+    /// An address with its label, if any.
+    pub fn show_address(&self, address: Address) -> String {
+        match (self.label)(address).or_else(|| multisend_name(address).map(str::to_string)) {
+            Some(label) => format!("{} ({label})", address.to_checksum(None)),
+            None => address.to_checksum(None),
+        }
+    }
+
+    /// Decodes `call` at `place` (e.g. "call").
+    pub fn decode(&mut self, place: &str, call: RawCall<'_>) -> Call {
+        self.decode_at(place, call, 0)
+    }
+
+    fn decode_at(&mut self, place: &str, call: RawCall<'_>, depth: usize) -> Call {
+        let mut out = Call {
+            place: place.to_string(),
+            to: call.to.map(|a| self.show_address(a)),
+            value_wei: call.value.to_string(),
+            operation: call.operation,
+            function: None,
+            args: Vec::new(),
+            data_bytes: call.data.len(),
+            blind: false,
+            nested: Vec::new(),
+        };
+        let Some(to) = call.to else {
+            self.warn(
+                "eth.contract.create",
+                Severity::High,
+                format!(
+                    "{place}: deploys a new contract from {} bytes of code the signer cannot read",
+                    call.data.len()
+                ),
+            );
+            return out;
+        };
+        if call.operation == Operation::DelegateCall {
+            self.delegatecall(place, to);
+        }
+        if call.data.is_empty() {
+            self.touches.push(Touch::Recipient(to));
+            return out;
+        }
+        let selector: [u8; 4] = match call.data.get(..4).map(<[u8; 4]>::try_from) {
+            Some(Ok(s)) => s,
+            _ => return self.blind(out, "calldata shorter than a selector"),
+        };
+        self.touches.push(Touch::Contract(to, selector));
+        if !call.value.is_zero() {
+            self.touches.push(Touch::Recipient(to));
+        }
+        let Some((function, kind)) = known().iter().find(|(f, _)| f.selector() == selector) else {
+            return self.blind(out, &format!("unknown function {}", hex(&selector)));
+        };
+        let values = match function.abi_decode_input(&call.data[4..]) {
+            Ok(v) if function.abi_encode_input(&v).ok().as_deref() == Some(call.data) => v,
+            _ => {
+                return self.blind(
+                    out,
+                    &format!("arguments of {} are malformed", function.signature()),
+                )
+            }
+        };
+        out.function = Some(
+            function
+                .full_signature()
+                .trim_start_matches("function ")
+                .to_string(),
+        );
+        out.args = function
+            .inputs
+            .iter()
+            .zip(&values)
+            .map(|(p, v)| Arg {
+                name: p.name.clone(),
+                value: self.show_value(v),
+            })
+            .collect();
+        self.understand(&mut out, to, *kind, &values, depth);
+        out
+    }
+
+    fn delegatecall(&mut self, place: &str, to: Address) {
+        match multisend_name(to) {
+            Some(name) => self.warn(
+                "eth.safe.delegatecall-multisend",
+                Severity::Info,
+                format!("{place}: DELEGATECALL to the canonical {name} (a batch; each call is shown)"),
+            ),
+            None => self.warn(
+                "eth.safe.delegatecall",
+                Severity::Deny,
+                format!(
+                    "{place}: DELEGATECALL to {}: that code would run with the Safe's own storage and funds and can take it over",
+                    self.show_address(to)
+                ),
+            ),
+        }
+    }
+
+    fn blind(&mut self, mut out: Call, why: &str) -> Call {
+        out.blind = true;
+        self.warn(
+            "eth.calldata.blind",
+            Severity::Deny,
+            format!(
+                "{}: {} bytes of calldata to {} cannot be decoded ({why}): signing would be blind",
+                out.place,
+                out.data_bytes,
+                out.to.as_deref().unwrap_or("?")
+            ),
+        );
+        out
+    }
+
+    fn show_value(&self, value: &DynSolValue) -> String {
+        match value {
+            DynSolValue::Address(a) => self.show_address(*a),
+            DynSolValue::Uint(n, _) => n.to_string(),
+            DynSolValue::Bytes(b) if b.len() > 64 => {
+                format!("{}… ({} bytes)", hex(&b[..32]), b.len())
+            }
+            DynSolValue::Bytes(b) => hex(b),
+            DynSolValue::FixedBytes(w, size) => hex(&w[..*size]),
+            other => format!("{other:?}"),
+        }
+    }
+
+    fn understand(
+        &mut self,
+        out: &mut Call,
+        to: Address,
+        kind: Kind,
+        values: &[DynSolValue],
+        depth: usize,
+    ) {
+        let address = |i: usize| values[i].as_address().expect("typed by the signature");
+        let uint = |i: usize| values[i].as_uint().expect("typed by the signature").0;
+        let place = out.place.clone();
+        match kind {
+            Kind::Erc20Transfer => {
+                self.touches.push(Touch::Recipient(address(0)));
+                out.args[1].value = tokens::show_amount(self.chain_id, to, uint(1));
+            }
+            Kind::Erc20TransferFrom => {
+                self.touches.push(Touch::Recipient(address(1)));
+                out.args[2].value = tokens::show_amount(self.chain_id, to, uint(2));
+            }
+            Kind::Erc20Approve => {
+                let (spender, amount) = (address(0), uint(1));
+                out.args[1].value = tokens::show_amount(self.chain_id, to, amount);
+                self.approval(&place, to, spender, amount);
+            }
+            Kind::SafeAdmin => self.warn(
+                "eth.safe.admin",
+                Severity::High,
+                format!(
+                    "{place}: {} changes who controls the Safe {}",
+                    out.function.as_deref().unwrap_or("?"),
+                    self.show_address(to)
+                ),
+            ),
+            Kind::SafeApproveHash => self.warn(
+                "eth.safe.approve-hash",
+                Severity::High,
+                format!(
+                    "{place}: approveHash pre-approves a Safe transaction known only by its hash {}",
+                    self.show_value(&values[0])
+                ),
+            ),
+            Kind::SafeExec => self.safe_exec(out, values, depth),
+            Kind::MultiSend => {
+                let packed = values[0].as_bytes().expect("typed by the signature");
+                self.multisend(out, packed, depth);
+            }
+        }
+    }
+
+    /// Flags an ERC-20 approval of `amount` to `spender` on `token`.
+    pub fn approval(&mut self, place: &str, token: Address, spender: Address, amount: U256) {
+        if amount >= U256::from(1u8) << 128 {
+            self.warn(
+                "eth.erc20.unlimited-approval",
+                Severity::High,
+                format!(
+                    "{place}: approves {} to spend an unlimited amount of token {}",
+                    self.show_address(spender),
+                    self.show_address(token)
+                ),
+            );
+        }
+        if (self.label)(spender).is_none() {
+            self.warn(
+                "eth.erc20.unknown-spender",
+                Severity::Warning,
+                format!(
+                    "{place}: the spender {} is not in the address book",
+                    spender.to_checksum(None)
+                ),
+            );
+        }
+    }
+
+    fn safe_exec(&mut self, out: &mut Call, values: &[DynSolValue], depth: usize) {
+        let address = |i: usize| values[i].as_address().expect("typed by the signature");
+        let uint = |i: usize| values[i].as_uint().expect("typed by the signature").0;
+        let data = values[2].as_bytes().expect("typed by the signature");
+        let operation = match u8::try_from(uint(3)).ok().and_then(Operation::from_u8) {
+            Some(op) => op,
+            None => {
+                out.blind = true;
+                self.warn(
+                    "eth.calldata.blind",
+                    Severity::Deny,
+                    format!(
+                        "{}: Safe operation {} is neither CALL nor DELEGATECALL",
+                        out.place,
+                        uint(3)
+                    ),
+                );
+                return;
+            }
+        };
+        self.refund(&out.place, uint(6), address(7), address(8));
+        let inner = RawCall {
+            to: Some(address(0)),
+            value: uint(1),
+            operation,
+            data,
+        };
+        out.nested
+            .push(self.nested(&format!("{} → Safe call", out.place), inner, depth));
+    }
+
+    /// Flags a Safe gas refund (paid by the Safe to `receiver`, or to the executor when zero).
+    pub fn refund(&mut self, place: &str, gas_price: U256, gas_token: Address, receiver: Address) {
+        if gas_price.is_zero() {
+            return;
+        }
+        let to = if receiver.is_zero() {
+            "whoever executes it".to_string()
+        } else {
+            self.show_address(receiver)
+        };
+        let token = if gas_token.is_zero() {
+            "the native coin".to_string()
+        } else {
+            self.show_address(gas_token)
+        };
+        self.warn(
+            "eth.safe.refund",
+            Severity::Warning,
+            format!("{place}: the Safe refunds gas at {gas_price} per gas in {token} to {to}"),
+        );
+    }
+
+    /// Decodes a Safe's inner call (one level deeper).
+    pub fn nested(&mut self, place: &str, call: RawCall<'_>, depth: usize) -> Call {
+        if depth + 1 > MAX_DEPTH {
+            let out = Call {
+                place: place.to_string(),
+                to: call.to.map(|a| self.show_address(a)),
+                value_wei: call.value.to_string(),
+                operation: call.operation,
+                function: None,
+                args: Vec::new(),
+                data_bytes: call.data.len(),
+                blind: false,
+                nested: Vec::new(),
+            };
+            return self.blind(out, "nested too deeply");
+        }
+        self.decode_at(place, call, depth + 1)
+    }
+
+    fn multisend(&mut self, out: &mut Call, packed: &[u8], depth: usize) {
+        match split_multisend(packed) {
+            Ok(calls) => {
+                for (i, c) in calls.into_iter().enumerate() {
+                    let place = format!("{} → MultiSend #{}", out.place, i + 1);
+                    let decoded = self.nested(&place, c, depth);
+                    out.nested.push(decoded);
+                }
+            }
+            Err(why) => {
+                out.blind = true;
+                self.warn(
+                    "eth.calldata.blind",
+                    Severity::Deny,
+                    format!("{}: the MultiSend batch is malformed ({why})", out.place),
+                );
+            }
+        }
+    }
+}
+
+/// Splits MultiSend's packed batch: operation (1) ‖ to (20) ‖ value (32) ‖ length (32) ‖ data.
+fn split_multisend(mut packed: &[u8]) -> Result<Vec<RawCall<'_>>, String> {
+    let mut calls = Vec::new();
+    while !packed.is_empty() {
+        if packed.len() < 85 {
+            return Err(format!("{} trailing bytes", packed.len()));
+        }
+        let operation = Operation::from_u8(packed[0])
+            .ok_or_else(|| format!("operation {} in call {}", packed[0], calls.len() + 1))?;
+        let to = Address::from_slice(&packed[1..21]);
+        let value = U256::from_be_slice(&packed[21..53]);
+        let len = U256::from_be_slice(&packed[53..85]);
+        let len = usize::try_from(len)
+            .ok()
+            .filter(|&l| l <= packed.len() - 85)
+            .ok_or_else(|| format!("call {} is longer than the batch", calls.len() + 1))?;
+        calls.push(RawCall {
+            to: Some(to),
+            value,
+            operation,
+            data: &packed[85..85 + len],
+        });
+        packed = &packed[85 + len..];
+    }
+    if calls.is_empty() {
+        return Err("the batch is empty".into());
+    }
+    Ok(calls)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::{address, hex};
+
+    fn no_labels(_: Address) -> Option<String> {
+        None
+    }
+
+    fn codes(d: &Decoder<'_>) -> Vec<&'static str> {
+        d.warnings.iter().map(|w| w.code).collect()
+    }
+
+    const TOKEN: Address = address!("0x1111111111111111111111111111111111111111");
+    const BOB: Address = address!("0x2222222222222222222222222222222222222222");
+
+    fn call(data: &[u8]) -> RawCall<'_> {
+        RawCall {
+            to: Some(TOKEN),
+            value: U256::ZERO,
+            operation: Operation::Call,
+            data,
+        }
+    }
+
+    fn encode(signature: &str, args: &[DynSolValue]) -> Vec<u8> {
+        Function::parse(signature)
+            .unwrap()
+            .abi_encode_input(args)
+            .unwrap()
+    }
+
+    #[test]
+    fn decodes_an_erc20_transfer() {
+        let data = encode(
+            "transfer(address,uint256)",
+            &[
+                DynSolValue::Address(BOB),
+                DynSolValue::Uint(U256::from(5u8), 256),
+            ],
+        );
+        let mut d = Decoder::new(1, &no_labels);
+        let c = d.decode("call", call(&data));
+        assert_eq!(
+            c.function.as_deref(),
+            Some("transfer(address to, uint256 amount)")
+        );
+        assert!(codes(&d).is_empty());
+        assert!(d.touches.contains(&Touch::Recipient(BOB)));
+    }
+
+    #[test]
+    fn flags_unlimited_approvals_and_blind_data() {
+        let data = encode(
+            "approve(address,uint256)",
+            &[DynSolValue::Address(BOB), DynSolValue::Uint(U256::MAX, 256)],
+        );
+        let mut d = Decoder::new(1, &no_labels);
+        d.decode("call", call(&data));
+        assert_eq!(
+            codes(&d),
+            ["eth.erc20.unlimited-approval", "eth.erc20.unknown-spender"]
+        );
+        let mut d = Decoder::new(1, &no_labels);
+        d.decode("call", call(&hex!("deadbeef00")));
+        assert_eq!(codes(&d), ["eth.calldata.blind"]);
+    }
+
+    #[test]
+    fn refuses_dirty_argument_bits() {
+        let mut data = encode(
+            "transfer(address,uint256)",
+            &[
+                DynSolValue::Address(BOB),
+                DynSolValue::Uint(U256::from(5u8), 256),
+            ],
+        );
+        data[4] = 0xff; // high bytes of the address word must be zero
+        let mut d = Decoder::new(1, &no_labels);
+        assert!(d.decode("call", call(&data)).blind);
+    }
+
+    #[test]
+    fn splits_multisend_batches_and_rejects_overlong_lengths() {
+        let mut packed = vec![0u8];
+        packed.extend_from_slice(BOB.as_slice());
+        packed.extend_from_slice(&U256::from(7u8).to_be_bytes::<32>());
+        packed.extend_from_slice(&U256::ZERO.to_be_bytes::<32>());
+        assert_eq!(split_multisend(&packed).unwrap().len(), 1);
+        packed[84] = 1;
+        assert!(split_multisend(&packed).is_err());
+    }
+}

@@ -1,0 +1,63 @@
+//! Signing 32-byte hashes with secp256k1 (RFC 6979 nonces, low s), as Ethereum does for
+//! transactions, typed data and personal messages.
+
+use alloy_primitives::{Signature, B256, U256};
+use bitcoin::secp256k1::{Message, Secp256k1, Signing};
+
+use crate::keys::secret::PrivateKey;
+
+/// Signs `hash` with `key`.
+pub fn sign_hash<C: Signing>(secp: &Secp256k1<C>, key: &PrivateKey, hash: B256) -> Signature {
+    let message = Message::from_digest(hash.0);
+    let (recovery, compact) = secp
+        .sign_ecdsa_recoverable(&message, key.expose_secret())
+        .serialize_compact();
+    Signature::new(
+        U256::from_be_slice(&compact[..32]),
+        U256::from_be_slice(&compact[32..]),
+        recovery.to_i32() == 1,
+    )
+}
+
+/// The 65-byte r ‖ s ‖ v form with v = 27 or 28 (messages, typed data, Safe owners).
+pub fn to_rsv(signature: &Signature) -> [u8; 65] {
+    signature.as_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_consensus::{SignableTransaction, TxLegacy};
+    use alloy_primitives::{address, TxKind};
+
+    /// EIP-155's example: key 0x4646…46 signs nonce 9, 20 gwei, 21000 gas, 1 ether on chain 1.
+    #[test]
+    fn reproduces_the_eip155_example_signature() {
+        let secp = Secp256k1::new();
+        let key = PrivateKey::from_slice(&[0x46; 32]).unwrap();
+        assert_eq!(
+            crate::keys::ethereum::address_of_private(&secp, &key),
+            address!("0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F")
+        );
+        let tx = TxLegacy {
+            chain_id: Some(1),
+            nonce: 9,
+            gas_price: 20_000_000_000,
+            gas_limit: 21_000,
+            to: TxKind::Call(address!("0x3535353535353535353535353535353535353535")),
+            value: U256::from(10u64).pow(U256::from(18u8)),
+            input: Default::default(),
+        };
+        let sig = sign_hash(&secp, &key, tx.signature_hash());
+        assert_eq!(
+            sig.r().to_string(),
+            "18515461264373351373200002665853028612451056578545711640558177340181847433846"
+        );
+        assert_eq!(
+            sig.s().to_string(),
+            "46948507304638947509940763649030358759909902576025900602547168820602576006531"
+        );
+        assert!(!sig.v()); // v = 37 = 1 * 2 + 35 + 0
+        assert_eq!(to_rsv(&sig)[64], 27);
+    }
+}

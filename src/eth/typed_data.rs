@@ -1,0 +1,214 @@
+//! EIP-712 typed data (`eth_signTypedData_v4` JSON): parsing, hashing, a readable view, and
+//! recognition of the kinds that move money by signature alone (EIP-2612 Permit, Uniswap
+//! Permit2).
+
+use alloy_dyn_abi::TypedData;
+use alloy_primitives::{Address, B256, U256};
+use serde::Serialize;
+
+use super::calldata::{Arg, Decoder};
+use crate::review::Severity;
+
+/// Typed data as shown in the review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TypedView {
+    /// The primary type.
+    pub primary_type: String,
+    /// Domain fields that are present.
+    pub domain: Vec<Arg>,
+    /// The message, one line per field (nested structs indented).
+    pub message: Vec<String>,
+    /// hashStruct(EIP712Domain).
+    pub domain_separator: B256,
+    /// hashStruct(message).
+    pub message_hash: B256,
+    /// keccak256(0x1901 ‖ domain separator ‖ message hash): what is signed.
+    pub signing_hash: B256,
+}
+
+/// Most message lines shown; the rest is summarised.
+const MAX_LINES: usize = 200;
+
+/// Parses `eth_signTypedData_v4` JSON and checks that it hashes.
+pub fn parse(json: &[u8]) -> Result<TypedData, String> {
+    let typed: TypedData =
+        serde_json::from_slice(json).map_err(|e| format!("not EIP-712 typed data: {e}"))?;
+    typed
+        .eip712_signing_hash()
+        .map_err(|e| format!("typed data does not match its types: {e}"))?;
+    Ok(typed)
+}
+
+/// The readable view with all three hashes.
+pub fn view(typed: &TypedData) -> TypedView {
+    let d = &typed.domain;
+    let mut domain = Vec::new();
+    let mut push = |name: &str, value: Option<String>| {
+        if let Some(value) = value {
+            domain.push(Arg {
+                name: name.into(),
+                value,
+            });
+        }
+    };
+    push("name", d.name.as_ref().map(|s| s.to_string()));
+    push("version", d.version.as_ref().map(|s| s.to_string()));
+    push("chainId", d.chain_id.map(|c| c.to_string()));
+    push(
+        "verifyingContract",
+        d.verifying_contract.map(|a| a.to_checksum(None)),
+    );
+    push("salt", d.salt.map(|s| s.to_string()));
+    let mut message = Vec::new();
+    flatten(&typed.message, 1, &mut message);
+    if message.len() > MAX_LINES {
+        let more = message.len() - MAX_LINES;
+        message.truncate(MAX_LINES);
+        message.push(format!("… {more} more lines"));
+    }
+    let message_hash = typed.hash_struct().expect("checked by parse");
+    TypedView {
+        primary_type: typed.primary_type.clone(),
+        domain,
+        message,
+        domain_separator: d.separator(),
+        message_hash,
+        signing_hash: typed.eip712_signing_hash().expect("checked by parse"),
+    }
+}
+
+fn flatten(value: &serde_json::Value, depth: usize, out: &mut Vec<String>) {
+    let pad = "  ".repeat(depth);
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                if v.is_object() || v.is_array() {
+                    out.push(format!("{pad}{k}:"));
+                    flatten(v, depth + 1, out);
+                } else {
+                    out.push(format!("{pad}{k}: {}", scalar(v)));
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                out.push(format!("{pad}[{i}]:"));
+                flatten(v, depth + 1, out);
+            }
+        }
+        other => out.push(format!("{pad}{}", scalar(other))),
+    }
+}
+
+fn scalar(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn uint_field(message: &serde_json::Value, pointer: &str) -> Option<U256> {
+    match message.pointer(pointer)? {
+        serde_json::Value::String(s) => match s.strip_prefix("0x") {
+            Some(hex) => U256::from_str_radix(hex, 16).ok(),
+            None => s.parse().ok(),
+        },
+        serde_json::Value::Number(n) => n.to_string().parse().ok(),
+        serde_json::Value::Bool(b) => Some(U256::from(u8::from(*b))),
+        _ => None,
+    }
+}
+
+fn address_field(message: &serde_json::Value, pointer: &str) -> Option<Address> {
+    message.pointer(pointer)?.as_str()?.parse().ok()
+}
+
+/// Flags typed data that grants spending rights (Permit, Permit2), or that the signer does
+/// not recognise. SafeTx is reviewed separately.
+pub fn classify(typed: &TypedData, decoder: &mut Decoder<'_>) {
+    let m = &typed.message;
+    let token = typed.domain.verifying_contract.unwrap_or(Address::ZERO);
+    let is_permit2 = typed.domain.name.as_deref() == Some("Permit2");
+    let place = "typed data";
+    if is_permit2 && typed.primary_type.starts_with("Permit") {
+        let spender = address_field(m, "/spender").unwrap_or(Address::ZERO);
+        let details: Vec<(Address, U256)> = match m.pointer("/details") {
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .filter_map(|d| Some((address_field(d, "/token")?, uint_field(d, "/amount")?)))
+                .collect(),
+            Some(d) => address_field(d, "/token")
+                .zip(uint_field(d, "/amount"))
+                .into_iter()
+                .collect(),
+            None => address_field(m, "/permitted/token")
+                .zip(uint_field(m, "/permitted/amount"))
+                .into_iter()
+                .collect(),
+        };
+        decoder_warn_permit(decoder, "Permit2", spender, details.len());
+        for (token, amount) in details {
+            decoder.approval(place, token, spender, amount);
+        }
+    } else if typed.primary_type == "Permit" {
+        let spender = address_field(m, "/spender").unwrap_or(Address::ZERO);
+        // EIP-2612 `value`; DAI's older permit has `allowed: true` for unlimited.
+        let amount = uint_field(m, "/value").unwrap_or_else(|| {
+            if m.pointer("/allowed").and_then(|v| v.as_bool()) == Some(true) {
+                U256::MAX
+            } else {
+                U256::ZERO
+            }
+        });
+        decoder_warn_permit(decoder, "Permit (EIP-2612)", spender, 1);
+        decoder.approval(place, token, spender, amount);
+    } else if typed.primary_type != "SafeTx" {
+        decoder.warnings.push(crate::review::Warning::new(
+            "eth.typed-data.unrecognised",
+            Severity::Warning,
+            format!(
+                "typed data of type {} for {}: its fields are shown, but the signer does not know what signing them allows",
+                typed.primary_type,
+                typed.domain.name.as_deref().unwrap_or("an unnamed domain")
+            ),
+        ));
+    }
+}
+
+fn decoder_warn_permit(decoder: &mut Decoder<'_>, kind: &str, spender: Address, tokens: usize) {
+    let shown = decoder.show_address(spender);
+    decoder.warnings.push(crate::review::Warning::new(
+        "eth.permit",
+        Severity::High,
+        format!(
+            "this {kind} signature lets {shown} move {tokens} token allowance(s) without any further transaction from you"
+        ),
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The Mail example of the EIP-712 specification.
+    pub const MAIL: &str = r#"{"types":{"EIP712Domain":[{"name":"name","type":"string"},{"name":"version","type":"string"},{"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],"Person":[{"name":"name","type":"string"},{"name":"wallet","type":"address"}],"Mail":[{"name":"from","type":"Person"},{"name":"to","type":"Person"},{"name":"contents","type":"string"}]},"primaryType":"Mail","domain":{"name":"Ether Mail","version":"1","chainId":1,"verifyingContract":"0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"},"message":{"from":{"name":"Cow","wallet":"0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"},"to":{"name":"Bob","wallet":"0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"},"contents":"Hello, Bob!"}}"#;
+
+    #[test]
+    fn mail_example_hashes_as_in_the_specification() {
+        let typed = parse(MAIL.as_bytes()).unwrap();
+        let v = view(&typed);
+        assert_eq!(
+            v.domain_separator.to_string(),
+            "0xf2cee375fa42b42143804025fc449deafd50cc031ca257e0b194a650a912090f"
+        );
+        assert_eq!(
+            v.message_hash.to_string(),
+            "0xc52c0ee5d84264471806290a3f2c4cecfc5490626bf912d01f240d7a274b371e"
+        );
+        assert_eq!(
+            v.signing_hash.to_string(),
+            "0xbe609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2"
+        );
+        assert!(v.message.iter().any(|l| l.contains("Hello, Bob!")));
+    }
+}
