@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::files::{self, Replace};
 use crate::keys::material::HdKeys;
+use crate::keys::secret::PrivateKey;
 use crate::keys::random_bytes;
 use crate::{Error, Result};
 
@@ -28,8 +29,43 @@ const GENESIS: &str = "000000000000000000000000000000000000000000000000000000000
 
 /// The audit public key (x-only, hex) of a key tree.
 pub fn audit_key(hd: &HdKeys) -> XOnlyPublicKey {
-    let path = DerivationPath::from_str(AUDIT_PATH).expect("constant path");
-    XOnlyPublicKey::from(hd.private_key(&path).expose_secret().public_key(hd.secp()))
+    AuditSigner::from_hd(hd).public()
+}
+
+/// The key that signs audit lines, and the name recorded as the signer.
+pub struct AuditSigner {
+    secret: PrivateKey,
+    name: String,
+}
+
+impl AuditSigner {
+    /// The audit key of a key tree (at [`AUDIT_PATH`]); the signer is its fingerprint.
+    pub fn from_hd(hd: &HdKeys) -> Self {
+        let path = DerivationPath::from_str(AUDIT_PATH).expect("constant path");
+        AuditSigner {
+            secret: hd.private_key(&path),
+            name: hd.fingerprint().to_string(),
+        }
+    }
+
+    /// The audit key of a single-key keystore: a tagged hash of the key (never the key itself);
+    /// the signer is its Ethereum address.
+    pub fn from_private_key(key: &PrivateKey) -> Self {
+        let secp = Secp256k1::signing_only();
+        let mut tagged = zeroize::Zeroizing::new(b"coldsign audit key v1\n".to_vec());
+        tagged.extend_from_slice(&key.expose_secret().secret_bytes());
+        let digest = sha256::Hash::hash(&tagged);
+        AuditSigner {
+            secret: PrivateKey::from_slice(digest.as_byte_array()).expect("a hash is a valid key"),
+            name: crate::keys::ethereum::address_of_private(&secp, key).to_checksum(None),
+        }
+    }
+
+    /// The x-only public key that verifies its lines.
+    pub fn public(&self) -> XOnlyPublicKey {
+        let secp = Secp256k1::signing_only();
+        XOnlyPublicKey::from(self.secret.expose_secret().public_key(&secp))
+    }
 }
 
 /// What a line records about a request.
@@ -162,15 +198,13 @@ impl AuditLog {
     }
 
     /// Verifies the whole log (chain, signatures with `key`, head) and appends `record`.
-    pub fn append(&self, hd: &HdKeys, record: Record) -> Result<Entry> {
-        let key = audit_key(hd);
+    pub fn append(&self, signer: &AuditSigner, record: Record) -> Result<Entry> {
+        let key = signer.public();
         let verified = self
             .verify(&key)
             .map_err(|e| Error::Verification(format!("{e}; nothing was signed")))?;
         let secp = Secp256k1::signing_only();
-        let path = DerivationPath::from_str(AUDIT_PATH).expect("constant path");
-        let secret = hd.private_key(&path);
-        let keypair = Keypair::from_secret_key(&secp, secret.expose_secret());
+        let keypair = Keypair::from_secret_key(&secp, signer.secret.expose_secret());
         let mut entry = Entry {
             seq: verified.entries.len() as u64,
             time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
@@ -185,7 +219,7 @@ impl AuditLog {
             summary: record.summary,
             verdict: record.verdict,
             detail: record.detail,
-            signer: hd.fingerprint().to_string(),
+            signer: signer.name.clone(),
             sig: String::new(),
         };
         let signature =

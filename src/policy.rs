@@ -23,7 +23,7 @@ pub struct Policy {
     /// Bitcoin rules.
     #[serde(default)]
     pub bitcoin: BitcoinRules,
-    /// Ethereum rules (validated now; enforced by the Ethereum signer).
+    /// Ethereum rules.
     #[serde(default)]
     pub ethereum: EthereumRules,
 }
@@ -77,7 +77,7 @@ pub struct BitcoinRules {
     pub allow_warnings: Vec<String>,
 }
 
-/// Ethereum rules (schema fixed now; the Ethereum signer enforces them).
+/// Ethereum rules (enforced by `eth sign`; see `crate::eth::policy`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EthereumRules {
@@ -177,6 +177,7 @@ impl LoadedPolicy {
                 }
             }
         }
+        crate::eth::policy::validate(&policy.ethereum).map_err(Error::bad_input)?;
         let allow = resolve(&policy.bitcoin.allow, network)?;
         let deny = resolve(&policy.bitcoin.deny, network)?;
         Ok(LoadedPolicy {
@@ -274,9 +275,19 @@ impl LoadedPolicy {
         }
     }
 
-    /// The warning codes the policy accepts.
+    /// The warning codes the policy accepts for Bitcoin.
     pub fn allowed_warnings(&self) -> &[String] {
         &self.policy.bitcoin.allow_warnings
+    }
+
+    /// Evaluates the Ethereum rules over `review`.
+    pub fn evaluate_ethereum(&self, review: &crate::eth::review::EthReview) -> Verdict {
+        crate::eth::policy::evaluate(&self.policy.ethereum, review)
+    }
+
+    /// The warning codes the policy accepts for Ethereum.
+    pub fn allowed_ethereum_warnings(&self) -> Vec<String> {
+        crate::eth::policy::allowed_codes(&self.policy.ethereum)
     }
 }
 

@@ -14,7 +14,7 @@ use super::terminal::{self, TerminalPrompt};
 use bitcoin::hashes::{sha256, Hash};
 
 use crate::addressbook::{self, AddressBook};
-use crate::audit::{audit_key, AuditLog, Record, Summary};
+use crate::audit::{audit_key, AuditLog, AuditSigner, Record, Summary};
 use crate::btc::finalize::{self, FinalizeOutcome};
 use crate::btc::ownership::Policies;
 use crate::btc::psbt_v2::PsbtVersion;
@@ -228,7 +228,7 @@ impl Signer {
             verdict: verdict.into(),
             detail,
         };
-        self.log.append(&self.hd, record).map(|_| ())
+        self.log.append(&AuditSigner::from_hd(&self.hd), record).map(|_| ())
     }
 }
 

@@ -1,10 +1,14 @@
 //! Ethereum: requests as they cross the gap (EIP-4527 `eth-sign-request`, unsigned RLP,
 //! typed-data JSON), their review, and signing.
 
+pub mod account;
 pub mod calldata;
 pub mod chains;
 pub mod request;
 pub mod review;
+#[cfg(feature = "online")]
+pub mod rpc;
+pub mod policy;
 pub mod safe;
 pub mod sign;
 mod tokens;
