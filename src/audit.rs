@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::files::{self, Replace};
 use crate::keys::material::HdKeys;
-use crate::keys::secret::PrivateKey;
 use crate::keys::random_bytes;
+use crate::keys::secret::PrivateKey;
 use crate::{Error, Result};
 
 /// The derivation path of the audit key: purpose 0x636f6c64 ("cold"), index 0.

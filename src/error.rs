@@ -84,6 +84,9 @@ pub enum Error {
     /// A verification failed (a script, a signature, a derived value).
     #[error("{0}")]
     Verification(String),
+    /// A network backend (node, server) could not be reached or failed.
+    #[error("{0}")]
+    Backend(String),
     /// An invariant did not hold: a bug.
     #[error("internal error: {0}")]
     Internal(String),
@@ -114,7 +117,7 @@ impl Error {
             | Error::Mnemonic(_)
             | Error::Xkey(_)
             | Error::Request(_) => ExitCode::BadInput,
-            Error::File { .. } => ExitCode::Io,
+            Error::File { .. } | Error::Backend(_) => ExitCode::Io,
             Error::Declined(_) | Error::Refused(_) | Error::PolicyDenied { .. } => {
                 ExitCode::Declined
             }
@@ -150,6 +153,9 @@ impl Error {
             Error::Refused(_) => Some(
                 "read each warning above; accept one only by naming it with --allow CODE".into(),
             ),
+            Error::Backend(_) => {
+                Some("check the URL, that the node is running, and the network".into())
+            }
             Error::Mnemonic(e) => e.hint(),
             Error::Keystore(e) => e.hint(),
             Error::KeystoreV3(e) => e.hint(),

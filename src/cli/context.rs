@@ -84,6 +84,11 @@ impl Context {
             })
     }
 
+    /// Whether `-q` was given.
+    pub fn quiet(&self) -> bool {
+        self.quiet
+    }
+
     /// An informational line on stderr (suppressed by `-q`).
     pub fn note(&self, message: &str) {
         if !self.quiet {

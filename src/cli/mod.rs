@@ -4,6 +4,7 @@
 mod address;
 mod context;
 mod demo;
+mod eth;
 mod key;
 mod log;
 mod multisig;
@@ -111,6 +112,9 @@ enum Command {
     Combine(psbt::CombineArgs),
     /// Convert a PSBT between versions 0 and 2 and between binary, base64 and hex.
     Convert(psbt::ConvertArgs),
+    /// Ethereum: review and sign requests offline; build, broadcast and run Safe multisig online.
+    #[command(subcommand)]
+    Eth(Box<eth::EthCommand>),
     /// Show requests and responses as animated BC-UR QR codes, and read them back.
     #[command(subcommand)]
     Qr(qr::QrCommand),
@@ -154,6 +158,7 @@ pub fn run() -> std::process::ExitCode {
         Command::Convert(args) => psbt::convert(&ctx, args),
         Command::Wallet(cmd) => wallet::run(&ctx, cmd),
         Command::Qr(cmd) => qr::run(&ctx, cmd),
+        Command::Eth(cmd) => eth::run(&ctx, *cmd),
         Command::Multisig(cmd) => multisig::run(&ctx, cmd),
         Command::Address(cmd) => address::run(&ctx, cmd),
         Command::Log(cmd) => log::run(&ctx, cmd),

@@ -25,7 +25,7 @@ use crate::policy::{LoadedPolicy, Verdict, DAY};
 use crate::prompt::Prompt;
 use crate::request::{Encoding, PsbtFile};
 use crate::review::bitcoin::{canonical_intent, review, BtcReview, FeeLimits, OutputKind};
-use crate::review::{gate, lookalike, Gate};
+use crate::review::{gate, lookalike, Gate, Warning};
 use crate::signer::{software, InputOutcome};
 use crate::{Error, Result};
 
@@ -228,7 +228,9 @@ impl Signer {
             verdict: verdict.into(),
             detail,
         };
-        self.log.append(&AuditSigner::from_hd(&self.hd), record).map(|_| ())
+        self.log
+            .append(&AuditSigner::from_hd(&self.hd), record)
+            .map(|_| ())
     }
 }
 
@@ -363,7 +365,12 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         }
         None => None,
     };
-    if let Err(e) = confirm(&review, &allowed, args.yes && !needs_person) {
+    if let Err(e) = confirm(
+        &review.warnings,
+        &review.intent_digest,
+        &allowed,
+        args.yes && !needs_person,
+    ) {
         let verdict = if matches!(e, Error::Refused(_)) {
             "refused"
         } else {
@@ -423,7 +430,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
 }
 
 /// Warns when this machine is online; refuses with `--require-airgap`.
-fn check_airgap(ctx: &Context, required: bool) -> Result<()> {
+pub(super) fn check_airgap(ctx: &Context, required: bool) -> Result<()> {
     let active = crate::airgap::active_interfaces();
     if active.is_empty() {
         return Ok(());
@@ -441,8 +448,13 @@ fn check_airgap(ctx: &Context, required: bool) -> Result<()> {
 }
 
 /// Applies the gate: refuse, ask, or proceed.
-fn confirm(review: &BtcReview, allowed: &[String], auto_yes: bool) -> Result<()> {
-    match gate(&review.warnings, allowed, auto_yes) {
+pub(super) fn confirm(
+    warnings: &[Warning],
+    intent_digest: &str,
+    allowed: &[String],
+    auto_yes: bool,
+) -> Result<()> {
+    match gate(warnings, allowed, auto_yes) {
         Gate::Proceed => Ok(()),
         Gate::Refuse(codes) => Err(Error::Refused(codes)),
         Gate::Confirm { type_digest } => {
@@ -454,11 +466,11 @@ fn confirm(review: &BtcReview, allowed: &[String], auto_yes: bool) -> Result<()>
             }
             let prompt = TerminalPrompt;
             let accepted = if type_digest {
-                let last = review.intent_digest.rsplit('-').next().unwrap_or_default();
+                let last = intent_digest.rsplit('-').next().unwrap_or_default();
                 let answer = prompt.line("high-severity warnings: type the last 4 characters of the intent digest to sign anyway")?;
                 answer.trim().eq_ignore_ascii_case(last)
             } else {
-                let answer = prompt.line("sign this transaction? [y/N]")?;
+                let answer = prompt.line("sign this? [y/N]")?;
                 matches!(answer.trim(), "y" | "Y" | "yes")
             };
             if accepted {

@@ -177,7 +177,13 @@ fn watch_only_account(data: &[u8]) -> Result<Option<Account>> {
 /// `sign --qr`: the signed PSBT as an animated QR on a terminal, else as UR text lines; with
 /// `--json` the parts are returned for the JSON report instead.
 pub fn show_psbt(ctx: &Context, psbt: &[u8]) -> Result<Option<Vec<String>>> {
-    let parts = ur_parts(&Payload::Psbt(psbt.to_vec()), true, 200, None)?;
+    show_payload(ctx, &Payload::Psbt(psbt.to_vec()))
+}
+
+/// Shows `payload` as an animated UR QR code on a terminal, prints its UR parts when stdout
+/// is not a terminal, or returns them for `--json`.
+pub fn show_payload(ctx: &Context, payload: &Payload) -> Result<Option<Vec<String>>> {
+    let parts = ur_parts(payload, true, 200, None)?;
     if ctx.json {
         return Ok(Some(parts));
     }

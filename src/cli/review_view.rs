@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::review::bitcoin::{describe_locktime, BtcReview, OutputKind};
-use crate::review::Severity;
+use crate::review::{Severity, Warning};
 
 /// Satoshis as BTC with eight decimals.
 pub fn btc(sats: u64) -> String {
@@ -92,17 +92,23 @@ pub fn render(r: &BtcReview) -> String {
         "locktime  {lock}; replaceable (RBF): {}",
         if r.rbf { "yes" } else { "no" }
     );
-    if !r.warnings.is_empty() {
-        let _ = writeln!(s, "\nwarnings");
-        for w in &r.warnings {
-            let label = match w.severity {
-                Severity::Deny => "DENY",
-                Severity::High => "HIGH",
-                Severity::Warning => "warn",
-                Severity::Info => "info",
-            };
-            let _ = writeln!(s, "  [{label}] {}: {}", w.code, w.message);
-        }
-    }
+    render_warnings(&mut s, &r.warnings);
     s
+}
+
+/// Appends the warnings block (nothing when there are none).
+pub fn render_warnings(s: &mut String, warnings: &[Warning]) {
+    if warnings.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "\nwarnings");
+    for w in warnings {
+        let label = match w.severity {
+            Severity::Deny => "DENY",
+            Severity::High => "HIGH",
+            Severity::Warning => "warn",
+            Severity::Info => "info",
+        };
+        let _ = writeln!(s, "  [{label}] {}: {}", w.code, w.message);
+    }
 }

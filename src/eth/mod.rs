@@ -4,11 +4,11 @@
 pub mod account;
 pub mod calldata;
 pub mod chains;
+pub mod policy;
 pub mod request;
 pub mod review;
 #[cfg(feature = "online")]
 pub mod rpc;
-pub mod policy;
 pub mod safe;
 pub mod sign;
 mod tokens;

@@ -27,14 +27,22 @@ pub fn validate(rules: &EthereumRules) -> Result<(), String> {
 /// The dangerous kinds: (warning code, whether the policy allows it, rule name).
 fn dangers(rules: &EthereumRules) -> [(&'static str, bool, &'static str); 4] {
     [
-        ("eth.safe.delegatecall", rules.allow_delegatecall, "ethereum.allow_delegatecall"),
+        (
+            "eth.safe.delegatecall",
+            rules.allow_delegatecall,
+            "ethereum.allow_delegatecall",
+        ),
         (
             "eth.erc20.unlimited-approval",
             rules.allow_unlimited_approval,
             "ethereum.allow_unlimited_approval",
         ),
         ("eth.permit", rules.allow_permit, "ethereum.allow_permit"),
-        ("eth.eip7702.authorization", rules.allow_eip7702, "ethereum.allow_eip7702"),
+        (
+            "eth.eip7702.authorization",
+            rules.allow_eip7702,
+            "ethereum.allow_eip7702",
+        ),
     ]
 }
 
@@ -96,7 +104,12 @@ fn destination(rules: &EthereumRules, touch: &Touch) -> RuleCheck {
                 .allow
                 .iter()
                 .map(|d| (&d.label, d.address.as_deref().unwrap_or_default()))
-                .chain(rules.contracts.iter().map(|c| (&c.label, c.address.as_str())))
+                .chain(
+                    rules
+                        .contracts
+                        .iter()
+                        .map(|c| (&c.label, c.address.as_str())),
+                )
                 .find(|(_, a)| same(a, *to));
             match allowed {
                 Some((label, _)) => RuleCheck {

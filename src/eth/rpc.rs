@@ -101,7 +101,10 @@ impl Rpc {
             .read_json()
             .map_err(|e| unreachable(format!("http {status}, not JSON-RPC ({e})")))?;
         if let Some(error) = answer.get("error") {
-            let mut message = error["message"].as_str().unwrap_or("unknown error").to_string();
+            let mut message = error["message"]
+                .as_str()
+                .unwrap_or("unknown error")
+                .to_string();
             if let Some(reason) = error["data"].as_str().and_then(revert_reason) {
                 message = format!("{message}: {reason}");
             }
@@ -201,7 +204,10 @@ impl Rpc {
 
     /// Sends a signed raw transaction; returns its hash.
     pub fn send_raw(&self, raw: &[u8]) -> Result<B256, RpcError> {
-        self.call("eth_sendRawTransaction", json!([Bytes::copy_from_slice(raw)]))
+        self.call(
+            "eth_sendRawTransaction",
+            json!([Bytes::copy_from_slice(raw)]),
+        )
     }
 
     /// The receipt of `hash`, once mined.

@@ -1,7 +1,8 @@
 //! Signing 32-byte hashes with secp256k1 (RFC 6979 nonces, low s), as Ethereum does for
 //! transactions, typed data and personal messages.
 
-use alloy_primitives::{Signature, B256, U256};
+use alloy_primitives::{Address, Signature, B256, U256};
+use bitcoin::secp256k1::ecdsa::{RecoverableSignature, RecoveryId};
 use bitcoin::secp256k1::{Message, Secp256k1, Signing};
 
 use crate::keys::secret::PrivateKey;
@@ -17,6 +18,37 @@ pub fn sign_hash<C: Signing>(secp: &Secp256k1<C>, key: &PrivateKey, hash: B256) 
         U256::from_be_slice(&compact[32..]),
         recovery.to_i32() == 1,
     )
+}
+
+/// The address whose key made `signature` over `hash`, if any.
+pub fn recover(hash: B256, signature: &Signature) -> Option<Address> {
+    let secp = Secp256k1::verification_only();
+    let id = RecoveryId::from_i32(i32::from(signature.v())).ok()?;
+    let mut compact = [0u8; 64];
+    compact[..32].copy_from_slice(&signature.r().to_be_bytes::<32>());
+    compact[32..].copy_from_slice(&signature.s().to_be_bytes::<32>());
+    let sig = RecoverableSignature::from_compact(&compact, id).ok()?;
+    let key = secp
+        .recover_ecdsa(&Message::from_digest(hash.0), &sig)
+        .ok()?;
+    Some(crate::keys::ethereum::address_of(&key))
+}
+
+/// Reads a 65-byte r ‖ s ‖ v signature; v may be 0/1 (y-parity) or 27/28.
+pub fn from_rsv(bytes: &[u8]) -> Result<Signature, String> {
+    if bytes.len() != 65 {
+        return Err(format!("a signature is 65 bytes, not {}", bytes.len()));
+    }
+    let parity = match bytes[64] {
+        0 | 27 => false,
+        1 | 28 => true,
+        v => return Err(format!("signature v = {v} is not 0, 1, 27 or 28")),
+    };
+    Ok(Signature::new(
+        U256::from_be_slice(&bytes[..32]),
+        U256::from_be_slice(&bytes[32..64]),
+        parity,
+    ))
 }
 
 /// The 65-byte r ‖ s ‖ v form with v = 27 or 28 (messages, typed data, Safe owners).
@@ -59,5 +91,10 @@ mod tests {
         );
         assert!(!sig.v()); // v = 37 = 1 * 2 + 35 + 0
         assert_eq!(to_rsv(&sig)[64], 27);
+        assert_eq!(
+            recover(tx.signature_hash(), &sig),
+            Some(address!("0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F"))
+        );
+        assert_eq!(from_rsv(&to_rsv(&sig)).unwrap(), sig);
     }
 }

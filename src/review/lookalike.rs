@@ -31,3 +31,24 @@ pub fn apply(review: &mut BtcReview, book: &AddressBook) {
         .warnings
         .sort_by_key(|w| std::cmp::Reverse(w.severity));
 }
+
+/// High-severity warnings for `addresses` that imitate an address-book entry without being
+/// one (Ethereum recipients and contracts).
+pub fn check_addresses(addresses: &[String], book: &AddressBook) -> Vec<Warning> {
+    addresses
+        .iter()
+        .filter(|a| book.label_of(a).is_none())
+        .filter_map(|a| {
+            book.lookalike(a).map(|entry| {
+                Warning::new(
+                    "addr.lookalike",
+                    Severity::High,
+                    format!(
+                        "{a} looks like address-book entry {:?} ({}) but is a different address",
+                        entry.label, entry.address
+                    ),
+                )
+            })
+        })
+        .collect()
+}

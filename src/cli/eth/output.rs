@@ -1,0 +1,125 @@
+//! Writing Ethereum requests and answers: EIP-4527 UR text (what crosses the gap), or bare
+//! hex for tools like cast; optionally shown as an animated QR code.
+
+use std::path::{Path, PathBuf};
+
+use alloy_primitives::{hex, Address};
+use bitcoin::bip32::{DerivationPath, Fingerprint};
+use clap::{Args, ValueEnum};
+
+use super::super::context::Context;
+use super::super::qr::{show_payload, ur_parts};
+use crate::files::{self, Replace};
+use crate::transport::registry::{EthDataType, EthSignRequest, Keypath, Payload};
+use crate::Result;
+
+/// How a request is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RequestFormat {
+    /// EIP-4527 `eth-sign-request` as UR text (read by coldsign, Keystone-style signers).
+    Ur,
+    /// The bare payload: unsigned transaction hex, or typed-data JSON / message hex.
+    Raw,
+}
+
+/// Where and how to write a request.
+#[derive(Debug, Args)]
+pub struct RequestOutput {
+    /// Output file (- for stdout).
+    #[arg(short, long, default_value = "-")]
+    pub output: PathBuf,
+    /// Request format.
+    #[arg(long, value_enum, default_value_t = RequestFormat::Ur)]
+    pub format: RequestFormat,
+    /// Also show the request as an animated QR code.
+    #[arg(long)]
+    pub qr: bool,
+    /// Replace an existing output file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Who signs: address, and where its key is.
+#[derive(Debug, Args)]
+pub struct Signer {
+    /// The signing account's address.
+    #[arg(long, value_name = "ADDRESS")]
+    pub from: String,
+    /// Its derivation path, when known [default: the signer finds the address among its
+    /// first accounts].
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<DerivationPath>,
+    /// The master fingerprint of the signing wallet, when known.
+    #[arg(long, value_name = "HEX")]
+    pub fingerprint: Option<Fingerprint>,
+}
+
+impl Signer {
+    /// The parsed address.
+    pub fn address(&self) -> Result<Address> {
+        crate::eth::parse_address(&self.from).map_err(crate::Error::bad_input)
+    }
+}
+
+/// Builds an `eth-sign-request` with a fresh request id.
+pub fn sign_request(
+    signer: &Signer,
+    data: Vec<u8>,
+    data_type: EthDataType,
+    chain_id: Option<u64>,
+) -> Result<EthSignRequest> {
+    let address = signer.address()?;
+    let path = signer
+        .path
+        .clone()
+        .unwrap_or_else(|| crate::keys::ethereum::EthLayout::Bip44.path(0));
+    let mut id: [u8; 16] = crate::keys::random_bytes();
+    id[6] = (id[6] & 0x0f) | 0x40; // UUID version 4
+    id[8] = (id[8] & 0x3f) | 0x80;
+    Ok(EthSignRequest {
+        request_id: Some(id),
+        sign_data: data,
+        data_type,
+        chain_id,
+        derivation_path: Keypath::from_path(&path, signer.fingerprint),
+        address: Some(address.into_array()),
+        origin: Some("coldsign".into()),
+    })
+}
+
+/// A payload as one UR text line per part (one part when written to a file).
+pub fn ur_text(payload: &Payload) -> Result<String> {
+    Ok(ur_parts(payload, true, usize::MAX >> 1, None)?
+        .into_iter()
+        .map(|p| p + "\n")
+        .collect())
+}
+
+/// Writes `request` as `out.format` says, then shows it as a QR code if asked.
+pub fn write_request(ctx: &Context, request: EthSignRequest, out: &RequestOutput) -> Result<()> {
+    let text = match out.format {
+        RequestFormat::Ur => ur_text(&Payload::EthSignRequest(request.clone()))?,
+        RequestFormat::Raw if request.data_type == EthDataType::TypedData => {
+            String::from_utf8_lossy(&request.sign_data).into_owned() + "\n"
+        }
+        RequestFormat::Raw => hex::encode_prefixed(&request.sign_data) + "\n",
+    };
+    write_text(&out.output, &text, out.force)?;
+    if out.qr {
+        show_payload(ctx, &Payload::EthSignRequest(request))?;
+    }
+    Ok(())
+}
+
+/// Writes text to a file or stdout, never replacing a file unless `force`.
+pub fn write_text(path: &Path, text: &str, force: bool) -> Result<()> {
+    files::write_output(
+        path,
+        text.as_bytes(),
+        if force {
+            Replace::Allowed
+        } else {
+            Replace::Never
+        },
+    )
+}
