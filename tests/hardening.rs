@@ -12,16 +12,8 @@ use coldsign::btc::builder::SpendBuilder;
 use coldsign::keys::keystore::Keystore;
 use coldsign::request::PsbtFile;
 use common::btc::*;
-use common::{Sandbox, ABANDON, LEGAL, PASSWORD};
+use common::{unshare_available, Sandbox, ABANDON, LEGAL, PASSWORD};
 use secrecy::SecretString;
-
-fn unshare_available() -> bool {
-    Command::new("unshare")
-        .args(["-n", "true"])
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false)
-}
 
 #[test]
 fn require_airgap_refuses_online_and_signs_in_an_isolated_namespace() {

@@ -3,33 +3,10 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::Command;
 
+use common::eth::cast;
 use common::{Sandbox, ABANDON};
-
-/// The `cast` binary: `COLDSIGN_TEST_CAST`, else `cast` on PATH. When scripts/test runs the
-/// suite (`COLDSIGN_TEST_REQUIRE_TOOLS=1`) a missing cast fails the test instead of skipping.
-fn cast() -> Option<PathBuf> {
-    let found = std::env::var_os("COLDSIGN_TEST_CAST")
-        .map(PathBuf::from)
-        .or_else(|| {
-            Command::new("cast")
-                .arg("--version")
-                .output()
-                .ok()
-                .filter(|o| o.status.success())
-                .map(|_| "cast".into())
-        });
-    if found.is_none() {
-        assert!(
-            std::env::var_os("COLDSIGN_TEST_REQUIRE_TOOLS").is_none(),
-            "cast is required but not installed"
-        );
-        eprintln!("skipping: cast not installed (scripts/test installs it)");
-    }
-    found
-}
 
 fn run(cmd: &mut Command) -> String {
     let out = cmd.output().expect("run cast");

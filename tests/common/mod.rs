@@ -5,6 +5,7 @@
 pub mod bdk_cli;
 pub mod bitcoind;
 pub mod btc;
+pub mod eth;
 
 use std::cell::RefCell;
 use std::io::Write;
@@ -288,4 +289,70 @@ pub fn find_secret<'a>(haystack: &[u8], needles: &'a [String]) -> Option<&'a str
         .iter()
         .find(|n| text.contains(n.as_str()))
         .map(|n| n.as_str())
+}
+
+/// An external tool: the path in `env_var` (scripts/test sets it), else `name` on PATH. When
+/// the suite requires its tools (`COLDSIGN_TEST_REQUIRE_TOOLS`), a missing one fails the test;
+/// otherwise the test prints `skipping: …` and gets `None`.
+pub fn tool(env_var: &str, name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os(env_var).map(PathBuf::from).or_else(|| {
+        Command::new(name)
+            .arg("--version")
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|_| name.into())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("COLDSIGN_TEST_REQUIRE_TOOLS").is_none(),
+            "{name} is required but not installed"
+        );
+        eprintln!("skipping: {name} not installed (scripts/test installs it)");
+    }
+    found
+}
+
+/// Whether `unshare -n` works here (a process without any network).
+pub fn unshare_available() -> bool {
+    Command::new("unshare")
+        .args(["-n", "true"])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+impl Sandbox {
+    /// Runs `coldsign ARGS` with the sandbox keystore in a process with no network at all
+    /// (`unshare -n`), as an air-gapped signer. Without unshare (and when the suite does not
+    /// require it) it runs normally, saying so.
+    pub fn run_offline(&self, args: &[&str], stdin: &str) -> Outcome {
+        let ks = self.keystore();
+        let pw = self.path("password.txt");
+        let mut full = vec![
+            "--keystore",
+            ks.to_str().unwrap(),
+            "--password-file",
+            pw.to_str().unwrap(),
+        ];
+        full.extend_from_slice(args);
+        if !unshare_available() {
+            assert!(
+                std::env::var_os("COLDSIGN_TEST_REQUIRE_TOOLS").is_none(),
+                "unshare -n is required"
+            );
+            eprintln!("note: unshare -n unavailable; signing without network isolation");
+            return self.run(&full, stdin);
+        }
+        let template = self.command();
+        let mut cmd = Command::new("unshare");
+        cmd.arg("-n").arg(template.get_program());
+        cmd.current_dir(self.root()).env_clear();
+        for (k, v) in template.get_envs() {
+            if let Some(v) = v {
+                cmd.env(k, v);
+            }
+        }
+        self.run_with(cmd, &full, stdin)
+    }
 }
