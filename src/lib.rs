@@ -9,6 +9,8 @@ pub mod btc;
 pub mod cli;
 pub mod error;
 pub mod files;
+#[cfg(feature = "hw")]
+pub mod hw;
 pub mod keys;
 pub mod policy;
 pub mod prompt;
