@@ -16,6 +16,8 @@ pub mod merge;
 pub mod policy;
 pub mod replay;
 pub mod speculos;
+pub mod trezor;
+pub mod trezor_fake;
 
 pub use apdu::Transport;
 
