@@ -152,7 +152,7 @@ fn transaction_chunks(path: &[u8], tx: &[u8]) -> Result<Vec<Vec<u8>>> {
 fn trailing_items_len(list: &[u8], n: usize) -> Result<usize> {
     let bad = || DeviceError::Protocol("the transaction is not an RLP list".into());
     let (offset, len) = rlp_header(list).ok_or_else(bad)?;
-    if list.first().is_none_or(|b| *b < 0xc0) || offset + len != list.len() {
+    if !list.first().is_some_and(|b| *b >= 0xc0) || offset + len != list.len() {
         return Err(bad());
     }
     let mut items = Vec::new();
