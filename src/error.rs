@@ -81,6 +81,14 @@ pub enum Error {
     /// Input bytes are not a valid request.
     #[error(transparent)]
     Request(#[from] crate::request::RequestError),
+    /// A hardware device or its transport failed (locked, wrong app, unplugged, protocol).
+    #[error("{message}")]
+    Device {
+        /// What went wrong.
+        message: String,
+        /// What the user can do about it.
+        hint: Option<String>,
+    },
     /// A verification failed (a script, a signature, a derived value).
     #[error("{0}")]
     Verification(String),
@@ -122,6 +130,7 @@ impl Error {
                 ExitCode::Declined
             }
             Error::Verification(_) => ExitCode::Verification,
+            Error::Device { .. } => ExitCode::Device,
             Error::Keystore(e) => e.exit_code(),
             Error::KeystoreV3(e) => e.exit_code(),
             Error::Internal(_) => ExitCode::Internal,
@@ -145,7 +154,7 @@ impl Error {
     /// A suggestion for the user, when there is a useful one.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::Usage { hint, .. } => hint.clone(),
+            Error::Usage { hint, .. } | Error::Device { hint, .. } => hint.clone(),
             Error::Exists(_) => Some("choose another path, or pass --force to replace it".into()),
             Error::PolicyDenied { .. } => Some(
                 "the policy file decides; change it through your approval process, not here".into(),

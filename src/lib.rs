@@ -10,6 +10,8 @@ pub mod cli;
 pub mod error;
 pub mod eth;
 pub mod files;
+#[cfg(feature = "hw")]
+pub mod hw;
 pub mod keys;
 pub mod policy;
 pub mod prompt;

@@ -24,6 +24,9 @@ pub struct Wallet {
     pub name: String,
     /// The policy, with receive and change branches.
     pub descriptor: Descriptor<DescriptorPublicKey>,
+    /// Ledger registrations: device master fingerprint -> the HMAC (hex) the Bitcoin app
+    /// returned when the policy was registered (needed to sign or show addresses).
+    pub ledger_hmacs: BTreeMap<String, String>,
 }
 
 /// One key of a wallet, for out-of-band comparison.
@@ -43,6 +46,8 @@ pub struct Cosigner {
 struct StoredWallet {
     name: String,
     descriptor: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    ledger_hmacs: BTreeMap<String, String>,
 }
 
 impl Wallet {
@@ -70,7 +75,11 @@ impl Wallet {
             .or(parsed_name)
             .ok_or_else(|| Error::usage("the wallet needs a name", "pass --name NAME"))?;
         check_name(&name)?;
-        Ok(Wallet { name, descriptor })
+        Ok(Wallet {
+            name,
+            descriptor,
+            ledger_hmacs: BTreeMap::new(),
+        })
     }
 
     /// Every key with its origin; `ours` is set when `hd` derives the same xpub at the origin.
@@ -128,6 +137,7 @@ impl Wallet {
         let stored = StoredWallet {
             name: self.name.clone(),
             descriptor: self.descriptor.to_string(),
+            ledger_hmacs: self.ledger_hmacs.clone(),
         };
         let json =
             serde_json::to_vec_pretty(&stored).map_err(|e| Error::Internal(e.to_string()))?;
@@ -156,6 +166,7 @@ impl Wallet {
                 Wallet {
                     name: stored.name,
                     descriptor,
+                    ledger_hmacs: stored.ledger_hmacs,
                 },
             );
         }

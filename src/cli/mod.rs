@@ -4,6 +4,8 @@
 mod address;
 mod context;
 mod demo;
+#[cfg(feature = "hw")]
+mod device;
 mod eth;
 mod key;
 mod log;
@@ -127,6 +129,10 @@ enum Command {
     /// Manage the signer's address book (labels; look-alike destinations are flagged).
     #[command(subcommand)]
     Address(address::AddressCommand),
+    /// Hardware wallets: list devices, read xpubs, show and check addresses, register wallets.
+    #[cfg(feature = "hw")]
+    #[command(subcommand)]
+    Device(device::DeviceCommand),
     /// Verify or export the audit log.
     #[command(subcommand)]
     Log(log::LogCommand),
@@ -162,6 +168,8 @@ pub fn run() -> std::process::ExitCode {
         Command::Multisig(cmd) => multisig::run(&ctx, cmd),
         Command::Address(cmd) => address::run(&ctx, cmd),
         Command::Log(cmd) => log::run(&ctx, cmd),
+        #[cfg(feature = "hw")]
+        Command::Device(cmd) => device::run(&ctx, cmd),
         Command::Demo(args) => demo::run(&ctx, args),
         Command::Completions { shell } => reference::completions(shell),
         Command::Man => reference::man(),

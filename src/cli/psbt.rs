@@ -67,6 +67,11 @@ pub struct SignArgs {
     /// terminal).
     #[arg(long)]
     qr: bool,
+    /// Sign on a hardware wallet after the review here (the keystore still proves ownership
+    /// in the review; the device must hold the same seed).
+    #[cfg(feature = "hw")]
+    #[arg(long, value_enum)]
+    device: Option<super::device::DeviceKind>,
 }
 
 #[derive(Debug, Args)]
@@ -380,7 +385,19 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         return Err(e);
     }
     let mut psbt = file.psbt.clone();
-    let outcomes = software::sign_psbt(&mut psbt, &review, &policies);
+    let outcomes = match device_sign(ctx, &args, &mut psbt, &signer) {
+        Some(Ok(outcomes)) => outcomes,
+        Some(Err(e)) => {
+            let verdict = if matches!(e, Error::Declined(_)) {
+                "declined"
+            } else {
+                "failed"
+            };
+            signer.record("decision", &review, &data, verdict, e.to_string())?;
+            return Err(e);
+        }
+        None => software::sign_psbt(&mut psbt, &review, &policies),
+    };
     let per_input: Vec<String> = outcomes
         .iter()
         .map(|o| {
@@ -427,6 +444,35 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         return Ok(());
     }
     ctx.emit(&report)
+}
+
+/// Signs on the device named by `--device`, if any.
+#[cfg(feature = "hw")]
+fn device_sign(
+    ctx: &Context,
+    args: &SignArgs,
+    psbt: &mut Psbt,
+    signer: &Signer,
+) -> Option<Result<Vec<InputOutcome>>> {
+    let kind = args.device?;
+    Some(super::device::sign_psbt(
+        ctx,
+        kind,
+        psbt,
+        &signer.wallets,
+        signer.hd.fingerprint(),
+    ))
+}
+
+/// Without hardware wallet support every signature comes from the keystore.
+#[cfg(not(feature = "hw"))]
+fn device_sign(
+    _: &Context,
+    _: &SignArgs,
+    _: &mut Psbt,
+    _: &Signer,
+) -> Option<Result<Vec<InputOutcome>>> {
+    None
 }
 
 /// Warns when this machine is online; refuses with `--require-airgap`.

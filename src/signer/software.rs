@@ -224,7 +224,7 @@ fn has_leaf(input: &Input, leaf: &TapLeafHash) -> bool {
 
 /// The ECDSA sighash message for a legacy, P2SH, segwit v0 or nested segwit input. The
 /// redeem and witness scripts must hash to the spent output (BIP174's signer checks).
-fn ecdsa_message(
+pub(crate) fn ecdsa_message(
     cache: &mut SighashCache<&Transaction>,
     index: usize,
     input: &Input,

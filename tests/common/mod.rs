@@ -6,6 +6,7 @@ pub mod bdk_cli;
 pub mod bitcoind;
 pub mod btc;
 pub mod eth;
+pub mod ledger;
 
 use std::cell::RefCell;
 use std::io::Write;

@@ -1,0 +1,269 @@
+//! Trezor through `trezor-client`: Bitcoin PSBT signing (previous transactions supplied from
+//! the PSBT's `non_witness_utxo`), xpubs and addresses, and Ethereum EIP-1559 signing. Every
+//! Bitcoin signature is verified against coldsign's own sighash before it enters the PSBT.
+
+use bitcoin::bip32::{DerivationPath, Xpub};
+use bitcoin::psbt::Psbt;
+use bitcoin::{ecdsa, Address, EcdsaSighashType, Network};
+use trezor_client::protos::failure::FailureType;
+use trezor_client::protos::tx_request::RequestType;
+use trezor_client::transport::Transport as TrezorTransport;
+use trezor_client::{InputScriptType, Model, Trezor, TrezorMessage, TrezorResponse};
+
+use super::merge::{self, DeviceSignature};
+use super::{DeviceError, EthSig, Result};
+use crate::signer::InputOutcome;
+
+/// The fields of an EIP-1559 transaction, as the Trezor takes them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EthTxFields {
+    /// Chain id (required: replay protection).
+    pub chain_id: u64,
+    /// Account nonce.
+    pub nonce: u64,
+    /// max_fee_per_gas in wei.
+    pub max_fee: u128,
+    /// max_priority_fee_per_gas in wei.
+    pub max_priority_fee: u128,
+    /// Gas limit.
+    pub gas_limit: u64,
+    /// Destination; `None` creates a contract.
+    pub to: Option<[u8; 20]>,
+    /// Value in wei, 32 bytes big-endian.
+    pub value: [u8; 32],
+    /// Call data.
+    pub data: Vec<u8>,
+}
+
+/// A Trezor, over USB or an injected transport.
+pub struct TrezorDevice {
+    client: Trezor,
+}
+
+/// Maps trezor-client errors to device errors (rejection = declined).
+pub fn trezor_error(e: trezor_client::Error) -> DeviceError {
+    use trezor_client::Error as E;
+    match e {
+        E::FailureResponse(f) => match f.code() {
+            FailureType::Failure_ActionCancelled => DeviceError::Declined,
+            FailureType::Failure_PinCancelled
+            | FailureType::Failure_PinExpected
+            | FailureType::Failure_PinInvalid
+            | FailureType::Failure_PinMismatch => DeviceError::Locked("Trezor"),
+            _ => DeviceError::Protocol(format!("trezor: {}", f.message().to_lowercase())),
+        },
+        E::NoDeviceFound => DeviceError::NotFound("Trezor"),
+        E::TransportConnect(t)
+        | E::TransportBeginSession(t)
+        | E::TransportEndSession(t)
+        | E::TransportSendMessage(t)
+        | E::TransportReceiveMessage(t) => DeviceError::Transport(format!("trezor: {t}")),
+        other => DeviceError::Protocol(format!("trezor: {other}")),
+    }
+}
+
+/// Answers button requests (the user confirms on the device) until the result arrives; a
+/// PIN or host passphrase request means the device is locked for us.
+fn interact<T, R: TrezorMessage>(mut response: TrezorResponse<'_, T, R>) -> Result<T> {
+    loop {
+        response = match response {
+            TrezorResponse::Ok(value) => return Ok(value),
+            TrezorResponse::Failure(f) => {
+                return Err(trezor_error(trezor_client::Error::FailureResponse(f)))
+            }
+            TrezorResponse::ButtonRequest(req) => req.ack().map_err(trezor_error)?,
+            TrezorResponse::PinMatrixRequest(_) | TrezorResponse::PassphraseRequest(_) => {
+                return Err(DeviceError::Locked("Trezor"))
+            }
+        };
+    }
+}
+
+/// The input script type of a single-sig account path (by its BIP purpose).
+fn script_type(path: &DerivationPath) -> InputScriptType {
+    match path.into_iter().next().map(|c| u32::from(*c) & 0x7fff_ffff) {
+        Some(44) => InputScriptType::SPENDADDRESS,
+        Some(49) => InputScriptType::SPENDP2SHWITNESS,
+        Some(86) => InputScriptType::SPENDTAPROOT,
+        _ => InputScriptType::SPENDWITNESS,
+    }
+}
+
+/// Big-endian bytes without leading zeros (how trezorlib encodes integers).
+fn minimal(bytes: &[u8]) -> Vec<u8> {
+    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    bytes[start..].to_vec()
+}
+
+impl TrezorDevice {
+    /// Opens the first Trezor on USB.
+    pub fn open_usb() -> Result<Self> {
+        let device = trezor_client::transport::webusb::WebUsbTransport::find_devices(false)
+            .map_err(|e| DeviceError::Transport(format!("trezor: {e}")))?
+            .into_iter()
+            .next()
+            .ok_or(DeviceError::NotFound("Trezor"))?;
+        let client = device.connect().map_err(trezor_error)?;
+        Self::start(client)
+    }
+
+    /// Uses `transport` (a FAKE in tests) as a Trezor of `model`.
+    pub fn with_transport(model: Model, transport: Box<dyn TrezorTransport>) -> Result<Self> {
+        Self::start(trezor_client::client::trezor_with_transport(
+            model, transport,
+        ))
+    }
+
+    fn start(mut client: Trezor) -> Result<Self> {
+        client.init_device(None).map_err(trezor_error)?;
+        if client
+            .features()
+            .is_some_and(|f| f.has_unlocked() && !f.unlocked())
+        {
+            return Err(DeviceError::Locked("Trezor"));
+        }
+        Ok(TrezorDevice { client })
+    }
+
+    /// The model and firmware version from the device's features.
+    pub fn describe(&self) -> String {
+        match self.client.features() {
+            Some(f) => format!(
+                "Trezor {} {}.{}.{}",
+                f.model(),
+                f.major_version(),
+                f.minor_version(),
+                f.patch_version()
+            ),
+            None => "Trezor".into(),
+        }
+    }
+
+    /// The extended public key at `path`.
+    pub fn xpub(&mut self, path: &DerivationPath, network: Network, display: bool) -> Result<Xpub> {
+        interact(
+            self.client
+                .get_public_key(path, network, display)
+                .map_err(trezor_error)?,
+        )
+    }
+
+    /// The single-sig address at `path` (script type from the path's purpose).
+    pub fn address(
+        &mut self,
+        path: &DerivationPath,
+        network: Network,
+        display: bool,
+    ) -> Result<Address> {
+        interact(
+            self.client
+                .get_address(path, script_type(path), network, display)
+                .map_err(trezor_error)?,
+        )
+    }
+
+    /// Signs the single-sig legacy and segwit v0 inputs of `psbt` (each needs its previous
+    /// transaction), verifies each signature and merges it.
+    pub fn sign_psbt(&mut self, psbt: &mut Psbt, network: Network) -> Result<Vec<InputOutcome>> {
+        for (i, input) in psbt.inputs.iter().enumerate() {
+            if input.non_witness_utxo.is_none() {
+                return Err(DeviceError::Protocol(format!(
+                    "input {i}: the Trezor needs the previous transaction (non_witness_utxo)"
+                )));
+            }
+            if input.bip32_derivation.len() > 1 || !input.tap_key_origins.is_empty() {
+                return Err(DeviceError::Protocol(format!(
+                    "input {i}: multisig and taproot inputs are not supported on the Trezor here"
+                )));
+            }
+        }
+        let mut raw = Vec::new();
+        let mut response = self.client.sign_tx(psbt, network).map_err(trezor_error)?;
+        loop {
+            let progress = interact(response)?;
+            if let Some((index, sig)) = progress.get_signature() {
+                raw.push((index, sig.to_vec()));
+            }
+            if progress.finished() {
+                break;
+            }
+            let kind = progress.tx_request().request_type();
+            if !matches!(
+                kind,
+                RequestType::TXINPUT | RequestType::TXOUTPUT | RequestType::TXMETA
+            ) {
+                return Err(DeviceError::Protocol(format!(
+                    "trezor asked for unsupported {kind:?}"
+                )));
+            }
+            response = progress.ack_psbt(psbt, network).map_err(trezor_error)?;
+        }
+        let sigs = raw
+            .into_iter()
+            .map(|(index, der)| {
+                let input = psbt.inputs.get(index).ok_or_else(|| {
+                    DeviceError::Protocol(format!(
+                        "trezor signed input {index}, which does not exist"
+                    ))
+                })?;
+                let pk = *input.bip32_derivation.keys().next().ok_or_else(|| {
+                    DeviceError::Protocol(format!(
+                        "trezor signed input {index}, which has no key of ours"
+                    ))
+                })?;
+                let signature =
+                    bitcoin::secp256k1::ecdsa::Signature::from_der(&der).map_err(|e| {
+                        DeviceError::Protocol(format!("input {index}: bad signature: {e}"))
+                    })?;
+                Ok((
+                    index,
+                    DeviceSignature::Ecdsa(
+                        bitcoin::PublicKey::new(pk),
+                        ecdsa::Signature {
+                            signature,
+                            sighash_type: EcdsaSighashType::All,
+                        },
+                    ),
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        merge::merge(psbt, sigs)
+    }
+
+    /// Signs an EIP-1559 transaction; `v` is the y-parity.
+    pub fn eth_sign_eip1559(&mut self, path: &DerivationPath, tx: &EthTxFields) -> Result<EthSig> {
+        let steps = path.into_iter().map(|c| u32::from(*c)).collect();
+        let to = tx
+            .to
+            .map(|a| format!("0x{}", data_encoding::HEXLOWER.encode(&a)))
+            .unwrap_or_default();
+        let sig = self
+            .client
+            .ethereum_sign_eip1559_tx(
+                steps,
+                minimal(&tx.nonce.to_be_bytes()),
+                minimal(&tx.gas_limit.to_be_bytes()),
+                to,
+                minimal(&tx.value),
+                tx.data.clone(),
+                Some(tx.chain_id),
+                minimal(&tx.max_fee.to_be_bytes()),
+                minimal(&tx.max_priority_fee.to_be_bytes()),
+                Vec::new(),
+            )
+            .map_err(trezor_error)?;
+        // trezor-client turns the parity into a legacy EIP-155 v; undo that.
+        let parity = match sig.v {
+            0 | 1 => sig.v,
+            v => v
+                .checked_sub(35 + 2 * tx.chain_id)
+                .filter(|p| *p <= 1)
+                .ok_or_else(|| DeviceError::Protocol(format!("trezor returned v = {v}")))?,
+        };
+        Ok(EthSig {
+            v: parity,
+            r: sig.r,
+            s: sig.s,
+        })
+    }
+}

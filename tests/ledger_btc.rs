@@ -1,0 +1,292 @@
+//! The Ledger Bitcoin app against real-device transcripts, replayed byte for byte by a FAKE
+//! transport (no Ledger app binary exists in any registry, so neither a device nor Speculos
+//! runs here). Every request coldsign sends must equal the recorded one; returned signatures
+//! must verify against coldsign's own sighash; a changed PSBT must break the replay; and the
+//! software signer must reproduce the device's deterministic ECDSA signatures.
+//!
+//! Opt-in: `COLDSIGN_SPECULOS=host:port` runs `speculos_*` against a Speculos started with the
+//! test seed (fixtures/ledger); `COLDSIGN_DEVICE_TESTS=1` runs `device_*` against a plugged-in
+//! Ledger with the Bitcoin Test app open.
+
+mod common;
+
+use std::str::FromStr;
+
+use bitcoin::bip32::{DerivationPath, Xpub};
+use bitcoin::psbt::Psbt;
+use bitcoin::secp256k1::Secp256k1;
+use bitcoin::sighash::SighashCache;
+use coldsign::btc::wallets::Wallet;
+use coldsign::hw::ledger_btc::LedgerBtc;
+use coldsign::hw::policy::{default_policy, standard_of, wallet_policy};
+use coldsign::hw::{DeviceError, Transport};
+use coldsign::signer::software::sign_ecdsa_input;
+use common::ledger::{cases, hmac, keys, replay, text, SPECULOS_SEED};
+use ledger_bitcoin_client::wallet::{Version, WalletPolicy, WalletPubKey};
+use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
+
+fn psbt_of(case: &serde_json::Value) -> Psbt {
+    let bytes = data_encoding::BASE64
+        .decode(text(case, "psbt").as_bytes())
+        .unwrap();
+    Psbt::deserialize(&bytes).unwrap()
+}
+
+fn policy_of(case: &serde_json::Value) -> WalletPolicy {
+    WalletPolicy::new(
+        text(case, "name"),
+        Version::V2,
+        text(case, "policy"),
+        keys(case)
+            .iter()
+            .map(|k| WalletPubKey::from_str(k).unwrap()),
+    )
+}
+
+#[test]
+fn xpubs_replay_byte_exact() {
+    for case in cases("get_extended_pubkey") {
+        let mut t = replay(&case);
+        let path = DerivationPath::from_str(&text(&case, "derivation_path")).unwrap();
+        let display = case["display"].as_bool().unwrap();
+        let xpub = LedgerBtc::new(&mut t).xpub(&path, display).unwrap();
+        assert_eq!(xpub.to_string(), text(&case, "result"));
+        assert!(t.finished(), "every recorded exchange replayed");
+    }
+}
+
+#[test]
+fn asking_for_another_path_breaks_the_replay() {
+    let case = &cases("get_extended_pubkey")[0];
+    let mut t = replay(case);
+    let err = LedgerBtc::new(&mut t)
+        .xpub(&DerivationPath::from_str("m/44'/0'/0'/0/9").unwrap(), false)
+        .unwrap_err();
+    assert!(
+        matches!(err, DeviceError::ReplayMismatch { index: 0, .. }),
+        "{err}"
+    );
+}
+
+/// Our descriptor → BIP388 conversion produces the very policy bytes the device registered.
+#[test]
+fn registering_our_wallet_replays_and_returns_the_recorded_hmac() {
+    for case in cases("register_wallet")
+        .iter()
+        .filter(|c| c["version"] == 2)
+    {
+        let bip388 = serde_json::json!({
+            "name": "w",
+            "descriptor_template": text(case, "policy"),
+            "keys_info": keys(case),
+        });
+        let wallet = Wallet::parse(None, &bip388.to_string()).unwrap();
+        let mut policy = wallet_policy(&wallet).unwrap();
+        assert_eq!(policy.descriptor_template, text(case, "policy"));
+        policy.name = text(case, "name");
+        let mut t = replay(case);
+        let got = LedgerBtc::new(&mut t).register(&policy).unwrap();
+        assert_eq!(Some(got), hmac(case));
+        assert!(t.finished());
+    }
+}
+
+/// The address the device shows equals the one coldsign derives itself.
+#[test]
+fn device_addresses_equal_our_derivation() {
+    for case in cases("get_wallet_address") {
+        let policy = policy_of(&case);
+        let mut t = replay(&case);
+        let address = LedgerBtc::new(&mut t)
+            .address(
+                &policy,
+                hmac(&case).as_ref(),
+                case["change"].as_bool().unwrap(),
+                case["address_index"].as_u64().unwrap() as u32,
+                case["display"].as_bool().unwrap(),
+            )
+            .unwrap()
+            .assume_checked();
+        assert_eq!(address.to_string(), text(&case, "address"));
+        assert!(t.finished());
+        // Our own derivation from the policy's keys.
+        let mut descriptor = text(&case, "policy");
+        for (i, key) in keys(&case).iter().enumerate().rev() {
+            descriptor = descriptor.replace(&format!("@{i}/**"), &format!("{key}/<0;1>/*"));
+        }
+        let ours = Descriptor::<DescriptorPublicKey>::from_str(&descriptor)
+            .unwrap()
+            .into_single_descriptors()
+            .unwrap()[0]
+            .at_derivation_index(case["address_index"].as_u64().unwrap() as u32)
+            .unwrap()
+            .script_pubkey();
+        assert_eq!(ours, address.script_pubkey());
+    }
+}
+
+/// The default single-sig policy coldsign builds for an account key is the recorded one.
+#[test]
+fn default_taproot_policy_matches_the_recorded_request() {
+    let case = &cases("get_wallet_address")[0];
+    let key = WalletPubKey::from_str(&keys(case)[0]).unwrap();
+    let (fp, path) = key.source.clone().unwrap();
+    let standard = standard_of(&path).unwrap();
+    let policy = default_policy(standard, fp, path, key.inner).unwrap();
+    let mut t = replay(case);
+    let address = LedgerBtc::new(&mut t)
+        .address(&policy, None, false, 0, true)
+        .unwrap();
+    assert_eq!(address.assume_checked().to_string(), text(case, "address"));
+}
+
+#[test]
+fn signatures_replay_verify_and_merge() {
+    for case in cases("sign_psbt") {
+        let mut psbt = psbt_of(&case);
+        let policy = policy_of(&case);
+        let mut t = replay(&case);
+        let outcomes = LedgerBtc::new(&mut t)
+            .sign_into(&mut psbt, &policy, hmac(&case).as_ref())
+            .unwrap_or_else(|e| panic!("{}: {e}", text(&case, "name")));
+        assert!(t.finished());
+        let expected = case["sigs"].as_array().unwrap();
+        assert_eq!(
+            outcomes.iter().map(|o| o.signatures).sum::<usize>(),
+            expected.len()
+        );
+        for sig in expected {
+            let key = text(sig, "key");
+            let want = text(sig, "sig");
+            let found = psbt.inputs.iter().any(|i| {
+                i.partial_sigs
+                    .iter()
+                    .any(|(k, s)| k.to_string() == key && hex(&s.to_vec()) == want)
+                    || i.tap_script_sigs
+                        .iter()
+                        .any(|((k, _), s)| k.to_string() == key && hex(&s.to_vec()) == want)
+            });
+            assert!(found, "{}: signature {want} merged", text(&case, "name"));
+        }
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    data_encoding::HEXLOWER.encode(b)
+}
+
+#[test]
+fn a_changed_psbt_fails_the_replay() {
+    let case = &cases("sign_psbt")[0];
+    let mut psbt = psbt_of(case);
+    psbt.unsigned_tx.output[0].value += bitcoin::Amount::from_sat(1);
+    let mut t = replay(case);
+    let err = LedgerBtc::new(&mut t)
+        .sign(&psbt, &policy_of(case), hmac(case).as_ref())
+        .unwrap_err();
+    assert!(matches!(err, DeviceError::ReplayMismatch { .. }), "{err}");
+}
+
+/// A signature that does not belong to the PSBT is refused before it is merged.
+#[test]
+fn a_signature_for_another_transaction_is_refused() {
+    let cases = cases("sign_psbt");
+    let mut t = replay(&cases[0]);
+    let sigs = LedgerBtc::new(&mut t)
+        .sign(&psbt_of(&cases[0]), &policy_of(&cases[0]), None)
+        .unwrap();
+    let mut other = psbt_of(&cases[0]);
+    other.unsigned_tx.lock_time = bitcoin::absolute::LockTime::from_consensus(1);
+    let err = coldsign::hw::merge::merge(&mut other, sigs).unwrap_err();
+    assert!(err.to_string().contains("does not verify"), "{err}");
+}
+
+/// The software signer, given the speculos seed, produces the device's signature bytes
+/// (both sign ECDSA with RFC 6979).
+#[test]
+fn software_signer_reproduces_the_device_ecdsa_signatures() {
+    let hd = common::btc::hd(SPECULOS_SEED);
+    assert_eq!(hd.fingerprint().to_string(), "f5acc2fd");
+    let secp = Secp256k1::new();
+    let mut compared = 0;
+    for case in cases("sign_psbt") {
+        let mut psbt = psbt_of(&case);
+        let tx = psbt.unsigned_tx.clone();
+        let mut cache = SighashCache::new(&tx);
+        for sig in case["sigs"].as_array().unwrap() {
+            let Ok(pk) = bitcoin::PublicKey::from_str(&text(sig, "key")) else {
+                continue; // x-only: Schnorr with random aux data, not reproducible
+            };
+            let (index, input) = psbt
+                .inputs
+                .iter_mut()
+                .enumerate()
+                .find(|(_, i)| i.bip32_derivation.contains_key(&pk.inner))
+                .unwrap();
+            let (fp, path) = input.bip32_derivation[&pk.inner].clone();
+            assert_eq!(fp, hd.fingerprint());
+            let secret = hd.private_key(&path);
+            let out =
+                coldsign::review::bitcoin::spent_output(input, &tx.input[index].previous_output)
+                    .unwrap()
+                    .clone();
+            input.partial_sigs.clear();
+            sign_ecdsa_input(
+                &secp,
+                &mut cache,
+                index,
+                input,
+                &out,
+                &[(pk.inner, secret.expose_secret())],
+            )
+            .unwrap();
+            assert_eq!(hex(&input.partial_sigs[&pk].to_vec()), text(sig, "sig"));
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 2);
+}
+
+/// Opt-in: the same requests against Speculos (`COLDSIGN_SPECULOS=host:port`, started with
+/// the speculos test seed and the Bitcoin Test app).
+#[test]
+fn speculos_xpubs_match_the_transcripts() {
+    let Some(transport) = coldsign::hw::speculos::SpeculosTransport::from_env() else {
+        eprintln!("skipped: set COLDSIGN_SPECULOS=host:port to run against Speculos");
+        return;
+    };
+    let mut t = transport.unwrap();
+    check_live_xpubs(&mut t);
+}
+
+/// Opt-in: a plugged-in Ledger (`COLDSIGN_DEVICE_TESTS=1`, Bitcoin Test app open). The xpubs
+/// are compared with the device's own answers only, as its seed is not the test seed.
+#[test]
+fn device_answers_xpub_and_fingerprint() {
+    if std::env::var("COLDSIGN_DEVICE_TESTS").as_deref() != Ok("1") {
+        eprintln!("skipped: set COLDSIGN_DEVICE_TESTS=1 with a Ledger plugged in");
+        return;
+    }
+    let mut t = coldsign::hw::hid::HidTransport::open().unwrap();
+    let ledger = LedgerBtc::new(&mut t);
+    ledger.check_app().unwrap();
+    let fp = ledger.fingerprint().unwrap();
+    let xpub = ledger
+        .xpub(&DerivationPath::from_str("m/84'/1'/0'").unwrap(), false)
+        .unwrap();
+    assert_eq!(xpub.depth, 3);
+    eprintln!("device {fp}: {xpub}");
+}
+
+fn check_live_xpubs(t: &mut dyn Transport) {
+    let ledger = LedgerBtc::new(t);
+    ledger.check_app().unwrap();
+    for case in cases("get_extended_pubkey")
+        .iter()
+        .filter(|c| c["display"] == false)
+    {
+        let path = DerivationPath::from_str(&text(case, "derivation_path")).unwrap();
+        let xpub: Xpub = ledger.xpub(&path, false).unwrap();
+        assert_eq!(xpub.to_string(), text(case, "result"));
+    }
+}
