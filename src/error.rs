@@ -84,6 +84,14 @@ pub enum Error {
     /// A verification failed (a script, a signature, a derived value).
     #[error("{0}")]
     Verification(String),
+    /// A network backend (Bitcoin Core, Electrum) failed or was unreachable.
+    #[error("{message}")]
+    Backend {
+        /// What failed, naming the backend.
+        message: String,
+        /// What to check.
+        hint: Option<String>,
+    },
     /// An invariant did not hold: a bug.
     #[error("internal error: {0}")]
     Internal(String),
@@ -114,7 +122,7 @@ impl Error {
             | Error::Mnemonic(_)
             | Error::Xkey(_)
             | Error::Request(_) => ExitCode::BadInput,
-            Error::File { .. } => ExitCode::Io,
+            Error::File { .. } | Error::Backend { .. } => ExitCode::Io,
             Error::Declined(_) | Error::Refused(_) | Error::PolicyDenied { .. } => {
                 ExitCode::Declined
             }
@@ -142,7 +150,7 @@ impl Error {
     /// A suggestion for the user, when there is a useful one.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::Usage { hint, .. } => hint.clone(),
+            Error::Usage { hint, .. } | Error::Backend { hint, .. } => hint.clone(),
             Error::Exists(_) => Some("choose another path, or pass --force to replace it".into()),
             Error::PolicyDenied { .. } => Some(
                 "the policy file decides; change it through your approval process, not here".into(),

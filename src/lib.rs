@@ -10,6 +10,8 @@ pub mod cli;
 pub mod error;
 pub mod files;
 pub mod keys;
+#[cfg(feature = "online")]
+pub mod online;
 pub mod policy;
 pub mod prompt;
 pub mod request;
