@@ -32,6 +32,14 @@ impl Host {
         }
     }
 
+    /// A host that never goes online.
+    fn core_less() -> Host {
+        Host {
+            sb: Sandbox::new(),
+            backend: Vec::new(),
+        }
+    }
+
     fn electrum(url: &str) -> Host {
         Host {
             sb: Sandbox::new(),
@@ -98,11 +106,22 @@ fn batch_payout(node: &Bitcoind, host: &Host, wallet: &str, signers: &[&Sandbox]
     std::fs::write(host.sb.path("payouts.csv"), csv).unwrap();
     let built = host
         .run(&[
-            "build", wallet, "--recipients", "payouts.csv", "--fee-rate", "2", "-o", "unsigned.psbt",
+            "build",
+            wallet,
+            "--recipients",
+            "payouts.csv",
+            "--fee-rate",
+            "2",
+            "-o",
+            "unsigned.psbt",
         ])
         .ok()
         .json();
-    assert_eq!(built["outputs"].as_array().unwrap().len(), 51, "50 payouts and change");
+    assert_eq!(
+        built["outputs"].as_array().unwrap().len(),
+        51,
+        "50 payouts and change"
+    );
     assert_eq!(built["totals"]["external"], total);
     assert!(built["rbf"].as_bool().unwrap());
     // Only bdk's anti-fee-sniping locktime (info): no warning a signer would stop at.
@@ -123,7 +142,17 @@ fn batch_payout(node: &Bitcoind, host: &Host, wallet: &str, signers: &[&Sandbox]
         let out = format!("signed{i}.psbt");
         let signed = signer
             .run_airgapped(
-                &["--json", "--network", "regtest", "sign", "in.psbt", "-o", &out, "--yes", "--require-airgap"],
+                &[
+                    "--json",
+                    "--network",
+                    "regtest",
+                    "sign",
+                    "in.psbt",
+                    "-o",
+                    &out,
+                    "--yes",
+                    "--require-airgap",
+                ],
                 "",
             )
             .ok()
@@ -141,7 +170,11 @@ fn batch_payout(node: &Bitcoind, host: &Host, wallet: &str, signers: &[&Sandbox]
     assert!(confirmed["confirmations"].as_u64().unwrap() >= 1);
     wait();
     let after = host.sync(wallet);
-    assert_eq!(after["balance"]["confirmed"], before - total - fee, "{after}");
+    assert_eq!(
+        after["balance"]["confirmed"],
+        before - total - fee,
+        "{after}"
+    );
     assert_eq!(after["balance"]["unconfirmed"], 0);
 }
 
@@ -159,11 +192,139 @@ fn single_sig_batch_payout_through_core() {
         .run(&["wallet", "add", "hot", "--from-export", "watch.json"])
         .ok()
         .json();
-    assert!(added["descriptor"].as_str().unwrap().starts_with("wpkh([73c5da0a/84'/1'/0']"));
+    assert!(added["descriptor"]
+        .as_str()
+        .unwrap()
+        .starts_with("wpkh([73c5da0a/84'/1'/0']"));
     fund(&node, &host, "hot");
     batch_payout(&node, &host, "hot", &[&signer], &|| {});
     let listed = host.run(&["wallet", "list"]).ok().json();
     assert_eq!(listed[0]["kind"], "watch-only");
+    // Defaults from the config file (XDG config dir): sync without backend options.
+    std::fs::create_dir_all(host.sb.path("config/coldsign")).unwrap();
+    std::fs::write(
+        host.sb.path("config/coldsign/config.toml"),
+        format!(
+            "backend = \"core:http://127.0.0.1:{}\"\nrpc_cookie = \"{}\"\n",
+            node.rpc_port(),
+            node.cookie_path().display()
+        ),
+    )
+    .unwrap();
+    host.run(&["wallet", "sync", "hot"]).ok();
+}
+
+#[test]
+fn watch_only_wallets_come_from_exports_descriptors_and_slip132_keys() {
+    let signer = Sandbox::new();
+    signer.restore(ABANDON);
+    let export = signer
+        .regtest(
+            &[
+                "--json",
+                "key",
+                "export",
+                "--watch-only",
+                "--slip132",
+                "-o",
+                "-",
+            ],
+            "",
+        )
+        .ok()
+        .json();
+    let bip84 = &export["bitcoin"][0];
+    let host = Host::core_less();
+    let first = bip84["first_receive"].as_str().unwrap();
+    // A [fingerprint/path]vpub (SLIP-132: native segwit).
+    let vpub = format!(
+        "[73c5da0a/{}]{}",
+        bip84["path"].as_str().unwrap().trim_start_matches("m/"),
+        bip84["slip132"].as_str().unwrap()
+    );
+    std::fs::write(host.sb.path("vpub.txt"), &vpub).unwrap();
+    let a = host
+        .run(&["wallet", "add", "a", "--from-export", "vpub.txt"])
+        .ok()
+        .json();
+    assert_eq!(a["first_receive"], first);
+    // A receive/change descriptor pair.
+    let multi = bip84["descriptor"]
+        .as_str()
+        .unwrap()
+        .split('#')
+        .next()
+        .unwrap();
+    let (r, c) = (multi.replace("<0;1>", "0"), multi.replace("<0;1>", "1"));
+    let b = host
+        .run(&["wallet", "add", "b", "--descriptor", &r, "--descriptor", &c])
+        .ok()
+        .json();
+    assert_eq!(b["first_receive"], first);
+    // Refused: swapped pair, a private key, a name taken, mainnet keys on regtest.
+    host.sb
+        .run(
+            &[
+                "--network",
+                "regtest",
+                "wallet",
+                "add",
+                "c",
+                "--descriptor",
+                &c,
+                "--descriptor",
+                &r,
+            ],
+            "",
+        )
+        .fails_with(2);
+    host.sb
+        .run(
+            &[
+                "--network",
+                "regtest",
+                "wallet",
+                "add",
+                "d",
+                "--descriptor",
+                "wpkh(tprv8ZgxMBicQKsPd/<0;1>/*)",
+            ],
+            "",
+        )
+        .fails_with(2);
+    host.sb
+        .run(
+            &[
+                "--network",
+                "regtest",
+                "wallet",
+                "add",
+                "a",
+                "--descriptor",
+                multi,
+            ],
+            "",
+        )
+        .fails_with(2);
+    host.sb
+        .run(&["wallet", "add", "e", "--descriptor", multi], "")
+        .fails_with(2);
+    let names: Vec<Value> = host
+        .run(&["wallet", "list"])
+        .ok()
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["name"].clone())
+        .collect();
+    assert_eq!(names, vec![json!("a"), json!("b")]);
+    let shown = host
+        .run(&["wallet", "addresses", "a", "--count", "2"])
+        .ok()
+        .json();
+    assert_eq!(shown["addresses"][0]["address"], first);
+    assert_eq!(shown["addresses"][1]["index"], 1);
 }
 
 #[test]
@@ -173,7 +334,9 @@ fn single_sig_batch_payout_through_electrum() {
     };
     let signer = Sandbox::new();
     signer.restore(ABANDON);
-    signer.regtest(&["key", "export", "--watch-only", "-o", "watch.txt"], "").ok();
+    signer
+        .regtest(&["key", "export", "--watch-only", "-o", "watch.txt"], "")
+        .ok();
     // The plain-text export; its taproot account.
     node.mine_to(THROWAWAY_ADDRESS, 1);
     let Some(server) = ElectrumX::start(&node) else {
@@ -182,7 +345,15 @@ fn single_sig_batch_payout_through_electrum() {
     let host = Host::electrum(&server.tcp_url);
     std::fs::copy(signer.path("watch.txt"), host.sb.path("watch.txt")).unwrap();
     let added = host
-        .run(&["wallet", "add", "hot", "--from-export", "watch.txt", "--script", "p2tr"])
+        .run(&[
+            "wallet",
+            "add",
+            "hot",
+            "--from-export",
+            "watch.txt",
+            "--script",
+            "p2tr",
+        ])
         .ok()
         .json();
     assert!(added["descriptor"].as_str().unwrap().starts_with("tr("));
@@ -192,8 +363,20 @@ fn single_sig_batch_payout_through_electrum() {
     batch_payout(&node, &host, "hot", &[&signer], &wait);
     // The same wallet over TLS (self-signed certificate, hence --insecure-tls).
     let tls = Host::electrum(&server.ssl_url);
-    let synced = tls.online(&["wallet", "sync", "hot", "--wallet-dir", host.sb.path("data/coldsign/watch-only").to_str().unwrap()]).ok().json();
-    assert_eq!(synced["balance"], host.run(&["wallet", "show", "hot"]).ok().json()["balance"]);
+    let synced = tls
+        .online(&[
+            "wallet",
+            "sync",
+            "hot",
+            "--wallet-dir",
+            host.sb.path("data/coldsign/watch-only").to_str().unwrap(),
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        synced["balance"],
+        host.run(&["wallet", "show", "hot"]).ok().json()["balance"]
+    );
 }
 
 #[test]
@@ -211,11 +394,15 @@ fn two_of_three_multisig_batch_payout_and_rbf_bump() {
     bob.restore(LEGAL);
     for sb in [&alice, &bob] {
         std::fs::write(sb.path("vault.txt"), &vault).unwrap();
-        sb.regtest(&["wallet", "import", "vault.txt", "--name", "vault", "--yes"], "")
-            .ok();
+        sb.regtest(
+            &["wallet", "import", "vault.txt", "--name", "vault", "--yes"],
+            "",
+        )
+        .ok();
     }
     let host = Host::core(&node);
-    host.run(&["wallet", "add", "vault", "--descriptor", &vault]).ok();
+    host.run(&["wallet", "add", "vault", "--descriptor", &vault])
+        .ok();
     fund(&node, &host, "vault");
     batch_payout(&node, &host, "vault", &[&alice, &bob], &|| {});
 
@@ -224,15 +411,39 @@ fn two_of_three_multisig_batch_payout_and_rbf_bump() {
         .address(bitcoin::Network::Regtest)
         .unwrap()
         .to_string();
-    host.run(&["build", "vault", "--to", &format!("{to}:0.5"), "--fee-rate", "1", "-o", "first.psbt"])
-        .ok();
+    host.run(&[
+        "build",
+        "vault",
+        "--to",
+        &format!("{to}:0.5"),
+        "--fee-rate",
+        "1",
+        "-o",
+        "first.psbt",
+    ])
+    .ok();
     let first = sign_two(&host, &alice, &bob, "first.psbt");
-    let first_txid = host.online(&["broadcast", &first]).ok().json()["txid"].as_str().unwrap().to_string();
+    let first_txid = host.online(&["broadcast", &first]).ok().json()["txid"]
+        .as_str()
+        .unwrap()
+        .to_string();
     host.sync("vault");
-    host.online(&["bump", &first_txid, "--wallet", "vault", "--fee-rate", "5", "-o", "bump.psbt"])
-        .ok();
+    host.online(&[
+        "bump",
+        &first_txid,
+        "--wallet",
+        "vault",
+        "--fee-rate",
+        "5",
+        "-o",
+        "bump.psbt",
+    ])
+    .ok();
     let bumped = sign_two(&host, &alice, &bob, "bump.psbt");
-    let bump_txid = host.online(&["broadcast", &bumped]).ok().json()["txid"].as_str().unwrap().to_string();
+    let bump_txid = host.online(&["broadcast", &bumped]).ok().json()["txid"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let mempool = node.rpc("getrawmempool", &[]);
     assert!(mempool.as_array().unwrap().contains(&json!(bump_txid)));
     assert!(!mempool.as_array().unwrap().contains(&json!(first_txid)));
@@ -243,12 +454,18 @@ fn sign_two(host: &Host, alice: &Sandbox, bob: &Sandbox, file: &str) -> String {
     std::fs::copy(host.sb.path(file), alice.path(file)).unwrap();
     let a = format!("a-{file}");
     alice
-        .run_airgapped(&["--network", "regtest", "sign", file, "-o", &a, "--yes"], "")
+        .run_airgapped(
+            &["--network", "regtest", "sign", file, "-o", &a, "--yes"],
+            "",
+        )
         .ok();
     std::fs::copy(alice.path(&a), bob.path(&a)).unwrap();
     let ab = format!("ab-{file}");
-    bob.run_airgapped(&["--network", "regtest", "sign", &a, "-o", &ab, "--yes"], "")
-        .ok();
+    bob.run_airgapped(
+        &["--network", "regtest", "sign", &a, "-o", &ab, "--yes"],
+        "",
+    )
+    .ok();
     std::fs::copy(bob.path(&ab), host.sb.path(&ab)).unwrap();
     ab
 }
@@ -263,54 +480,157 @@ fn bad_payouts_and_backends_fail_clearly_and_write_nothing() {
     signer.export_watch_only("watch.json");
     let host = Host::core(&node);
     std::fs::copy(signer.path("watch.json"), host.sb.path("watch.json")).unwrap();
-    host.run(&["wallet", "add", "hot", "--from-export", "watch.json"]).ok();
+    host.run(&["wallet", "add", "hot", "--from-export", "watch.json"])
+        .ok();
     fund(&node, &host, "hot");
     host.sync("hot");
     let (csv, _) = payouts_csv();
     let rows: Vec<&str> = csv.lines().collect();
     let testnet = "tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx";
+    let (head, good) = (rows[0], rows[1]);
+    let addr = &good[..good.find(',').unwrap()];
     let cases: Vec<(String, &str)> = vec![
-        (format!("{}\n{}\n{}\n", rows[0], rows[1], rows[1]), "row 3: "),
-        (format!("{}\n{}\n{testnet},0.1\n", rows[0], rows[1]), "row 3: address"),
-        (format!("{}\n{}x,0.1\n", rows[0], &rows[1][..rows[1].find(',').unwrap()]), "row 2: invalid address"),
-        (format!("{}\n{}\n", rows[0], rows[1].replace("sat", "").replace("1000000", "100")), "row 2: "),
-        (format!("{}\n{},abc\n", rows[0], &rows[1][..rows[1].find(',').unwrap()]), "row 2: invalid amount"),
-        (format!("{}\n{},200\n", rows[0], &rows[1][..rows[1].find(',').unwrap()]), "insufficient funds"),
+        (format!("{head}\n{good}\n{good}\n"), "row 3: "),
+        (format!("{head}\n{good}\n{testnet},0.1\n"), "row 3: address"),
+        (format!("{head}\n{addr}x,0.1\n"), "row 2: invalid address"),
+        (format!("{head}\n{addr},100sat\n"), "row 2: 100 sat"),
+        (format!("{head}\n{addr},abc\n"), "row 2: invalid amount"),
+        (
+            format!("{head}\n{good}\n{addr}\n"),
+            "row 3: expected address,amount",
+        ),
+        (format!("{head}\n{addr},200\n"), "insufficient funds"),
     ];
     for (csv, expected) in cases {
         std::fs::write(host.sb.path("bad.csv"), &csv).unwrap();
         let out = host
             .sb
-            .run(&["--network", "regtest", "build", "hot", "--recipients", "bad.csv", "--fee-rate", "2", "-o", "out.psbt"], "")
+            .run(
+                &[
+                    "--network",
+                    "regtest",
+                    "build",
+                    "hot",
+                    "--recipients",
+                    "bad.csv",
+                    "--fee-rate",
+                    "2",
+                    "-o",
+                    "out.psbt",
+                ],
+                "",
+            )
             .fails_with(2);
         assert!(out.stderr.contains(expected), "{expected}: {}", out.stderr);
         assert!(!host.sb.path("out.psbt").exists());
     }
     let wrong_net = host
         .sb
-        .run(&["--network", "regtest", "build", "hot", "--to", &format!("{testnet}:0.1"), "--fee-rate", "2", "-o", "out.psbt"], "")
+        .run(
+            &[
+                "--network",
+                "regtest",
+                "build",
+                "hot",
+                "--to",
+                &format!("{testnet}:0.1"),
+                "--fee-rate",
+                "2",
+                "-o",
+                "out.psbt",
+            ],
+            "",
+        )
         .fails_with(2);
-    assert!(wrong_net.stderr.contains("not a regtest address"), "{}", wrong_net.stderr);
+    assert!(
+        wrong_net.stderr.contains("not a regtest address"),
+        "{}",
+        wrong_net.stderr
+    );
 
     // Backends: nobody listening, wrong credentials, a signed file that is not final.
     let closed = common::bitcoind::free_port();
     let unreachable = host
         .sb
-        .run(&["--network", "regtest", "wallet", "sync", "hot", "--backend", &format!("core:http://127.0.0.1:{closed}"), "--rpc-cookie", node.cookie_path().to_str().unwrap()], "")
+        .run(
+            &[
+                "--network",
+                "regtest",
+                "wallet",
+                "sync",
+                "hot",
+                "--backend",
+                &format!("core:http://127.0.0.1:{closed}"),
+                "--rpc-cookie",
+                node.cookie_path().to_str().unwrap(),
+            ],
+            "",
+        )
         .fails_with(6);
-    assert!(unreachable.stderr.contains("cannot reach bitcoin core"), "{}", unreachable.stderr);
+    assert!(
+        unreachable.stderr.contains("cannot reach bitcoin core"),
+        "{}",
+        unreachable.stderr
+    );
     std::fs::write(host.sb.path("pw.txt"), "wrong\n").unwrap();
     let denied = host
         .sb
-        .run(&["--network", "regtest", "wallet", "sync", "hot", "--backend", &format!("core:http://127.0.0.1:{}", node.rpc_port()), "--rpc-user", "nobody", "--rpc-password-file", "pw.txt"], "")
+        .run(
+            &[
+                "--network",
+                "regtest",
+                "wallet",
+                "sync",
+                "hot",
+                "--backend",
+                &format!("core:http://127.0.0.1:{}", node.rpc_port()),
+                "--rpc-user",
+                "nobody",
+                "--rpc-password-file",
+                "pw.txt",
+            ],
+            "",
+        )
         .fails_with(6);
-    assert!(denied.stderr.contains("rejected the rpc credentials"), "{}", denied.stderr);
+    assert!(
+        denied.stderr.contains("rejected the rpc credentials"),
+        "{}",
+        denied.stderr
+    );
     let electrum = host
         .sb
-        .run(&["--network", "regtest", "wallet", "sync", "hot", "--backend", &format!("electrum:tcp://127.0.0.1:{closed}")], "")
+        .run(
+            &[
+                "--network",
+                "regtest",
+                "wallet",
+                "sync",
+                "hot",
+                "--backend",
+                &format!("electrum:tcp://127.0.0.1:{closed}"),
+            ],
+            "",
+        )
         .fails_with(6);
-    assert!(electrum.stderr.contains("electrum server at"), "{}", electrum.stderr);
-    host.run(&["build", "hot", "--to", &format!("{}:0.1", THROWAWAY_ADDRESS), "--fee-rate", "2", "-o", "unsigned.psbt"]).ok();
-    let unsigned = host.sb.run(&["--network", "regtest", "broadcast", "unsigned.psbt"], "").fails_with(2);
+    assert!(
+        electrum.stderr.contains("electrum server at"),
+        "{}",
+        electrum.stderr
+    );
+    host.run(&[
+        "build",
+        "hot",
+        "--to",
+        &format!("{}:0.1", THROWAWAY_ADDRESS),
+        "--fee-rate",
+        "2",
+        "-o",
+        "unsigned.psbt",
+    ])
+    .ok();
+    let unsigned = host
+        .sb
+        .run(&["--network", "regtest", "broadcast", "unsigned.psbt"], "")
+        .fails_with(2);
     assert!(unsigned.stderr.contains("not final"), "{}", unsigned.stderr);
 }

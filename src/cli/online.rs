@@ -50,12 +50,16 @@ pub struct BackendArgs {
 
 impl BackendArgs {
     fn spec(&self, config: &Config) -> Result<BackendSpec> {
-        let text = self.backend.clone().or(config.backend.clone()).ok_or_else(|| {
-            Error::usage(
-                "no backend given",
-                "pass --backend core:URL or electrum:URL, or set `backend` in the config file",
-            )
-        })?;
+        let text = self
+            .backend
+            .clone()
+            .or(config.backend.clone())
+            .ok_or_else(|| {
+                Error::usage(
+                    "no backend given",
+                    "pass --backend core:URL or electrum:URL, or set `backend` in the config file",
+                )
+            })?;
         let (kind, url) = parse_spec(&text)?;
         if kind == "electrum" {
             return Ok(BackendSpec::Electrum {
@@ -137,7 +141,12 @@ pub struct AddArgs {
     /// Wallet name.
     name: String,
     /// A `<0;1>` descriptor, or twice: the receive then the change descriptor.
-    #[arg(long, num_args = 1, conflicts_with = "from_export", required_unless_present = "from_export")]
+    #[arg(
+        long,
+        num_args = 1,
+        conflicts_with = "from_export",
+        required_unless_present = "from_export"
+    )]
     descriptor: Vec<String>,
     /// coldsign's `key export --watch-only` (text or JSON), a descriptor file, a BIP388 /
     /// Coldcard / Caravan multisig file, or a `[fingerprint/path]` SLIP-132 xpub.
@@ -390,7 +399,8 @@ pub fn add(ctx: &Context, args: AddArgs) -> Result<()> {
         None => import::from_descriptors(&args.descriptor)?,
     };
     import::check_network(&descriptor, ctx.network)?;
-    let path = store::WatchWallet::create(dir, &args.name, &descriptor, ctx.network, args.birthday)?;
+    let path =
+        store::WatchWallet::create(dir, &args.name, &descriptor, ctx.network, args.birthday)?;
     let w = store::WatchWallet::open(dir, &args.name)?;
     ctx.emit(&Added {
         name: args.name,

@@ -140,9 +140,10 @@ pub fn run(ctx: &Context, command: WalletCommand) -> Result<()> {
         #[cfg(feature = "online")]
         WalletCommand::Sync(args) => return super::online::sync(ctx, args),
         #[cfg(feature = "online")]
-        WalletCommand::Show { ref name, signer: false }
-            if crate::online::store::names(&ctx.wallet_dir()?).contains(name) =>
-        {
+        WalletCommand::Show {
+            ref name,
+            signer: false,
+        } if crate::online::store::names(&ctx.wallet_dir()?).contains(name) => {
             let w = crate::online::store::WatchWallet::open(&ctx.wallet_dir()?, name)?;
             return ctx.emit(&super::online::WatchView::of(&w));
         }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use bdk_bitcoind_rpc::bitcoincore_rpc::{self, Auth, RpcApi};
 use bdk_bitcoind_rpc::Emitter;
-use bdk_electrum::electrum_client::{self, ElectrumApi};
+use bdk_electrum::electrum_client::{self, ElectrumApi, Param};
 use bdk_electrum::BdkElectrumClient;
 use bdk_wallet::Wallet;
 use bitcoin::consensus::encode::serialize_hex;
@@ -18,6 +18,8 @@ use crate::{Error, Result};
 
 /// Addresses past the last used one that an Electrum scan still looks at.
 const STOP_GAP: usize = 50;
+/// The Electrum protocol version electrum-client speaks.
+const ELECTRUM_PROTOCOL: &str = "1.4";
 /// Scripts per Electrum batch request.
 const BATCH: usize = 20;
 
@@ -112,8 +114,8 @@ impl Backend {
                     }
                     CoreAuth::UserPass(u, p) => Auth::UserPass(u.clone(), p.clone()),
                 };
-                let client = bitcoincore_rpc::Client::new(url, auth)
-                    .map_err(|e| core_error(url, e))?;
+                let client =
+                    bitcoincore_rpc::Client::new(url, auth).map_err(|e| core_error(url, e))?;
                 let backend = Backend::Core {
                     client,
                     url: url.clone(),
@@ -136,6 +138,16 @@ impl Backend {
                     .build();
                 let client = electrum_client::Client::from_config(url, config)
                     .map_err(|e| electrum_error(url, e))?;
+                // Servers (ElectrumX, e-x) serve nothing before the version handshake.
+                client
+                    .raw_call(
+                        "server.version",
+                        [
+                            Param::String(concat!("coldsign ", env!("CARGO_PKG_VERSION")).into()),
+                            Param::String(ELECTRUM_PROTOCOL.into()),
+                        ],
+                    )
+                    .map_err(|e| electrum_error(url, e))?;
                 let genesis = client.block_header(0).map_err(|e| electrum_error(url, e))?;
                 if genesis.block_hash() != bitcoin::constants::genesis_block(network).block_hash() {
                     return Err(Error::usage(
@@ -156,7 +168,9 @@ impl Backend {
             Backend::Core { client, url } => {
                 client.call(method, params).map_err(|e| core_error(url, e))
             }
-            Backend::Electrum { .. } => Err(Error::Internal(format!("{method} needs bitcoin core"))),
+            Backend::Electrum { .. } => {
+                Err(Error::Internal(format!("{method} needs bitcoin core")))
+            }
         }
     }
 
@@ -178,7 +192,9 @@ impl Backend {
                     let height = event.block_height();
                     wallet
                         .apply_block_connected_to(&event.block, height, event.connected_to())
-                        .map_err(|e| backend_error(format!("block {height} does not connect: {e}")))?;
+                        .map_err(|e| {
+                            backend_error(format!("block {height} does not connect: {e}"))
+                        })?;
                     progress.set_length(tip.saturating_sub(from));
                     progress.set_position(u64::from(height).saturating_sub(from));
                 }
@@ -194,9 +210,9 @@ impl Backend {
                 let update = client
                     .full_scan(request, STOP_GAP, BATCH, true)
                     .map_err(|e| electrum_error(url, e))?;
-                wallet
-                    .apply_update(update)
-                    .map_err(|e| backend_error(format!("the server's chain does not connect: {e}")))?;
+                wallet.apply_update(update).map_err(|e| {
+                    backend_error(format!("the server's chain does not connect: {e}"))
+                })?;
                 Ok(())
             }
         }
@@ -268,7 +284,10 @@ fn core_error(url: &str, e: bitcoincore_rpc::Error) -> Error {
             rpc.message.to_lowercase()
         ));
     }
-    backend_error(format!("cannot reach bitcoin core at {url}: {}", text.to_lowercase()))
+    backend_error(format!(
+        "cannot reach bitcoin core at {url}: {}",
+        text.to_lowercase()
+    ))
 }
 
 fn electrum_error(url: &str, e: electrum_client::Error) -> Error {

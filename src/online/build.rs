@@ -58,12 +58,12 @@ pub fn build(wallet: &mut Wallet, options: &BuildOptions) -> Result<Psbt> {
         }
     }
     if !options.utxos.is_empty() {
-        builder
-            .add_utxos(&options.utxos)
-            .map_err(|e| Error::usage(
+        builder.add_utxos(&options.utxos).map_err(|e| {
+            Error::usage(
                 format!("--utxo: {}", e.to_string().to_lowercase()),
                 "list the wallet's coins with 'coldsign wallet show NAME' (after 'wallet sync')",
-            ))?;
+            )
+        })?;
         builder.manually_selected_only();
     }
     if let Some(script) = drain_script {

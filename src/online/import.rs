@@ -64,7 +64,8 @@ pub fn from_export(text: &str, script: Standard) -> Result<Descriptor<Descriptor
         let value: serde_json::Value = serde_json::from_str(trimmed)
             .map_err(|e| Error::bad_input(format!("invalid JSON export: {e}")))?;
         if let Some(accounts) = value["bitcoin"].as_array() {
-            let wanted = serde_json::to_value(script).map_err(|e| Error::Internal(e.to_string()))?;
+            let wanted =
+                serde_json::to_value(script).map_err(|e| Error::Internal(e.to_string()))?;
             let found = accounts
                 .iter()
                 .find(|a| a["standard"] == wanted)
@@ -84,7 +85,10 @@ pub fn from_export(text: &str, script: Standard) -> Result<Descriptor<Descriptor
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .collect();
-    if lines.iter().any(|l| l.to_lowercase().starts_with("policy:")) {
+    if lines
+        .iter()
+        .any(|l| l.to_lowercase().starts_with("policy:"))
+    {
         return Ok(Wallet::parse(Some("import"), trimmed)?.descriptor);
     }
     match lines.as_slice() {
@@ -93,9 +97,9 @@ pub fn from_export(text: &str, script: Standard) -> Result<Descriptor<Descriptor
         [one] => from_descriptors(&[one.to_string()]),
         [r, c] if !r.contains("<0;1>") => from_descriptors(&[r.to_string(), c.to_string()]),
         many => {
-            let (open, _) = script.descriptor_template().ok_or_else(|| {
-                Error::bad_input("pick a single-signature script with --script")
-            })?;
+            let (open, _) = script
+                .descriptor_template()
+                .ok_or_else(|| Error::bad_input("pick a single-signature script with --script"))?;
             let line = many.iter().find(|l| l.starts_with(open)).ok_or_else(|| {
                 Error::usage(
                     format!("the export has no {} descriptor", script.script_name()),

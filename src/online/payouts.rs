@@ -29,7 +29,10 @@ pub fn parse_amount(text: &str) -> std::result::Result<Amount, String> {
     let t = text.trim();
     let parsed = match t.strip_suffix("sat").or_else(|| t.strip_suffix("sats")) {
         Some(sats) => Amount::from_str_in(sats.trim(), Denomination::Satoshi),
-        None => Amount::from_str_in(t.strip_suffix("btc").unwrap_or(t).trim(), Denomination::Bitcoin),
+        None => Amount::from_str_in(
+            t.strip_suffix("btc").unwrap_or(t).trim(),
+            Denomination::Bitcoin,
+        ),
     };
     parsed.map_err(|e| format!("invalid amount {t:?}: {e}"))
 }
@@ -102,11 +105,17 @@ pub fn parse_csv(text: &str, network: Network) -> Result<Vec<Payout>> {
         }
         if !(2..=3).contains(&fields.len()) {
             return Err(Error::usage(
-                format!("row {row}: expected address,amount[,label], found {} fields", fields.len()),
+                format!(
+                    "row {row}: expected address,amount[,label], found {} fields",
+                    fields.len()
+                ),
                 "one payout per row; labels must not contain commas",
             ));
         }
-        let label = fields.get(2).filter(|l| !l.is_empty()).map(|l| l.to_string());
+        let label = fields
+            .get(2)
+            .filter(|l| !l.is_empty())
+            .map(|l| l.to_string());
         let place = format!("row {row}");
         let p = payout(&place, fields[0], Some(fields[1]), label, network)?;
         if let Some(first) = seen.insert(p.script.clone(), row) {
@@ -139,9 +148,15 @@ mod tests {
 
     #[test]
     fn rows_are_numbered_in_errors() {
-        let e = parse_csv(&format!("address,amount\n{A},0.1\n\n{A},0.2\n"), Network::Regtest)
-            .unwrap_err();
-        assert_eq!(e.to_string(), format!("row 4: {A} already appears on row 2"));
+        let e = parse_csv(
+            &format!("address,amount\n{A},0.1\n\n{A},0.2\n"),
+            Network::Regtest,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("row 4: {A} already appears on row 2")
+        );
         let e = parse_csv(&format!("{A},100sat\n"), Network::Regtest).unwrap_err();
         assert!(e.to_string().starts_with("row 1: 100 sat"), "{e}");
         let e = parse_csv(&format!("{A},0.1\n{A}x,0.1\n"), Network::Regtest).unwrap_err();

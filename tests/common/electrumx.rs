@@ -56,7 +56,9 @@ impl ElectrumX {
             .unwrap();
         let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
         let made = Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj"])
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+            ])
             .arg("/CN=127.0.0.1")
             .arg("-keyout")
             .arg(&key)
@@ -129,7 +131,9 @@ impl ElectrumX {
     /// The tip height the server reports, if it answers.
     fn tip(&self) -> Option<u64> {
         let mut stream = TcpStream::connect(("127.0.0.1", self.tcp_port)).ok()?;
-        stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .ok()?;
         let request = concat!(
             r#"{"jsonrpc":"2.0","id":0,"method":"server.version","params":["coldsign-test","1.4"]}"#,
             "\n",
