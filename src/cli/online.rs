@@ -460,7 +460,7 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> Result<()> {
 
 fn fee_rate(fee: &FeeArgs, backend: &BackendArgs, network: bitcoin::Network) -> Result<FeeRate> {
     match (fee.fee_rate, fee.target_blocks) {
-        (Some(rate), _) if rate.is_finite() && rate >= 1.0 && rate <= 100_000.0 => {
+        (Some(rate), _) if (1.0..=100_000.0).contains(&rate) => {
             Ok(FeeRate::from_sat_per_kwu((rate * 250.0).ceil() as u64))
         }
         (Some(rate), _) => Err(Error::usage(

@@ -90,8 +90,8 @@ pub enum Backend {
     },
     /// An Electrum server.
     Electrum {
-        /// bdk's client.
-        client: BdkElectrumClient<electrum_client::Client>,
+        /// bdk's client (boxed: it carries its caches).
+        client: Box<BdkElectrumClient<electrum_client::Client>>,
         /// For messages.
         url: String,
     },
@@ -156,7 +156,7 @@ impl Backend {
                     ));
                 }
                 Ok(Backend::Electrum {
-                    client: BdkElectrumClient::new(client),
+                    client: Box::new(BdkElectrumClient::new(client)),
                     url: url.clone(),
                 })
             }
