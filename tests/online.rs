@@ -437,6 +437,7 @@ fn two_of_three_multisig_batch_payout_and_rbf_bump() {
         "5",
         "-o",
         "bump.psbt",
+        "--psbt-v2",
     ])
     .ok();
     let bumped = sign_two(&host, &alice, &bob, "bump.psbt");
@@ -547,6 +548,36 @@ fn bad_payouts_and_backends_fail_clearly_and_write_nothing() {
         "{}",
         wrong_net.stderr
     );
+
+    // Regtest has no fee estimates: the error says to give the rate.
+    let estimate = host
+        .sb
+        .run(
+            &[
+                "--network",
+                "regtest",
+                "build",
+                "hot",
+                "--to",
+                &format!("{THROWAWAY_ADDRESS}:0.1"),
+                "--target-blocks",
+                "2",
+                "-o",
+                "out.psbt",
+                "--backend",
+                &format!("core:http://127.0.0.1:{}", node.rpc_port()),
+                "--rpc-cookie",
+                node.cookie_path().to_str().unwrap(),
+            ],
+            "",
+        )
+        .fails_with(2);
+    assert!(
+        estimate.stderr.contains("no fee estimate"),
+        "{}",
+        estimate.stderr
+    );
+    assert!(!host.sb.path("out.psbt").exists());
 
     // Backends: nobody listening, wrong credentials, a signed file that is not final.
     let closed = common::bitcoind::free_port();
