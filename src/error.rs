@@ -92,9 +92,14 @@ pub enum Error {
     /// A verification failed (a script, a signature, a derived value).
     #[error("{0}")]
     Verification(String),
-    /// A network backend (node, server) could not be reached or failed.
-    #[error("{0}")]
-    Backend(String),
+    /// A network backend (Bitcoin Core, Electrum) failed or was unreachable.
+    #[error("{message}")]
+    Backend {
+        /// What failed, naming the backend.
+        message: String,
+        /// What to check.
+        hint: Option<String>,
+    },
     /// An invariant did not hold: a bug.
     #[error("internal error: {0}")]
     Internal(String),
@@ -125,7 +130,7 @@ impl Error {
             | Error::Mnemonic(_)
             | Error::Xkey(_)
             | Error::Request(_) => ExitCode::BadInput,
-            Error::File { .. } | Error::Backend(_) => ExitCode::Io,
+            Error::File { .. } | Error::Backend { .. } => ExitCode::Io,
             Error::Declined(_) | Error::Refused(_) | Error::PolicyDenied { .. } => {
                 ExitCode::Declined
             }
@@ -154,7 +159,9 @@ impl Error {
     /// A suggestion for the user, when there is a useful one.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::Usage { hint, .. } | Error::Device { hint, .. } => hint.clone(),
+            Error::Usage { hint, .. }
+            | Error::Device { hint, .. }
+            | Error::Backend { hint, .. } => hint.clone(),
             Error::Exists(_) => Some("choose another path, or pass --force to replace it".into()),
             Error::PolicyDenied { .. } => Some(
                 "the policy file decides; change it through your approval process, not here".into(),
@@ -162,9 +169,6 @@ impl Error {
             Error::Refused(_) => Some(
                 "read each warning above; accept one only by naming it with --allow CODE".into(),
             ),
-            Error::Backend(_) => {
-                Some("check the URL, that the node is running, and the network".into())
-            }
             Error::Mnemonic(e) => e.hint(),
             Error::Keystore(e) => e.hint(),
             Error::KeystoreV3(e) => e.hint(),

@@ -13,6 +13,8 @@ pub mod files;
 #[cfg(feature = "hw")]
 pub mod hw;
 pub mod keys;
+#[cfg(feature = "online")]
+pub mod online;
 pub mod policy;
 pub mod prompt;
 pub mod request;

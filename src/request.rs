@@ -131,10 +131,15 @@ fn raw_bytes(data: &[u8]) -> Result<(Vec<u8>, Encoding), RequestError> {
     if compact.is_empty() {
         return Err(RequestError::Empty);
     }
-    if compact.starts_with("cHNidP8") {
+    // "psbt" then 0xff: the 7th base64 character also carries the top bits of the first key's
+    // length (a v2 PSBT may start with a 79-byte global xpub key), so check the decoded magic.
+    if compact.starts_with("cHNidP") {
         let raw = BASE64_STANDARD
             .decode(&compact)
             .map_err(|_| RequestError::BadText("base64"))?;
+        if !raw.starts_with(MAGIC) {
+            return Err(RequestError::BadText("base64"));
+        }
         return Ok((raw, Encoding::Base64));
     }
     if compact

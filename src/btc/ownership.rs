@@ -2,6 +2,10 @@
 //! our keys under a known policy — a standard single-signature account (BIP44/49/84/86) or a
 //! wallet registered on this signer — and matches byte for byte. Key-origin claims in the PSBT
 //! are hints, never proof.
+//!
+//! The same rules serve the online host ([`Policies::watch_only`]): there "our keys" are the
+//! extended public keys of a watch-only wallet's descriptor, so the host prints the review the
+//! signer will compute.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -18,6 +22,8 @@ use crate::keys::material::HdKeys;
 /// Proof that a script is ours.
 #[derive(Debug, Clone)]
 pub struct Owner {
+    /// Master fingerprint of the key that proved ownership.
+    pub fingerprint: Fingerprint,
     /// The policy's name: `bip84/0` style for standard accounts, the registered name otherwise.
     pub wallet: String,
     /// 0 = receive, 1 = change.
@@ -42,11 +48,18 @@ pub enum Ownership {
     Foreign,
 }
 
-/// Our key tree plus the policies it takes part in; caches derivations so that each input
+/// Where our public keys come from.
+enum Keys<'a> {
+    /// The signer's key tree (any path under its fingerprint).
+    Hd(&'a HdKeys, Fingerprint),
+    /// A watch-only wallet: account xpubs by (master fingerprint, origin path).
+    Watch(Vec<(Fingerprint, DerivationPath, Xpub)>),
+}
+
+/// Our keys plus the policies they take part in; caches derivations so that each input
 /// costs O(1) derivations (no walk from the master key per input).
 pub struct Policies<'a> {
-    hd: &'a HdKeys,
-    fingerprint: Fingerprint,
+    keys: Keys<'a>,
     registered: Vec<(Wallet, [Descriptor<DescriptorPublicKey>; 2])>,
     account_xpubs: RefCell<HashMap<DerivationPath, Xpub>>,
     standard: RefCell<HashMap<DerivationPath, Option<[Descriptor<DescriptorPublicKey>; 2]>>>,
@@ -55,6 +68,24 @@ pub struct Policies<'a> {
 impl<'a> Policies<'a> {
     /// Policies of `hd`: every standard account, plus `registered` wallets.
     pub fn new(hd: &'a HdKeys, registered: Vec<Wallet>) -> Self {
+        Self::with_keys(Keys::Hd(hd, hd.fingerprint()), registered)
+    }
+
+    /// Watch-only policies: `wallet` alone, its descriptor's extended keys standing in for a
+    /// key tree. Every cosigner's key counts as ours, so the host sees the whole wallet.
+    pub fn watch_only(wallet: Wallet) -> Policies<'static> {
+        let mut xpubs = Vec::new();
+        wallet.descriptor.for_each_key(|key| {
+            if let DescriptorPublicKey::MultiXPub(x) = key {
+                let (fingerprint, path) = origin(x);
+                xpubs.push((fingerprint, path, x.xkey));
+            }
+            true
+        });
+        Policies::with_keys(Keys::Watch(xpubs), vec![wallet])
+    }
+
+    fn with_keys(keys: Keys<'a>, registered: Vec<Wallet>) -> Self {
         let registered = registered
             .into_iter()
             .filter_map(|w| {
@@ -64,26 +95,48 @@ impl<'a> Policies<'a> {
             })
             .collect();
         Policies {
-            hd,
-            fingerprint: hd.fingerprint(),
+            keys,
             registered,
             account_xpubs: RefCell::new(HashMap::new()),
             standard: RefCell::new(HashMap::new()),
         }
     }
 
-    /// Our master fingerprint.
-    pub fn fingerprint(&self) -> Fingerprint {
-        self.fingerprint
+    /// The key tree (none for watch-only policies).
+    pub fn hd(&self) -> Option<&HdKeys> {
+        match &self.keys {
+            Keys::Hd(hd, _) => Some(hd),
+            Keys::Watch(_) => None,
+        }
     }
 
-    /// The key tree.
-    pub fn hd(&self) -> &HdKeys {
-        self.hd
+    fn knows(&self, fingerprint: Fingerprint) -> bool {
+        match &self.keys {
+            Keys::Hd(_, fp) => *fp == fingerprint,
+            Keys::Watch(xpubs) => xpubs.iter().any(|(fp, _, _)| *fp == fingerprint),
+        }
     }
 
-    /// Our public key at `path`, derived through a cached hardened prefix.
-    pub fn public_key(&self, path: &DerivationPath) -> bitcoin::secp256k1::PublicKey {
+    /// Our public key at `path` under `fingerprint`, if we hold that key.
+    pub fn public_key(
+        &self,
+        fingerprint: Fingerprint,
+        path: &DerivationPath,
+    ) -> Option<bitcoin::secp256k1::PublicKey> {
+        let hd = match &self.keys {
+            Keys::Hd(hd, fp) if *fp == fingerprint => hd,
+            Keys::Hd(..) => return None,
+            Keys::Watch(xpubs) => {
+                let secp = bitcoin::secp256k1::Secp256k1::verification_only();
+                return xpubs.iter().find_map(|(fp, origin, xpub)| {
+                    let rest = path.as_ref().strip_prefix(origin.as_ref())?;
+                    if *fp != fingerprint || rest.iter().any(|c| c.is_hardened()) {
+                        return None;
+                    }
+                    xpub.derive_pub(&secp, &rest).ok().map(|k| k.public_key)
+                });
+            }
+        };
         // Up to the last hardened step comes from the cache; the rest is all unhardened.
         let split = path
             .into_iter()
@@ -93,19 +146,21 @@ impl<'a> Policies<'a> {
         let mut cache = self.account_xpubs.borrow_mut();
         let parent = *cache
             .entry(hardened.clone())
-            .or_insert_with(|| self.hd.xpub(&hardened, NetworkKind::Main));
-        parent
-            .derive_pub(self.hd.secp(), &normal)
-            .expect("unhardened derivation from an xpub")
-            .public_key
+            .or_insert_with(|| hd.xpub(&hardened, NetworkKind::Main));
+        Some(
+            parent
+                .derive_pub(hd.secp(), &normal)
+                .expect("unhardened derivation from an xpub")
+                .public_key,
+        )
     }
 
     /// Whether `source` is one of our keys and really derives `public_key` (x-only for taproot).
     pub fn is_our_key(&self, source: &KeySource, public_key: &[u8]) -> bool {
-        if source.0 != self.fingerprint {
+        let Some(derived) = self.public_key(source.0, &source.1) else {
             return false;
-        }
-        let derived = self.public_key(&source.1).serialize();
+        };
+        let derived = derived.serialize();
         match public_key.len() {
             32 => derived[1..] == *public_key,
             _ => derived[..] == *public_key,
@@ -120,14 +175,14 @@ impl<'a> Policies<'a> {
     ) -> Ownership {
         let mut claimed = None;
         for (public_key, source) in origins {
-            if source.0 != self.fingerprint {
+            if !self.knows(source.0) {
                 continue;
             }
             claimed.get_or_insert_with(|| source.1.clone());
             if !self.is_our_key(source, public_key) {
                 continue;
             }
-            if let Some(owner) = self.find_policy(script, &source.1) {
+            if let Some(owner) = self.find_policy(script, source) {
                 return Ownership::Ours(Box::new(owner));
             }
         }
@@ -137,14 +192,15 @@ impl<'a> Policies<'a> {
         }
     }
 
-    fn find_policy(&self, script: &Script, path: &DerivationPath) -> Option<Owner> {
+    fn find_policy(&self, script: &Script, source: &KeySource) -> Option<Owner> {
+        let (fingerprint, path) = (source.0, &source.1);
         let (prefix, branch, index) = split_branch_index(path)?;
         for (wallet, singles) in &self.registered {
             let mut ours_here = false;
             wallet.descriptor.for_each_key(|k| {
                 if let DescriptorPublicKey::MultiXPub(x) = k {
                     let (fp, origin_path) = origin(x);
-                    ours_here |= fp == self.fingerprint && origin_path == prefix;
+                    ours_here |= fp == fingerprint && origin_path == prefix;
                 }
                 true
             });
@@ -153,7 +209,7 @@ impl<'a> Policies<'a> {
                     &singles[branch as usize],
                     script,
                     &wallet.name,
-                    path,
+                    source,
                     branch,
                     index,
                 ) {
@@ -161,10 +217,13 @@ impl<'a> Policies<'a> {
                 }
             }
         }
+        let Keys::Hd(hd, _) = &self.keys else {
+            return None;
+        };
         let mut standard = self.standard.borrow_mut();
         let singles = standard
             .entry(prefix.clone())
-            .or_insert_with(|| self.standard_policy(&prefix))
+            .or_insert_with(|| standard_policy(hd, &prefix))
             .as_ref()?;
         let name = format!(
             "bip{}/{}",
@@ -175,52 +234,53 @@ impl<'a> Policies<'a> {
             &singles[branch as usize],
             script,
             &name,
-            path,
+            source,
             branch,
             index,
         )
     }
+}
 
-    /// The standard single-sig descriptor for an account path like m/84'/0'/0'.
-    fn standard_policy(
-        &self,
-        account: &DerivationPath,
-    ) -> Option<[Descriptor<DescriptorPublicKey>; 2]> {
-        if account.len() != 3 || !account.into_iter().all(|c| c.is_hardened()) {
-            return None;
-        }
-        let (open, close) = match hardened_index(&account[0])? {
-            44 => Standard::Bip44,
-            49 => Standard::Bip49,
-            84 => Standard::Bip84,
-            86 => Standard::Bip86,
-            _ => return None,
-        }
-        .descriptor_template()?;
-        let xpub = self.hd.xpub(account, NetworkKind::Main);
-        let text = format!(
-            "{open}{}/<0;1>/*{close}",
-            key_expression(self.fingerprint, account, &xpub)
-        );
-        let descriptor: Descriptor<DescriptorPublicKey> = text.parse().ok()?;
-        descriptor.into_single_descriptors().ok()?.try_into().ok()
+/// The standard single-sig descriptor of `hd` for an account path like m/84'/0'/0'.
+fn standard_policy(
+    hd: &HdKeys,
+    account: &DerivationPath,
+) -> Option<[Descriptor<DescriptorPublicKey>; 2]> {
+    if account.len() != 3 || !account.into_iter().all(|c| c.is_hardened()) {
+        return None;
     }
+    let (open, close) = match hardened_index(&account[0])? {
+        44 => Standard::Bip44,
+        49 => Standard::Bip49,
+        84 => Standard::Bip84,
+        86 => Standard::Bip86,
+        _ => return None,
+    }
+    .descriptor_template()?;
+    let xpub = hd.xpub(account, NetworkKind::Main);
+    let text = format!(
+        "{open}{}/<0;1>/*{close}",
+        key_expression(hd.fingerprint(), account, &xpub)
+    );
+    let descriptor: Descriptor<DescriptorPublicKey> = text.parse().ok()?;
+    descriptor.into_single_descriptors().ok()?.try_into().ok()
 }
 
 fn matches(
     single: &Descriptor<DescriptorPublicKey>,
     script: &Script,
     wallet: &str,
-    path: &DerivationPath,
+    source: &KeySource,
     branch: u32,
     index: u32,
 ) -> Option<Owner> {
     let definite = single.at_derivation_index(index).ok()?;
     (definite.script_pubkey().as_script() == script).then(|| Owner {
+        fingerprint: source.0,
         wallet: wallet.to_string(),
         branch,
         index,
-        path: path.clone(),
+        path: source.1.clone(),
         descriptor: definite,
     })
 }

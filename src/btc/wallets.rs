@@ -174,12 +174,30 @@ impl Wallet {
     }
 }
 
+/// The receive and change descriptors of a `<0;1>` descriptor.
+pub fn branches(
+    descriptor: &Descriptor<DescriptorPublicKey>,
+) -> Result<[Descriptor<DescriptorPublicKey>; 2]> {
+    let singles = if descriptor.is_multipath() {
+        descriptor
+            .clone()
+            .into_single_descriptors()
+            .map_err(|e| Error::bad_input(format!("invalid multipath descriptor: {e}")))?
+    } else {
+        Vec::new()
+    };
+    singles.try_into().map_err(|_| {
+        Error::bad_input("the descriptor needs exactly two branches, receive and change (<0;1>)")
+    })
+}
+
 /// The registry directory for wallets registered with the keystore at `keystore`.
 pub fn registry_dir(keystore: &Path) -> PathBuf {
     keystore.parent().unwrap_or(Path::new(".")).join("wallets")
 }
 
-fn check_name(name: &str) -> Result<()> {
+/// Accepts names of letters, digits, '-', '_' and '.' (at most 64, not starting with '.').
+pub(crate) fn check_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && name
@@ -263,7 +281,7 @@ fn parse_bip388(json: &str) -> Result<(Option<String>, Descriptor<DescriptorPubl
 }
 
 /// A `[fingerprint/path]xpub` with any SLIP-132 xpub turned into a plain xpub/tpub.
-fn normalise_key(key: &str) -> Result<String> {
+pub(crate) fn normalise_key(key: &str) -> Result<String> {
     let (origin, xpub) = match key.rfind(']') {
         Some(i) => (&key[..=i], &key[i + 1..]),
         None => ("", key),

@@ -28,6 +28,8 @@ pub struct Context {
     /// Where the keystore password comes from, when not the terminal.
     pub password_file: Option<PathBuf>,
     scrypt_log_n: u8,
+    #[cfg(feature = "online")]
+    wallet_dir: Option<PathBuf>,
 }
 
 impl Context {
@@ -41,6 +43,8 @@ impl Context {
             keystore: args.keystore.clone(),
             password_file: args.password_file.clone(),
             scrypt_log_n: args.scrypt_log_n,
+            #[cfg(feature = "online")]
+            wallet_dir: args.wallet_dir.clone(),
         }
     }
 
@@ -57,6 +61,16 @@ impl Context {
                     "pass --keystore PATH",
                 )
             })
+    }
+
+    /// The directory of watch-only wallets: `--wallet-dir`, `COLDSIGN_WALLET_DIR`, or the XDG
+    /// data directory.
+    #[cfg(feature = "online")]
+    pub fn wallet_dir(&self) -> Result<PathBuf> {
+        match &self.wallet_dir {
+            Some(d) => Ok(d.clone()),
+            None => crate::online::store::default_dir(),
+        }
     }
 
     /// The scrypt cost for keystores written now.

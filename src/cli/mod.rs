@@ -10,6 +10,8 @@ mod eth;
 mod key;
 mod log;
 mod multisig;
+#[cfg(feature = "online")]
+mod online;
 mod psbt;
 mod qr;
 mod reference;
@@ -64,6 +66,10 @@ pub struct GlobalArgs {
         env = "COLDSIGN_SCRYPT_LOG_N"
     )]
     pub scrypt_log_n: u8,
+    /// Directory of watch-only wallets [default: $XDG_DATA_HOME/coldsign/watch-only].
+    #[cfg(feature = "online")]
+    #[arg(long, global = true, value_name = "DIR", env = "COLDSIGN_WALLET_DIR")]
+    pub wallet_dir: Option<PathBuf>,
     /// Print more detail on stderr.
     #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
@@ -120,9 +126,18 @@ enum Command {
     /// Show requests and responses as animated BC-UR QR codes, and read them back.
     #[command(subcommand)]
     Qr(qr::QrCommand),
-    /// Register and list multisig and miniscript wallets on this signer.
+    /// Watch-only wallets (online) and wallets registered on this signer.
     #[command(subcommand)]
     Wallet(wallet::WalletCommand),
+    /// Build an unsigned PSBT from a watch-only wallet (payments, CSV batch, consolidation).
+    #[cfg(feature = "online")]
+    Build(Box<online::BuildArgs>),
+    /// Finalize a signed PSBT, verify it and broadcast it; prints the txid.
+    #[cfg(feature = "online")]
+    Broadcast(online::BroadcastArgs),
+    /// Build an RBF replacement of an unconfirmed transaction at a higher fee rate.
+    #[cfg(feature = "online")]
+    Bump(Box<online::BumpArgs>),
     /// Create a multisig wallet (descriptor, BIP388, Coldcard, Caravan) from cosigner keys.
     #[command(subcommand)]
     Multisig(multisig::MultisigCommand),
@@ -163,6 +178,12 @@ pub fn run() -> std::process::ExitCode {
         Command::Combine(args) => psbt::combine(&ctx, args),
         Command::Convert(args) => psbt::convert(&ctx, args),
         Command::Wallet(cmd) => wallet::run(&ctx, cmd),
+        #[cfg(feature = "online")]
+        Command::Build(args) => online::build_cmd(&ctx, *args),
+        #[cfg(feature = "online")]
+        Command::Broadcast(args) => online::broadcast(&ctx, args),
+        #[cfg(feature = "online")]
+        Command::Bump(args) => online::bump_cmd(&ctx, *args),
         Command::Qr(cmd) => qr::run(&ctx, cmd),
         Command::Eth(cmd) => eth::run(&ctx, *cmd),
         Command::Multisig(cmd) => multisig::run(&ctx, cmd),

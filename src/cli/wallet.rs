@@ -1,4 +1,6 @@
-//! `coldsign wallet …` on the signer: register multisig and miniscript wallets.
+//! `coldsign wallet …`: wallets registered on the signer (multisig and miniscript policies the
+//! signer checks change against) and, with the `online` feature, watch-only wallets on the
+//! host. `list` and `show` cover both kinds and say which each is.
 
 use std::path::PathBuf;
 
@@ -16,13 +18,26 @@ use crate::{Error, Result};
 pub enum WalletCommand {
     /// Register a multisig or miniscript wallet on this signer, after showing every cosigner.
     Import(ImportArgs),
-    /// List the wallets registered on this signer.
+    /// List watch-only wallets and the wallets registered on this signer.
     List,
-    /// Show one registered wallet with its cosigners.
+    /// Show one wallet: a watch-only wallet's balance and coins, or a registered wallet's
+    /// cosigners.
     Show {
         /// Wallet name.
         name: String,
+        /// Show the wallet registered on this signer even if a watch-only wallet has the name.
+        #[arg(long)]
+        signer: bool,
     },
+    /// Create a watch-only wallet from descriptors or an export (online host).
+    #[cfg(feature = "online")]
+    Add(super::online::AddArgs),
+    /// Hand out the next receive address(es) of a watch-only wallet.
+    #[cfg(feature = "online")]
+    Addresses(super::online::AddressesArgs),
+    /// Sync a watch-only wallet with Bitcoin Core or an Electrum server.
+    #[cfg(feature = "online")]
+    Sync(super::online::SyncArgs),
 }
 
 #[derive(Debug, Args)]
@@ -67,22 +82,73 @@ impl Report for WalletView {
 }
 
 #[derive(Serialize)]
-struct WalletList(Vec<WalletView>);
+struct Listed {
+    name: String,
+    kind: &'static str,
+    descriptor: String,
+}
+
+#[derive(Serialize)]
+struct WalletList(Vec<Listed>);
 
 impl Report for WalletList {
     fn human(&self) -> String {
         if self.0.is_empty() {
-            return "no wallets registered\n".into();
+            return "no wallets\n".into();
         }
         self.0
             .iter()
-            .map(|w| format!("{}  {}\n", w.name, w.descriptor))
+            .map(|w| format!("{}  {}  {}\n", w.name, w.kind, w.descriptor))
             .collect()
     }
 }
 
+/// Every wallet: watch-only ones (online builds) and the signer's registered ones. Needs no
+/// password: names and descriptors are public.
+fn list(ctx: &Context) -> Result<()> {
+    let mut out = Vec::new();
+    #[cfg(feature = "online")]
+    {
+        let dir = ctx.wallet_dir()?;
+        for name in crate::online::store::names(&dir) {
+            let w = crate::online::store::WatchWallet::open(&dir, &name)?;
+            out.push(Listed {
+                name,
+                kind: "watch-only",
+                descriptor: w.descriptor.to_string(),
+            });
+        }
+    }
+    for w in Wallet::load_all(&registry_dir(&ctx.keystore_path()?))? {
+        out.push(Listed {
+            name: w.name,
+            kind: "signer",
+            descriptor: w.descriptor.to_string(),
+        });
+    }
+    ctx.emit(&WalletList(out))
+}
+
 /// Runs a wallet command.
 pub fn run(ctx: &Context, command: WalletCommand) -> Result<()> {
+    match command {
+        WalletCommand::List => return list(ctx),
+        #[cfg(feature = "online")]
+        WalletCommand::Add(args) => return super::online::add(ctx, args),
+        #[cfg(feature = "online")]
+        WalletCommand::Addresses(args) => return super::online::addresses(ctx, args),
+        #[cfg(feature = "online")]
+        WalletCommand::Sync(args) => return super::online::sync(ctx, args),
+        #[cfg(feature = "online")]
+        WalletCommand::Show {
+            ref name,
+            signer: false,
+        } if crate::online::store::names(&ctx.wallet_dir()?).contains(name) => {
+            let w = crate::online::store::WatchWallet::open(&ctx.wallet_dir()?, name)?;
+            return ctx.emit(&super::online::WatchView::of(&w));
+        }
+        _ => {}
+    }
     let (keystore, _, material) = super::key::unlock(ctx)?;
     let hd = material
         .hd()
@@ -126,10 +192,7 @@ pub fn run(ctx: &Context, command: WalletCommand) -> Result<()> {
             ctx.note(&format!("registered in {}", path.display()));
             ctx.emit(&shown)
         }
-        WalletCommand::List => ctx.emit(&WalletList(
-            Wallet::load_all(&dir)?.iter().map(view).collect(),
-        )),
-        WalletCommand::Show { name } => {
+        WalletCommand::Show { name, .. } => {
             let wallet = Wallet::load_all(&dir)?
                 .into_iter()
                 .find(|w| w.name == name)
@@ -141,5 +204,6 @@ pub fn run(ctx: &Context, command: WalletCommand) -> Result<()> {
                 })?;
             ctx.emit(&view(&wallet))
         }
+        _ => Err(Error::Internal("wallet command dispatched twice".into())),
     }
 }

@@ -364,7 +364,7 @@ impl Checks<'_, '_> {
     fn owner_view(&self, owner: &Owner) -> OwnerView {
         OwnerView {
             wallet: owner.wallet.clone(),
-            fingerprint: self.policies.fingerprint().to_string(),
+            fingerprint: owner.fingerprint.to_string(),
             path: crate::keys::accounts::display_path(&owner.path),
         }
     }

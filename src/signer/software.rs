@@ -38,9 +38,20 @@ pub fn sign_psbt(psbt: &mut Psbt, review: &BtcReview, policies: &Policies) -> Ve
         .map(|(i, inp)| spent_output(inp, &i.previous_output).cloned())
         .collect();
     let all_spent: Option<Vec<TxOut>> = spent.iter().cloned().collect();
+    let Some(hd) = policies.hd() else {
+        return review
+            .inputs
+            .iter()
+            .map(|view| InputOutcome {
+                index: view.index,
+                signatures: 0,
+                not_signed_because: Some("watch-only policies hold no private key".into()),
+            })
+            .collect();
+    };
     let mut cache = SighashCache::new(&tx);
-    let mut keys = PrivateKeyCache::new(policies.hd());
-    let secp = policies.hd().secp();
+    let mut keys = PrivateKeyCache::new(hd);
+    let secp = hd.secp();
     review
         .inputs
         .iter()

@@ -91,7 +91,7 @@ pub fn bin_dir() -> Option<PathBuf> {
 }
 
 /// A port that was free on 127.0.0.1 a moment ago (the OS picks it).
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .and_then(|l| l.local_addr())
         .expect("bind 127.0.0.1:0")
@@ -111,10 +111,15 @@ impl Bitcoind {
     /// for where the binaries come from and when this returns `None`. Panics when the node
     /// cannot be started.
     pub fn start() -> Option<Bitcoind> {
+        Self::start_with(&[])
+    }
+
+    /// Like [`Bitcoind::start`], with extra `bitcoind` arguments (e.g. `-txospenderindex=1`).
+    pub fn start_with(extra: &[&str]) -> Option<Bitcoind> {
         let bin_dir = bin_dir()?;
         let mut last_error = String::new();
         for _ in 0..START_ATTEMPTS {
-            match Self::start_once(&bin_dir) {
+            match Self::start_once(&bin_dir, extra) {
                 Ok(node) => return Some(node),
                 // Another process took the port between free_port() and bitcoind's bind.
                 Err((true, e)) => last_error = e,
@@ -125,7 +130,7 @@ impl Bitcoind {
     }
 
     /// `Err((port_taken, message))`.
-    fn start_once(bin_dir: &Path) -> Result<Bitcoind, (bool, String)> {
+    fn start_once(bin_dir: &Path, extra: &[&str]) -> Result<Bitcoind, (bool, String)> {
         let datadir = tempfile::Builder::new()
             .prefix("coldsign-bitcoind-")
             .tempdir()
@@ -155,6 +160,7 @@ impl Bitcoind {
                 "-natpmp=0",
                 "-persistmempool=0",
             ])
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
             .stderr(log)

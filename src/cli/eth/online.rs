@@ -37,7 +37,10 @@ sol! {
 
 fn rpc_error(e: RpcError) -> Error {
     match e {
-        RpcError::Unreachable { .. } => Error::Backend(e.to_string()),
+        RpcError::Unreachable { .. } => Error::Backend {
+            message: e.to_string(),
+            hint: Some("check --rpc, that the node is running, and the network".into()),
+        },
         other => Error::usage(
             other.to_string(),
             "check the request against the node (--rpc)",
@@ -419,7 +422,10 @@ pub fn broadcast(ctx: &Context, args: BroadcastArgs) -> Result<()> {
     let raw = signed_raw(&args)?;
     let rpc = Rpc::new(&args.rpc.rpc);
     let hash = rpc.send_raw(&raw).map_err(|e| match e {
-        RpcError::Unreachable { .. } => Error::Backend(e.to_string()),
+        RpcError::Unreachable { .. } => Error::Backend {
+            message: e.to_string(),
+            hint: Some("check --rpc, that the node is running, and the network".into()),
+        },
         other => Error::usage(
             other.to_string(),
             "the node refused the transaction (nonce, balance or signature)",

@@ -1,0 +1,653 @@
+//! The online host's commands: `wallet add|addresses|sync` for watch-only wallets, `build`,
+//! `broadcast` and `bump`. Network access happens only in `wallet sync`, `broadcast`, and
+//! `build`/`bump` with `--target-blocks`.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use bdk_wallet::KeychainKind;
+use bitcoin::psbt::Psbt;
+use bitcoin::{FeeRate, OutPoint, Txid};
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+
+use super::context::{Context, Report};
+use super::review_view::{self, btc};
+use crate::btc::finalize;
+use crate::btc::ownership::Policies;
+use crate::btc::psbt_v2::PsbtVersion;
+use crate::files::{self, Replace};
+use crate::keys::accounts::Standard;
+use crate::online::backend::{parse_spec, Backend, BackendSpec, CoreAuth};
+use crate::online::build::{self, BuildOptions, Spend};
+use crate::online::config::Config;
+use crate::online::{import, payouts, store};
+use crate::request::{encode_psbt, Encoding, PsbtFile};
+use crate::review::bitcoin::{review, BtcReview, FeeLimits};
+use crate::{Error, Result};
+
+/// Which backend to use and how to log in.
+#[derive(Debug, Args)]
+pub struct BackendArgs {
+    /// core:http://HOST:PORT or electrum:tcp://HOST:PORT / electrum:ssl://HOST:PORT
+    /// [default: `backend` in the config file].
+    #[arg(long, value_name = "SPEC", env = "COLDSIGN_BACKEND")]
+    backend: Option<String>,
+    /// Bitcoin Core cookie file (in the node's datadir).
+    #[arg(long, value_name = "FILE")]
+    rpc_cookie: Option<PathBuf>,
+    /// Bitcoin Core RPC user (with --rpc-password-file or COLDSIGN_RPC_PASSWORD).
+    #[arg(long, value_name = "USER")]
+    rpc_user: Option<String>,
+    /// File whose first line is the Bitcoin Core RPC password.
+    #[arg(long, value_name = "FILE")]
+    rpc_password_file: Option<PathBuf>,
+    /// Accept any TLS certificate from the Electrum server (self-signed servers).
+    #[arg(long)]
+    insecure_tls: bool,
+}
+
+impl BackendArgs {
+    fn spec(&self, config: &Config) -> Result<BackendSpec> {
+        let text = self
+            .backend
+            .clone()
+            .or(config.backend.clone())
+            .ok_or_else(|| {
+                Error::usage(
+                    "no backend given",
+                    "pass --backend core:URL or electrum:URL, or set `backend` in the config file",
+                )
+            })?;
+        let (kind, url) = parse_spec(&text)?;
+        if kind == "electrum" {
+            return Ok(BackendSpec::Electrum {
+                url,
+                insecure_tls: self.insecure_tls || config.electrum_insecure_tls == Some(true),
+            });
+        }
+        let cookie = self.rpc_cookie.clone().or(config.rpc_cookie.clone());
+        let user = self.rpc_user.clone().or(config.rpc_user.clone());
+        let auth = match (cookie, user) {
+            (Some(path), None) => CoreAuth::Cookie(path),
+            (None, Some(user)) => CoreAuth::UserPass(user, self.password(config)?),
+            (Some(_), Some(_)) => {
+                return Err(Error::bad_input(
+                    "give either --rpc-cookie or --rpc-user, not both",
+                ))
+            }
+            (None, None) => {
+                return Err(Error::usage(
+                    "bitcoin core needs credentials",
+                    "pass --rpc-cookie FILE, or --rpc-user USER with --rpc-password-file FILE",
+                ))
+            }
+        };
+        Ok(BackendSpec::Core { url, auth })
+    }
+
+    fn password(&self, config: &Config) -> Result<String> {
+        if let Ok(p) = std::env::var("COLDSIGN_RPC_PASSWORD") {
+            return Ok(p);
+        }
+        let path = self
+            .rpc_password_file
+            .clone()
+            .or(config.rpc_password_file.clone())
+            .ok_or_else(|| {
+                Error::usage(
+                    "--rpc-user needs a password",
+                    "pass --rpc-password-file FILE or set COLDSIGN_RPC_PASSWORD",
+                )
+            })?;
+        let text = String::from_utf8(files::read_input(&path)?)
+            .map_err(|_| Error::bad_input(format!("{} is not text", path.display())))?;
+        Ok(text.lines().next().unwrap_or_default().to_string())
+    }
+
+    /// Connects to the backend for `network`.
+    pub fn connect(&self, network: bitcoin::Network) -> Result<Backend> {
+        Backend::connect(&self.spec(&Config::load()?)?, network)
+    }
+}
+
+/// Script types of single-signature exports.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ScriptArg {
+    /// Native segwit (BIP84).
+    P2wpkh,
+    /// Taproot (BIP86).
+    P2tr,
+    /// Nested segwit (BIP49).
+    P2shP2wpkh,
+    /// Legacy (BIP44).
+    P2pkh,
+}
+
+impl From<ScriptArg> for Standard {
+    fn from(s: ScriptArg) -> Self {
+        match s {
+            ScriptArg::P2wpkh => Standard::Bip84,
+            ScriptArg::P2tr => Standard::Bip86,
+            ScriptArg::P2shP2wpkh => Standard::Bip49,
+            ScriptArg::P2pkh => Standard::Bip44,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Wallet name.
+    name: String,
+    /// A `<0;1>` descriptor, or twice: the receive then the change descriptor.
+    #[arg(
+        long,
+        num_args = 1,
+        conflicts_with = "from_export",
+        required_unless_present = "from_export"
+    )]
+    descriptor: Vec<String>,
+    /// coldsign's `key export --watch-only` (text or JSON), a descriptor file, a BIP388 /
+    /// Coldcard / Caravan multisig file, or a `[fingerprint/path]` SLIP-132 xpub.
+    #[arg(long, value_name = "FILE")]
+    from_export: Option<PathBuf>,
+    /// The account to take from a multi-account export, or the script of a plain xpub.
+    #[arg(long, value_enum, default_value_t = ScriptArg::P2wpkh)]
+    script: ScriptArg,
+    /// First block height that can hold the wallet's coins (Core scans from here).
+    #[arg(long, value_name = "HEIGHT", default_value_t = 0)]
+    birthday: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct AddressesArgs {
+    /// Wallet name.
+    name: String,
+    /// How many new receive addresses to hand out.
+    #[arg(long, default_value_t = 1)]
+    count: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Wallet name.
+    name: String,
+    #[command(flatten)]
+    backend: BackendArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FeeArgs {
+    /// Fee rate in sat/vB (decimals allowed).
+    #[arg(long, value_name = "SAT_PER_VB", conflicts_with = "target_blocks")]
+    fee_rate: Option<f64>,
+    /// Ask the backend for the rate that confirms within N blocks.
+    #[arg(long, value_name = "N")]
+    target_blocks: Option<u16>,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Where to write the unsigned PSBT (base64; - for stdout).
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Write PSBT version 2 (BIP370) instead of version 0.
+    #[arg(long)]
+    psbt_v2: bool,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
+    /// Also show the PSBT as an animated BC-UR QR code (UR text lines when stdout is not a
+    /// terminal).
+    #[arg(long)]
+    qr: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Watch-only wallet name.
+    name: String,
+    /// A payment ADDRESS:AMOUNT (BTC, or with a `sat` suffix); repeat for several.
+    #[arg(long, value_name = "ADDR:AMOUNT")]
+    to: Vec<String>,
+    /// A payout CSV file: address,amount[,label] per row.
+    #[arg(long, value_name = "FILE", conflicts_with = "to")]
+    recipients: Option<PathBuf>,
+    /// Send everything (or the --utxo coins) minus the fee to the one --to ADDRESS.
+    #[arg(long, conflicts_with = "recipients")]
+    send_max: bool,
+    /// Move every coin (or the --utxo coins) to the wallet's own change branch.
+    #[arg(long, conflicts_with_all = ["to", "recipients", "send_max"])]
+    consolidate: bool,
+    /// Spend exactly this coin, TXID:VOUT (repeat for several).
+    #[arg(long, value_name = "TXID:VOUT")]
+    utxo: Vec<String>,
+    /// Do not signal replaceability (RBF is on by default).
+    #[arg(long)]
+    no_rbf: bool,
+    #[command(flatten)]
+    fee: FeeArgs,
+    #[command(flatten)]
+    out: OutputArgs,
+    #[command(flatten)]
+    backend: BackendArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BumpArgs {
+    /// The unconfirmed transaction to replace.
+    txid: String,
+    /// Watch-only wallet that sent it.
+    #[arg(long)]
+    wallet: String,
+    #[command(flatten)]
+    fee: FeeArgs,
+    #[command(flatten)]
+    out: OutputArgs,
+    #[command(flatten)]
+    backend: BackendArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BroadcastArgs {
+    /// Signed PSBT (finalized here if needed; every input verified first).
+    file: PathBuf,
+    #[command(flatten)]
+    backend: BackendArgs,
+}
+
+#[derive(Serialize)]
+struct Added {
+    name: String,
+    network: String,
+    descriptor: String,
+    first_receive: String,
+    path: PathBuf,
+}
+
+impl Report for Added {
+    fn human(&self) -> String {
+        format!(
+            "watch-only wallet {} ({})\n  {}\n  first receive address {}\n",
+            self.name, self.network, self.descriptor, self.first_receive
+        )
+    }
+}
+
+#[derive(Serialize)]
+struct Addresses {
+    wallet: String,
+    addresses: Vec<AddressView>,
+}
+
+#[derive(Serialize)]
+struct AddressView {
+    index: u32,
+    address: String,
+}
+
+impl Report for Addresses {
+    fn human(&self) -> String {
+        self.addresses
+            .iter()
+            .map(|a| format!("{}  {}\n", a.index, a.address))
+            .collect()
+    }
+}
+
+/// A watch-only wallet's state, as of its last sync.
+#[derive(Serialize)]
+pub struct WatchView {
+    name: String,
+    kind: &'static str,
+    network: String,
+    descriptor: String,
+    tip_height: u32,
+    balance: BalanceView,
+    next_receive_index: u32,
+    utxos: Vec<UtxoView>,
+}
+
+#[derive(Serialize)]
+struct BalanceView {
+    confirmed: u64,
+    unconfirmed: u64,
+    total: u64,
+}
+
+#[derive(Serialize)]
+struct UtxoView {
+    outpoint: String,
+    amount: u64,
+    keychain: &'static str,
+    index: u32,
+    confirmed: bool,
+}
+
+impl WatchView {
+    /// The view of `w`.
+    pub fn of(w: &store::WatchWallet) -> Self {
+        let b = w.wallet.balance();
+        let mut utxos: Vec<UtxoView> = w
+            .wallet
+            .list_unspent()
+            .map(|u| UtxoView {
+                outpoint: u.outpoint.to_string(),
+                amount: u.txout.value.to_sat(),
+                keychain: match u.keychain {
+                    KeychainKind::External => "receive",
+                    KeychainKind::Internal => "change",
+                },
+                index: u.derivation_index,
+                confirmed: u.chain_position.is_confirmed(),
+            })
+            .collect();
+        utxos.sort_by(|a, b| a.outpoint.cmp(&b.outpoint));
+        WatchView {
+            name: w.name.clone(),
+            kind: "watch-only",
+            network: w.network().to_string(),
+            descriptor: w.descriptor.to_string(),
+            tip_height: w.wallet.latest_checkpoint().height(),
+            balance: BalanceView {
+                confirmed: b.confirmed.to_sat(),
+                unconfirmed: (b.trusted_pending + b.untrusted_pending).to_sat(),
+                total: b.total().to_sat(),
+            },
+            next_receive_index: w.wallet.next_derivation_index(KeychainKind::External),
+            utxos,
+        }
+    }
+}
+
+impl Report for WatchView {
+    fn human(&self) -> String {
+        let mut s = format!(
+            "watch-only wallet {} ({}), synced to height {}\n  {}\n  balance {} (confirmed {}, unconfirmed {})\n",
+            self.name,
+            self.network,
+            self.tip_height,
+            self.descriptor,
+            btc(self.balance.total),
+            btc(self.balance.confirmed),
+            btc(self.balance.unconfirmed)
+        );
+        for u in &self.utxos {
+            s.push_str(&format!(
+                "  {}  {}  {}/{}{}\n",
+                u.outpoint,
+                btc(u.amount),
+                u.keychain,
+                u.index,
+                if u.confirmed { "" } else { "  unconfirmed" }
+            ));
+        }
+        s
+    }
+}
+
+/// `wallet add`.
+pub fn add(ctx: &Context, args: AddArgs) -> Result<()> {
+    let dir = &ctx.wallet_dir()?;
+    let descriptor = match &args.from_export {
+        Some(path) => {
+            let text = String::from_utf8(files::read_input(path)?)
+                .map_err(|_| Error::bad_input(format!("{} is not text", path.display())))?;
+            import::from_export(&text, args.script.into())?
+        }
+        None => import::from_descriptors(&args.descriptor)?,
+    };
+    import::check_network(&descriptor, ctx.network)?;
+    let path =
+        store::WatchWallet::create(dir, &args.name, &descriptor, ctx.network, args.birthday)?;
+    let w = store::WatchWallet::open(dir, &args.name)?;
+    ctx.emit(&Added {
+        name: args.name,
+        network: ctx.network.to_string(),
+        descriptor: descriptor.to_string(),
+        first_receive: w
+            .wallet
+            .peek_address(KeychainKind::External, 0)
+            .address
+            .to_string(),
+        path,
+    })
+}
+
+/// `wallet addresses`.
+pub fn addresses(ctx: &Context, args: AddressesArgs) -> Result<()> {
+    let dir = &ctx.wallet_dir()?;
+    let mut w = store::WatchWallet::open(dir, &args.name)?;
+    let mut addresses = Vec::new();
+    for _ in 0..args.count.max(1) {
+        let info = w.reveal_receive()?;
+        addresses.push(AddressView {
+            index: info.index,
+            address: info.address.to_string(),
+        });
+    }
+    ctx.emit(&Addresses {
+        wallet: args.name,
+        addresses,
+    })
+}
+
+fn progress_bar() -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("syncing {bar:30} {pos}/{len} ({eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// `wallet sync`.
+pub fn sync(ctx: &Context, args: SyncArgs) -> Result<()> {
+    let dir = &ctx.wallet_dir()?;
+    let mut w = store::WatchWallet::open(dir, &args.name)?;
+    let backend = args.backend.connect(w.network())?;
+    let bar = progress_bar();
+    let birthday = w.birthday;
+    backend.sync(&mut w.wallet, birthday, &bar)?;
+    bar.finish_and_clear();
+    w.persist()?;
+    ctx.emit(&WatchView::of(&w))
+}
+
+fn fee_rate(fee: &FeeArgs, backend: &BackendArgs, network: bitcoin::Network) -> Result<FeeRate> {
+    match (fee.fee_rate, fee.target_blocks) {
+        (Some(rate), _) if (1.0..=100_000.0).contains(&rate) => {
+            Ok(FeeRate::from_sat_per_kwu((rate * 250.0).ceil() as u64))
+        }
+        (Some(rate), _) => Err(Error::usage(
+            format!("fee rate {rate} sat/vB is out of range"),
+            "give 1 to 100000 sat/vB",
+        )),
+        (None, Some(target)) => backend.connect(network)?.estimate_fee_rate(target),
+        (None, None) => Err(Error::usage(
+            "no fee rate given",
+            "pass --fee-rate SAT_PER_VB or --target-blocks N",
+        )),
+    }
+}
+
+#[derive(Serialize)]
+struct Built<'a> {
+    output: &'a Path,
+    #[serde(flatten)]
+    review: &'a BtcReview,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    qr: Option<Vec<String>>,
+}
+
+impl Report for Built<'_> {
+    fn human(&self) -> String {
+        format!(
+            "{}\nunsigned PSBT written to {}\ncompare the intent digest {} on every signer\n",
+            review_view::render(self.review),
+            self.output.display(),
+            self.review.intent_digest
+        )
+    }
+}
+
+/// Reviews `psbt` as the signer will, writes it, prints the review (and the QR).
+fn deliver(ctx: &Context, w: &store::WatchWallet, psbt: &Psbt, out: &OutputArgs) -> Result<()> {
+    let version = if out.psbt_v2 {
+        PsbtVersion::V2
+    } else {
+        PsbtVersion::V0
+    };
+    let policies = Policies::watch_only(w.as_registered());
+    let r = review(psbt, version, w.network(), &policies, &FeeLimits::default());
+    let data = encode_psbt(psbt, version, None, Encoding::Base64)?;
+    let replace = if out.force {
+        Replace::Allowed
+    } else {
+        Replace::Never
+    };
+    files::write_output(&out.output, &data, replace)?;
+    let raw = if out.qr {
+        Some(encode_psbt(psbt, version, None, Encoding::Binary)?)
+    } else {
+        None
+    };
+    let mut built = Built {
+        output: &out.output,
+        review: &r,
+        qr: None,
+    };
+    if ctx.json {
+        if let Some(raw) = &raw {
+            built.qr = super::qr::show_psbt(ctx, raw)?;
+        }
+        return ctx.emit(&built);
+    }
+    if out.output == Path::new("-") {
+        eprint!("{}", built.human());
+    } else {
+        ctx.emit(&built)?;
+    }
+    if let Some(raw) = &raw {
+        super::qr::show_psbt(ctx, raw)?;
+    }
+    Ok(())
+}
+
+fn parse_outpoint(s: &str) -> Result<OutPoint> {
+    OutPoint::from_str(s).map_err(|e| {
+        Error::usage(
+            format!("--utxo {s:?} is not TXID:VOUT ({e})"),
+            "list the wallet's coins with 'coldsign wallet show NAME'",
+        )
+    })
+}
+
+/// `coldsign build`.
+pub fn build_cmd(ctx: &Context, args: BuildArgs) -> Result<()> {
+    let dir = &ctx.wallet_dir()?;
+    let mut w = store::WatchWallet::open(dir, &args.name)?;
+    let network = w.network();
+    let spend = if args.consolidate {
+        Spend::Consolidate
+    } else if args.send_max {
+        match args.to.as_slice() {
+            [one] => Spend::SendMax(payouts::parse_to(one, network, true)?.script),
+            _ => {
+                return Err(Error::usage(
+                    "--send-max needs exactly one --to ADDRESS",
+                    "the whole amount goes to that address",
+                ))
+            }
+        }
+    } else if let Some(path) = &args.recipients {
+        let text = String::from_utf8(files::read_input(path)?)
+            .map_err(|_| Error::bad_input(format!("{} is not text", path.display())))?;
+        Spend::Pay(payouts::parse_csv(&text, network)?)
+    } else if !args.to.is_empty() {
+        let list = args
+            .to
+            .iter()
+            .map(|t| payouts::parse_to(t, network, false))
+            .collect::<Result<Vec<_>>>()?;
+        for (i, p) in list.iter().enumerate() {
+            if list[..i].iter().any(|q| q.script == p.script) {
+                return Err(Error::usage(
+                    format!("--to {} is given twice", p.address),
+                    "merge the two payments into one",
+                ));
+            }
+        }
+        Spend::Pay(list)
+    } else {
+        return Err(Error::usage(
+            "nothing to pay",
+            "pass --to ADDR:AMOUNT, --recipients FILE, --send-max --to ADDR or --consolidate",
+        ));
+    };
+    let utxos = args
+        .utxo
+        .iter()
+        .map(|u| parse_outpoint(u))
+        .collect::<Result<Vec<_>>>()?;
+    let options = BuildOptions {
+        spend,
+        fee_rate: fee_rate(&args.fee, &args.backend, network)?,
+        utxos,
+        rbf: !args.no_rbf,
+    };
+    let psbt = build::build(&mut w.wallet, &options)?;
+    deliver(ctx, &w, &psbt, &args.out)?;
+    // The change address is handed out only once the PSBT is written.
+    w.persist()
+}
+
+/// `coldsign bump`.
+pub fn bump_cmd(ctx: &Context, args: BumpArgs) -> Result<()> {
+    let dir = &ctx.wallet_dir()?;
+    let txid = Txid::from_str(&args.txid)
+        .map_err(|_| Error::bad_input(format!("{:?} is not a transaction id", args.txid)))?;
+    let mut w = store::WatchWallet::open(dir, &args.wallet)?;
+    let rate = fee_rate(&args.fee, &args.backend, w.network())?;
+    let psbt = build::bump(&mut w.wallet, txid, rate)?;
+    deliver(ctx, &w, &psbt, &args.out)?;
+    w.persist()
+}
+
+#[derive(Serialize)]
+struct Broadcast {
+    txid: String,
+}
+
+impl Report for Broadcast {
+    fn human(&self) -> String {
+        format!("{}\n", self.txid)
+    }
+}
+
+/// `coldsign broadcast`.
+pub fn broadcast(ctx: &Context, args: BroadcastArgs) -> Result<()> {
+    let file = PsbtFile::decode(&files::read_input(&args.file)?)?;
+    let mut psbt = file.psbt;
+    let outcomes = finalize::finalize(&mut psbt);
+    let tx = finalize::extract(&psbt).map_err(|i| {
+        let why = outcomes
+            .get(i)
+            .and_then(|o| o.error.clone())
+            .unwrap_or_default();
+        Error::usage(
+            format!("cannot broadcast: input {i} is not final ({why})"),
+            "collect the missing signatures first",
+        )
+    })?;
+    let spent = finalize::spent_outputs(&psbt).map_err(|e| Error::bad_input(e.to_string()))?;
+    finalize::verify(&tx, &spent).map_err(|e| Error::Verification(e.to_string()))?;
+    let txid = args.backend.connect(ctx.network)?.broadcast(&tx)?;
+    ctx.emit(&Broadcast {
+        txid: txid.to_string(),
+    })
+}

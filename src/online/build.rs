@@ -1,0 +1,156 @@
+//! Unsigned PSBTs from a watch-only wallet: payments (one or a CSV batch), send-max, coin
+//! control, consolidation and RBF fee bumps. bdk_wallet selects coins and fills in what a
+//! signer needs (BIP32 derivations, previous transactions, witness and redeem scripts,
+//! taproot fields); change always goes to the wallet's change branch. Nothing is signed here.
+
+use bdk_wallet::error::{BuildFeeBumpError, CreateTxError};
+use bdk_wallet::{KeychainKind, TxBuilder, Wallet};
+use bitcoin::psbt::Psbt;
+use bitcoin::{FeeRate, OutPoint, ScriptBuf, Sequence, Txid};
+
+use super::payouts::Payout;
+use crate::{Error, Result};
+
+/// What to pay.
+#[derive(Debug, Clone)]
+pub enum Spend {
+    /// Each payout with its amount.
+    Pay(Vec<Payout>),
+    /// Everything (or the chosen coins) minus the fee to one destination.
+    SendMax(ScriptBuf),
+    /// Everything (or the chosen coins) to the wallet's own next change address.
+    Consolidate,
+}
+
+/// How to build it.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The payment.
+    pub spend: Spend,
+    /// Fee rate.
+    pub fee_rate: FeeRate,
+    /// Spend exactly these coins (coin control); empty lets coin selection choose.
+    pub utxos: Vec<OutPoint>,
+    /// Signal replaceability (BIP125); on by default.
+    pub rbf: bool,
+}
+
+/// Builds the unsigned PSBT (version 0 form).
+pub fn build(wallet: &mut Wallet, options: &BuildOptions) -> Result<Psbt> {
+    let multisig = is_multisig(wallet);
+    let drain_script = match &options.spend {
+        Spend::Pay(_) => None,
+        Spend::SendMax(script) => Some(script.clone()),
+        Spend::Consolidate => Some(
+            wallet
+                .reveal_next_address(KeychainKind::Internal)
+                .address
+                .script_pubkey(),
+        ),
+    };
+    let mut builder = wallet.build_tx();
+    if let Spend::Pay(payouts) = &options.spend {
+        for p in payouts {
+            let amount = p.amount.ok_or_else(|| {
+                Error::Internal(format!("payout to {} without an amount", p.address))
+            })?;
+            builder.add_recipient(p.script.clone(), amount);
+        }
+    }
+    if !options.utxos.is_empty() {
+        builder.add_utxos(&options.utxos).map_err(|e| {
+            Error::usage(
+                format!("--utxo: {}", e.to_string().to_lowercase()),
+                "list the wallet's coins with 'coldsign wallet show NAME' (after 'wallet sync')",
+            )
+        })?;
+        builder.manually_selected_only();
+    }
+    if let Some(script) = drain_script {
+        if options.utxos.is_empty() {
+            builder.drain_wallet();
+        }
+        builder.drain_to(script);
+    }
+    finish(builder, options.fee_rate, options.rbf, multisig)
+}
+
+/// Builds a replacement of unconfirmed `txid` paying `fee_rate` (BIP125).
+pub fn bump(wallet: &mut Wallet, txid: Txid, fee_rate: FeeRate) -> Result<Psbt> {
+    let multisig = is_multisig(wallet);
+    let builder = wallet.build_fee_bump(txid).map_err(|e| match e {
+        BuildFeeBumpError::TransactionNotFound(_) => Error::usage(
+            format!("the wallet knows no transaction {txid}"),
+            "run 'coldsign wallet sync NAME' after broadcasting it",
+        ),
+        BuildFeeBumpError::TransactionConfirmed(_) => {
+            Error::bad_input(format!("transaction {txid} is already confirmed"))
+        }
+        BuildFeeBumpError::IrreplaceableTransaction(_) => Error::bad_input(format!(
+            "transaction {txid} does not signal replaceability (RBF)"
+        )),
+        other => Error::bad_input(format!(
+            "cannot bump {txid}: {}",
+            other.to_string().to_lowercase()
+        )),
+    })?;
+    finish(builder, fee_rate, true, multisig)
+}
+
+fn finish<Cs: bdk_wallet::coin_selection::CoinSelectionAlgorithm>(
+    mut builder: TxBuilder<'_, Cs>,
+    fee_rate: FeeRate,
+    rbf: bool,
+    multisig: bool,
+) -> Result<Psbt> {
+    builder.fee_rate(fee_rate);
+    if !rbf {
+        builder.set_exact_sequence(Sequence::ENABLE_LOCKTIME_NO_RBF);
+    }
+    if multisig {
+        builder.add_global_xpubs();
+    }
+    let mut psbt = builder.finish().map_err(create_error)?;
+    // Taproot signatures commit to every spent amount; the previous transaction only
+    // bloats the PSBT (BIP371 signers do not need it).
+    for input in &mut psbt.inputs {
+        if input
+            .witness_utxo
+            .as_ref()
+            .is_some_and(|o| o.script_pubkey.is_p2tr())
+        {
+            input.non_witness_utxo = None;
+        }
+    }
+    Ok(psbt)
+}
+
+fn is_multisig(wallet: &Wallet) -> bool {
+    use miniscript::ForEachKey;
+    let mut keys = 0;
+    wallet
+        .public_descriptor(KeychainKind::External)
+        .for_each_key(|_| {
+            keys += 1;
+            true
+        });
+    keys > 1
+}
+
+fn create_error(e: CreateTxError) -> Error {
+    match e {
+        CreateTxError::CoinSelection(f) => Error::usage(
+            format!(
+                "insufficient funds: this needs {} sat, the wallet has {} sat spendable",
+                f.needed.to_sat(),
+                f.available.to_sat()
+            ),
+            "sync the wallet, lower the amounts or the fee rate, or use --send-max",
+        ),
+        CreateTxError::NoRecipients => Error::bad_input("the transaction pays no one"),
+        other => Error::bad_input(format!(
+            "cannot build the transaction: {}",
+            other.to_string().to_lowercase()
+        )),
+    }
+}

@@ -1,0 +1,62 @@
+//! Defaults for the online commands, read from `$XDG_CONFIG_HOME/coldsign/config.toml` (or
+//! `COLDSIGN_CONFIG`). Every key is optional; command-line options win.
+//!
+//! ```toml
+//! backend = "core:http://127.0.0.1:8332"     # or "electrum:ssl://electrum.example:50002"
+//! rpc_cookie = "/home/me/.bitcoin/.cookie"   # Core: cookie file, or
+//! rpc_user = "coldsign"                      # Core: user and a file holding the password
+//! rpc_password_file = "/home/me/.coldsign-rpc"
+//! electrum_insecure_tls = false              # accept a self-signed Electrum certificate
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::{files, Error, Result};
+
+/// The parsed config file.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Default backend, `core:URL` or `electrum:URL`.
+    pub backend: Option<String>,
+    /// Bitcoin Core cookie file.
+    pub rpc_cookie: Option<PathBuf>,
+    /// Bitcoin Core RPC user.
+    pub rpc_user: Option<String>,
+    /// File whose first line is the Bitcoin Core RPC password.
+    pub rpc_password_file: Option<PathBuf>,
+    /// Accept any TLS certificate from the Electrum server.
+    pub electrum_insecure_tls: Option<bool>,
+}
+
+/// The config file path: `COLDSIGN_CONFIG`, else the XDG config directory.
+pub fn path() -> Option<PathBuf> {
+    std::env::var_os("COLDSIGN_CONFIG")
+        .map(PathBuf::from)
+        .or_else(|| dirs::config_dir().map(|d| d.join("coldsign").join("config.toml")))
+}
+
+impl Config {
+    /// Loads the config file; a missing file is an empty config.
+    pub fn load() -> Result<Self> {
+        match path() {
+            Some(p) if p.exists() => Self::read(&p),
+            _ => Ok(Config::default()),
+        }
+    }
+
+    fn read(path: &Path) -> Result<Self> {
+        let data = files::read_input(path)?;
+        let text = String::from_utf8(data)
+            .map_err(|_| Error::bad_input(format!("{} is not text", path.display())))?;
+        toml::from_str(&text).map_err(|e| {
+            Error::bad_input(format!(
+                "config file {}: {}",
+                path.display(),
+                e.message().to_lowercase()
+            ))
+        })
+    }
+}

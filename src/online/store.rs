@@ -1,0 +1,187 @@
+//! Watch-only wallets on disk: one SQLite file per wallet (bdk_wallet's own store) in
+//! `$XDG_DATA_HOME/coldsign/watch-only/`, or the directory in `--wallet-dir` /
+//! `COLDSIGN_WALLET_DIR`. Beside bdk's tables a `coldsign_wallet` row keeps the multipath
+//! descriptor as given and the birthday height.
+
+use std::path::{Path, PathBuf};
+
+use bdk_wallet::rusqlite::{self, Connection};
+use bdk_wallet::{KeychainKind, PersistedWallet, Wallet};
+use bitcoin::Network;
+use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
+
+use crate::btc::wallets::{self, check_name};
+use crate::{Error, Result};
+
+/// An open watch-only wallet.
+pub struct WatchWallet {
+    /// The name (the file stem).
+    pub name: String,
+    /// The `<0;1>` descriptor it watches.
+    pub descriptor: Descriptor<DescriptorPublicKey>,
+    /// The first block height that may hold its coins.
+    pub birthday: u32,
+    /// bdk's wallet (chain data, addresses, coins).
+    pub wallet: PersistedWallet<Connection>,
+    conn: Connection,
+}
+
+/// The default directory of watch-only wallets.
+pub fn default_dir() -> Result<PathBuf> {
+    dirs::data_dir()
+        .map(|d| d.join("coldsign").join("watch-only"))
+        .ok_or_else(|| {
+            Error::usage(
+                "cannot find a data directory for watch-only wallets",
+                "pass --wallet-dir DIR",
+            )
+        })
+}
+
+fn db_error(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::bad_input(format!("wallet database {}: {e}", path.display()))
+}
+
+fn file(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!("{name}.sqlite"))
+}
+
+impl WatchWallet {
+    /// Creates wallet `name` in `dir`. The file appears complete or not at all, and an
+    /// existing wallet is never replaced.
+    pub fn create(
+        dir: &Path,
+        name: &str,
+        descriptor: &Descriptor<DescriptorPublicKey>,
+        network: Network,
+        birthday: u32,
+    ) -> Result<PathBuf> {
+        check_name(name)?;
+        let path = file(dir, name);
+        if path.exists() {
+            return Err(Error::usage(
+                format!("a watch-only wallet named {name:?} exists"),
+                "choose another name (see 'coldsign wallet list')",
+            ));
+        }
+        crate::files::ensure_parent_dir(&path)?;
+        let [receive, change] = wallets::branches(descriptor)?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".coldsign-")
+            .suffix(".sqlite")
+            .tempfile_in(dir)
+            .map_err(|source| Error::File {
+                action: "cannot write",
+                path: path.clone(),
+                source,
+            })?;
+        {
+            let mut conn = Connection::open(tmp.path()).map_err(|e| db_error(&path, e))?;
+            Wallet::create(receive.to_string(), change.to_string())
+                .network(network)
+                .create_wallet(&mut conn)
+                .map_err(|e| Error::bad_input(format!("bdk refuses the descriptor: {e}")))?;
+            conn.execute_batch(
+                "CREATE TABLE coldsign_wallet (name TEXT NOT NULL, descriptor TEXT NOT NULL, birthday INTEGER NOT NULL)",
+            )
+            .and_then(|_| {
+                conn.execute(
+                    "INSERT INTO coldsign_wallet VALUES (?1, ?2, ?3)",
+                    rusqlite::params![name, descriptor.to_string(), birthday],
+                )
+            })
+            .map_err(|e| db_error(&path, e))?;
+        }
+        tmp.persist_noclobber(&path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::Exists(path.clone())
+            } else {
+                Error::File {
+                    action: "cannot write",
+                    path: path.clone(),
+                    source: e.error,
+                }
+            }
+        })?;
+        Ok(path)
+    }
+
+    /// Opens wallet `name` in `dir`.
+    pub fn open(dir: &Path, name: &str) -> Result<Self> {
+        check_name(name)?;
+        let path = file(dir, name);
+        if !path.is_file() {
+            return Err(Error::usage(
+                format!("no watch-only wallet named {name:?}"),
+                "see 'coldsign wallet list', or create it with 'coldsign wallet add'",
+            ));
+        }
+        let mut conn = Connection::open(&path).map_err(|e| db_error(&path, e))?;
+        let (descriptor, birthday): (String, u32) = conn
+            .query_row(
+                "SELECT descriptor, birthday FROM coldsign_wallet LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| db_error(&path, e))?;
+        let descriptor = wallets::parse_descriptor(&descriptor)?;
+        let wallet = Wallet::load()
+            .load_wallet(&mut conn)
+            .map_err(|e| db_error(&path, e))?
+            .ok_or_else(|| db_error(&path, "no wallet in the file"))?;
+        Ok(WatchWallet {
+            name: name.to_string(),
+            descriptor,
+            birthday,
+            wallet,
+            conn,
+        })
+    }
+
+    /// Writes bdk's staged changes (addresses revealed, chain data) to the file.
+    pub fn persist(&mut self) -> Result<()> {
+        self.wallet
+            .persist(&mut self.conn)
+            .map(|_| ())
+            .map_err(|e| Error::bad_input(format!("cannot save wallet {}: {e}", self.name)))
+    }
+
+    /// The wallet's network.
+    pub fn network(&self) -> Network {
+        self.wallet.network()
+    }
+
+    /// The wallet as the review's policies see it.
+    pub fn as_registered(&self) -> wallets::Wallet {
+        wallets::Wallet {
+            name: self.name.clone(),
+            descriptor: self.descriptor.clone(),
+            ledger_hmacs: Default::default(),
+        }
+    }
+
+    /// The next unrevealed receive address (revealed and saved, so it is never handed out
+    /// twice).
+    pub fn reveal_receive(&mut self) -> Result<bdk_wallet::AddressInfo> {
+        let info = self.wallet.reveal_next_address(KeychainKind::External);
+        self.persist()?;
+        Ok(info)
+    }
+}
+
+/// Names of the watch-only wallets in `dir`, sorted.
+pub fn names(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let stem = name.strip_suffix(".sqlite")?;
+            (!stem.starts_with('.')).then(|| stem.to_string())
+        })
+        .collect();
+    names.sort();
+    names
+}

@@ -1,0 +1,667 @@
+//! The online host end to end, against real servers: watch-only wallets funded by mining on a
+//! Bitcoin Core regtest node, synced through Core's RPC and through an `e-x` Electrum server,
+//! 50-recipient batch payouts built from CSV, signed by coldsign in a process of its own with
+//! no network (`unshare -n`), broadcast, mined and re-synced; the same with a 2-of-3 multisig
+//! wallet and two signers; an RBF bump the node accepts; and the errors that must leave
+//! nothing behind.
+
+mod common;
+
+use common::bitcoind::{Bitcoind, THROWAWAY_ADDRESS};
+use common::btc::*;
+use common::electrumx::ElectrumX;
+use common::{Sandbox, ABANDON, LEGAL};
+use serde_json::{json, Value};
+
+/// The host: a sandbox with no keystore, running the online commands on regtest.
+struct Host {
+    sb: Sandbox,
+    backend: Vec<String>,
+}
+
+impl Host {
+    fn core(node: &Bitcoind) -> Host {
+        Host {
+            sb: Sandbox::new(),
+            backend: vec![
+                "--backend".into(),
+                format!("core:http://127.0.0.1:{}", node.rpc_port()),
+                "--rpc-cookie".into(),
+                node.cookie_path().to_str().unwrap().into(),
+            ],
+        }
+    }
+
+    /// A host that never goes online.
+    fn core_less() -> Host {
+        Host {
+            sb: Sandbox::new(),
+            backend: Vec::new(),
+        }
+    }
+
+    fn electrum(url: &str) -> Host {
+        Host {
+            sb: Sandbox::new(),
+            backend: vec![
+                "--backend".into(),
+                format!("electrum:{url}"),
+                "--insecure-tls".into(),
+            ],
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> common::Outcome {
+        let mut full = vec!["--json", "--network", "regtest"];
+        full.extend_from_slice(args);
+        self.sb.run(&full, "")
+    }
+
+    /// `args` plus the backend options.
+    fn online(&self, args: &[&str]) -> common::Outcome {
+        let mut full: Vec<&str> = args.to_vec();
+        full.extend(self.backend.iter().map(String::as_str));
+        self.run(&full)
+    }
+
+    fn sync(&self, wallet: &str) -> Value {
+        self.online(&["wallet", "sync", wallet]).ok().json()
+    }
+
+    fn receive(&self, wallet: &str) -> String {
+        let out = self.run(&["wallet", "addresses", wallet]).ok().json();
+        out["addresses"][0]["address"].as_str().unwrap().to_string()
+    }
+}
+
+/// 50 payouts to outside addresses (P2WPKH of LETTER's BIP84 account), 0.01 BTC upward.
+fn payouts_csv() -> (String, u64) {
+    let letter = standard(&hd(LETTER), "wpkh({0})", "m/84'/1'/0'");
+    let mut csv = String::from("address,amount,label\n");
+    let mut total = 0;
+    for i in 0..50u32 {
+        let address = at(&letter, 0, i)
+            .address(bitcoin::Network::Regtest)
+            .unwrap();
+        let sats = 1_000_000 + u64::from(i) * 1_000;
+        total += sats;
+        csv.push_str(&format!("{address},{}sat,payee {i}\n", sats));
+    }
+    (csv, total)
+}
+
+/// Mines two coinbases to the wallet and matures them: 100 BTC.
+fn fund(node: &Bitcoind, host: &Host, wallet: &str) {
+    let address = host.receive(wallet);
+    node.mine_to(&address, 2);
+    node.mature();
+}
+
+/// Builds the CSV batch, signs it air-gapped with each of `signers` in turn, broadcasts,
+/// mines, and checks confirmations and the re-synced balance. Returns the txid.
+fn batch_payout(node: &Bitcoind, host: &Host, wallet: &str, signers: &[&Sandbox], wait: &dyn Fn()) {
+    let before = host.sync(wallet)["balance"]["confirmed"].as_u64().unwrap();
+    assert_eq!(before, 100 * 100_000_000);
+    let (csv, total) = payouts_csv();
+    std::fs::write(host.sb.path("payouts.csv"), csv).unwrap();
+    let built = host
+        .run(&[
+            "build",
+            wallet,
+            "--recipients",
+            "payouts.csv",
+            "--fee-rate",
+            "2",
+            "-o",
+            "unsigned.psbt",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        built["outputs"].as_array().unwrap().len(),
+        51,
+        "50 payouts and change"
+    );
+    assert_eq!(built["totals"]["external"], total);
+    assert!(built["rbf"].as_bool().unwrap());
+    // Only bdk's anti-fee-sniping locktime (info): no warning a signer would stop at.
+    let serious: Vec<&Value> = built["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["severity"] != "info")
+        .collect();
+    assert!(serious.is_empty(), "{serious:?}");
+    let fee = built["totals"]["fee"].as_u64().unwrap();
+    let digest = built["intent_digest"].as_str().unwrap().to_string();
+
+    // Across the air gap: each signer reviews (same digest) and signs with no network.
+    let mut file = host.sb.path("unsigned.psbt");
+    for (i, signer) in signers.iter().enumerate() {
+        std::fs::copy(&file, signer.path("in.psbt")).unwrap();
+        let out = format!("signed{i}.psbt");
+        let signed = signer
+            .run_airgapped(
+                &[
+                    "--json",
+                    "--network",
+                    "regtest",
+                    "sign",
+                    "in.psbt",
+                    "-o",
+                    &out,
+                    "--yes",
+                    "--require-airgap",
+                ],
+                "",
+            )
+            .ok()
+            .json();
+        assert_eq!(signed["review"]["intent_digest"], digest.as_str());
+        file = signer.path(&out);
+    }
+    std::fs::copy(&file, host.sb.path("signed.psbt")).unwrap();
+    let txid = host.online(&["broadcast", "signed.psbt"]).ok().json()["txid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    node.mine_to(THROWAWAY_ADDRESS, 1);
+    let confirmed = node.rpc("getrawtransaction", &[json!(txid), json!(true)]);
+    assert!(confirmed["confirmations"].as_u64().unwrap() >= 1);
+    wait();
+    let after = host.sync(wallet);
+    assert_eq!(
+        after["balance"]["confirmed"],
+        before - total - fee,
+        "{after}"
+    );
+    assert_eq!(after["balance"]["unconfirmed"], 0);
+}
+
+#[test]
+fn single_sig_batch_payout_through_core() {
+    let Some(node) = Bitcoind::start() else {
+        return;
+    };
+    let signer = Sandbox::new();
+    signer.restore(ABANDON);
+    signer.export_watch_only("watch.json");
+    let host = Host::core(&node);
+    std::fs::copy(signer.path("watch.json"), host.sb.path("watch.json")).unwrap();
+    let added = host
+        .run(&["wallet", "add", "hot", "--from-export", "watch.json"])
+        .ok()
+        .json();
+    assert!(added["descriptor"]
+        .as_str()
+        .unwrap()
+        .starts_with("wpkh([73c5da0a/84'/1'/0']"));
+    fund(&node, &host, "hot");
+    batch_payout(&node, &host, "hot", &[&signer], &|| {});
+    let listed = host.run(&["wallet", "list"]).ok().json();
+    assert_eq!(listed[0]["kind"], "watch-only");
+    // Defaults from the config file (XDG config dir): sync without backend options.
+    std::fs::create_dir_all(host.sb.path("config/coldsign")).unwrap();
+    std::fs::write(
+        host.sb.path("config/coldsign/config.toml"),
+        format!(
+            "backend = \"core:http://127.0.0.1:{}\"\nrpc_cookie = \"{}\"\n",
+            node.rpc_port(),
+            node.cookie_path().display()
+        ),
+    )
+    .unwrap();
+    host.run(&["wallet", "sync", "hot"]).ok();
+}
+
+#[test]
+fn watch_only_wallets_come_from_exports_descriptors_and_slip132_keys() {
+    let signer = Sandbox::new();
+    signer.restore(ABANDON);
+    let export = signer
+        .regtest(
+            &[
+                "--json",
+                "key",
+                "export",
+                "--watch-only",
+                "--slip132",
+                "-o",
+                "-",
+            ],
+            "",
+        )
+        .ok()
+        .json();
+    let bip84 = &export["bitcoin"][0];
+    let host = Host::core_less();
+    let first = bip84["first_receive"].as_str().unwrap();
+    // A [fingerprint/path]vpub (SLIP-132: native segwit).
+    let vpub = format!(
+        "[73c5da0a/{}]{}",
+        bip84["path"].as_str().unwrap().trim_start_matches("m/"),
+        bip84["slip132"].as_str().unwrap()
+    );
+    std::fs::write(host.sb.path("vpub.txt"), &vpub).unwrap();
+    let a = host
+        .run(&["wallet", "add", "a", "--from-export", "vpub.txt"])
+        .ok()
+        .json();
+    assert_eq!(a["first_receive"], first);
+    // A receive/change descriptor pair.
+    let multi = bip84["descriptor"]
+        .as_str()
+        .unwrap()
+        .split('#')
+        .next()
+        .unwrap();
+    let (r, c) = (multi.replace("<0;1>", "0"), multi.replace("<0;1>", "1"));
+    let b = host
+        .run(&["wallet", "add", "b", "--descriptor", &r, "--descriptor", &c])
+        .ok()
+        .json();
+    assert_eq!(b["first_receive"], first);
+    // Refused: swapped pair, a private key, a name taken, mainnet keys on regtest.
+    host.sb
+        .run(
+            &[
+                "--network",
+                "regtest",
+                "wallet",
+                "add",
+                "c",
+                "--descriptor",
+                &c,
+                "--descriptor",
+                &r,
+            ],
+            "",
+        )
+        .fails_with(2);
+    host.sb
+        .run(
+            &[
+                "--network",
+                "regtest",
+                "wallet",
+                "add",
+                "d",
+                "--descriptor",
+                "wpkh(tprv8ZgxMBicQKsPd/<0;1>/*)",
+            ],
+            "",
+        )
+        .fails_with(2);
+    host.sb
+        .run(
+            &[
+                "--network",
+                "regtest",
+                "wallet",
+                "add",
+                "a",
+                "--descriptor",
+                multi,
+            ],
+            "",
+        )
+        .fails_with(2);
+    host.sb
+        .run(&["wallet", "add", "e", "--descriptor", multi], "")
+        .fails_with(2);
+    let names: Vec<Value> = host
+        .run(&["wallet", "list"])
+        .ok()
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["name"].clone())
+        .collect();
+    assert_eq!(names, vec![json!("a"), json!("b")]);
+    let shown = host
+        .run(&["wallet", "addresses", "a", "--count", "2"])
+        .ok()
+        .json();
+    assert_eq!(shown["addresses"][0]["address"], first);
+    assert_eq!(shown["addresses"][1]["index"], 1);
+}
+
+#[test]
+fn single_sig_batch_payout_through_electrum() {
+    let Some(node) = Bitcoind::start_with(&["-txospenderindex=1"]) else {
+        return;
+    };
+    let signer = Sandbox::new();
+    signer.restore(ABANDON);
+    signer
+        .regtest(&["key", "export", "--watch-only", "-o", "watch.txt"], "")
+        .ok();
+    // The plain-text export; its taproot account.
+    node.mine_to(THROWAWAY_ADDRESS, 1);
+    let Some(server) = ElectrumX::start(&node) else {
+        return;
+    };
+    let host = Host::electrum(&server.tcp_url);
+    std::fs::copy(signer.path("watch.txt"), host.sb.path("watch.txt")).unwrap();
+    let added = host
+        .run(&[
+            "wallet",
+            "add",
+            "hot",
+            "--from-export",
+            "watch.txt",
+            "--script",
+            "p2tr",
+        ])
+        .ok()
+        .json();
+    assert!(added["descriptor"].as_str().unwrap().starts_with("tr("));
+    fund(&node, &host, "hot");
+    server.wait_for_height(node.height());
+    let wait = || server.wait_for_height(node.height());
+    batch_payout(&node, &host, "hot", &[&signer], &wait);
+    // The same wallet over TLS (self-signed certificate, hence --insecure-tls).
+    let tls = Host::electrum(&server.ssl_url);
+    let synced = tls
+        .online(&[
+            "wallet",
+            "sync",
+            "hot",
+            "--wallet-dir",
+            host.sb.path("data/coldsign/watch-only").to_str().unwrap(),
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        synced["balance"],
+        host.run(&["wallet", "show", "hot"]).ok().json()["balance"]
+    );
+}
+
+#[test]
+fn two_of_three_multisig_batch_payout_and_rbf_bump() {
+    let Some(node) = Bitcoind::start() else {
+        return;
+    };
+    let keys: Vec<String> = [hd(ABANDON), hd(LEGAL), hd(LETTER)]
+        .iter()
+        .map(|h| key(h, "m/48'/1'/0'/2'"))
+        .collect();
+    let vault = multipath("wsh(sortedmulti(2,{0},{1},{2}))", &keys).to_string();
+    let (alice, bob) = (Sandbox::new(), Sandbox::new());
+    alice.restore(ABANDON);
+    bob.restore(LEGAL);
+    for sb in [&alice, &bob] {
+        std::fs::write(sb.path("vault.txt"), &vault).unwrap();
+        sb.regtest(
+            &["wallet", "import", "vault.txt", "--name", "vault", "--yes"],
+            "",
+        )
+        .ok();
+    }
+    let host = Host::core(&node);
+    host.run(&["wallet", "add", "vault", "--descriptor", &vault])
+        .ok();
+    fund(&node, &host, "vault");
+    batch_payout(&node, &host, "vault", &[&alice, &bob], &|| {});
+
+    // RBF: pay once at 1 sat/vB, then replace at 5 sat/vB; the node takes the replacement.
+    let to = at(&standard(&hd(LETTER), "wpkh({0})", "m/84'/1'/0'"), 0, 99)
+        .address(bitcoin::Network::Regtest)
+        .unwrap()
+        .to_string();
+    host.run(&[
+        "build",
+        "vault",
+        "--to",
+        &format!("{to}:0.5"),
+        "--fee-rate",
+        "1",
+        "-o",
+        "first.psbt",
+    ])
+    .ok();
+    let first = sign_two(&host, &alice, &bob, "first.psbt");
+    let first_txid = host.online(&["broadcast", &first]).ok().json()["txid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    host.sync("vault");
+    host.online(&[
+        "bump",
+        &first_txid,
+        "--wallet",
+        "vault",
+        "--fee-rate",
+        "5",
+        "-o",
+        "bump.psbt",
+        "--psbt-v2",
+    ])
+    .ok();
+    let bumped = sign_two(&host, &alice, &bob, "bump.psbt");
+    let bump_txid = host.online(&["broadcast", &bumped]).ok().json()["txid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mempool = node.rpc("getrawmempool", &[]);
+    assert!(mempool.as_array().unwrap().contains(&json!(bump_txid)));
+    assert!(!mempool.as_array().unwrap().contains(&json!(first_txid)));
+}
+
+/// Alice then Bob sign `file` (air-gapped); returns the host-side name of the result.
+fn sign_two(host: &Host, alice: &Sandbox, bob: &Sandbox, file: &str) -> String {
+    std::fs::copy(host.sb.path(file), alice.path(file)).unwrap();
+    let a = format!("a-{file}");
+    alice
+        .run_airgapped(
+            &["--network", "regtest", "sign", file, "-o", &a, "--yes"],
+            "",
+        )
+        .ok();
+    std::fs::copy(alice.path(&a), bob.path(&a)).unwrap();
+    let ab = format!("ab-{file}");
+    bob.run_airgapped(
+        &["--network", "regtest", "sign", &a, "-o", &ab, "--yes"],
+        "",
+    )
+    .ok();
+    std::fs::copy(bob.path(&ab), host.sb.path(&ab)).unwrap();
+    ab
+}
+
+#[test]
+fn bad_payouts_and_backends_fail_clearly_and_write_nothing() {
+    let Some(node) = Bitcoind::start() else {
+        return;
+    };
+    let signer = Sandbox::new();
+    signer.restore(ABANDON);
+    signer.export_watch_only("watch.json");
+    let host = Host::core(&node);
+    std::fs::copy(signer.path("watch.json"), host.sb.path("watch.json")).unwrap();
+    host.run(&["wallet", "add", "hot", "--from-export", "watch.json"])
+        .ok();
+    fund(&node, &host, "hot");
+    host.sync("hot");
+    let (csv, _) = payouts_csv();
+    let rows: Vec<&str> = csv.lines().collect();
+    let testnet = "tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx";
+    let (head, good) = (rows[0], rows[1]);
+    let addr = &good[..good.find(',').unwrap()];
+    let cases: Vec<(String, &str)> = vec![
+        (format!("{head}\n{good}\n{good}\n"), "row 3: "),
+        (format!("{head}\n{good}\n{testnet},0.1\n"), "row 3: address"),
+        (format!("{head}\n{addr}x,0.1\n"), "row 2: invalid address"),
+        (format!("{head}\n{addr},100sat\n"), "row 2: 100 sat"),
+        (format!("{head}\n{addr},abc\n"), "row 2: invalid amount"),
+        (
+            format!("{head}\n{good}\n{addr}\n"),
+            "row 3: expected address,amount",
+        ),
+        (format!("{head}\n{addr},200\n"), "insufficient funds"),
+    ];
+    for (csv, expected) in cases {
+        std::fs::write(host.sb.path("bad.csv"), &csv).unwrap();
+        let out = host
+            .sb
+            .run(
+                &[
+                    "--network",
+                    "regtest",
+                    "build",
+                    "hot",
+                    "--recipients",
+                    "bad.csv",
+                    "--fee-rate",
+                    "2",
+                    "-o",
+                    "out.psbt",
+                ],
+                "",
+            )
+            .fails_with(2);
+        assert!(out.stderr.contains(expected), "{expected}: {}", out.stderr);
+        assert!(!host.sb.path("out.psbt").exists());
+    }
+    let wrong_net = host
+        .sb
+        .run(
+            &[
+                "--network",
+                "regtest",
+                "build",
+                "hot",
+                "--to",
+                &format!("{testnet}:0.1"),
+                "--fee-rate",
+                "2",
+                "-o",
+                "out.psbt",
+            ],
+            "",
+        )
+        .fails_with(2);
+    assert!(
+        wrong_net.stderr.contains("not a regtest address"),
+        "{}",
+        wrong_net.stderr
+    );
+
+    // Regtest has no fee estimates: the error says to give the rate.
+    let estimate = host
+        .sb
+        .run(
+            &[
+                "--network",
+                "regtest",
+                "build",
+                "hot",
+                "--to",
+                &format!("{THROWAWAY_ADDRESS}:0.1"),
+                "--target-blocks",
+                "2",
+                "-o",
+                "out.psbt",
+                "--backend",
+                &format!("core:http://127.0.0.1:{}", node.rpc_port()),
+                "--rpc-cookie",
+                node.cookie_path().to_str().unwrap(),
+            ],
+            "",
+        )
+        .fails_with(2);
+    assert!(
+        estimate.stderr.contains("no fee estimate"),
+        "{}",
+        estimate.stderr
+    );
+    assert!(!host.sb.path("out.psbt").exists());
+
+    // Backends: nobody listening, wrong credentials, a signed file that is not final.
+    let closed = common::bitcoind::free_port();
+    let unreachable = host
+        .sb
+        .run(
+            &[
+                "--network",
+                "regtest",
+                "wallet",
+                "sync",
+                "hot",
+                "--backend",
+                &format!("core:http://127.0.0.1:{closed}"),
+                "--rpc-cookie",
+                node.cookie_path().to_str().unwrap(),
+            ],
+            "",
+        )
+        .fails_with(6);
+    assert!(
+        unreachable.stderr.contains("cannot reach bitcoin core"),
+        "{}",
+        unreachable.stderr
+    );
+    std::fs::write(host.sb.path("pw.txt"), "wrong\n").unwrap();
+    let denied = host
+        .sb
+        .run(
+            &[
+                "--network",
+                "regtest",
+                "wallet",
+                "sync",
+                "hot",
+                "--backend",
+                &format!("core:http://127.0.0.1:{}", node.rpc_port()),
+                "--rpc-user",
+                "nobody",
+                "--rpc-password-file",
+                "pw.txt",
+            ],
+            "",
+        )
+        .fails_with(6);
+    assert!(
+        denied.stderr.contains("rejected the rpc credentials"),
+        "{}",
+        denied.stderr
+    );
+    let electrum = host
+        .sb
+        .run(
+            &[
+                "--network",
+                "regtest",
+                "wallet",
+                "sync",
+                "hot",
+                "--backend",
+                &format!("electrum:tcp://127.0.0.1:{closed}"),
+            ],
+            "",
+        )
+        .fails_with(6);
+    assert!(
+        electrum.stderr.contains("electrum server at"),
+        "{}",
+        electrum.stderr
+    );
+    host.run(&[
+        "build",
+        "hot",
+        "--to",
+        &format!("{}:0.1", THROWAWAY_ADDRESS),
+        "--fee-rate",
+        "2",
+        "-o",
+        "unsigned.psbt",
+    ])
+    .ok();
+    let unsigned = host
+        .sb
+        .run(&["--network", "regtest", "broadcast", "unsigned.psbt"], "")
+        .fails_with(2);
+    assert!(unsigned.stderr.contains("not final"), "{}", unsigned.stderr);
+}
