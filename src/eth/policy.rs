@@ -85,8 +85,12 @@ pub fn evaluate(rules: &EthereumRules, review: &EthReview) -> Verdict {
             });
         }
     }
-    if !rules.allow.is_empty() || !rules.contracts.is_empty() {
-        for touch in &review.touches {
+    for touch in &review.touches {
+        let listed = match touch {
+            Touch::Recipient(_) => !rules.allow.is_empty(),
+            Touch::Contract(..) => !rules.contracts.is_empty(),
+        };
+        if listed {
             checks.push(destination(rules, touch));
         }
     }
