@@ -62,16 +62,26 @@ impl AddressBook {
     }
 
     /// Adds an entry after checking the address for `network`; labels and addresses are unique.
+    /// Ethereum addresses (`0x…`) are stored checksummed and serve every chain.
     pub fn add(&mut self, label: &str, address: &str, network: Network) -> Result<()> {
-        let parsed = Address::from_str(address.trim())
-            .map_err(|e| Error::bad_input(format!("{address:?} is not a Bitcoin address: {e}")))?;
-        let checked = parsed.require_network(network).map_err(|_| {
-            Error::usage(
-                format!("{address} is not a {network} address"),
-                "pass --network to match the address",
-            )
-        })?;
-        let address = checked.to_string();
+        let address = if address.trim().starts_with("0x") {
+            crate::eth::parse_address(address)
+                .map_err(Error::bad_input)?
+                .to_checksum(None)
+        } else {
+            let parsed = Address::from_str(address.trim()).map_err(|e| {
+                Error::bad_input(format!("{address:?} is not a Bitcoin address: {e}"))
+            })?;
+            parsed
+                .require_network(network)
+                .map_err(|_| {
+                    Error::usage(
+                        format!("{address} is not a {network} address"),
+                        "pass --network to match the address",
+                    )
+                })?
+                .to_string()
+        };
         if self.entries.iter().any(|e| e.label == label) {
             return Err(Error::usage(
                 format!("the label {label:?} is already used"),

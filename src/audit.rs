@@ -17,7 +17,7 @@ use bitcoin::secp256k1::{schnorr, Keypair, Message, Secp256k1, XOnlyPublicKey};
 use serde::{Deserialize, Serialize};
 
 use crate::files::{self, Replace};
-use crate::keys::material::HdKeys;
+use crate::keys::material::{HdKeys, KeyMaterial};
 use crate::keys::random_bytes;
 use crate::keys::secret::PrivateKey;
 use crate::{Error, Result};
@@ -58,6 +58,15 @@ impl AuditSigner {
         AuditSigner {
             secret: PrivateKey::from_slice(digest.as_byte_array()).expect("a hash is a valid key"),
             name: crate::keys::ethereum::address_of_private(&secp, key).to_checksum(None),
+        }
+    }
+
+    /// The audit key of whatever the keystore holds.
+    pub fn from_material(material: &KeyMaterial) -> Self {
+        match (material.hd(), material) {
+            (Some(hd), _) => Self::from_hd(&hd),
+            (None, KeyMaterial::PrivateKey(key)) => Self::from_private_key(key),
+            (None, KeyMaterial::Bip39 { .. }) => unreachable!("mnemonic material has an HD tree"),
         }
     }
 

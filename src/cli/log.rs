@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::context::{Context, Report};
-use crate::audit::{audit_key, AuditLog, Verified};
+use crate::audit::{AuditLog, AuditSigner, Verified};
 use crate::files::{self, Replace};
 use crate::{Error, Result};
 
@@ -62,10 +62,7 @@ fn verified(ctx: &Context, args: &KeyArgs) -> Result<Verified> {
         }
         (None, None) => {
             let (_, _, material) = super::key::unlock(ctx)?;
-            let hd = material
-                .hd()
-                .ok_or_else(|| Error::bad_input("this keystore keeps no audit log"))?;
-            audit_key(&hd)
+            AuditSigner::from_material(&material).public()
         }
     };
     let log = match &args.log {

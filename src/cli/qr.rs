@@ -106,11 +106,25 @@ pub fn ur_parts(
     Ok((0..n).map(|_| encoder.next_part()).collect())
 }
 
+/// A file that already holds UR text (an `eth-sign-request`, an `eth-signature`, any registry
+/// type): its payload, to show again as QR.
+fn ur_payload(data: &[u8]) -> Result<Option<Payload>> {
+    let Ok(Some(crate::transport::collect::Received::Ur { ur_type, cbor })) =
+        crate::transport::collect::receive(data)
+    else {
+        return Ok(None);
+    };
+    Payload::from_ur(&ur_type, &cbor)
+        .map(Some)
+        .map_err(|e| Error::bad_input(format!("bad {ur_type}: {e}")))
+}
+
 fn show(ctx: &Context, args: ShowArgs) -> Result<()> {
     let data = files::read_input(&args.file)?;
-    let payload = match watch_only_account(&data)? {
-        Some(account) => Payload::Account(account),
-        None => Payload::Psbt(crate::request::PsbtFile::decode(&data)?.psbt.serialize()),
+    let payload = match (ur_payload(&data)?, watch_only_account(&data)?) {
+        (Some(payload), _) => payload,
+        (None, Some(account)) => Payload::Account(account),
+        (None, None) => Payload::Psbt(crate::request::PsbtFile::decode(&data)?.psbt.serialize()),
     };
     let parts = ur_parts(
         &payload,

@@ -45,9 +45,11 @@ impl WatchOnly {
     /// Derives the watch-only view of `material`.
     pub fn derive(material: &KeyMaterial, options: &WatchOnlyOptions) -> Self {
         let hd = material.hd();
-        let audit_key = hd
-            .as_ref()
-            .map(|hd| crate::audit::audit_key(hd).to_string());
+        let audit_key = Some(
+            crate::audit::AuditSigner::from_material(material)
+                .public()
+                .to_string(),
+        );
         let (fingerprint, bitcoin, ethereum) = match (hd, material) {
             (Some(hd), _) => (
                 Some(hd.fingerprint().to_string()),

@@ -20,7 +20,6 @@ use crate::eth::request::Source;
 use crate::eth::review::{review, EthReview};
 use crate::eth::sign::{sign_hash, to_rsv};
 use crate::eth::{EthPayload, EthRequest};
-use crate::keys::material::KeyMaterial;
 use crate::policy::{LoadedPolicy, Verdict};
 use crate::review::lookalike;
 use crate::transport::registry::{EthSignature, Payload};
@@ -91,11 +90,7 @@ impl EthSigner {
                 key.path.as_deref().unwrap_or("?")
             ));
         }
-        let audit = match (&material, material.hd()) {
-            (_, Some(hd)) => AuditSigner::from_hd(&hd),
-            (KeyMaterial::PrivateKey(k), None) => AuditSigner::from_private_key(k),
-            (KeyMaterial::Bip39 { .. }, None) => unreachable!("mnemonic material has an HD tree"),
-        };
+        let audit = AuditSigner::from_material(&material);
         Ok(EthSigner {
             key,
             book: AddressBook::load(&addressbook::path_for(&keystore))?,
