@@ -52,3 +52,42 @@ fn five_thousand_inputs() {
         .unwrap();
     }
 }
+
+/// The memoised derivations (branch-key caches for public and private keys) give exactly what
+/// a plain BIP32 walk from the master key gives, for standard paths, mixed hardened paths and
+/// repeated look-ups (served from the memo).
+#[test]
+fn cached_derivations_match_plain_bip32() {
+    use bitcoin::bip32::DerivationPath;
+    use coldsign::btc::ownership::Policies;
+    use coldsign::keys::material::PrivateKeyCache;
+
+    let ours = hd(ABANDON);
+    let policies = Policies::new(&ours, vec![]);
+    let mut keys = PrivateKeyCache::new(&ours);
+    let secp = ours.secp();
+    for round in 0..2 {
+        for path in [
+            "m",
+            "m/0",
+            "m/84'/1'/0'/0/0",
+            "m/84'/1'/0'/0/7",
+            "m/84'/1'/0'/1/7",
+            "m/86'/0'/3'/0/2147483647",
+            "m/0/1'/2",
+            "m/44'/0'/0'/0'",
+            "m/1/2/3/4",
+        ] {
+            let path: DerivationPath = path.parse().unwrap();
+            let plain = ours.private_key(&path);
+            let expected = plain.expose_secret().public_key(secp);
+            let cached = keys.key(&path);
+            assert_eq!(
+                cached.expose_secret().secret_bytes(),
+                plain.expose_secret().secret_bytes(),
+                "private key at {path} (round {round})"
+            );
+            assert_eq!(policies.public_key(&path), expected, "public key at {path}");
+        }
+    }
+}

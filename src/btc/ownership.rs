@@ -8,9 +8,10 @@ use std::collections::HashMap;
 
 use bitcoin::bip32::{ChildNumber, DerivationPath, Fingerprint, KeySource, Xpub};
 use bitcoin::{NetworkKind, Script};
-use miniscript::descriptor::{DefiniteDescriptorKey, Descriptor, DescriptorPublicKey};
+use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
 use miniscript::ForEachKey;
 
+use super::derive::PublicDerivations;
 use super::wallets::{origin, Wallet};
 use crate::keys::accounts::{key_expression, Standard};
 use crate::keys::material::HdKeys;
@@ -26,8 +27,8 @@ pub struct Owner {
     pub index: u32,
     /// Full derivation path of our key.
     pub path: DerivationPath,
-    /// The policy at this index (for size estimates and finalizing).
-    pub descriptor: Descriptor<DefiniteDescriptorKey>,
+    /// The policy at this index with concrete keys (for size estimates).
+    pub descriptor: Descriptor<bitcoin::PublicKey>,
 }
 
 /// The verdict on one script.
@@ -42,13 +43,15 @@ pub enum Ownership {
     Foreign,
 }
 
-/// Our key tree plus the policies it takes part in; caches derivations so that each input
-/// costs O(1) derivations (no walk from the master key per input).
+/// Our key tree plus the policies it takes part in. Derivations are memoised: each key costs
+/// one unhardened step from its cached branch key, and a key derived while reviewing is not
+/// derived again while signing (the same `Policies` serves both).
 pub struct Policies<'a> {
     hd: &'a HdKeys,
     fingerprint: Fingerprint,
     registered: Vec<(Wallet, [Descriptor<DescriptorPublicKey>; 2])>,
     account_xpubs: RefCell<HashMap<DerivationPath, Xpub>>,
+    derivations: PublicDerivations,
     standard: RefCell<HashMap<DerivationPath, Option<[Descriptor<DescriptorPublicKey>; 2]>>>,
 }
 
@@ -68,6 +71,7 @@ impl<'a> Policies<'a> {
             fingerprint: hd.fingerprint(),
             registered,
             account_xpubs: RefCell::new(HashMap::new()),
+            derivations: PublicDerivations::default(),
             standard: RefCell::new(HashMap::new()),
         }
     }
@@ -82,22 +86,23 @@ impl<'a> Policies<'a> {
         self.hd
     }
 
-    /// Our public key at `path`, derived through a cached hardened prefix.
+    /// Our public key at `path`: the hardened prefix from a cache, the unhardened rest
+    /// memoised (see [`PublicDerivations`]).
     pub fn public_key(&self, path: &DerivationPath) -> bitcoin::secp256k1::PublicKey {
-        // Up to the last hardened step comes from the cache; the rest is all unhardened.
         let split = path
             .into_iter()
             .rposition(|c| c.is_hardened())
             .map_or(0, |i| i + 1);
         let (hardened, normal) = (DerivationPath::from(&path[..split]), &path[split..]);
-        let mut cache = self.account_xpubs.borrow_mut();
-        let parent = *cache
-            .entry(hardened.clone())
-            .or_insert_with(|| self.hd.xpub(&hardened, NetworkKind::Main));
-        parent
-            .derive_pub(self.hd.secp(), &normal)
+        let cached = self.account_xpubs.borrow().get(&hardened).copied();
+        let root = cached.unwrap_or_else(|| {
+            let xpub = self.hd.xpub(&hardened, NetworkKind::Main);
+            self.account_xpubs.borrow_mut().insert(hardened, xpub);
+            xpub
+        });
+        self.derivations
+            .derive(self.hd.secp(), &root, normal)
             .expect("unhardened derivation from an xpub")
-            .public_key
     }
 
     /// Whether `source` is one of our keys and really derives `public_key` (x-only for taproot).
@@ -149,7 +154,7 @@ impl<'a> Policies<'a> {
                 true
             });
             if ours_here {
-                if let Some(owner) = matches(
+                if let Some(owner) = self.matches(
                     &singles[branch as usize],
                     script,
                     &wallet.name,
@@ -171,7 +176,7 @@ impl<'a> Policies<'a> {
             hardened_index(&prefix[0])?,
             hardened_index(&prefix[2])?
         );
-        matches(
+        self.matches(
             &singles[branch as usize],
             script,
             &name,
@@ -179,6 +184,28 @@ impl<'a> Policies<'a> {
             branch,
             index,
         )
+    }
+
+    /// The owner, when `single` at `index` gives exactly `script`.
+    fn matches(
+        &self,
+        single: &Descriptor<DescriptorPublicKey>,
+        script: &Script,
+        wallet: &str,
+        path: &DerivationPath,
+        branch: u32,
+        index: u32,
+    ) -> Option<Owner> {
+        let concrete = self
+            .derivations
+            .descriptor_at(self.hd.secp(), single, index)?;
+        (concrete.script_pubkey().as_script() == script).then(|| Owner {
+            wallet: wallet.to_string(),
+            branch,
+            index,
+            path: path.clone(),
+            descriptor: concrete,
+        })
     }
 
     /// The standard single-sig descriptor for an account path like m/84'/0'/0'.
@@ -205,24 +232,6 @@ impl<'a> Policies<'a> {
         let descriptor: Descriptor<DescriptorPublicKey> = text.parse().ok()?;
         descriptor.into_single_descriptors().ok()?.try_into().ok()
     }
-}
-
-fn matches(
-    single: &Descriptor<DescriptorPublicKey>,
-    script: &Script,
-    wallet: &str,
-    path: &DerivationPath,
-    branch: u32,
-    index: u32,
-) -> Option<Owner> {
-    let definite = single.at_derivation_index(index).ok()?;
-    (definite.script_pubkey().as_script() == script).then(|| Owner {
-        wallet: wallet.to_string(),
-        branch,
-        index,
-        path: path.clone(),
-        descriptor: definite,
-    })
 }
 
 /// `prefix/branch/index` with an unhardened branch 0 or 1 and an unhardened index.
