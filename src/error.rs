@@ -84,6 +84,14 @@ pub enum Error {
     /// A verification failed (a script, a signature, a derived value).
     #[error("{0}")]
     Verification(String),
+    /// A device (camera, hardware wallet) is missing, busy or failed.
+    #[error("{message}")]
+    Device {
+        /// What went wrong.
+        message: String,
+        /// How to fix it.
+        hint: Option<String>,
+    },
     /// An invariant did not hold: a bug.
     #[error("internal error: {0}")]
     Internal(String),
@@ -119,6 +127,7 @@ impl Error {
                 ExitCode::Declined
             }
             Error::Verification(_) => ExitCode::Verification,
+            Error::Device { .. } => ExitCode::Device,
             Error::Keystore(e) => e.exit_code(),
             Error::KeystoreV3(e) => e.exit_code(),
             Error::Internal(_) => ExitCode::Internal,
@@ -142,7 +151,7 @@ impl Error {
     /// A suggestion for the user, when there is a useful one.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::Usage { hint, .. } => hint.clone(),
+            Error::Usage { hint, .. } | Error::Device { hint, .. } => hint.clone(),
             Error::Exists(_) => Some("choose another path, or pass --force to replace it".into()),
             Error::PolicyDenied { .. } => Some(
                 "the policy file decides; change it through your approval process, not here".into(),
