@@ -6,71 +6,24 @@
 use std::str::FromStr;
 
 use bitcoin::bip32::{ChildNumber, DerivationPath, Xpriv};
-use bitcoin::hashes::Hash;
-use bitcoin::psbt::Psbt;
 use bitcoin::secp256k1::{Message, Secp256k1};
 use bitcoin::sighash::{EcdsaSighashType, SighashCache};
-use bitcoin::{Amount, Network, ScriptBuf, WPubkeyHash};
-use coldsign::btc::builder::SpendBuilder;
+use bitcoin::Network;
 use coldsign::btc::finalize;
 use coldsign::btc::ownership::Policies;
 use coldsign::btc::psbt_v2::PsbtVersion;
-use coldsign::keys::accounts::key_expression;
-use coldsign::keys::material::{HdKeys, KeyMaterial};
-use coldsign::keys::mnemonic::SecretMnemonic;
 use coldsign::review::bitcoin::{review, FeeLimits};
 use coldsign::signer::software::sign_psbt;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
-use secrecy::SecretString;
 
-const WORDS: &str =
-    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
-
-fn keys() -> HdKeys {
-    KeyMaterial::Bip39 {
-        mnemonic: SecretMnemonic::parse(WORDS).unwrap(),
-        passphrase: SecretString::from(""),
-    }
-    .hd()
-    .unwrap()
-}
-
-/// An N-input consolidation of our coins of one script type.
-fn psbt(hd: &HdKeys, template: &str, account: &str, n: u32) -> Psbt {
-    let path = bitcoin::bip32::DerivationPath::from_str(account).unwrap();
-    let key = key_expression(
-        hd.fingerprint(),
-        &path,
-        &hd.xpub(&path, bitcoin::NetworkKind::Test),
-    );
-    let d = Descriptor::<DescriptorPublicKey>::from_str(
-        &template.replace("{0}", &format!("{key}/<0;1>/*")),
-    )
-    .unwrap();
-    let receive = d.into_single_descriptors().unwrap().remove(0);
-    let mut b = SpendBuilder::new();
-    for i in 0..n {
-        b = b.fund(
-            &receive.at_derivation_index(i).unwrap(),
-            Amount::from_sat(100_000),
-        );
-    }
-    b.pay(
-        ScriptBuf::new_p2wpkh(&WPubkeyHash::hash(b"sink")),
-        Amount::from_sat(99_000 * n as u64),
-    )
-    .build()
-}
+mod support;
+use support::{consolidation as psbt, keys, TYPES, WORDS};
 
 fn bench(c: &mut Criterion) {
     let hd = keys();
     let mut group = c.benchmark_group("bitcoin");
     group.sample_size(10);
-    for (name, template, account) in [
-        ("p2wpkh", "wpkh({0})", "m/84'/1'/0'"),
-        ("p2tr", "tr({0})", "m/86'/1'/0'"),
-    ] {
+    for (name, template, account) in TYPES {
         for n in [100u32, 1_000, 5_000] {
             let unsigned = psbt(&hd, template, account, n);
             group.bench_with_input(

@@ -1,8 +1,8 @@
 //! A 5,000-input P2WPKH consolidation is reviewed and signed in one pass: one sighash cache
 //! for all inputs, child keys derived from a cached account key. (Speed is for benchmarks,
-//! not tests; this checks the work completes and is correct at that size. Finalizing and
-//! consensus-verifying are checked on a sample: both are quadratic in the input count today,
-//! see the README's known limitations.)
+//! not tests; this checks the work completes and is correct at that size. Signatures are
+//! checked on a sample: libbitcoinconsensus verification is quadratic in the input count, see
+//! the README's known limitations.)
 
 mod common;
 
