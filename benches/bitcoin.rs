@@ -1,71 +1,29 @@
-//! Review and signing speed for N-input PSBTs (P2WPKH and P2TR), and the floor: a bare
-//! rust-bitcoin loop (one sighash cache, secp256k1 signing, nothing else).
+//! Review, signing and finalizing speed for N-input PSBTs (P2WPKH and P2TR), and the floor: a
+//! bare rust-bitcoin loop (one sighash cache, secp256k1 signing, nothing else), with the keys
+//! at hand and with each key derived from a cached account key.
 //! Run: `cargo bench --bench bitcoin`. Figures: docs/performance.md.
 
 use std::str::FromStr;
 
-use bitcoin::hashes::Hash;
-use bitcoin::psbt::Psbt;
+use bitcoin::bip32::{ChildNumber, DerivationPath, Xpriv};
 use bitcoin::secp256k1::{Message, Secp256k1};
 use bitcoin::sighash::{EcdsaSighashType, SighashCache};
-use bitcoin::{Amount, Network, ScriptBuf, WPubkeyHash};
-use coldsign::btc::builder::SpendBuilder;
+use bitcoin::Network;
+use coldsign::btc::finalize;
 use coldsign::btc::ownership::Policies;
 use coldsign::btc::psbt_v2::PsbtVersion;
-use coldsign::keys::accounts::key_expression;
-use coldsign::keys::material::{HdKeys, KeyMaterial};
-use coldsign::keys::mnemonic::SecretMnemonic;
 use coldsign::review::bitcoin::{review, FeeLimits};
 use coldsign::signer::software::sign_psbt;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
-use secrecy::SecretString;
 
-fn keys() -> HdKeys {
-    let words = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
-    KeyMaterial::Bip39 {
-        mnemonic: SecretMnemonic::parse(words).unwrap(),
-        passphrase: SecretString::from(""),
-    }
-    .hd()
-    .unwrap()
-}
-
-/// An N-input consolidation of our coins of one script type.
-fn psbt(hd: &HdKeys, template: &str, account: &str, n: u32) -> Psbt {
-    let path = bitcoin::bip32::DerivationPath::from_str(account).unwrap();
-    let key = key_expression(
-        hd.fingerprint(),
-        &path,
-        &hd.xpub(&path, bitcoin::NetworkKind::Test),
-    );
-    let d = Descriptor::<DescriptorPublicKey>::from_str(
-        &template.replace("{0}", &format!("{key}/<0;1>/*")),
-    )
-    .unwrap();
-    let receive = d.into_single_descriptors().unwrap().remove(0);
-    let mut b = SpendBuilder::new();
-    for i in 0..n {
-        b = b.fund(
-            &receive.at_derivation_index(i).unwrap(),
-            Amount::from_sat(100_000),
-        );
-    }
-    b.pay(
-        ScriptBuf::new_p2wpkh(&WPubkeyHash::hash(b"sink")),
-        Amount::from_sat(99_000 * n as u64),
-    )
-    .build()
-}
+mod support;
+use support::{consolidation as psbt, keys, TYPES, WORDS};
 
 fn bench(c: &mut Criterion) {
     let hd = keys();
     let mut group = c.benchmark_group("bitcoin");
     group.sample_size(10);
-    for (name, template, account) in [
-        ("p2wpkh", "wpkh({0})", "m/84'/1'/0'"),
-        ("p2tr", "tr({0})", "m/86'/1'/0'"),
-    ] {
+    for (name, template, account) in TYPES {
         for n in [100u32, 1_000, 5_000] {
             let unsigned = psbt(&hd, template, account, n);
             group.bench_with_input(
@@ -101,6 +59,40 @@ fn bench(c: &mut Criterion) {
                     })
                 },
             );
+            if n > 1_000 {
+                // Finalizing verifies with libbitcoinconsensus, quadratic in N (see
+                // docs/performance.md): too slow for repeated runs at 5,000.
+                continue;
+            }
+            let policies = Policies::new(&hd, vec![]);
+            let r = review(
+                &unsigned,
+                PsbtVersion::V0,
+                Network::Regtest,
+                &policies,
+                &FeeLimits::default(),
+            );
+            let mut signed = unsigned.clone();
+            sign_psbt(&mut signed, &r, &policies);
+            group.bench_with_input(
+                BenchmarkId::new(format!("finalize/{name}"), n),
+                &signed,
+                |b, p| {
+                    b.iter(|| {
+                        let mut p = p.clone();
+                        finalize::finalize(&mut p)
+                    })
+                },
+            );
+            let mut finalized = signed.clone();
+            finalize::finalize(&mut finalized);
+            let tx = finalize::extract(&finalized).unwrap();
+            let spent = finalize::spent_outputs(&finalized).unwrap();
+            group.bench_with_input(
+                BenchmarkId::new(format!("verify/{name}"), n),
+                &(tx, spent),
+                |b, (tx, spent)| b.iter(|| finalize::verify(tx, spent).unwrap()),
+            );
         }
     }
     // The floor: sighash + ECDSA per P2WPKH input with keys already at hand.
@@ -126,6 +118,35 @@ fn bench(c: &mut Criterion) {
                 std::hint::black_box(
                     secp.sign_ecdsa_low_r(&Message::from(hash), keys[i].expose_secret()),
                 );
+            }
+        })
+    });
+    // The same with each key derived inside the loop from the cached account key
+    // (rust-bitcoin's derive_priv), as a plain signer has to.
+    let seed = bip39::Mnemonic::parse(WORDS).unwrap().to_seed("");
+    let account = Xpriv::new_master(bitcoin::NetworkKind::Test, &seed)
+        .unwrap()
+        .derive_priv(&secp, &DerivationPath::from_str("m/84'/1'/0'").unwrap())
+        .unwrap();
+    group.bench_function(BenchmarkId::new("floor-derive/p2wpkh", n), |b| {
+        b.iter(|| {
+            let mut cache = SighashCache::new(&unsigned.unsigned_tx);
+            for (i, input) in unsigned.inputs.iter().enumerate() {
+                let spent = input.witness_utxo.as_ref().unwrap();
+                let hash = cache
+                    .p2wpkh_signature_hash(
+                        i,
+                        &spent.script_pubkey,
+                        spent.value,
+                        EcdsaSighashType::All,
+                    )
+                    .unwrap();
+                let path = [
+                    ChildNumber::Normal { index: 0 },
+                    ChildNumber::Normal { index: i as u32 },
+                ];
+                let key = account.derive_priv(&secp, &path).unwrap().private_key;
+                std::hint::black_box(secp.sign_ecdsa_low_r(&Message::from(hash), &key));
             }
         })
     });

@@ -81,7 +81,8 @@ pub enum Error {
     /// Input bytes are not a valid request.
     #[error(transparent)]
     Request(#[from] crate::request::RequestError),
-    /// A hardware device or its transport failed (locked, wrong app, unplugged, protocol).
+    /// A device (hardware wallet, camera) or its transport failed: locked, wrong app,
+    /// unplugged, busy, protocol.
     #[error("{message}")]
     Device {
         /// What went wrong.

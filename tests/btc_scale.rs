@@ -1,8 +1,8 @@
 //! A 5,000-input P2WPKH consolidation is reviewed and signed in one pass: one sighash cache
 //! for all inputs, child keys derived from a cached account key. (Speed is for benchmarks,
-//! not tests; this checks the work completes and is correct at that size. Finalizing and
-//! consensus-verifying are checked on a sample: both are quadratic in the input count today,
-//! see the README's known limitations.)
+//! not tests; this checks the work completes and is correct at that size. Signatures are
+//! checked on a sample: libbitcoinconsensus verification is quadratic in the input count, see
+//! the README's known limitations.)
 
 mod common;
 
@@ -50,5 +50,48 @@ fn five_thousand_inputs() {
             &pk.inner,
         )
         .unwrap();
+    }
+}
+
+/// The memoised derivations (branch-key caches for public and private keys) give exactly what
+/// a plain BIP32 walk from the master key gives, for standard paths, mixed hardened paths and
+/// repeated look-ups (served from the memo).
+#[test]
+fn cached_derivations_match_plain_bip32() {
+    use bitcoin::bip32::DerivationPath;
+    use coldsign::btc::ownership::Policies;
+    use coldsign::keys::material::PrivateKeyCache;
+
+    let ours = hd(ABANDON);
+    let policies = Policies::new(&ours, vec![]);
+    let mut keys = PrivateKeyCache::new(&ours);
+    let secp = ours.secp();
+    for round in 0..2 {
+        for path in [
+            "m",
+            "m/0",
+            "m/84'/1'/0'/0/0",
+            "m/84'/1'/0'/0/7",
+            "m/84'/1'/0'/1/7",
+            "m/86'/0'/3'/0/2147483647",
+            "m/0/1'/2",
+            "m/44'/0'/0'/0'",
+            "m/1/2/3/4",
+        ] {
+            let path: DerivationPath = path.parse().unwrap();
+            let plain = ours.private_key(&path);
+            let expected = plain.expose_secret().public_key(secp);
+            let cached = keys.key(&path);
+            assert_eq!(
+                cached.expose_secret().secret_bytes(),
+                plain.expose_secret().secret_bytes(),
+                "private key at {path} (round {round})"
+            );
+            assert_eq!(
+                policies.public_key(ours.fingerprint(), &path),
+                Some(expected),
+                "public key at {path}"
+            );
+        }
     }
 }

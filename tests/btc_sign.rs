@@ -1,4 +1,4 @@
-//! Signing every script type the signer supports, finalizing with miniscript's finalizer and
+//! Signing every script type the signer supports, finalizing (BIP174 finalizer role) and
 //! verifying each input with Bitcoin Core's interpreter (libbitcoinconsensus).
 
 mod common;
@@ -225,4 +225,38 @@ fn wallet_formats_import_and_refuse_foreign_wallets() {
     let swapped = swapped.split('#').next().unwrap();
     let bad = Wallet::parse(Some("evil"), swapped).unwrap();
     assert!(bad.check_contains(&signers[0]).is_err());
+}
+
+/// A signature that does not verify is never finalized: the finalizer checks each input it
+/// completes with Bitcoin Core's interpreter and leaves a failing one as it was, naming the
+/// failure; the good input next to it is finalized.
+#[test]
+fn finalize_refuses_a_signature_that_does_not_verify() {
+    let ours = hd(ABANDON);
+    for (template, account) in [("wpkh({0})", "m/84'/1'/0'"), ("tr({0})", "m/86'/1'/0'")] {
+        let d = standard(&ours, template, account);
+        let signed = |locktime: u32| {
+            let mut psbt = SpendBuilder::new()
+                .fund(&at(&d, 0, 3), Amount::from_sat(1_000_000))
+                .fund(&at(&d, 0, 4), Amount::from_sat(1_000_000))
+                .pay(outside(), Amount::from_sat(1_990_000))
+                .build();
+            psbt.unsigned_tx.lock_time = bitcoin::absolute::LockTime::from_consensus(locktime);
+            sign_with(&mut psbt, &ours, vec![]);
+            psbt
+        };
+        let mut psbt = signed(1);
+        // Input 0 carries a signature over another transaction (locktime 0).
+        psbt.inputs[0] = signed(0).inputs[0].clone();
+        let before = psbt.inputs[0].clone();
+        let outcomes = coldsign::btc::finalize::finalize(&mut psbt);
+        assert!(!outcomes[0].finalized, "{template}: {outcomes:?}");
+        let error = outcomes[0].error.as_deref().unwrap_or_default();
+        assert!(
+            error.contains("fails Bitcoin Core's script verification"),
+            "{template}: {error}"
+        );
+        assert_eq!(psbt.inputs[0], before, "{template}: input left as it was");
+        assert!(outcomes[1].finalized, "{template}: {outcomes:?}");
+    }
 }

@@ -307,3 +307,30 @@ fn the_terminal_animation_loops_until_a_key() {
         "qr show did not stop on a key press"
     );
 }
+
+/// `qr read --camera`: built without the `camera` feature (as the tests are), a one-line
+/// device error (exit 3) with a hint, and nothing written. (Capture itself needs a camera,
+/// which CI does not have; the frame path it feeds is tested from image files in qr_scan.)
+#[cfg(not(feature = "camera"))]
+#[test]
+fn camera_without_the_feature_is_a_clear_device_error() {
+    let sb = Sandbox::new();
+    for args in [
+        &["qr", "read", "--camera", "-o", "out.psbt"][..],
+        &["qr", "read", "--camera", "/dev/video7", "-o", "out.psbt"][..],
+    ] {
+        let out = sb.run(args, "").fails_with(3);
+        assert!(
+            out.stderr
+                .contains("error: this coldsign was built without webcam support"),
+            "{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.contains("hint: rebuild with --features camera"),
+            "{}",
+            out.stderr
+        );
+        assert!(!sb.path("out.psbt").exists());
+    }
+}

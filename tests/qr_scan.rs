@@ -1,17 +1,24 @@
 //! Rendering and scanning: every render format round-trips through the scanner, and frames
 //! degraded like a camera sees them (640×480, Gaussian blur 1.5, noise ±30) are still read.
 
+use coldsign::transport::collect::{Collector, Received};
+use coldsign::transport::frames::{read_frames, FrameSource, ImageFiles};
 use coldsign::transport::{qr, scan};
 use image::{imageops, GrayImage, Luma};
 
-/// Real UR parts: a 3 KB payload as `crypto-psbt` multipart with 200-byte fragments.
-fn ur_parts(count: usize) -> Vec<String> {
+/// The CBOR body the parts carry: a 3 KB byte string.
+fn cbor() -> Vec<u8> {
     let payload: Vec<u8> = (0..3000u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
     let mut cbor = vec![0x59, (payload.len() >> 8) as u8, payload.len() as u8];
     cbor.extend(&payload);
-    let mut encoder = ur::Encoder::new(&cbor, 200, "crypto-psbt").unwrap();
+    cbor
+}
+
+/// Real UR parts: a 3 KB payload as `crypto-psbt` multipart with 200-byte fragments.
+fn ur_parts(count: usize) -> Vec<String> {
+    let mut encoder = ur::Encoder::new(&cbor(), 200, "crypto-psbt").unwrap();
     (0..count).map(|_| encoder.next_part().unwrap()).collect()
 }
 
@@ -119,4 +126,83 @@ fn an_image_claiming_huge_dimensions_is_refused_before_decoding() {
         err.contains("limit") || err.contains("large") || err.contains("dimension"),
         "{err}"
     );
+}
+
+/// Feeds `source` to a fresh collector; returns whether it completed, and the collector.
+fn collect_from(source: &mut dyn FrameSource) -> (bool, Collector) {
+    let mut collector = Collector::new();
+    let complete = read_frames(source, &mut |text| {
+        Ok(collector
+            .push(text)
+            .map_err(|e| coldsign::Error::bad_input(e.to_string()))?
+            .complete)
+    })
+    .unwrap();
+    (complete, collector)
+}
+
+/// `qr read`'s frame-source path driven from image files: camera-like 640×480 frames (blur,
+/// noise), a third of the parts lost, the rest shuffled and saved as PNG and JPEG files in a
+/// directory, plus an animated GIF and a non-image file in it. The directory source yields
+/// every frame, and the payload is reassembled exactly.
+#[test]
+fn frame_source_from_image_files_with_losses_and_reordering() {
+    let parts = ur_parts(45);
+    let dir = tempfile::tempdir().unwrap();
+    let mut kept: Vec<(usize, &String)> = parts
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 3 != 1)
+        .collect();
+    // A fixed shuffle: reverse, then interleave halves.
+    kept.reverse();
+    let (a, b) = kept.split_at(kept.len() / 2);
+    let shuffled: Vec<_> = a
+        .iter()
+        .zip(b)
+        .flat_map(|(x, y)| [*x, *y])
+        .chain(b.get(a.len()).copied())
+        .collect();
+    for (n, (i, part)) in shuffled.iter().enumerate() {
+        let image = degrade(&frame(part), 1.0, 20, *i as u64 + 7);
+        let ext = if n % 4 == 0 { "jpg" } else { "png" };
+        image
+            .save(dir.path().join(format!("frame-{n:03}.{ext}")))
+            .unwrap();
+    }
+    std::fs::write(dir.path().join("notes.txt"), "not a frame").unwrap();
+    let (complete, collector) =
+        collect_from(&mut ImageFiles::new([dir.path().to_path_buf()]).unwrap());
+    assert!(complete, "{:?}", collector.progress());
+    match collector.finish().unwrap() {
+        Received::Ur { ur_type, cbor: got } => {
+            assert_eq!(ur_type, "crypto-psbt");
+            assert_eq!(got, cbor());
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A source that runs out before the message is determined leaves the collector incomplete
+/// (and `qr read` then fails); a hand-written source drives the same path as the files do.
+#[test]
+fn an_exhausted_frame_source_leaves_the_transfer_incomplete() {
+    struct Frames(Vec<GrayImage>);
+    impl FrameSource for Frames {
+        fn next_frame(&mut self) -> coldsign::Result<Option<GrayImage>> {
+            Ok(self.0.pop())
+        }
+    }
+    let parts = ur_parts(4);
+    let (complete, collector) = collect_from(&mut Frames(parts.iter().map(|p| frame(p)).collect()));
+    assert!(!complete);
+    assert_eq!(collector.progress().parts, 4);
+    assert!(collector.finish().is_err());
+    // The first fragment_count parts are the fragments themselves: complete.
+    let fragments = ur::Encoder::new(&cbor(), 200, "crypto-psbt")
+        .unwrap()
+        .fragment_count();
+    let parts = ur_parts(fragments);
+    let (complete, _) = collect_from(&mut Frames(parts.iter().map(|p| frame(p)).collect()));
+    assert!(complete);
 }

@@ -1,12 +1,13 @@
-//! Finalizing (miniscript's finalizer), extracting, and verifying every input of the result
-//! with Bitcoin Core's own script interpreter (libbitcoinconsensus) before anything is written.
+//! Finalizing (BIP174's finalizer, see `satisfy`), extracting, and verifying inputs with
+//! Bitcoin Core's own script interpreter (libbitcoinconsensus) before anything is written.
+//! Everything here is linear in the input count except libbitcoinconsensus itself, which
+//! re-reads the whole transaction for every input it checks; those checks run on all cores.
 
-use bitcoin::psbt::Psbt;
-use bitcoin::secp256k1::Secp256k1;
+use bitcoin::psbt::{Input, Psbt};
 use bitcoin::{Transaction, TxOut};
-use miniscript::psbt::PsbtExt;
 use serde::Serialize;
 
+use super::satisfy::{satisfy, KnownKeys};
 use crate::review::bitcoin::spent_output;
 
 /// What finalizing did to one input.
@@ -21,33 +22,61 @@ pub struct FinalizeOutcome {
     pub error: Option<String>,
 }
 
-/// Finalizes every input that can be; returns one outcome per input.
+/// Finalizes every input that can be; returns one outcome per input. Each input finalized
+/// here is then verified with Bitcoin Core's interpreter, and left unfinalized (with the
+/// reason) when it fails; inputs that were final already are left as they are.
 pub fn finalize(psbt: &mut Psbt) -> Vec<FinalizeOutcome> {
-    let secp = Secp256k1::verification_only();
-    (0..psbt.inputs.len())
-        .map(|index| {
-            let input = &psbt.inputs[index];
-            if input.final_script_sig.is_some() || input.final_script_witness.is_some() {
-                return FinalizeOutcome {
-                    index,
-                    finalized: true,
-                    error: None,
-                };
-            }
-            match psbt.finalize_inp_mut(&secp, index) {
-                Ok(()) => FinalizeOutcome {
-                    index,
-                    finalized: true,
-                    error: None,
-                },
-                Err(e) => FinalizeOutcome {
-                    index,
-                    finalized: false,
-                    error: Some(one_line(&e.to_string())),
-                },
-            }
+    let keys = KnownKeys::new(psbt);
+    let spent = spent_outputs(psbt);
+    let mut outcomes: Vec<FinalizeOutcome> = (0..psbt.inputs.len())
+        .map(|index| FinalizeOutcome {
+            index,
+            finalized: is_final(&psbt.inputs[index]),
+            error: None,
         })
-        .collect()
+        .collect();
+    let spent = match spent {
+        Ok(spent) => spent,
+        Err(e) => {
+            for o in outcomes.iter_mut().filter(|o| !o.finalized) {
+                o.error = Some(format!("cannot finalize and verify: {e}"));
+            }
+            return outcomes;
+        }
+    };
+    let mut fresh = Vec::new();
+    for o in outcomes.iter_mut().filter(|o| !o.finalized) {
+        match satisfy(psbt, o.index, &spent[o.index], &keys) {
+            Ok(fin) => fresh.push((o.index, fin)),
+            Err(e) => o.error = Some(one_line(&e)),
+        }
+    }
+    let mut originals = Vec::with_capacity(fresh.len());
+    for (index, (witness, script_sig)) in fresh {
+        let original = std::mem::take(&mut psbt.inputs[index]);
+        let input = &mut psbt.inputs[index];
+        input.non_witness_utxo = original.non_witness_utxo.clone();
+        input.witness_utxo = original.witness_utxo.clone();
+        input.final_script_sig = (!script_sig.is_empty()).then_some(script_sig);
+        input.final_script_witness = (!witness.is_empty()).then_some(witness);
+        originals.push((index, original));
+    }
+    let checked: Vec<usize> = originals.iter().map(|(i, _)| *i).collect();
+    let failures = verify_inputs(&transaction(psbt), &spent, &checked);
+    for (index, original) in originals {
+        match failures.iter().find(|f| f.index() == index) {
+            Some(failure) => {
+                psbt.inputs[index] = original;
+                outcomes[index].error = Some(failure.to_string());
+            }
+            None => outcomes[index].finalized = true,
+        }
+    }
+    outcomes
+}
+
+fn is_final(input: &Input) -> bool {
+    input.final_script_sig.is_some() || input.final_script_witness.is_some()
 }
 
 /// Why a transaction failed verification.
@@ -67,6 +96,15 @@ pub enum VerifyError {
     },
 }
 
+impl VerifyError {
+    /// The input concerned.
+    pub fn index(&self) -> usize {
+        match self {
+            VerifyError::UnknownSpent(index) | VerifyError::Script { index, .. } => *index,
+        }
+    }
+}
+
 /// The spent outputs of a PSBT's inputs, in order.
 pub fn spent_outputs(psbt: &Psbt) -> Result<Vec<TxOut>, VerifyError> {
     psbt.unsigned_tx
@@ -82,33 +120,70 @@ pub fn spent_outputs(psbt: &Psbt) -> Result<Vec<TxOut>, VerifyError> {
         .collect()
 }
 
-/// Verifies every input of `tx` spending `spent` with all standard flags including taproot.
+/// Verifies every input of `tx` spending `spent` with all standard flags including taproot;
+/// the first failing input is reported.
 pub fn verify(tx: &Transaction, spent: &[TxOut]) -> Result<(), VerifyError> {
+    let all: Vec<usize> = (0..tx.input.len()).collect();
+    match verify_inputs(tx, spent, &all).into_iter().next() {
+        Some(failure) => Err(failure),
+        None => Ok(()),
+    }
+}
+
+/// Verifies the inputs `indexes` of `tx` (other inputs may be unsigned: no sighash covers
+/// another input's scriptSig or witness) with libbitcoinconsensus, spread over the available
+/// cores. Returns the failures in input order.
+pub fn verify_inputs(tx: &Transaction, spent: &[TxOut], indexes: &[usize]) -> Vec<VerifyError> {
     let bytes = bitcoin::consensus::serialize(tx);
-    let utxos: Vec<bitcoinconsensus::Utxo> = spent
-        .iter()
-        .map(|o| bitcoinconsensus::Utxo {
-            script_pubkey: o.script_pubkey.as_bytes().as_ptr(),
-            script_pubkey_len: o.script_pubkey.len() as u32,
-            value: o.value.to_sat() as i64,
-        })
-        .collect();
     let flags = bitcoinconsensus::VERIFY_ALL_PRE_TAPROOT | bitcoinconsensus::VERIFY_TAPROOT;
-    for (index, out) in spent.iter().enumerate() {
+    // The spent outputs as libbitcoinconsensus reads them (raw pointers: one list per thread).
+    let utxo_list = || -> Vec<bitcoinconsensus::Utxo> {
+        spent
+            .iter()
+            .map(|o| bitcoinconsensus::Utxo {
+                script_pubkey: o.script_pubkey.as_bytes().as_ptr(),
+                script_pubkey_len: o.script_pubkey.len() as u32,
+                value: o.value.to_sat() as i64,
+            })
+            .collect()
+    };
+    let check = |index: usize, utxos: &[bitcoinconsensus::Utxo]| -> Option<VerifyError> {
+        let Some(out) = spent.get(index) else {
+            return Some(VerifyError::UnknownSpent(index));
+        };
         bitcoinconsensus::verify_with_flags(
             out.script_pubkey.as_bytes(),
             out.value.to_sat(),
             &bytes,
-            Some(&utxos),
+            Some(utxos),
             index,
             flags,
         )
-        .map_err(|e| VerifyError::Script {
+        .err()
+        .map(|e| VerifyError::Script {
             index,
             reason: format!("{e:?}"),
-        })?;
-    }
-    Ok(())
+        })
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = indexes.len().div_ceil(threads).max(64);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = indexes
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(|| {
+                    let utxos = utxo_list();
+                    part.iter()
+                        .filter_map(|&i| check(i, &utxos))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a verification thread panicked"))
+            .collect()
+    })
 }
 
 /// Extracts the network transaction from a fully finalized PSBT (no fee-rate limit: the
@@ -121,7 +196,17 @@ pub fn extract(psbt: &Psbt) -> Result<Transaction, usize> {
     {
         return Err(i);
     }
-    Ok(psbt.clone().extract_tx_unchecked_fee_rate())
+    Ok(transaction(psbt))
+}
+
+/// The transaction with every final scriptSig and witness present so far.
+fn transaction(psbt: &Psbt) -> Transaction {
+    let mut tx = psbt.unsigned_tx.clone();
+    for (txin, input) in tx.input.iter_mut().zip(&psbt.inputs) {
+        txin.script_sig = input.final_script_sig.clone().unwrap_or_default();
+        txin.witness = input.final_script_witness.clone().unwrap_or_default();
+    }
+    tx
 }
 
 fn one_line(s: &str) -> String {

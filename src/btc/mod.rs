@@ -2,8 +2,10 @@
 //! (Named `btc` so that paths never confuse it with the `bitcoin` crate.)
 
 pub mod builder;
+pub mod derive;
 pub mod finalize;
 pub mod multisig;
 pub mod ownership;
 pub mod psbt_v2;
+pub mod satisfy;
 pub mod wallets;

@@ -11,10 +11,12 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use bitcoin::bip32::{ChildNumber, DerivationPath, Fingerprint, KeySource, Xpub};
+use bitcoin::secp256k1::{All, Secp256k1};
 use bitcoin::{NetworkKind, Script};
-use miniscript::descriptor::{DefiniteDescriptorKey, Descriptor, DescriptorPublicKey};
+use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
 use miniscript::ForEachKey;
 
+use super::derive::PublicDerivations;
 use super::wallets::{origin, Wallet};
 use crate::keys::accounts::{key_expression, Standard};
 use crate::keys::material::HdKeys;
@@ -32,8 +34,8 @@ pub struct Owner {
     pub index: u32,
     /// Full derivation path of our key.
     pub path: DerivationPath,
-    /// The policy at this index (for size estimates and finalizing).
-    pub descriptor: Descriptor<DefiniteDescriptorKey>,
+    /// The policy at this index with concrete keys (for size estimates).
+    pub descriptor: Descriptor<bitcoin::PublicKey>,
 }
 
 /// The verdict on one script.
@@ -56,12 +58,15 @@ enum Keys<'a> {
     Watch(Vec<(Fingerprint, DerivationPath, Xpub)>),
 }
 
-/// Our keys plus the policies they take part in; caches derivations so that each input
-/// costs O(1) derivations (no walk from the master key per input).
+/// Our keys plus the policies they take part in. Derivations are memoised: each key costs
+/// one unhardened step from its cached branch key, and a key derived while reviewing is not
+/// derived again while signing (the same `Policies` serves both).
 pub struct Policies<'a> {
     keys: Keys<'a>,
+    secp: Secp256k1<All>,
     registered: Vec<(Wallet, [Descriptor<DescriptorPublicKey>; 2])>,
     account_xpubs: RefCell<HashMap<DerivationPath, Xpub>>,
+    derivations: PublicDerivations,
     standard: RefCell<HashMap<DerivationPath, Option<[Descriptor<DescriptorPublicKey>; 2]>>>,
 }
 
@@ -96,8 +101,10 @@ impl<'a> Policies<'a> {
             .collect();
         Policies {
             keys,
+            secp: Secp256k1::new(),
             registered,
             account_xpubs: RefCell::new(HashMap::new()),
+            derivations: PublicDerivations::default(),
             standard: RefCell::new(HashMap::new()),
         }
     }
@@ -117,7 +124,8 @@ impl<'a> Policies<'a> {
         }
     }
 
-    /// Our public key at `path` under `fingerprint`, if we hold that key.
+    /// Our public key at `path` under `fingerprint`, if we hold that key: the hardened prefix
+    /// from a cache, the unhardened rest memoised (see [`PublicDerivations`]).
     pub fn public_key(
         &self,
         fingerprint: Fingerprint,
@@ -127,31 +135,30 @@ impl<'a> Policies<'a> {
             Keys::Hd(hd, fp) if *fp == fingerprint => hd,
             Keys::Hd(..) => return None,
             Keys::Watch(xpubs) => {
-                let secp = bitcoin::secp256k1::Secp256k1::verification_only();
                 return xpubs.iter().find_map(|(fp, origin, xpub)| {
                     let rest = path.as_ref().strip_prefix(origin.as_ref())?;
                     if *fp != fingerprint || rest.iter().any(|c| c.is_hardened()) {
                         return None;
                     }
-                    xpub.derive_pub(&secp, &rest).ok().map(|k| k.public_key)
+                    self.derivations.derive(&self.secp, xpub, rest)
                 });
             }
         };
-        // Up to the last hardened step comes from the cache; the rest is all unhardened.
         let split = path
             .into_iter()
             .rposition(|c| c.is_hardened())
             .map_or(0, |i| i + 1);
         let (hardened, normal) = (DerivationPath::from(&path[..split]), &path[split..]);
-        let mut cache = self.account_xpubs.borrow_mut();
-        let parent = *cache
-            .entry(hardened.clone())
-            .or_insert_with(|| hd.xpub(&hardened, NetworkKind::Main));
+        let cached = self.account_xpubs.borrow().get(&hardened).copied();
+        let root = cached.unwrap_or_else(|| {
+            let xpub = hd.xpub(&hardened, NetworkKind::Main);
+            self.account_xpubs.borrow_mut().insert(hardened, xpub);
+            xpub
+        });
         Some(
-            parent
-                .derive_pub(hd.secp(), &normal)
-                .expect("unhardened derivation from an xpub")
-                .public_key,
+            self.derivations
+                .derive(&self.secp, &root, normal)
+                .expect("unhardened derivation from an xpub"),
         )
     }
 
@@ -205,7 +212,7 @@ impl<'a> Policies<'a> {
                 true
             });
             if ours_here {
-                if let Some(owner) = matches(
+                if let Some(owner) = self.matches(
                     &singles[branch as usize],
                     script,
                     &wallet.name,
@@ -230,7 +237,7 @@ impl<'a> Policies<'a> {
             hardened_index(&prefix[0])?,
             hardened_index(&prefix[2])?
         );
-        matches(
+        self.matches(
             &singles[branch as usize],
             script,
             &name,
@@ -238,6 +245,27 @@ impl<'a> Policies<'a> {
             branch,
             index,
         )
+    }
+
+    /// The owner, when `single` at `index` gives exactly `script`.
+    fn matches(
+        &self,
+        single: &Descriptor<DescriptorPublicKey>,
+        script: &Script,
+        wallet: &str,
+        source: &KeySource,
+        branch: u32,
+        index: u32,
+    ) -> Option<Owner> {
+        let concrete = self.derivations.descriptor_at(&self.secp, single, index)?;
+        (concrete.script_pubkey().as_script() == script).then(|| Owner {
+            fingerprint: source.0,
+            wallet: wallet.to_string(),
+            branch,
+            index,
+            path: source.1.clone(),
+            descriptor: concrete,
+        })
     }
 }
 
@@ -264,25 +292,6 @@ fn standard_policy(
     );
     let descriptor: Descriptor<DescriptorPublicKey> = text.parse().ok()?;
     descriptor.into_single_descriptors().ok()?.try_into().ok()
-}
-
-fn matches(
-    single: &Descriptor<DescriptorPublicKey>,
-    script: &Script,
-    wallet: &str,
-    source: &KeySource,
-    branch: u32,
-    index: u32,
-) -> Option<Owner> {
-    let definite = single.at_derivation_index(index).ok()?;
-    (definite.script_pubkey().as_script() == script).then(|| Owner {
-        fingerprint: source.0,
-        wallet: wallet.to_string(),
-        branch,
-        index,
-        path: source.1.clone(),
-        descriptor: definite,
-    })
 }
 
 /// `prefix/branch/index` with an unhardened branch 0 or 1 and an unhardened index.

@@ -10,8 +10,9 @@ use serde::Serialize;
 use super::context::{Context, Report};
 use crate::files::{self, Replace};
 use crate::transport::collect::{Collector, Received};
+use crate::transport::frames::{dir_files, read_frames, FrameSource, ImageFiles};
 use crate::transport::registry::{Account, Payload};
-use crate::transport::{qr, scan, ur};
+use crate::transport::{qr, ur};
 use crate::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +74,10 @@ pub struct ReadArgs {
     /// Replace an existing output file.
     #[arg(long)]
     force: bool,
+    /// Scan frames from a webcam (default /dev/video0) until the payload is complete; needs a
+    /// coldsign built with the `camera` feature.
+    #[arg(long, value_name = "DEVICE", num_args = 0..=1, default_missing_value = "/dev/video0", conflicts_with = "inputs")]
+    camera: Option<PathBuf>,
 }
 
 fn parse_fragment(s: &str) -> std::result::Result<usize, String> {
@@ -363,12 +368,11 @@ fn read(ctx: &Context, args: ReadArgs) -> Result<()> {
         }
         Ok(p.complete)
     };
-    'inputs: for input in &args.inputs {
-        for text in texts_of(input)? {
-            if feed(&text)? {
-                break 'inputs;
-            }
+    match &args.camera {
+        Some(device) => {
+            read_frames(&mut *camera(device)?, &mut feed)?;
         }
+        None => read_inputs(&args.inputs, &mut feed)?,
     }
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -399,41 +403,66 @@ fn read(ctx: &Context, args: ReadArgs) -> Result<()> {
     })
 }
 
-/// The texts in one input: stdin lines, a text file's lines, an image's QR codes (every
-/// frame of a GIF), or every file of a directory in name order.
-fn texts_of(input: &Path) -> Result<Vec<String>> {
-    if input == Path::new("-") {
+/// Feeds every input to `feed` until it reports the payload complete: stdin lines, a text
+/// file's lines, an image's frames (through [`ImageFiles`]), or every file of a directory in
+/// name order.
+fn read_inputs(inputs: &[PathBuf], feed: &mut dyn FnMut(&str) -> Result<bool>) -> Result<()> {
+    for input in inputs {
+        let files = if input.is_dir() {
+            dir_files(input)?
+        } else {
+            vec![input.clone()]
+        };
+        for file in files {
+            if read_one(&file, feed)? {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Feeds one file (or stdin); returns whether the payload is complete.
+fn read_one(input: &Path, feed: &mut dyn FnMut(&str) -> Result<bool>) -> Result<bool> {
+    let text = if input == Path::new("-") {
         let mut text = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
             .map_err(|_| Error::bad_input("stdin is not text"))?;
-        return Ok(text.lines().map(str::to_string).collect());
-    }
-    if input.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(input)
-            .map_err(|source| Error::File {
-                action: "cannot read",
-                path: input.into(),
-                source,
-            })?
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_file())
-            .collect();
-        entries.sort();
-        let mut texts = Vec::new();
-        for entry in entries {
-            texts.extend(texts_of(&entry)?);
+        text
+    } else {
+        let bytes = files::read_input(input)?;
+        if image::guess_format(&bytes).is_ok() {
+            return read_frames(&mut ImageFiles::new([input.to_path_buf()])?, feed);
         }
-        return Ok(texts);
+        String::from_utf8(bytes).map_err(|_| {
+            Error::bad_input(format!("{} is neither an image nor text", input.display()))
+        })?
+    };
+    for line in text.lines() {
+        if feed(line)? {
+            return Ok(true);
+        }
     }
-    let bytes = files::read_input(input)?;
-    if image::guess_format(&bytes).is_ok() {
-        return scan::scan_file(input);
-    }
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Error::bad_input(format!("{} is neither an image nor text", input.display()))
-    })?;
-    Ok(text.lines().map(str::to_string).collect())
+    Ok(false)
+}
+
+/// The webcam at `device`, when this build has the `camera` feature.
+#[cfg(feature = "camera")]
+fn camera(device: &Path) -> Result<Box<dyn FrameSource>> {
+    Ok(Box::new(crate::transport::camera::Camera::open(
+        &device.display().to_string(),
+    )?))
+}
+
+/// Without the `camera` feature: a clear error.
+#[cfg(not(feature = "camera"))]
+fn camera(_device: &Path) -> Result<Box<dyn FrameSource>> {
+    Err(Error::Device {
+        message: "this coldsign was built without webcam support".into(),
+        hint: Some(
+            "rebuild with --features camera, or save the frames as images and run: coldsign qr read FRAMES_DIR".into(),
+        ),
+    })
 }
 
 fn progress_bar() -> Option<indicatif::ProgressBar> {

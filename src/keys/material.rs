@@ -103,12 +103,13 @@ impl std::fmt::Debug for HdKeys {
     }
 }
 
-/// Private keys at many paths, each derived from a cached hardened prefix (an account key),
-/// so signing N inputs costs N unhardened steps rather than N walks from the master key. The
-/// cached keys are erased when the cache is dropped.
+/// Private keys at many paths, each one unhardened step from a cached branch key (the path
+/// minus its last step), so signing N inputs costs N scalar additions rather than N walks from
+/// the master key. The step reuses the branch's public key, so it needs no elliptic-curve
+/// multiplication. The cached keys are erased when the cache is dropped.
 pub struct PrivateKeyCache<'a> {
     hd: &'a HdKeys,
-    prefixes: std::collections::HashMap<DerivationPath, ChildXpriv>,
+    branches: std::collections::HashMap<DerivationPath, (ChildXpriv, Xpub)>,
 }
 
 impl<'a> PrivateKeyCache<'a> {
@@ -116,30 +117,41 @@ impl<'a> PrivateKeyCache<'a> {
     pub fn new(hd: &'a HdKeys) -> Self {
         PrivateKeyCache {
             hd,
-            prefixes: std::collections::HashMap::new(),
+            branches: std::collections::HashMap::new(),
         }
     }
 
     /// The private key at `path`.
     pub fn key(&mut self, path: &DerivationPath) -> PrivateKey {
-        // Up to the last hardened step comes from the cache; the rest is all unhardened.
-        let split = path
-            .into_iter()
-            .rposition(|c| c.is_hardened())
-            .map_or(0, |i| i + 1);
-        let prefix = DerivationPath::from(&path[..split]);
+        let Some((last, parent)) = path.as_ref().split_last() else {
+            return self.hd.private_key(path);
+        };
         let hd = self.hd;
-        let parent = self
-            .prefixes
-            .entry(prefix.clone())
-            .or_insert_with(|| hd.derive_xpriv(&prefix));
-        let child = ChildXpriv(
-            parent
-                .0
-                .derive_priv(&hd.secp, &DerivationPath::from(&path[split..]))
+        let (xpriv, xpub) = self
+            .branches
+            .entry(DerivationPath::from(parent))
+            .or_insert_with_key(|parent| {
+                let xpriv = hd.derive_xpriv(parent);
+                let xpub = Xpub::from_priv(&hd.secp, &xpriv.0);
+                (xpriv, xpub)
+            });
+        let child = match xpub.ckd_pub_tweak(*last) {
+            // BIP32 CKDpriv for a normal child: k = parse256(IL) + k_parent, where IL comes
+            // from the parent's public key (what CKDpub computes).
+            Ok((tweak, _)) => tweak
+                .add_tweak(&xpriv.0.private_key.into())
                 .expect("derivation fails only with probability 2^-127"),
-        );
-        PrivateKey::new(child.0.private_key)
+            Err(_) => {
+                let hardened = ChildXpriv(
+                    xpriv
+                        .0
+                        .derive_priv(&hd.secp, &[*last])
+                        .expect("derivation fails only with probability 2^-127"),
+                );
+                hardened.0.private_key
+            }
+        };
+        PrivateKey::new(child)
     }
 }
 

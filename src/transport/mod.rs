@@ -2,8 +2,11 @@
 
 pub mod base43;
 pub mod bbqr;
+#[cfg(feature = "camera")]
+pub mod camera;
 pub mod collect;
 pub mod fountain;
+pub mod frames;
 pub mod qr;
 pub mod registry;
 pub mod scan;

@@ -41,32 +41,47 @@ pub fn is_image(bytes: &[u8]) -> bool {
 
 /// Reads every frame of an encoded image; `name` appears in errors.
 pub fn scan_bytes(bytes: &[u8], name: &str) -> Result<Vec<String>> {
+    let mut texts = Vec::new();
+    for frame in decode_frames(bytes.to_vec(), name)? {
+        texts.extend(scan(&frame?));
+    }
+    Ok(texts)
+}
+
+/// The frames of an encoded image.
+pub type Frames = Box<dyn Iterator<Item = Result<GrayImage>>>;
+
+/// Decodes the frames of a PNG, JPEG or GIF image to grayscale, one at a time (an animated
+/// GIF is never held whole), within the decoding limits; `name` appears in errors.
+pub fn decode_frames(bytes: Vec<u8>, name: &str) -> Result<Frames> {
     use image::{AnimationDecoder, ImageDecoder};
-    let bad = |e: &dyn std::fmt::Display| Error::bad_input(format!("{name}: {e}"));
-    let format = image::guess_format(bytes)
+    let format = image::guess_format(&bytes)
         .map_err(|_| Error::bad_input(format!("{name} is not a PNG, JPEG or GIF image")))?;
+    let name = name.to_string();
+    let bad = move |e: &dyn std::fmt::Display| Error::bad_input(format!("{name}: {e}"));
     if format == image::ImageFormat::Gif {
         let mut decoder = image::codecs::gif::GifDecoder::new(std::io::Cursor::new(bytes))
             .map_err(|e| bad(&e))?;
         decoder.set_limits(limits()).map_err(|e| bad(&e))?;
-        let mut texts = Vec::new();
-        for (i, frame) in decoder.into_frames().enumerate() {
+        let frames = decoder.into_frames().enumerate().map(move |(i, frame)| {
             if i >= MAX_FRAMES {
-                return Err(Error::bad_input(format!(
-                    "{name} has more than {MAX_FRAMES} frames"
-                )));
+                return Err(bad(&format_args!("more than {MAX_FRAMES} frames")));
             }
             let frame = frame.map_err(|e| bad(&e))?;
-            texts.extend(scan(
-                &image::DynamicImage::ImageRgba8(frame.into_buffer()).to_luma8(),
-            ));
-        }
-        return Ok(texts);
+            Ok(image::DynamicImage::ImageRgba8(frame.into_buffer()).to_luma8())
+        });
+        // Stop after the first error.
+        let mut failed = false;
+        return Ok(Box::new(frames.take_while(move |r| {
+            let go = !failed;
+            failed |= r.is_err();
+            go
+        })));
     }
     let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
     reader.limits(limits());
     let image = reader.decode().map_err(|e| bad(&e))?;
-    Ok(scan(&image.to_luma8()))
+    Ok(Box::new(std::iter::once(Ok(image.to_luma8()))))
 }
 
 /// The largest image side accepted (a phone photo is about 4,000 pixels).

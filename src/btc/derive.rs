@@ -1,0 +1,114 @@
+//! Unhardened public-key derivation with memoised branch keys and results, so that reviewing
+//! and signing N inputs costs one elliptic-curve step per key (from its cached branch key), and
+//! a key the review derived is never derived again when signing.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use bitcoin::bip32::{ChainCode, ChildNumber, DerivationPath, Xpub};
+use bitcoin::secp256k1::{All, PublicKey, Secp256k1};
+use miniscript::descriptor::{
+    DefiniteDescriptorKey, Descriptor, DescriptorPublicKey, DescriptorXKey, Wildcard,
+};
+use miniscript::{translate_hash_clone, TranslatePk, Translator};
+
+/// An extended public key's identity for derivation (network and depth do not matter).
+type Root = (ChainCode, PublicKey);
+
+/// Memoised unhardened derivations from any number of extended public keys.
+#[derive(Default)]
+pub struct PublicDerivations {
+    /// Parents (everything but the last step), keyed by root and path.
+    branches: RefCell<HashMap<(Root, DerivationPath), Xpub>>,
+    /// Derived keys, keyed by root and path.
+    keys: RefCell<HashMap<(Root, DerivationPath), PublicKey>>,
+}
+
+impl PublicDerivations {
+    /// The public key at `path` (unhardened steps only) below `root`; `None` for a hardened
+    /// step.
+    pub fn derive(
+        &self,
+        secp: &Secp256k1<All>,
+        root: &Xpub,
+        path: &[ChildNumber],
+    ) -> Option<PublicKey> {
+        let Some((last, parent_path)) = path.split_last() else {
+            return Some(root.public_key);
+        };
+        let id = (root.chain_code, root.public_key);
+        let memo = (id, DerivationPath::from(path));
+        if let Some(key) = self.keys.borrow().get(&memo) {
+            return Some(*key);
+        }
+        let branch = (id, DerivationPath::from(parent_path));
+        let cached = self.branches.borrow().get(&branch).copied();
+        let parent = match cached {
+            Some(parent) => parent,
+            None => {
+                let parent = root.derive_pub(secp, &parent_path).ok()?;
+                self.branches.borrow_mut().insert(branch, parent);
+                parent
+            }
+        };
+        let key = parent.ckd_pub(secp, *last).ok()?.public_key;
+        self.keys.borrow_mut().insert(memo, key);
+        Some(key)
+    }
+
+    /// `single` (a descriptor with at most an unhardened wildcard) with concrete keys at
+    /// `index`, every extended key derived through this memo.
+    pub fn descriptor_at(
+        &self,
+        secp: &Secp256k1<All>,
+        single: &Descriptor<DescriptorPublicKey>,
+        index: u32,
+    ) -> Option<Descriptor<bitcoin::PublicKey>> {
+        let mut at = AtIndex {
+            memo: self,
+            secp,
+            index,
+        };
+        single.translate_pk(&mut at).ok()
+    }
+}
+
+/// Replaces every key of a descriptor by the concrete key at one wildcard index.
+struct AtIndex<'m> {
+    memo: &'m PublicDerivations,
+    secp: &'m Secp256k1<All>,
+    index: u32,
+}
+
+impl Translator<DescriptorPublicKey, bitcoin::PublicKey, ()> for AtIndex<'_> {
+    fn pk(&mut self, key: &DescriptorPublicKey) -> Result<bitcoin::PublicKey, ()> {
+        match key {
+            DescriptorPublicKey::XPub(DescriptorXKey {
+                xkey,
+                derivation_path,
+                wildcard,
+                ..
+            }) => {
+                let mut path: Vec<ChildNumber> = derivation_path.into_iter().copied().collect();
+                match wildcard {
+                    Wildcard::None => {}
+                    Wildcard::Unhardened => {
+                        path.push(ChildNumber::from_normal_idx(self.index).map_err(|_| ())?)
+                    }
+                    Wildcard::Hardened => return Err(()),
+                }
+                self.memo
+                    .derive(self.secp, xkey, &path)
+                    .map(bitcoin::PublicKey::new)
+                    .ok_or(())
+            }
+            DescriptorPublicKey::Single(_) => DefiniteDescriptorKey::new(key.clone())
+                .ok_or(())?
+                .derive_public_key(self.secp)
+                .map_err(|_| ()),
+            DescriptorPublicKey::MultiXPub(_) => Err(()),
+        }
+    }
+
+    translate_hash_clone!(DescriptorPublicKey, bitcoin::PublicKey, ());
+}

@@ -1,0 +1,103 @@
+//! Where `qr read` gets its pictures: a [`FrameSource`] yields grayscale frames one at a time,
+//! and [`read_frames`] scans each and feeds the codes found to a callback until it reports the
+//! payload complete. Image files and directories of frames are one source ([`ImageFiles`],
+//! what the tests drive); a webcam is another (`camera`, behind the `camera` feature).
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+
+use image::GrayImage;
+
+use super::scan;
+use crate::{Error, Result};
+
+/// A source of frames to scan for QR codes.
+pub trait FrameSource {
+    /// The next frame; `None` once the source is exhausted (a camera never is).
+    fn next_frame(&mut self) -> Result<Option<GrayImage>>;
+}
+
+/// Frames from image files: every frame of each file (animated GIFs have many), files in the
+/// order given, a directory's image files in name order.
+pub struct ImageFiles {
+    files: VecDeque<PathBuf>,
+    current: Option<scan::Frames>,
+}
+
+impl ImageFiles {
+    /// The frames of `paths` (image files, or directories of them).
+    pub fn new(paths: impl IntoIterator<Item = PathBuf>) -> Result<Self> {
+        let mut files = VecDeque::new();
+        for path in paths {
+            if path.is_dir() {
+                files.extend(
+                    dir_files(&path)?
+                        .into_iter()
+                        .filter(|p| looks_like_image(p)),
+                );
+            } else {
+                files.push_back(path);
+            }
+        }
+        Ok(ImageFiles {
+            files,
+            current: None,
+        })
+    }
+}
+
+impl FrameSource for ImageFiles {
+    fn next_frame(&mut self) -> Result<Option<GrayImage>> {
+        loop {
+            if let Some(frame) = self.current.as_mut().and_then(Iterator::next) {
+                return frame.map(Some);
+            }
+            let Some(path) = self.files.pop_front() else {
+                return Ok(None);
+            };
+            let bytes = crate::files::read_input(&path)?;
+            self.current = Some(scan::decode_frames(bytes, &path.display().to_string())?);
+        }
+    }
+}
+
+/// The files of a directory, in name order.
+pub fn dir_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|source| Error::File {
+            action: "cannot read",
+            path: dir.into(),
+            source,
+        })?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    entries.sort();
+    Ok(entries)
+}
+
+/// Whether the file starts like a PNG, JPEG or GIF image.
+fn looks_like_image(path: &Path) -> bool {
+    let mut head = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .map(|n| scan::is_image(&head[..n]))
+        .unwrap_or(false)
+}
+
+/// Scans frames from `source`, passing every code found to `feed`, until `feed` returns true
+/// (the payload is complete) or the source runs out. Returns whether `feed` completed.
+pub fn read_frames(
+    source: &mut dyn FrameSource,
+    feed: &mut dyn FnMut(&str) -> Result<bool>,
+) -> Result<bool> {
+    while let Some(frame) = source.next_frame()? {
+        for text in scan::scan(&frame) {
+            if feed(&text)? {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
