@@ -2,8 +2,11 @@
 //! output) the way coldsign does; any panic is a bug. Included by the cargo-fuzz targets in
 //! `fuzz_targets/` and by the stable corpus-replay test `tests/fuzz_corpus.rs`.
 
+use alloy_primitives::{Address, U256};
 use bitcoin::Network;
 use coldsign::btc::ownership::Policies;
+use coldsign::eth::tx::UnsignedTx;
+use coldsign::eth::{EthPayload, EthRequest};
 use coldsign::keys::keystore::Keystore;
 use coldsign::keys::material::{HdKeys, KeyMaterial};
 use coldsign::keys::mnemonic::SecretMnemonic;
@@ -31,6 +34,9 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("policy", policy),
     ("bbqr_base43", bbqr_base43),
     ("mnemonic", mnemonic),
+    ("eth_request", eth_request),
+    ("eip712", eip712),
+    ("eth_calldata", eth_calldata),
 ];
 
 /// The signer's keys, derived once per process (PBKDF2 per input would dominate the run).
@@ -166,4 +172,61 @@ pub fn bbqr_base43(data: &[u8]) {
 /// Typed mnemonic words.
 pub fn mnemonic(data: &[u8]) {
     let _ = SecretMnemonic::parse(&String::from_utf8_lossy(data));
+}
+
+/// Ethereum requests: UR/QR/hex/JSON recognition, RLP transaction decoding (with the
+/// canonical re-encoding check), and the whole review.
+pub fn eth_request(data: &[u8]) {
+    if let Ok(tx) = UnsignedTx::decode(data) {
+        assert_eq!(
+            tx.encoded_for_signing(),
+            data,
+            "decode accepted a non-canonical encoding"
+        );
+        let _ = tx.signature_hash();
+    }
+    if let Ok(request) = EthRequest::decode(data) {
+        eth_review(&request);
+    }
+}
+
+/// EIP-712 typed data JSON: parsing, hashing, the readable view, Permit/Permit2/SafeTx
+/// recognition, through the review.
+pub fn eip712(data: &[u8]) {
+    if let Ok(typed) = coldsign::eth::typed_data::parse(data) {
+        let request = EthRequest {
+            payload: EthPayload::TypedData(Box::new(typed)),
+            chain_id: None,
+            key: Default::default(),
+            address: None,
+            source: coldsign::eth::request::Source::Bare,
+        };
+        eth_review(&request);
+    }
+}
+
+/// Calldata to a contract: ERC-20, Safe execTransaction (nested), MultiSend (packed), Safe
+/// administration; the first 20 bytes are the target.
+pub fn eth_calldata(data: &[u8]) {
+    use coldsign::eth::calldata::{Decoder, Operation, RawCall};
+    if data.len() < 20 {
+        return;
+    }
+    let label = |_: Address| None;
+    let mut decoder = Decoder::new(1, &label);
+    let call = decoder.decode(
+        "call",
+        RawCall {
+            to: Some(Address::from_slice(&data[..20])),
+            value: U256::ZERO,
+            operation: Operation::Call,
+            data: &data[20..],
+        },
+    );
+    let _ = serde_json::to_string(&call);
+}
+
+fn eth_review(request: &EthRequest) {
+    let r = coldsign::eth::review::review(request, Address::ZERO, None, &|_| None);
+    let _ = serde_json::to_string(&r);
 }

@@ -131,18 +131,8 @@ fn eip712_mail_is_shown_decoded_and_signed_like_cast() {
 #[test]
 fn permits_and_blind_messages_need_a_person() {
     let sb = signer();
-    let permit = serde_json::json!({
-        "types": {
-            "EIP712Domain": [{"name":"name","type":"string"},{"name":"version","type":"string"},{"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],
-            "Permit": [{"name":"owner","type":"address"},{"name":"spender","type":"address"},{"name":"value","type":"uint256"},{"name":"nonce","type":"uint256"},{"name":"deadline","type":"uint256"}]
-        },
-        "primaryType": "Permit",
-        "domain": {"name": "USD Coin", "version": "2", "chainId": 1, "verifyingContract": "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48"},
-        "message": {"owner": ACCOUNT0, "spender": "0x1111111111111111111111111111111111111111",
-                    "value": "115792089237316195423570985008687907853269984665640564039457584007913129639935",
-                    "nonce": 0, "deadline": 1999999999}
-    });
-    std::fs::write(sb.path("permit.json"), permit.to_string()).unwrap();
+    let permit = include_str!("../fixtures/eip712-permit.json");
+    std::fs::write(sb.path("permit.json"), permit).unwrap();
     let review = sb
         .run_keyed(&["--json", "eth", "inspect", "permit.json"], "")
         .ok()
