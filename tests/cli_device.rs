@@ -102,3 +102,37 @@ fn a_bad_path_is_bad_input() {
     )
     .fails_with(2);
 }
+
+/// With no keystore, `sign --device ledger` reviews with the device's own keys: after the
+/// app check it asks the Ledger for its master fingerprint (GET_MASTER_FINGERPRINT,
+/// e105000100) instead of failing for the missing keystore. No transcript records that
+/// answer, so the FAKE's recording ends there and the replay stops with the device exit code;
+/// the library-level tests in ledger_btc.rs cover the review and signing that follow.
+#[test]
+fn sign_on_a_ledger_without_a_keystore_asks_the_device_for_its_keys() {
+    let sb = Sandbox::new();
+    let psbt = &cases("sign_psbt")[0];
+    std::fs::write(sb.path("spend.psbt"), text(psbt, "psbt")).unwrap();
+    let out = run_fake(
+        &sb,
+        VERSION,
+        &[
+            "--network",
+            "testnet",
+            "sign",
+            "spend.psbt",
+            "-o",
+            "signed.psbt",
+            "--device",
+            "ledger",
+        ],
+    )
+    .fails_after_review(3);
+    assert!(
+        out.stderr.contains("no audit entry is written"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("sent e105000100"), "{}", out.stderr);
+    assert!(!sb.path("signed.psbt").exists());
+}

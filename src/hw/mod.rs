@@ -18,6 +18,7 @@ pub mod replay;
 pub mod speculos;
 pub mod trezor;
 pub mod trezor_fake;
+pub mod watch;
 
 pub use apdu::Transport;
 
