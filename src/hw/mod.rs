@@ -9,6 +9,7 @@
 //! protobuf through `trezor-client`; its test double is [`trezor_fake`], also a FAKE.
 
 pub mod apdu;
+pub mod eth_signer;
 pub mod hid;
 pub mod ledger_btc;
 pub mod ledger_eth;
