@@ -251,7 +251,7 @@ fn legacy_parity_of_a_truncated_v_matches_the_recording() {
         .find(|c| c["name"] == "signTransaction5BytesChainID")
         .unwrap();
     let v = case["v"].as_u64().unwrap();
-    assert!(ledger_legacy_parity(v, 0x02a1_5c30_8d).unwrap());
+    assert!(ledger_legacy_parity(v, 0x0002_a15c_308d).unwrap());
     let sig = alloy_primitives::Signature::new(
         alloy_primitives::U256::from_be_bytes(b32(&text(&case, "r"))),
         alloy_primitives::U256::from_be_bytes(b32(&text(&case, "s"))),

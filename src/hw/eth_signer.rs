@@ -164,7 +164,7 @@ mod tests {
         assert!(!ledger_legacy_parity(309 % 256, 137).unwrap());
         assert!(ledger_legacy_parity(310 % 256, 137).unwrap());
         // A five-byte chain id: its first four bytes count (0x02a15c30 * 2 + 35 = …83).
-        assert!(ledger_legacy_parity(0x84, 0x02a1_5c30_8d).unwrap());
-        assert!(ledger_legacy_parity(0x85, 0x02a1_5c30_8d).is_err());
+        assert!(ledger_legacy_parity(0x84, 0x0002_a15c_308d).unwrap());
+        assert!(ledger_legacy_parity(0x85, 0x0002_a15c_308d).is_err());
     }
 }
