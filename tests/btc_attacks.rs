@@ -354,3 +354,67 @@ fn a_claimed_path_with_a_hardened_step_after_a_normal_one_is_not_a_crash() {
     let (_, outcomes) = sign_with(&mut psbt, &hd(ABANDON), vec![]);
     assert_eq!(outcomes[0].signatures, 0);
 }
+
+/// Device-only review (no keystore, so no `wallet import` check of our key): a registered
+/// wallet that puts a foreign xpub under the device's fingerprint must not turn an output
+/// into change, even when the PSBT lists a key the device really derives for that origin.
+#[test]
+fn device_only_a_wallet_with_a_foreign_key_under_our_fingerprint_is_not_change() {
+    use bitcoin::bip32::DerivationPath;
+    use bitcoin::NetworkKind;
+    use coldsign::btc::ownership::Policies;
+    use coldsign::btc::psbt_v2::PsbtVersion;
+    use coldsign::keys::accounts::key_expression;
+    use coldsign::review::bitcoin::{review, FeeLimits};
+    use std::str::FromStr;
+
+    let device = hd(ABANDON);
+    let account = "m/48'/1'/0'/2'";
+    let path = DerivationPath::from_str(account).unwrap();
+    let cosigner = key(&hd(common::btc::LETTER), account);
+    let template = "wsh(sortedmulti(1,{0},{1}))";
+    let honest = multipath(template, &[key(&device, account), cosigner.clone()]);
+    let forged_key = key_expression(
+        device.fingerprint(),
+        &path,
+        &hd(LEGAL).xpub(&path, NetworkKind::Test),
+    );
+    let forged = multipath(template, &[forged_key, cosigner]);
+    let mut psbt = SpendBuilder::new()
+        .fund(&at(&honest, 0, 0), Amount::from_sat(1_000_000))
+        .pay(outside(), Amount::from_sat(600_000))
+        .pay_to_descriptor(&at(&forged, 1, 0), Amount::from_sat(390_000))
+        .build();
+    let change_path = DerivationPath::from_str("m/48'/1'/0'/2'/1/0").unwrap();
+    let derived = device
+        .xpub(&path, NetworkKind::Test)
+        .derive_pub(device.secp(), &DerivationPath::from_str("m/1/0").unwrap())
+        .unwrap()
+        .public_key;
+    psbt.outputs[1]
+        .bip32_derivation
+        .insert(derived, (device.fingerprint(), change_path));
+    let wallets = vec![
+        Wallet::parse(Some("vault"), &honest.to_string()).unwrap(),
+        Wallet::parse(Some("forged"), &forged.to_string()).unwrap(),
+    ];
+    let policies = Policies::device(
+        device.fingerprint(),
+        vec![(path.clone(), device.xpub(&path, NetworkKind::Test))],
+        wallets,
+    );
+    let r = review(
+        &psbt,
+        PsbtVersion::V0,
+        bitcoin::Network::Regtest,
+        &policies,
+        &FeeLimits::default(),
+    );
+    assert!(r.inputs[0].signable, "{:?}", r.inputs[0]);
+    assert_eq!(r.outputs[1].kind, OutputKind::External);
+    assert!(
+        codes(&r).contains(&"btc.change.unverified"),
+        "{:?}",
+        codes(&r)
+    );
+}

@@ -102,3 +102,265 @@ fn a_bad_path_is_bad_input() {
     )
     .fails_with(2);
 }
+
+/// With no keystore, `sign --device ledger` reviews with the device's own keys: after the
+/// app check it asks the Ledger for its master fingerprint (GET_MASTER_FINGERPRINT,
+/// e105000100) instead of failing for the missing keystore. No transcript records that
+/// answer, so the FAKE's recording ends there and the replay stops with the device exit code;
+/// the library-level tests in ledger_btc.rs cover the review and signing that follow.
+#[test]
+fn sign_on_a_ledger_without_a_keystore_asks_the_device_for_its_keys() {
+    let sb = Sandbox::new();
+    let psbt = &cases("sign_psbt")[0];
+    std::fs::write(sb.path("spend.psbt"), text(psbt, "psbt")).unwrap();
+    let out = run_fake(
+        &sb,
+        VERSION,
+        &[
+            "--network",
+            "testnet",
+            "sign",
+            "spend.psbt",
+            "-o",
+            "signed.psbt",
+            "--device",
+            "ledger",
+        ],
+    )
+    .fails_after_review(3);
+    assert!(
+        out.stderr.contains("no audit entry is written"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("sent e105000100"), "{}", out.stderr);
+    assert!(!sb.path("signed.psbt").exists());
+}
+
+// ---- eth sign --device ledger ----
+
+/// A case of fixtures/ledger/eth.json (hw-app-eth's recorded exchanges).
+fn eth_case(name: &str) -> serde_json::Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/ledger/eth.json");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    doc["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no case {name}"))
+        .clone()
+}
+
+/// The device's getAddress exchange followed by the signing exchanges of `tx_case`: both
+/// were recorded at m/44'/60'/0'/0'/0 on the same device.
+fn eth_transcript(tx_case: &serde_json::Value) -> String {
+    let lines = |c: &serde_json::Value| -> Vec<String> {
+        serde_json::from_value(c["exchanges"].clone()).unwrap()
+    };
+    let mut all = lines(&eth_case("getAddress"));
+    all.extend(lines(tx_case));
+    all.join("\n") + "\n"
+}
+
+fn eth_sign_args<'a>(request: &'a str, out: &'a str) -> Vec<&'a str> {
+    vec![
+        "--json",
+        "eth",
+        "sign",
+        request,
+        "-o",
+        out,
+        "--path",
+        "m/44'/60'/0'/0'/0",
+        "--device",
+        "ledger",
+        "--yes",
+    ]
+}
+
+// No hw-app-eth recording pairs a getAddress with a valid signature of the same device and
+// path in the request format coldsign sends (the two valid transaction signatures come from
+// devices whose address requests were not recorded, or recorded with a display chain id), so
+// the successful device signature is checked at library level (tests/ledger_eth.rs) and
+// here against Speculos when `COLDSIGN_SPECULOS` is set. These composed transcripts pair the
+// recorded getAddress (0xCbA9…, m/44'/60'/0'/0'/0) with recordings at the same path.
+
+/// The whole flow on recorded exchanges: the address comes from the device, the review runs,
+/// the device signs the recorded transaction (chain 2716446429837000: the app truncates v, and
+/// the parity is recomputed as hw-app-eth does), and the signature, which recovers to another
+/// address than the device's, is refused with exit code 4 before anything is written.
+#[test]
+fn eth_sign_on_the_ledger_refuses_a_signature_that_does_not_recover_to_its_address() {
+    let sb = Sandbox::new();
+    let case = eth_case("signTransaction Large ChainID");
+    std::fs::write(sb.path("tx.hex"), format!("0x{}\n", text(&case, "tx"))).unwrap();
+    let out = run_fake(
+        &sb,
+        &eth_transcript(&case),
+        &eth_sign_args("tx.hex", "signed.hex"),
+    );
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    let error = out.json();
+    assert_eq!(error["code"], "verification_failed");
+    let message = error["error"].as_str().unwrap().to_lowercase();
+    // Parity 0 (v byte 0x13 for the id's first four bytes 0x09a697f8) recovers to 0x9e97….
+    assert!(
+        message.contains("0x9e97509321683818173a6b0f2e1b23b23d405107"),
+        "{message}"
+    );
+    assert!(
+        message.contains(&text(&eth_case("getAddress"), "address").to_lowercase()),
+        "{message}"
+    );
+    assert!(!sb.path("signed.hex").exists());
+}
+
+/// A request that differs from the recorded transaction (another nonce) is not what the
+/// device signed: the replay refuses it, exit code 3, and nothing is written.
+#[test]
+fn eth_sign_on_the_ledger_with_a_changed_request_fails_the_replay() {
+    let sb = Sandbox::new();
+    let case = eth_case("signTransaction Large ChainID");
+    let unsigned = text(&case, "tx");
+    // f2 01 85…: the nonce.
+    let changed = unsigned.replacen("f201", "f202", 1);
+    std::fs::write(sb.path("tx.hex"), format!("0x{changed}\n")).unwrap();
+    let out = run_fake(
+        &sb,
+        &eth_transcript(&case),
+        &eth_sign_args("tx.hex", "signed.hex"),
+    );
+    assert_eq!(out.code, 3, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("replay mismatch at exchange 1"),
+        "{}",
+        out.stdout
+    );
+    assert!(!sb.path("signed.hex").exists());
+}
+
+/// A request stating another address than the device's at its path is refused before the
+/// device signs anything (the transcript holds only the address exchange).
+#[test]
+fn eth_sign_on_the_ledger_refuses_a_request_for_another_address() {
+    let sb = Sandbox::new();
+    sb.run(
+        &[
+            "eth",
+            "message",
+            "--text",
+            "test",
+            "--from",
+            "0x9858EfFD232B4033E47d90003D41EC34EcaEda94",
+            "--path",
+            "m/44'/60'/0'/0'/0",
+            "-o",
+            "request.txt",
+        ],
+        "",
+    )
+    .ok();
+    let out = run_fake(
+        &sb,
+        &eth_transcript(&serde_json::json!({ "exchanges": [] })),
+        &[
+            "eth",
+            "sign",
+            "request.txt",
+            "-o",
+            "sig.hex",
+            "--device",
+            "ledger",
+            "--yes",
+        ],
+    )
+    .fails_after_review(2);
+    assert!(
+        out.stderr
+            .contains("the Ledger's address at m/44'/60'/0'/0'/0 is 0xCbA98362e199c41E1864D0923AF9646d3A648451"),
+        "{}",
+        out.stderr
+    );
+    assert!(!sb.path("sig.hex").exists());
+}
+
+/// Typed data on a Ledger is signed in hashed mode, blind: the review raises the high
+/// warning eth.device.blind-typed-data with both hashes, so `--yes` alone refuses (exit 1)
+/// before the device is asked to sign.
+#[test]
+fn eth_typed_data_on_the_ledger_is_flagged_blind() {
+    let sb = Sandbox::new();
+    std::fs::write(sb.path("mail.json"), MAIL).unwrap();
+    let args = [
+        "--json",
+        "eth",
+        "sign",
+        "mail.json",
+        "-o",
+        "sig.hex",
+        "--path",
+        "m/44'/60'/0'/0'/0",
+        "--device",
+        "ledger",
+        "--yes",
+    ];
+    let out = run_fake(
+        &sb,
+        &eth_transcript(&serde_json::json!({ "exchanges": [] })),
+        &args,
+    );
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("eth.device.blind-typed-data"),
+        "{}",
+        out.stdout
+    );
+    assert!(!sb.path("sig.hex").exists());
+}
+
+/// The EIP-712 specification's Mail example.
+const MAIL: &str = r#"{"types":{"EIP712Domain":[{"name":"name","type":"string"},{"name":"version","type":"string"},{"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],"Person":[{"name":"name","type":"string"},{"name":"wallet","type":"address"}],"Mail":[{"name":"from","type":"Person"},{"name":"to","type":"Person"},{"name":"contents","type":"string"}]},"primaryType":"Mail","domain":{"name":"Ether Mail","version":"1","chainId":1,"verifyingContract":"0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"},"message":{"from":{"name":"Cow","wallet":"0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"},"to":{"name":"Bob","wallet":"0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"},"contents":"Hello, Bob!"}}"#;
+
+/// Opt-in: the successful flow against Speculos (`COLDSIGN_SPECULOS=host:port`, Ethereum app,
+/// speculos seed): hw-app-eth's recorded EIP-1559 transaction, signed on the emulator,
+/// written as a raw transaction whose signature recovers to the seed's address.
+#[test]
+fn speculos_eth_sign_writes_a_transaction_of_the_device_address() {
+    let Ok(speculos) = std::env::var("COLDSIGN_SPECULOS") else {
+        eprintln!("skipped: set COLDSIGN_SPECULOS=host:port to run against Speculos");
+        return;
+    };
+    let sb = Sandbox::new();
+    let case = eth_case("signTransaction supports EIP1559");
+    std::fs::write(sb.path("tx.hex"), format!("0x{}\n", text(&case, "tx"))).unwrap();
+    let mut cmd = sb.command();
+    cmd.env("COLDSIGN_SPECULOS", speculos);
+    let args = [
+        "--json",
+        "eth",
+        "sign",
+        "tx.hex",
+        "-o",
+        "signed.hex",
+        "--device",
+        "ledger",
+        "--yes",
+    ];
+    let out = sb.run_with(cmd, &args, "").ok();
+    let from = out.json()["review"]["from"].as_str().unwrap().to_string();
+    assert_eq!(
+        from.to_lowercase(),
+        "0xdad77910dbdfde764fc21fcd4e74d71bbaca6d8d",
+        "the speculos seed's address"
+    );
+    use alloy_eips::eip2718::Decodable2718;
+    let raw = std::fs::read_to_string(sb.path("signed.hex")).unwrap();
+    let raw = data_encoding::HEXLOWER
+        .decode(raw.trim().trim_start_matches("0x").as_bytes())
+        .unwrap();
+    let tx = alloy_consensus::TxEnvelope::decode_2718(&mut raw.as_slice()).unwrap();
+    let signer = coldsign::eth::sign::recover(tx.signature_hash(), tx.signature()).unwrap();
+    assert_eq!(signer.to_checksum(None).to_lowercase(), from.to_lowercase());
+}

@@ -290,3 +290,155 @@ fn check_live_xpubs(t: &mut dyn Transport) {
         assert_eq!(xpub.to_string(), text(case, "result"));
     }
 }
+
+// ---- device-only review (no keystore) ----
+//
+// `sign --device` without a keystore reads the device's master fingerprint and the account
+// xpub of each key origin the PSBT names, and reviews with those. The transcripts hold no
+// GET_MASTER_FINGERPRINT exchange and no GET_EXTENDED_PUBKEY for m/49'/1'/0', so the device's
+// answers come from what the recorded SIGN_PSBT request carries: its wallet policy key
+// `[f5acc2fd/49'/1'/0']tpub…`, which the device accepted and signed under (and which the
+// speculos seed derives). The signing itself replays the recorded exchanges byte for byte.
+
+use bitcoin::bip32::Fingerprint;
+use coldsign::btc::ownership::Policies;
+use coldsign::btc::psbt_v2::PsbtVersion;
+use coldsign::hw::watch::{account_paths, account_xpubs};
+use coldsign::review::bitcoin::{review, FeeLimits, OutputKind};
+
+/// The single-sig case's device key: fingerprint, account path, xpub.
+fn recorded_device_key(case: &serde_json::Value) -> (Fingerprint, DerivationPath, Xpub) {
+    let key = WalletPubKey::from_str(&keys(case)[0]).unwrap();
+    let (fp, path) = key.source.clone().unwrap();
+    (fp, path, key.inner)
+}
+
+#[test]
+fn device_only_review_proves_ownership_with_the_device_xpubs_and_the_ledger_signs() {
+    let case = &cases("sign_psbt")[0];
+    let (fp, account, xpub) = recorded_device_key(case);
+    // The recorded key is the speculos seed's, at the same path.
+    let hd = common::btc::hd(SPECULOS_SEED);
+    assert_eq!(hd.fingerprint(), fp);
+    assert_eq!(
+        hd.xpub(&account, bitcoin::NetworkKind::Test).to_string(),
+        xpub.to_string()
+    );
+
+    let mut psbt = psbt_of(case);
+    assert_eq!(account_paths(&psbt, fp), vec![account.clone()]);
+    let mut asked = Vec::new();
+    let xpubs = account_xpubs(&psbt, fp, |p| {
+        asked.push(p.clone());
+        Ok(xpub)
+    })
+    .unwrap();
+    assert_eq!(asked, vec![account.clone()]);
+
+    let policies = Policies::device(fp, xpubs, Vec::new());
+    assert!(policies.hd().is_none());
+    let r = review(
+        &psbt,
+        PsbtVersion::V0,
+        bitcoin::Network::Testnet,
+        &policies,
+        &FeeLimits::default(),
+    );
+    assert!(!r.inputs.is_empty());
+    for input in &r.inputs {
+        assert!(
+            input.signable,
+            "input {}: {:?}",
+            input.index, input.not_signed_because
+        );
+        assert_eq!(input.owner.as_ref().unwrap().wallet, "bip49/0");
+    }
+    assert!(
+        !r.warnings
+            .iter()
+            .any(|w| w.code == "btc.input.unverified_key"),
+        "{:?}",
+        r.warnings
+    );
+    // The change output derives from the device's xpub too.
+    let kinds: Vec<OutputKind> = r.outputs.iter().map(|o| o.kind).collect();
+    assert_eq!(kinds, vec![OutputKind::External, OutputKind::Change]);
+
+    // The policy coldsign builds for the Ledger from that xpub is the recorded one: the
+    // replay only passes with byte-identical requests.
+    let standard = standard_of(&account).unwrap();
+    let policy = default_policy(standard, fp, account, xpub).unwrap();
+    let mut t = replay(case);
+    let outcomes = LedgerBtc::new(&mut t)
+        .sign_into(&mut psbt, &policy, None)
+        .unwrap();
+    assert!(t.finished());
+    assert_eq!(outcomes.iter().map(|o| o.signatures).sum::<usize>(), 1);
+}
+
+/// An xpub that is not the one behind the PSBT's keys proves nothing: the input is claimed
+/// but not ours, and nothing is signable.
+#[test]
+fn device_only_review_with_another_xpub_signs_nothing() {
+    let case = &cases("sign_psbt")[0];
+    let (fp, account, _) = recorded_device_key(case);
+    let other = common::btc::hd(common::ABANDON).xpub(&account, bitcoin::NetworkKind::Test);
+    let psbt = psbt_of(case);
+    let xpubs = account_xpubs(&psbt, fp, |_| Ok(other)).unwrap();
+    let r = review(
+        &psbt,
+        PsbtVersion::V0,
+        bitcoin::Network::Testnet,
+        &Policies::device(fp, xpubs, Vec::new()),
+        &FeeLimits::default(),
+    );
+    assert!(r.inputs.iter().all(|i| !i.signable));
+    assert!(r.outputs.iter().all(|o| o.kind == OutputKind::External));
+    for code in ["btc.input.unverified_key", "btc.change.unverified"] {
+        assert!(r.warnings.iter().any(|w| w.code == code), "{code}");
+    }
+}
+
+/// A PSBT that names no key of the device is refused before anything is asked.
+#[test]
+fn device_only_review_needs_a_key_of_the_device() {
+    let case = &cases("sign_psbt")[0];
+    let psbt = psbt_of(case);
+    let err = account_xpubs(&psbt, Fingerprint::from([1, 2, 3, 4]), |_| {
+        panic!("nothing is asked")
+    })
+    .unwrap_err();
+    assert_eq!(err.exit_code() as i32, 2);
+}
+
+/// A registered miniscript wallet (the Liana case): the device's key in it must be the very
+/// xpub the device returns for that origin, or the wallet proves nothing.
+#[test]
+fn device_only_review_uses_registered_wallets_holding_the_device_xpub() {
+    let case = &cases("sign_psbt")[1];
+    let bip388 = serde_json::json!({
+        "name": text(case, "name"),
+        "descriptor_template": text(case, "policy"),
+        "keys_info": keys(case),
+    });
+    let wallet = Wallet::parse(None, &bip388.to_string()).unwrap();
+    let (fp, origin, device_xpub) = recorded_device_key(case);
+    let psbt = psbt_of(case);
+    assert_eq!(account_paths(&psbt, fp), vec![origin.clone()]);
+    let with = |xpub: Xpub| {
+        let xpubs = account_xpubs(&psbt, fp, |_| Ok(xpub)).unwrap();
+        review(
+            &psbt,
+            PsbtVersion::V0,
+            bitcoin::Network::Testnet,
+            &Policies::device(fp, xpubs, vec![wallet.clone()]),
+            &FeeLimits::default(),
+        )
+    };
+    let r = with(device_xpub);
+    assert!(r.inputs.iter().all(|i| i.signable), "{:?}", r.inputs);
+    assert_eq!(r.inputs[0].owner.as_ref().unwrap().wallet, "Liana");
+    let other = common::btc::hd(common::ABANDON).xpub(&origin, bitcoin::NetworkKind::Test);
+    let r = with(other);
+    assert!(r.inputs.iter().all(|i| !i.signable));
+}

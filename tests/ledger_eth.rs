@@ -182,3 +182,86 @@ fn speculos_address_matches_our_derivation() {
         address_of(&key.expose_secret().public_key(&secp)).0 .0
     );
 }
+
+/// The device half of `eth sign --device ledger` on the recorded typed transactions (signed
+/// by a Speculos device with the speculos seed): the request is the recorded unsigned bytes,
+/// the replay checks every byte coldsign sends, the signature must recover to the seed's
+/// address at the path, and the raw transaction coldsign would write recovers to it too.
+/// Against any other address the signature is refused with the verification exit code.
+#[test]
+fn device_signatures_become_raw_transactions_of_the_device_address() {
+    use alloy_eips::eip2718::Decodable2718;
+    use coldsign::eth::tx::UnsignedTx;
+    use coldsign::eth::EthPayload;
+    use coldsign::hw::eth_signer::{check_recovers, ledger_sign};
+
+    let hd = common::btc::hd(SPECULOS_SEED);
+    let secp = Secp256k1::new();
+    let mut checked = 0;
+    for name in [
+        "signTransaction supports EIP1559",
+        "signTransaction supports EIP2930",
+    ] {
+        let case = cases().into_iter().find(|c| c["name"] == name).unwrap();
+        let tx = UnsignedTx::decode(&hex(&text(&case, "tx"))).unwrap();
+        let hash = tx.signature_hash();
+        let device = alloy_primitives::Address::from(
+            address_of(
+                &hd.private_key(&path(&case))
+                    .expose_secret()
+                    .public_key(&secp),
+            )
+            .0,
+        );
+        let mut t = replay(&case);
+        let sig = ledger_sign(
+            &mut LedgerEth::new(&mut t),
+            &path(&case),
+            &EthPayload::Transaction(tx.clone()),
+        )
+        .unwrap();
+        assert!(t.finished());
+        check_recovers(&sig, hash, device).unwrap();
+        let other = alloy_primitives::Address::repeat_byte(0x11);
+        let err = check_recovers(&sig, hash, other).unwrap_err();
+        assert_eq!(err.exit_code() as i32, 4, "{name}");
+
+        let raw = tx.into_raw_signed(sig);
+        let signed = alloy_consensus::TxEnvelope::decode_2718(&mut raw.as_slice()).unwrap();
+        assert_eq!(signed.signature_hash(), hash);
+        assert_eq!(
+            coldsign::eth::sign::recover(signed.signature_hash(), signed.signature()),
+            Some(device),
+            "{name}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 2);
+}
+
+/// The legacy parity for a chain id above 109 follows hw-app-eth's getParity: the recorded
+/// one-byte `v` of the five-byte chain id case (0x84) is parity 1 for the id's first four
+/// bytes; that signature then recovers (over the recorded bytes, which are not canonical RLP
+/// and so never a coldsign request) to the "abandon … about" seed's address.
+#[test]
+fn legacy_parity_of_a_truncated_v_matches_the_recording() {
+    use coldsign::hw::eth_signer::ledger_legacy_parity;
+    let case = cases()
+        .into_iter()
+        .find(|c| c["name"] == "signTransaction5BytesChainID")
+        .unwrap();
+    let v = case["v"].as_u64().unwrap();
+    assert!(ledger_legacy_parity(v, 0x0002_a15c_308d).unwrap());
+    let sig = alloy_primitives::Signature::new(
+        alloy_primitives::U256::from_be_bytes(b32(&text(&case, "r"))),
+        alloy_primitives::U256::from_be_bytes(b32(&text(&case, "s"))),
+        true,
+    );
+    let abandon = common::btc::hd(common::ABANDON);
+    let secp = Secp256k1::new();
+    let key = abandon.private_key(&DerivationPath::from_str("m/44'/60'/0'/0/0").unwrap());
+    assert_eq!(
+        coldsign::eth::sign::recover(keccak256(hex(&text(&case, "tx"))), &sig).map(|a| a.0 .0),
+        Some(address_of(&key.expose_secret().public_key(&secp)).0 .0)
+    );
+}

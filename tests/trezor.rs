@@ -436,3 +436,73 @@ fn device_trezor_answers_an_xpub() {
         .unwrap();
     assert_eq!(xpub.depth, 3);
 }
+
+/// `eth sign --device trezor`'s device half: the reviewed EIP-1559 transaction (built from
+/// each firmware fixture's fields) goes to the FAKE Trezor as those very fields, the
+/// firmware's recorded signature comes back, recovers to the seed's address at the path, and
+/// the raw transaction coldsign would write recovers to it too. Other transaction types are
+/// refused as bad input before any device is asked.
+#[test]
+fn eth_sign_on_the_trezor_yields_the_seed_address_raw_transaction() {
+    use alloy_consensus::TxEip1559;
+    use alloy_eips::eip2718::Decodable2718;
+    use alloy_primitives::{Address, TxKind, U256};
+    use coldsign::eth::tx::UnsignedTx;
+    use coldsign::eth::EthPayload;
+    use coldsign::hw::eth_signer::{check_recovers, trezor_fields, trezor_sign};
+
+    let fx = fixture("eth_sign_tx_eip1559");
+    let hd = common::btc::hd(fx["setup"]["mnemonic"].as_str().unwrap());
+    let secp = Secp256k1::new();
+    for case in fx["tests"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let p = &case["parameters"];
+        let fields = eth_fields(p);
+        let tx = UnsignedTx::Eip1559(TxEip1559 {
+            chain_id: fields.chain_id,
+            nonce: fields.nonce,
+            gas_limit: fields.gas_limit,
+            max_fee_per_gas: fields.max_fee,
+            max_priority_fee_per_gas: fields.max_priority_fee,
+            to: TxKind::Call(Address::from(fields.to.unwrap())),
+            value: U256::from_be_bytes(fields.value),
+            access_list: Default::default(),
+            input: fields.data.clone().into(),
+        });
+        let payload = EthPayload::Transaction(tx.clone());
+        assert_eq!(trezor_fields(&payload).unwrap(), fields, "{name}");
+
+        let mut reply = protos::EthereumTxRequest::new();
+        reply.set_signature_v(case["result"]["sig_v"].as_u64().unwrap() as u32);
+        reply.set_signature_r(hex(case["result"]["sig_r"].as_str().unwrap()));
+        reply.set_signature_s(hex(case["result"]["sig_s"].as_str().unwrap()));
+        let (dev, _) = device(vec![
+            features(),
+            Step::new(MessageType::MessageType_EthereumSignTxEIP1559, &reply),
+        ]);
+        let path = DerivationPath::from_str(p["path"].as_str().unwrap()).unwrap();
+        let sig = trezor_sign(&mut dev.unwrap(), &path, &payload).unwrap();
+
+        let key = hd.private_key(&path);
+        let address = Address::from(
+            coldsign::keys::ethereum::address_of(&key.expose_secret().public_key(&secp)).0,
+        );
+        check_recovers(&sig, tx.signature_hash(), address)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let raw = tx.clone().into_raw_signed(sig);
+        let signed = alloy_consensus::TxEnvelope::decode_2718(&mut raw.as_slice()).unwrap();
+        assert_eq!(
+            coldsign::eth::sign::recover(signed.signature_hash(), signed.signature()),
+            Some(address),
+            "{name}"
+        );
+    }
+    let legacy = UnsignedTx::decode(&hex(
+        "ec098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a764000080018080",
+    ))
+    .unwrap();
+    let err = trezor_fields(&EthPayload::Transaction(legacy)).unwrap_err();
+    assert_eq!(err.exit_code() as i32, 2);
+    let err = trezor_fields(&EthPayload::PersonalMessage(b"hi".to_vec())).unwrap_err();
+    assert_eq!(err.exit_code() as i32, 2);
+}

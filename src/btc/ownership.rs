@@ -5,7 +5,9 @@
 //!
 //! The same rules serve the online host ([`Policies::watch_only`]): there "our keys" are the
 //! extended public keys of a watch-only wallet's descriptor, so the host prints the review the
-//! signer will compute.
+//! signer will compute. A hardware wallet that alone holds the keys ([`Policies::device`])
+//! gives its account xpubs instead of a key tree; they stand in for it, standard accounts
+//! included.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -54,8 +56,13 @@ pub enum Ownership {
 enum Keys<'a> {
     /// The signer's key tree (any path under its fingerprint).
     Hd(&'a HdKeys, Fingerprint),
-    /// A watch-only wallet: account xpubs by (master fingerprint, origin path).
-    Watch(Vec<(Fingerprint, DerivationPath, Xpub)>),
+    /// Account xpubs by (master fingerprint, origin path): a watch-only wallet's, or a
+    /// device's. `standard`: the xpubs also stand for standard single-sig accounts
+    /// (BIP44/49/84/86), as a key tree would.
+    Watch {
+        xpubs: Vec<(Fingerprint, DerivationPath, Xpub)>,
+        standard: bool,
+    },
 }
 
 /// Our keys plus the policies they take part in. Derivations are memoised: each key costs
@@ -87,7 +94,35 @@ impl<'a> Policies<'a> {
             }
             true
         });
-        Policies::with_keys(Keys::Watch(xpubs), vec![wallet])
+        Policies::with_keys(
+            Keys::Watch {
+                xpubs,
+                standard: false,
+            },
+            vec![wallet],
+        )
+    }
+
+    /// Policies of a hardware wallet that alone holds the keys: `xpubs` are the account-level
+    /// keys (origin path up to its last hardened step) the device returned under its master
+    /// `fingerprint`. They count as ours in standard single-sig accounts and in `registered`
+    /// wallets whose key at that origin is the very same xpub.
+    pub fn device(
+        fingerprint: Fingerprint,
+        xpubs: Vec<(DerivationPath, Xpub)>,
+        registered: Vec<Wallet>,
+    ) -> Policies<'static> {
+        let xpubs = xpubs
+            .into_iter()
+            .map(|(path, xpub)| (fingerprint, path, xpub))
+            .collect();
+        Policies::with_keys(
+            Keys::Watch {
+                xpubs,
+                standard: true,
+            },
+            registered,
+        )
     }
 
     fn with_keys(keys: Keys<'a>, registered: Vec<Wallet>) -> Self {
@@ -113,14 +148,36 @@ impl<'a> Policies<'a> {
     pub fn hd(&self) -> Option<&HdKeys> {
         match &self.keys {
             Keys::Hd(hd, _) => Some(hd),
-            Keys::Watch(_) => None,
+            Keys::Watch { .. } => None,
         }
     }
 
     fn knows(&self, fingerprint: Fingerprint) -> bool {
         match &self.keys {
             Keys::Hd(_, fp) => *fp == fingerprint,
-            Keys::Watch(xpubs) => xpubs.iter().any(|(fp, _, _)| *fp == fingerprint),
+            Keys::Watch { xpubs, .. } => xpubs.iter().any(|(fp, _, _)| *fp == fingerprint),
+        }
+    }
+
+    /// The xpub we hold at exactly (`fingerprint`, `origin`), for watch-only keys.
+    fn watched(&self, fingerprint: Fingerprint, origin: &DerivationPath) -> Option<&Xpub> {
+        match &self.keys {
+            Keys::Hd(..) => None,
+            Keys::Watch { xpubs, .. } => xpubs
+                .iter()
+                .find(|(fp, path, _)| *fp == fingerprint && path == origin)
+                .map(|(_, _, xpub)| xpub),
+        }
+    }
+
+    /// Whether a registered wallet's key `xpub` at (`fingerprint`, `origin`) is ours. With a
+    /// key tree, `wallet import` checked it; watch-only keys must be the same key.
+    fn same_key(&self, fingerprint: Fingerprint, origin: &DerivationPath, xpub: &Xpub) -> bool {
+        match &self.keys {
+            Keys::Hd(..) => true,
+            Keys::Watch { .. } => self.watched(fingerprint, origin).is_some_and(|ours| {
+                ours.public_key == xpub.public_key && ours.chain_code == xpub.chain_code
+            }),
         }
     }
 
@@ -134,7 +191,7 @@ impl<'a> Policies<'a> {
         let hd = match &self.keys {
             Keys::Hd(hd, fp) if *fp == fingerprint => hd,
             Keys::Hd(..) => return None,
-            Keys::Watch(xpubs) => {
+            Keys::Watch { xpubs, .. } => {
                 return xpubs.iter().find_map(|(fp, origin, xpub)| {
                     let rest = path.as_ref().strip_prefix(origin.as_ref())?;
                     if *fp != fingerprint || rest.iter().any(|c| c.is_hardened()) {
@@ -207,7 +264,9 @@ impl<'a> Policies<'a> {
             wallet.descriptor.for_each_key(|k| {
                 if let DescriptorPublicKey::MultiXPub(x) = k {
                     let (fp, origin_path) = origin(x);
-                    ours_here |= fp == fingerprint && origin_path == prefix;
+                    ours_here |= fp == fingerprint
+                        && origin_path == prefix
+                        && self.same_key(fp, &origin_path, &x.xkey);
                 }
                 true
             });
@@ -224,13 +283,17 @@ impl<'a> Policies<'a> {
                 }
             }
         }
-        let Keys::Hd(hd, _) = &self.keys else {
-            return None;
+        let account_xpub = || match &self.keys {
+            Keys::Hd(hd, _) => Some(hd.xpub(&prefix, NetworkKind::Main)),
+            Keys::Watch { standard: true, .. } => self.watched(fingerprint, &prefix).copied(),
+            Keys::Watch {
+                standard: false, ..
+            } => None,
         };
         let mut standard = self.standard.borrow_mut();
         let singles = standard
             .entry(prefix.clone())
-            .or_insert_with(|| standard_policy(hd, &prefix))
+            .or_insert_with(|| standard_policy(fingerprint, &prefix, account_xpub))
             .as_ref()?;
         let name = format!(
             "bip{}/{}",
@@ -269,10 +332,12 @@ impl<'a> Policies<'a> {
     }
 }
 
-/// The standard single-sig descriptor of `hd` for an account path like m/84'/0'/0'.
+/// The standard single-sig descriptor of the key `[fingerprint/account]xpub` for an account
+/// path like m/84'/0'/0'; `xpub` is asked for only when the path is a standard account.
 fn standard_policy(
-    hd: &HdKeys,
+    fingerprint: Fingerprint,
     account: &DerivationPath,
+    xpub: impl FnOnce() -> Option<Xpub>,
 ) -> Option<[Descriptor<DescriptorPublicKey>; 2]> {
     if account.len() != 3 || !account.into_iter().all(|c| c.is_hardened()) {
         return None;
@@ -285,10 +350,11 @@ fn standard_policy(
         _ => return None,
     }
     .descriptor_template()?;
-    let xpub = hd.xpub(account, NetworkKind::Main);
+    let mut xpub = xpub()?;
+    xpub.network = NetworkKind::Main;
     let text = format!(
         "{open}{}/<0;1>/*{close}",
-        key_expression(hd.fingerprint(), account, &xpub)
+        key_expression(fingerprint, account, &xpub)
     );
     let descriptor: Descriptor<DescriptorPublicKey> = text.parse().ok()?;
     descriptor.into_single_descriptors().ok()?.try_into().ok()

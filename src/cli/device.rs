@@ -413,9 +413,73 @@ fn hmac_for(wallet: &Wallet, fingerprint: &str) -> Result<[u8; 32]> {
         .ok_or_else(|| Error::bad_input(format!("wallet {:?}: damaged ledger HMAC", wallet.name)))
 }
 
-/// `sign --device`: the device signs what the computer reviewed; each signature is verified
-/// against coldsign's sighash before it enters `psbt`. `our_fingerprint` is the keystore's:
-/// a device with another seed is refused (the review proved ownership with the keystore).
+/// A hardware wallet opened for `sign --device` (the Ledger's Bitcoin app checked).
+pub struct Session {
+    conn: Conn,
+}
+
+enum Conn {
+    Ledger(Box<dyn Transport>),
+    Trezor(Box<TrezorDevice>),
+}
+
+impl Session {
+    /// Opens the device of `kind`.
+    pub fn open(kind: DeviceKind) -> Result<Self> {
+        let conn = match kind {
+            DeviceKind::Ledger => {
+                let mut t = ledger_transport()?;
+                LedgerBtc::new(&mut *t).check_app()?;
+                Conn::Ledger(t)
+            }
+            DeviceKind::Trezor => Conn::Trezor(Box::new(TrezorDevice::open_usb()?)),
+        };
+        Ok(Session { conn })
+    }
+
+    /// The device's master key fingerprint.
+    pub fn fingerprint(&mut self, network: bitcoin::Network) -> Result<Fingerprint> {
+        Ok(match &mut self.conn {
+            Conn::Ledger(t) => LedgerBtc::new(&mut **t).fingerprint()?,
+            Conn::Trezor(dev) => dev
+                .xpub(&DerivationPath::master(), network, false)?
+                .fingerprint(),
+        })
+    }
+
+    /// The xpub at `path` (not shown on the screen), marked for `network`.
+    pub fn xpub(&mut self, path: &DerivationPath, network: bitcoin::Network) -> Result<Xpub> {
+        let mut xpub = match &mut self.conn {
+            Conn::Ledger(t) => LedgerBtc::new(&mut **t).xpub(path, false)?,
+            Conn::Trezor(dev) => dev.xpub(path, network, false)?,
+        };
+        xpub.network = NetworkKind::from(network);
+        Ok(xpub)
+    }
+
+    /// The device signs what the computer reviewed; each signature is verified against
+    /// coldsign's sighash before it enters `psbt`. `fingerprint` is the device's.
+    pub fn sign_psbt(
+        &mut self,
+        ctx: &Context,
+        psbt: &mut Psbt,
+        wallets: &[Wallet],
+        fingerprint: Fingerprint,
+    ) -> Result<Vec<InputOutcome>> {
+        match &mut self.conn {
+            Conn::Ledger(t) => {
+                ledger_sign(ctx, &LedgerBtc::new(&mut **t), psbt, wallets, fingerprint)
+            }
+            Conn::Trezor(dev) => {
+                ctx.note("confirm the transaction on the Trezor screen");
+                Ok(dev.sign_psbt(psbt, ctx.network)?)
+            }
+        }
+    }
+}
+
+/// `sign --device` with a keystore: the review proved ownership with the keystore, so a
+/// device with another seed (`our_fingerprint` is the keystore's) is refused.
 pub fn sign_psbt(
     ctx: &Context,
     kind: DeviceKind,
@@ -423,79 +487,67 @@ pub fn sign_psbt(
     wallets: &[Wallet],
     our_fingerprint: Fingerprint,
 ) -> Result<Vec<InputOutcome>> {
-    let check = |fp: Fingerprint| {
-        if fp == our_fingerprint {
-            Ok(())
-        } else {
-            Err(Error::Verification(format!(
-                "the device's seed (fingerprint {fp}) is not this keystore's ({our_fingerprint})"
-            )))
-        }
-    };
-    match kind {
-        DeviceKind::Ledger => {
-            let mut t = ledger_transport()?;
-            let ledger = LedgerBtc::new(&mut *t);
-            ledger.check_app()?;
-            let fp = ledger.fingerprint()?;
-            check(fp)?;
-            let multisig = psbt
-                .inputs
-                .iter()
-                .any(|i| i.bip32_derivation.len() > 1 || i.tap_key_origins.len() > 1);
-            ctx.note("confirm the transaction on the Ledger screen");
-            if multisig {
-                let registered: Vec<&Wallet> = wallets
-                    .iter()
-                    .filter(|w| w.ledger_hmacs.contains_key(&fp.to_string()))
-                    .collect();
-                let [wallet] = registered.as_slice() else {
-                    return Err(Error::usage(
-                        "multisig signing on a Ledger needs exactly one wallet registered on it",
-                        "run 'coldsign device register --wallet NAME'",
-                    ));
-                };
-                let hmac = hmac_for(wallet, &fp.to_string())?;
-                Ok(ledger.sign_into(psbt, &wallet_policy(wallet)?, Some(&hmac))?)
-            } else {
-                let path = psbt
-                    .inputs
-                    .iter()
-                    .flat_map(|i| {
-                        i.bip32_derivation
-                            .values()
-                            .chain(i.tap_key_origins.values().map(|(_, s)| s))
-                    })
-                    .find(|(f, _)| *f == fp)
-                    .map(|(_, p)| p.clone())
-                    .ok_or_else(|| {
-                        Error::usage(
-                            "no input carries a key of this device",
-                            "check the PSBT's BIP32 derivations",
-                        )
-                    })?;
-                let account = DerivationPath::from(path[..3.min(path.len())].to_vec());
-                let standard = standard_of(&account).ok_or_else(|| {
-                    Error::usage(
-                        format!("{path} is not a standard single-sig path"),
-                        "register the wallet and sign with it",
-                    )
-                })?;
-                let mut xpub = ledger.xpub(&account, false)?;
-                xpub.network = NetworkKind::from(ctx.network);
-                let policy =
-                    default_policy(standard, fp, account, xpub).expect("single-sig standard");
-                Ok(ledger.sign_into(psbt, &policy, None)?)
-            }
-        }
-        DeviceKind::Trezor => {
-            let mut dev = TrezorDevice::open_usb()?;
-            let fp = dev
-                .xpub(&DerivationPath::master(), ctx.network, false)?
-                .fingerprint();
-            check(fp)?;
-            ctx.note("confirm the transaction on the Trezor screen");
-            Ok(dev.sign_psbt(psbt, ctx.network)?)
-        }
+    let mut session = Session::open(kind)?;
+    let fp = session.fingerprint(ctx.network)?;
+    if fp != our_fingerprint {
+        return Err(Error::Verification(format!(
+            "the device's seed (fingerprint {fp}) is not this keystore's ({our_fingerprint})"
+        )));
     }
+    session.sign_psbt(ctx, psbt, wallets, fp)
+}
+
+fn ledger_sign(
+    ctx: &Context,
+    ledger: &LedgerBtc,
+    psbt: &mut Psbt,
+    wallets: &[Wallet],
+    fp: Fingerprint,
+) -> Result<Vec<InputOutcome>> {
+    let multisig = psbt
+        .inputs
+        .iter()
+        .any(|i| i.bip32_derivation.len() > 1 || i.tap_key_origins.len() > 1);
+    ctx.note("confirm the transaction on the Ledger screen");
+    if multisig {
+        let registered: Vec<&Wallet> = wallets
+            .iter()
+            .filter(|w| w.ledger_hmacs.contains_key(&fp.to_string()))
+            .collect();
+        let [wallet] = registered.as_slice() else {
+            return Err(Error::usage(
+                "multisig signing on a Ledger needs exactly one wallet registered on it",
+                "run 'coldsign device register --wallet NAME'",
+            ));
+        };
+        let hmac = hmac_for(wallet, &fp.to_string())?;
+        return Ok(ledger.sign_into(psbt, &wallet_policy(wallet)?, Some(&hmac))?);
+    }
+    let path = psbt
+        .inputs
+        .iter()
+        .flat_map(|i| {
+            i.bip32_derivation
+                .values()
+                .chain(i.tap_key_origins.values().map(|(_, s)| s))
+        })
+        .find(|(f, _)| *f == fp)
+        .map(|(_, p)| p.clone())
+        .ok_or_else(|| {
+            Error::usage(
+                "no input carries a key of this device",
+                "check the PSBT's BIP32 derivations",
+            )
+        })?;
+    let account = DerivationPath::from(path[..3.min(path.len())].to_vec());
+    let standard = standard_of(&account).ok_or_else(|| {
+        Error::usage(
+            format!("{path} is not a standard single-sig path"),
+            "register the wallet and sign with it",
+        )
+    })?;
+    let mut xpub = ledger.xpub(&account, false)?;
+    xpub.network = NetworkKind::from(ctx.network);
+    let policy = default_policy(standard, fp, account, xpub).expect("single-sig standard");
+    Ok(ledger.sign_into(psbt, &policy, None)?)
 }

@@ -3,6 +3,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use bitcoin::bip32::{DerivationPath, Fingerprint, Xpub};
 use bitcoin::consensus::encode::serialize_hex;
 use bitcoin::psbt::Psbt;
 use clap::{Args, ValueEnum};
@@ -14,7 +15,7 @@ use super::terminal::{self, TerminalPrompt};
 use bitcoin::hashes::{sha256, Hash};
 
 use crate::addressbook::{self, AddressBook};
-use crate::audit::{audit_key, AuditLog, AuditSigner, Record, Summary};
+use crate::audit::{AuditLog, AuditSigner, Record, Summary};
 use crate::btc::finalize::{self, FinalizeOutcome};
 use crate::btc::ownership::Policies;
 use crate::btc::psbt_v2::PsbtVersion;
@@ -67,8 +68,9 @@ pub struct SignArgs {
     /// terminal).
     #[arg(long)]
     qr: bool,
-    /// Sign on a hardware wallet after the review here (the keystore still proves ownership
-    /// in the review; the device must hold the same seed).
+    /// Sign on a hardware wallet after the review here. With a keystore, it proves ownership
+    /// in the review and the device must hold the same seed; without one (no file at the
+    /// keystore path), the device's own account xpubs do, and no audit entry is written.
     #[cfg(feature = "hw")]
     #[arg(long, value_enum)]
     device: Option<super::device::DeviceKind>,
@@ -156,18 +158,42 @@ fn write(path: &Path, data: &[u8], binary: bool, force: bool) -> Result<()> {
     files::write_output(path, data, replace_if(force))
 }
 
-/// Everything the signer knows beside the request: keys, registered wallets, address book,
-/// audit log.
+/// Everything the signer knows beside the request and the keys: registered wallets, address
+/// book, audit log (and the key that signs it, when there is a keystore).
 struct Signer {
-    hd: HdKeys,
     wallets: Vec<Wallet>,
     book: AddressBook,
     log: AuditLog,
+    audit: Option<AuditSigner>,
+}
+
+/// Whose public keys prove, in the review, which inputs and change are ours.
+#[cfg_attr(not(feature = "hw"), allow(dead_code))]
+enum Keys {
+    /// The keystore's key tree.
+    Keystore(HdKeys),
+    /// A hardware wallet that alone holds the keys: its master fingerprint and the account
+    /// xpubs it returned for the PSBT's key origins.
+    Device {
+        fingerprint: Fingerprint,
+        xpubs: Vec<(DerivationPath, Xpub)>,
+    },
+}
+
+impl Keys {
+    fn policies(&self, wallets: &[Wallet]) -> Policies<'_> {
+        match self {
+            Keys::Keystore(hd) => Policies::new(hd, wallets.to_vec()),
+            Keys::Device { fingerprint, xpubs } => {
+                Policies::device(*fingerprint, xpubs.clone(), wallets.to_vec())
+            }
+        }
+    }
 }
 
 impl Signer {
     /// Unlocks the keystore and loads what lives beside it.
-    fn open(ctx: &Context) -> Result<Self> {
+    fn open(ctx: &Context) -> Result<(Self, HdKeys)> {
         let (path, _, material) = super::key::unlock(ctx)?;
         let hd = match (material.hd(), &material) {
             (Some(hd), _) => hd,
@@ -181,11 +207,19 @@ impl Signer {
                 unreachable!("mnemonic material always has an HD tree")
             }
         };
+        let mut signer = Signer::beside(&path)?;
+        signer.audit = Some(AuditSigner::from_hd(&hd));
+        Ok((signer, hd))
+    }
+
+    /// The registered wallets and address book beside the keystore path `path`, which need
+    /// no keystore; without one nothing can sign the audit log.
+    fn beside(path: &Path) -> Result<Self> {
         Ok(Signer {
-            hd,
-            wallets: Wallet::load_all(&registry_dir(&path))?,
-            book: AddressBook::load(&addressbook::path_for(&path))?,
-            log: AuditLog::for_keystore(&path),
+            wallets: Wallet::load_all(&registry_dir(path))?,
+            book: AddressBook::load(&addressbook::path_for(path))?,
+            log: AuditLog::for_keystore(path),
+            audit: None,
         })
     }
 
@@ -202,7 +236,7 @@ impl Signer {
         r
     }
 
-    /// Appends an audit entry (after verifying the whole log).
+    /// Appends an audit entry (after verifying the whole log); nothing without a keystore.
     fn record(
         &self,
         event: &'static str,
@@ -211,6 +245,9 @@ impl Signer {
         verdict: &str,
         detail: String,
     ) -> Result<()> {
+        let Some(audit) = &self.audit else {
+            return Ok(());
+        };
         let summary = Summary {
             chain: "bitcoin".into(),
             network: r.network.clone(),
@@ -233,9 +270,22 @@ impl Signer {
             verdict: verdict.into(),
             detail,
         };
-        self.log
-            .append(&AuditSigner::from_hd(&self.hd), record)
-            .map(|_| ())
+        self.log.append(audit, record).map(|_| ())
+    }
+
+    /// What was signed in the last 24 hours on `network`, from the verified audit log.
+    fn spent_24h(&self, network: &str) -> Result<u64> {
+        let Some(audit) = &self.audit else {
+            return Err(Error::usage(
+                "the policy's max_per_24h needs the audit log, which only a keystore can sign",
+                "sign with a keystore holding the device's seed, or use a policy without max_per_24h",
+            ));
+        };
+        let verified = self
+            .log
+            .verify(&audit.public())
+            .map_err(|e| Error::Verification(e.to_string()))?;
+        Ok(AuditLog::spent_within(&verified, network, DAY))
     }
 }
 
@@ -255,8 +305,8 @@ impl Report for Inspected<'_> {
 pub fn inspect(ctx: &Context, args: InspectArgs) -> Result<()> {
     let data = files::read_input(&args.file)?;
     let file = PsbtFile::decode(&data)?;
-    let signer = Signer::open(ctx)?;
-    let policies = Policies::new(&signer.hd, signer.wallets.clone());
+    let (signer, hd) = Signer::open(ctx)?;
+    let policies = Policies::new(&hd, signer.wallets.clone());
     let reviewed = signer.review(ctx, &file, &policies);
     signer.record("review", &reviewed, &data, "reviewed", String::new())?;
     ctx.emit(&Inspected { review: &reviewed })
@@ -295,6 +345,8 @@ struct Signed<'a> {
     policy: Option<&'a Verdict>,
     inputs: Vec<InputOutcome>,
     output: &'a Path,
+    /// Whether the review and decision went into the audit log (not without a keystore).
+    audit_logged: bool,
     /// `--qr --json`: the signed PSBT as UR parts.
     #[serde(skip_serializing_if = "Option::is_none")]
     qr: Option<Vec<String>>,
@@ -337,8 +389,14 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         .as_deref()
         .map(|p| LoadedPolicy::load(p, ctx.network))
         .transpose()?;
-    let signer = Signer::open(ctx)?;
-    let policies = Policies::new(&signer.hd, signer.wallets.clone());
+    let (signer, keys, mut session) = match device_only(ctx, &args, &file.psbt)? {
+        Some((signer, keys, session)) => (signer, keys, Some(session)),
+        None => {
+            let (signer, hd) = Signer::open(ctx)?;
+            (signer, Keys::Keystore(hd), None)
+        }
+    };
+    let policies = keys.policies(&signer.wallets);
     let review = signer.review(ctx, &file, &policies);
     if !ctx.json {
         eprint!("{}", review_view::render(&review));
@@ -348,14 +406,11 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
     let mut needs_person = false;
     let verdict = match &loaded {
         Some(policy) => {
-            let verified = signer
-                .log
-                .verify(&audit_key(&signer.hd))
-                .map_err(|e| Error::Verification(e.to_string()))?;
-            let verdict = policy.evaluate_bitcoin(
-                &review,
-                AuditLog::spent_within(&verified, &review.network, DAY),
-            );
+            let spent = match policy.policy.bitcoin.max_per_24h {
+                Some(_) => signer.spent_24h(&review.network)?,
+                None => 0,
+            };
+            let verdict = policy.evaluate_bitcoin(&review, spent);
             if let Some(denial) = verdict.denial() {
                 let detail = format!("{}: {}", denial.rule, denial.detail);
                 signer.record("decision", &review, &data, "denied", detail)?;
@@ -385,7 +440,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         return Err(e);
     }
     let mut psbt = file.psbt.clone();
-    let outcomes = match device_sign(ctx, &args, &mut psbt, &signer) {
+    let outcomes = match device_sign(ctx, &args, &mut psbt, &signer, &keys, session.as_mut()) {
         Some(Ok(outcomes)) => outcomes,
         Some(Err(e)) => {
             let verdict = if matches!(e, Error::Declined(_)) {
@@ -415,7 +470,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         signer.record("decision", &review, &data, "declined", per_input.join("; "))?;
         return Err(Error::usage(
             format!("nothing was signed ({})", per_input.join("; ")),
-            "check that this keystore (and its registered wallets) owns the inputs",
+            "check that this keystore or device (and its registered wallets) owns the inputs",
         ));
     }
     write(
@@ -435,6 +490,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         policy: verdict.as_ref(),
         inputs: outcomes,
         output: &args.output,
+        audit_logged: signer.audit.is_some(),
         qr: qr_parts,
     };
     if args.output == Path::new("-") {
@@ -446,22 +502,73 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
     ctx.emit(&report)
 }
 
-/// Signs on the device named by `--device`, if any.
+#[cfg(feature = "hw")]
+use super::device::Session as DeviceSession;
+
+/// Without hardware wallet support there is never a device session.
+#[cfg(not(feature = "hw"))]
+enum DeviceSession {}
+
+/// `sign --device` with no keystore at the keystore path: opens the device and reads its
+/// fingerprint and the account xpubs of the PSBT's key origins, which stand in for the
+/// keystore in the review. `None` when a keystore signs or proves ownership.
+#[cfg(feature = "hw")]
+fn device_only(
+    ctx: &Context,
+    args: &SignArgs,
+    psbt: &Psbt,
+) -> Result<Option<(Signer, Keys, DeviceSession)>> {
+    let Some(kind) = args.device else {
+        return Ok(None);
+    };
+    let path = ctx.keystore_path()?;
+    if path.exists() {
+        return Ok(None);
+    }
+    ctx.note(&format!(
+        "no keystore at {}: the review proves ownership with the device's own public keys; no audit entry is written",
+        path.display()
+    ));
+    let signer = Signer::beside(&path)?;
+    let mut session = DeviceSession::open(kind)?;
+    let fingerprint = session.fingerprint(ctx.network)?;
+    let xpubs =
+        crate::hw::watch::account_xpubs(psbt, fingerprint, |p| session.xpub(p, ctx.network))?;
+    Ok(Some((signer, Keys::Device { fingerprint, xpubs }, session)))
+}
+
+/// Without hardware wallet support the keystore always signs.
+#[cfg(not(feature = "hw"))]
+fn device_only(
+    _: &Context,
+    _: &SignArgs,
+    _: &Psbt,
+) -> Result<Option<(Signer, Keys, DeviceSession)>> {
+    Ok(None)
+}
+
+/// Signs on the device named by `--device`, if any: the open device-only session, or the
+/// device holding the keystore's seed.
 #[cfg(feature = "hw")]
 fn device_sign(
     ctx: &Context,
     args: &SignArgs,
     psbt: &mut Psbt,
     signer: &Signer,
+    keys: &Keys,
+    session: Option<&mut DeviceSession>,
 ) -> Option<Result<Vec<InputOutcome>>> {
-    let kind = args.device?;
-    Some(super::device::sign_psbt(
-        ctx,
-        kind,
-        psbt,
-        &signer.wallets,
-        signer.hd.fingerprint(),
-    ))
+    match (keys, session) {
+        (Keys::Device { fingerprint, .. }, Some(session)) => {
+            Some(session.sign_psbt(ctx, psbt, &signer.wallets, *fingerprint))
+        }
+        (Keys::Keystore(hd), _) => args.device.map(|kind| {
+            super::device::sign_psbt(ctx, kind, psbt, &signer.wallets, hd.fingerprint())
+        }),
+        (Keys::Device { .. }, None) => Some(Err(Error::Internal(
+            "device keys without a device session".into(),
+        ))),
+    }
 }
 
 /// Without hardware wallet support every signature comes from the keystore.
@@ -471,6 +578,8 @@ fn device_sign(
     _: &SignArgs,
     _: &mut Psbt,
     _: &Signer,
+    _: &Keys,
+    _: Option<&mut DeviceSession>,
 ) -> Option<Result<Vec<InputOutcome>>> {
     None
 }

@@ -9,6 +9,7 @@
 //! protobuf through `trezor-client`; its test double is [`trezor_fake`], also a FAKE.
 
 pub mod apdu;
+pub mod eth_signer;
 pub mod hid;
 pub mod ledger_btc;
 pub mod ledger_eth;
@@ -18,6 +19,7 @@ pub mod replay;
 pub mod speculos;
 pub mod trezor;
 pub mod trezor_fake;
+pub mod watch;
 
 pub use apdu::Transport;
 

@@ -230,6 +230,20 @@ impl TrezorDevice {
         merge::merge(psbt, sigs)
     }
 
+    /// The Ethereum address at `path`.
+    pub fn eth_address(&mut self, path: &DerivationPath) -> Result<[u8; 20]> {
+        let steps = path.into_iter().map(|c| u32::from(*c)).collect();
+        let text = self
+            .client
+            .ethereum_get_address(steps)
+            .map_err(trezor_error)?;
+        data_encoding::HEXLOWER_PERMISSIVE
+            .decode(text.trim_start_matches("0x").as_bytes())
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| DeviceError::Protocol(format!("trezor returned address {text:?}")))
+    }
+
     /// Signs an EIP-1559 transaction; `v` is the y-parity.
     pub fn eth_sign_eip1559(&mut self, path: &DerivationPath, tx: &EthTxFields) -> Result<EthSig> {
         let steps = path.into_iter().map(|c| u32::from(*c)).collect();

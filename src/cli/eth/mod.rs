@@ -1,6 +1,8 @@
 //! `coldsign eth …`: Ethereum requests. Offline: inspect, sign, message. Online (feature
 //! `online`): build, broadcast, safe-tx, safe-exec.
 
+#[cfg(feature = "hw")]
+mod device;
 mod message;
 #[cfg(feature = "online")]
 mod online;
@@ -17,7 +19,7 @@ use crate::Result;
 pub enum EthCommand {
     /// Review an Ethereum request (nothing is signed).
     Inspect(sign::InspectArgs),
-    /// Review, confirm and sign an Ethereum request with the keystore.
+    /// Review, confirm and sign an Ethereum request with the keystore or a hardware wallet.
     Sign(sign::SignArgs),
     /// Make a request to sign a personal message (EIP-191) or typed data (EIP-712).
     Message(message::MessageArgs),

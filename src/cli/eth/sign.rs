@@ -20,8 +20,11 @@ use crate::eth::request::Source;
 use crate::eth::review::{review, EthReview};
 use crate::eth::sign::{sign_hash, to_rsv};
 use crate::eth::{EthPayload, EthRequest};
+use crate::keys::accounts::display_path;
+use crate::keys::ethereum::EthLayout;
 use crate::policy::{LoadedPolicy, Verdict};
 use crate::review::lookalike;
+use crate::review::{Severity, Warning};
 use crate::transport::registry::{EthSignature, Payload};
 use crate::{Error, Result};
 
@@ -68,14 +71,23 @@ pub struct SignArgs {
     /// Also show the eth-signature as an animated QR code.
     #[arg(long)]
     qr: bool,
+    /// Sign on a hardware wallet after the review here: the signing address is the device's
+    /// at the request's path (or --path). A keystore, if one exists, only signs the audit log.
+    #[cfg(feature = "hw")]
+    #[arg(long, value_enum)]
+    device: Option<super::super::device::DeviceKind>,
 }
 
-/// The keystore side: the key, the address book and the audit log.
+/// The signing side: the key (none when a device signs), the signing address, the address
+/// book and the audit log (and the key that signs it, when there is a keystore).
 struct EthSigner {
-    key: SigningKey,
+    key: Option<SigningKey>,
+    from: Address,
+    /// The signing key's path, as shown.
+    path: Option<String>,
     book: AddressBook,
     log: AuditLog,
-    audit: AuditSigner,
+    audit: Option<AuditSigner>,
 }
 
 impl EthSigner {
@@ -90,9 +102,52 @@ impl EthSigner {
                 key.path.as_deref().unwrap_or("?")
             ));
         }
-        let audit = AuditSigner::from_material(&material);
         Ok(EthSigner {
-            key,
+            from: key.address,
+            path: key.path.clone(),
+            key: Some(key),
+            book: AddressBook::load(&addressbook::path_for(&keystore))?,
+            log: AuditLog::for_keystore(&keystore),
+            audit: Some(AuditSigner::from_material(&material)),
+        })
+    }
+
+    /// The device's address at `path` signs. A keystore at the keystore path, if any, is
+    /// unlocked only to sign the audit log; without one no audit entry is written.
+    fn with_device(
+        ctx: &Context,
+        request: &EthRequest,
+        device: &mut EthDevice,
+        path: &DerivationPath,
+    ) -> Result<Self> {
+        let from = device.address(path)?;
+        if let Some(stated) = request.address.filter(|a| *a != from) {
+            return Err(Error::usage(
+                format!(
+                    "the request is for {}, the {}'s address at {} is {}",
+                    stated.to_checksum(None),
+                    device.name(),
+                    display_path(path),
+                    from.to_checksum(None)
+                ),
+                "pass --path with that account's derivation path",
+            ));
+        }
+        let keystore = ctx.keystore_path()?;
+        let audit = if keystore.exists() {
+            let (_, _, material) = super::super::key::unlock(ctx)?;
+            Some(AuditSigner::from_material(&material))
+        } else {
+            ctx.note(&format!(
+                "no keystore at {}: no audit entry is written",
+                keystore.display()
+            ));
+            None
+        };
+        Ok(EthSigner {
+            key: None,
+            from,
+            path: Some(display_path(path)),
             book: AddressBook::load(&addressbook::path_for(&keystore))?,
             log: AuditLog::for_keystore(&keystore),
             audit,
@@ -101,7 +156,7 @@ impl EthSigner {
 
     fn review(&self, request: &EthRequest) -> EthReview {
         let label = |a: Address| self.book.label_of(&a.to_checksum(None)).map(str::to_string);
-        let mut r = review(request, self.key.address, self.key.path.clone(), &label);
+        let mut r = review(request, self.from, self.path.clone(), &label);
         let recipients: Vec<String> = r
             .touches
             .iter()
@@ -123,6 +178,9 @@ impl EthSigner {
         verdict: &str,
         detail: String,
     ) -> Result<()> {
+        let Some(audit) = &self.audit else {
+            return Ok(());
+        };
         let gwei =
             |wei: U256| u64::try_from(wei / U256::from(1_000_000_000u64)).unwrap_or(u64::MAX);
         let summary = Summary {
@@ -149,7 +207,7 @@ impl EthSigner {
             verdict: verdict.into(),
             detail,
         };
-        self.log.append(&self.audit, record).map(|_| ())
+        self.log.append(audit, record).map(|_| ())
     }
 }
 
@@ -190,13 +248,22 @@ struct Signed<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     transaction_hash: Option<String>,
     output: &'a Path,
+    /// The hardware wallet that signed, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    device: Option<&'static str>,
+    /// Whether the review and decision went into the audit log (not without a keystore).
+    audit_logged: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     qr: Option<Vec<String>>,
 }
 
 impl Report for Signed<'_> {
     fn human(&self) -> String {
-        let mut s = format!("signed by {}\n", self.review.from);
+        let mut s = format!("signed by {}", self.review.from);
+        if let Some(device) = self.device {
+            s.push_str(&format!(" on the {device} (its signature recovers to it)"));
+        }
+        s.push('\n');
         if let Some(h) = &self.transaction_hash {
             s.push_str(&format!("transaction hash {h}\n"));
         }
@@ -261,8 +328,20 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         .as_deref()
         .map(|p| LoadedPolicy::load(p, ctx.network))
         .transpose()?;
-    let signer = EthSigner::open(ctx, &request, args.path.as_ref())?;
-    let r = signer.review(&request);
+    let mut device = open_device(&args, &request)?;
+    let device_path = args
+        .path
+        .clone()
+        .or_else(|| request.key.path.clone())
+        .unwrap_or_else(|| EthLayout::Bip44.path(0));
+    let signer = match device.as_mut() {
+        Some(d) => EthSigner::with_device(ctx, &request, d, &device_path)?,
+        None => EthSigner::open(ctx, &request, args.path.as_ref())?,
+    };
+    let mut r = signer.review(&request);
+    if let Some(d) = device.as_ref().filter(|d| d.blind_typed_data()) {
+        flag_blind_typed_data(&mut r, d.name());
+    }
     if !ctx.json {
         eprint!("{}", view::render(&r));
     }
@@ -293,8 +372,34 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         signer.record("decision", &r, &data, verdict, e.to_string())?;
         return Err(e);
     }
-    let secp = bitcoin::secp256k1::Secp256k1::signing_only();
-    let signature = sign_hash(&secp, &signer.key.key, r.signing_hash);
+    let signature = match (device.as_mut(), &signer.key) {
+        (Some(d), _) => {
+            ctx.note(&format!(
+                "confirm on the {} screen; compare it with this review",
+                d.name()
+            ));
+            let signed = d
+                .sign(&device_path, &request.payload)
+                .and_then(|sig| check_recovers(&sig, r.signing_hash, signer.from).map(|_| sig));
+            match signed {
+                Ok(sig) => sig,
+                Err(e) => {
+                    let verdict = if matches!(e, Error::Declined(_)) {
+                        "declined"
+                    } else {
+                        "failed"
+                    };
+                    signer.record("decision", &r, &data, verdict, e.to_string())?;
+                    return Err(e);
+                }
+            }
+        }
+        (None, Some(key)) => {
+            let secp = bitcoin::secp256k1::Secp256k1::signing_only();
+            sign_hash(&secp, &key.key, r.signing_hash)
+        }
+        (None, None) => return Err(Error::Internal("no key and no device to sign".into())),
+    };
     let (text, transaction_hash, payload) = answer(&request, &signature, args.ur)?;
     write_text(&args.output, &text, args.force)?;
     signer.record("decision", &r, &data, "signed", String::new())?;
@@ -309,6 +414,8 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         signature: hex::encode_prefixed(to_rsv(&signature)),
         transaction_hash,
         output: &args.output,
+        device: device.as_ref().map(|d| d.name()),
+        audit_logged: signer.audit.is_some(),
         qr,
     };
     if args.output == Path::new("-") {
@@ -318,4 +425,64 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         return Ok(());
     }
     ctx.emit(&report)
+}
+
+/// The Ledger signs typed data in hashed mode: its screen shows only the domain hash and the
+/// message hash, so the person must compare both with the review.
+fn flag_blind_typed_data(r: &mut EthReview, device: &str) {
+    let Some(t) = &r.typed_data else {
+        return;
+    };
+    r.warnings.push(Warning::new(
+        "eth.device.blind-typed-data",
+        Severity::High,
+        format!(
+            "the {device} signs this typed data blind: its screen shows only domain hash {} and message hash {}; compare both with this review",
+            t.domain_separator, t.message_hash
+        ),
+    ));
+    r.warnings.sort_by_key(|w| std::cmp::Reverse(w.severity));
+}
+
+/// Checks that a device's signature recovers to the reviewed address.
+#[cfg(feature = "hw")]
+use crate::hw::eth_signer::check_recovers;
+
+#[cfg(feature = "hw")]
+use super::device::EthDevice;
+
+/// Opens the device of `--device`, if any.
+#[cfg(feature = "hw")]
+fn open_device(args: &SignArgs, request: &EthRequest) -> Result<Option<EthDevice>> {
+    EthDevice::open(args.device, &request.payload)
+}
+
+/// Without hardware wallet support no device ever signs.
+#[cfg(not(feature = "hw"))]
+enum EthDevice {}
+
+#[cfg(not(feature = "hw"))]
+impl EthDevice {
+    fn name(&self) -> &'static str {
+        match *self {}
+    }
+    fn blind_typed_data(&self) -> bool {
+        match *self {}
+    }
+    fn address(&mut self, _: &DerivationPath) -> Result<Address> {
+        match *self {}
+    }
+    fn sign(&mut self, _: &DerivationPath, _: &EthPayload) -> Result<Signature> {
+        match *self {}
+    }
+}
+
+#[cfg(not(feature = "hw"))]
+fn open_device(_: &SignArgs, _: &EthRequest) -> Result<Option<EthDevice>> {
+    Ok(None)
+}
+
+#[cfg(not(feature = "hw"))]
+fn check_recovers(_: &Signature, _: alloy_primitives::B256, _: Address) -> Result<()> {
+    Ok(())
 }
