@@ -33,8 +33,11 @@ const MAX_LINES: usize = 200;
 pub fn parse(json: &[u8]) -> Result<TypedData, String> {
     let typed: TypedData =
         serde_json::from_slice(json).map_err(|e| format!("not EIP-712 typed data: {e}"))?;
+    // Both hashes must exist: the signing hash alone skips the message when the primary type
+    // is EIP712Domain, and a message that cannot be hashed cannot be shown truthfully.
     typed
         .eip712_signing_hash()
+        .and_then(|_| typed.hash_struct())
         .map_err(|e| format!("typed data does not match its types: {e}"))?;
     Ok(typed)
 }
