@@ -225,3 +225,55 @@ fn permit2_typed_data_is_flagged() {
     assert!(codes.contains(&"eth.permit"), "{codes:?}");
     assert!(codes.contains(&"eth.erc20.unlimited-approval"), "{codes:?}");
 }
+
+/// The review's codes for an unsigned transaction.
+fn tx_codes(unsigned: &[u8]) -> Vec<&'static str> {
+    let request = EthRequest::decode(hex::encode_prefixed(unsigned).as_bytes()).unwrap();
+    let review =
+        coldsign::eth::review::review(&request, Address::repeat_byte(0x11), None, &|_| None);
+    review.warnings.iter().map(|w| w.code).collect()
+}
+
+#[test]
+fn eip7702_authorizations_contract_creation_and_huge_fees_are_flagged() {
+    use alloy_consensus::TxEip7702;
+    use alloy_eips::eip7702::{Authorization, SignedAuthorization};
+    let delegate = Address::repeat_byte(0xde);
+    let auth = Authorization {
+        chain_id: U256::ZERO,
+        address: delegate,
+        nonce: 0,
+    };
+    let tx = TxEip7702 {
+        chain_id: 1,
+        nonce: 0,
+        gas_limit: 60_000,
+        max_fee_per_gas: 2_000_000_000,
+        max_priority_fee_per_gas: 1_000_000_000,
+        to: Address::repeat_byte(0x11),
+        value: U256::ZERO,
+        access_list: Default::default(),
+        authorization_list: vec![SignedAuthorization::new_unchecked(
+            auth,
+            0,
+            U256::from(1u8),
+            U256::from(1u8),
+        )],
+        input: Bytes::new(),
+    };
+    assert!(tx_codes(&tx.encoded_for_signing()).contains(&"eth.eip7702.authorization"));
+    let create = TxEip1559 {
+        chain_id: 1,
+        nonce: 0,
+        gas_limit: 100_000,
+        max_fee_per_gas: 2_000_000_000_000,
+        max_priority_fee_per_gas: 1_000_000_000,
+        to: TxKind::Create,
+        value: U256::ZERO,
+        access_list: Default::default(),
+        input: Bytes::from(vec![0x60, 0x00]),
+    };
+    let codes = tx_codes(&create.encoded_for_signing());
+    assert!(codes.contains(&"eth.contract.create"), "{codes:?}");
+    assert!(codes.contains(&"eth.fee.high"), "{codes:?}");
+}
