@@ -24,7 +24,7 @@ use crate::files::{self, Replace};
 use crate::keys::material::{HdKeys, KeyMaterial};
 use crate::policy::{LoadedPolicy, Verdict, DAY};
 use crate::prompt::Prompt;
-use crate::request::{Encoding, PsbtFile};
+use crate::request::{encode_psbt, Encoding, PsbtFile};
 use crate::review::bitcoin::{canonical_intent, review, BtcReview, FeeLimits, OutputKind};
 use crate::review::{gate, lookalike, Gate, Warning};
 use crate::signer::{software, InputOutcome};
@@ -141,6 +141,14 @@ fn replace_if(force: bool) -> Replace {
     }
 }
 
+/// Reads and decodes a PSBT request, keeping only its SHA-256 (for the audit log) rather than
+/// the raw bytes.
+fn read_request(path: &Path) -> Result<(PsbtFile, sha256::Hash)> {
+    let data = files::read_input(path)?;
+    let file = PsbtFile::decode(&data)?;
+    Ok((file, sha256::Hash::hash(&data)))
+}
+
 /// Reads and decodes a PSBT file (or stdin).
 pub fn read_psbt(path: &Path) -> Result<PsbtFile> {
     let data = files::read_input(path)?;
@@ -241,7 +249,7 @@ impl Signer {
         &self,
         event: &'static str,
         r: &BtcReview,
-        request: &[u8],
+        request: &sha256::Hash,
         verdict: &str,
         detail: String,
     ) -> Result<()> {
@@ -265,7 +273,7 @@ impl Signer {
         let record = Record {
             event,
             intent_digest: r.intent_digest.clone(),
-            request_sha256: sha256::Hash::hash(request).to_string(),
+            request_sha256: request.to_string(),
             summary,
             verdict: verdict.into(),
             detail,
@@ -303,12 +311,11 @@ impl Report for Inspected<'_> {
 
 /// `coldsign inspect`.
 pub fn inspect(ctx: &Context, args: InspectArgs) -> Result<()> {
-    let data = files::read_input(&args.file)?;
-    let file = PsbtFile::decode(&data)?;
+    let (file, request) = read_request(&args.file)?;
     let (signer, hd) = Signer::open(ctx)?;
     let policies = Policies::new(&hd, signer.wallets.clone());
     let reviewed = signer.review(ctx, &file, &policies);
-    signer.record("review", &reviewed, &data, "reviewed", String::new())?;
+    signer.record("review", &reviewed, &request, "reviewed", String::new())?;
     ctx.emit(&Inspected { review: &reviewed })
 }
 
@@ -382,8 +389,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         return Err(Error::Exists(args.output));
     }
     check_airgap(ctx, args.require_airgap)?;
-    let data = files::read_input(&args.file)?;
-    let file = PsbtFile::decode(&data)?;
+    let (file, request) = read_request(&args.file)?;
     let loaded = args
         .policy
         .as_deref()
@@ -401,7 +407,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
     if !ctx.json {
         eprint!("{}", review_view::render(&review));
     }
-    signer.record("review", &review, &data, "reviewed", String::new())?;
+    signer.record("review", &review, &request, "reviewed", String::new())?;
     let mut allowed = args.allow.clone();
     let mut needs_person = false;
     let verdict = match &loaded {
@@ -413,7 +419,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
             let verdict = policy.evaluate_bitcoin(&review, spent);
             if let Some(denial) = verdict.denial() {
                 let detail = format!("{}: {}", denial.rule, denial.detail);
-                signer.record("decision", &review, &data, "denied", detail)?;
+                signer.record("decision", &review, &request, "denied", detail)?;
                 return Err(Error::PolicyDenied {
                     rule: denial.rule.clone(),
                     detail: denial.detail.clone(),
@@ -436,10 +442,16 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         } else {
             "declined"
         };
-        signer.record("decision", &review, &data, verdict, e.to_string())?;
+        signer.record("decision", &review, &request, verdict, e.to_string())?;
         return Err(e);
     }
-    let mut psbt = file.psbt.clone();
+    // The decoded PSBT is signed in place: no second copy of a large PSBT is held.
+    let PsbtFile {
+        mut psbt,
+        version,
+        extras,
+        encoding,
+    } = file;
     let outcomes = match device_sign(ctx, &args, &mut psbt, &signer, &keys, session.as_mut()) {
         Some(Ok(outcomes)) => outcomes,
         Some(Err(e)) => {
@@ -448,7 +460,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
             } else {
                 "failed"
             };
-            signer.record("decision", &review, &data, verdict, e.to_string())?;
+            signer.record("decision", &review, &request, verdict, e.to_string())?;
             return Err(e);
         }
         None => software::sign_psbt(&mut psbt, &review, &policies),
@@ -467,7 +479,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         })
         .collect();
     if outcomes.iter().all(|o| o.signatures == 0) {
-        signer.record("decision", &review, &data, "declined", per_input.join("; "))?;
+        signer.record("decision", &review, &request, "declined", per_input.join("; "))?;
         return Err(Error::usage(
             format!("nothing was signed ({})", per_input.join("; ")),
             "check that this keystore or device (and its registered wallets) owns the inputs",
@@ -475,11 +487,11 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
     }
     write(
         &args.output,
-        &file.encode_like(&psbt)?,
-        file.encoding == Encoding::Binary,
+        &encode_psbt(&psbt, version, extras.as_ref(), encoding)?,
+        encoding == Encoding::Binary,
         args.force,
     )?;
-    signer.record("decision", &review, &data, "signed", per_input.join("; "))?;
+    signer.record("decision", &review, &request, "signed", per_input.join("; "))?;
     let qr_parts = if args.qr {
         super::qr::show_psbt(ctx, &psbt.serialize())?
     } else {
