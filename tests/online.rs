@@ -2,8 +2,9 @@
 //! Bitcoin Core regtest node, synced through Core's RPC and through an `e-x` Electrum server,
 //! 50-recipient batch payouts built from CSV, signed by coldsign in a process of its own with
 //! no network (`unshare -n`), broadcast, mined and re-synced; the same with a 2-of-3 multisig
-//! wallet and two signers; an RBF bump the node accepts; and the errors that must leave
-//! nothing behind.
+//! wallet and two signers; an RBF bump the node accepts; coin control, send-max and
+//! consolidation spends; a `--target-blocks` build from the node's own fee estimate; and the
+//! errors that must leave nothing behind.
 
 mod common;
 
@@ -74,15 +75,21 @@ impl Host {
     }
 }
 
-/// 50 payouts to outside addresses (P2WPKH of LETTER's BIP84 account), 0.01 BTC upward.
-fn payouts_csv() -> (String, u64) {
+/// An outside address: P2WPKH of LETTER's BIP84 account at receive `index`.
+fn letter_address(index: u32) -> String {
     let letter = standard(&hd(LETTER), "wpkh({0})", "m/84'/1'/0'");
+    at(&letter, 0, index)
+        .address(bitcoin::Network::Regtest)
+        .unwrap()
+        .to_string()
+}
+
+/// 50 payouts to outside addresses (LETTER's), 0.01 BTC upward.
+fn payouts_csv() -> (String, u64) {
     let mut csv = String::from("address,amount,label\n");
     let mut total = 0;
     for i in 0..50u32 {
-        let address = at(&letter, 0, i)
-            .address(bitcoin::Network::Regtest)
-            .unwrap();
+        let address = letter_address(i);
         let sats = 1_000_000 + u64::from(i) * 1_000;
         total += sats;
         csv.push_str(&format!("{address},{}sat,payee {i}\n", sats));
@@ -97,8 +104,72 @@ fn fund(node: &Bitcoind, host: &Host, wallet: &str) {
     node.mature();
 }
 
+/// ABANDON's signer and a Core host watching its BIP84 account as wallet `hot`.
+fn hot_wallet(node: &Bitcoind) -> (Sandbox, Host) {
+    let signer = Sandbox::new();
+    signer.restore(ABANDON);
+    signer.export_watch_only("watch.json");
+    let host = Host::core(node);
+    std::fs::copy(signer.path("watch.json"), host.sb.path("watch.json")).unwrap();
+    let added = host
+        .run(&["wallet", "add", "hot", "--from-export", "watch.json"])
+        .ok()
+        .json();
+    assert!(added["descriptor"]
+        .as_str()
+        .unwrap()
+        .starts_with("wpkh([73c5da0a/84'/1'/0']"));
+    (signer, host)
+}
+
+/// Carries the host's `file` across the air gap to each of `signers` in turn (each reviews
+/// it, showing the intent digest `build` printed, and signs with no network) and the result
+/// back; returns the signed file's host-side name.
+fn sign_airgapped(host: &Host, signers: &[&Sandbox], file: &str, built: &Value) -> String {
+    let mut from = host.sb.path(file);
+    for (i, signer) in signers.iter().enumerate() {
+        std::fs::copy(&from, signer.path(file)).unwrap();
+        let out = format!("signed{i}-{file}");
+        let signed = signer
+            .run_airgapped(
+                &[
+                    "--json",
+                    "--network",
+                    "regtest",
+                    "sign",
+                    file,
+                    "-o",
+                    &out,
+                    "--yes",
+                    "--require-airgap",
+                ],
+                "",
+            )
+            .ok()
+            .json();
+        assert_eq!(signed["review"]["intent_digest"], built["intent_digest"]);
+        from = signer.path(&out);
+    }
+    let signed = format!("signed-{file}");
+    std::fs::copy(&from, host.sb.path(&signed)).unwrap();
+    signed
+}
+
+/// Broadcasts the host's `signed` file, mines a block and checks the transaction is in it;
+/// returns the txid.
+fn broadcast_mined(node: &Bitcoind, host: &Host, signed: &str) -> String {
+    let txid = host.online(&["broadcast", signed]).ok().json()["txid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    node.mine_to(THROWAWAY_ADDRESS, 1);
+    let confirmed = node.rpc("getrawtransaction", &[json!(txid), json!(true)]);
+    assert!(confirmed["confirmations"].as_u64().unwrap() >= 1);
+    txid
+}
+
 /// Builds the CSV batch, signs it air-gapped with each of `signers` in turn, broadcasts,
-/// mines, and checks confirmations and the re-synced balance. Returns the txid.
+/// mines, and checks confirmations and the re-synced balance.
 fn batch_payout(node: &Bitcoind, host: &Host, wallet: &str, signers: &[&Sandbox], wait: &dyn Fn()) {
     let before = host.sync(wallet)["balance"]["confirmed"].as_u64().unwrap();
     assert_eq!(before, 100 * 100_000_000);
@@ -133,41 +204,8 @@ fn batch_payout(node: &Bitcoind, host: &Host, wallet: &str, signers: &[&Sandbox]
         .collect();
     assert!(serious.is_empty(), "{serious:?}");
     let fee = built["totals"]["fee"].as_u64().unwrap();
-    let digest = built["intent_digest"].as_str().unwrap().to_string();
-
-    // Across the air gap: each signer reviews (same digest) and signs with no network.
-    let mut file = host.sb.path("unsigned.psbt");
-    for (i, signer) in signers.iter().enumerate() {
-        std::fs::copy(&file, signer.path("in.psbt")).unwrap();
-        let out = format!("signed{i}.psbt");
-        let signed = signer
-            .run_airgapped(
-                &[
-                    "--json",
-                    "--network",
-                    "regtest",
-                    "sign",
-                    "in.psbt",
-                    "-o",
-                    &out,
-                    "--yes",
-                    "--require-airgap",
-                ],
-                "",
-            )
-            .ok()
-            .json();
-        assert_eq!(signed["review"]["intent_digest"], digest.as_str());
-        file = signer.path(&out);
-    }
-    std::fs::copy(&file, host.sb.path("signed.psbt")).unwrap();
-    let txid = host.online(&["broadcast", "signed.psbt"]).ok().json()["txid"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    node.mine_to(THROWAWAY_ADDRESS, 1);
-    let confirmed = node.rpc("getrawtransaction", &[json!(txid), json!(true)]);
-    assert!(confirmed["confirmations"].as_u64().unwrap() >= 1);
+    let signed = sign_airgapped(host, signers, "unsigned.psbt", &built);
+    broadcast_mined(node, host, &signed);
     wait();
     let after = host.sync(wallet);
     assert_eq!(
@@ -183,19 +221,7 @@ fn single_sig_batch_payout_through_core() {
     let Some(node) = Bitcoind::start() else {
         return;
     };
-    let signer = Sandbox::new();
-    signer.restore(ABANDON);
-    signer.export_watch_only("watch.json");
-    let host = Host::core(&node);
-    std::fs::copy(signer.path("watch.json"), host.sb.path("watch.json")).unwrap();
-    let added = host
-        .run(&["wallet", "add", "hot", "--from-export", "watch.json"])
-        .ok()
-        .json();
-    assert!(added["descriptor"]
-        .as_str()
-        .unwrap()
-        .starts_with("wpkh([73c5da0a/84'/1'/0']"));
+    let (signer, host) = hot_wallet(&node);
     fund(&node, &host, "hot");
     batch_payout(&node, &host, "hot", &[&signer], &|| {});
     let listed = host.run(&["wallet", "list"]).ok().json();
@@ -407,40 +433,41 @@ fn two_of_three_multisig_batch_payout_and_rbf_bump() {
     batch_payout(&node, &host, "vault", &[&alice, &bob], &|| {});
 
     // RBF: pay once at 1 sat/vB, then replace at 5 sat/vB; the node takes the replacement.
-    let to = at(&standard(&hd(LETTER), "wpkh({0})", "m/84'/1'/0'"), 0, 99)
-        .address(bitcoin::Network::Regtest)
-        .unwrap()
-        .to_string();
-    host.run(&[
-        "build",
-        "vault",
-        "--to",
-        &format!("{to}:0.5"),
-        "--fee-rate",
-        "1",
-        "-o",
-        "first.psbt",
-    ])
-    .ok();
-    let first = sign_two(&host, &alice, &bob, "first.psbt");
+    let to = letter_address(99);
+    let first = host
+        .run(&[
+            "build",
+            "vault",
+            "--to",
+            &format!("{to}:0.5"),
+            "--fee-rate",
+            "1",
+            "-o",
+            "first.psbt",
+        ])
+        .ok()
+        .json();
+    let first = sign_airgapped(&host, &[&alice, &bob], "first.psbt", &first);
     let first_txid = host.online(&["broadcast", &first]).ok().json()["txid"]
         .as_str()
         .unwrap()
         .to_string();
     host.sync("vault");
-    host.online(&[
-        "bump",
-        &first_txid,
-        "--wallet",
-        "vault",
-        "--fee-rate",
-        "5",
-        "-o",
-        "bump.psbt",
-        "--psbt-v2",
-    ])
-    .ok();
-    let bumped = sign_two(&host, &alice, &bob, "bump.psbt");
+    let bump = host
+        .online(&[
+            "bump",
+            &first_txid,
+            "--wallet",
+            "vault",
+            "--fee-rate",
+            "5",
+            "-o",
+            "bump.psbt",
+            "--psbt-v2",
+        ])
+        .ok()
+        .json();
+    let bumped = sign_airgapped(&host, &[&alice, &bob], "bump.psbt", &bump);
     let bump_txid = host.online(&["broadcast", &bumped]).ok().json()["txid"]
         .as_str()
         .unwrap()
@@ -450,39 +477,12 @@ fn two_of_three_multisig_batch_payout_and_rbf_bump() {
     assert!(!mempool.as_array().unwrap().contains(&json!(first_txid)));
 }
 
-/// Alice then Bob sign `file` (air-gapped); returns the host-side name of the result.
-fn sign_two(host: &Host, alice: &Sandbox, bob: &Sandbox, file: &str) -> String {
-    std::fs::copy(host.sb.path(file), alice.path(file)).unwrap();
-    let a = format!("a-{file}");
-    alice
-        .run_airgapped(
-            &["--network", "regtest", "sign", file, "-o", &a, "--yes"],
-            "",
-        )
-        .ok();
-    std::fs::copy(alice.path(&a), bob.path(&a)).unwrap();
-    let ab = format!("ab-{file}");
-    bob.run_airgapped(
-        &["--network", "regtest", "sign", &a, "-o", &ab, "--yes"],
-        "",
-    )
-    .ok();
-    std::fs::copy(bob.path(&ab), host.sb.path(&ab)).unwrap();
-    ab
-}
-
 #[test]
 fn bad_payouts_and_backends_fail_clearly_and_write_nothing() {
     let Some(node) = Bitcoind::start() else {
         return;
     };
-    let signer = Sandbox::new();
-    signer.restore(ABANDON);
-    signer.export_watch_only("watch.json");
-    let host = Host::core(&node);
-    std::fs::copy(signer.path("watch.json"), host.sb.path("watch.json")).unwrap();
-    host.run(&["wallet", "add", "hot", "--from-export", "watch.json"])
-        .ok();
+    let (_, host) = hot_wallet(&node);
     fund(&node, &host, "hot");
     host.sync("hot");
     let (csv, _) = payouts_csv();
@@ -664,4 +664,191 @@ fn bad_payouts_and_backends_fail_clearly_and_write_nothing() {
         .run(&["--network", "regtest", "broadcast", "unsigned.psbt"], "")
         .fails_with(2);
     assert!(unsigned.stderr.contains("not final"), "{}", unsigned.stderr);
+}
+
+/// The wallet's unspent coins (`TXID:VOUT`) from a re-synced view.
+fn coins(view: &Value) -> Vec<String> {
+    view["utxos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["outpoint"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The outpoints a PSBT file on the host spends.
+fn psbt_inputs(host: &Host, file: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(host.sb.path(file)).unwrap();
+    let psbt: bitcoin::psbt::Psbt = text.trim().parse().unwrap();
+    psbt.unsigned_tx
+        .input
+        .iter()
+        .map(|i| i.previous_output.to_string())
+        .collect()
+}
+
+/// Whether the node's UTXO set holds `outpoint` (`TXID:VOUT`).
+fn unspent(node: &Bitcoind, outpoint: &str) -> bool {
+    let (txid, vout) = outpoint.split_once(':').unwrap();
+    let vout: u32 = vout.parse().unwrap();
+    !node.rpc("gettxout", &[json!(txid), json!(vout)]).is_null()
+}
+
+#[test]
+fn coin_control_spends_exactly_the_chosen_coins() {
+    let Some(node) = Bitcoind::start() else {
+        return;
+    };
+    let (signer, host) = hot_wallet(&node);
+    node.mine_to(&host.receive("hot"), 1);
+    fund(&node, &host, "hot");
+    let before = coins(&host.sync("hot"));
+    assert_eq!(before.len(), 3, "three coinbases of 50 BTC");
+    let (chosen, kept) = ([&before[0], &before[2]], &before[1]);
+    let to = format!("{}:60", letter_address(5));
+    let pay = |utxos: &[&String], out: &str| {
+        let mut args = vec!["build", "hot", "--to", &to, "--fee-rate", "2", "-o", out];
+        for u in utxos {
+            args.extend(["--utxo", u.as_str()]);
+        }
+        host.run(&args)
+    };
+    let built = pay(&chosen, "chosen.psbt").ok().json();
+    let mut inputs = psbt_inputs(&host, "chosen.psbt");
+    inputs.sort();
+    assert_eq!(inputs, chosen.map(String::clone));
+    let signed = sign_airgapped(&host, &[&signer], "chosen.psbt", &built);
+    broadcast_mined(&node, &host, &signed);
+    assert!(chosen.iter().all(|c| !unspent(&node, c)));
+    assert!(unspent(&node, kept));
+    assert!(coins(&host.sync("hot")).contains(kept));
+
+    // Refused, nothing written: a spent coin, someone else's coin, and one coin that cannot
+    // pay 60 BTC although the wallet could (only the chosen coins are spent).
+    let theirs = node.utxos(&format!("addr({THROWAWAY_ADDRESS})"))[0].clone();
+    let theirs = format!("{}:{}", theirs.txid, theirs.vout);
+    for (utxo, expected) in [
+        (chosen[0], "is already spent"),
+        (&theirs, "is not one of the wallet's coins"),
+        (kept, "insufficient funds"),
+    ] {
+        let out = pay(&[utxo], "refused.psbt");
+        assert_eq!(out.code, 2, "{}", out.stdout);
+        let message = out.json()["error"].as_str().unwrap().to_string();
+        assert!(message.contains(expected), "{expected}: {message}");
+        assert!(!host.sb.path("refused.psbt").exists());
+    }
+}
+
+#[test]
+fn send_max_empties_the_wallet_into_one_output() {
+    let Some(node) = Bitcoind::start() else {
+        return;
+    };
+    let (signer, host) = hot_wallet(&node);
+    fund(&node, &host, "hot");
+    let before = host.sync("hot")["balance"]["confirmed"].as_u64().unwrap();
+    let to = letter_address(6);
+    let built = host
+        .run(&[
+            "build",
+            "hot",
+            "--send-max",
+            "--to",
+            &to,
+            "--fee-rate",
+            "2",
+            "-o",
+            "max.psbt",
+        ])
+        .ok()
+        .json();
+    assert_eq!(built["inputs"].as_array().unwrap().len(), 2);
+    let fee = built["totals"]["fee"].as_u64().unwrap();
+    let outputs = built["outputs"].as_array().unwrap();
+    assert_eq!(outputs.len(), 1, "no change: {outputs:?}");
+    assert_eq!(outputs[0]["address"], to.as_str());
+    assert_eq!(outputs[0]["kind"], "external");
+    assert_eq!(outputs[0]["amount"], before - fee);
+    let signed = sign_airgapped(&host, &[&signer], "max.psbt", &built);
+    let txid = broadcast_mined(&node, &host, &signed);
+    assert!(unspent(&node, &format!("{txid}:0")));
+    let after = host.sync("hot");
+    assert_eq!(after["balance"]["total"], 0, "{after}");
+    assert!(coins(&after).is_empty());
+}
+
+#[test]
+fn consolidate_merges_every_coin_into_one_of_the_wallets_own() {
+    let Some(node) = Bitcoind::start() else {
+        return;
+    };
+    let (signer, host) = hot_wallet(&node);
+    node.mine_to(&host.receive("hot"), 1);
+    fund(&node, &host, "hot");
+    let synced = host.sync("hot");
+    let before = synced["balance"]["confirmed"].as_u64().unwrap();
+    let built = host
+        .run(&[
+            "build",
+            "hot",
+            "--consolidate",
+            "--fee-rate",
+            "2",
+            "-o",
+            "merge.psbt",
+        ])
+        .ok()
+        .json();
+    let mut inputs = psbt_inputs(&host, "merge.psbt");
+    inputs.sort();
+    assert_eq!(inputs, coins(&synced), "every coin");
+    let fee = built["totals"]["fee"].as_u64().unwrap();
+    let outputs = built["outputs"].as_array().unwrap();
+    assert_eq!(outputs.len(), 1, "{outputs:?}");
+    assert_eq!(outputs[0]["kind"], "change", "verified as the wallet's own");
+    assert_eq!(outputs[0]["amount"], before - fee);
+    let signed = sign_airgapped(&host, &[&signer], "merge.psbt", &built);
+    let txid = broadcast_mined(&node, &host, &signed);
+    let after = host.sync("hot");
+    assert_eq!(after["balance"]["confirmed"], before - fee, "{after}");
+    assert_eq!(after["balance"]["unconfirmed"], 0);
+    let utxos = after["utxos"].as_array().unwrap();
+    assert_eq!(utxos.len(), 1);
+    assert_eq!(utxos[0]["outpoint"], format!("{txid}:0"));
+    assert_eq!(utxos[0]["keychain"], "change");
+}
+
+#[test]
+fn target_blocks_uses_the_node_fee_estimate() {
+    let Some(node) = Bitcoind::start() else {
+        return;
+    };
+    let (_, host) = hot_wallet(&node);
+    fund(&node, &host, "hot");
+    // The least that works: 4 blocks of 4 (3 blocks, or 4 of 3, give no estimate).
+    node.feed_fee_estimator(4, 4, &[2, 3, 4, 5, 6, 7]);
+    let estimate = node.rpc("estimatesmartfee", &[json!(2)]);
+    let sat_per_vb = common::bitcoind::btc_to_sats(&estimate["feerate"]) as f64 / 1000.0;
+    host.sync("hot");
+    let built = host
+        .online(&[
+            "build",
+            "hot",
+            "--to",
+            &format!("{}:1", letter_address(7)),
+            "--target-blocks",
+            "2",
+            "-o",
+            "estimated.psbt",
+        ])
+        .ok()
+        .json();
+    let rate = built["totals"]["fee_rate"].as_f64().unwrap();
+    assert!((2.0..=7.0).contains(&sat_per_vb), "{estimate}");
+    // bdk charges the rate per weight unit; per rounded-up vbyte it is a hair lower.
+    assert!(
+        (rate - sat_per_vb).abs() <= sat_per_vb * 0.02,
+        "node estimate {sat_per_vb} sat/vB, built at {rate}: {estimate}"
+    );
 }

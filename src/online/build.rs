@@ -38,6 +38,13 @@ pub struct BuildOptions {
 /// Builds the unsigned PSBT (version 0 form).
 pub fn build(wallet: &mut Wallet, options: &BuildOptions) -> Result<Psbt> {
     let multisig = is_multisig(wallet);
+    if let Some(&op) = options
+        .utxos
+        .iter()
+        .find(|&&op| wallet.get_utxo(op).is_none())
+    {
+        return Err(unusable_utxo(wallet, op));
+    }
     let drain_script = match &options.spend {
         Spend::Pay(_) => None,
         Spend::SendMax(script) => Some(script.clone()),
@@ -58,12 +65,9 @@ pub fn build(wallet: &mut Wallet, options: &BuildOptions) -> Result<Psbt> {
         }
     }
     if !options.utxos.is_empty() {
-        builder.add_utxos(&options.utxos).map_err(|e| {
-            Error::usage(
-                format!("--utxo: {}", e.to_string().to_lowercase()),
-                "list the wallet's coins with 'coldsign wallet show NAME' (after 'wallet sync')",
-            )
-        })?;
+        builder
+            .add_utxos(&options.utxos)
+            .map_err(|e| Error::Internal(format!("--utxo: {}", e.to_string().to_lowercase())))?;
         builder.manually_selected_only();
     }
     if let Some(script) = drain_script {
@@ -123,6 +127,20 @@ fn finish<Cs: bdk_wallet::coin_selection::CoinSelectionAlgorithm>(
         }
     }
     Ok(psbt)
+}
+
+/// Why coin control cannot spend `op`: the wallet's own coin already spent, or not the
+/// wallet's at all (as far as its last sync knows).
+fn unusable_utxo(wallet: &Wallet, op: OutPoint) -> Error {
+    let why = if wallet.list_output().any(|o| o.outpoint == op) {
+        "is already spent"
+    } else {
+        "is not one of the wallet's coins"
+    };
+    Error::usage(
+        format!("--utxo {op} {why}"),
+        "list the wallet's unspent coins with 'coldsign wallet show NAME' (after 'wallet sync')",
+    )
 }
 
 fn is_multisig(wallet: &Wallet) -> bool {

@@ -370,6 +370,62 @@ impl Bitcoind {
         utxos
     }
 
+    /// Gives the node's fee estimator (`estimatesmartfee`) data on regtest, where it has none:
+    /// splits one mature [`THROWAWAY_ADDRESS`] coinbase (call [`Bitcoind::mature`] first) into
+    /// small coins, then for `blocks` blocks sends `per_block` transactions from the mempool
+    /// at `rates` sat/vB in turn and mines them. Each spends a confirmed coin (the estimator
+    /// ignores transactions with unconfirmed parents); the P2WSH(OP_TRUE) coins need no
+    /// signatures. Core answers a target of 2 once it has tracked transactions over at least
+    /// 4 blocks (the split's block counts) and enough of them (about 16 all told here).
+    pub fn feed_fee_estimator(&self, blocks: u32, per_block: u32, rates: &[u64]) {
+        use bitcoin::consensus::encode::serialize_hex;
+        use bitcoin::{
+            absolute, transaction, Amount, OutPoint, ScriptBuf, Sequence, Transaction, TxIn, TxOut,
+            Witness,
+        };
+        let op_true = ScriptBuf::from_bytes(vec![0x51]);
+        let spk = ScriptBuf::new_p2wsh(&op_true.wscript_hash());
+        let tx = |from: OutPoint, output: Vec<TxOut>| Transaction {
+            version: transaction::Version::TWO,
+            lock_time: absolute::LockTime::ZERO,
+            input: vec![TxIn {
+                previous_output: from,
+                script_sig: ScriptBuf::new(),
+                sequence: Sequence::ENABLE_RBF_NO_LOCKTIME,
+                witness: Witness::from_slice(&[op_true.as_bytes()]),
+            }],
+            output,
+        };
+        let send = |tx: &Transaction| {
+            self.rpc("sendrawtransaction", &[json!(serialize_hex(tx))]);
+            tx.compute_txid()
+        };
+        let tip = self.height();
+        let coinbase = self
+            .utxos(&format!("addr({THROWAWAY_ADDRESS})"))
+            .into_iter()
+            .find(|u| u.height + 100 <= tip + 1)
+            .expect("a mature throwaway coinbase (mine and mature first)");
+        let count = blocks * per_block;
+        let coin = TxOut {
+            value: Amount::from_sat((coinbase.amount_sats - 50_000) / u64::from(count)),
+            script_pubkey: spk,
+        };
+        let from = OutPoint::new(coinbase.txid.parse().unwrap(), coinbase.vout);
+        let split = send(&tx(from, vec![coin.clone(); count as usize]));
+        self.mine_to(THROWAWAY_ADDRESS, 1);
+        for b in 0..blocks {
+            for i in 0..per_block {
+                let n = b * per_block + i;
+                let mut t = tx(OutPoint::new(split, n), vec![coin.clone()]);
+                let fee = rates[n as usize % rates.len()] * t.vsize() as u64;
+                t.output[0].value -= Amount::from_sat(fee);
+                send(&t);
+            }
+            self.mine_to(THROWAWAY_ADDRESS, 1);
+        }
+    }
+
     /// Stops the node: RPC `stop`, wait up to 30 s, then kill. Idempotent.
     fn shutdown(&mut self) {
         if self.child.try_wait().ok().flatten().is_none() {
