@@ -479,7 +479,13 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         })
         .collect();
     if outcomes.iter().all(|o| o.signatures == 0) {
-        signer.record("decision", &review, &request, "declined", per_input.join("; "))?;
+        signer.record(
+            "decision",
+            &review,
+            &request,
+            "declined",
+            per_input.join("; "),
+        )?;
         return Err(Error::usage(
             format!("nothing was signed ({})", per_input.join("; ")),
             "check that this keystore or device (and its registered wallets) owns the inputs",
@@ -491,7 +497,13 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         encoding == Encoding::Binary,
         args.force,
     )?;
-    signer.record("decision", &review, &request, "signed", per_input.join("; "))?;
+    signer.record(
+        "decision",
+        &review,
+        &request,
+        "signed",
+        per_input.join("; "),
+    )?;
     let qr_parts = if args.qr {
         super::qr::show_psbt(ctx, &psbt.serialize())?
     } else {
