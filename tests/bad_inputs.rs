@@ -103,6 +103,22 @@ fn prepare() -> Sandbox {
     w("v3-v4.json", b"{\"version\": 4, \"crypto\": {}}");
     w("export-nokey.json", b"{\"fingerprint\": \"73c5da0a\"}");
     w("keyfile-bare.txt", b"xpub6CatWdiZiodmUeTDp8LT5or8nmbKNcuyvz7WyksVFkKB4RHwCD3XyuvPEbvqAQY3rAPshWcMLoP2fMFMKHPJ4ZeZXYVUhLv1VMrjPC7PW6V");
+    // Ethereum: EIP-155's example (unsigned; signed; without chain id), a blob type, trailing
+    // bytes, typed data that does not match its types, a policy with a checksum typo.
+    let unsigned = "ec098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a764000080018080";
+    w("eth-tx.hex", unsigned.as_bytes());
+    w("eth-trailing.hex", format!("{unsigned}00").as_bytes());
+    w(
+        "eth-pre155.hex",
+        b"e9098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a764000080",
+    );
+    w("eth-signed.hex", b"f86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008025a028ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83");
+    w("eth-blob.hex", b"0x03c0");
+    w(
+        "eth-typed-bad.json",
+        br#"{"types":{"EIP712Domain":[]},"primaryType":"Mail","domain":{},"message":{}}"#,
+    );
+    w("policy-eth-typo.toml", b"[[ethereum.allow]]\nlabel = \"x\"\naddress = \"0x5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed\"\n");
     sb
 }
 
@@ -202,6 +218,29 @@ const CASES: &[Case] = &[
     (&["log", "verify", "--export", "export-nokey.json"], "", 2, None),
     (&["log", "verify", "--export", "binary.bin"], "", 2, None),
     (&["log", "export", "--csv", "-o", "exists.out", "--export", "export-nokey.json"], "", 2, None),
+    // Ethereum.
+    (&["eth", "sign", "empty.txt", "-o", "e.out", "--yes"], "", 2, Some("e.out")),
+    (&["eth", "sign", "binary.bin", "-o", "e.out", "--yes"], "", 2, Some("e.out")),
+    (&["eth", "sign", "text.txt", "-o", "e.out", "--yes"], "", 2, Some("e.out")),
+    (&["eth", "sign", "dir", "-o", "e.out", "--yes"], "", 2, Some("e.out")),
+    (&["eth", "sign", "good.psbt", "-o", "e.out", "--yes"], "", 2, Some("e.out")),
+    (&["eth", "sign", "eth-trailing.hex", "-o", "e.out", "--yes"], "", 2, Some("e.out")),
+    (&["eth", "sign", "eth-pre155.hex", "-o", "e.out", "--yes"], "", 2, Some("e.out")),
+    (&["eth", "sign", "eth-signed.hex", "-o", "e.out", "--yes"], "", 2, Some("e.out")),
+    (&["eth", "sign", "eth-blob.hex", "-o", "e.out", "--yes"], "", 2, Some("e.out")),
+    (&["eth", "sign", "eth-typed-bad.json", "-o", "e.out", "--yes"], "", 2, Some("e.out")),
+    (&["eth", "sign", "eth-tx.hex", "-o", "exists.out", "--yes"], "", 2, None),
+    (&["eth", "sign", "eth-tx.hex", "-o", "e.out", "--yes", "--path", "m/44'/x"], "", 2, Some("e.out")),
+    (&["eth", "sign", "eth-tx.hex", "-o", "e.out", "--yes", "--policy", "policy-eth-typo.toml"], "", 2, Some("e.out")),
+    (&["eth", "inspect", "missing.hex"], "", 6, None),
+    (&["eth", "message", "--text", "hi", "--from", "0x1234", "-o", "m.ur"], "", 2, Some("m.ur")),
+    (&["eth", "message", "--text", "hi", "--from", "0x5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "-o", "m.ur"], "", 2, Some("m.ur")),
+    (&["eth", "message", "--from", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "-o", "m.ur"], "", 2, Some("m.ur")),
+    (&["eth", "message", "--typed-data", "eth-typed-bad.json", "--from", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "-o", "m.ur"], "", 2, Some("m.ur")),
+    (&["eth", "broadcast", "text.txt", "--rpc", "http://127.0.0.1:9"], "", 2, None),
+    (&["eth", "build", "--rpc", "http://127.0.0.1:9", "--from", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "--to", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "--value", "1", "-o", "b.ur"], "", 6, Some("b.ur")),
+    (&["eth", "build", "--rpc", "http://127.0.0.1:9", "--from", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "--to", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "--value", "1.5.2", "-o", "b.ur"], "", 2, Some("b.ur")),
+    (&["address", "add", "Vault", "0x5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"], "", 2, None),
 ];
 
 #[test]
