@@ -17,7 +17,6 @@ use crate::hw::hid::{list_devices, DeviceInfo, HidTransport};
 use crate::hw::ledger_btc::LedgerBtc;
 use crate::hw::policy::{default_policy, standard_of, wallet_policy};
 use crate::hw::replay::FakeReplayTransport;
-use crate::hw::speculos::SpeculosTransport;
 use crate::hw::trezor::TrezorDevice;
 use crate::hw::Transport;
 use crate::keys::accounts::key_expression;
@@ -96,7 +95,8 @@ pub fn ledger_transport() -> Result<Box<dyn Transport>> {
         })?;
         return Ok(Box::new(FakeReplayTransport::from_text(&text)?));
     }
-    if let Some(speculos) = SpeculosTransport::from_env() {
+    #[cfg(feature = "online")]
+    if let Some(speculos) = crate::hw::speculos::SpeculosTransport::from_env() {
         return Ok(Box::new(speculos?));
     }
     Ok(Box::new(HidTransport::open()?))

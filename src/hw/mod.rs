@@ -4,7 +4,8 @@
 //! the device shows and signs it, and coldsign verifies what comes back (every signature
 //! against the sighash it computed itself, every address against its own derivation).
 //!
-//! Transports: USB HID ([`hid`]), the Speculos emulator over TCP ([`speculos`]) and, for tests,
+//! Transports: USB HID ([`hid`]), the Speculos emulator over TCP (`speculos`, only with the
+//! `online` feature: the air-gapped build has no socket client) and, for tests,
 //! a FAKE that replays real-device transcripts byte for byte ([`replay`]). Trezor speaks
 //! protobuf through `trezor-client`; its test double is [`trezor_fake`], also a FAKE.
 
@@ -16,6 +17,7 @@ pub mod ledger_eth;
 pub mod merge;
 pub mod policy;
 pub mod replay;
+#[cfg(feature = "online")]
 pub mod speculos;
 pub mod trezor;
 pub mod trezor_fake;
