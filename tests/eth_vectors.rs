@@ -181,7 +181,7 @@ fn calldata_made_by_cast_decodes_with_the_expected_findings() {
         call.function.as_deref(),
         Some("transfer(address to, uint256 amount)")
     );
-    assert_eq!(call.args[1].value, "1.000000 USDC (1000000 raw)");
+    assert_eq!(call.args[1].value, "1 USDC (1000000 raw)");
     assert!(codes.is_empty(), "{codes:?}");
     let (_, codes) = decode_fixture("erc20-approve-unlimited", usdc);
     assert_eq!(

@@ -42,6 +42,19 @@ pub struct KeyHint {
     pub fingerprint: Option<Fingerprint>,
 }
 
+/// `value` in units of 10^`decimals`, exactly, without trailing zeros ("1.5", "3", "0.000021").
+pub fn format_amount(value: alloy_primitives::U256, decimals: u8) -> String {
+    let text = alloy_primitives::utils::format_units(value, decimals)
+        .unwrap_or_else(|_| value.to_string());
+    match text.split_once('.') {
+        Some((whole, fraction)) => match fraction.trim_end_matches('0') {
+            "" => whole.to_string(),
+            fraction => format!("{whole}.{fraction}"),
+        },
+        None => text,
+    }
+}
+
 /// Parses an address; mixed case must carry a valid EIP-55 checksum.
 pub fn parse_address(text: &str) -> Result<Address, String> {
     let t = text.trim();
@@ -69,6 +82,18 @@ pub fn parse_address(text: &str) -> Result<Address, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_are_exact_without_trailing_zeros() {
+        use alloy_primitives::U256;
+        assert_eq!(
+            format_amount(U256::from(1_500_000_000_000_000_000u128), 18),
+            "1.5"
+        );
+        assert_eq!(format_amount(U256::from(3_000_000_000u64), 9), "3");
+        assert_eq!(format_amount(U256::from(21u8), 6), "0.000021");
+        assert_eq!(format_amount(U256::ZERO, 18), "0");
+    }
 
     #[test]
     fn addresses_need_a_valid_checksum_when_mixed_case() {

@@ -2,7 +2,6 @@
 //! does, computed on the signer from the request alone (plus the address book).
 
 use alloy_dyn_abi::TypedData;
-use alloy_primitives::utils::format_units;
 use alloy_primitives::{eip191_hash_message, Address, B256, U256};
 use serde::Serialize;
 
@@ -113,10 +112,7 @@ const HIGH_FEE_PER_GAS: u128 = 1_000_000_000_000;
 /// Ether (or the chain's coin) from wei, exactly.
 pub fn show_wei(wei: U256, chain_id: Option<u64>) -> String {
     let symbol = chain_id.map_or("ETH", chains::symbol);
-    format!(
-        "{} {symbol}",
-        format_units(wei, 18).unwrap_or_else(|_| wei.to_string())
-    )
+    format!("{} {symbol}", super::format_amount(wei, 18))
 }
 
 /// Reviews `request` to be signed by `from`. `label` names address-book entries.

@@ -1,7 +1,6 @@
 //! A few well-known ERC-20 tokens, so amounts can be shown in whole units. Other tokens are
 //! shown in raw units: the signer cannot ask the chain for `decimals()`.
 
-use alloy_primitives::utils::format_units;
 use alloy_primitives::{address, Address, U256};
 
 /// A known token.
@@ -57,7 +56,7 @@ pub fn show_amount(chain_id: u64, token: Address, amount: U256) -> String {
     {
         Some(t) => format!(
             "{} {} ({amount} raw)",
-            format_units(amount, t.decimals).unwrap_or_else(|_| amount.to_string()),
+            super::format_amount(amount, t.decimals),
             t.symbol
         ),
         None => format!("{amount} raw units (decimals of this token unknown to the signer)"),
@@ -73,7 +72,7 @@ mod tests {
         let usdc = address!("0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48");
         assert_eq!(
             show_amount(1, usdc, U256::from(1_500_000u64)),
-            "1.500000 USDC (1500000 raw)"
+            "1.5 USDC (1500000 raw)"
         );
         assert!(show_amount(10, usdc, U256::from(1u8)).contains("raw units"));
         assert!(show_amount(1, usdc, U256::MAX).starts_with("unlimited"));

@@ -16,10 +16,7 @@ fn wei(text: &str, chain: Option<u64>) -> String {
 
 fn gwei(text: &str) -> String {
     match text.parse::<u128>() {
-        Ok(w) => format!(
-            "{} gwei",
-            alloy_primitives::utils::format_units(w, 9).unwrap_or_default()
-        ),
+        Ok(w) => format!("{} gwei", crate::eth::format_amount(U256::from(w), 9)),
         Err(_) => text.to_string(),
     }
 }
