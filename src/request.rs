@@ -109,17 +109,31 @@ pub fn encode_psbt(
     extras: Option<&V2Extras>,
     encoding: Encoding,
 ) -> Result<Vec<u8>, RequestError> {
-    let raw = match version {
-        PsbtVersion::V0 => psbt.serialize(),
+    Ok(encode_raw(serialize_as(psbt, version, extras)?, encoding))
+}
+
+/// The binary serialization of `psbt` as `version`.
+pub fn serialize_as(
+    psbt: &Psbt,
+    version: PsbtVersion,
+    extras: Option<&V2Extras>,
+) -> Result<Vec<u8>, RequestError> {
+    match version {
+        PsbtVersion::V0 => Ok(psbt.serialize()),
         PsbtVersion::V2 => {
-            psbt_v2::serialize_v2(psbt, extras).map_err(|e| RequestError::Psbt(e.to_string()))?
+            psbt_v2::serialize_v2(psbt, extras).map_err(|e| RequestError::Psbt(e.to_string()))
         }
-    };
-    Ok(match encoding {
+    }
+}
+
+/// Binary PSBT bytes in `encoding` (text encodings end with a newline); binary is passed
+/// through without a copy.
+pub fn encode_raw(raw: Vec<u8>, encoding: Encoding) -> Vec<u8> {
+    match encoding {
         Encoding::Binary => raw,
         Encoding::Base64 => (BASE64_STANDARD.encode(&raw) + "\n").into_bytes(),
         Encoding::Hex => (raw.to_lower_hex_string() + "\n").into_bytes(),
-    })
+    }
 }
 
 fn raw_bytes(data: &[u8]) -> Result<(Vec<u8>, Encoding), RequestError> {

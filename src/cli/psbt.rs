@@ -24,7 +24,7 @@ use crate::files::{self, Replace};
 use crate::keys::material::{HdKeys, KeyMaterial};
 use crate::policy::{LoadedPolicy, Verdict, DAY};
 use crate::prompt::Prompt;
-use crate::request::{encode_psbt, Encoding, PsbtFile};
+use crate::request::{encode_raw, serialize_as, Encoding, PsbtFile};
 use crate::review::bitcoin::{canonical_intent, review, BtcReview, FeeLimits, OutputKind};
 use crate::review::{gate, lookalike, Gate, Warning};
 use crate::signer::{software, InputOutcome};
@@ -491,9 +491,15 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
             "check that this keystore or device (and its registered wallets) owns the inputs",
         ));
     }
+    // Serialize, then let the signed PSBT go before the text encoding is made: a large PSBT
+    // is never held three times (structure, bytes, base64) at once.
+    let raw = serialize_as(&psbt, version, extras.as_ref())?;
+    let qr_source = args.qr.then(|| psbt.serialize());
+    drop(psbt);
+    let encoded = encode_raw(raw, encoding);
     write(
         &args.output,
-        &encode_psbt(&psbt, version, extras.as_ref(), encoding)?,
+        &encoded,
         encoding == Encoding::Binary,
         args.force,
     )?;
@@ -504,10 +510,9 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         "signed",
         per_input.join("; "),
     )?;
-    let qr_parts = if args.qr {
-        super::qr::show_psbt(ctx, &psbt.serialize())?
-    } else {
-        None
+    let qr_parts = match &qr_source {
+        Some(bytes) => super::qr::show_psbt(ctx, bytes)?,
+        None => None,
     };
     let report = Signed {
         review: &review,
