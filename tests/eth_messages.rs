@@ -325,3 +325,62 @@ fn a_keystore_v3_key_signs_as_itself() {
     )
     .is_none());
 }
+
+#[test]
+fn ethereum_requests_cross_as_eip4527_qr_frames_and_back() {
+    let sb = signer();
+    let mail = sb.path("mail.json");
+    std::fs::write(&mail, MAIL).unwrap();
+    sb.run(
+        &[
+            "eth",
+            "message",
+            "--typed-data",
+            "mail.json",
+            "--from",
+            ACCOUNT0,
+            "-o",
+            "t.ur",
+        ],
+        "",
+    )
+    .ok();
+    let text = sb
+        .run(&["qr", "show", "t.ur", "--text", "--fragment", "80"], "")
+        .ok();
+    assert!(text.stdout.lines().count() > 1, "a multipart stream");
+    assert!(text
+        .stdout
+        .to_lowercase()
+        .starts_with("ur:eth-sign-request/"));
+    sb.run(
+        &[
+            "qr",
+            "show",
+            "t.ur",
+            "--png-dir",
+            "frames",
+            "--fragment",
+            "80",
+        ],
+        "",
+    )
+    .ok();
+    sb.run(&["qr", "read", "frames", "-o", "back.ur"], "").ok();
+    let out = sb
+        .run_offline(
+            &[
+                "--json", "eth", "sign", "back.ur", "-o", "t.sig", "--yes", "--ur",
+            ],
+            "",
+        )
+        .ok()
+        .json();
+    assert_eq!(
+        out["review"]["signing_hash"],
+        "0xbe609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2"
+    );
+    let sig = std::fs::read_to_string(sb.path("t.sig")).unwrap();
+    assert!(sig.starts_with("ur:eth-signature/"), "{sig}");
+    sb.run(&["qr", "show", "t.sig", "--text"], "").ok();
+}

@@ -101,8 +101,9 @@ impl Received {
     }
 
     /// The bytes to write out: the PSBT itself when it is one; descriptors or key expressions
-    /// (one per line) for accounts, outputs and keys; the file for BBQr and base43; the CBOR
-    /// body for other UR types.
+    /// (one per line) for accounts, outputs and keys; Ethereum requests and signatures as one
+    /// single-part UR line (what `eth sign` and `eth broadcast` read); the file for BBQr and
+    /// base43; the CBOR body for other UR types.
     pub fn payload(&self) -> Result<Vec<u8>, CollectError> {
         let Received::Ur { ur_type, cbor } = self else {
             let (Received::Bbqr { data, .. } | Received::Base43(data)) = self else {
@@ -125,7 +126,9 @@ impl Received {
             Payload::Account(a) => lines(a.descriptors().map_err(bad)?),
             Payload::Output(o) => lines(vec![o.to_descriptor().map_err(bad)?]),
             Payload::HdKey(k) => lines(vec![k.key_expression().map_err(bad)?]),
-            _ => cbor.clone(),
+            Payload::EthSignRequest(_) | Payload::EthSignature(_) => {
+                lines(vec![super::ur::encode_single(ur_type, cbor)])
+            }
         })
     }
 }
