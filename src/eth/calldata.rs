@@ -210,8 +210,9 @@ impl<'a> Decoder<'a> {
         self.decode_at(place, call, 0)
     }
 
-    fn decode_at(&mut self, place: &str, call: RawCall<'_>, depth: usize) -> Call {
-        let mut out = Call {
+    /// The call as seen before its data is decoded.
+    fn undecoded(&self, place: &str, call: &RawCall<'_>) -> Call {
+        Call {
             place: place.to_string(),
             to: call.to.map(|a| self.show_address(a)),
             value_wei: call.value.to_string(),
@@ -221,7 +222,11 @@ impl<'a> Decoder<'a> {
             data_bytes: call.data.len(),
             blind: false,
             nested: Vec::new(),
-        };
+        }
+    }
+
+    fn decode_at(&mut self, place: &str, call: RawCall<'_>, depth: usize) -> Call {
+        let mut out = self.undecoded(place, &call);
         let Some(to) = call.to else {
             self.warn(
                 "eth.contract.create",
@@ -456,17 +461,7 @@ impl<'a> Decoder<'a> {
     /// Decodes a Safe's inner call (one level deeper).
     pub fn nested(&mut self, place: &str, call: RawCall<'_>, depth: usize) -> Call {
         if depth + 1 > MAX_DEPTH {
-            let out = Call {
-                place: place.to_string(),
-                to: call.to.map(|a| self.show_address(a)),
-                value_wei: call.value.to_string(),
-                operation: call.operation,
-                function: None,
-                args: Vec::new(),
-                data_bytes: call.data.len(),
-                blind: false,
-                nested: Vec::new(),
-            };
+            let out = self.undecoded(place, &call);
             return self.blind(out, "nested too deeply");
         }
         self.decode_at(place, call, depth + 1)

@@ -5,6 +5,8 @@ use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy_sol_types::{sol, Eip712Domain, SolCall, SolStruct, SolValue};
 use serde::Serialize;
 
+use super::typed_data::{address_field, uint_field};
+
 sol! {
     /// The struct a Safe owner signs (Safe 1.0 and later).
     #[derive(Debug, PartialEq, Eq)]
@@ -117,26 +119,13 @@ pub fn typed_data_json(tx: &SafeTx, safe: Address, chain_id: u64) -> serde_json:
 
 /// Reads a SafeTx back from typed data's message (as coerced by the EIP-712 resolver).
 pub fn from_message(message: &serde_json::Value) -> Option<SafeTx> {
-    let field = |name: &str| message.get(name);
-    let text = |name: &str| -> Option<String> {
-        match field(name)? {
-            serde_json::Value::String(s) => Some(s.clone()),
-            serde_json::Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        }
-    };
-    let uint = |name: &str| -> Option<U256> {
-        let t = text(name)?;
-        match t.strip_prefix("0x") {
-            Some(hex) => U256::from_str_radix(hex, 16).ok(),
-            None => t.parse().ok(),
-        }
-    };
-    let address = |name: &str| -> Option<Address> { text(name)?.parse().ok() };
+    let uint = |name: &str| uint_field(message, &format!("/{name}"));
+    let address = |name: &str| address_field(message, &format!("/{name}"));
+    let data = message.get("data")?.as_str()?;
     Some(SafeTx {
         to: address("to")?,
         value: uint("value")?,
-        data: text("data")?.parse::<Bytes>().ok()?,
+        data: data.parse::<Bytes>().ok()?,
         operation: u8::try_from(uint("operation")?).ok()?,
         safeTxGas: uint("safeTxGas")?,
         baseGas: uint("baseGas")?,

@@ -110,7 +110,9 @@ fn scalar(value: &serde_json::Value) -> String {
     }
 }
 
-fn uint_field(message: &serde_json::Value, pointer: &str) -> Option<U256> {
+/// A JSON unsigned integer as typed data carries it: a decimal or 0x-hex string, a number, or
+/// a boolean.
+pub fn uint_field(message: &serde_json::Value, pointer: &str) -> Option<U256> {
     match message.pointer(pointer)? {
         serde_json::Value::String(s) => match s.strip_prefix("0x") {
             Some(hex) => U256::from_str_radix(hex, 16).ok(),
@@ -122,7 +124,8 @@ fn uint_field(message: &serde_json::Value, pointer: &str) -> Option<U256> {
     }
 }
 
-fn address_field(message: &serde_json::Value, pointer: &str) -> Option<Address> {
+/// A JSON address string.
+pub fn address_field(message: &serde_json::Value, pointer: &str) -> Option<Address> {
     message.pointer(pointer)?.as_str()?.parse().ok()
 }
 
