@@ -131,7 +131,7 @@ fn sign_airgapped(host: &Host, signers: &[&Sandbox], file: &str, built: &Value) 
         std::fs::copy(&from, signer.path(file)).unwrap();
         let out = format!("signed{i}-{file}");
         let signed = signer
-            .run_airgapped(
+            .run_offline(
                 &[
                     "--json",
                     "--network",

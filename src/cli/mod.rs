@@ -2,6 +2,7 @@
 //! the library; each command group has its own file.
 
 mod address;
+mod approval;
 mod context;
 mod demo;
 #[cfg(feature = "hw")]

@@ -9,9 +9,9 @@ use bitcoin::psbt::Psbt;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
+use super::approval::{confirm, Approval};
 use super::context::{Context, Report};
 use super::review_view;
-use super::terminal::{self, TerminalPrompt};
 use bitcoin::hashes::{sha256, Hash};
 
 use crate::addressbook::{self, AddressBook};
@@ -22,11 +22,10 @@ use crate::btc::psbt_v2::PsbtVersion;
 use crate::btc::wallets::{registry_dir, Wallet};
 use crate::files::{self, Replace};
 use crate::keys::material::{HdKeys, KeyMaterial};
-use crate::policy::{LoadedPolicy, Verdict, DAY};
-use crate::prompt::Prompt;
+use crate::policy::{Verdict, DAY};
 use crate::request::{encode_raw, serialize_as, Encoding, PsbtFile};
 use crate::review::bitcoin::{canonical_intent, review, BtcReview, FeeLimits, OutputKind};
-use crate::review::{gate, lookalike, Gate, Warning};
+use crate::review::lookalike;
 use crate::signer::{software, InputOutcome};
 use crate::{Error, Result};
 
@@ -49,21 +48,8 @@ pub struct SignArgs {
     /// Where to write the signed PSBT (- for stdout).
     #[arg(short, long)]
     output: PathBuf,
-    /// Sign without asking, but only when no high- or deny-level warning remains unallowed.
-    #[arg(long)]
-    yes: bool,
-    /// Accept the warning CODE (repeat for each). Required for every deny-level warning.
-    #[arg(long = "allow", value_name = "CODE")]
-    allow: Vec<String>,
-    /// Replace an existing output file.
-    #[arg(long)]
-    force: bool,
-    /// Treasury policy file (TOML, docs/policy.md): a denial is final.
-    #[arg(long, value_name = "FILE")]
-    policy: Option<PathBuf>,
-    /// Refuse to sign while a non-loopback network interface is up.
-    #[arg(long)]
-    require_airgap: bool,
+    #[command(flatten)]
+    approval: Approval,
     /// Also show the signed PSBT as an animated BC-UR QR code (text parts when stdout is not a
     /// terminal).
     #[arg(long)]
@@ -385,16 +371,9 @@ impl Report for Signed<'_> {
 
 /// `coldsign sign`.
 pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
-    if args.output != Path::new("-") && args.output.exists() && !args.force {
-        return Err(Error::Exists(args.output));
-    }
-    check_airgap(ctx, args.require_airgap)?;
+    args.approval.preflight(ctx, &args.output)?;
     let (file, request) = read_request(&args.file)?;
-    let loaded = args
-        .policy
-        .as_deref()
-        .map(|p| LoadedPolicy::load(p, ctx.network))
-        .transpose()?;
+    let loaded = args.approval.policy(ctx)?;
     let (signer, keys, mut session) = match device_only(ctx, &args, &file.psbt)? {
         Some((signer, keys, session)) => (signer, keys, Some(session)),
         None => {
@@ -408,7 +387,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         eprint!("{}", review_view::render(&review));
     }
     signer.record("review", &review, &request, "reviewed", String::new())?;
-    let mut allowed = args.allow.clone();
+    let mut allowed = args.approval.allow.clone();
     let mut needs_person = false;
     let verdict = match &loaded {
         Some(policy) => {
@@ -435,7 +414,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         &review.warnings,
         &review.intent_digest,
         &allowed,
-        args.yes && !needs_person,
+        args.approval.yes && !needs_person,
     ) {
         let verdict = if matches!(e, Error::Refused(_)) {
             "refused"
@@ -501,7 +480,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         &args.output,
         &encoded,
         encoding == Encoding::Binary,
-        args.force,
+        args.approval.force,
     )?;
     signer.record(
         "decision",
@@ -611,59 +590,6 @@ fn device_sign(
     _: Option<&mut DeviceSession>,
 ) -> Option<Result<Vec<InputOutcome>>> {
     None
-}
-
-/// Warns when this machine is online; refuses with `--require-airgap`.
-pub(super) fn check_airgap(ctx: &Context, required: bool) -> Result<()> {
-    let active = crate::airgap::active_interfaces();
-    if active.is_empty() {
-        return Ok(());
-    }
-    let list = active.join(", ");
-    if required {
-        return Err(Error::Declined(format!(
-            "refusing to sign: network interface {list} is up (--require-airgap)"
-        )));
-    }
-    ctx.note(&format!(
-        "warning: network interface {list} is up: this signer is not air-gapped"
-    ));
-    Ok(())
-}
-
-/// Applies the gate: refuse, ask, or proceed.
-pub(super) fn confirm(
-    warnings: &[Warning],
-    intent_digest: &str,
-    allowed: &[String],
-    auto_yes: bool,
-) -> Result<()> {
-    match gate(warnings, allowed, auto_yes) {
-        Gate::Proceed => Ok(()),
-        Gate::Refuse(codes) => Err(Error::Refused(codes)),
-        Gate::Confirm { type_digest } => {
-            if !terminal::interactive() {
-                return Err(Error::usage(
-                    "signing needs a confirmation and stdin is not a terminal",
-                    "pass --yes (and --allow CODE for each high or deny warning you accept)",
-                ));
-            }
-            let prompt = TerminalPrompt;
-            let accepted = if type_digest {
-                let last = intent_digest.rsplit('-').next().unwrap_or_default();
-                let answer = prompt.line("high-severity warnings: type the last 4 characters of the intent digest to sign anyway")?;
-                answer.trim().eq_ignore_ascii_case(last)
-            } else {
-                let answer = prompt.line("sign this? [y/N]")?;
-                matches!(answer.trim(), "y" | "Y" | "yes")
-            };
-            if accepted {
-                Ok(())
-            } else {
-                Err(Error::Declined("declined; nothing was signed".into()))
-            }
-        }
-    }
 }
 
 #[derive(Serialize)]

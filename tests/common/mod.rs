@@ -214,47 +214,6 @@ impl Sandbox {
             .ok()
     }
 
-    /// Runs `coldsign ARGS` (with the sandbox keystore and password) in a network namespace of
-    /// its own (`unshare -n`): the offline signer, with no network at all. Falls back to a plain
-    /// run, saying so, where unprivileged namespaces are not available (unless
-    /// `COLDSIGN_TEST_REQUIRE_TOOLS` is set).
-    pub fn run_airgapped(&self, args: &[&str], stdin: &str) -> Outcome {
-        let ks = self.keystore();
-        let pw = self.path("password.txt");
-        let mut full = vec![
-            "--keystore",
-            ks.to_str().unwrap(),
-            "--password-file",
-            pw.to_str().unwrap(),
-        ];
-        full.extend_from_slice(args);
-        let isolated = Command::new("unshare")
-            .args(["-n", "true"])
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
-        if !isolated {
-            assert!(
-                std::env::var_os("COLDSIGN_TEST_REQUIRE_TOOLS").is_none(),
-                "unshare -n is required"
-            );
-            eprintln!("note: unshare -n is not available; signing without network isolation");
-            return self.run(&full, stdin);
-        }
-        let plain = self.command();
-        let mut cmd = Command::new("unshare");
-        cmd.arg("-n")
-            .arg(plain.get_program())
-            .current_dir(self.root())
-            .env_clear()
-            .envs(
-                plain
-                    .get_envs()
-                    .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
-            );
-        self.run_with(cmd, &full, stdin)
-    }
-
     /// Everything the binary printed so far.
     pub fn transcript(&self) -> String {
         self.transcript.borrow().join("\n")

@@ -8,8 +8,8 @@ use bitcoin::hashes::{sha256, Hash};
 use clap::Args;
 use serde::Serialize;
 
+use super::super::approval::{confirm, Approval};
 use super::super::context::{Context, Report};
-use super::super::psbt::{check_airgap, confirm};
 use super::output::{ur_text, write_text};
 use super::view;
 use crate::addressbook::{self, AddressBook};
@@ -22,7 +22,7 @@ use crate::eth::sign::{sign_hash, to_rsv};
 use crate::eth::{EthPayload, EthRequest};
 use crate::keys::accounts::display_path;
 use crate::keys::ethereum::EthLayout;
-use crate::policy::{LoadedPolicy, Verdict};
+use crate::policy::Verdict;
 use crate::review::lookalike;
 use crate::review::{Severity, Warning};
 use crate::transport::registry::{EthSignature, Payload};
@@ -53,21 +53,8 @@ pub struct SignArgs {
     /// Key path to sign with (overrides the request's).
     #[arg(long, value_name = "PATH")]
     path: Option<DerivationPath>,
-    /// Sign without asking, but only when no high- or deny-level warning remains unallowed.
-    #[arg(long)]
-    yes: bool,
-    /// Accept the warning CODE (repeat for each). Required for every deny-level warning.
-    #[arg(long = "allow", value_name = "CODE")]
-    allow: Vec<String>,
-    /// Replace an existing output file.
-    #[arg(long)]
-    force: bool,
-    /// Treasury policy file (TOML, docs/policy.md): a denial is final.
-    #[arg(long, value_name = "FILE")]
-    policy: Option<PathBuf>,
-    /// Refuse to sign while a non-loopback network interface is up.
-    #[arg(long)]
-    require_airgap: bool,
+    #[command(flatten)]
+    approval: Approval,
     /// Also show the eth-signature as an animated QR code.
     #[arg(long)]
     qr: bool,
@@ -317,17 +304,10 @@ fn answer(
 
 /// `coldsign eth sign`.
 pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
-    if args.output != Path::new("-") && args.output.exists() && !args.force {
-        return Err(Error::Exists(args.output));
-    }
-    check_airgap(ctx, args.require_airgap)?;
+    args.approval.preflight(ctx, &args.output)?;
     let data = crate::files::read_input(&args.file)?;
     let request = decode(&data)?;
-    let loaded = args
-        .policy
-        .as_deref()
-        .map(|p| LoadedPolicy::load(p, ctx.network))
-        .transpose()?;
+    let loaded = args.approval.policy(ctx)?;
     let mut device = open_device(&args, &request)?;
     let device_path = args
         .path
@@ -346,7 +326,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         eprint!("{}", view::render(&r));
     }
     signer.record("review", &r, &data, "reviewed", String::new())?;
-    let mut allowed = args.allow.clone();
+    let mut allowed = args.approval.allow.clone();
     let verdict = match &loaded {
         Some(policy) => {
             let verdict = policy.evaluate_ethereum(&r);
@@ -363,7 +343,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         }
         None => None,
     };
-    if let Err(e) = confirm(&r.warnings, &r.intent_digest, &allowed, args.yes) {
+    if let Err(e) = confirm(&r.warnings, &r.intent_digest, &allowed, args.approval.yes) {
         let verdict = if matches!(e, Error::Refused(_)) {
             "refused"
         } else {
@@ -401,7 +381,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
         (None, None) => return Err(Error::Internal("no key and no device to sign".into())),
     };
     let (text, transaction_hash, payload) = answer(&request, &signature, args.ur)?;
-    write_text(&args.output, &text, args.force)?;
+    write_text(&args.output, &text, args.approval.force)?;
     signer.record("decision", &r, &data, "signed", String::new())?;
     let qr = if args.qr {
         super::super::qr::show_payload(ctx, &payload)?
