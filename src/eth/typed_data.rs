@@ -63,7 +63,10 @@ pub fn view(typed: &TypedData) -> TypedView {
     );
     push("salt", d.salt.map(|s| s.to_string()));
     let mut message = Vec::new();
-    flatten(&typed.message, 1, &mut message);
+    let types = serde_json::to_value(typed)
+        .map(|v| v["types"].clone())
+        .unwrap_or_default();
+    flatten(&types, &typed.primary_type, &typed.message, 1, &mut message);
     if message.len() > MAX_LINES {
         let more = message.len() - MAX_LINES;
         message.truncate(MAX_LINES);
@@ -80,26 +83,38 @@ pub fn view(typed: &TypedData) -> TypedView {
     }
 }
 
-fn flatten(value: &serde_json::Value, depth: usize, out: &mut Vec<String>) {
+/// Appends `value` of EIP-712 type `ty` as indented lines, struct fields in the order the
+/// types declare them (as a wallet shows them), arrays item by item.
+fn flatten(
+    types: &serde_json::Value,
+    ty: &str,
+    value: &serde_json::Value,
+    depth: usize,
+    out: &mut Vec<String>,
+) {
     let pad = "  ".repeat(depth);
-    match value {
-        serde_json::Value::Object(map) => {
-            for (k, v) in map {
-                if v.is_object() || v.is_array() {
-                    out.push(format!("{pad}{k}:"));
-                    flatten(v, depth + 1, out);
-                } else {
-                    out.push(format!("{pad}{k}: {}", scalar(v)));
-                }
-            }
+    if let (Some(open), Some(items)) = (ty.rfind('['), value.as_array()) {
+        for (i, item) in items.iter().enumerate() {
+            out.push(format!("{pad}[{i}]:"));
+            flatten(types, &ty[..open], item, depth + 1, out);
         }
-        serde_json::Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                out.push(format!("{pad}[{i}]:"));
-                flatten(v, depth + 1, out);
-            }
+        return;
+    }
+    let Some(fields) = types.get(ty).and_then(|f| f.as_array()) else {
+        out.push(format!("{pad}{}", scalar(value)));
+        return;
+    };
+    for field in fields {
+        let (Some(name), Some(field_ty)) = (field["name"].as_str(), field["type"].as_str()) else {
+            continue;
+        };
+        let v = value.get(name).unwrap_or(&serde_json::Value::Null);
+        if v.is_object() || v.is_array() {
+            out.push(format!("{pad}{name}:"));
+            flatten(types, field_ty, v, depth + 1, out);
+        } else {
+            out.push(format!("{pad}{name}: {}", scalar(v)));
         }
-        other => out.push(format!("{pad}{}", scalar(other))),
     }
 }
 
@@ -215,6 +230,18 @@ mod tests {
             v.signing_hash.to_string(),
             "0xbe609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2"
         );
-        assert!(v.message.iter().any(|l| l.contains("Hello, Bob!")));
+        // Fields in declared order (from, to, contents), nested structs indented.
+        assert_eq!(
+            v.message,
+            [
+                "  from:",
+                "    name: Cow",
+                "    wallet: 0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826",
+                "  to:",
+                "    name: Bob",
+                "    wallet: 0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB",
+                "  contents: Hello, Bob!",
+            ]
+        );
     }
 }
