@@ -4,9 +4,12 @@
 //! Run: `cargo bench --bench transport`. Figures: docs/performance.md.
 
 use coldsign::transport::collect::Collector;
-use coldsign::transport::{qr, scan, ur as cs_ur};
+use coldsign::transport::{scan, ur as cs_ur};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use image::{imageops, GrayImage, Luma};
+
+#[path = "../tests/support/camera.rs"]
+mod camera;
+use camera::{degrade, frame};
 
 /// The efficiency setting: a 20 KB payload, 200-byte fragments (100 fragments).
 const PAYLOAD: usize = 20_000;
@@ -29,34 +32,6 @@ fn received_parts(body: &[u8]) -> Vec<String> {
         .filter(|(i, _)| i % 3 != 2)
         .map(|(_, p)| p)
         .collect()
-}
-
-/// A part drawn as large as fits, centred in a 640×480 frame (what a camera sees).
-fn frame(text: &str) -> GrayImage {
-    let code = qr::encode(text).unwrap();
-    let modules = (code.width() + 2 * qr::QUIET_ZONE) as u32;
-    let img = qr::to_image(&code, (470 / modules).max(1));
-    let mut canvas = GrayImage::from_pixel(640, 480, Luma([255]));
-    imageops::overlay(
-        &mut canvas,
-        &img,
-        ((640 - img.width()) / 2) as i64,
-        ((480 - img.height()) / 2) as i64,
-    );
-    canvas
-}
-
-/// Gaussian blur 1.5 and uniform noise ±30 from a fixed-seed xorshift (the scanner target).
-fn degrade(img: &GrayImage) -> GrayImage {
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let mut blurred = imageops::blur(img, 1.5);
-    for p in blurred.pixels_mut() {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        p[0] = (p[0] as i32 + (state % 61) as i32 - 30).clamp(0, 255) as u8;
-    }
-    blurred
 }
 
 fn bench(c: &mut Criterion) {
@@ -98,7 +73,8 @@ fn bench(c: &mut Criterion) {
         b.iter(|| frame(part))
     });
     let clean = frame(part);
-    let blurred = degrade(&clean);
+    // The scanner target: Gaussian blur 1.5, noise ±30.
+    let blurred = degrade(&clean, 1.5, 30, 1);
     for (name, image) in [("clean", &clean), ("blur1.5-noise30", &blurred)] {
         assert_eq!(scan::scan(image), vec![part.to_ascii_uppercase()]);
         group.bench_with_input(BenchmarkId::new("qr-scan/640x480", name), image, |b, i| {
