@@ -15,6 +15,25 @@ fn signer() -> Sandbox {
     sb
 }
 
+/// Writes the EIP-712 Mail example and a request for ACCOUNT0 to sign it, `t.ur`.
+fn mail_request(sb: &Sandbox) {
+    std::fs::write(sb.path("mail.json"), MAIL).unwrap();
+    sb.run(
+        &[
+            "eth",
+            "message",
+            "--typed-data",
+            "mail.json",
+            "--from",
+            ACCOUNT0,
+            "-o",
+            "t.ur",
+        ],
+        "",
+    )
+    .ok();
+}
+
 fn cast_out(args: &[&str]) -> Option<String> {
     let cast = cast()?;
     let out = std::process::Command::new(cast)
@@ -75,21 +94,7 @@ fn personal_messages_sign_like_cast_and_verify_with_cast() {
 #[test]
 fn eip712_mail_is_shown_decoded_and_signed_like_cast() {
     let sb = signer();
-    std::fs::write(sb.path("mail.json"), MAIL).unwrap();
-    sb.run(
-        &[
-            "eth",
-            "message",
-            "--typed-data",
-            "mail.json",
-            "--from",
-            ACCOUNT0,
-            "-o",
-            "t.ur",
-        ],
-        "",
-    )
-    .ok();
+    mail_request(&sb);
     let out = sb
         .run_offline(
             &["--json", "eth", "sign", "t.ur", "-o", "t.sig", "--yes"],
@@ -329,22 +334,7 @@ fn a_keystore_v3_key_signs_as_itself() {
 #[test]
 fn ethereum_requests_cross_as_eip4527_qr_frames_and_back() {
     let sb = signer();
-    let mail = sb.path("mail.json");
-    std::fs::write(&mail, MAIL).unwrap();
-    sb.run(
-        &[
-            "eth",
-            "message",
-            "--typed-data",
-            "mail.json",
-            "--from",
-            ACCOUNT0,
-            "-o",
-            "t.ur",
-        ],
-        "",
-    )
-    .ok();
+    mail_request(&sb);
     let text = sb
         .run(&["qr", "show", "t.ur", "--text", "--fragment", "80"], "")
         .ok();
