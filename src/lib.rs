@@ -6,6 +6,7 @@ pub mod addressbook;
 pub mod airgap;
 pub mod audit;
 pub mod btc;
+pub mod ceremony;
 pub mod cli;
 pub mod error;
 pub mod eth;

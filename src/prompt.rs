@@ -12,4 +12,6 @@ pub trait Prompt {
     fn line(&self, question: &str) -> Result<String>;
     /// Asks for a secret (password, passphrase) without echoing it.
     fn secret(&self, question: &str) -> Result<SecretString>;
+    /// Whether a person can answer (a terminal is attached).
+    fn interactive(&self) -> bool;
 }

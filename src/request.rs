@@ -1,11 +1,115 @@
-//! What crosses the air gap to be signed, and how its bytes are recognised: raw PSBTs as
-//! binary, base64 or hex, version 0 or 2.
+//! What crosses the air gap to be signed, and how its bytes are recognised from their content:
+//! PSBTs (binary, base64, hex, Electrum base43; version 0 or 2), BC-UR `crypto-psbt`/`psbt`/
+//! `eth-sign-request`/`bytes` text, BBQr, QR images and GIFs, unsigned Ethereum transactions
+//! (hex) and EIP-712 typed-data JSON.
 
 use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
 use bitcoin::hex::{DisplayHex, FromHex};
 use bitcoin::psbt::Psbt;
 
 use crate::btc::psbt_v2::{self, PsbtVersion, V2Extras};
+use crate::eth::EthRequest;
+use crate::transport::collect::{self, Received};
+use crate::transport::registry::Payload;
+
+/// Anything coldsign signs, detected from its bytes.
+#[derive(Debug, Clone)]
+pub enum Request {
+    /// A Bitcoin PSBT.
+    Bitcoin(PsbtFile),
+    /// An Ethereum transaction, typed data or personal message.
+    Ethereum(EthRequest),
+}
+
+impl Request {
+    /// Recognises request bytes of either chain.
+    pub fn detect(data: &[u8]) -> Result<Self, RequestError> {
+        check_size(data)?;
+        let received = collect::receive(data).map_err(RequestError::Transport)?;
+        match received {
+            Some(received) => Self::from_received(received),
+            None => match raw_bytes(data) {
+                Ok((raw, encoding)) => PsbtFile::from_raw(&raw, encoding).map(Request::Bitcoin),
+                Err(RequestError::Unrecognised) => EthRequest::decode(data)
+                    .map(Request::Ethereum)
+                    .map_err(|e| match looks_like_ethereum(data) {
+                        true => RequestError::Ethereum(e),
+                        false => RequestError::NotARequest("input"),
+                    }),
+                Err(other) => Err(other),
+            },
+        }
+    }
+
+    fn from_received(received: Received) -> Result<Self, RequestError> {
+        let fail = |e: &dyn std::fmt::Display| RequestError::Transport(e.to_string());
+        if let Some(raw) = received.psbt().map_err(|e| fail(&e))? {
+            return PsbtFile::from_raw(&raw, Encoding::Base64).map(Request::Bitcoin);
+        }
+        if let Received::Ur { ur_type, cbor } = &received {
+            if ur_type == "bytes" {
+                let Payload::Bytes(inner) =
+                    Payload::from_ur(ur_type, cbor).map_err(|e| fail(&e))?
+                else {
+                    return Err(RequestError::Transport("unreadable ur:bytes".into()));
+                };
+                return Self::detect_inner(&inner);
+            }
+            if ur_type == "eth-sign-request" {
+                return EthRequest::from_received(received)
+                    .map(Request::Ethereum)
+                    .map_err(RequestError::Ethereum);
+            }
+        }
+        Err(RequestError::Transport(format!(
+            "the QR transfer holds {}, which is neither a PSBT nor an Ethereum request",
+            received.kind()
+        )))
+    }
+
+    /// The content of a `ur:bytes` transfer: a raw request (not another transfer).
+    fn detect_inner(data: &[u8]) -> Result<Self, RequestError> {
+        match raw_bytes(data) {
+            Ok((raw, encoding)) => PsbtFile::from_raw(&raw, encoding).map(Request::Bitcoin),
+            Err(RequestError::Unrecognised | RequestError::Empty) => EthRequest::decode_bare(data)
+                .map(Request::Ethereum)
+                .map_err(|e| match looks_like_ethereum(data) {
+                    true => RequestError::Ethereum(e),
+                    false => RequestError::NotARequest("content of the ur:bytes transfer"),
+                }),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// "bitcoin" or "ethereum".
+    pub fn chain(&self) -> &'static str {
+        match self {
+            Request::Bitcoin(_) => "bitcoin",
+            Request::Ethereum(_) => "ethereum",
+        }
+    }
+}
+
+/// Whether text is shaped like an Ethereum request (JSON, or hex that is not a PSBT), so its
+/// decoding error is the one to report.
+fn looks_like_ethereum(data: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return false;
+    };
+    let t = text.trim_start();
+    t.starts_with('{') || t.starts_with("0x") || t.starts_with("0X")
+}
+
+fn check_size(data: &[u8]) -> Result<(), RequestError> {
+    if data.len() > MAX_INPUT {
+        return Err(RequestError::Psbt(format!(
+            "input of {} bytes exceeds the {} MiB limit",
+            data.len(),
+            MAX_INPUT >> 20
+        )));
+    }
+    Ok(())
+}
 
 /// How a PSBT was (or is to be) written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,9 +145,15 @@ pub enum RequestError {
     /// The PSBT structure is invalid.
     #[error("invalid PSBT: {0}")]
     Psbt(String),
-    /// A QR image or UR/BBQr text that did not yield a PSBT.
+    /// A QR image or UR/BBQr text that did not yield a request.
     #[error("{0}")]
     Transport(String),
+    /// The bytes are no request of either chain.
+    #[error("the {0} is no request (expected a PSBT, UR or QR transfer, unsigned Ethereum transaction hex or typed-data JSON)")]
+    NotARequest(&'static str),
+    /// An Ethereum request that does not decode.
+    #[error("{0}")]
+    Ethereum(String),
 }
 
 const MAGIC: &[u8] = b"psbt\xff";
@@ -64,21 +174,20 @@ pub struct PsbtFile {
 }
 
 impl PsbtFile {
-    /// Recognises and parses PSBT bytes.
+    /// Recognises and parses PSBT bytes (PSBTs only: see [`Request::detect`] for either chain).
     pub fn decode(data: &[u8]) -> Result<Self, RequestError> {
-        if data.len() > MAX_INPUT {
-            return Err(RequestError::Psbt(format!(
-                "input of {} bytes exceeds the {} MiB limit",
-                data.len(),
-                MAX_INPUT >> 20
-            )));
-        }
+        check_size(data)?;
         let (raw, encoding) = match unwrap_transport(data)? {
             Some(raw) => (raw, Encoding::Base64),
             None => raw_bytes(data)?,
         };
+        Self::from_raw(&raw, encoding)
+    }
+
+    /// Parses binary PSBT bytes that arrived in `encoding`.
+    pub fn from_raw(raw: &[u8], encoding: Encoding) -> Result<Self, RequestError> {
         let (psbt, version, extras) =
-            psbt_v2::parse_any(&raw).map_err(|e| RequestError::Psbt(e.to_string()))?;
+            psbt_v2::parse_any(raw).map_err(|e| RequestError::Psbt(e.to_string()))?;
         Ok(PsbtFile {
             psbt,
             version,

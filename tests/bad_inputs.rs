@@ -36,6 +36,11 @@ fn prepare() -> Sandbox {
     let w = |name: &str, data: &[u8]| std::fs::write(sb.path(name), data).unwrap();
     let good = BASE64_STANDARD.encode(benign_spend().serialize());
     w("good.psbt", good.as_bytes());
+    // A ur:bytes transfer whose content is no request of either chain.
+    w(
+        "garbage-bytes.ur",
+        coldsign::transport::ur::encode_single("bytes", &[0x43, 1, 2, 3]).as_bytes(),
+    );
     w("truncated.psbt", &good.as_bytes()[..good.len() / 2]);
     w("empty.txt", b"");
     w(
@@ -223,7 +228,7 @@ const CASES: &[Case] = &[
     (&["eth", "sign", "binary.bin", "-o", "e.out", "--yes"], "", 2, Some("e.out")),
     (&["eth", "sign", "text.txt", "-o", "e.out", "--yes"], "", 2, Some("e.out")),
     (&["eth", "sign", "dir", "-o", "e.out", "--yes"], "", 2, Some("e.out")),
-    (&["eth", "sign", "good.psbt", "-o", "e.out", "--yes"], "", 2, Some("e.out")),
+    (&["eth", "sign", "garbage-bytes.ur", "-o", "e.out", "--yes"], "", 2, Some("e.out")),
     (&["eth", "sign", "eth-trailing.hex", "-o", "e.out", "--yes"], "", 2, Some("e.out")),
     (&["eth", "sign", "eth-pre155.hex", "-o", "e.out", "--yes"], "", 2, Some("e.out")),
     (&["eth", "sign", "eth-signed.hex", "-o", "e.out", "--yes"], "", 2, Some("e.out")),

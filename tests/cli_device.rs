@@ -328,6 +328,10 @@ const MAIL: &str = r#"{"types":{"EIP712Domain":[{"name":"name","type":"string"},
 /// written as a raw transaction whose signature recovers to the seed's address.
 #[test]
 fn speculos_eth_sign_writes_a_transaction_of_the_device_address() {
+    if cfg!(not(feature = "emulator")) {
+        eprintln!("skipped: build with --features emulator and set COLDSIGN_SPECULOS=host:port");
+        return;
+    }
     let Ok(speculos) = std::env::var("COLDSIGN_SPECULOS") else {
         eprintln!("skipped: set COLDSIGN_SPECULOS=host:port to run against Speculos");
         return;

@@ -24,6 +24,8 @@ fn read(sb: &Sandbox, name: &str) -> String {
 }
 
 /// Build → sign offline → broadcast, with the request and answer in `format` ("ur" or "raw").
+/// UR requests go through the chain-agnostic `coldsign inspect` and `coldsign sign`; raw hex
+/// through their `eth` aliases.
 fn send(sb: &Sandbox, node: &Anvil, build: &[&str], format: &str, tag: &str) -> serde_json::Value {
     let req = format!("{tag}.req");
     let sig = format!("{tag}.sig");
@@ -34,7 +36,9 @@ fn send(sb: &Sandbox, node: &Anvil, build: &[&str], format: &str, tag: &str) -> 
     sb.run(&args, "").ok();
     let mut sign = vec!["eth", "sign", &req, "-o", &sig, "--yes"];
     if format == "ur" {
-        sign.push("--ur");
+        let review = sb.run_offline(&["--json", "inspect", &req], "").ok().json();
+        assert_eq!(review["kind"], "transaction", "{review}");
+        sign = vec!["sign", &req, "-o", &sig, "--yes", "--ur"];
     }
     sb.run_offline(&sign, "").ok();
     let mut broadcast = vec!["--json", "eth", "broadcast", &sig, "--rpc", &node.url];

@@ -34,6 +34,9 @@ impl Prompt for Scripted {
     fn secret(&self, _question: &str) -> coldsign::Result<SecretString> {
         unreachable!("the backup check asks no secret")
     }
+    fn interactive(&self) -> bool {
+        true
+    }
 }
 
 #[test]

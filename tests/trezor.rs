@@ -447,9 +447,10 @@ fn eth_sign_on_the_trezor_yields_the_seed_address_raw_transaction() {
     use alloy_consensus::TxEip1559;
     use alloy_eips::eip2718::Decodable2718;
     use alloy_primitives::{Address, TxKind, U256};
+    use coldsign::ceremony::check_recovers;
     use coldsign::eth::tx::UnsignedTx;
     use coldsign::eth::EthPayload;
-    use coldsign::hw::eth_signer::{check_recovers, trezor_fields, trezor_sign};
+    use coldsign::hw::eth_signer::{trezor_fields, trezor_sign};
 
     let fx = fixture("eth_sign_tx_eip1559");
     let hd = common::btc::hd(fx["setup"]["mnemonic"].as_str().unwrap());

@@ -1,16 +1,14 @@
 //! What every signing command settles before it signs: the output and air-gap checks, the
-//! operator's approvals (`--yes`, `--allow`), the treasury policy file, and the confirmation
-//! gate over the review's warnings.
+//! operator's approvals (`--yes`, `--allow`) and the treasury policy file. The gate itself is
+//! the library's ([`crate::ceremony::confirm`]).
 
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::context::Context;
-use super::terminal::{self, TerminalPrompt};
+use crate::ceremony::Approvals;
 use crate::policy::LoadedPolicy;
-use crate::prompt::Prompt;
-use crate::review::{gate, Gate, Warning};
 use crate::{Error, Result};
 
 /// Options shared by `sign` and `eth sign`.
@@ -43,12 +41,18 @@ impl Approval {
         check_airgap(ctx, self.require_airgap)
     }
 
-    /// The policy file, loaded and checked, if one was given.
-    pub fn policy(&self, ctx: &Context) -> Result<Option<LoadedPolicy>> {
-        self.policy
-            .as_deref()
-            .map(|p| LoadedPolicy::load(p, ctx.network))
-            .transpose()
+    /// What the ceremony needs: the codes allowed, `--yes`, and the policy file (loaded and
+    /// checked) if one was given.
+    pub fn approvals(&self, ctx: &Context) -> Result<Approvals> {
+        Ok(Approvals {
+            allowed: self.allow.clone(),
+            auto_yes: self.yes,
+            policy: self
+                .policy
+                .as_deref()
+                .map(|p| LoadedPolicy::load(p, ctx.network))
+                .transpose()?,
+        })
     }
 }
 
@@ -68,39 +72,4 @@ fn check_airgap(ctx: &Context, required: bool) -> Result<()> {
         "warning: network interface {list} is up: this signer is not air-gapped"
     ));
     Ok(())
-}
-
-/// Applies the gate: refuse, ask, or proceed.
-pub fn confirm(
-    warnings: &[Warning],
-    intent_digest: &str,
-    allowed: &[String],
-    auto_yes: bool,
-) -> Result<()> {
-    match gate(warnings, allowed, auto_yes) {
-        Gate::Proceed => Ok(()),
-        Gate::Refuse(codes) => Err(Error::Refused(codes)),
-        Gate::Confirm { type_digest } => {
-            if !terminal::interactive() {
-                return Err(Error::usage(
-                    "signing needs a confirmation and stdin is not a terminal",
-                    "pass --yes (and --allow CODE for each high or deny warning you accept)",
-                ));
-            }
-            let prompt = TerminalPrompt;
-            let accepted = if type_digest {
-                let last = intent_digest.rsplit('-').next().unwrap_or_default();
-                let answer = prompt.line("high-severity warnings: type the last 4 characters of the intent digest to sign anyway")?;
-                answer.trim().eq_ignore_ascii_case(last)
-            } else {
-                let answer = prompt.line("sign this? [y/N]")?;
-                matches!(answer.trim(), "y" | "Y" | "yes")
-            };
-            if accepted {
-                Ok(())
-            } else {
-                Err(Error::Declined("declined; nothing was signed".into()))
-            }
-        }
-    }
 }

@@ -174,3 +174,22 @@ pub fn report_clap_error(e: clap::Error) -> std::process::ExitCode {
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// The person at this terminal: notes respect `--quiet`; questions go to the terminal.
+impl crate::prompt::Prompt for Context {
+    fn show(&self, text: &str) {
+        self.note(text);
+    }
+
+    fn line(&self, question: &str) -> Result<String> {
+        super::terminal::TerminalPrompt.line(question)
+    }
+
+    fn secret(&self, question: &str) -> Result<secrecy::SecretString> {
+        super::terminal::TerminalPrompt.secret(question)
+    }
+
+    fn interactive(&self) -> bool {
+        super::terminal::interactive()
+    }
+}

@@ -17,6 +17,7 @@ mod psbt;
 mod qr;
 mod reference;
 mod review_view;
+mod sign;
 mod terminal;
 mod wallet;
 
@@ -109,12 +110,14 @@ enum Command {
     /// Create, restore, show and export keys.
     #[command(subcommand)]
     Key(key::KeyCommand),
-    /// Review a PSBT: amounts, ownership, change, fee and warnings (nothing is signed).
-    Inspect(psbt::InspectArgs),
+    /// Review any request, Bitcoin or Ethereum: amounts, ownership, change, fee, calls and
+    /// warnings (nothing is signed).
+    Inspect(sign::InspectArgs),
     /// Print a PSBT's intent digest without any key (compare it with every signer's review).
     Digest(psbt::DigestArgs),
-    /// Review, confirm and sign a PSBT with the keystore.
-    Sign(psbt::SignArgs),
+    /// Review, confirm and sign any request (a PSBT or an Ethereum request) with the
+    /// keystore or a hardware wallet.
+    Sign(sign::SignArgs),
     /// Finalize a signed PSBT (and verify every input with Bitcoin Core's interpreter).
     Finalize(psbt::FinalizeArgs),
     /// Combine PSBTs of the same transaction (multisig).
@@ -172,9 +175,9 @@ pub fn run() -> std::process::ExitCode {
     let ctx = Context::new(&cli.global);
     let outcome = match cli.command {
         Command::Key(cmd) => key::run(&ctx, cmd),
-        Command::Inspect(args) => psbt::inspect(&ctx, args),
+        Command::Inspect(args) => sign::inspect(&ctx, args),
         Command::Digest(args) => psbt::digest(&ctx, args),
-        Command::Sign(args) => psbt::sign(&ctx, args),
+        Command::Sign(args) => sign::sign(&ctx, args),
         Command::Finalize(args) => psbt::finalize(&ctx, args),
         Command::Combine(args) => psbt::combine(&ctx, args),
         Command::Convert(args) => psbt::convert(&ctx, args),

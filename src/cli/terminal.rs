@@ -53,6 +53,10 @@ impl Prompt for TerminalPrompt {
                 source,
             })
     }
+
+    fn interactive(&self) -> bool {
+        interactive()
+    }
 }
 
 /// Reads the first line of a secret file (without its line ending).

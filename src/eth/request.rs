@@ -48,6 +48,11 @@ impl EthRequest {
         if let Some(received) = collect::receive(data)? {
             return Self::from_received(received);
         }
+        Self::decode_bare(data)
+    }
+
+    /// Decodes a bare request: unsigned transaction hex or typed-data JSON.
+    pub fn decode_bare(data: &[u8]) -> Result<Self, String> {
         let text = std::str::from_utf8(data)
             .map_err(|_| "the input is not an Ethereum request (expected UR text, a QR image, transaction hex or typed-data JSON)".to_string())?
             .trim();
@@ -71,7 +76,8 @@ impl EthRequest {
         })
     }
 
-    fn from_received(received: Received) -> Result<Self, String> {
+    /// Decodes a request that arrived as a QR transfer.
+    pub fn from_received(received: Received) -> Result<Self, String> {
         let Received::Ur { ur_type, cbor } = &received else {
             return Err(format!(
                 "the QR transfer holds {}, not an Ethereum request",

@@ -5,7 +5,11 @@ use alloy_primitives::{Address, Signature, B256, U256};
 use bitcoin::secp256k1::ecdsa::{RecoverableSignature, RecoveryId};
 use bitcoin::secp256k1::{Message, Secp256k1, Signing};
 
+use super::request::Source;
+use super::tx::UnsignedTx;
+use super::{EthPayload, EthRequest};
 use crate::keys::secret::PrivateKey;
+use crate::transport::registry::EthSignature;
 
 /// Signs `hash` with `key`.
 pub fn sign_hash<C: Signing>(secp: &Secp256k1<C>, key: &PrivateKey, hash: B256) -> Signature {
@@ -54,6 +58,54 @@ pub fn from_rsv(bytes: &[u8]) -> Result<Signature, String> {
 /// The 65-byte r ‖ s ‖ v form with v = 27 or 28 (messages, typed data, Safe owners).
 pub fn to_rsv(signature: &Signature) -> [u8; 65] {
     signature.as_bytes()
+}
+
+/// What goes back across the gap for a signed request.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The signed raw transaction, for transactions.
+    pub raw_transaction: Option<Vec<u8>>,
+    /// The EIP-4527 `eth-signature` (echoing the request's id).
+    pub eth_signature: EthSignature,
+    /// The signature r ‖ s ‖ v (v = 27/28).
+    pub rsv: [u8; 65],
+}
+
+impl Answer {
+    /// The answer to `request` signed with `signature`.
+    pub fn new(request: &EthRequest, signature: &Signature) -> Self {
+        let rsv = to_rsv(signature);
+        let raw_transaction = match &request.payload {
+            EthPayload::Transaction(tx) => Some(tx.clone().into_raw_signed(*signature)),
+            _ => None,
+        };
+        // Typed transactions carry the y-parity as v; everything else 27/28.
+        let mut ur_signature = rsv.to_vec();
+        if matches!(&request.payload, EthPayload::Transaction(t) if !matches!(t, UnsignedTx::Legacy(_)))
+        {
+            ur_signature[64] -= 27;
+        }
+        let request_id = match &request.source {
+            Source::SignRequest(r) => r.request_id,
+            Source::Bare => None,
+        };
+        Answer {
+            raw_transaction,
+            eth_signature: EthSignature {
+                request_id,
+                signature: ur_signature,
+                origin: Some("coldsign".into()),
+            },
+            rsv,
+        }
+    }
+
+    /// The transaction hash, for transactions.
+    pub fn transaction_hash(&self) -> Option<String> {
+        self.raw_transaction
+            .as_ref()
+            .map(|r| alloy_primitives::keccak256(r).to_string())
+    }
 }
 
 #[cfg(test)]

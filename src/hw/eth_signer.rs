@@ -3,7 +3,7 @@
 //! recovers to the reviewed address over the reviewed signing hash. Nothing a device returns
 //! is written before that check passes.
 
-use alloy_primitives::{Address, Signature, B256, U256};
+use alloy_primitives::{Signature, B256, U256};
 use bitcoin::bip32::DerivationPath;
 
 use super::ledger_eth::LedgerEth;
@@ -133,22 +133,6 @@ pub fn trezor_sign(
     let fields = trezor_fields(payload)?;
     let sig = dev.eth_sign_eip1559(path, &fields)?;
     Ok(signature(&sig, parity(sig.v)?))
-}
-
-/// Refuses a device signature that does not recover to `from` over `hash` (verification
-/// failed, exit code 4).
-pub fn check_recovers(signature: &Signature, hash: B256, from: Address) -> Result<()> {
-    match crate::eth::sign::recover(hash, signature) {
-        Some(signer) if signer == from => Ok(()),
-        Some(signer) => Err(Error::Verification(format!(
-            "the device's signature recovers to {}, not to the reviewed {}; nothing was written",
-            signer.to_checksum(None),
-            from.to_checksum(None)
-        ))),
-        None => Err(Error::Verification(
-            "the device's signature recovers to no key; nothing was written".into(),
-        )),
-    }
 }
 
 #[cfg(test)]

@@ -5,9 +5,10 @@
 //! against the sighash it computed itself, every address against its own derivation).
 //!
 //! Transports: USB HID ([`hid`]), the Speculos emulator over TCP (`speculos`, only with the
-//! `online` feature: the air-gapped build has no socket client) and, for tests,
-//! a FAKE that replays real-device transcripts byte for byte ([`replay`]). Trezor speaks
-//! protobuf through `trezor-client`; its test double is [`trezor_fake`], also a FAKE.
+//! non-default `emulator` feature) and, in test builds (feature `test-fakes`), a FAKE that
+//! replays real-device transcripts byte for byte (`replay`). Trezor speaks protobuf through
+//! `trezor-client`; its test double `trezor_fake` is also a FAKE of test builds only. The
+//! [`crate::signer::device::Device`] signer is built on these drivers.
 
 pub mod apdu;
 pub mod eth_signer;
@@ -16,10 +17,12 @@ pub mod ledger_btc;
 pub mod ledger_eth;
 pub mod merge;
 pub mod policy;
+#[cfg(feature = "test-fakes")]
 pub mod replay;
-#[cfg(feature = "online")]
+#[cfg(feature = "emulator")]
 pub mod speculos;
 pub mod trezor;
+#[cfg(feature = "test-fakes")]
 pub mod trezor_fake;
 pub mod watch;
 
@@ -54,6 +57,7 @@ pub enum DeviceError {
     #[error("device error: {0}")]
     Protocol(String),
     /// A FAKE replay transport saw a request that differs from the recorded one.
+    #[cfg(feature = "test-fakes")]
     #[error("replay mismatch at exchange {index}: sent {sent}, recorded {recorded}")]
     ReplayMismatch {
         /// Position in the transcript.
@@ -83,6 +87,7 @@ impl DeviceError {
                 "reconnect the device; on Linux check the udev rules (docs/devices.md)".into()
             }
             DeviceError::Protocol(_) => "update the device firmware and app, then retry".into(),
+            #[cfg(feature = "test-fakes")]
             DeviceError::ReplayMismatch { .. } => {
                 "the request differs from the recorded transcript (a FAKE device)".into()
             }

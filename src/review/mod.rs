@@ -7,6 +7,90 @@ pub mod lookalike;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::audit::Summary;
+use crate::eth::calldata::Touch;
+pub use crate::eth::review::EthReview;
+use bitcoin::{BtcReview, OutputKind};
+
+/// The review of any request: what it does, computed on the signing side.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Review {
+    /// A Bitcoin PSBT.
+    Bitcoin(Box<BtcReview>),
+    /// An Ethereum transaction, typed data or message.
+    Ethereum(Box<EthReview>),
+}
+
+impl Review {
+    /// The findings, most serious first.
+    pub fn warnings(&self) -> &[Warning] {
+        match self {
+            Review::Bitcoin(r) => &r.warnings,
+            Review::Ethereum(r) => &r.warnings,
+        }
+    }
+
+    /// The request's intent digest.
+    pub fn intent_digest(&self) -> &str {
+        match self {
+            Review::Bitcoin(r) => &r.intent_digest,
+            Review::Ethereum(r) => &r.intent_digest,
+        }
+    }
+
+    /// What the audit log records about the request.
+    pub fn summary(&self) -> Summary {
+        match self {
+            Review::Bitcoin(r) => Summary {
+                chain: "bitcoin".into(),
+                network: r.network.clone(),
+                inputs: r.inputs.len(),
+                outputs: r.outputs.len(),
+                external: r.totals.external,
+                fee: r.totals.fee,
+                destinations: r
+                    .outputs
+                    .iter()
+                    .filter(|o| o.kind == OutputKind::External)
+                    .map(|o| o.address.clone().unwrap_or_else(|| o.script.clone()))
+                    .collect(),
+            },
+            Review::Ethereum(r) => {
+                let gwei = |wei: alloy_primitives::U256| {
+                    u64::try_from(wei / alloy_primitives::U256::from(1_000_000_000u64))
+                        .unwrap_or(u64::MAX)
+                };
+                Summary {
+                    chain: "ethereum".into(),
+                    network: r.chain_id.map_or("eth:any".into(), |c| format!("eth:{c}")),
+                    inputs: 0,
+                    outputs: r.calls.len(),
+                    external: gwei(r.value),
+                    fee: Some(gwei(r.max_fee)),
+                    destinations: r
+                        .touches
+                        .iter()
+                        .filter_map(|t| match t {
+                            Touch::Recipient(a) => Some(a.to_checksum(None)),
+                            Touch::Contract(..) => None,
+                        })
+                        .collect(),
+                }
+            }
+        }
+    }
+
+    /// Sorts the findings, most serious first.
+    pub fn sort_warnings(&mut self) {
+        let warnings = match self {
+            Review::Bitcoin(r) => &mut r.warnings,
+            Review::Ethereum(r) => &mut r.warnings,
+        };
+        warnings.sort_by_key(|w| std::cmp::Reverse(w.severity));
+    }
+}
+
 /// How serious a warning is. Ordered: `Deny` is the most serious.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -12,12 +12,69 @@ use bitcoin::{
     ecdsa, key::TapTweak, taproot, Script, ScriptBuf, Transaction, TxOut, XOnlyPublicKey,
 };
 
-use super::InputOutcome;
+use super::{capabilities, InputOutcome, Signed, Signer, SignerInfo};
 use crate::btc::ownership::Policies;
+use crate::eth::account::SigningKey;
 use crate::keys::material::PrivateKeyCache;
 use crate::keys::random_bytes;
 use crate::keys::secret::PrivateKey;
+use crate::prompt::Prompt;
+use crate::request::Request;
 use crate::review::bitcoin::{spent_output, BtcReview};
+use crate::review::Review;
+use crate::{Error, Result};
+
+/// The keystore as a [`Signer`]: Bitcoin inputs with the keys the review proved ours (the
+/// same [`Policies`] serve review and signing, so no key is derived twice), Ethereum requests
+/// with the resolved account key.
+pub struct SoftwareSigner<'a> {
+    policies: Option<&'a Policies<'a>>,
+    eth_key: Option<SigningKey>,
+}
+
+impl<'a> SoftwareSigner<'a> {
+    /// Signs PSBTs with the keys of `policies`.
+    pub fn bitcoin(policies: &'a Policies<'a>) -> Self {
+        SoftwareSigner {
+            policies: Some(policies),
+            eth_key: None,
+        }
+    }
+
+    /// Signs Ethereum requests with `key`.
+    pub fn ethereum(key: SigningKey) -> Self {
+        SoftwareSigner {
+            policies: None,
+            eth_key: Some(key),
+        }
+    }
+}
+
+impl Signer for SoftwareSigner<'_> {
+    fn info(&self) -> SignerInfo {
+        capabilities::SOFTWARE
+    }
+
+    fn sign(&mut self, request: &mut Request, review: &Review, _: &dyn Prompt) -> Result<Signed> {
+        match (request, review, self.policies, &self.eth_key) {
+            (Request::Bitcoin(file), Review::Bitcoin(r), Some(policies), _) => {
+                Ok(Signed::Psbt(sign_psbt(&mut file.psbt, r, policies)))
+            }
+            (Request::Ethereum(_), Review::Ethereum(r), _, Some(key)) => {
+                let secp = bitcoin::secp256k1::Secp256k1::signing_only();
+                Ok(Signed::Ethereum(crate::eth::sign::sign_hash(
+                    &secp,
+                    &key.key,
+                    r.signing_hash,
+                )))
+            }
+            (request, ..) => Err(Error::Internal(format!(
+                "the keystore signer was opened for another chain than this {} request",
+                request.chain()
+            ))),
+        }
+    }
+}
 
 /// Where BIP340's auxiliary randomness comes from.
 pub type AuxRand<'a> = &'a dyn Fn() -> [u8; 32];

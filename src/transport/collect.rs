@@ -122,7 +122,7 @@ impl Received {
                 .into_bytes()
         };
         Ok(match Payload::from_ur(ur_type, cbor).map_err(bad)? {
-            Payload::Psbt(bytes) => bytes,
+            Payload::Psbt(bytes) | Payload::Bytes(bytes) => bytes,
             Payload::Account(a) => lines(a.descriptors().map_err(bad)?),
             Payload::Output(o) => lines(vec![o.to_descriptor().map_err(bad)?]),
             Payload::HdKey(k) => lines(vec![k.key_expression().map_err(bad)?]),

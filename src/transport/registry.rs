@@ -46,6 +46,8 @@ pub const OUTPUT_DESCRIPTOR: &str = "output-descriptor";
 pub const CRYPTO_ACCOUNT: &str = "crypto-account";
 /// UR type of a BIP44 account (BCR-2023-019, version 2).
 pub const ACCOUNT_DESCRIPTOR: &str = "account-descriptor";
+/// UR type of plain bytes (BCR-2020-006: one CBOR byte string).
+pub const BYTES: &str = "bytes";
 
 /// CBOR tags used by the registry types.
 pub mod tags {
@@ -1860,6 +1862,11 @@ pub fn psbt_to_cbor(psbt: &[u8]) -> Vec<u8> {
     encode_with(|e| e.bytes(psbt).map(|_| ()))
 }
 
+/// Reads a `bytes` body: one CBOR byte string and nothing after it.
+pub fn bytes_from_cbor(cbor: &[u8]) -> Result<Vec<u8>, RegistryError> {
+    decode_all(BYTES, cbor, |d| Ok(d.bytes()?.to_vec()))
+}
+
 /// Reads a `crypto-psbt` / `psbt` body; the bytes must start with the PSBT magic.
 pub fn psbt_from_cbor(cbor: &[u8]) -> Result<Vec<u8>, RegistryError> {
     let psbt = decode_all(PSBT, cbor, |d| Ok(d.bytes()?.to_vec()))?;
@@ -1877,6 +1884,8 @@ pub fn psbt_from_cbor(cbor: &[u8]) -> Result<Vec<u8>, RegistryError> {
 pub enum Payload {
     /// `crypto-psbt` / `psbt`: the PSBT bytes.
     Psbt(Vec<u8>),
+    /// `bytes`: plain bytes (a request or file of any kind).
+    Bytes(Vec<u8>),
     /// `eth-sign-request`.
     EthSignRequest(EthSignRequest),
     /// `eth-signature`.
@@ -1894,6 +1903,7 @@ impl Payload {
     pub fn from_ur(ur_type: &str, cbor: &[u8]) -> Result<Self, RegistryError> {
         Ok(match ur_type {
             CRYPTO_PSBT | PSBT => Payload::Psbt(psbt_from_cbor(cbor)?),
+            BYTES => Payload::Bytes(bytes_from_cbor(cbor)?),
             ETH_SIGN_REQUEST => Payload::EthSignRequest(EthSignRequest::from_cbor(cbor)?),
             ETH_SIGNATURE => Payload::EthSignature(EthSignature::from_cbor(cbor)?),
             CRYPTO_HDKEY | HDKEY => Payload::HdKey(HdKey::from_cbor(cbor)?),
@@ -1915,6 +1925,7 @@ impl Payload {
         let legacy = prefer_legacy_names;
         Ok(match self {
             Payload::Psbt(psbt) => (if legacy { CRYPTO_PSBT } else { PSBT }, psbt_to_cbor(psbt)),
+            Payload::Bytes(bytes) => (BYTES, psbt_to_cbor(bytes)),
             Payload::EthSignRequest(r) => (ETH_SIGN_REQUEST, r.to_cbor()),
             Payload::EthSignature(s) => (ETH_SIGNATURE, s.to_cbor()),
             Payload::HdKey(k) if legacy => (CRYPTO_HDKEY, k.to_cbor(TagSet::V1)),

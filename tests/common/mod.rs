@@ -7,6 +7,7 @@ pub mod bitcoind;
 pub mod btc;
 pub mod electrumx;
 pub mod eth;
+#[cfg(feature = "test-fakes")]
 pub mod ledger;
 
 use std::cell::RefCell;

@@ -1,14 +1,11 @@
 //! `coldsign eth …`: Ethereum requests. Offline: inspect, sign, message. Online (feature
 //! `online`): build, broadcast, safe-tx, safe-exec.
 
-#[cfg(feature = "hw")]
-mod device;
 mod message;
 #[cfg(feature = "online")]
 mod online;
-mod output;
-mod sign;
-mod view;
+pub mod output;
+pub mod view;
 
 use clap::Subcommand;
 
@@ -17,10 +14,10 @@ use crate::Result;
 
 #[derive(Debug, Subcommand)]
 pub enum EthCommand {
-    /// Review an Ethereum request (nothing is signed).
-    Inspect(sign::InspectArgs),
-    /// Review, confirm and sign an Ethereum request with the keystore or a hardware wallet.
-    Sign(sign::SignArgs),
+    /// Review an Ethereum request (nothing is signed); the same as `coldsign inspect`.
+    Inspect(super::sign::InspectArgs),
+    /// Review, confirm and sign an Ethereum request; the same as `coldsign sign`.
+    Sign(super::sign::SignArgs),
     /// Make a request to sign a personal message (EIP-191) or typed data (EIP-712).
     Message(message::MessageArgs),
     /// Build an unsigned transaction from a node: nonce, gas and fees (online).
@@ -40,8 +37,8 @@ pub enum EthCommand {
 /// Runs an `eth` subcommand.
 pub fn run(ctx: &Context, cmd: EthCommand) -> Result<()> {
     match cmd {
-        EthCommand::Inspect(args) => sign::inspect(ctx, args),
-        EthCommand::Sign(args) => sign::sign(ctx, args),
+        EthCommand::Inspect(args) => super::sign::inspect(ctx, args),
+        EthCommand::Sign(args) => super::sign::sign(ctx, args),
         EthCommand::Message(args) => message::run(ctx, args),
         #[cfg(feature = "online")]
         EthCommand::Build(args) => online::build(ctx, args),

@@ -1,0 +1,388 @@
+//! The signing ceremony, once for every chain and signer:
+//! review → audit → policy → gate (the person, through [`Prompt`]) → [`Signer`] →
+//! verification → delivery of the result → audit.
+//!
+//! [`Home`] is what lives beside the keystore (registered wallets, address book, audit log);
+//! it finishes every review (address-book labels and look-alikes, the signer's limits) so
+//! that what the person confirms is what the signer signs.
+
+use std::path::Path;
+
+use alloy_primitives::Address;
+use bitcoin::hashes::sha256;
+
+use crate::addressbook::{self, AddressBook};
+use crate::audit::{AuditLog, AuditSigner, Record};
+use crate::btc::ownership::Policies;
+use crate::btc::wallets::{registry_dir, Wallet};
+use crate::eth::calldata::Touch;
+use crate::eth::EthRequest;
+use crate::policy::{LoadedPolicy, Verdict, DAY};
+use crate::prompt::Prompt;
+use crate::request::{PsbtFile, Request};
+use crate::review::bitcoin::{review as review_psbt, FeeLimits};
+use crate::review::{gate, lookalike, Gate, Review, Severity, Warning};
+use crate::signer::{Signed, Signer, SignerInfo, TypedDataSupport};
+use crate::{Error, Result};
+
+/// What the signer knows beside the request and the keys: registered wallets, address book,
+/// audit log (and the key that signs it, when there is a keystore).
+pub struct Home {
+    /// Wallets registered on this signer.
+    pub wallets: Vec<Wallet>,
+    /// The address book.
+    pub book: AddressBook,
+    log: AuditLog,
+    audit: Option<AuditSigner>,
+}
+
+impl Home {
+    /// The registered wallets, address book and audit log beside the keystore path
+    /// `keystore` (which need no keystore; without an audit key nothing is logged).
+    pub fn beside(keystore: &Path) -> Result<Self> {
+        Ok(Home {
+            wallets: Wallet::load_all(&registry_dir(keystore))?,
+            book: AddressBook::load(&addressbook::path_for(keystore))?,
+            log: AuditLog::for_keystore(keystore),
+            audit: None,
+        })
+    }
+
+    /// Signs the audit log with `audit` from now on.
+    pub fn with_audit(mut self, audit: AuditSigner) -> Self {
+        self.audit = Some(audit);
+        self
+    }
+
+    /// Whether reviews and decisions go into the audit log.
+    pub fn audited(&self) -> bool {
+        self.audit.is_some()
+    }
+
+    /// The review of a PSBT whose inputs and change `policies` prove, with address-book
+    /// labels, look-alikes and the signer's limits.
+    pub fn review_psbt(
+        &self,
+        file: &PsbtFile,
+        policies: &Policies,
+        network: bitcoin::Network,
+        signer: &SignerInfo,
+    ) -> Review {
+        let mut r = review_psbt(
+            &file.psbt,
+            file.version,
+            network,
+            policies,
+            &FeeLimits::default(),
+        );
+        lookalike::apply(&mut r, &self.book);
+        let mut review = Review::Bitcoin(Box::new(r));
+        flag_limits(&mut review, signer);
+        review
+    }
+
+    /// The review of an Ethereum request signed by `from` (at `path`), with address-book
+    /// labels, look-alikes and the signer's limits.
+    pub fn review_ethereum(
+        &self,
+        request: &EthRequest,
+        from: Address,
+        path: Option<String>,
+        signer: &SignerInfo,
+    ) -> Review {
+        let label = |a: Address| self.book.label_of(&a.to_checksum(None)).map(str::to_string);
+        let mut r = crate::eth::review::review(request, from, path, &label);
+        let shown: Vec<String> = r
+            .touches
+            .iter()
+            .map(|t| match t {
+                Touch::Recipient(a) | Touch::Contract(a, _) => a.to_checksum(None),
+            })
+            .collect();
+        r.warnings
+            .extend(lookalike::check_addresses(&shown, &self.book));
+        let mut review = Review::Ethereum(Box::new(r));
+        flag_limits(&mut review, signer);
+        review
+    }
+
+    /// Appends an audit entry (after verifying the whole log); nothing without an audit key.
+    pub fn record(
+        &self,
+        event: &'static str,
+        review: &Review,
+        request: &sha256::Hash,
+        verdict: &str,
+        detail: String,
+    ) -> Result<()> {
+        let Some(audit) = &self.audit else {
+            return Ok(());
+        };
+        let record = Record {
+            event,
+            intent_digest: review.intent_digest().to_string(),
+            request_sha256: request.to_string(),
+            summary: review.summary(),
+            verdict: verdict.into(),
+            detail,
+        };
+        self.log.append(audit, record).map(|_| ())
+    }
+
+    /// What was signed in the last 24 hours on `network`, from the verified audit log.
+    fn spent_24h(&self, network: &str) -> Result<u64> {
+        let Some(audit) = &self.audit else {
+            return Err(Error::usage(
+                "the policy's max_per_24h needs the audit log, which only a keystore can sign",
+                "sign with a keystore holding the device's seed, or use a policy without max_per_24h",
+            ));
+        };
+        let verified = self
+            .log
+            .verify(&audit.public())
+            .map_err(|e| Error::Verification(e.to_string()))?;
+        Ok(AuditLog::spent_within(&verified, network, DAY))
+    }
+}
+
+/// What the signer cannot show the person itself becomes a warning: a Ledger signs typed
+/// data blind (its screen shows only the two hashes).
+fn flag_limits(review: &mut Review, signer: &SignerInfo) {
+    if let Review::Ethereum(r) = review {
+        if let (Some(t), TypedDataSupport::Hashed) = (&r.typed_data, signer.capabilities.typed_data)
+        {
+            let message = format!(
+                "the {} signs this typed data blind: its screen shows only domain hash {} and message hash {}; compare both with this review",
+                signer.name, t.domain_separator, t.message_hash
+            );
+            r.warnings.push(Warning::new(
+                "eth.device.blind-typed-data",
+                Severity::High,
+                message,
+            ));
+        }
+    }
+    review.sort_warnings();
+}
+
+/// What the operator settled before signing: codes accepted, `--yes`, the policy file.
+#[derive(Debug, Default)]
+pub struct Approvals {
+    /// Warning codes accepted (`--allow CODE`).
+    pub allowed: Vec<String>,
+    /// Sign without asking when nothing serious is left unallowed (`--yes`).
+    pub auto_yes: bool,
+    /// The treasury policy, if any.
+    pub policy: Option<LoadedPolicy>,
+}
+
+/// What the ceremony produced.
+#[derive(Debug)]
+pub struct Outcome {
+    /// What the signer signed.
+    pub signed: Signed,
+    /// The policy's verdict, when a policy applied.
+    pub verdict: Option<Verdict>,
+}
+
+/// Runs the ceremony for a reviewed request: audit, policy, gate, signer, verification,
+/// `deliver` (writes the result; nothing is recorded as signed unless it succeeds), audit.
+/// A refusal at any step is recorded and returned as the error.
+#[allow(clippy::too_many_arguments)]
+pub fn sign(
+    home: &Home,
+    approvals: &Approvals,
+    prompt: &dyn Prompt,
+    request: &mut Request,
+    request_hash: &sha256::Hash,
+    review: &Review,
+    signer: &mut dyn Signer,
+    deliver: &mut dyn FnMut(&Request, &Signed) -> Result<()>,
+) -> Result<Outcome> {
+    let record = |verdict: &str, detail: String| {
+        home.record("decision", review, request_hash, verdict, detail)
+    };
+    home.record("review", review, request_hash, "reviewed", String::new())?;
+    let mut allowed = approvals.allowed.clone();
+    let mut needs_person = false;
+    let verdict = match &approvals.policy {
+        Some(policy) => {
+            let verdict = evaluate(home, policy, review)?;
+            if let Some(denial) = verdict.denial() {
+                record("denied", format!("{}: {}", denial.rule, denial.detail))?;
+                return Err(Error::PolicyDenied {
+                    rule: denial.rule.clone(),
+                    detail: denial.detail.clone(),
+                });
+            }
+            allowed.extend(match review {
+                Review::Bitcoin(_) => policy.allowed_warnings().to_vec(),
+                Review::Ethereum(_) => policy.allowed_ethereum_warnings(),
+            });
+            needs_person = verdict.needs_person;
+            Some(verdict)
+        }
+        None => None,
+    };
+    let info = signer.info();
+    if let Some(why) = info.refusal(request) {
+        record("refused", why.clone())?;
+        return Err(Error::usage(
+            why,
+            "sign it with the keystore or another device",
+        ));
+    }
+    if let Err(e) = confirm(
+        prompt,
+        review.warnings(),
+        review.intent_digest(),
+        &allowed,
+        approvals.auto_yes && !needs_person,
+    ) {
+        let verdict = if matches!(e, Error::Refused(_)) {
+            "refused"
+        } else {
+            "declined"
+        };
+        record(verdict, e.to_string())?;
+        return Err(e);
+    }
+    if info.capabilities.on_device_display {
+        prompt.show(&format!(
+            "confirm on the {} screen; compare it with this review",
+            info.name
+        ));
+    }
+    let signed = match signer
+        .sign(request, review, prompt)
+        .and_then(|signed| verify(review, signed))
+    {
+        Ok(signed) => signed,
+        Err(e) => {
+            let verdict = if matches!(e, Error::Declined(_)) {
+                "declined"
+            } else {
+                "failed"
+            };
+            record(verdict, e.to_string())?;
+            return Err(e);
+        }
+    };
+    let detail = detail(&signed);
+    if let Signed::Psbt(outcomes) = &signed {
+        if outcomes.iter().all(|o| o.signatures == 0) {
+            record("declined", detail.clone())?;
+            return Err(Error::usage(
+                format!("nothing was signed ({detail})"),
+                "check that this keystore or device (and its registered wallets) owns the inputs",
+            ));
+        }
+    }
+    deliver(request, &signed)?;
+    record("signed", detail)?;
+    Ok(Outcome { signed, verdict })
+}
+
+/// The policy's verdict over `review` (the 24-hour window from the verified audit log).
+fn evaluate(home: &Home, policy: &LoadedPolicy, review: &Review) -> Result<Verdict> {
+    Ok(match review {
+        Review::Bitcoin(r) => {
+            let spent = match policy.policy.bitcoin.max_per_24h {
+                Some(_) => home.spent_24h(&r.network)?,
+                None => 0,
+            };
+            policy.evaluate_bitcoin(r, spent)
+        }
+        Review::Ethereum(r) => policy.evaluate_ethereum(r),
+    })
+}
+
+/// An Ethereum signature must recover to the reviewed address over the reviewed signing
+/// hash; Bitcoin signatures from devices were verified against our own sighash as they were
+/// merged ([`crate::hw::merge`]).
+fn verify(review: &Review, signed: Signed) -> Result<Signed> {
+    if let (Review::Ethereum(r), Signed::Ethereum(signature)) = (review, &signed) {
+        let from: Address = r
+            .from
+            .parse()
+            .map_err(|_| Error::Internal(format!("reviewed address {} unreadable", r.from)))?;
+        check_recovers(signature, r.signing_hash, from)?;
+    }
+    Ok(signed)
+}
+
+/// Refuses a signature that does not recover to `from` over `hash` (verification failed,
+/// exit code 4).
+pub fn check_recovers(
+    signature: &alloy_primitives::Signature,
+    hash: alloy_primitives::B256,
+    from: Address,
+) -> Result<()> {
+    match crate::eth::sign::recover(hash, signature) {
+        Some(signer) if signer == from => Ok(()),
+        Some(signer) => Err(Error::Verification(format!(
+            "the signature recovers to {}, not to the reviewed {}; nothing was written",
+            signer.to_checksum(None),
+            from.to_checksum(None)
+        ))),
+        None => Err(Error::Verification(
+            "the signature recovers to no key; nothing was written".into(),
+        )),
+    }
+}
+
+/// The per-input summary the audit log keeps.
+fn detail(signed: &Signed) -> String {
+    match signed {
+        Signed::Psbt(outcomes) => outcomes
+            .iter()
+            .map(|o| {
+                format!(
+                    "input {}: {}",
+                    o.index,
+                    o.not_signed_because
+                        .as_deref()
+                        .map(|r| format!("not signed ({r})"))
+                        .unwrap_or_else(|| format!("{} signature(s)", o.signatures))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        Signed::Ethereum(_) => String::new(),
+    }
+}
+
+/// Applies the gate over `warnings`: refuse, ask the person, or proceed.
+pub fn confirm(
+    prompt: &dyn Prompt,
+    warnings: &[Warning],
+    intent_digest: &str,
+    allowed: &[String],
+    auto_yes: bool,
+) -> Result<()> {
+    match gate(warnings, allowed, auto_yes) {
+        Gate::Proceed => Ok(()),
+        Gate::Refuse(codes) => Err(Error::Refused(codes)),
+        Gate::Confirm { type_digest } => {
+            if !prompt.interactive() {
+                return Err(Error::usage(
+                    "signing needs a confirmation and stdin is not a terminal",
+                    "pass --yes (and --allow CODE for each high or deny warning you accept)",
+                ));
+            }
+            let accepted = if type_digest {
+                let last = intent_digest.rsplit('-').next().unwrap_or_default();
+                let answer = prompt.line("high-severity warnings: type the last 4 characters of the intent digest to sign anyway")?;
+                answer.trim().eq_ignore_ascii_case(last)
+            } else {
+                let answer = prompt.line("sign this? [y/N]")?;
+                matches!(answer.trim(), "y" | "Y" | "yes")
+            };
+            if accepted {
+                Ok(())
+            } else {
+                Err(Error::Declined("declined; nothing was signed".into()))
+            }
+        }
+    }
+}

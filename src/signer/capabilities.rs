@@ -1,0 +1,167 @@
+//! What each signer can sign, as a table (like HWI's support matrix), so that a request a
+//! signer cannot handle is refused before anything is asked of it.
+
+use serde::Serialize;
+
+use crate::eth::tx::UnsignedTx;
+use crate::eth::EthPayload;
+use crate::request::Request;
+
+/// How a signer treats EIP-712 typed data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TypedDataSupport {
+    /// Not at all.
+    None,
+    /// Blind: the device shows only the domain and message hashes.
+    Hashed,
+    /// Field by field.
+    Full,
+}
+
+/// One signer's capabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Capabilities {
+    /// Signs Bitcoin PSBTs.
+    pub bitcoin: bool,
+    /// Bitcoin single-signature script types it signs.
+    pub script_types: &'static [&'static str],
+    /// Signs taproot inputs.
+    pub taproot: bool,
+    /// Signs multisig inputs as one cosigner.
+    pub multisig: bool,
+    /// Signs Ethereum requests.
+    pub ethereum: bool,
+    /// Signs EIP-1559 transactions.
+    pub eip1559: bool,
+    /// Signs legacy (EIP-155) and EIP-2930 transactions.
+    pub legacy_transactions: bool,
+    /// Signs transactions with an access list.
+    pub access_lists: bool,
+    /// Signs EIP-191 personal messages.
+    pub personal_messages: bool,
+    /// EIP-712 typed data.
+    pub typed_data: TypedDataSupport,
+    /// Shows what it signs on its own screen (a second, independent display).
+    pub on_device_display: bool,
+}
+
+/// A signer's name and capabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SignerInfo {
+    /// "keystore", "Ledger" or "Trezor".
+    pub name: &'static str,
+    /// What it can sign.
+    pub capabilities: Capabilities,
+}
+
+/// The software signer (the encrypted keystore).
+pub const SOFTWARE: SignerInfo = SignerInfo {
+    name: "keystore",
+    capabilities: Capabilities {
+        bitcoin: true,
+        script_types: &["p2pkh", "p2sh-p2wpkh", "p2wpkh", "p2tr"],
+        taproot: true,
+        multisig: true,
+        ethereum: true,
+        eip1559: true,
+        legacy_transactions: true,
+        access_lists: true,
+        personal_messages: true,
+        typed_data: TypedDataSupport::Full,
+        on_device_display: false,
+    },
+};
+
+/// A Ledger with the Bitcoin app (2.1+) or the Ethereum app.
+pub const LEDGER: SignerInfo = SignerInfo {
+    name: "Ledger",
+    capabilities: Capabilities {
+        bitcoin: true,
+        script_types: &["p2pkh", "p2sh-p2wpkh", "p2wpkh", "p2tr"],
+        taproot: true,
+        multisig: true,
+        ethereum: true,
+        eip1559: true,
+        legacy_transactions: true,
+        access_lists: true,
+        personal_messages: true,
+        typed_data: TypedDataSupport::Hashed,
+        on_device_display: true,
+    },
+};
+
+/// A Trezor, as coldsign drives it today.
+pub const TREZOR: SignerInfo = SignerInfo {
+    name: "Trezor",
+    capabilities: Capabilities {
+        bitcoin: true,
+        script_types: &["p2pkh", "p2sh-p2wpkh", "p2wpkh"],
+        taproot: false,
+        multisig: false,
+        ethereum: true,
+        eip1559: true,
+        legacy_transactions: false,
+        access_lists: false,
+        personal_messages: false,
+        typed_data: TypedDataSupport::None,
+        on_device_display: true,
+    },
+};
+
+/// Every signer, for the documentation's table.
+pub const ALL: [SignerInfo; 3] = [SOFTWARE, LEDGER, TREZOR];
+
+impl SignerInfo {
+    /// Why this signer cannot sign `request` at all, if it cannot (checked before the device
+    /// is asked anything).
+    pub fn refusal(&self, request: &Request) -> Option<String> {
+        let caps = &self.capabilities;
+        let cannot = |what: &str| Some(format!("the {} cannot sign {what} here", self.name));
+        match request {
+            Request::Bitcoin(file) => {
+                if !caps.bitcoin {
+                    return cannot("Bitcoin transactions");
+                }
+                let inputs = &file.psbt.inputs;
+                if !caps.taproot && inputs.iter().any(|i| i.tap_internal_key.is_some()) {
+                    return cannot("taproot inputs");
+                }
+                let multisig = |i: &bitcoin::psbt::Input| {
+                    i.bip32_derivation.len() > 1 || i.tap_key_origins.len() > 1
+                };
+                if !caps.multisig && inputs.iter().any(multisig) {
+                    return cannot("multisig inputs");
+                }
+                None
+            }
+            Request::Ethereum(request) => {
+                if !caps.ethereum {
+                    return cannot("Ethereum requests");
+                }
+                match &request.payload {
+                    EthPayload::Transaction(UnsignedTx::Eip1559(tx)) => {
+                        if !caps.eip1559 {
+                            cannot("EIP-1559 transactions")
+                        } else if !caps.access_lists && !tx.access_list.is_empty() {
+                            cannot("transactions with an access list")
+                        } else {
+                            None
+                        }
+                    }
+                    EthPayload::Transaction(other) if !caps.legacy_transactions => {
+                        cannot(&format!("{} transactions", other.kind()))
+                    }
+                    EthPayload::Transaction(_) => None,
+                    EthPayload::PersonalMessage(_) if !caps.personal_messages => {
+                        cannot("personal messages")
+                    }
+                    EthPayload::TypedData(_) if caps.typed_data == TypedDataSupport::None => {
+                        cannot("typed data")
+                    }
+                    _ => None,
+                }
+            }
+        }
+    }
+}

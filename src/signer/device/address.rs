@@ -1,0 +1,162 @@
+//! Addresses on the device's screen, checked against coldsign's own derivation, and wallet
+//! registration on a Ledger.
+
+use std::str::FromStr;
+
+use bitcoin::bip32::{ChildNumber, DerivationPath, Fingerprint, Xpub};
+use bitcoin::Address;
+use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
+
+use super::{hmac_for, Conn, Device};
+use crate::btc::wallets::Wallet;
+use crate::hw::policy::{default_policy, standard_of, wallet_policy};
+use crate::keys::accounts::key_expression;
+use crate::{Error, Result};
+
+impl Device {
+    /// The single-signature address at `path` (m/purpose'/coin'/account'/change/index), from
+    /// the device (on its screen when `show`); refused unless coldsign derives the same
+    /// address from the device's account xpub.
+    pub fn single_sig_address(&mut self, path: &DerivationPath, show: bool) -> Result<Address> {
+        let network = self.network;
+        let (account, change, index) = split_single_sig(path)?;
+        let fingerprint = self.fingerprint()?;
+        let xpub = self.xpub(&account, false)?;
+        let shown = match self.ledger_btc()? {
+            Some(ledger) => {
+                let standard = standard_of(&account).ok_or_else(|| {
+                    Error::usage(
+                        "the path's purpose is not 44', 49', 84' or 86'",
+                        "see --help",
+                    )
+                })?;
+                let policy = default_policy(standard, fingerprint, account.clone(), xpub)
+                    .ok_or_else(|| Error::Internal("single-sig without a template".into()))?;
+                ledger
+                    .address(&policy, None, change, index, show)?
+                    .require_network(network)
+                    .map_err(|e| Error::Verification(format!("device address: {e}")))?
+            }
+            None => match &mut self.conn {
+                Conn::Trezor(dev) => dev.address(path, network, show)?,
+                Conn::Ledger(_) => return Err(Error::Internal("unreachable ledger".into())),
+            },
+        };
+        let ours = derive(
+            &account_descriptor(&account, fingerprint, &xpub)?,
+            change,
+            index,
+            network,
+        )?;
+        refuse_mismatch(&shown, &ours)?;
+        Ok(shown)
+    }
+
+    /// The address of the registered `wallet` at `change`/`index`, from a Ledger it is
+    /// registered on (on its screen when `show`), checked against coldsign's derivation.
+    pub fn wallet_address(
+        &mut self,
+        wallet: &Wallet,
+        change: bool,
+        index: u32,
+        show: bool,
+    ) -> Result<Address> {
+        let network = self.network;
+        let policy = wallet_policy(wallet)?;
+        let fingerprint = self.fingerprint()?.to_string();
+        let Some(ledger) = self.ledger_btc()? else {
+            return Err(Error::usage(
+                "registered wallets are shown on a Ledger only here",
+                "use --path for single-signature addresses on a Trezor",
+            ));
+        };
+        let hmac = hmac_for(wallet, &fingerprint)?;
+        let shown = ledger
+            .address(&policy, Some(&hmac), change, index, show)?
+            .require_network(network)
+            .map_err(|e| Error::Verification(format!("device address: {e}")))?;
+        let ours = derive(&wallet.descriptor, change, index, network)?;
+        refuse_mismatch(&shown, &ours)?;
+        Ok(shown)
+    }
+
+    /// Registers `wallet` on a Ledger (the person confirms the policy and every cosigner key
+    /// on its screen); returns the device's fingerprint and the HMAC to keep with the wallet.
+    pub fn register(&mut self, wallet: &Wallet) -> Result<(Fingerprint, [u8; 32])> {
+        let policy = wallet_policy(wallet)?;
+        let fingerprint = self.fingerprint()?;
+        let Some(ledger) = self.ledger_btc()? else {
+            return Err(Error::usage(
+                "only a Ledger registers wallet policies",
+                "a Trezor checks multisig cosigners at signing time",
+            ));
+        };
+        Ok((fingerprint, ledger.register(&policy)?))
+    }
+}
+
+/// Splits m/purpose'/coin'/account'/change/index into the account path, change and index.
+fn split_single_sig(path: &DerivationPath) -> Result<(DerivationPath, bool, u32)> {
+    let steps: Vec<ChildNumber> = path.into_iter().copied().collect();
+    match steps.as_slice() {
+        [a, b, c, ChildNumber::Normal { index: change }, ChildNumber::Normal { index }]
+            if a.is_hardened() && b.is_hardened() && c.is_hardened() && *change <= 1 =>
+        {
+            Ok((DerivationPath::from(vec![*a, *b, *c]), *change == 1, *index))
+        }
+        _ => Err(Error::usage(
+            format!("{path} is not a single-signature address path"),
+            "use m/purpose'/coin'/account'/change/index with purpose 44, 49, 84 or 86",
+        )),
+    }
+}
+
+/// The address of `descriptor` at `change`/`index`, as coldsign derives it.
+fn derive(
+    descriptor: &Descriptor<DescriptorPublicKey>,
+    change: bool,
+    index: u32,
+    network: bitcoin::Network,
+) -> Result<Address> {
+    let single = descriptor
+        .clone()
+        .into_single_descriptors()
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let branch = single
+        .get(usize::from(change))
+        .ok_or_else(|| Error::Internal("descriptor without a change branch".into()))?;
+    branch
+        .at_derivation_index(index)
+        .map_err(|e| Error::bad_input(format!("cannot derive index {index}: {e}")))?
+        .address(network)
+        .map_err(|e| Error::bad_input(format!("no address for this script: {e}")))
+}
+
+/// The single-sig descriptor of the account key `[fp/account]xpub`.
+fn account_descriptor(
+    path: &DerivationPath,
+    fingerprint: Fingerprint,
+    xpub: &Xpub,
+) -> Result<Descriptor<DescriptorPublicKey>> {
+    let standard = standard_of(path).ok_or_else(|| {
+        Error::usage(
+            format!("{path} is not a BIP44/49/84/86 account"),
+            "use purpose 44', 49', 84' or 86'",
+        )
+    })?;
+    let (open, close) = standard
+        .descriptor_template()
+        .ok_or_else(|| Error::usage(format!("{path} is a multisig key path"), "use --wallet"))?;
+    let key = key_expression(fingerprint, path, xpub);
+    Descriptor::from_str(&format!("{open}{key}/<0;1>/*{close}"))
+        .map_err(|e| Error::Internal(e.to_string()))
+}
+
+fn refuse_mismatch(device: &Address, ours: &Address) -> Result<()> {
+    if device == ours {
+        return Ok(());
+    }
+    Err(Error::Verification(format!(
+        "the device shows {device} but coldsign derives {ours}: do not use this address"
+    )))
+}

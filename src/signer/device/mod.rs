@@ -1,0 +1,334 @@
+//! Hardware wallets as [`Signer`]s: a Ledger (Bitcoin app 2.1+, Ethereum app) or a Trezor,
+//! opened once and used for both chains. The device is the second screen: coldsign reviews
+//! first, the device shows and signs, and what it returns is verified (Bitcoin signatures
+//! against coldsign's own sighash as they are merged; Ethereum signatures by recovery in the
+//! ceremony).
+
+mod address;
+
+use bitcoin::bip32::{DerivationPath, Fingerprint, Xpub};
+use bitcoin::psbt::Psbt;
+use bitcoin::{Network, NetworkKind};
+use serde::Serialize;
+
+use super::{capabilities, HardwareSigner, InputOutcome, Signed, Signer, SignerInfo};
+use crate::btc::ownership::Policies;
+use crate::btc::wallets::Wallet;
+use crate::eth::EthRequest;
+use crate::hw::eth_signer;
+use crate::hw::hid::HidTransport;
+use crate::hw::ledger_btc::LedgerBtc;
+use crate::hw::ledger_eth::LedgerEth;
+use crate::hw::policy::{default_policy, standard_of, wallet_policy};
+use crate::hw::trezor::TrezorDevice;
+use crate::hw::Transport;
+use crate::keys::accounts::display_path;
+use crate::keys::ethereum::EthLayout;
+use crate::prompt::Prompt;
+use crate::request::Request;
+use crate::review::Review;
+use crate::{Error, Result};
+
+/// Which hardware wallet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceKind {
+    /// A Ledger with the Bitcoin app (2.1+) or the Ethereum app open.
+    Ledger,
+    /// A Trezor.
+    Trezor,
+}
+
+/// A Ledger transport: the Speculos emulator when built with the `emulator` feature and
+/// `COLDSIGN_SPECULOS` is set, otherwise USB. (Test builds with the `test-fakes` feature also
+/// replay a recorded transcript named by `COLDSIGN_FAKE_LEDGER`.)
+pub fn ledger_transport() -> Result<Box<dyn Transport>> {
+    #[cfg(feature = "test-fakes")]
+    if let Ok(file) = std::env::var("COLDSIGN_FAKE_LEDGER") {
+        let text = std::fs::read_to_string(&file).map_err(|source| Error::File {
+            action: "cannot read",
+            path: file.clone().into(),
+            source,
+        })?;
+        return Ok(Box::new(crate::hw::replay::FakeReplayTransport::from_text(
+            &text,
+        )?));
+    }
+    #[cfg(feature = "emulator")]
+    if let Some(speculos) = crate::hw::speculos::SpeculosTransport::from_env() {
+        return Ok(Box::new(speculos?));
+    }
+    Ok(Box::new(HidTransport::open()?))
+}
+
+enum Conn {
+    Ledger(Box<dyn Transport>),
+    Trezor(Box<TrezorDevice>),
+}
+
+/// An open hardware wallet.
+pub struct Device {
+    conn: Conn,
+    network: Network,
+    wallets: Vec<Wallet>,
+    /// The master fingerprint the keystore proved ownership with, when a keystore did: a
+    /// device holding another seed is refused before it signs.
+    required_fingerprint: Option<Fingerprint>,
+    bitcoin_app_checked: bool,
+}
+
+impl Device {
+    /// Opens the device of `kind` for `network`; `wallets` are the registered wallets (a
+    /// Ledger signs multisig through the one registered on it).
+    pub fn open(kind: DeviceKind, network: Network, wallets: Vec<Wallet>) -> Result<Self> {
+        let conn = match kind {
+            DeviceKind::Ledger => Conn::Ledger(ledger_transport()?),
+            DeviceKind::Trezor => Conn::Trezor(Box::new(TrezorDevice::open_usb()?)),
+        };
+        Ok(Device {
+            conn,
+            network,
+            wallets,
+            required_fingerprint: None,
+            bitcoin_app_checked: false,
+        })
+    }
+
+    /// "Ledger" or "Trezor".
+    pub fn name(&self) -> &'static str {
+        self.info().name
+    }
+
+    /// The Ledger's Bitcoin app (checked once to be 2.1 or later), or `None` on a Trezor.
+    fn ledger_btc(&mut self) -> Result<Option<LedgerBtc<'_>>> {
+        let Conn::Ledger(t) = &mut self.conn else {
+            return Ok(None);
+        };
+        let ledger = LedgerBtc::new(&mut **t);
+        if !self.bitcoin_app_checked {
+            ledger.check_app()?;
+            self.bitcoin_app_checked = true;
+        }
+        Ok(Some(ledger))
+    }
+
+    /// The device's master key fingerprint.
+    pub fn fingerprint(&mut self) -> Result<Fingerprint> {
+        let network = self.network;
+        if let Some(ledger) = self.ledger_btc()? {
+            return Ok(ledger.fingerprint()?);
+        }
+        match &mut self.conn {
+            Conn::Trezor(dev) => Ok(dev
+                .xpub(&DerivationPath::master(), network, false)?
+                .fingerprint()),
+            Conn::Ledger(_) => Err(Error::Internal("ledger without its bitcoin app".into())),
+        }
+    }
+
+    /// The xpub at `path`, marked for the device's network (shown on its screen when
+    /// `display`).
+    pub fn xpub(&mut self, path: &DerivationPath, display: bool) -> Result<Xpub> {
+        let network = self.network;
+        let mut xpub = match self.ledger_btc()? {
+            Some(ledger) => ledger.xpub(path, display)?,
+            None => match &mut self.conn {
+                Conn::Trezor(dev) => dev.xpub(path, network, display)?,
+                Conn::Ledger(_) => return Err(Error::Internal("unreachable ledger".into())),
+            },
+        };
+        xpub.network = NetworkKind::from(network);
+        Ok(xpub)
+    }
+
+    /// The device's Ethereum address at `path` (shown on its screen when `display`).
+    pub fn eth_address(
+        &mut self,
+        path: &DerivationPath,
+        display: bool,
+    ) -> Result<alloy_primitives::Address> {
+        let bytes = match &mut self.conn {
+            Conn::Ledger(t) => LedgerEth::new(&mut **t).eth_address(path, display)?,
+            Conn::Trezor(dev) => dev.eth_address(path)?,
+        };
+        Ok(alloy_primitives::Address::from(bytes))
+    }
+
+    fn sign_psbt(&mut self, psbt: &mut Psbt, ui: &dyn Prompt) -> Result<Vec<InputOutcome>> {
+        let fingerprint = self.fingerprint()?;
+        if let Some(ours) = self.required_fingerprint.filter(|f| *f != fingerprint) {
+            return Err(Error::Verification(format!(
+                "the device's seed (fingerprint {fingerprint}) is not this keystore's ({ours})"
+            )));
+        }
+        let network = self.network;
+        let wallets = self.wallets.clone();
+        match self.ledger_btc()? {
+            Some(ledger) => ledger_sign(&ledger, psbt, &wallets, fingerprint, network),
+            None => match &mut self.conn {
+                Conn::Trezor(dev) => {
+                    ui.show("confirm the transaction on the Trezor screen");
+                    Ok(dev.sign_psbt(psbt, network)?)
+                }
+                Conn::Ledger(_) => Err(Error::Internal("unreachable ledger".into())),
+            },
+        }
+    }
+}
+
+impl Signer for Device {
+    fn info(&self) -> SignerInfo {
+        match self.conn {
+            Conn::Ledger(_) => capabilities::LEDGER,
+            Conn::Trezor(_) => capabilities::TREZOR,
+        }
+    }
+
+    fn sign(&mut self, request: &mut Request, review: &Review, ui: &dyn Prompt) -> Result<Signed> {
+        match (request, review) {
+            (Request::Bitcoin(file), Review::Bitcoin(_)) => {
+                Ok(Signed::Psbt(self.sign_psbt(&mut file.psbt, ui)?))
+            }
+            (Request::Ethereum(request), Review::Ethereum(r)) => {
+                let path: DerivationPath = r
+                    .path
+                    .as_deref()
+                    .and_then(|p| p.parse().ok())
+                    .ok_or_else(|| Error::Internal("reviewed account without a path".into()))?;
+                let signature = match &mut self.conn {
+                    Conn::Ledger(t) => eth_signer::ledger_sign(
+                        &mut LedgerEth::new(&mut **t),
+                        &path,
+                        &request.payload,
+                    )?,
+                    Conn::Trezor(dev) => eth_signer::trezor_sign(dev, &path, &request.payload)?,
+                };
+                Ok(Signed::Ethereum(signature))
+            }
+            _ => Err(Error::Internal(
+                "request and review of different chains".into(),
+            )),
+        }
+    }
+}
+
+impl HardwareSigner for Device {
+    fn policies(&mut self, psbt: &Psbt) -> Result<Policies<'static>> {
+        let fingerprint = self.fingerprint()?;
+        let xpubs = crate::hw::watch::account_xpubs(psbt, fingerprint, |p| self.xpub(p, false))?;
+        Ok(Policies::device(fingerprint, xpubs, self.wallets.clone()))
+    }
+
+    fn require_seed(&mut self, fingerprint: Fingerprint) {
+        self.required_fingerprint = Some(fingerprint);
+    }
+
+    /// The device's address at `chosen` (`--path`), else at the request's path, else at the
+    /// first BIP44 account. An address the request states must be that one.
+    fn eth_account(
+        &mut self,
+        request: &EthRequest,
+        chosen: Option<&DerivationPath>,
+    ) -> Result<(alloy_primitives::Address, DerivationPath)> {
+        let path = chosen
+            .cloned()
+            .or_else(|| request.key.path.clone())
+            .unwrap_or_else(|| EthLayout::Bip44.path(0));
+        let from = self.eth_address(&path, false)?;
+        if let Some(stated) = request.address.filter(|a| *a != from) {
+            return Err(Error::usage(
+                format!(
+                    "the request is for {}, the {}'s address at {} is {}",
+                    stated.to_checksum(None),
+                    self.name(),
+                    display_path(&path),
+                    from.to_checksum(None)
+                ),
+                "pass --path with that account's derivation path",
+            ));
+        }
+        Ok((from, path))
+    }
+
+    fn as_signer(&mut self) -> &mut dyn Signer {
+        self
+    }
+}
+
+/// Signs on a Ledger: multisig through the one wallet registered on it (its HMAC), single
+/// signature through the standard policy of the inputs' account.
+fn ledger_sign(
+    ledger: &LedgerBtc,
+    psbt: &mut Psbt,
+    wallets: &[Wallet],
+    fp: Fingerprint,
+    network: Network,
+) -> Result<Vec<InputOutcome>> {
+    let multisig = psbt
+        .inputs
+        .iter()
+        .any(|i| i.bip32_derivation.len() > 1 || i.tap_key_origins.len() > 1);
+    if multisig {
+        let registered: Vec<&Wallet> = wallets
+            .iter()
+            .filter(|w| w.ledger_hmacs.contains_key(&fp.to_string()))
+            .collect();
+        let [wallet] = registered.as_slice() else {
+            return Err(Error::usage(
+                "multisig signing on a Ledger needs exactly one wallet registered on it",
+                "run 'coldsign device register --wallet NAME'",
+            ));
+        };
+        let hmac = hmac_for(wallet, &fp.to_string())?;
+        return Ok(ledger.sign_into(psbt, &wallet_policy(wallet)?, Some(&hmac))?);
+    }
+    let path = psbt
+        .inputs
+        .iter()
+        .flat_map(|i| {
+            i.bip32_derivation
+                .values()
+                .chain(i.tap_key_origins.values().map(|(_, s)| s))
+        })
+        .find(|(f, _)| *f == fp)
+        .map(|(_, p)| p.clone())
+        .ok_or_else(|| {
+            Error::usage(
+                "no input carries a key of this device",
+                "check the PSBT's BIP32 derivations",
+            )
+        })?;
+    let account = DerivationPath::from(path[..3.min(path.len())].to_vec());
+    let standard = standard_of(&account).ok_or_else(|| {
+        Error::usage(
+            format!("{path} is not a standard single-sig path"),
+            "register the wallet and sign with it",
+        )
+    })?;
+    let mut xpub = ledger.xpub(&account, false)?;
+    xpub.network = NetworkKind::from(network);
+    let policy = default_policy(standard, fp, account, xpub)
+        .ok_or_else(|| Error::Internal("single-sig standard without a template".into()))?;
+    Ok(ledger.sign_into(psbt, &policy, None)?)
+}
+
+/// The HMAC a Ledger returned when `wallet` was registered on the device `fingerprint`.
+pub fn hmac_for(wallet: &Wallet, fingerprint: &str) -> Result<[u8; 32]> {
+    let hex = wallet.ledger_hmacs.get(fingerprint).ok_or_else(|| {
+        Error::usage(
+            format!(
+                "wallet {:?} is not registered on Ledger {fingerprint}",
+                wallet.name
+            ),
+            format!(
+                "run 'coldsign device register --wallet {}' first",
+                wallet.name
+            ),
+        )
+    })?;
+    data_encoding::HEXLOWER
+        .decode(hex.as_bytes())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| Error::bad_input(format!("wallet {:?}: damaged ledger HMAC", wallet.name)))
+}
