@@ -93,6 +93,28 @@ fn sign_with_yes_writes_the_signed_psbt_and_per_input_results() {
     // Output files are never replaced silently.
     sb.regtest(&["sign", "spend.psbt", "-o", "signed.psbt", "--yes"], "")
         .fails_with(2);
+
+    // A partial signature that fails verification: finalize refuses (exit 4) and writes
+    // nothing, rather than leaving the input quietly unfinalized.
+    let text = std::fs::read_to_string(sb.path("signed.psbt")).unwrap();
+    let mut tampered = coldsign::request::PsbtFile::decode(text.as_bytes())
+        .unwrap()
+        .psbt;
+    let secp = bitcoin::secp256k1::Secp256k1::new();
+    let stranger = bitcoin::secp256k1::SecretKey::from_slice(&[7; 32]).unwrap();
+    let wrong = secp.sign_ecdsa(
+        &bitcoin::secp256k1::Message::from_digest([9; 32]),
+        &stranger,
+    );
+    for sig in tampered.inputs[0].partial_sigs.values_mut() {
+        sig.signature = wrong;
+    }
+    sb.write_psbt("tampered.psbt", &tampered);
+    let refused = sb
+        .regtest(&["finalize", "tampered.psbt", "-o", "final.psbt"], "")
+        .fails_with(4);
+    assert!(refused.stderr.contains("input 0"), "{}", refused.stderr);
+    assert!(!sb.path("final.psbt").exists());
 }
 
 #[test]
@@ -221,23 +243,14 @@ fn multisig_across_two_keystores_with_wallet_import_and_combine() {
     let signers = [hd(ABANDON), hd(LEGAL), hd(LETTER)];
     let keys: Vec<String> = signers.iter().map(|h| key(h, "m/48'/1'/0'/2'")).collect();
     let vault = multipath("wsh(sortedmulti(2,{0},{1},{2}))", &keys);
-    for sb in [&a, &b] {
+    for (sb, named) in [(&a, false), (&b, true)] {
         std::fs::write(sb.path("vault.txt"), vault.to_string()).unwrap();
-        let imported = sb
-            .regtest(
-                &[
-                    "--json",
-                    "wallet",
-                    "import",
-                    "vault.txt",
-                    "--name",
-                    "vault",
-                    "--yes",
-                ],
-                "",
-            )
-            .ok()
-            .json();
+        // A descriptor carries no name: without --name the file's stem names the wallet.
+        let mut import = vec!["--json", "wallet", "import", "vault.txt", "--yes"];
+        if named {
+            import.extend(["--name", "vault"]);
+        }
+        let imported = sb.regtest(&import, "").ok().json();
         assert_eq!(imported["cosigners"].as_array().unwrap().len(), 3);
         assert_eq!(
             imported["cosigners"]

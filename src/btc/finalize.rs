@@ -20,6 +20,10 @@ pub struct FinalizeOutcome {
     /// Why not, when not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Its signatures were complete but fail Bitcoin Core's script verification (a bad
+    /// partial signature): the PSBT cannot become a valid transaction as it is.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub verification_failed: bool,
 }
 
 /// Finalizes every input that can be; returns one outcome per input. Each input finalized
@@ -33,6 +37,7 @@ pub fn finalize(psbt: &mut Psbt) -> Vec<FinalizeOutcome> {
             index,
             finalized: is_final(&psbt.inputs[index]),
             error: None,
+            verification_failed: false,
         })
         .collect();
     let spent = match spent {
@@ -68,6 +73,7 @@ pub fn finalize(psbt: &mut Psbt) -> Vec<FinalizeOutcome> {
             Some(failure) => {
                 psbt.inputs[index] = original;
                 outcomes[index].error = Some(failure.to_string());
+                outcomes[index].verification_failed = true;
             }
             None => outcomes[index].finalized = true,
         }

@@ -51,6 +51,22 @@ struct StoredWallet {
 }
 
 impl Wallet {
+    /// Reads a wallet file: named `name` if given, else by the name inside the file, else by
+    /// the file's stem (`treasury.txt` → `treasury`).
+    pub fn parse_file(name: Option<&str>, text: &str, path: &std::path::Path) -> Result<Self> {
+        match Self::parse(name, text) {
+            Err(Error::Usage { message, .. }) if message == NEEDS_NAME => {
+                let stem = path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .filter(|s| *s != "-")
+                    .ok_or_else(|| Error::usage(NEEDS_NAME, "pass --name NAME"))?;
+                Self::parse(Some(stem), text)
+            }
+            other => other,
+        }
+    }
+
     /// Parses any supported format: a descriptor, a BIP388 policy (JSON), a Caravan wallet
     /// (JSON) or a Coldcard multisig file.
     pub fn parse(name: Option<&str>, text: &str) -> Result<Self> {
@@ -73,7 +89,7 @@ impl Wallet {
         let name = name
             .map(str::to_string)
             .or(parsed_name)
-            .ok_or_else(|| Error::usage("the wallet needs a name", "pass --name NAME"))?;
+            .ok_or_else(|| Error::usage(NEEDS_NAME, "pass --name NAME"))?;
         check_name(&name)?;
         Ok(Wallet {
             name,
@@ -197,6 +213,9 @@ pub fn registry_dir(keystore: &Path) -> PathBuf {
 }
 
 /// Accepts names of letters, digits, '-', '_' and '.' (at most 64, not starting with '.').
+/// The error when neither `--name` nor the file names a wallet.
+const NEEDS_NAME: &str = "the wallet needs a name";
+
 pub(crate) fn check_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 64

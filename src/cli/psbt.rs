@@ -142,6 +142,12 @@ pub fn finalize(ctx: &Context, args: FinalizeArgs) -> Result<()> {
     let file = read_psbt(&args.file)?;
     let mut psbt = file.psbt.clone();
     let outcomes = finalize::finalize(&mut psbt);
+    if let Some(bad) = outcomes.iter().find(|o| o.verification_failed) {
+        return Err(Error::Verification(format!(
+            "{}; nothing was written",
+            bad.error.as_deref().unwrap_or("an input fails verification")
+        )));
+    }
     let tx = finalize::extract(&psbt).ok();
     if let Some(tx) = &tx {
         let spent = finalize::spent_outputs(&psbt).map_err(|e| Error::bad_input(e.to_string()))?;

@@ -44,7 +44,7 @@ pub enum WalletCommand {
 pub struct ImportArgs {
     /// A descriptor, a BIP388 wallet policy (JSON) or a Coldcard multisig text file; - for stdin.
     file: PathBuf,
-    /// Name to register it under (default: the name in the file).
+    /// Name to register it under (default: the name in the file, else the file's stem).
     #[arg(long)]
     name: Option<String>,
     /// Register without asking (after checking that our key is in it).
@@ -163,7 +163,7 @@ pub fn run(ctx: &Context, command: WalletCommand) -> Result<()> {
         WalletCommand::Import(args) => {
             let text = String::from_utf8(files::read_input(&args.file)?)
                 .map_err(|_| Error::bad_input(format!("{} is not text", args.file.display())))?;
-            let wallet = Wallet::parse(args.name.as_deref(), &text)?;
+            let wallet = Wallet::parse_file(args.name.as_deref(), &text, &args.file)?;
             let cosigners = wallet.check_contains(&hd)?;
             let shown = WalletView {
                 name: wallet.name.clone(),
