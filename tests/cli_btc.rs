@@ -382,3 +382,40 @@ fn bitcoin_commands_leak_no_secret() {
         }
     }
 }
+
+/// `convert --to v0` refuses to drop what version 0 cannot carry (BIP370's own vectors): the
+/// modifiable flags and required lock times; `--lossy` drops them on purpose.
+#[test]
+fn convert_to_v0_refuses_to_lose_version_2_fields() {
+    let path = format!("{}/fixtures/bip370.json", env!("CARGO_MANIFEST_DIR"));
+    let fixture: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let sb = Sandbox::new();
+    let (mut refused, mut converted) = (0, 0);
+    for (i, case) in fixture["valid"].as_array().unwrap().iter().enumerate() {
+        let name = case["case"].as_str().unwrap();
+        let file = format!("v2-{i}.psbt");
+        std::fs::write(sb.path(&file), case["hex"].as_str().unwrap()).unwrap();
+        let lossy = name.contains("TX_MODIFIABLE flags set")
+            || name.contains("Flag (bit")
+            || name.contains("flag (bit 3)")
+            || name.contains("locktime fields")
+            || name.contains("all PSBTv2 fields");
+        let out = sb.run(&["convert", &file, "--to", "v0"], "");
+        if lossy {
+            let out = out.fails_with(2);
+            assert!(
+                out.stderr.contains("version 0 cannot carry"),
+                "{name}: {}",
+                out.stderr
+            );
+            sb.run(&["convert", &file, "--to", "v0", "--lossy"], "")
+                .ok();
+            refused += 1;
+        } else {
+            out.ok();
+            converted += 1;
+        }
+    }
+    assert_eq!((refused, converted), (11, 3));
+}

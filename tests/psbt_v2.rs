@@ -313,10 +313,12 @@ fn unknown_and_proprietary_keys_pass_through_byte_for_byte() {
     };
     psbt.unknown.insert(key(0x7f, &[1, 2, 3]), vec![4, 5, 6]);
     psbt.proprietary.insert(prop.clone(), vec![0x42]);
-    // MuSig2 participants (0x1a) are unknown to rust-bitcoin 0.32: raw pass-through.
+    // MuSig2 participants (0x1a) are unknown to rust-bitcoin 0.32: raw pass-through when
+    // well formed (BIP373: a valid aggregate key, valid 33-byte participant keys).
+    let g = unhex("0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
     psbt.inputs[0]
         .unknown
-        .insert(key(0x1a, &[0x02; 33]), vec![0x03; 66]);
+        .insert(key(0x1a, &g), [g.clone(), g.clone()].concat());
     psbt.outputs[1].unknown.insert(key(0xf0, &[]), vec![0xee]);
 
     let bytes = serialize_v2(&psbt, Some(&extras)).unwrap();
@@ -327,6 +329,14 @@ fn unknown_and_proprietary_keys_pass_through_byte_for_byte() {
     assert_eq!(back, psbt);
     assert_eq!(extras2, extras);
     assert_eq!(back.proprietary.get(&prop), Some(&vec![0x42]));
+
+    // A malformed MuSig2 field is refused, as Bitcoin Core refuses it.
+    psbt.inputs[0]
+        .unknown
+        .insert(key(0x1a, &[0x02; 33]), vec![0x03; 66]);
+    let bytes = serialize_v2(&psbt, Some(&extras)).unwrap();
+    let err = parse_any(&bytes).unwrap_err().to_string();
+    assert!(err.contains("PSBT_IN_MUSIG2_PARTICIPANT_PUBKEYS"), "{err}");
 }
 
 #[test]

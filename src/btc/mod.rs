@@ -1,6 +1,7 @@
 //! Bitcoin: PSBT reading and conversion, wallet policies, review, signing and finalizing.
 //! (Named `btc` so that paths never confuse it with the `bitcoin` crate.)
 
+pub mod bip373;
 pub mod builder;
 pub mod derive;
 pub mod finalize;

@@ -103,6 +103,21 @@ pub struct V2InputExtras {
 }
 
 impl V2Extras {
+    /// The version 2 fields a version 0 PSBT cannot carry, named for a message: the
+    /// modifiable flags and the inputs' required lock times. Empty when nothing is lost.
+    pub fn lost_in_v0(&self) -> Vec<String> {
+        let mut lost = Vec::new();
+        if let Some(flags) = self.tx_modifiable.filter(|f| *f != 0) {
+            lost.push(format!("PSBT_GLOBAL_TX_MODIFIABLE ({flags:#04x})"));
+        }
+        for (index, input) in self.inputs.iter().enumerate() {
+            if input.required_time_locktime.is_some() || input.required_height_locktime.is_some() {
+                lost.push(format!("input {index}'s required lock time"));
+            }
+        }
+        lost
+    }
+
     /// `PSBT_GLOBAL_TX_MODIFIABLE` bit 0: inputs may be added or removed.
     pub const INPUTS_MODIFIABLE: u8 = 0x01;
     /// `PSBT_GLOBAL_TX_MODIFIABLE` bit 1: outputs may be added or removed.
@@ -389,12 +404,14 @@ pub fn parse_any(bytes: &[u8]) -> Result<(Psbt, PsbtVersion, Option<V2Extras>), 
             raw.reject_v2_fields()?;
             let psbt = Psbt::deserialize(bytes).map_err(PsbtV2Error::Psbt)?;
             check_non_witness_utxos(&psbt)?;
+            super::bip373::check(&psbt)?;
             Ok((psbt, PsbtVersion::V0, None))
         }
         PsbtVersion::V2 => {
             let (v0_bytes, extras) = v2_to_v0(&raw)?;
             let psbt = Psbt::deserialize(&v0_bytes).map_err(PsbtV2Error::Psbt)?;
             check_non_witness_utxos(&psbt)?;
+            super::bip373::check(&psbt)?;
             Ok((psbt, PsbtVersion::V2, Some(extras)))
         }
     }

@@ -77,6 +77,10 @@ pub struct ConvertArgs {
     /// Replace an existing output file.
     #[arg(long)]
     force: bool,
+    /// Convert to version 0 even when version 2 fields it cannot carry (modifiable flags,
+    /// required lock times) would be dropped.
+    #[arg(long)]
+    lossy: bool,
 }
 
 /// Reads and decodes a PSBT file (or stdin).
@@ -145,7 +149,9 @@ pub fn finalize(ctx: &Context, args: FinalizeArgs) -> Result<()> {
     if let Some(bad) = outcomes.iter().find(|o| o.verification_failed) {
         return Err(Error::Verification(format!(
             "{}; nothing was written",
-            bad.error.as_deref().unwrap_or("an input fails verification")
+            bad.error
+                .as_deref()
+                .unwrap_or("an input fails verification")
         )));
     }
     let tx = finalize::extract(&psbt).ok();
@@ -221,6 +227,19 @@ pub fn convert(_ctx: &Context, args: ConvertArgs) -> Result<()> {
             Target::Hex => encoding = Encoding::Hex,
             Target::Binary => encoding = Encoding::Binary,
         }
+    }
+    let lost = match (&file.extras, version) {
+        (Some(extras), PsbtVersion::V0) if !args.lossy => extras.lost_in_v0(),
+        _ => Vec::new(),
+    };
+    if !lost.is_empty() {
+        return Err(Error::usage(
+            format!(
+                "version 0 cannot carry {}; converting would drop it",
+                lost.join(", ")
+            ),
+            "keep version 2, or pass --lossy to drop these fields",
+        ));
     }
     write(
         &args.output,
