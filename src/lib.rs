@@ -1,6 +1,13 @@
 //! coldsign: air-gapped key custody for Bitcoin and Ethereum.
 //!
-//! The library holds all logic; `cli` only parses arguments and renders results.
+//! The library holds all logic; `cli` only parses arguments and renders results. The data
+//! path (docs/architecture.md): bytes from a file or QR code ([`transport`]) become a
+//! [`request::Request`]; the signer computes its own [`review::Review`]; the
+//! [`ceremony`] runs review → audit ([`audit`]) → [`policy`] → the person's gate
+//! ([`prompt::Prompt`]) → a [`signer::Signer`] (the keystore in [`keys`], or a hardware wallet
+//! through [`hw`]) → verification → the answer goes back the same way. [`btc`] and [`eth`]
+//! hold each chain's formats and rules; [`online`] the network side (watch-only wallets, node
+//! clients; not in the air-gapped build).
 
 pub mod addressbook;
 pub mod airgap;
