@@ -239,12 +239,7 @@ pub fn sign(
         &allowed,
         approvals.auto_yes && !needs_person,
     ) {
-        let verdict = if matches!(e, Error::Refused(_)) {
-            "refused"
-        } else {
-            "declined"
-        };
-        record(verdict, e.to_string())?;
+        record(verdict_of(&e, "declined"), e.to_string())?;
         return Err(e);
     }
     if info.capabilities.on_device_display {
@@ -259,12 +254,7 @@ pub fn sign(
     {
         Ok(signed) => signed,
         Err(e) => {
-            let verdict = if matches!(e, Error::Declined(_)) {
-                "declined"
-            } else {
-                "failed"
-            };
-            record(verdict, e.to_string())?;
+            record(verdict_of(&e, "failed"), e.to_string())?;
             return Err(e);
         }
     };
@@ -281,6 +271,16 @@ pub fn sign(
     deliver(request, &signed)?;
     record("signed", detail)?;
     Ok(Outcome { signed, verdict })
+}
+
+/// How the audit log names a step that stopped the ceremony (`otherwise` for errors that
+/// are neither a refusal nor the person declining).
+fn verdict_of(e: &Error, otherwise: &'static str) -> &'static str {
+    match e {
+        Error::Refused(_) => "refused",
+        Error::Declined(_) => "declined",
+        _ => otherwise,
+    }
 }
 
 /// The policy's verdict over `review` (the 24-hour window from the verified audit log).

@@ -251,17 +251,10 @@ fn software_signer_reproduces_the_device_ecdsa_signatures() {
 /// the speculos test seed and the Bitcoin Test app).
 #[test]
 fn speculos_xpubs_match_the_transcripts() {
-    #[cfg(not(feature = "emulator"))]
-    eprintln!("skipped: build with --features emulator and set COLDSIGN_SPECULOS=host:port");
-    #[cfg(feature = "emulator")]
-    {
-        let Some(transport) = coldsign::hw::speculos::SpeculosTransport::from_env() else {
-            eprintln!("skipped: set COLDSIGN_SPECULOS=host:port to run against Speculos");
-            return;
-        };
-        let mut t = transport.unwrap();
-        check_live_xpubs(&mut t);
-    }
+    let Some(mut t) = common::ledger::speculos() else {
+        return;
+    };
+    check_live_xpubs(&mut *t);
 }
 
 /// Opt-in: a plugged-in Ledger (`COLDSIGN_DEVICE_TESTS=1`, Bitcoin Test app open). The xpubs
@@ -283,7 +276,6 @@ fn device_answers_xpub_and_fingerprint() {
     eprintln!("device {fp}: {xpub}");
 }
 
-#[cfg(feature = "emulator")]
 fn check_live_xpubs(t: &mut dyn coldsign::hw::Transport) {
     let ledger = LedgerBtc::new(t);
     ledger.check_app().unwrap();

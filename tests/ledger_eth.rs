@@ -168,24 +168,17 @@ fn a_rejection_on_the_device_is_declined_and_a_dashboard_is_the_wrong_app() {
 
 #[test]
 fn speculos_address_matches_our_derivation() {
-    #[cfg(not(feature = "emulator"))]
-    eprintln!("skipped: build with --features emulator and set COLDSIGN_SPECULOS=host:port");
-    #[cfg(feature = "emulator")]
-    {
-        let Some(transport) = coldsign::hw::speculos::SpeculosTransport::from_env() else {
-            eprintln!("skipped: set COLDSIGN_SPECULOS=host:port to run against Speculos");
-            return;
-        };
-        let mut t = transport.unwrap();
-        let p = DerivationPath::from_str("m/44'/60'/0'/0/0").unwrap();
-        let address = LedgerEth::new(&mut t).eth_address(&p, false).unwrap();
-        let secp = Secp256k1::new();
-        let key = common::btc::hd(SPECULOS_SEED).private_key(&p);
-        assert_eq!(
-            address,
-            address_of(&key.expose_secret().public_key(&secp)).0 .0
-        );
-    }
+    let Some(mut t) = common::ledger::speculos() else {
+        return;
+    };
+    let p = DerivationPath::from_str("m/44'/60'/0'/0/0").unwrap();
+    let address = LedgerEth::new(&mut *t).eth_address(&p, false).unwrap();
+    let secp = Secp256k1::new();
+    let key = common::btc::hd(SPECULOS_SEED).private_key(&p);
+    assert_eq!(
+        address,
+        address_of(&key.expose_secret().public_key(&secp)).0 .0
+    );
 }
 
 /// The device half of `eth sign --device ledger` on the recorded typed transactions (signed

@@ -73,21 +73,14 @@ pub const SOFTWARE: SignerInfo = SignerInfo {
     },
 };
 
-/// A Ledger with the Bitcoin app (2.1+) or the Ethereum app.
+/// A Ledger with the Bitcoin app (2.1+) or the Ethereum app: everything the keystore signs,
+/// typed data only blind, on its own screen.
 pub const LEDGER: SignerInfo = SignerInfo {
     name: "Ledger",
     capabilities: Capabilities {
-        bitcoin: true,
-        script_types: &["p2pkh", "p2sh-p2wpkh", "p2wpkh", "p2tr"],
-        taproot: true,
-        multisig: true,
-        ethereum: true,
-        eip1559: true,
-        legacy_transactions: true,
-        access_lists: true,
-        personal_messages: true,
         typed_data: TypedDataSupport::Hashed,
         on_device_display: true,
+        ..SOFTWARE.capabilities
     },
 };
 

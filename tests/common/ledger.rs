@@ -17,6 +17,17 @@ pub fn cases(name: &str) -> Vec<serde_json::Value> {
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 
+/// Speculos (`COLDSIGN_SPECULOS=host:port`, in a build with `--features emulator`), or `None`
+/// after printing why the test skips.
+pub fn speculos() -> Option<Box<dyn coldsign::hw::Transport>> {
+    #[cfg(feature = "emulator")]
+    if let Some(transport) = coldsign::hw::speculos::SpeculosTransport::from_env() {
+        return Some(Box::new(transport.unwrap()));
+    }
+    eprintln!("skipped: build with --features emulator and set COLDSIGN_SPECULOS=host:port");
+    None
+}
+
 /// A FAKE device replaying the case's recorded exchanges.
 pub fn replay(case: &serde_json::Value) -> FakeReplayTransport {
     let lines: Vec<String> = serde_json::from_value(case["exchanges"].clone()).unwrap();
