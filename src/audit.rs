@@ -118,6 +118,9 @@ pub struct Entry {
     pub verdict: String,
     /// Why (the rule, the warning codes, the per-input result).
     pub detail: String,
+    /// The approvers whose approvals the signature rests on (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub approvers: Vec<String>,
     /// Signer's master fingerprint.
     pub signer: String,
     /// BIP340 signature over the line with this field empty.
@@ -148,6 +151,8 @@ pub struct Record {
     pub verdict: String,
     /// Detail.
     pub detail: String,
+    /// The approvers whose approvals were verified.
+    pub approvers: Vec<String>,
 }
 
 /// Why a log failed verification.
@@ -228,6 +233,7 @@ impl AuditLog {
             summary: record.summary,
             verdict: record.verdict,
             detail: record.detail,
+            approvers: record.approvers,
             signer: signer.name.clone(),
             sig: String::new(),
         };

@@ -9,9 +9,10 @@
 use std::path::Path;
 
 use alloy_primitives::Address;
-use bitcoin::hashes::sha256;
+use bitcoin::hashes::{sha256, Hash};
 
 use crate::addressbook::{self, AddressBook};
+use crate::approval::Approval;
 use crate::audit::{AuditLog, AuditSigner, Record};
 use crate::btc::ownership::Policies;
 use crate::btc::wallets::{registry_dir, Wallet};
@@ -115,6 +116,19 @@ impl Home {
         verdict: &str,
         detail: String,
     ) -> Result<()> {
+        self.record_approved(event, review, request, verdict, detail, Vec::new())
+    }
+
+    /// [`Home::record`] naming the approvers the decision rests on.
+    fn record_approved(
+        &self,
+        event: &'static str,
+        review: &Review,
+        request: &sha256::Hash,
+        verdict: &str,
+        detail: String,
+        approvers: Vec<String>,
+    ) -> Result<()> {
         let Some(audit) = &self.audit else {
             return Ok(());
         };
@@ -125,6 +139,7 @@ impl Home {
             summary: review.summary(),
             verdict: verdict.into(),
             detail,
+            approvers,
         };
         self.log.append(audit, record).map(|_| ())
     }
@@ -165,7 +180,8 @@ fn flag_limits(review: &mut Review, signer: &SignerInfo) {
     review.sort_warnings();
 }
 
-/// What the operator settled before signing: codes accepted, `--yes`, the policy file.
+/// What the operator settled before signing: codes accepted, `--yes`, the policy file, and
+/// the approvals gathered from approvers.
 #[derive(Debug, Default)]
 pub struct Approvals {
     /// Warning codes accepted (`--allow CODE`).
@@ -174,6 +190,9 @@ pub struct Approvals {
     pub auto_yes: bool,
     /// The treasury policy, if any.
     pub policy: Option<LoadedPolicy>,
+    /// Approvals of this request (`--approval FILE`), checked against the policy's
+    /// `[approvals]`.
+    pub approvals: Vec<Approval>,
 }
 
 /// What the ceremony produced.
@@ -183,6 +202,8 @@ pub struct Outcome {
     pub signed: Signed,
     /// The policy's verdict, when a policy applied.
     pub verdict: Option<Verdict>,
+    /// The approvers whose approvals were verified.
+    pub approvers: Vec<String>,
 }
 
 /// Runs the ceremony for a reviewed request: audit, policy, gate, signer, verification,
@@ -224,6 +245,13 @@ pub fn sign(
         }
         None => None,
     };
+    let approvers = match check_approvals(approvals, review, request_hash) {
+        Ok(names) => names,
+        Err(e) => {
+            record("denied", e.to_string())?;
+            return Err(e);
+        }
+    };
     let info = signer.info();
     if let Some(why) = info.refusal(request) {
         record("refused", why.clone())?;
@@ -238,6 +266,7 @@ pub fn sign(
         review.intent_digest(),
         &allowed,
         approvals.auto_yes && !needs_person,
+        "sign",
     ) {
         record(verdict_of(&e, "declined"), e.to_string())?;
         return Err(e);
@@ -269,8 +298,48 @@ pub fn sign(
         }
     }
     deliver(request, &signed)?;
-    record("signed", detail)?;
-    Ok(Outcome { signed, verdict })
+    home.record_approved(
+        "decision",
+        review,
+        request_hash,
+        "signed",
+        detail,
+        approvers.clone(),
+    )?;
+    Ok(Outcome {
+        signed,
+        verdict,
+        approvers,
+    })
+}
+
+/// The quorum of the policy's `[approvals]` over this very request; approvals without a
+/// policy that names approvers are refused (nobody could tell whose they are).
+fn check_approvals(
+    approvals: &Approvals,
+    review: &Review,
+    request_hash: &sha256::Hash,
+) -> Result<Vec<String>> {
+    let rules = approvals.policy.as_ref().map(|p| &p.policy.approvals);
+    let deny = |detail: String| Error::PolicyDenied {
+        rule: "approvals".into(),
+        detail,
+    };
+    match rules {
+        Some(rules) if rules.required > 0 || !approvals.approvals.is_empty() => rules
+            .check(
+                &approvals.approvals,
+                review.intent_digest(),
+                request_hash.to_byte_array(),
+                crate::approval::now(),
+            )
+            .map_err(|e| deny(e.to_string())),
+        None if !approvals.approvals.is_empty() => Err(Error::usage(
+            "approvals were given but no policy names the approvers",
+            "pass --policy FILE with an [approvals] section",
+        )),
+        _ => Ok(Vec::new()),
+    }
 }
 
 /// How the audit log names a step that stopped the ceremony (`otherwise` for errors that
@@ -352,13 +421,15 @@ fn detail(signed: &Signed) -> String {
     }
 }
 
-/// Applies the gate over `warnings`: refuse, ask the person, or proceed.
+/// Applies the gate over `warnings` before `action` ("sign", "approve"): refuse, ask the
+/// person, or proceed.
 pub fn confirm(
     prompt: &dyn Prompt,
     warnings: &[Warning],
     intent_digest: &str,
     allowed: &[String],
     auto_yes: bool,
+    action: &str,
 ) -> Result<()> {
     match gate(warnings, allowed, auto_yes) {
         Gate::Proceed => Ok(()),
@@ -372,16 +443,19 @@ pub fn confirm(
             }
             let accepted = if type_digest {
                 let last = intent_digest.rsplit('-').next().unwrap_or_default();
-                let answer = prompt.line("high-severity warnings: type the last 4 characters of the intent digest to sign anyway")?;
+                let answer = prompt.line(&format!("high-severity warnings: type the last 4 characters of the intent digest to {action} anyway"))?;
                 answer.trim().eq_ignore_ascii_case(last)
             } else {
-                let answer = prompt.line("sign this? [y/N]")?;
+                let answer = prompt.line(&format!("{action} this? [y/N]"))?;
                 matches!(answer.trim(), "y" | "Y" | "yes")
             };
             if accepted {
                 Ok(())
             } else {
-                Err(Error::Declined("declined; nothing was signed".into()))
+                Err(Error::Declined(match action {
+                    "sign" => "declined; nothing was signed".into(),
+                    other => format!("declined; nothing to {other}"),
+                }))
             }
         }
     }

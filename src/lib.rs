@@ -11,6 +11,7 @@
 
 pub mod addressbook;
 pub mod airgap;
+pub mod approval;
 pub mod audit;
 pub mod btc;
 pub mod ceremony;

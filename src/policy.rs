@@ -26,6 +26,9 @@ pub struct Policy {
     /// Ethereum rules.
     #[serde(default)]
     pub ethereum: EthereumRules,
+    /// Approvals required before anything is signed (four eyes).
+    #[serde(default)]
+    pub approvals: crate::approval::ApprovalRules,
 }
 
 /// What to do with a destination that is on no list.
@@ -149,6 +152,9 @@ impl Verdict {
 pub struct LoadedPolicy {
     /// The file's rules.
     pub policy: Policy,
+    /// SHA-256 of the file's text (shown in every review: a change of rules or approvers is a
+    /// change of this hash).
+    pub sha256: String,
     allow: Vec<(String, HashSet<ScriptBuf>)>,
     deny: Vec<(String, HashSet<ScriptBuf>)>,
 }
@@ -178,9 +184,17 @@ impl LoadedPolicy {
             }
         }
         crate::eth::policy::validate(&policy.ethereum).map_err(Error::bad_input)?;
+        policy
+            .approvals
+            .validate()
+            .map_err(|e| Error::bad_input(format!("[approvals]: {e}")))?;
         let allow = resolve(&policy.bitcoin.allow, network)?;
         let deny = resolve(&policy.bitcoin.deny, network)?;
         Ok(LoadedPolicy {
+            sha256: {
+                use bitcoin::hashes::{sha256, Hash};
+                sha256::Hash::hash(text.as_bytes()).to_string()
+            },
             policy,
             allow,
             deny,

@@ -852,3 +852,162 @@ fn target_blocks_uses_the_node_fee_estimate() {
         "node estimate {sat_per_vb} sat/vB, built at {rate}: {estimate}"
     );
 }
+
+/// Three approvers, each with a keystore of their own (none is the signer's seed).
+const APPROVERS: [(&str, &str); 3] = [
+    ("alice", LEGAL),
+    ("bob", LETTER),
+    ("carol", "zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong"),
+];
+
+/// A signer with a 2-of-3 `[approvals]` policy, and the approvers' sandboxes.
+fn approval_quorum(signer: &Sandbox) -> Vec<(&'static str, Sandbox)> {
+    let mut policy = String::from("[approvals]\nrequired = 2\n");
+    let approvers: Vec<(&str, Sandbox)> = APPROVERS
+        .iter()
+        .map(|(name, words)| {
+            let sb = Sandbox::new();
+            sb.restore(words);
+            let key = sb.run_keyed(&["--json", "approver-key"], "").ok().json()["key"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            policy.push_str(&format!(
+                "[[approvals.approvers]]\nname = \"{name}\"\nkey = \"{key}\"\n"
+            ));
+            (*name, sb)
+        })
+        .collect();
+    std::fs::write(signer.path("policy.toml"), policy).unwrap();
+    approvers
+}
+
+/// `approver` reviews `file` (copied from `from`) on their own machine and approves it;
+/// the approval is copied to `to` as `name`.
+fn approve(
+    approver: &Sandbox,
+    from: &Sandbox,
+    file: &str,
+    to: &Sandbox,
+    name: &str,
+    extra: &[&str],
+) {
+    let carry = |a: &Sandbox, b: &Sandbox, f: &str| {
+        if a.path(f) != b.path(f) {
+            std::fs::copy(a.path(f), b.path(f)).unwrap();
+        }
+    };
+    carry(from, approver, file);
+    let mut args = vec!["--network", "regtest", "approve", file, "-o", name, "--yes"];
+    args.extend_from_slice(extra);
+    approver.run_offline(&args, "").ok();
+    carry(approver, to, name);
+}
+
+#[test]
+fn a_two_of_three_approval_quorum_gates_signing_and_is_logged() {
+    let Some(node) = Bitcoind::start() else {
+        return;
+    };
+    let (signer, host) = hot_wallet(&node);
+    fund(&node, &host, "hot");
+    host.sync("hot");
+    let to = format!("{}:1.5", letter_address(7));
+    let built = host
+        .run(&[
+            "build",
+            "hot",
+            "--to",
+            &to,
+            "--fee-rate",
+            "2",
+            "-o",
+            "pay.psbt",
+        ])
+        .ok()
+        .json();
+    let other_to = format!("{}:2", letter_address(8));
+    host.run(&[
+        "build",
+        "hot",
+        "--to",
+        &other_to,
+        "--fee-rate",
+        "2",
+        "-o",
+        "other.psbt",
+    ])
+    .ok();
+    for file in ["pay.psbt", "other.psbt"] {
+        std::fs::copy(host.sb.path(file), signer.path(file)).unwrap();
+    }
+    let approvers = approval_quorum(&signer);
+    let [(_, alice), (_, bob), (_, carol)] = approvers.as_slice() else {
+        unreachable!()
+    };
+    approve(alice, &signer, "pay.psbt", &signer, "alice.ur", &[]);
+    approve(bob, &signer, "pay.psbt", &signer, "bob.ur", &[]);
+    approve(
+        carol,
+        &signer,
+        "pay.psbt",
+        &signer,
+        "carol-expired.ur",
+        &["--expires", "0s"],
+    );
+    approve(carol, &signer, "other.psbt", &signer, "carol-other.ur", &[]);
+    // The signer's own seed can make an approval, but its key is not in the policy.
+    approve(&signer, &signer, "pay.psbt", &signer, "own.ur", &[]);
+
+    let sign = |approvals: &[&str], out: &str| {
+        let mut args = vec![
+            "--json",
+            "--network",
+            "regtest",
+            "sign",
+            "pay.psbt",
+            "-o",
+            out,
+            "--yes",
+            "--policy",
+            "policy.toml",
+        ];
+        for a in approvals {
+            args.extend(["--approval", a]);
+        }
+        signer.run_offline(&args, "")
+    };
+    for (approvals, expected) in [
+        (vec![], "0 of 2 required approvals"),
+        (vec!["alice.ur"], "1 of 2 required approvals"),
+        (vec!["alice.ur", "alice.ur"], "alice approved twice"),
+        (vec!["alice.ur", "carol-expired.ur"], "carol has expired"),
+        (vec!["alice.ur", "carol-other.ur"], "is for another request"),
+        (
+            vec!["alice.ur", "own.ur"],
+            "from no approver the policy names",
+        ),
+    ] {
+        let out = sign(&approvals, "refused.psbt");
+        assert_eq!(out.code, 1, "{approvals:?}: {}", out.stdout);
+        let message = out.json()["error"].as_str().unwrap().to_string();
+        assert!(message.contains(expected), "{approvals:?}: {message}");
+        assert!(!signer.path("refused.psbt").exists());
+    }
+    let signed = sign(&["alice.ur", "bob.ur"], "signed.psbt").ok().json();
+    assert_eq!(signed["review"]["intent_digest"], built["intent_digest"]);
+    std::fs::copy(signer.path("signed.psbt"), host.sb.path("signed.psbt")).unwrap();
+    broadcast_mined(&node, &host, "signed.psbt");
+
+    // The audit log names the approvers of the signature.
+    signer
+        .run_keyed(&["log", "export", "--csv", "-o", "log.csv"], "")
+        .ok();
+    let csv = std::fs::read_to_string(signer.path("log.csv")).unwrap();
+    let signed_line = csv
+        .lines()
+        .find(|l| l.contains(",signed,"))
+        .expect("a signed decision");
+    assert!(signed_line.ends_with("alice bob"), "{signed_line}");
+    assert!(csv.contains(",denied,"), "the refusals are logged too");
+}

@@ -29,6 +29,10 @@ pub struct Approval {
     /// Refuse to sign while a non-loopback network interface is up.
     #[arg(long)]
     pub require_airgap: bool,
+    /// An approval of this request from an approver the policy names (`coldsign approve`);
+    /// repeat for each. The policy's `[approvals] required` must be met.
+    #[arg(long = "approval", value_name = "FILE")]
+    pub approvals: Vec<PathBuf>,
 }
 
 impl Approval {
@@ -52,6 +56,14 @@ impl Approval {
                 .as_deref()
                 .map(|p| LoadedPolicy::load(p, ctx.network))
                 .transpose()?,
+            approvals: self
+                .approvals
+                .iter()
+                .map(|path| {
+                    crate::approval::read(&crate::files::read_input(path)?)
+                        .map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))
+                })
+                .collect::<Result<_>>()?,
         })
     }
 }

@@ -118,7 +118,7 @@ pub fn run(ctx: &Context, command: LogCommand) -> Result<()> {
         }
         LogCommand::Export { output, key, .. } => {
             let v = verified(ctx, &key)?;
-            let mut csv = String::from("seq,time,event,verdict,intent_digest,network,external_sat,fee_sat,destinations,detail,signer,request_sha256\n");
+            let mut csv = String::from("seq,time,event,verdict,intent_digest,network,external_sat,fee_sat,destinations,detail,signer,request_sha256,approvers\n");
             for e in &v.entries {
                 let fields = [
                     e.seq.to_string(),
@@ -133,6 +133,7 @@ pub fn run(ctx: &Context, command: LogCommand) -> Result<()> {
                     e.detail.clone(),
                     e.signer.clone(),
                     e.request_sha256.clone(),
+                    e.approvers.join(" "),
                 ];
                 csv.push_str(
                     &fields

@@ -3,6 +3,7 @@
 
 mod address;
 mod approval;
+mod approve;
 mod context;
 mod demo;
 #[cfg(feature = "hw")]
@@ -118,6 +119,10 @@ enum Command {
     /// Review, confirm and sign any request (a PSBT or an Ethereum request) with the
     /// keystore or a hardware wallet.
     Sign(sign::SignArgs),
+    /// Approve a request as one of the policy's approvers: review it here, sign an approval.
+    Approve(approve::ApproveArgs),
+    /// Print this keystore's approver public key (for a policy's [approvals]).
+    ApproverKey,
     /// Finalize a signed PSBT (and verify every input with Bitcoin Core's interpreter).
     Finalize(psbt::FinalizeArgs),
     /// Combine PSBTs of the same transaction (multisig).
@@ -178,6 +183,8 @@ pub fn run() -> std::process::ExitCode {
         Command::Inspect(args) => sign::inspect(&ctx, args),
         Command::Digest(args) => psbt::digest(&ctx, args),
         Command::Sign(args) => sign::sign(&ctx, args),
+        Command::Approve(args) => approve::approve(&ctx, args),
+        Command::ApproverKey => approve::approver_key(&ctx),
         Command::Finalize(args) => psbt::finalize(&ctx, args),
         Command::Combine(args) => psbt::combine(&ctx, args),
         Command::Convert(args) => psbt::convert(&ctx, args),

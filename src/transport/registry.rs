@@ -1859,7 +1859,12 @@ impl EthSignature {
 
 /// The CBOR body of a `crypto-psbt` / `psbt` UR: the PSBT as a byte string.
 pub fn psbt_to_cbor(psbt: &[u8]) -> Vec<u8> {
-    encode_with(|e| e.bytes(psbt).map(|_| ()))
+    bytes_to_cbor(psbt)
+}
+
+/// Writes a `bytes` body: one CBOR byte string.
+pub fn bytes_to_cbor(bytes: &[u8]) -> Vec<u8> {
+    encode_with(|e| e.bytes(bytes).map(|_| ()))
 }
 
 /// Reads a `bytes` body: one CBOR byte string and nothing after it.
@@ -1925,7 +1930,7 @@ impl Payload {
         let legacy = prefer_legacy_names;
         Ok(match self {
             Payload::Psbt(psbt) => (if legacy { CRYPTO_PSBT } else { PSBT }, psbt_to_cbor(psbt)),
-            Payload::Bytes(bytes) => (BYTES, psbt_to_cbor(bytes)),
+            Payload::Bytes(bytes) => (BYTES, bytes_to_cbor(bytes)),
             Payload::EthSignRequest(r) => (ETH_SIGN_REQUEST, r.to_cbor()),
             Payload::EthSignature(s) => (ETH_SIGNATURE, s.to_cbor()),
             Payload::HdKey(k) if legacy => (CRYPTO_HDKEY, k.to_cbor(TagSet::V1)),
