@@ -241,12 +241,27 @@ pub fn sign(
                 Review::Ethereum(_) => policy.allowed_ethereum_warnings(),
             });
             needs_person = verdict.needs_person;
+            prompt.show(&format!(
+                "policy {} (sha256 {}): allowed{}",
+                policy.path.display(),
+                policy.sha256,
+                if needs_person {
+                    "; a person must confirm"
+                } else {
+                    ""
+                }
+            ));
             Some(verdict)
         }
         None => None,
     };
     let approvers = match check_approvals(approvals, review, request_hash) {
-        Ok(names) => names,
+        Ok(names) => {
+            if !names.is_empty() {
+                prompt.show(&format!("approved by {}", names.join(", ")));
+            }
+            names
+        }
         Err(e) => {
             record("denied", e.to_string())?;
             return Err(e);

@@ -155,6 +155,8 @@ pub struct LoadedPolicy {
     /// SHA-256 of the file's text (shown in every review: a change of rules or approvers is a
     /// change of this hash).
     pub sha256: String,
+    /// Where it was read from.
+    pub path: std::path::PathBuf,
     allow: Vec<(String, HashSet<ScriptBuf>)>,
     deny: Vec<(String, HashSet<ScriptBuf>)>,
 }
@@ -164,8 +166,10 @@ impl LoadedPolicy {
     pub fn load(path: &Path, network: Network) -> Result<Self> {
         let text = String::from_utf8(crate::files::read_input(path)?)
             .map_err(|_| Error::bad_input(format!("policy {} is not text", path.display())))?;
-        Self::from_text(&text, network)
-            .map_err(|e| Error::bad_input(format!("policy {}: {e}", path.display())))
+        let mut loaded = Self::from_text(&text, network)
+            .map_err(|e| Error::bad_input(format!("policy {}: {e}", path.display())))?;
+        loaded.path = path.to_path_buf();
+        Ok(loaded)
     }
 
     /// Parses and checks policy TOML for `network`.
@@ -195,6 +199,7 @@ impl LoadedPolicy {
                 use bitcoin::hashes::{sha256, Hash};
                 sha256::Hash::hash(text.as_bytes()).to_string()
             },
+            path: std::path::PathBuf::from("-"),
             policy,
             allow,
             deny,

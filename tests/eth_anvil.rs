@@ -477,3 +477,55 @@ fn blind_calldata_is_refused_unless_allowed() {
     )
     .ok();
 }
+
+/// Four eyes on Ethereum: two of three approvers review the request on their own machines;
+/// the signer signs only with their approvals, and the transaction is mined.
+#[test]
+fn an_approved_transfer_is_signed_and_mined_and_one_approval_is_not_enough() {
+    let Some(node) = Anvil::start() else { return };
+    let sb = signer();
+    sb.run(
+        &[
+            "eth", "build", "--rpc", &node.url, "--from", ACCOUNT0, "--to", BOB, "--value", "0.5",
+            "-o", "req.ur",
+        ],
+        "",
+    )
+    .ok();
+    let approvers = common::approvals::approval_quorum(&sb);
+    let [(_, alice), (_, bob), _] = approvers.as_slice() else {
+        unreachable!()
+    };
+    common::approvals::approve(alice, &sb, "req.ur", &sb, "alice.ur", &[]);
+    common::approvals::approve(bob, &sb, "req.ur", &sb, "bob.ur", &[]);
+    let sign = |approvals: &[&str]| {
+        let mut args = vec![
+            "--json",
+            "sign",
+            "req.ur",
+            "-o",
+            "tx",
+            "--yes",
+            "--policy",
+            "policy.toml",
+        ];
+        for a in approvals {
+            args.extend(["--approval", a]);
+        }
+        sb.run_offline(&args, "")
+    };
+    let one = sign(&["alice.ur"]);
+    assert_eq!(one.code, 1, "{}", one.stdout);
+    assert!(!sb.path("tx").exists());
+    let signed = sign(&["alice.ur", "bob.ur"]).ok().json();
+    assert_eq!(signed["approvers"], serde_json::json!(["alice", "bob"]));
+    let mined = sb
+        .run(
+            &["--json", "eth", "broadcast", "tx", "--rpc", &node.url],
+            "",
+        )
+        .ok()
+        .json();
+    assert_eq!(mined["status"], 1, "{mined}");
+    assert_eq!(node.balance(BOB), ETHER / 2);
+}

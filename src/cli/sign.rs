@@ -294,6 +294,8 @@ impl Run<'_> {
         self.finish(&SignedPsbt {
             review: &review,
             policy: outcome.verdict.as_ref(),
+            policy_sha256: self.policy_sha256(),
+            approvers: outcome.approvers,
             inputs,
             output: &args.output,
             audit_logged: self.home.audited(),
@@ -371,6 +373,8 @@ impl Run<'_> {
         self.finish(&SignedEth {
             review: r,
             policy: outcome.verdict.as_ref(),
+            policy_sha256: self.policy_sha256(),
+            approvers: outcome.approvers,
             signature: hex::encode_prefixed(answer.rsv),
             transaction_hash: answer.transaction_hash(),
             output: &args.output,
@@ -378,6 +382,10 @@ impl Run<'_> {
             audit_logged: self.home.audited(),
             qr,
         })
+    }
+
+    fn policy_sha256(&self) -> Option<&str> {
+        self.approvals.policy.as_ref().map(|p| p.sha256.as_str())
     }
 
     /// The report on stdout, or on stderr when the result went to stdout.
@@ -416,6 +424,12 @@ struct SignedPsbt<'a> {
     review: &'a Review,
     #[serde(skip_serializing_if = "Option::is_none")]
     policy: Option<&'a Verdict>,
+    /// SHA-256 of the policy file that applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy_sha256: Option<&'a str>,
+    /// The approvers whose approvals were verified.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    approvers: Vec<String>,
     inputs: Vec<InputOutcome>,
     output: &'a Path,
     /// Whether the review and decision went into the audit log (not without a keystore).
@@ -454,6 +468,12 @@ struct SignedEth<'a> {
     review: &'a crate::review::EthReview,
     #[serde(skip_serializing_if = "Option::is_none")]
     policy: Option<&'a Verdict>,
+    /// SHA-256 of the policy file that applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy_sha256: Option<&'a str>,
+    /// The approvers whose approvals were verified.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    approvers: Vec<String>,
     /// The signature r ‖ s ‖ v (v = 27/28), hex.
     signature: String,
     /// The transaction hash, for transactions.

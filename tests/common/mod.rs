@@ -2,6 +2,7 @@
 //! keep a transcript of everything it printed, for secret scanning.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod approvals;
 pub mod bdk_cli;
 pub mod bitcoind;
 pub mod btc;
