@@ -419,3 +419,20 @@ fn convert_to_v0_refuses_to_lose_version_2_fields() {
     }
     assert_eq!((refused, converted), (11, 3));
 }
+
+/// The intent digest is a function of the request alone: the host's `digest` (no keystore, no
+/// network flag) equals the signer's review under any `--network`.
+#[test]
+fn the_digest_depends_on_the_request_alone() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    sb.write_psbt("spend.psbt", &benign_spend());
+    let host = sb.run(&["--json", "digest", "spend.psbt"], "").ok().json();
+    for network in ["regtest", "bitcoin", "testnet"] {
+        let review = sb
+            .run_keyed(&["--json", "--network", network, "inspect", "spend.psbt"], "")
+            .ok()
+            .json();
+        assert_eq!(review["intent_digest"], host["intent_digest"], "{network}");
+    }
+}

@@ -109,7 +109,7 @@ impl Report for Digest {
 pub fn digest(ctx: &Context, args: DigestArgs) -> Result<()> {
     let file = PsbtFile::decode(&files::read_input(&args.file)?)?;
     ctx.emit(&Digest {
-        intent_digest: crate::review::intent_digest(&canonical_intent(&file.psbt, ctx.network)),
+        intent_digest: crate::review::intent_digest(&canonical_intent(&file.psbt)),
         txid: file.psbt.unsigned_tx.compute_txid().to_string(),
         network: ctx.network.to_string(),
     })

@@ -167,13 +167,14 @@ impl BtcReview {
     }
 }
 
-/// The canonical text the intent digest is computed over: network, version, locktime, each
-/// input's outpoint, amount and sequence, each output's script and amount. It depends only on
-/// the request, so the host and every signer compute the same digest.
-pub fn canonical_intent(psbt: &Psbt, network: Network) -> String {
+/// The canonical text the intent digest is computed over: version, locktime, each input's
+/// outpoint, amount and sequence, each output's script and amount. It depends only on the
+/// request (not on `--network`, which only changes how scripts are shown as addresses), so the
+/// host and every signer compute the same digest.
+pub fn canonical_intent(psbt: &Psbt) -> String {
     let tx = &psbt.unsigned_tx;
     let mut text = format!(
-        "coldsign intent v1\nchain bitcoin {network}\nversion {}\nlocktime {}\n",
+        "coldsign intent v2\nchain bitcoin\nversion {}\nlocktime {}\n",
         tx.version.0,
         tx.lock_time.to_consensus_u32()
     );
@@ -316,7 +317,7 @@ pub fn review(
             PsbtVersion::V2 => 2,
         },
         txid: tx.compute_txid().to_string(),
-        intent_digest: intent_digest(&canonical_intent(psbt, network)),
+        intent_digest: intent_digest(&canonical_intent(psbt)),
         inputs,
         outputs,
         totals: Totals {
