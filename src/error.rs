@@ -167,6 +167,9 @@ impl Error {
             Error::PolicyDenied { .. } => Some(
                 "the policy file decides; change it through your approval process, not here".into(),
             ),
+            Error::Refused(codes) if codes.contains(&"btc.network.mismatch") => Some(
+                "the request is for another network than this signer's: pass --network (or set network in config.toml), not --allow".into(),
+            ),
             Error::Refused(_) => Some(
                 "read each warning above; accept one only by naming it with --allow CODE".into(),
             ),

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod btc;
 pub mod ceremony;
 pub mod cli;
+pub mod config;
 pub mod error;
 pub mod eth;
 pub mod files;

@@ -430,7 +430,10 @@ fn the_digest_depends_on_the_request_alone() {
     let host = sb.run(&["--json", "digest", "spend.psbt"], "").ok().json();
     for network in ["regtest", "bitcoin", "testnet"] {
         let review = sb
-            .run_keyed(&["--json", "--network", network, "inspect", "spend.psbt"], "")
+            .run_keyed(
+                &["--json", "--network", network, "inspect", "spend.psbt"],
+                "",
+            )
             .ok()
             .json();
         assert_eq!(review["intent_digest"], host["intent_digest"], "{network}");

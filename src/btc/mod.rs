@@ -6,6 +6,7 @@ pub mod builder;
 pub mod derive;
 pub mod finalize;
 pub mod multisig;
+pub mod network;
 pub mod ownership;
 pub mod psbt_v2;
 pub mod satisfy;

@@ -47,14 +47,14 @@ impl Approval {
 
     /// What the ceremony needs: the codes allowed, `--yes`, and the policy file (loaded and
     /// checked) if one was given.
-    pub fn approvals(&self, ctx: &Context) -> Result<Approvals> {
+    pub fn approvals(&self, network: bitcoin::Network) -> Result<Approvals> {
         Ok(Approvals {
             allowed: self.allow.clone(),
             auto_yes: self.yes,
             policy: self
                 .policy
                 .as_deref()
-                .map(|p| LoadedPolicy::load(p, ctx.network))
+                .map(|p| LoadedPolicy::load(p, network))
                 .transpose()?,
             approvals: self
                 .approvals

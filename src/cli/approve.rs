@@ -97,7 +97,12 @@ pub fn approve(ctx: &Context, args: ApproveArgs) -> Result<()> {
                 Some(w) => Policies::watch_only(w),
                 None => Policies::new(&hd, home.wallets.clone()),
             };
-            home.review_psbt(file, &policies, ctx.network, &capabilities::SOFTWARE)
+            home.review_psbt(
+                file,
+                &policies,
+                ctx.network_for(&file.psbt)?,
+                &capabilities::SOFTWARE,
+            )
         }
         Request::Ethereum(r) => home.review_ethereum(
             r,

@@ -24,6 +24,9 @@ pub struct Context {
     verbose: u8,
     /// The Bitcoin network.
     pub network: bitcoin::Network,
+    /// Whether the network was given (`--network`, `COLDSIGN_NETWORK` or config.toml) rather
+    /// than defaulted.
+    network_given: bool,
     keystore: Option<PathBuf>,
     /// Where the keystore password comes from, when not the terminal.
     pub password_file: Option<PathBuf>,
@@ -39,12 +42,42 @@ impl Context {
             json: args.json,
             quiet: args.quiet,
             verbose: args.verbose,
-            network: args.network.into(),
+            network: args.network.map_or(bitcoin::Network::Bitcoin, Into::into),
+            network_given: args.network.is_some(),
             keystore: args.keystore.clone(),
             password_file: args.password_file.clone(),
             scrypt_log_n: args.scrypt_log_n,
             #[cfg(feature = "online")]
             wallet_dir: args.wallet_dir.clone(),
+        }
+    }
+
+    /// Takes the network from config.toml when neither `--network` nor `COLDSIGN_NETWORK`
+    /// gave one; a config file that does not parse is an error, never ignored.
+    pub fn apply_config(&mut self) -> Result<()> {
+        if self.network_given {
+            return Ok(());
+        }
+        if let Some(network) = crate::config::Config::load()?.network {
+            self.network = network.into();
+            self.network_given = true;
+        }
+        Ok(())
+    }
+
+    /// The network for a PSBT: the one given, else the one its key origins' coin type names
+    /// (0' mainnet); a request for a test network (coin type 1') with no network given is
+    /// refused rather than guessed.
+    pub fn network_for(&self, psbt: &bitcoin::psbt::Psbt) -> Result<bitcoin::Network> {
+        if self.network_given {
+            return Ok(self.network);
+        }
+        match crate::btc::network::coin_type_of(psbt) {
+            Some(crate::btc::network::CoinType::Test) => Err(Error::usage(
+                "the request's keys are for a test network (coin type 1') and no network was given",
+                "pass --network testnet, signet or regtest (or set COLDSIGN_NETWORK, or network in config.toml)",
+            )),
+            _ => Ok(self.network),
         }
     }
 

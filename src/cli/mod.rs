@@ -49,9 +49,10 @@ pub struct GlobalArgs {
     /// Print machine-readable JSON on stdout (errors too, as {"error", "code"}).
     #[arg(long, global = true)]
     pub json: bool,
-    /// Bitcoin network for keys and addresses.
-    #[arg(long, global = true, value_enum, default_value_t = NetworkArg::Bitcoin, env = "COLDSIGN_NETWORK")]
-    pub network: NetworkArg,
+    /// Bitcoin network for keys and addresses [default: `network` in config.toml, else
+    /// inferred from the request's key origins, else bitcoin].
+    #[arg(long, global = true, value_enum, env = "COLDSIGN_NETWORK")]
+    pub network: Option<NetworkArg>,
     /// Keystore file [default: $XDG_DATA_HOME/coldsign/keystore.json].
     #[arg(long, global = true, value_name = "PATH", env = "COLDSIGN_KEYSTORE")]
     pub keystore: Option<PathBuf>,
@@ -177,7 +178,11 @@ pub fn run() -> std::process::ExitCode {
         Ok(cli) => cli,
         Err(e) => return context::report_clap_error(e),
     };
-    let ctx = Context::new(&cli.global);
+    let mut ctx = Context::new(&cli.global);
+    if let Err(e) = ctx.apply_config() {
+        return ctx.report_error(&e);
+    }
+    let ctx = ctx;
     let outcome = match cli.command {
         Command::Key(cmd) => key::run(&ctx, cmd),
         Command::Inspect(args) => sign::inspect(&ctx, args),

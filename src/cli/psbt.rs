@@ -99,8 +99,8 @@ struct Digest {
 impl Report for Digest {
     fn human(&self) -> String {
         format!(
-            "intent digest  {}\ntxid           {}\n",
-            self.intent_digest, self.txid
+            "intent digest  {}\ntxid           {}\nnetwork        {}\n",
+            self.intent_digest, self.txid, self.network
         )
     }
 }
@@ -111,7 +111,10 @@ pub fn digest(ctx: &Context, args: DigestArgs) -> Result<()> {
     ctx.emit(&Digest {
         intent_digest: crate::review::intent_digest(&canonical_intent(&file.psbt)),
         txid: file.psbt.unsigned_tx.compute_txid().to_string(),
-        network: ctx.network.to_string(),
+        network: match ctx.network_for(&file.psbt) {
+            Ok(network) => network.to_string(),
+            Err(_) => "a test network (coin type 1'; the digest does not depend on it)".into(),
+        },
     })
 }
 

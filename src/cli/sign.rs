@@ -116,7 +116,12 @@ pub fn inspect(ctx: &Context, args: InspectArgs) -> Result<()> {
         Request::Bitcoin(file) => {
             let hd = hd_keys(&material)?;
             let policies = Policies::new(&hd, home.wallets.clone());
-            home.review_psbt(file, &policies, ctx.network, &capabilities::SOFTWARE)
+            home.review_psbt(
+                file,
+                &policies,
+                ctx.network_for(&file.psbt)?,
+                &capabilities::SOFTWARE,
+            )
         }
         Request::Ethereum(request) => {
             let key = eth_key(ctx, &material, request, args.path.as_ref())?;
@@ -150,10 +155,14 @@ fn eth_key(
 pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
     args.approval.preflight(ctx, &args.output)?;
     let (request, request_hash) = read_request(&args.file)?;
-    let approvals = args.approval.approvals(ctx)?;
+    let network = match &request {
+        Request::Bitcoin(file) => ctx.network_for(&file.psbt)?,
+        Request::Ethereum(_) => ctx.network,
+    };
+    let approvals = args.approval.approvals(network)?;
     let keystore = ctx.keystore_path()?;
     let mut home = Home::beside(&keystore)?;
-    let mut device = open_device(ctx, &args, &home)?;
+    let mut device = open_device(network, &args, &home)?;
     let material = match (&device, keystore.exists()) {
         (Some(_), false) => {
             ctx.note(&format!(
@@ -170,6 +179,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
     };
     let mut run = Run {
         ctx,
+        network,
         args: &args,
         home: &home,
         approvals: &approvals,
@@ -184,14 +194,14 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
 /// The hardware wallet of `--device`, if any.
 #[cfg(feature = "hw")]
 fn open_device(
-    ctx: &Context,
+    network: bitcoin::Network,
     args: &SignArgs,
     home: &Home,
 ) -> Result<Option<Box<dyn HardwareSigner>>> {
     Ok(match args.device {
         Some(kind) => Some(Box::new(crate::signer::device::Device::open(
             kind.into(),
-            ctx.network,
+            network,
             home.wallets.clone(),
         )?)),
         None => None,
@@ -200,13 +210,19 @@ fn open_device(
 
 /// Without hardware wallet support no device exists.
 #[cfg(not(feature = "hw"))]
-fn open_device(_: &Context, _: &SignArgs, _: &Home) -> Result<Option<Box<dyn HardwareSigner>>> {
+fn open_device(
+    _: bitcoin::Network,
+    _: &SignArgs,
+    _: &Home,
+) -> Result<Option<Box<dyn HardwareSigner>>> {
     Ok(None)
 }
 
 /// One `sign` invocation.
 struct Run<'a> {
     ctx: &'a Context,
+    /// The Bitcoin network of this request.
+    network: bitcoin::Network,
     args: &'a SignArgs,
     home: &'a Home,
     approvals: &'a ceremony::Approvals,
@@ -262,7 +278,7 @@ impl Run<'_> {
         };
         let review = self
             .home
-            .review_psbt(&file, &policies, self.ctx.network, &signer.info());
+            .review_psbt(&file, &policies, self.network, &signer.info());
         let mut request = Request::Bitcoin(file);
         let mut qr_source = None;
         let args = self.args;

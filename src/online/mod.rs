@@ -4,7 +4,7 @@
 
 pub mod backend;
 pub mod build;
-pub mod config;
+pub use crate::config;
 pub mod import;
 pub mod payouts;
 pub mod store;

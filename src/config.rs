@@ -1,7 +1,9 @@
-//! Defaults for the online commands, read from `$XDG_CONFIG_HOME/coldsign/config.toml` (or
-//! `COLDSIGN_CONFIG`). Every key is optional; command-line options win.
+//! Defaults read from `$XDG_CONFIG_HOME/coldsign/config.toml` (or `COLDSIGN_CONFIG`), by every
+//! command. Every key is optional; command-line options and their environment variables win.
+//! Unknown keys are refused, never ignored.
 //!
 //! ```toml
+//! network = "regtest"                        # bitcoin, testnet, signet or regtest
 //! backend = "core:http://127.0.0.1:8332"     # or "electrum:ssl://electrum.example:50002"
 //! rpc_cookie = "/home/me/.bitcoin/.cookie"   # Core: cookie file, or
 //! rpc_user = "coldsign"                      # Core: user and a file holding the password
@@ -19,6 +21,8 @@ use crate::{files, Error, Result};
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// The Bitcoin network, when `--network` and `COLDSIGN_NETWORK` do not say.
+    pub network: Option<ConfigNetwork>,
     /// Default backend, `core:URL` or `electrum:URL`.
     pub backend: Option<String>,
     /// Bitcoin Core cookie file.
@@ -29,6 +33,32 @@ pub struct Config {
     pub rpc_password_file: Option<PathBuf>,
     /// Accept any TLS certificate from the Electrum server.
     pub electrum_insecure_tls: Option<bool>,
+}
+
+/// A network name in the config file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConfigNetwork {
+    /// Mainnet (also "mainnet").
+    #[serde(alias = "mainnet")]
+    Bitcoin,
+    /// Testnet3.
+    Testnet,
+    /// Signet.
+    Signet,
+    /// Regtest.
+    Regtest,
+}
+
+impl From<ConfigNetwork> for bitcoin::Network {
+    fn from(n: ConfigNetwork) -> Self {
+        match n {
+            ConfigNetwork::Bitcoin => bitcoin::Network::Bitcoin,
+            ConfigNetwork::Testnet => bitcoin::Network::Testnet,
+            ConfigNetwork::Signet => bitcoin::Network::Signet,
+            ConfigNetwork::Regtest => bitcoin::Network::Regtest,
+        }
+    }
 }
 
 /// The config file path: `COLDSIGN_CONFIG`, else the XDG config directory.
