@@ -79,6 +79,8 @@ impl PsbtFile {
         };
         let (psbt, version, extras) =
             psbt_v2::parse_any(&raw).map_err(|e| RequestError::Psbt(e.to_string()))?;
+        crate::review::bitcoin::amounts::check(&psbt)
+            .map_err(|e| RequestError::Psbt(e.to_string()))?;
         Ok(PsbtFile {
             psbt,
             version,

@@ -24,7 +24,7 @@ use crate::files::{self, Replace};
 use crate::keys::material::{HdKeys, KeyMaterial};
 use crate::policy::{Verdict, DAY};
 use crate::request::{encode_raw, serialize_as, Encoding, PsbtFile};
-use crate::review::bitcoin::{canonical_intent, review, BtcReview, FeeLimits, OutputKind};
+use crate::review::bitcoin::{canonical_intent, review_file, BtcReview, FeeLimits, OutputKind};
 use crate::review::lookalike;
 use crate::signer::{software, InputOutcome};
 use crate::{Error, Result};
@@ -219,13 +219,7 @@ impl Signer {
 
     /// The review, with address-book labels and look-alike warnings.
     fn review(&self, ctx: &Context, file: &PsbtFile, policies: &Policies) -> BtcReview {
-        let mut r = review(
-            &file.psbt,
-            file.version,
-            ctx.network,
-            policies,
-            &FeeLimits::default(),
-        );
+        let mut r = review_file(file, ctx.network, policies, &FeeLimits::default());
         lookalike::apply(&mut r, &self.book);
         r
     }
