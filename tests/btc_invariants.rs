@@ -608,7 +608,7 @@ fn the_totals_of_every_fixture_balance() {
     eprintln!("{from_fixtures} fixture PSBTs, {reviewed} reviewed, {balanced} balanced");
     assert!(from_fixtures >= 100, "{from_fixtures} fixture PSBTs");
     assert!(
-        reviewed >= 80 && balanced >= 40,
+        reviewed >= 150 && balanced >= 120,
         "{reviewed} reviewed, {balanced} balanced"
     );
 }
