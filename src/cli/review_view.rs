@@ -92,25 +92,27 @@ fn render_totals(s: &mut String, r: &BtcReview) {
     let t = &r.totals;
     let b = &t.balance;
     let amount = |sats: Option<u64>| sats.map(btc).unwrap_or_else(|| "UNKNOWN".into());
-    let _ = writeln!(s, "\ninputs            {}", amount(b.inputs));
-    let _ = writeln!(s, "  external        {}", btc(b.external));
-    let _ = writeln!(s, "  change          {}", btc(b.change));
-    let _ = writeln!(s, "  ours, not change {}", btc(b.ours_not_change));
-    let _ = writeln!(s, "  burned          {}", btc(b.burned));
-    match (b.fee, t.fee_rate) {
+    let _ = writeln!(s, "\n{:<19}{}", "inputs", amount(b.inputs));
+    for (label, sats) in [
+        ("external", b.external),
+        ("change", b.change),
+        ("ours, not change", b.ours_not_change),
+        ("burned", b.burned),
+    ] {
+        let _ = writeln!(s, "  {label:<17}{}", btc(sats));
+    }
+    let fee = match (b.fee, t.fee_rate) {
         (Some(fee), Some(rate)) => {
             let approx = if t.vsize_exact { "" } else { "~" };
-            let _ = writeln!(
-                s,
-                "  fee             {} ({fee} sat, {rate:.1} sat/vB at {approx}{} vB)",
+            format!(
+                "{} ({fee} sat, {rate:.1} sat/vB at {approx}{} vB)",
                 btc(fee),
                 t.vsize
-            );
+            )
         }
-        _ => {
-            let _ = writeln!(s, "  fee             UNKNOWN");
-        }
-    }
+        _ => "UNKNOWN".into(),
+    };
+    let _ = writeln!(s, "  {:<17}{fee}", "fee");
     match &b.unbalanced_because {
         None => {
             let _ = writeln!(
