@@ -632,3 +632,61 @@ fn collect_psbts(value: &Value, place: &str, out: &mut Vec<(String, String)>) {
         _ => {}
     }
 }
+
+/// The review's script classes agree with Bitcoin Core's own classifier (`decodescript`,
+/// `Solver` in `script/solver.cpp`) wherever Core gives a script a type, and are stricter only
+/// where Core says `nonstandard` or cannot see that a program is unusable (a taproot key off
+/// the curve).
+#[test]
+fn script_classes_agree_with_bitcoin_core() {
+    let Some(node) = common::bitcoind::Bitcoind::start() else {
+        return;
+    };
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    let mut checked = 0;
+    for (n, case) in cases().iter().enumerate() {
+        for (side, psbt) in [("attack", &case.attack), ("twin", &case.twin)] {
+            let out = inspect(&sb, &format!("{side}{n}.psbt"), psbt);
+            if out.code != 0 {
+                continue;
+            }
+            for o in out.json()["outputs"].as_array().unwrap() {
+                let ours = o["script_type"].as_str().unwrap();
+                let hex = o["script"].as_str().unwrap();
+                let core = node.rpc("decodescript", &[hex.into()]);
+                let core_type = core["type"].as_str().unwrap();
+                let expected: &[&str] = match core_type {
+                    "pubkeyhash" => &["p2pkh"],
+                    "scripthash" => &["p2sh"],
+                    "witness_v0_keyhash" => &["p2wpkh"],
+                    "witness_v0_scripthash" => &["p2wsh"],
+                    "witness_v1_taproot" => &["p2tr", "p2tr_invalid_key"],
+                    "anchor" => &["p2a"],
+                    "witness_unknown" => &["witness_unknown"],
+                    "nulldata" => &["op_return"],
+                    "pubkey" => &["p2pk"],
+                    "multisig" => &["bare_multisig"],
+                    "nonstandard" => &[
+                        "witness_v0_invalid",
+                        "empty",
+                        "push_only",
+                        "disabled_opcode",
+                        "oversize",
+                        "malformed",
+                        "nonstandard",
+                        "op_return",
+                    ],
+                    other => panic!("Core type {other} for {hex}"),
+                };
+                assert!(
+                    expected.contains(&ours),
+                    "{} ({side}): Core says {core_type}, the review {ours} for {hex}",
+                    case.name
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 100, "{checked} scripts compared");
+}
