@@ -171,11 +171,10 @@ fn cases() -> Vec<Case> {
     };
     let (change_key, change_origin) = seed.key("m/86'/1'/0'/1/0");
     let xonly = change_key.x_only_public_key().0;
-    let tap_output = {
-        let mut o = bitcoin::psbt::Output::default();
-        o.tap_internal_key = Some(xonly);
-        o.tap_key_origins = [(xonly, (vec![], change_origin))].into();
-        o
+    let tap_output = bitcoin::psbt::Output {
+        tap_internal_key: Some(xonly),
+        tap_key_origins: [(xonly, (vec![], change_origin))].into(),
+        ..Default::default()
     };
     let secp = bitcoin::secp256k1::Secp256k1::new();
     let tree = bitcoin::TapNodeHash::from_byte_array([7; 32]);

@@ -13,7 +13,7 @@ use bitcoin::psbt::{Input, Output, Psbt};
 use bitcoin::secp256k1::{All, PublicKey, Secp256k1};
 use bitcoin::{
     absolute, transaction, Amount, CompressedPublicKey, NetworkKind, OutPoint, ScriptBuf, Sequence,
-    Transaction, TxIn, TxOut, Txid, Witness,
+    TapLeafHash, Transaction, TxIn, TxOut, Txid, Witness, XOnlyPublicKey,
 };
 
 /// A BIP32 key tree from a BIP39 mnemonic (empty passphrase).
@@ -77,6 +77,31 @@ pub fn script(form: Form, key: PublicKey) -> ScriptBuf {
     }
 }
 
+/// The key origin fields a wallet lists for a key in `form` (BIP174, BIP371).
+struct Listed {
+    internal: Option<XOnlyPublicKey>,
+    taproot: BTreeMap<XOnlyPublicKey, (Vec<TapLeafHash>, KeySource)>,
+    bip32: BTreeMap<PublicKey, KeySource>,
+}
+
+impl Listed {
+    fn new(form: Form, key: PublicKey, origin: KeySource) -> Self {
+        let xonly = key.x_only_public_key().0;
+        match form {
+            Form::Tr => Listed {
+                internal: Some(xonly),
+                taproot: BTreeMap::from([(xonly, (vec![], origin))]),
+                bip32: BTreeMap::new(),
+            },
+            _ => Listed {
+                internal: None,
+                taproot: BTreeMap::new(),
+                bip32: BTreeMap::from([(key, origin)]),
+            },
+        }
+    }
+}
+
 /// Someone else's P2WPKH script (a key from a hash of `tag`).
 pub fn stranger(tag: &str) -> ScriptBuf {
     ScriptBuf::new_p2wpkh(&bitcoin::WPubkeyHash::hash(tag.as_bytes()))
@@ -100,17 +125,13 @@ impl Forge {
     /// transaction and the key origin a wallet would list.
     pub fn fund(self, seed: &Seed, form: Form, path: &str, amount: u64) -> Self {
         let (key, origin) = seed.key(path);
-        let mut input = Input::default();
-        match form {
-            Form::Tr => {
-                let xonly = key.x_only_public_key().0;
-                input.tap_internal_key = Some(xonly);
-                input.tap_key_origins = BTreeMap::from([(xonly, (vec![], origin))]);
-            }
-            _ => {
-                input.bip32_derivation = BTreeMap::from([(key, origin)]);
-            }
-        }
+        let listed = Listed::new(form, key, origin);
+        let mut input = Input {
+            tap_internal_key: listed.internal,
+            tap_key_origins: listed.taproot,
+            bip32_derivation: listed.bip32,
+            ..Default::default()
+        };
         if form == Form::ShWpkh {
             input.redeem_script = Some(ScriptBuf::new_p2wpkh(
                 &CompressedPublicKey(key).wpubkey_hash(),
@@ -159,17 +180,13 @@ impl Forge {
     /// Pays `amount` sat to `seed`'s key at `path` in `form`, listing the key origin.
     pub fn pay_ours(self, seed: &Seed, form: Form, path: &str, amount: u64) -> Self {
         let (key, origin) = seed.key(path);
-        let mut output = Output::default();
-        match form {
-            Form::Tr => {
-                let xonly = key.x_only_public_key().0;
-                output.tap_internal_key = Some(xonly);
-                output.tap_key_origins = BTreeMap::from([(xonly, (vec![], origin))]);
-            }
-            _ => {
-                output.bip32_derivation = BTreeMap::from([(key, origin)]);
-            }
-        }
+        let listed = Listed::new(form, key, origin);
+        let output = Output {
+            tap_internal_key: listed.internal,
+            tap_key_origins: listed.taproot,
+            bip32_derivation: listed.bip32,
+            ..Default::default()
+        };
         self.pay_with(script(form, key), amount, output)
     }
 
