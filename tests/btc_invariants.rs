@@ -93,6 +93,33 @@ fn valid_taproot() -> ScriptBuf {
     script(Form::Tr, stranger_key())
 }
 
+/// The ordinary payment with 100,000 sat to a P2WSH (or P2SH) output whose script the PSBT
+/// reveals (`witness_script` or `redeem_script`, BIP174).
+fn revealing(inner: ScriptBuf, nested_in_p2sh: bool) -> Psbt {
+    let seed = ours();
+    let (outer, output) = if nested_in_p2sh {
+        let outer = inner.to_p2sh();
+        let output = bitcoin::psbt::Output {
+            redeem_script: Some(inner),
+            ..Default::default()
+        };
+        (outer, output)
+    } else {
+        let outer = ScriptBuf::new_p2wsh(&inner.wscript_hash());
+        let output = bitcoin::psbt::Output {
+            witness_script: Some(inner),
+            ..Default::default()
+        };
+        (outer, output)
+    };
+    Forge::new()
+        .fund(&seed, Form::Wpkh, "m/84'/1'/0'/0/0", FUNDS)
+        .pay(stranger("alice"), 600_000)
+        .pay_with(outer, 100_000, output)
+        .pay_ours(&seed, Form::Wpkh, "m/84'/1'/0'/1/0", FUNDS - 700_000 - FEE)
+        .build()
+}
+
 /// A batch payout to five new addresses.
 fn batch_payout() -> Psbt {
     let seed = ours();
@@ -268,6 +295,18 @@ fn cases() -> Vec<Case> {
             "script over 10,000 bytes",
             payment_with(raw(&vec![0x61; 10_001]), 100_000),
             payment_with(stranger("erin"), 100_000),
+            "btc.output.burned",
+        ),
+        case(
+            "P2WSH whose revealed witness script is OP_TRUE",
+            revealing(raw(&[0x51]), false),
+            revealing(bare_multisig.clone(), false),
+            "btc.output.anyone_can_spend",
+        ),
+        case(
+            "P2SH whose revealed redeem script is OP_RETURN",
+            revealing(raw(&[0x6a]), true),
+            revealing(bare_multisig.clone(), true),
             "btc.output.burned",
         ),
         case(

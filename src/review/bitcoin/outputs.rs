@@ -93,22 +93,43 @@ impl Checks<'_, '_> {
             }
             ScriptClass::Standard(_) | ScriptClass::NonStandard { .. } => {
                 let (kind, owner) = self.ownership(index, amount, output, script, spending);
-                if let (ScriptClass::NonStandard { reason, .. }, OutputKind::External) =
-                    (&class, kind)
-                {
-                    self.warn(
-                        "btc.output.nonstandard",
-                        Severity::High,
-                        format!(
-                            "output {index} ({amount} sat) pays a script with no address: {reason} (script {hex})"
-                        ),
-                    );
+                let burned_behind = match (&class, kind) {
+                    (ScriptClass::NonStandard { reason, .. }, OutputKind::External) => {
+                        self.warn(
+                            "btc.output.nonstandard",
+                            Severity::High,
+                            format!(
+                                "output {index} ({amount} sat) pays a script with no address: {reason} (script {hex})"
+                            ),
+                        );
+                        false
+                    }
+                    (_, OutputKind::External) => self.behind_hash(index, amount, output, script),
+                    _ => false,
+                };
+                if burned_behind {
+                    (OutputKind::Unspendable, None)
+                } else {
+                    (kind, owner)
                 }
-                (kind, owner)
             }
         };
-        let dust_applies = !matches!(class, ScriptClass::Unspendable { .. });
-        if dust_applies && txout.value < script.minimal_non_dust() {
+        self.view(index, txout, class, kind, owner)
+    }
+
+    /// The output's view, after the dust check.
+    fn view(
+        &mut self,
+        index: usize,
+        txout: &TxOut,
+        class: ScriptClass,
+        kind: OutputKind,
+        owner: Option<OwnerView>,
+    ) -> OutputView {
+        let script = &txout.script_pubkey;
+        let amount = txout.value.to_sat();
+        let burned = matches!(kind, OutputKind::OpReturn | OutputKind::Unspendable);
+        if !burned && txout.value < script.minimal_non_dust() {
             self.warn(
                 "btc.output.dust",
                 Severity::Warning,
@@ -123,13 +144,47 @@ impl Checks<'_, '_> {
             address: Address::from_script(script, self.network)
                 .ok()
                 .map(|a| a.to_string()),
-            script: hex,
+            script: script.to_hex_string(),
             script_type: class.kind(),
             reason: class.reason().map(str::to_string),
             amount,
             kind,
             owner,
             label: None,
+        }
+    }
+
+    /// Checks the script the PSBT reveals behind an external P2SH or P2WSH output; true when
+    /// it burns the coins.
+    fn behind_hash(
+        &mut self,
+        index: usize,
+        amount: u64,
+        output: &bitcoin::psbt::Output,
+        script: &bitcoin::Script,
+    ) -> bool {
+        let Some(inner) = scripts::revealed(
+            script,
+            output.redeem_script.as_deref(),
+            output.witness_script.as_deref(),
+        ) else {
+            return false;
+        };
+        let hex = inner.to_hex_string();
+        match scripts::classify(inner) {
+            ScriptClass::AnyoneCanSpend { reason, .. } => {
+                self.warn("btc.output.anyone_can_spend", Severity::High, format!(
+                    "output {index} ({amount} sat) can be taken by anyone: the script behind its hash, which the PSBT reveals, is {hex}: {reason}"
+                ));
+                false
+            }
+            ScriptClass::Unspendable { reason, .. } => {
+                self.warn("btc.output.burned", Severity::High, format!(
+                    "output {index} burns {amount} sat: the script behind its hash, which the PSBT reveals, is {hex}: {reason}"
+                ));
+                true
+            }
+            _ => false,
         }
     }
 

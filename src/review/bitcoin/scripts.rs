@@ -5,7 +5,7 @@
 
 use bitcoin::opcodes::{all::OP_RESERVED, Class, ClassifyContext};
 use bitcoin::script::Instruction;
-use bitcoin::{Script, WitnessVersion, XOnlyPublicKey};
+use bitcoin::{Script, ScriptBuf, WitnessVersion, XOnlyPublicKey};
 
 /// Scripts longer than this fail in every spend (`MAX_SCRIPT_SIZE`).
 const MAX_SCRIPT_SIZE: usize = 10_000;
@@ -149,6 +149,30 @@ pub fn classify(script: &Script) -> ScriptClass {
     }
 }
 
+/// The script behind a P2SH or P2WSH output when the PSBT reveals it (`redeem_script`,
+/// `witness_script`) and it hashes to the output: what really decides who can spend the coins.
+/// Nested P2SH-P2WSH gives the witness script; P2SH-P2WPKH reveals nothing more.
+pub fn revealed<'s>(
+    script: &Script,
+    redeem: Option<&'s Script>,
+    witness: Option<&'s Script>,
+) -> Option<&'s Script> {
+    let witness_behind = |outer: &Script| {
+        witness.filter(|w| ScriptBuf::new_p2wsh(&w.wscript_hash()).as_script() == outer)
+    };
+    if script.is_p2wsh() {
+        return witness_behind(script);
+    }
+    let redeem = redeem.filter(|r| script.is_p2sh() && r.to_p2sh().as_script() == script)?;
+    if redeem.is_p2wsh() {
+        witness_behind(redeem)
+    } else if redeem.is_witness_program() {
+        None
+    } else {
+        Some(redeem)
+    }
+}
+
 /// A witness program: v0 needs 20 or 32 bytes, v1 32 bytes on the curve (or P2A); every
 /// other version and length has no spending rules yet.
 fn witness(version: WitnessVersion, program: &[u8]) -> ScriptClass {
@@ -241,5 +265,28 @@ mod tests {
             "p2pkh"
         );
         assert_eq!(class("75").kind(), "nonstandard");
+    }
+
+    #[test]
+    fn scripts_behind_hashes_are_revealed_only_when_they_match() {
+        let op_true = ScriptBuf::from_bytes(vec![0x51]);
+        let p2wsh = ScriptBuf::new_p2wsh(&op_true.wscript_hash());
+        assert_eq!(
+            revealed(&p2wsh, None, Some(&op_true)),
+            Some(op_true.as_script())
+        );
+        let other = ScriptBuf::from_bytes(vec![0x52]);
+        assert_eq!(revealed(&p2wsh, None, Some(&other)), None);
+        let p2sh = op_true.to_p2sh();
+        assert_eq!(
+            revealed(&p2sh, Some(&op_true), None),
+            Some(op_true.as_script())
+        );
+        let nested = p2wsh.to_p2sh();
+        assert_eq!(
+            revealed(&nested, Some(&p2wsh), Some(&op_true)),
+            Some(op_true.as_script())
+        );
+        assert_eq!(revealed(&nested, Some(&p2wsh), None), None);
     }
 }
