@@ -58,6 +58,7 @@ pub fn render(r: &BtcReview) -> String {
             (OutputKind::OursNotChange, Some(w)) => {
                 format!("ours, not change ({} {})", w.wallet, w.path)
             }
+            (OutputKind::OpReturn, _) if o.amount > 0 => "BURNED (OP_RETURN data)".into(),
             (OutputKind::OpReturn, _) => "data (OP_RETURN)".into(),
             (OutputKind::Unspendable, _) => "BURNED (no one can spend it)".into(),
             _ => "EXTERNAL".into(),
