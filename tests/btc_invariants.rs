@@ -310,6 +310,15 @@ fn cases() -> Vec<Case> {
             "btc.output.burned",
         ),
         case(
+            "bare public key that is not a point",
+            payment_with(
+                raw(&[[0x21, 0x02].as_slice(), &[0; 31], &[5, 0xac]].concat()),
+                100_000,
+            ),
+            payment_with(script(Form::Wpkh, stranger_key()), 100_000),
+            "btc.output.burned",
+        ),
+        case(
             "non-standard script (OP_DROP)",
             payment_with(raw(&[0x75]), 100_000),
             payment_with(stranger("frank"), 100_000),
@@ -703,7 +712,7 @@ fn script_classes_agree_with_bitcoin_core() {
                     "anchor" => &["p2a"],
                     "witness_unknown" => &["witness_unknown"],
                     "nulldata" => &["op_return"],
-                    "pubkey" => &["p2pk"],
+                    "pubkey" => &["p2pk", "p2pk_invalid_key"],
                     "multisig" => &["bare_multisig"],
                     "nonstandard" => &[
                         "witness_v0_invalid",

@@ -131,6 +131,12 @@ pub fn classify(script: &Script) -> ScriptClass {
             ),
         };
     }
+    if script.is_p2pk() && script.p2pk_public_key().is_none() {
+        return unspendable(
+            "p2pk_invalid_key",
+            "a bare public key that is not a valid point: no signature can ever satisfy it".into(),
+        );
+    }
     if script.is_p2pk() {
         return ScriptClass::NonStandard {
             kind: "p2pk",
@@ -256,6 +262,8 @@ mod tests {
         assert_eq!(class("4c05aa").kind(), "malformed");
         let pk = "21020000000000000000000000000000000000000000000000000000000000000001ac";
         assert!(matches!(class(pk), ScriptClass::NonStandard { .. }));
+        let off_curve_pk = format!("2102{}05ac", "00".repeat(31));
+        assert_eq!(class(&off_curve_pk).kind(), "p2pk_invalid_key");
         assert_eq!(
             class("a914000000000000000000000000000000000000000087").kind(),
             "p2sh"
