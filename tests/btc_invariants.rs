@@ -355,6 +355,12 @@ fn cases() -> Vec<Case> {
             "btc.output.ours_other_wallet",
         ),
         case(
+            "transfer to an account no wallet discovers",
+            change_to(Form::Wpkh, "m/84'/1'/5000'/0/0"),
+            change_to(Form::Wpkh, "m/84'/1'/1'/0/0"),
+            "btc.output.ours_hidden",
+        ),
+        case(
             "change to a BIP44 wallet's change branch",
             change_to(Form::Pkh, "m/44'/1'/0'/1/0"),
             change_to(Form::Pkh, "m/44'/1'/0'/0/0"),

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use bitcoin::bip32::ChildNumber;
 use bitcoin::hex::DisplayHex;
 use bitcoin::{Address, TxOut};
 
@@ -18,6 +19,10 @@ use crate::review::Severity;
 /// output of ours may be before a wallet restored from the seed would not find it. Bitcoin
 /// Core looks 1,000 addresses ahead; most wallets only 20.
 pub const GAP_LIMIT: u32 = 1_000;
+
+/// Standard accounts above this one are not found by BIP44 account discovery in practice
+/// (it stops at the first account without transactions).
+const MAX_DISCOVERED_ACCOUNT: u32 = 100;
 
 /// What the inputs tell about the spending wallets: their names and the highest address
 /// index each uses.
@@ -270,6 +275,19 @@ impl Checks<'_, '_> {
             self.warn("btc.output.ours_hidden", Severity::High, format!(
                 "output {index} pays {amount} sat to our wallet {wallet} at address index {} ({path}), more than {GAP_LIMIT} past the highest index this spend uses ({highest}): a wallet restored from the seed stops looking long before it and will not show these coins",
                 owner.index
+            ));
+        }
+        let account = match owner.path.as_ref() {
+            [ChildNumber::Hardened { index: purpose }, _, ChildNumber::Hardened { index: account }, ..]
+                if !in_spending && [44, 49, 84, 86].contains(purpose) =>
+            {
+                Some(*account)
+            }
+            _ => None,
+        };
+        if let Some(account) = account.filter(|a| *a > MAX_DISCOVERED_ACCOUNT) {
+            self.warn("btc.output.ours_hidden", Severity::High, format!(
+                "output {index} pays {amount} sat to our account {account}' ({path}): wallets discover accounts in order and stop at the first unused one, so a restored wallet will not find these coins"
             ));
         }
         let branch = if owner.branch == 1 {
