@@ -12,7 +12,7 @@ use coldsign::keys::material::{HdKeys, KeyMaterial};
 use coldsign::keys::mnemonic::SecretMnemonic;
 use coldsign::policy::LoadedPolicy;
 use coldsign::request::PsbtFile;
-use coldsign::review::bitcoin::{review, FeeLimits};
+use coldsign::review::bitcoin::{review_file, FeeLimits};
 use coldsign::transport::collect::Collector;
 use coldsign::transport::fountain::{FountainDecoder, FountainPart};
 use coldsign::transport::registry::Payload;
@@ -56,13 +56,7 @@ pub fn psbt(data: &[u8]) {
         return;
     };
     let policies = Policies::new(keys(), Vec::new());
-    let r = review(
-        &file.psbt,
-        file.version,
-        Network::Regtest,
-        &policies,
-        &FeeLimits::default(),
-    );
+    let r = review_file(&file, Network::Regtest, &policies, &FeeLimits::default());
     let _ = serde_json::to_string(&r);
     for version in [
         coldsign::btc::psbt_v2::PsbtVersion::V0,

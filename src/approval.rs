@@ -455,7 +455,7 @@ mod tests {
                 .unwrap_err()
         };
         assert!(matches!(
-            err(&[ok_a.clone()]),
+            err(std::slice::from_ref(&ok_a)),
             ApprovalError::Missing {
                 have: 1,
                 need: 2,

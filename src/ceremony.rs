@@ -21,7 +21,7 @@ use crate::eth::EthRequest;
 use crate::policy::{LoadedPolicy, Verdict, DAY};
 use crate::prompt::Prompt;
 use crate::request::{PsbtFile, Request};
-use crate::review::bitcoin::{review as review_psbt, FeeLimits};
+use crate::review::bitcoin::{review_file, FeeLimits};
 use crate::review::{gate, lookalike, Gate, Review, Severity, Warning};
 use crate::signer::{Signed, Signer, SignerInfo, TypedDataSupport};
 use crate::{Error, Result};
@@ -69,13 +69,7 @@ impl Home {
         network: bitcoin::Network,
         signer: &SignerInfo,
     ) -> Review {
-        let mut r = review_psbt(
-            &file.psbt,
-            file.version,
-            network,
-            policies,
-            &FeeLimits::default(),
-        );
+        let mut r = review_file(file, network, policies, &FeeLimits::default());
         lookalike::apply(&mut r, &self.book);
         let mut review = Review::Bitcoin(Box::new(r));
         flag_limits(&mut review, signer);

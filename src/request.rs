@@ -188,6 +188,8 @@ impl PsbtFile {
     pub fn from_raw(raw: &[u8], encoding: Encoding) -> Result<Self, RequestError> {
         let (psbt, version, extras) =
             psbt_v2::parse_any(raw).map_err(|e| RequestError::Psbt(e.to_string()))?;
+        crate::review::bitcoin::amounts::check(&psbt)
+            .map_err(|e| RequestError::Psbt(e.to_string()))?;
         Ok(PsbtFile {
             psbt,
             version,

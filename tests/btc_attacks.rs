@@ -418,3 +418,67 @@ fn device_only_a_wallet_with_a_foreign_key_under_our_fingerprint_is_not_change()
         codes(&r)
     );
 }
+
+/// Watch-only policies (the online host's): a global xpub that is the wallet's own key passes,
+/// one that claims the wallet's origin with another key is flagged, and a change output that
+/// pays the wallet's key in another script type is ours, but hidden.
+#[test]
+fn watch_only_checks_global_xpubs_and_names_stray_outputs() {
+    use bitcoin::bip32::DerivationPath;
+    use bitcoin::NetworkKind;
+    use coldsign::btc::ownership::Policies;
+    use coldsign::btc::psbt_v2::PsbtVersion;
+    use coldsign::review::bitcoin::{review, FeeLimits};
+    use std::str::FromStr;
+
+    let ours = hd(ABANDON);
+    let account = DerivationPath::from_str("m/84'/1'/0'").unwrap();
+    let d = standard(&ours, "wpkh({0})", "m/84'/1'/0'");
+    let wallet = Wallet::parse(Some("hot"), &d.to_string()).unwrap();
+    let watch = |psbt: &Psbt| {
+        review(
+            psbt,
+            PsbtVersion::V0,
+            bitcoin::Network::Regtest,
+            &Policies::watch_only(wallet.clone()),
+            &FeeLimits::default(),
+        )
+    };
+    let mut honest = benign_spend();
+    honest.xpub.insert(
+        ours.xpub(&account, NetworkKind::Test),
+        (ours.fingerprint(), account.clone()),
+    );
+    let r = watch(&honest);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    let mut forged = benign_spend();
+    forged.xpub.insert(
+        hd(LEGAL).xpub(&account, NetworkKind::Test),
+        (ours.fingerprint(), account.clone()),
+    );
+    assert!(codes(&watch(&forged)).contains(&"btc.xpub.not_ours"));
+
+    // Change to the wallet's own change key, but as P2PKH.
+    let mut stray = benign_spend();
+    let (key, _) = stray.outputs[1]
+        .bip32_derivation
+        .iter()
+        .next()
+        .map(|(k, v)| (*k, v.clone()))
+        .unwrap();
+    stray.unsigned_tx.output[1].script_pubkey =
+        ScriptBuf::new_p2pkh(&bitcoin::PublicKey::new(key).pubkey_hash());
+    let r = watch(&stray);
+    assert_eq!(r.outputs[1].kind, OutputKind::OursNotChange);
+    assert_eq!(
+        r.outputs[1].owner.as_ref().unwrap().wallet,
+        "none (p2pkh key)"
+    );
+    assert!(
+        codes(&r).contains(&"btc.output.ours_hidden"),
+        "{:?}",
+        codes(&r)
+    );
+    assert!(r.totals.balance.balanced);
+    assert_eq!(r.totals.balance.ours_not_change, 290_000);
+}

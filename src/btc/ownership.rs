@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use bitcoin::bip32::{ChildNumber, DerivationPath, Fingerprint, KeySource, Xpub};
 use bitcoin::secp256k1::{All, Secp256k1};
-use bitcoin::{NetworkKind, Script};
+use bitcoin::{CompressedPublicKey, NetworkKind, Script, ScriptBuf};
 use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
 use miniscript::ForEachKey;
 
@@ -48,8 +48,24 @@ pub enum Ownership {
     /// The PSBT claims one of our keys is involved, but no known policy derives this script
     /// (a foreign policy, a tampered path, or a wallet not registered here).
     Claimed(DerivationPath),
+    /// One of our keys, proven, in a single-key script that no known policy produces: the
+    /// coins stay under our seed, but no wallet scanning its policies will find them.
+    Stray(Box<Stray>),
     /// Nothing links the script to us.
     Foreign,
+}
+
+/// Our key in a single-key script outside every policy: another script type than its path's
+/// purpose, a path no standard account or registered wallet uses, or a hardened last step.
+#[derive(Debug, Clone)]
+pub struct Stray {
+    /// Master fingerprint of our key.
+    pub fingerprint: Fingerprint,
+    /// Its full derivation path.
+    pub path: DerivationPath,
+    /// The script type that pays it: `p2pkh`, `p2wpkh`, `p2sh-p2wpkh`, `p2tr` (BIP86, no
+    /// script tree) or `p2pk`.
+    pub script_type: &'static str,
 }
 
 /// Where our public keys come from.
@@ -152,7 +168,8 @@ impl<'a> Policies<'a> {
         }
     }
 
-    fn knows(&self, fingerprint: Fingerprint) -> bool {
+    /// Whether `fingerprint` is the master fingerprint of one of our keys.
+    pub fn knows(&self, fingerprint: Fingerprint) -> bool {
         match &self.keys {
             Keys::Hd(_, fp) => *fp == fingerprint,
             Keys::Watch { xpubs, .. } => xpubs.iter().any(|(fp, _, _)| *fp == fingerprint),
@@ -219,6 +236,22 @@ impl<'a> Policies<'a> {
         )
     }
 
+    /// Our extended public key at `path` under `fingerprint`, when we can derive it (any path
+    /// of a key tree; a watch-only key's origin or an unhardened path below it).
+    pub fn xpub(&self, fingerprint: Fingerprint, path: &DerivationPath) -> Option<Xpub> {
+        match &self.keys {
+            Keys::Hd(hd, fp) if *fp == fingerprint => Some(hd.xpub(path, NetworkKind::Main)),
+            Keys::Hd(..) => None,
+            Keys::Watch { xpubs, .. } => xpubs.iter().find_map(|(fp, origin, xpub)| {
+                let rest = path.as_ref().strip_prefix(origin.as_ref())?;
+                if *fp != fingerprint || rest.iter().any(|c| c.is_hardened()) {
+                    return None;
+                }
+                xpub.derive_pub(&self.secp, &rest).ok()
+            }),
+        }
+    }
+
     /// Whether `source` is one of our keys and really derives `public_key` (x-only for taproot).
     pub fn is_our_key(&self, source: &KeySource, public_key: &[u8]) -> bool {
         let Some(derived) = self.public_key(source.0, &source.1) else {
@@ -238,6 +271,7 @@ impl<'a> Policies<'a> {
         origins: impl IntoIterator<Item = (&'k [u8], &'k KeySource)>,
     ) -> Ownership {
         let mut claimed = None;
+        let mut stray = None;
         for (public_key, source) in origins {
             if !self.knows(source.0) {
                 continue;
@@ -249,10 +283,21 @@ impl<'a> Policies<'a> {
             if let Some(owner) = self.find_policy(script, source) {
                 return Ownership::Ours(Box::new(owner));
             }
+            if stray.is_none() {
+                stray = self
+                    .public_key(source.0, &source.1)
+                    .and_then(|key| single_key_script(&self.secp, script, key))
+                    .map(|script_type| Stray {
+                        fingerprint: source.0,
+                        path: source.1.clone(),
+                        script_type,
+                    });
+            }
         }
-        match claimed {
-            Some(path) => Ownership::Claimed(path),
-            None => Ownership::Foreign,
+        match (stray, claimed) {
+            (Some(stray), _) => Ownership::Stray(Box::new(stray)),
+            (None, Some(path)) => Ownership::Claimed(path),
+            (None, None) => Ownership::Foreign,
         }
     }
 
@@ -358,6 +403,31 @@ fn standard_policy(
     );
     let descriptor: Descriptor<DescriptorPublicKey> = text.parse().ok()?;
     descriptor.into_single_descriptors().ok()?.try_into().ok()
+}
+
+/// The single-key script type of `key` that `script` is, if any: P2PKH, P2WPKH, P2SH-P2WPKH,
+/// BIP86 P2TR (key path only: a script tree could let others spend) or bare P2PK.
+fn single_key_script(
+    secp: &Secp256k1<All>,
+    script: &Script,
+    key: bitcoin::secp256k1::PublicKey,
+) -> Option<&'static str> {
+    let compressed = CompressedPublicKey(key);
+    let wpkh = ScriptBuf::new_p2wpkh(&compressed.wpubkey_hash());
+    let forms = [
+        ("p2pkh", ScriptBuf::new_p2pkh(&compressed.pubkey_hash())),
+        ("p2sh-p2wpkh", ScriptBuf::new_p2sh(&wpkh.script_hash())),
+        ("p2wpkh", wpkh),
+        (
+            "p2tr",
+            ScriptBuf::new_p2tr(secp, key.x_only_public_key().0, None),
+        ),
+        ("p2pk", ScriptBuf::new_p2pk(&bitcoin::PublicKey::new(key))),
+    ];
+    forms
+        .into_iter()
+        .find(|(_, form)| form.as_script() == script)
+        .map(|(name, _)| name)
 }
 
 /// `prefix/branch/index` with an unhardened branch 0 or 1 and an unhardened index.

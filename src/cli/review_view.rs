@@ -43,19 +43,24 @@ pub fn render(r: &BtcReview) -> String {
         };
         let _ = writeln!(s, "  {:>3}  {}  {}", i.index, i.outpoint, i.script_type);
         let _ = writeln!(s, "       {amount} ({check}); {owner}; {action}");
+        if let Some(lock) = &i.relative_lock {
+            let _ = writeln!(s, "       relative lock: {lock}");
+        }
     }
     let _ = writeln!(s, "\noutputs ({})", r.outputs.len());
     for o in &r.outputs {
         let place = o
             .address
             .clone()
-            .unwrap_or_else(|| format!("script {}", o.script));
+            .unwrap_or_else(|| format!("{} script {}", o.script_type, o.script));
         let kind = match (o.kind, &o.owner) {
             (OutputKind::Change, Some(w)) => format!("change, verified ({} {})", w.wallet, w.path),
             (OutputKind::OursNotChange, Some(w)) => {
                 format!("ours, not change ({} {})", w.wallet, w.path)
             }
+            (OutputKind::OpReturn, _) if o.amount > 0 => "BURNED (OP_RETURN data)".into(),
             (OutputKind::OpReturn, _) => "data (OP_RETURN)".into(),
+            (OutputKind::Unspendable, _) => "BURNED (no one can spend it)".into(),
             _ => "EXTERNAL".into(),
         };
         let _ = writeln!(
@@ -64,24 +69,11 @@ pub fn render(r: &BtcReview) -> String {
             o.index,
             btc(o.amount)
         );
-    }
-    let t = &r.totals;
-    let _ = writeln!(s, "\nsending   {}", btc(t.external));
-    let _ = writeln!(s, "change    {}", btc(t.change));
-    match (t.fee, t.fee_rate) {
-        (Some(fee), Some(rate)) => {
-            let approx = if t.vsize_exact { "" } else { "~" };
-            let _ = writeln!(
-                s,
-                "fee       {} ({fee} sat, {rate:.1} sat/vB at {approx}{} vB)",
-                btc(fee),
-                t.vsize
-            );
-        }
-        _ => {
-            let _ = writeln!(s, "fee       UNKNOWN");
+        if let Some(reason) = &o.reason {
+            let _ = writeln!(s, "       {reason}");
         }
     }
+    render_totals(&mut s, r);
     let lock = if r.locktime == 0 {
         "none".into()
     } else {
@@ -94,6 +86,45 @@ pub fn render(r: &BtcReview) -> String {
     );
     render_warnings(&mut s, &r.warnings);
     s
+}
+
+/// Appends the conservation lines: inputs = external + change + ours-not-change + burned + fee.
+fn render_totals(s: &mut String, r: &BtcReview) {
+    let t = &r.totals;
+    let b = &t.balance;
+    let amount = |sats: Option<u64>| sats.map(btc).unwrap_or_else(|| "UNKNOWN".into());
+    let _ = writeln!(s, "\n{:<19}{}", "inputs", amount(b.inputs));
+    for (label, sats) in [
+        ("external", b.external),
+        ("change", b.change),
+        ("ours, not change", b.ours_not_change),
+        ("burned", b.burned),
+    ] {
+        let _ = writeln!(s, "  {label:<17}{}", btc(sats));
+    }
+    let fee = match (b.fee, t.fee_rate) {
+        (Some(fee), Some(rate)) => {
+            let approx = if t.vsize_exact { "" } else { "~" };
+            format!(
+                "{} ({fee} sat, {rate:.1} sat/vB at {approx}{} vB)",
+                btc(fee),
+                t.vsize
+            )
+        }
+        _ => "UNKNOWN".into(),
+    };
+    let _ = writeln!(s, "  {:<17}{fee}", "fee");
+    match &b.unbalanced_because {
+        None => {
+            let _ = writeln!(
+                s,
+                "balanced: inputs = external + change + ours, not change + burned + fee"
+            );
+        }
+        Some(why) => {
+            let _ = writeln!(s, "NOT BALANCED: {why}");
+        }
+    }
 }
 
 /// Appends the warnings block (nothing when there are none).

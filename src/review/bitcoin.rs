@@ -1,19 +1,34 @@
 //! Review of a Bitcoin PSBT: every input's amount verified where it can be, every output
-//! classified (external, verified change, ours-not-change), totals and fee rate, and a warning
-//! for each check of DESIGN.md §4.
+//! script classified (ours by derivation, standard external with an address, or flagged with
+//! its reason), totals that balance (inputs = external + change + ours-not-change + burned +
+//! fee), every field that changes what a signature commits to checked, and a warning for each
+//! check of DESIGN.md §4 and §7.
+
+pub mod amounts;
+mod balance;
+mod fields;
+mod inputs;
+mod outputs;
+mod paths;
+pub mod scripts;
+pub mod timelocks;
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use bitcoin::bip32::{ChildNumber, DerivationPath, KeySource};
-use bitcoin::hex::DisplayHex;
+use bitcoin::bip32::KeySource;
 use bitcoin::psbt::{Input, Psbt};
-use bitcoin::{Address, Network, OutPoint, Script, Sequence, TxOut, Weight};
+use bitcoin::{Network, OutPoint, TxOut, Weight};
 use serde::Serialize;
 
 use super::{intent_digest, Severity, Warning};
-use crate::btc::ownership::{Owner, Ownership, Policies};
-use crate::btc::psbt_v2::PsbtVersion;
+use crate::btc::ownership::{Owner, Policies};
+use crate::btc::psbt_v2::{PsbtVersion, V2Extras};
+use crate::request::PsbtFile;
+
+pub use balance::Balance;
+pub use outputs::GAP_LIMIT;
+pub use timelocks::describe_locktime;
 
 /// Fee thresholds above which `fee.high` is raised.
 #[derive(Debug, Clone, Copy)]
@@ -67,6 +82,9 @@ pub struct InputView {
     pub sighash: String,
     /// nSequence.
     pub sequence: u32,
+    /// The relative lock time the sequence sets (BIP68), for people.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relative_lock: Option<String>,
     /// Whether this signer will sign it.
     pub signable: bool,
     /// Why not, when not.
@@ -87,8 +105,10 @@ pub enum OutputKind {
     /// Derived from our keys, but not change of this spend (another wallet, or a receive
     /// address): a transfer to ourselves.
     OursNotChange,
-    /// An OP_RETURN data carrier.
+    /// An OP_RETURN data carrier: its value, if any, is burned.
     OpReturn,
+    /// Any other script no one can ever spend: its value is burned.
+    Unspendable,
 }
 
 /// One output, as reviewed.
@@ -100,6 +120,12 @@ pub struct OutputView {
     pub address: Option<String>,
     /// The script, hex.
     pub script: String,
+    /// What the script is: `p2pkh`, `p2sh`, `p2wpkh`, `p2wsh`, `p2tr`, or the kind of script
+    /// that needed a reason (see [`scripts::classify`]).
+    pub script_type: &'static str,
+    /// Why a script that is not a standard template was flagged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// Amount in satoshis.
     pub amount: u64,
     /// Classification.
@@ -118,7 +144,8 @@ pub struct Totals {
     pub input: Option<u64>,
     /// Sum of outputs.
     pub output: u64,
-    /// Sum of external outputs (what leaves the signer's wallets).
+    /// What leaves the spending wallet: paid to others, to our other wallets, or burned
+    /// (`balance.external + balance.ours_not_change + balance.burned`).
     pub external: u64,
     /// Sum of change outputs.
     pub change: u64,
@@ -130,6 +157,8 @@ pub struct Totals {
     pub vsize_exact: bool,
     /// Fee rate in sat/vB from the estimated size.
     pub fee_rate: Option<f64>,
+    /// Where every satoshi goes, and whether that balances exactly.
+    pub balance: Balance,
 }
 
 /// The review of a Bitcoin PSBT.
@@ -210,10 +239,39 @@ pub fn spent_output<'a>(input: &'a Input, outpoint: &OutPoint) -> Option<&'a TxO
     })
 }
 
-/// Reviews `psbt` with our `policies` on `network`.
+/// Reviews a decoded request (its PSBT v2 fields included) with our `policies` on `network`.
+pub fn review_file(
+    file: &PsbtFile,
+    network: Network,
+    policies: &Policies,
+    limits: &FeeLimits,
+) -> BtcReview {
+    review_with_extras(
+        &file.psbt,
+        file.version,
+        file.extras.as_ref(),
+        network,
+        policies,
+        limits,
+    )
+}
+
+/// Reviews `psbt` with our `policies` on `network` (a version 0 PSBT, or a version 2 PSBT
+/// without its modifiable flags: prefer [`review_file`]).
 pub fn review(
     psbt: &Psbt,
     version: PsbtVersion,
+    network: Network,
+    policies: &Policies,
+    limits: &FeeLimits,
+) -> BtcReview {
+    review_with_extras(psbt, version, None, network, policies, limits)
+}
+
+fn review_with_extras(
+    psbt: &Psbt,
+    version: PsbtVersion,
+    extras: Option<&V2Extras>,
     network: Network,
     policies: &Policies,
     limits: &FeeLimits,
@@ -223,6 +281,9 @@ pub fn review(
         network,
         policies,
     };
+    if let Err(e) = amounts::check(psbt) {
+        ctx.warn("btc.amount.out_of_range", Severity::Deny, e.to_string());
+    }
     let tx = &psbt.unsigned_tx;
     let mut inputs = Vec::with_capacity(tx.input.len());
     let mut owners = Vec::with_capacity(tx.input.len());
@@ -241,7 +302,7 @@ pub fn review(
                 ),
             );
         }
-        let (view, owner, weight) = ctx.input(index, txin.previous_output, txin.sequence, input);
+        let (view, owner, weight) = ctx.input(index, txin, tx.version.0, input);
         any_segwit |= view.script_type != "p2pkh" && view.script_type != "p2sh";
         match weight {
             Some(w) => satisfaction += w,
@@ -250,17 +311,18 @@ pub fn review(
         inputs.push(view);
         owners.push(owner);
     }
-    let input_policies: HashSet<&str> =
-        owners.iter().flatten().map(|o| o.wallet.as_str()).collect();
+    let spending = outputs::Spending::new(&owners);
     let outputs: Vec<OutputView> = tx
         .output
         .iter()
         .zip(&psbt.outputs)
         .enumerate()
-        .map(|(index, (txout, output))| ctx.output(index, txout, output, &input_policies))
+        .map(|(index, (txout, output))| ctx.output(index, txout, output, &spending))
         .collect();
     ctx.check_sighash(&inputs, outputs.len());
+    ctx.check_modifiable(psbt, extras);
     ctx.check_global_xpubs(psbt);
+    ctx.check_key_origins(psbt);
     let weight = tx.weight()
         + satisfaction
         + if any_segwit {
@@ -269,21 +331,11 @@ pub fn review(
             Weight::ZERO
         };
     let vsize = weight.to_vbytes_ceil();
-    let input_total = inputs.iter().map(|i| i.amount).sum::<Option<u64>>();
-    let output_total: u64 = outputs.iter().map(|o| o.amount).sum();
-    let sum = |kind| {
-        outputs
-            .iter()
-            .filter(|o| o.kind == kind)
-            .map(|o| o.amount)
-            .sum::<u64>()
-    };
-    let (external, change) = (
-        sum(OutputKind::External) + sum(OutputKind::OursNotChange),
-        sum(OutputKind::Change),
-    );
-    let fee = input_total.and_then(|i| i.checked_sub(output_total));
-    match (input_total, fee) {
+    let balance = Balance::new(&inputs, &outputs);
+    let output_total = amounts::checked_sum(outputs.iter().map(|o| o.amount)).unwrap_or(u64::MAX);
+    let leaving = amounts::checked_sum([balance.external, balance.ours_not_change, balance.burned])
+        .unwrap_or(u64::MAX);
+    match (balance.inputs, balance.fee) {
         (None, _) => ctx.warn(
             "btc.fee.unknown",
             Severity::Deny,
@@ -296,16 +348,14 @@ pub fn review(
                 "outputs ({output_total} sat) exceed inputs ({i} sat): the transaction is invalid"
             ),
         ),
-        (Some(i), Some(f)) => ctx.check_fee(f, i, external, vsize, limits),
+        (Some(i), Some(f)) => ctx.check_fee(f, i, leaving, vsize, limits),
     }
-    if tx.lock_time.to_consensus_u32() != 0 {
+    let locktime = tx.lock_time.to_consensus_u32();
+    if locktime != 0 {
         ctx.warn(
             "btc.locktime",
             Severity::Info,
-            format!(
-                "not valid before {}",
-                describe_locktime(tx.lock_time.to_consensus_u32())
-            ),
+            timelocks::describe_absolute(locktime, tx.input.iter().map(|i| i.sequence)),
         );
     }
     let mut warnings = ctx.warnings;
@@ -319,35 +369,22 @@ pub fn review(
         txid: tx.compute_txid().to_string(),
         intent_digest: intent_digest(&canonical_intent(psbt)),
         inputs,
-        outputs,
         totals: Totals {
-            input: input_total,
+            input: balance.inputs,
             output: output_total,
-            external,
-            change,
-            fee,
+            external: leaving,
+            change: balance.change,
+            fee: balance.fee,
             vsize,
             vsize_exact: exact,
-            fee_rate: fee.map(|f| f as f64 / vsize as f64),
+            fee_rate: balance.fee.map(|f| f as f64 / vsize as f64),
+            balance,
         },
-        locktime: tx.lock_time.to_consensus_u32(),
+        outputs,
+        locktime,
         rbf: tx.input.iter().any(|i| i.sequence.is_rbf()),
         warnings,
         owners,
-    }
-}
-
-/// A block height or a time, for people.
-pub fn describe_locktime(value: u32) -> String {
-    if value < 500_000_000 {
-        format!("block {value}")
-    } else {
-        format!(
-            "{} (Unix time {value})",
-            humantime::format_rfc3339(
-                std::time::UNIX_EPOCH + std::time::Duration::from_secs(value.into())
-            )
-        )
     }
 }
 
@@ -369,355 +406,6 @@ impl Checks<'_, '_> {
             path: crate::keys::accounts::display_path(&owner.path),
         }
     }
-
-    /// Verifies the spent output from the previous transaction (CVE-2020-14199).
-    fn verify_utxo(
-        &mut self,
-        index: usize,
-        outpoint: OutPoint,
-        input: &Input,
-        taproot: bool,
-    ) -> bool {
-        let Some(prev) = &input.non_witness_utxo else {
-            if input.witness_utxo.is_some() && !taproot {
-                self.warn("btc.utxo.unverified", Severity::High, format!(
-                    "input {index}: amount {} sat is only claimed (no previous transaction to check it against)",
-                    input.witness_utxo.as_ref().map(|o| o.value.to_sat()).unwrap_or(0)
-                ));
-            }
-            return taproot && input.witness_utxo.is_some();
-        };
-        if prev.compute_txid() != outpoint.txid {
-            self.warn(
-                "btc.utxo.txid_mismatch",
-                Severity::Deny,
-                format!(
-                    "input {index}: the supplied previous transaction is not {}",
-                    outpoint.txid
-                ),
-            );
-            return false;
-        }
-        let Some(out) = prev.output.get(outpoint.vout as usize) else {
-            self.warn(
-                "btc.utxo.txid_mismatch",
-                Severity::Deny,
-                format!(
-                    "input {index}: previous transaction has no output {}",
-                    outpoint.vout
-                ),
-            );
-            return false;
-        };
-        if let Some(w) = &input.witness_utxo {
-            if w != out {
-                self.warn("btc.utxo.amount_mismatch", Severity::Deny, format!(
-                    "input {index}: witness_utxo says {} sat but the previous transaction pays {} sat (fee attack)",
-                    w.value.to_sat(),
-                    out.value.to_sat()
-                ));
-                return false;
-            }
-        }
-        true
-    }
-
-    fn input(
-        &mut self,
-        index: usize,
-        outpoint: OutPoint,
-        sequence: Sequence,
-        input: &Input,
-    ) -> (InputView, Option<Owner>, Option<Weight>) {
-        let spent = spent_output(input, &outpoint).cloned();
-        let script_type = spent
-            .as_ref()
-            .map(|o| script_type(&o.script_pubkey, input))
-            .unwrap_or("unknown");
-        let taproot = script_type == "p2tr";
-        let verified = self.verify_utxo(index, outpoint, input, taproot);
-        let finalized = input.final_script_sig.is_some() || input.final_script_witness.is_some();
-        let mut not_signed = None;
-        let owner = match &spent {
-            None => {
-                self.warn("btc.input.no_utxo", Severity::Deny, format!("input {index} ({outpoint}) carries neither witness_utxo nor the previous transaction"));
-                not_signed = Some("the spent output is unknown".to_string());
-                None
-            }
-            Some(out) => {
-                match self.policies.classify(
-                    &out.script_pubkey,
-                    key_origins(&input.bip32_derivation, &input.tap_key_origins)
-                        .iter()
-                        .map(|(k, s)| (k.as_slice(), *s)),
-                ) {
-                    Ownership::Ours(owner) => {
-                        self.check_path(&owner.path, index, "input", false);
-                        Some(*owner)
-                    }
-                    Ownership::Claimed(path) => {
-                        self.warn("btc.input.unverified_key", Severity::High, format!(
-                        "input {index} claims our key at {} but its script does not derive from any policy known here",
-                        crate::keys::accounts::display_path(&path)
-                    ));
-                        not_signed = Some("its script does not derive from our keys under a known policy (register the wallet with 'coldsign wallet import')".into());
-                        None
-                    }
-                    Ownership::Foreign => {
-                        self.warn("btc.input.foreign", Severity::Info, format!("input {index} ({outpoint}) is not ours and will not be signed here"));
-                        not_signed = Some("not our key".into());
-                        None
-                    }
-                }
-            }
-        };
-        if finalized {
-            not_signed = Some("already finalized".into());
-        } else if owner.is_some() && script_type == "p2pkh" && input.non_witness_utxo.is_none() {
-            not_signed = Some("a legacy input needs the previous transaction".into());
-        }
-        let weight = if finalized {
-            let sig = input
-                .final_script_sig
-                .as_ref()
-                .map(|s| s.len())
-                .unwrap_or(0);
-            let wit = input
-                .final_script_witness
-                .as_ref()
-                .map(|w| w.size())
-                .unwrap_or(0);
-            Some(Weight::from_wu((sig as u64 + 1) * 4 + wit as u64))
-        } else {
-            owner
-                .as_ref()
-                .and_then(|o| o.descriptor.max_weight_to_satisfy().ok())
-                .or_else(|| typical_weight(script_type))
-        };
-        let sighash = match (input.sighash_type, taproot) {
-            (None, true) => "default".to_string(),
-            (None, false) => "all".to_string(),
-            (Some(t), _) => t.to_string().to_lowercase(),
-        };
-        let view = InputView {
-            index,
-            outpoint: outpoint.to_string(),
-            amount: spent.as_ref().map(|o| o.value.to_sat()),
-            amount_verified: verified,
-            script_type,
-            owner: owner.as_ref().map(|o| self.owner_view(o)),
-            sighash,
-            sequence: sequence.0,
-            signable: owner.is_some() && not_signed.is_none(),
-            not_signed_because: not_signed,
-            finalized,
-        };
-        (view, owner, weight)
-    }
-
-    fn output(
-        &mut self,
-        index: usize,
-        txout: &TxOut,
-        output: &bitcoin::psbt::Output,
-        input_policies: &HashSet<&str>,
-    ) -> OutputView {
-        let script = &txout.script_pubkey;
-        let address = Address::from_script(script, self.network)
-            .ok()
-            .map(|a| a.to_string());
-        let origins = key_origins(&output.bip32_derivation, &output.tap_key_origins);
-        let (kind, owner) = if script.is_op_return() {
-            let data = script.as_bytes().get(2..).unwrap_or_default();
-            let text = std::str::from_utf8(data)
-                .ok()
-                .filter(|s| s.chars().all(|c| !c.is_control()));
-            self.warn(
-                "btc.output.op_return",
-                Severity::Info,
-                format!(
-                    "output {index} carries data: {}{}",
-                    data.to_lower_hex_string(),
-                    text.map(|t| format!(" ({t:?})")).unwrap_or_default()
-                ),
-            );
-            (OutputKind::OpReturn, None)
-        } else {
-            match self
-                .policies
-                .classify(script, origins.iter().map(|(k, s)| (k.as_slice(), *s)))
-            {
-                Ownership::Ours(owner) => {
-                    let change =
-                        owner.branch == 1 && input_policies.contains(owner.wallet.as_str());
-                    self.check_path(&owner.path, index, "output", change);
-                    if !change {
-                        self.warn("btc.output.ours_not_change", Severity::Info, format!(
-                            "output {index} pays our own wallet {} ({}) but is not change of this spend",
-                            owner.wallet,
-                            crate::keys::accounts::display_path(&owner.path)
-                        ));
-                    }
-                    (
-                        if change {
-                            OutputKind::Change
-                        } else {
-                            OutputKind::OursNotChange
-                        },
-                        Some(owner),
-                    )
-                }
-                Ownership::Claimed(path) => {
-                    self.warn("btc.change.unverified", Severity::High, format!(
-                        "output {index} claims to be ours ({}) but its script does not derive from our keys under the inputs' policy: it is treated as a payment to someone else",
-                        crate::keys::accounts::display_path(&path)
-                    ));
-                    (OutputKind::External, None)
-                }
-                Ownership::Foreign => (OutputKind::External, None),
-            }
-        };
-        if kind != OutputKind::OpReturn && txout.value < script.minimal_non_dust() {
-            self.warn(
-                "btc.output.dust",
-                Severity::Warning,
-                format!(
-                    "output {index} ({} sat) is below the dust limit of {} sat and will not relay",
-                    txout.value.to_sat(),
-                    script.minimal_non_dust().to_sat()
-                ),
-            );
-        }
-        OutputView {
-            index,
-            address,
-            script: script.to_hex_string(),
-            amount: txout.value.to_sat(),
-            kind,
-            owner: owner.as_ref().map(|o| self.owner_view(o)),
-            label: None,
-        }
-    }
-
-    /// Flags wrong coin types (network mismatch) and unusual purposes, accounts and indexes.
-    fn check_path(&mut self, path: &DerivationPath, index: usize, what: &str, change: bool) {
-        let shown = crate::keys::accounts::display_path(path);
-        let steps: Vec<ChildNumber> = path.into_iter().copied().collect();
-        if let [ChildNumber::Hardened { index: purpose }, ChildNumber::Hardened { index: coin }, ChildNumber::Hardened { index: account }, ..] =
-            steps[..]
-        {
-            let expected_coin = if self.network == Network::Bitcoin {
-                0
-            } else {
-                1
-            };
-            if [44, 49, 84, 86, 48].contains(&purpose) && coin != expected_coin {
-                self.warn(
-                    "btc.network.mismatch",
-                    Severity::Deny,
-                    format!(
-                        "{what} {index} uses coin type {coin}' ({shown}), which is not {}",
-                        self.network
-                    ),
-                );
-            }
-            if ![44, 49, 84, 86, 48].contains(&purpose) || account > 100 {
-                self.warn(
-                    "btc.path.unusual",
-                    Severity::Warning,
-                    format!("{what} {index} uses an unusual derivation path {shown}"),
-                );
-            }
-        }
-        if let Some(ChildNumber::Normal { index: last }) = steps.last() {
-            let limit = if change { 1_000 } else { 100_000 };
-            if *last > limit {
-                self.warn(
-                    "btc.path.unusual",
-                    Severity::Warning,
-                    format!(
-                    "{what} {index} uses address index {last}, far beyond the gap limit ({shown})"
-                ),
-                );
-            }
-        }
-    }
-
-    fn check_sighash(&mut self, inputs: &[InputView], output_count: usize) {
-        for input in inputs {
-            let s = input.sighash.as_str();
-            if s == "all" || s == "default" || s == "sighash_all" || s == "sighash_default" {
-                continue;
-            }
-            if s.contains("single") && input.index >= output_count {
-                self.warn("btc.sighash.single_bug", Severity::Deny, format!(
-                    "input {} asks for SIGHASH_SINGLE but there is no output {}: the signature would sign the constant 1 and let anyone spend it",
-                    input.index, input.index
-                ));
-            } else {
-                self.warn("btc.sighash.nondefault", Severity::Deny, format!(
-                    "input {} asks for sighash {}, which lets others change parts of the transaction after signing",
-                    input.index, input.sighash
-                ));
-            }
-        }
-    }
-
-    fn check_global_xpubs(&mut self, psbt: &Psbt) {
-        let expected = bitcoin::NetworkKind::from(self.network);
-        if psbt.xpub.keys().any(|x| x.network != expected) {
-            self.warn(
-                "btc.network.mismatch",
-                Severity::Deny,
-                format!("the PSBT's global xpubs are not for {}", self.network),
-            );
-        }
-    }
-
-    fn check_fee(
-        &mut self,
-        fee: u64,
-        input_total: u64,
-        external: u64,
-        vsize: u64,
-        limits: &FeeLimits,
-    ) {
-        let base = if external > 0 { external } else { input_total };
-        let rate = fee as f64 / vsize.max(1) as f64;
-        if fee > limits.max_fee {
-            self.warn(
-                "fee.high",
-                Severity::High,
-                format!(
-                    "the fee is {fee} sat, above the limit of {} sat",
-                    limits.max_fee
-                ),
-            );
-        } else if fee > 10_000 && fee as f64 > base as f64 * limits.max_fraction {
-            self.warn(
-                "fee.high",
-                Severity::High,
-                format!(
-                    "the fee ({fee} sat) is {:.1}% of the {} ({base} sat)",
-                    100.0 * fee as f64 / base as f64,
-                    if external > 0 {
-                        "amount sent"
-                    } else {
-                        "amount moved"
-                    }
-                ),
-            );
-        } else if rate > limits.max_rate {
-            self.warn(
-                "fee.high",
-                Severity::High,
-                format!(
-                    "the fee rate is {rate:.1} sat/vB, above {} sat/vB",
-                    limits.max_rate
-                ),
-            );
-        }
-    }
 }
 
 /// Every (serialized public key, origin) pair listed in BIP32 and taproot derivation maps.
@@ -737,36 +425,4 @@ pub(crate) fn key_origins<'a>(
                 .map(|(pk, (_, src))| (pk.serialize().to_vec(), src)),
         )
         .collect()
-}
-
-/// Script type of a spent output (with the redeem script for P2SH).
-fn script_type(spk: &Script, input: &Input) -> &'static str {
-    if spk.is_p2pkh() {
-        "p2pkh"
-    } else if spk.is_p2wpkh() {
-        "p2wpkh"
-    } else if spk.is_p2wsh() {
-        "p2wsh"
-    } else if spk.is_p2tr() {
-        "p2tr"
-    } else if spk.is_p2sh() {
-        match &input.redeem_script {
-            Some(r) if r.is_p2wpkh() => "p2sh-p2wpkh",
-            Some(r) if r.is_p2wsh() => "p2sh-p2wsh",
-            _ => "p2sh",
-        }
-    } else {
-        "unknown"
-    }
-}
-
-/// Typical satisfaction weight for inputs whose policy we do not know.
-fn typical_weight(script_type: &str) -> Option<Weight> {
-    Some(Weight::from_wu(match script_type {
-        "p2pkh" => 4 * 108,
-        "p2sh-p2wpkh" => 4 * 24 + 109,
-        "p2wpkh" => 109,
-        "p2tr" => 66,
-        _ => return None,
-    }))
 }
