@@ -1,9 +1,11 @@
 //! Bitcoin: PSBT reading and conversion, wallet policies, review, signing and finalizing.
 //! (Named `btc` so that paths never confuse it with the `bitcoin` crate.)
 
+pub mod address_search;
 pub mod builder;
 pub mod derive;
 pub mod finalize;
+pub mod message;
 pub mod multisig;
 pub mod ownership;
 pub mod psbt_v2;

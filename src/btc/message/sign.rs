@@ -1,0 +1,260 @@
+//! Signing messages with the keystore's keys: a whole BIP-322 signature for single-key
+//! addresses (P2WPKH, P2TR key path, P2SH-P2WPKH, P2PKH), a legacy BIP-137 signature for
+//! P2PKH and P2WPKH, and our share of a multisig address as a BIP-322 PSBT that cosigners
+//! complete (`coldsign combine`) and [`finish_psbt`] turns into the signature.
+//!
+//! Every signature is made through the same PSBT path as transactions (the software signer's
+//! sighash code, the finalizer) and verified with Bitcoin Core's interpreter before it is
+//! returned.
+
+use bitcoin::bip32::{DerivationPath, Fingerprint};
+use bitcoin::key::CompressedPublicKey;
+use bitcoin::psbt::Psbt;
+use bitcoin::secp256k1::{All, PublicKey, Secp256k1, SecretKey};
+use bitcoin::sighash::SighashCache;
+use bitcoin::{ScriptBuf, XOnlyPublicKey};
+use miniscript::descriptor::{DefiniteDescriptorKey, Descriptor};
+use miniscript::ForEachKey;
+
+use super::bip322::{self, Proof};
+use super::{bip137, MessageError};
+use crate::btc::address_search::Found;
+use crate::btc::finalize;
+use crate::keys::accounts::Standard;
+use crate::keys::material::HdKeys;
+use crate::signer::software::{fresh_aux, sign_ecdsa_input, sign_taproot_input};
+use crate::{Error, Result};
+
+/// Which signature to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Legacy for P2PKH (what Bitcoin Core verifies), BIP-322 for everything else.
+    Auto,
+    /// BIP-322 (simple for native segwit, full otherwise).
+    Bip322,
+    /// Legacy BIP-137 as Electrum writes it (P2PKH and P2WPKH only).
+    Legacy,
+}
+
+/// What signing produced.
+#[derive(Debug, Clone)]
+pub enum Signed {
+    /// A complete signature (BIP-322 or legacy).
+    Signature {
+        /// The signature text.
+        text: String,
+        /// `bip322-simple`, `bip322-full` or `legacy`.
+        format: &'static str,
+    },
+    /// Our share of a multisig proof: a BIP-322 PSBT awaiting the cosigners' shares.
+    Share(Box<Psbt>),
+}
+
+/// Signs `message` for the found address `found` with our key(s). `prefixed`: write BIP-322's
+/// variant prefix (off only for verifiers that predate it).
+pub fn sign(
+    hd: &HdKeys,
+    found: &Found,
+    message: &[u8],
+    format: Format,
+    prefixed: bool,
+) -> Result<Signed> {
+    let descriptor = found.descriptor()?;
+    let Some(standard) = found.policy.standard else {
+        if format == Format::Legacy {
+            return Err(Error::bad_input(
+                "legacy signatures exist only for single-key addresses",
+            ));
+        }
+        return share(hd, &descriptor, message).map(|psbt| Signed::Share(Box::new(psbt)));
+    };
+    let path = found
+        .single_key_path()
+        .ok_or_else(|| Error::Internal("a standard account key without a path".into()))?;
+    let legacy = match (format, standard) {
+        (Format::Legacy, Standard::Bip44 | Standard::Bip84) => true,
+        (Format::Legacy, _) => {
+            return Err(Error::usage(
+                format!(
+                    "legacy signatures are for p2pkh and p2wpkh addresses, not {}",
+                    standard.script_name()
+                ),
+                "use the default BIP-322 format",
+            ))
+        }
+        (Format::Auto, Standard::Bip44) => true,
+        _ => false,
+    };
+    let key = hd.private_key(&path);
+    if legacy {
+        return Ok(Signed::Signature {
+            text: bip137::sign(hd.secp(), key.expose_secret(), message),
+            format: "legacy",
+        });
+    }
+    let script = descriptor.script_pubkey();
+    let proof = sign_with_key(
+        hd.secp(),
+        key.expose_secret(),
+        standard,
+        (hd.fingerprint(), path),
+        &script,
+        message,
+    )?;
+    Ok(Signed::Signature {
+        text: proof.encode(prefixed),
+        format: match proof {
+            Proof::Simple(_) => "bip322-simple",
+            Proof::Full(_) => "bip322-full",
+        },
+    })
+}
+
+/// The BIP-322 signature of `message` for the single-key address `script` of layout
+/// `standard`, made with `key` (whose origin the PSBT records).
+pub fn sign_with_key(
+    secp: &Secp256k1<All>,
+    key: &SecretKey,
+    standard: Standard,
+    origin: (Fingerprint, DerivationPath),
+    script: &bitcoin::Script,
+    message: &[u8],
+) -> Result<Proof> {
+    let mut psbt = bip322::unsigned_psbt(script, message);
+    let public = key.public_key(secp);
+    add_key_fields(&mut psbt, standard, public, origin)?;
+    let tx = psbt.unsigned_tx.clone();
+    let mut cache = SighashCache::new(&tx);
+    let spent = psbt.inputs[0]
+        .witness_utxo
+        .clone()
+        .ok_or_else(|| Error::Internal("the BIP-322 PSBT lost its UTXO".into()))?;
+    let input = &mut psbt.inputs[0];
+    let signed = if standard == Standard::Bip86 {
+        let keys = [(XOnlyPublicKey::from(public), Vec::new(), key)];
+        sign_taproot_input(secp, &mut cache, 0, input, &[spent], &keys, &fresh_aux)
+    } else {
+        sign_ecdsa_input(secp, &mut cache, 0, input, &spent, &[(public, key)])
+    };
+    signed.map_err(|e| Error::Internal(format!("cannot sign the message: {e}")))?;
+    finish_psbt(&mut psbt, script, message)
+}
+
+/// The PSBT key fields of a single-key address.
+fn add_key_fields(
+    psbt: &mut Psbt,
+    standard: Standard,
+    public: PublicKey,
+    origin: (Fingerprint, DerivationPath),
+) -> Result<()> {
+    let input = &mut psbt.inputs[0];
+    match standard {
+        Standard::Bip86 => {
+            let xonly = XOnlyPublicKey::from(public);
+            input.tap_internal_key = Some(xonly);
+            input.tap_key_origins.insert(xonly, (Vec::new(), origin));
+        }
+        Standard::Bip49 => {
+            let wpkh = CompressedPublicKey(public).wpubkey_hash();
+            input.redeem_script = Some(ScriptBuf::new_p2wpkh(&wpkh));
+            input.bip32_derivation.insert(public, origin);
+        }
+        Standard::Bip44 | Standard::Bip84 => {
+            input.bip32_derivation.insert(public, origin);
+        }
+        Standard::Bip48 => {
+            return Err(Error::Internal(
+                "a BIP48 key is not a single-key address".into(),
+            ))
+        }
+    }
+    Ok(())
+}
+
+/// The BIP-322 PSBT of a multisig address at `descriptor` with our signatures added (every
+/// key of ours in it), every key's origin listed so cosigners can sign and combine.
+fn share(
+    hd: &HdKeys,
+    descriptor: &Descriptor<DefiniteDescriptorKey>,
+    message: &[u8],
+) -> Result<Psbt> {
+    let secp = hd.secp();
+    let script = descriptor.script_pubkey();
+    if !script.is_p2wsh() {
+        return Err(Error::bad_input(
+            "multisig message signing covers p2wsh wallets only",
+        ));
+    }
+    let mut psbt = bip322::unsigned_psbt(&script, message);
+    let witness_script = descriptor
+        .explicit_script()
+        .map_err(|e| Error::Internal(format!("no witness script: {e}")))?;
+    let mut ours = Vec::new();
+    descriptor.for_each_key(|k| {
+        if let (Some(path), Ok(public)) = (k.full_derivation_path(), k.derive_public_key(secp)) {
+            let fingerprint = k.master_fingerprint();
+            if fingerprint == hd.fingerprint() {
+                let key = hd.private_key(&path);
+                if key.expose_secret().public_key(secp) == public.inner {
+                    ours.push((public.inner, key));
+                }
+            }
+            psbt.inputs[0]
+                .bip32_derivation
+                .insert(public.inner, (fingerprint, path));
+        }
+        true
+    });
+    if ours.is_empty() {
+        return Err(Error::bad_input(
+            "none of this wallet's keys at this address is ours",
+        ));
+    }
+    psbt.inputs[0].witness_script = Some(witness_script);
+    let tx = psbt.unsigned_tx.clone();
+    let mut cache = SighashCache::new(&tx);
+    let spent = psbt.inputs[0]
+        .witness_utxo
+        .clone()
+        .ok_or_else(|| Error::Internal("the BIP-322 PSBT lost its UTXO".into()))?;
+    let keys: Vec<_> = ours.iter().map(|(p, k)| (*p, k.expose_secret())).collect();
+    sign_ecdsa_input(secp, &mut cache, 0, &mut psbt.inputs[0], &spent, &keys)
+        .map_err(|e| Error::Internal(format!("cannot sign the message: {e}")))?;
+    Ok(psbt)
+}
+
+/// Finalizes a BIP-322 PSBT whose signatures are all present (ours alone, or combined from
+/// every cosigner), checks it is for `challenge` and `message`, and returns the signature:
+/// simple for native segwit, full otherwise.
+pub fn finish_psbt(psbt: &mut Psbt, challenge: &bitcoin::Script, message: &[u8]) -> Result<Proof> {
+    let expected = bip322::to_sign(&bip322::to_spend(challenge, message));
+    if psbt.unsigned_tx.input.len() != 1
+        || psbt.unsigned_tx.input[0].previous_output != expected.input[0].previous_output
+    {
+        return Err(MessageError::Invalid(
+            "the PSBT is not the BIP-322 proof of this message for this address".into(),
+        )
+        .into());
+    }
+    let outcome = finalize::finalize(psbt);
+    if let Some(error) = outcome.into_iter().find_map(|o| o.error) {
+        return Err(Error::Verification(format!(
+            "the message signature is not complete or not valid: {error}"
+        )));
+    }
+    let tx = finalize::extract(psbt)
+        .map_err(|i| Error::Verification(format!("input {i} is not finalized")))?;
+    let simple = challenge.is_witness_program()
+        && tx == {
+            let mut plain = expected.clone();
+            plain.input[0].witness = tx.input[0].witness.clone();
+            plain
+        };
+    let proof = if simple {
+        Proof::Simple(tx.input[0].witness.clone())
+    } else {
+        Proof::Full(tx)
+    };
+    bip322::verify(challenge, message, &proof)?;
+    Ok(proof)
+}
