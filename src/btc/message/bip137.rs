@@ -17,7 +17,7 @@ use bitcoin::consensus::encode::VarInt;
 use bitcoin::hashes::{sha256d, Hash, HashEngine};
 use bitcoin::key::CompressedPublicKey;
 use bitcoin::secp256k1::ecdsa::{RecoverableSignature, RecoveryId};
-use bitcoin::secp256k1::{All, Message, Secp256k1, SecretKey};
+use bitcoin::secp256k1::{All, Message, Secp256k1, SecretKey, Verification};
 use bitcoin::{PublicKey, Script, ScriptBuf};
 
 use super::MessageError;
@@ -78,8 +78,8 @@ pub fn is_legacy(text: &str) -> bool {
 
 /// Verifies a legacy signature of `message` for the address script `address`; returns the
 /// header's address type.
-pub fn verify(
-    secp: &Secp256k1<All>,
+pub fn verify<C: Verification>(
+    secp: &Secp256k1<C>,
     address: &Script,
     message: &[u8],
     signature: &str,

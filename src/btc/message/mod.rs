@@ -36,8 +36,8 @@ impl From<MessageError> for Error {
 /// Verifies `signature` of `message` for the address script `address`: a legacy (BIP-137)
 /// signature when it has that shape, BIP-322 otherwise. Returns what was verified, for a
 /// person.
-pub fn verify(
-    secp: &bitcoin::secp256k1::Secp256k1<bitcoin::secp256k1::All>,
+pub fn verify<C: bitcoin::secp256k1::Verification>(
+    secp: &bitcoin::secp256k1::Secp256k1<C>,
     address: &bitcoin::Script,
     message: &[u8],
     signature: &str,

@@ -72,7 +72,7 @@ impl MessageRequest {
             .map_err(|e| MessageError::Malformed(format!("invalid message request: {e}")))?;
         let message = match (raw.message, raw.message_hex) {
             (Some(text), None) => text.into_bytes(),
-            (None, Some(hex)) => decode_hex(&hex)?,
+            (None, Some(hex)) => decode_message_hex(&hex)?,
             _ => {
                 return Err(MessageError::Malformed(
                     "a message request needs exactly one of \"message\" and \"message_hex\"".into(),
@@ -140,7 +140,8 @@ impl MessageRequest {
     }
 }
 
-fn decode_hex(hex: &str) -> Result<Vec<u8>, MessageError> {
+/// The bytes of a hex message (`0x` prefix optional).
+pub fn decode_message_hex(hex: &str) -> Result<Vec<u8>, MessageError> {
     let digits = hex.strip_prefix("0x").unwrap_or(hex);
     if digits.len() % 2 != 0 {
         return Err(MessageError::Malformed(
