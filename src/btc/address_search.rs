@@ -63,6 +63,21 @@ impl Found {
             .map_err(|e| Error::Internal(format!("cannot derive a found address: {e}")))
     }
 
+    /// The full paths of our keys (master fingerprint `ours`) at this address, e.g.
+    /// m/84'/0'/0'/0/5.
+    pub fn our_key_paths(&self, ours: bitcoin::bip32::Fingerprint) -> Result<Vec<String>> {
+        let mut paths = Vec::new();
+        self.descriptor()?.for_each_key(|k| {
+            if k.master_fingerprint() == ours {
+                if let Some(path) = k.full_derivation_path() {
+                    paths.push(crate::keys::accounts::display_path(&path));
+                }
+            }
+            true
+        });
+        Ok(paths)
+    }
+
     /// For a standard account, the full path of its key, e.g. m/84'/0'/0'/0/5.
     pub fn single_key_path(&self) -> Option<DerivationPath> {
         let descriptor = self.descriptor().ok()?;
