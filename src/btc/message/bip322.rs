@@ -195,13 +195,10 @@ pub fn verify(challenge: &Script, message: &[u8], proof: &Proof) -> Result<Valid
     let spend = to_spend(challenge, message);
     let signed = match proof {
         Proof::Simple(witness) => {
-            if !challenge.is_witness_program() {
-                return Err(MessageError::Invalid(
-                    "a simple signature needs a native segwit address; this one needs the full format"
-                        .into(),
-                ));
-            }
             let mut tx = to_sign(&spend);
+            if !challenge.is_witness_program() {
+                tx.input[0].script_sig = nested_p2wpkh_script_sig(challenge, witness)?;
+            }
             tx.input[0].witness = witness.clone();
             tx
         }
@@ -217,6 +214,29 @@ pub fn verify(challenge: &Script, message: &[u8], proof: &Proof) -> Result<Valid
         lock_time: signed.lock_time.to_consensus_u32(),
         sequence: signed.input[0].sequence.0,
     })
+}
+
+/// The scriptSig of a P2SH-P2WPKH `to_sign` whose signature came in the simple format, as
+/// bip322-js and Sparrow write it (the BIP asks for the full format there): the push of the
+/// P2WPKH program of the witness's key. The interpreter then checks it hashes to the address.
+fn nested_p2wpkh_script_sig(
+    challenge: &Script,
+    witness: &Witness,
+) -> Result<ScriptBuf, MessageError> {
+    let key = match (challenge.is_p2sh(), witness.len(), witness.last()) {
+        (true, 2, Some(key)) => bitcoin::CompressedPublicKey::from_slice(key).ok(),
+        _ => None,
+    };
+    let key = key.ok_or_else(|| {
+        MessageError::Invalid(
+            "invalid signature: a simple signature needs a native segwit (or p2sh-p2wpkh) address; this one needs the full format"
+                .into(),
+        )
+    })?;
+    let program = ScriptBuf::new_p2wpkh(&key.wpubkey_hash());
+    let push = bitcoin::script::PushBytesBuf::try_from(program.into_bytes())
+        .map_err(|_| MessageError::Malformed("oversized program".into()))?;
+    Ok(Builder::new().push_slice(push).into_script())
 }
 
 /// The fields of a full `to_sign` that BIP-322 fixes.
