@@ -13,6 +13,7 @@ use bitcoin::bip32::DerivationPath;
 use bitcoin::{Address, CompressedPublicKey, Network};
 use common::bitcoind::Bitcoind;
 use common::btc::hd;
+use common::message::verify_on;
 use common::{Sandbox, ABANDON};
 use serde_json::json;
 
@@ -93,21 +94,7 @@ fn coldsign_sign(sb: &Sandbox, network: &str, address: &str, extra: &[&str]) -> 
 }
 
 fn coldsign_verify(sb: &Sandbox, network: &str, address: &str, signature: &str) {
-    sb.run(
-        &[
-            "--network",
-            network,
-            "message",
-            "verify",
-            "--address",
-            address,
-            "--message",
-            MESSAGE,
-            signature,
-        ],
-        "",
-    )
-    .ok();
+    verify_on(sb, network, address, MESSAGE, signature).ok();
 }
 
 #[test]

@@ -8,6 +8,7 @@ pub mod btc;
 pub mod electrumx;
 pub mod eth;
 pub mod ledger;
+pub mod message;
 
 use std::cell::RefCell;
 use std::io::Write;

@@ -123,6 +123,25 @@ pub fn sign_with_key(
     let mut psbt = bip322::unsigned_psbt(script, message);
     let public = key.public_key(secp);
     add_key_fields(&mut psbt, standard, public, origin)?;
+    let keys = if standard == Standard::Bip86 {
+        Keys::Taproot(XOnlyPublicKey::from(public), key)
+    } else {
+        Keys::Ecdsa(vec![(public, key)])
+    };
+    sign_input(secp, &mut psbt, keys)?;
+    finish_psbt(&mut psbt, script, message)
+}
+
+/// The keys that sign a BIP-322 PSBT's input.
+enum Keys<'a> {
+    /// ECDSA keys (legacy, nested and native segwit v0).
+    Ecdsa(Vec<(PublicKey, &'a SecretKey)>),
+    /// The internal key of a BIP86 taproot output (key path).
+    Taproot(XOnlyPublicKey, &'a SecretKey),
+}
+
+/// Signs the only input of a BIP-322 PSBT with the software signer's sighash code.
+fn sign_input(secp: &Secp256k1<All>, psbt: &mut Psbt, keys: Keys) -> Result<()> {
     let tx = psbt.unsigned_tx.clone();
     let mut cache = SighashCache::new(&tx);
     let spent = psbt.inputs[0]
@@ -130,14 +149,16 @@ pub fn sign_with_key(
         .clone()
         .ok_or_else(|| Error::Internal("the BIP-322 PSBT lost its UTXO".into()))?;
     let input = &mut psbt.inputs[0];
-    let signed = if standard == Standard::Bip86 {
-        let keys = [(XOnlyPublicKey::from(public), Vec::new(), key)];
-        sign_taproot_input(secp, &mut cache, 0, input, &[spent], &keys, &fresh_aux)
-    } else {
-        sign_ecdsa_input(secp, &mut cache, 0, input, &spent, &[(public, key)])
+    let signed = match keys {
+        Keys::Taproot(xonly, key) => {
+            let keys = [(xonly, Vec::new(), key)];
+            sign_taproot_input(secp, &mut cache, 0, input, &[spent], &keys, &fresh_aux)
+        }
+        Keys::Ecdsa(keys) => sign_ecdsa_input(secp, &mut cache, 0, input, &spent, &keys),
     };
-    signed.map_err(|e| Error::Internal(format!("cannot sign the message: {e}")))?;
-    finish_psbt(&mut psbt, script, message)
+    signed
+        .map(|_| ())
+        .map_err(|e| Error::Internal(format!("cannot sign the message: {e}")))
 }
 
 /// The PSBT key fields of a single-key address.
@@ -211,15 +232,8 @@ fn share(
         ));
     }
     psbt.inputs[0].witness_script = Some(witness_script);
-    let tx = psbt.unsigned_tx.clone();
-    let mut cache = SighashCache::new(&tx);
-    let spent = psbt.inputs[0]
-        .witness_utxo
-        .clone()
-        .ok_or_else(|| Error::Internal("the BIP-322 PSBT lost its UTXO".into()))?;
-    let keys: Vec<_> = ours.iter().map(|(p, k)| (*p, k.expose_secret())).collect();
-    sign_ecdsa_input(secp, &mut cache, 0, &mut psbt.inputs[0], &spent, &keys)
-        .map_err(|e| Error::Internal(format!("cannot sign the message: {e}")))?;
+    let keys = ours.iter().map(|(p, k)| (*p, k.expose_secret())).collect();
+    sign_input(secp, &mut psbt, Keys::Ecdsa(keys))?;
     Ok(psbt)
 }
 
