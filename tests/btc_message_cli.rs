@@ -302,3 +302,28 @@ fn address_verify_names_the_account_or_says_not_ours() {
     )
     .fails_with(2);
 }
+
+#[test]
+fn malformed_signatures_are_bad_input_and_wrong_ones_fail_verification() {
+    let sb = Sandbox::new();
+    let header_50 = {
+        use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
+        let mut bytes = vec![50u8];
+        bytes.extend([1u8; 64]);
+        BASE64_STANDARD.encode(bytes)
+    };
+    for bad in [
+        "not-base64!!",
+        "smp",
+        "fulAAAA",
+        "pofcHNidP8=",
+        header_50.as_str(),
+    ] {
+        verify(&sb, P2WPKH, "x", bad).fails_with(2);
+    }
+    // Well formed, but an empty witness proves nothing.
+    verify(&sb, P2WPKH, "x", "smpAA==").fails_with(4);
+    // No message at all is a usage error.
+    sb.run(&["message", "verify", "--address", P2WPKH, "smpAA=="], "")
+        .fails_with(2);
+}
