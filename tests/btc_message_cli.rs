@@ -113,6 +113,19 @@ fn a_path_request_a_hex_message_and_a_ur_bytes_request_sign_the_same_bytes() {
         .ok()
         .json();
     verify(&sb, P2WPKH, "Hello", out["signature"].as_str().unwrap()).ok();
+    // The same request as a plain-text QR image (what `qrencode` makes), the signature
+    // shown back as a QR code.
+    let code = coldsign::transport::qr::encode(&body).unwrap();
+    coldsign::transport::qr::write_png(
+        &coldsign::transport::qr::to_image(&code, 4),
+        &sb.path("req.png"),
+    )
+    .unwrap();
+    let out = sb
+        .run_keyed(&["message", "sign", "req.png", "--yes", "--qr"], "")
+        .ok();
+    verify(&sb, P2WPKH, "Hello", out.stdout.trim()).ok();
+    assert!(out.stderr.contains('█'), "{}", out.stderr);
     // A path that does not derive the named address, and an address that is not ours.
     sign_fails(
         &sb,

@@ -61,6 +61,10 @@ pub struct SignArgs {
     /// Search address indexes 0..N on each branch.
     #[arg(long, default_value_t = 1000, value_name = "N")]
     gap: u32,
+    /// Also show the result as a QR code: the signature as plain text (on stderr), a
+    /// multisig share as animated crypto-psbt.
+    #[arg(long)]
+    qr: bool,
     #[command(flatten)]
     approval: Approval,
 }
@@ -219,6 +223,16 @@ fn sign_cmd(ctx: &Context, args: SignArgs) -> Result<()> {
         files::write_output(&args.output, bytes.as_bytes(), replace(args.approval.force))?;
     }
     record("decision", "signed", format.to_string())?;
+    if args.qr {
+        match (&signature, &share_psbt) {
+            (Some(text), _) => show_text_qr(text)?,
+            (None, Some(_)) => {
+                let psbt = PsbtFile::decode(bytes.as_bytes())?.psbt.serialize();
+                super::qr::show_psbt(ctx, &psbt)?;
+            }
+            (None, None) => {}
+        }
+    }
     let report = SignedReport {
         review: &shown,
         format,
@@ -231,6 +245,13 @@ fn sign_cmd(ctx: &Context, args: SignArgs) -> Result<()> {
         return Ok(());
     }
     ctx.emit(&report)
+}
+
+/// A short text (a signature) as one static QR code on stderr, for a camera to read.
+fn show_text_qr(text: &str) -> Result<()> {
+    let code = crate::transport::qr::encode(text)?;
+    eprint!("{}", crate::transport::qr::to_terminal(&code));
+    Ok(())
 }
 
 fn replace(force: bool) -> Replace {

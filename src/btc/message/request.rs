@@ -45,8 +45,12 @@ pub struct MessageRequest {
 }
 
 impl MessageRequest {
-    /// Reads a request: the JSON object, or a QR image / `ur:bytes` text carrying it.
+    /// Reads a request: the JSON object, a QR image of it (plain text, as `qrencode` makes),
+    /// or `ur:bytes` carrying it (text lines or QR images).
     pub fn parse(data: &[u8]) -> Result<Self, MessageError> {
+        if let Some(json) = plain_json_qr(data)? {
+            return Self::parse(json.as_bytes());
+        }
         let received = crate::transport::collect::receive(data).map_err(MessageError::Malformed)?;
         let json = match received {
             None => data.to_vec(),
@@ -138,6 +142,19 @@ impl MessageRequest {
             )
         })
     }
+}
+
+/// The JSON text of a QR image holding exactly one plain-text code that is a JSON object.
+fn plain_json_qr(data: &[u8]) -> Result<Option<String>, MessageError> {
+    if !crate::transport::scan::is_image(data) {
+        return Ok(None);
+    }
+    let texts = crate::transport::scan::scan_bytes(data, "the request image")
+        .map_err(|e| MessageError::Malformed(e.to_string()))?;
+    Ok(match texts.as_slice() {
+        [one] if one.trim_start().starts_with('{') => Some(one.clone()),
+        _ => None,
+    })
 }
 
 /// The bytes of a hex message (`0x` prefix optional).
