@@ -102,6 +102,13 @@ fn a_path_request_a_hex_message_and_a_ur_bytes_request_sign_the_same_bytes() {
     let signature = by_path["signature"].as_str().unwrap();
     assert!(!signature.starts_with("smp"));
     verify(&sb, P2WPKH, "Hello", signature).ok();
+    // Any account number is one derivation, not a search up to it.
+    sign(
+        &sb,
+        &json!({"message": "x", "path": "m/84'/0'/2147483647'/1/2147483647"}),
+        &[],
+    )
+    .ok();
     // The same request as ur:bytes (a CBOR byte string), as a QR code would carry it.
     let body = json!({"message": "Hello", "address": P2WPKH}).to_string();
     let mut cbor = vec![0x58, body.len() as u8];

@@ -192,4 +192,19 @@ fn bitcoin_core_verifies_coldsign_and_coldsign_verifies_bitcoin_core() {
         &[json!(wif(path, Network::Regtest)), json!(MESSAGE)],
     );
     coldsign_verify(&sb, "regtest", &address, theirs.as_str().unwrap());
+    // An uncompressed key (header 27-30) signs for its own, different p2pkh address only.
+    let mut uncompressed = bitcoin::PrivateKey::from_wif(&wif(path, Network::Regtest)).unwrap();
+    uncompressed.compressed = false;
+    let old_address = Address::p2pkh(
+        uncompressed.public_key(&bitcoin::secp256k1::Secp256k1::new()),
+        Network::Regtest,
+    )
+    .to_string();
+    let theirs = node.rpc(
+        "signmessagewithprivkey",
+        &[json!(uncompressed.to_wif()), json!(MESSAGE)],
+    );
+    let theirs = theirs.as_str().unwrap();
+    coldsign_verify(&sb, "regtest", &old_address, theirs);
+    verify_on(&sb, "regtest", &address, MESSAGE, theirs).fails_with(4);
 }

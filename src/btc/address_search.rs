@@ -100,17 +100,7 @@ pub fn policies(
     let mut out = Vec::new();
     for number in 0..accounts {
         for standard in SEARCHED {
-            let shown = account(hd, standard, network, number, false);
-            let Some(text) = shown.descriptor else {
-                continue;
-            };
-            let descriptor = Descriptor::<DescriptorPublicKey>::from_str(&text)
-                .map_err(|e| Error::Internal(format!("standard descriptor: {e}")))?;
-            out.push(Policy {
-                name: format!("{}/{number}", standard_name(standard)),
-                standard: Some(standard),
-                branches: branches(&descriptor)?,
-            });
+            out.push(standard_policy(hd, standard, network, number)?);
         }
     }
     for wallet in wallets {
@@ -121,6 +111,25 @@ pub fn policies(
         });
     }
     Ok(out)
+}
+
+/// The single-sig account `number` of layout `standard` (BIP44/49/84/86) as a policy.
+pub fn standard_policy(
+    hd: &HdKeys,
+    standard: Standard,
+    network: Network,
+    number: u32,
+) -> Result<Policy> {
+    let text = account(hd, standard, network, number, false)
+        .descriptor
+        .ok_or_else(|| Error::bad_input("BIP48 keys are not single-sig accounts"))?;
+    let descriptor = Descriptor::<DescriptorPublicKey>::from_str(&text)
+        .map_err(|e| Error::Internal(format!("standard descriptor: {e}")))?;
+    Ok(Policy {
+        name: format!("{}/{number}", standard_name(standard)),
+        standard: Some(standard),
+        branches: branches(&descriptor)?,
+    })
 }
 
 fn standard_name(standard: Standard) -> &'static str {

@@ -200,13 +200,8 @@ fn found_at_path(hd: &HdKeys, path: &DerivationPath, network: Network) -> Result
     if coin != u32::from(network != Network::Bitcoin) || branch > 1 {
         return Err(bad());
     }
-    let policies = address_search::policies(hd, &[], network, account.saturating_add(1))?;
-    let policy = policies
-        .into_iter()
-        .find(|p| p.standard == Some(standard) && p.name.ends_with(&format!("/{account}")))
-        .ok_or_else(bad)?;
     Ok(Found {
-        policy,
+        policy: address_search::standard_policy(hd, standard, network, account)?,
         branch,
         index,
     })
