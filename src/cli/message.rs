@@ -125,11 +125,16 @@ struct SignedReport<'a> {
 
 impl Report for SignedReport<'_> {
     fn human(&self) -> String {
-        match (&self.signature, self.output == Path::new("-")) {
-            (Some(s), true) => format!("{s}\n"),
-            (Some(_), false) => format!("{} signature written to {}\n", self.format, self.output.display()),
-            (None, _) => format!(
+        let text = self.signature.as_ref().or(self.share_psbt.as_ref());
+        match (text, self.output == Path::new("-")) {
+            (Some(text), true) => format!("{text}\n"),
+            _ if self.share_psbt.is_some() => format!(
                 "our share written to {} as a BIP-322 PSBT: collect the cosigners' shares with `coldsign combine`, then `coldsign message finalize`\n",
+                self.output.display()
+            ),
+            _ => format!(
+                "{} signature written to {}\n",
+                self.format,
                 self.output.display()
             ),
         }
@@ -204,46 +209,32 @@ fn sign_cmd(ctx: &Context, args: SignArgs) -> Result<()> {
         FormatArg::Legacy => Format::Legacy,
     };
     let signed = sign::sign(&hd, &found, &request.message, format, !args.no_prefix)?;
-    let (format, signature, share_psbt, bytes) = match signed {
-        Signed::Signature { text, format } => {
-            let line = format!("{text}\n");
-            (format, Some(text), None, line)
-        }
-        Signed::Share(psbt) => {
-            let text = psbt.to_string();
-            (
-                "bip322-psbt-share",
-                None,
-                Some(text.clone()),
-                format!("{text}\n"),
-            )
-        }
+    let (format, text) = match &signed {
+        Signed::Signature { text, format } => (*format, text.clone()),
+        Signed::Share(psbt) => ("bip322-psbt-share", psbt.to_string()),
     };
     if args.output != Path::new("-") {
-        files::write_output(&args.output, bytes.as_bytes(), replace(args.approval.force))?;
+        let line = format!("{text}\n");
+        files::write_output(&args.output, line.as_bytes(), replace(args.approval.force))?;
     }
     record("decision", "signed", format.to_string())?;
     if args.qr {
-        match (&signature, &share_psbt) {
-            (Some(text), _) => show_text_qr(text)?,
-            (None, Some(_)) => {
-                let psbt = PsbtFile::decode(bytes.as_bytes())?.psbt.serialize();
-                super::qr::show_psbt(ctx, &psbt)?;
+        match &signed {
+            Signed::Signature { text, .. } => show_text_qr(text)?,
+            Signed::Share(psbt) => {
+                let bytes = bitcoin::psbt::Psbt::serialize(psbt);
+                super::qr::show_psbt(ctx, &bytes)?;
             }
-            (None, None) => {}
         }
     }
+    let share = matches!(signed, Signed::Share(_));
     let report = SignedReport {
         review: &shown,
         format,
-        signature,
-        share_psbt,
+        signature: (!share).then(|| text.clone()),
+        share_psbt: share.then_some(text),
         output: &args.output,
     };
-    if args.output == Path::new("-") && !ctx.json && report.signature.is_none() {
-        print!("{bytes}");
-        return Ok(());
-    }
     ctx.emit(&report)
 }
 
