@@ -211,14 +211,34 @@ fn suspicious_text_binary_and_hash_like_messages_need_an_explicit_allow() {
     assert_eq!(out["review"]["text"], "p\\u{0430}ypal");
 }
 
+/// A 2-of-2 proof from two signers' shares, for each multisig form a wallet can have: P2WSH
+/// (simple), P2SH-P2WSH (full) and taproot `multi_a` behind an unspendable key (simple).
 #[test]
-fn a_two_of_two_multisig_proof_is_made_from_two_shares() {
-    let signers = [Sandbox::new(), Sandbox::new()];
+fn two_of_two_multisig_proofs_are_made_from_two_shares() {
     let keys: Vec<String> = [ABANDON, LEGAL]
         .iter()
         .map(|w| key(&hd(w), "m/48'/1'/0'/2'"))
         .collect();
-    let descriptor = multipath("wsh(sortedmulti(2,{0},{1}))", &keys);
+    for (template, prefix) in [
+        ("wsh(sortedmulti(2,{0},{1}))", "smp"),
+        ("sh(wsh(sortedmulti(2,{0},{1})))", "ful"),
+        (
+            &format!(
+                "tr({},multi_a(2,{{0}},{{1}}))",
+                coldsign::btc::multisig::NUMS
+            ) as &str,
+            "smp",
+        ),
+    ] {
+        multisig_proof(&multipath(template, &keys), prefix);
+    }
+}
+
+fn multisig_proof(
+    descriptor: &miniscript::Descriptor<miniscript::DescriptorPublicKey>,
+    prefix: &str,
+) {
+    let signers = [Sandbox::new(), Sandbox::new()];
     for (sb, words) in signers.iter().zip([ABANDON, LEGAL]) {
         sb.restore(words);
         std::fs::write(sb.path("vault.txt"), descriptor.to_string()).unwrap();
@@ -228,7 +248,7 @@ fn a_two_of_two_multisig_proof_is_made_from_two_shares() {
         )
         .ok();
     }
-    let address = at(&descriptor, 0, 3)
+    let address = at(descriptor, 0, 3)
         .address(bitcoin::Network::Regtest)
         .unwrap()
         .to_string();
@@ -273,7 +293,7 @@ fn a_two_of_two_multisig_proof_is_made_from_two_shares() {
         .ok()
         .json();
     let signature = out["signature"].as_str().unwrap();
-    assert!(signature.starts_with("smp"), "{signature}");
+    assert!(signature.starts_with(prefix), "{descriptor}: {signature}");
     verify_on(a, "regtest", &address, "vault proof", signature).ok();
     verify_on(a, "regtest", &address, "other", signature).fails_with(4);
 }

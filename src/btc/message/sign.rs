@@ -12,9 +12,10 @@ use bitcoin::key::CompressedPublicKey;
 use bitcoin::psbt::Psbt;
 use bitcoin::secp256k1::{All, PublicKey, Secp256k1, SecretKey};
 use bitcoin::sighash::SighashCache;
+use bitcoin::taproot::TapLeafHash;
 use bitcoin::{ScriptBuf, XOnlyPublicKey};
 use miniscript::descriptor::{DefiniteDescriptorKey, Descriptor};
-use miniscript::ForEachKey;
+use miniscript::psbt::PsbtInputExt;
 
 use super::bip322::{self, Proof};
 use super::{bip137, MessageError};
@@ -124,7 +125,7 @@ pub fn sign_with_key(
     let public = key.public_key(secp);
     add_key_fields(&mut psbt, standard, public, origin)?;
     let keys = if standard == Standard::Bip86 {
-        Keys::Taproot(XOnlyPublicKey::from(public), key)
+        Keys::Taproot(vec![(XOnlyPublicKey::from(public), Vec::new(), key)])
     } else {
         Keys::Ecdsa(vec![(public, key)])
     };
@@ -136,8 +137,8 @@ pub fn sign_with_key(
 enum Keys<'a> {
     /// ECDSA keys (legacy, nested and native segwit v0).
     Ecdsa(Vec<(PublicKey, &'a SecretKey)>),
-    /// The internal key of a BIP86 taproot output (key path).
-    Taproot(XOnlyPublicKey, &'a SecretKey),
+    /// Taproot keys with the leaves each signs (none: the key path of the internal key).
+    Taproot(Vec<(XOnlyPublicKey, Vec<TapLeafHash>, &'a SecretKey)>),
 }
 
 /// Signs the only input of a BIP-322 PSBT with the software signer's sighash code.
@@ -150,8 +151,7 @@ fn sign_input(secp: &Secp256k1<All>, psbt: &mut Psbt, keys: Keys) -> Result<()> 
         .ok_or_else(|| Error::Internal("the BIP-322 PSBT lost its UTXO".into()))?;
     let input = &mut psbt.inputs[0];
     let signed = match keys {
-        Keys::Taproot(xonly, key) => {
-            let keys = [(xonly, Vec::new(), key)];
+        Keys::Taproot(keys) => {
             sign_taproot_input(secp, &mut cache, 0, input, &[spent], &keys, &fresh_aux)
         }
         Keys::Ecdsa(keys) => sign_ecdsa_input(secp, &mut cache, 0, input, &spent, &keys),
@@ -192,8 +192,10 @@ fn add_key_fields(
     Ok(())
 }
 
-/// The BIP-322 PSBT of a multisig address at `descriptor` with our signatures added (every
-/// key of ours in it), every key's origin listed so cosigners can sign and combine.
+/// The BIP-322 PSBT of a registered wallet's address at `descriptor` (multisig or
+/// miniscript: P2WSH, P2SH-P2WSH, P2SH, taproot) with our signatures added (every key of ours
+/// in it). miniscript's updater fills the scripts and every key's origin, so cosigners can
+/// sign and combine.
 fn share(
     hd: &HdKeys,
     descriptor: &Descriptor<DefiniteDescriptorKey>,
@@ -201,39 +203,48 @@ fn share(
 ) -> Result<Psbt> {
     let secp = hd.secp();
     let script = descriptor.script_pubkey();
-    if !script.is_p2wsh() {
-        return Err(Error::bad_input(
-            "multisig message signing covers p2wsh wallets only",
-        ));
-    }
     let mut psbt = bip322::unsigned_psbt(&script, message);
-    let witness_script = descriptor
-        .explicit_script()
-        .map_err(|e| Error::Internal(format!("no witness script: {e}")))?;
-    let mut ours = Vec::new();
-    descriptor.for_each_key(|k| {
-        if let (Some(path), Ok(public)) = (k.full_derivation_path(), k.derive_public_key(secp)) {
-            let fingerprint = k.master_fingerprint();
-            if fingerprint == hd.fingerprint() {
-                let key = hd.private_key(&path);
-                if key.expose_secret().public_key(secp) == public.inner {
-                    ours.push((public.inner, key));
-                }
-            }
-            psbt.inputs[0]
-                .bip32_derivation
-                .insert(public.inner, (fingerprint, path));
-        }
-        true
-    });
-    if ours.is_empty() {
+    let input = &mut psbt.inputs[0];
+    input
+        .update_with_descriptor_unchecked(descriptor)
+        .map_err(|e| Error::Internal(format!("cannot describe the wallet's input: {e}")))?;
+    let ours = |fingerprint: Fingerprint, path: &DerivationPath, public: &[u8]| {
+        let key = (fingerprint == hd.fingerprint()).then(|| hd.private_key(path))?;
+        let derived = key.expose_secret().public_key(secp).serialize();
+        let matches = match public.len() {
+            32 => derived[1..] == *public,
+            _ => derived[..] == *public,
+        };
+        matches.then_some(key)
+    };
+    let ecdsa: Vec<_> = input
+        .bip32_derivation
+        .iter()
+        .filter_map(|(pk, (fp, path))| Some((*pk, ours(*fp, path, &pk.serialize())?)))
+        .collect();
+    let taproot: Vec<_> = input
+        .tap_key_origins
+        .iter()
+        .filter_map(|(x, (leaves, (fp, path)))| {
+            Some((*x, leaves.clone(), ours(*fp, path, &x.serialize())?))
+        })
+        .collect();
+    let keys = if script.is_p2tr() {
+        Keys::Taproot(
+            taproot
+                .iter()
+                .map(|(x, l, k)| (*x, l.clone(), k.expose_secret()))
+                .collect(),
+        )
+    } else {
+        Keys::Ecdsa(ecdsa.iter().map(|(p, k)| (*p, k.expose_secret())).collect())
+    };
+    if ecdsa.is_empty() && taproot.is_empty() {
         return Err(Error::bad_input(
             "none of this wallet's keys at this address is ours",
         ));
     }
-    psbt.inputs[0].witness_script = Some(witness_script);
-    let keys = ours.iter().map(|(p, k)| (*p, k.expose_secret())).collect();
-    sign_input(secp, &mut psbt, Keys::Ecdsa(keys))?;
+    sign_input(secp, &mut psbt, keys)?;
     Ok(psbt)
 }
 
