@@ -234,6 +234,45 @@ fn two_of_two_multisig_proofs_are_made_from_two_shares() {
     }
 }
 
+/// When our key alone meets the threshold (1-of-2), the signature is complete at once.
+#[test]
+fn a_one_of_two_wallet_signs_a_whole_proof() {
+    let keys: Vec<String> = [ABANDON, LEGAL]
+        .iter()
+        .map(|w| key(&hd(w), "m/48'/1'/0'/2'"))
+        .collect();
+    let descriptor = multipath("wsh(sortedmulti(1,{0},{1}))", &keys);
+    let sb = signer();
+    std::fs::write(sb.path("vault.txt"), descriptor.to_string()).unwrap();
+    sb.regtest(
+        &["wallet", "import", "vault.txt", "--name", "one", "--yes"],
+        "",
+    )
+    .ok();
+    let address = at(&descriptor, 1, 0)
+        .address(bitcoin::Network::Regtest)
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        sb.path("req.json"),
+        json!({"message": "m", "address": address}).to_string(),
+    )
+    .unwrap();
+    let out = sb
+        .regtest(&["--json", "message", "sign", "req.json", "--yes"], "")
+        .ok()
+        .json();
+    assert_eq!(out["format"], "bip322-simple");
+    verify_on(
+        &sb,
+        "regtest",
+        &address,
+        "m",
+        out["signature"].as_str().unwrap(),
+    )
+    .ok();
+}
+
 fn multisig_proof(
     descriptor: &miniscript::Descriptor<miniscript::DescriptorPublicKey>,
     prefix: &str,

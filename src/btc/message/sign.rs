@@ -67,7 +67,16 @@ pub fn sign(
                 "legacy signatures exist only for single-key addresses",
             ));
         }
-        return share(hd, &descriptor, message).map(|psbt| Signed::Share(Box::new(psbt)));
+        // Our keys alone may meet the wallet's threshold (1-of-n, a single-key miniscript):
+        // then the signature is complete; otherwise the share waits for cosigners.
+        let psbt = share(hd, &descriptor, message)?;
+        let mut attempt = psbt.clone();
+        return Ok(
+            match finish_psbt(&mut attempt, &descriptor.script_pubkey(), message) {
+                Ok(proof) => signature(&proof, prefixed),
+                Err(_) => Signed::Share(Box::new(psbt)),
+            },
+        );
     };
     let path = found
         .single_key_path()
@@ -102,13 +111,17 @@ pub fn sign(
         &script,
         message,
     )?;
-    Ok(Signed::Signature {
+    Ok(signature(&proof, prefixed))
+}
+
+fn signature(proof: &Proof, prefixed: bool) -> Signed {
+    Signed::Signature {
         text: proof.encode(prefixed),
         format: match proof {
             Proof::Simple(_) => "bip322-simple",
             Proof::Full(_) => "bip322-full",
         },
-    })
+    }
 }
 
 /// The BIP-322 signature of `message` for the single-key address `script` of layout
