@@ -271,6 +271,14 @@ fn a_one_of_two_wallet_signs_a_whole_proof() {
         out["signature"].as_str().unwrap(),
     )
     .ok();
+    // address verify finds it in the registered wallet, with our key's path.
+    let found = sb
+        .regtest(&["--json", "address", "verify", &address], "")
+        .ok()
+        .json();
+    assert_eq!(found["wallet"], "one");
+    assert_eq!(found["branch"], "change");
+    assert_eq!(found["paths"], json!(["m/48'/1'/0'/2'/1/0"]));
 }
 
 fn multisig_proof(
