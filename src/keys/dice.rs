@@ -65,7 +65,7 @@ impl DiceRolls {
                 format!(
                     "{} dice rolls give about {} bits of entropy; {word_count} words need at least {needed} rolls",
                     self.count(),
-                    self.count() * 2585 / 1000
+                    self.count().saturating_mul(2585) / 1000
                 ),
                 "keep rolling: every roll adds about 2.585 bits",
             ));
