@@ -2,6 +2,8 @@
 //! output) the way coldsign does; any panic is a bug. Included by the cargo-fuzz targets in
 //! `fuzz_targets/` and by the stable corpus-replay test `tests/fuzz_corpus.rs`.
 
+use std::str::FromStr;
+
 use alloy_primitives::{Address, U256};
 use bitcoin::Network;
 use coldsign::btc::ownership::Policies;
@@ -37,6 +39,7 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("eth_request", eth_request),
     ("eip712", eip712),
     ("eth_calldata", eth_calldata),
+    ("message", message),
 ];
 
 /// The signer's keys, derived once per process (PBKDF2 per input would dominate the run).
@@ -223,4 +226,22 @@ pub fn eth_calldata(data: &[u8]) {
 fn eth_review(request: &EthRequest) {
     let r = coldsign::eth::review::review(request, Address::ZERO, None, &|_| None);
     let _ = serde_json::to_string(&r);
+}
+
+/// Bitcoin message requests (JSON, QR image, ur:bytes) and signatures (BIP-322 with or without
+/// prefix, legacy), the text verified for a P2WPKH, a P2SH and a P2TR address.
+pub fn message(data: &[u8]) {
+    let _ = coldsign::btc::message::request::MessageRequest::parse(data);
+    let text = String::from_utf8_lossy(data);
+    for address in [
+        "bc1q9vza2e8x573nczrlzms0wvx3gsqjx7vavgkx0l",
+        "37VucYSaXLCAsxYyAPfbSi9eh4iEcbShgf",
+        "bc1pss0zhytly75awhm6x2hhvd5lnzv3vssgrf9axfheq8ldyzn88ges79fler",
+    ] {
+        let script = bitcoin::Address::from_str(address)
+            .expect("valid constant")
+            .assume_checked()
+            .script_pubkey();
+        let _ = coldsign::btc::message::verify(keys().secp(), &script, b"Hello World", &text);
+    }
 }

@@ -1,10 +1,12 @@
 //! Bitcoin: PSBT reading and conversion, wallet policies, review, signing and finalizing.
 //! (Named `btc` so that paths never confuse it with the `bitcoin` crate.)
 
+pub mod address_search;
 pub mod bip373;
 pub mod builder;
 pub mod derive;
 pub mod finalize;
+pub mod message;
 pub mod multisig;
 pub mod network;
 pub mod ownership;

@@ -12,6 +12,7 @@ use super::context::{Context, Report};
 use super::terminal::{self, TerminalPrompt};
 use crate::files::{self, Replace};
 use crate::keys::backup;
+use crate::keys::dice::DiceRolls;
 use crate::keys::ethereum::{self, EthLayout};
 use crate::keys::keystore::Keystore;
 use crate::keys::keystore_v3;
@@ -73,6 +74,14 @@ pub struct NewArgs {
     /// Do not ask words back to confirm the paper backup (scripted setups).
     #[arg(long)]
     no_confirm: bool,
+    /// Entropy from dice rolls (digits 1-6, at least 99 for 24 words, 50 for 12) typed at a
+    /// hidden prompt or piped on stdin: SHA-256 of the rolls, as Coldcard computes it.
+    #[arg(long)]
+    dice: bool,
+    /// With --dice: mix 32 bytes from the OS RNG into the rolls (the words can then no
+    /// longer be reproduced from the rolls alone).
+    #[arg(long, requires = "dice")]
+    mix_os_rng: bool,
     #[command(flatten)]
     create: CreateArgs,
 }
@@ -284,7 +293,11 @@ fn new(ctx: &Context, args: NewArgs) -> Result<()> {
         WordListArg::English => WordList::English,
         WordListArg::Japanese => WordList::Japanese,
     };
-    let mnemonic = SecretMnemonic::generate(args.words, list)?;
+    let mnemonic = if args.dice {
+        dice_mnemonic(ctx, &args, list)?
+    } else {
+        SecretMnemonic::generate(args.words, list)?
+    };
     let passphrase = passphrase(&args.create)?;
     if !ctx.json {
         print!("{}", backup_sheet(&mnemonic));
@@ -310,6 +323,35 @@ fn new(ctx: &Context, args: NewArgs) -> Result<()> {
         report.mnemonic = Some(mnemonic);
     }
     ctx.emit(&report)
+}
+
+/// The mnemonic from dice rolls read at a hidden prompt (or stdin), saying where the words
+/// came from and how to reproduce them.
+fn dice_mnemonic(ctx: &Context, args: &NewArgs, list: WordList) -> Result<SecretMnemonic> {
+    let typed = if terminal::interactive() {
+        let rolls = TerminalPrompt.secret("dice rolls (digits 1-6, hidden; Enter when done)")?;
+        zeroize::Zeroizing::new(secrecy::ExposeSecret::expose_secret(&rolls).to_string())
+    } else {
+        terminal::read_words()?
+    };
+    let rolls = DiceRolls::parse(&typed)?;
+    drop(typed);
+    let (mnemonic, origin) = if args.mix_os_rng {
+        (
+            rolls.mnemonic_mixed_with_os_rng(args.words, list)?,
+            "mixed with 32 bytes from this computer's RNG: they can NOT be reproduced from the rolls alone",
+        )
+    } else {
+        (
+            rolls.mnemonic(args.words, list)?,
+            "SHA-256 of the rolls as typed (Coldcard's method): `echo -n ROLLS | sha256sum` reproduces the entropy",
+        )
+    };
+    ctx.note(&format!(
+        "words from {} dice rolls, {origin}",
+        rolls.count()
+    ));
+    Ok(mnemonic)
 }
 
 /// The one-time display of new words, numbered in columns.

@@ -11,6 +11,7 @@ mod device;
 mod eth;
 mod key;
 mod log;
+mod message;
 mod multisig;
 #[cfg(feature = "online")]
 mod online;
@@ -158,6 +159,9 @@ enum Command {
     #[cfg(feature = "hw")]
     #[command(subcommand)]
     Device(device::DeviceCommand),
+    /// Bitcoin messages: sign a request offline (BIP-322, legacy), verify, finish multisig proofs.
+    #[command(subcommand)]
+    Message(message::MessageCommand),
     /// Verify or export the audit log.
     #[command(subcommand)]
     Log(log::LogCommand),
@@ -205,6 +209,7 @@ pub fn run() -> std::process::ExitCode {
         Command::Multisig(cmd) => multisig::run(&ctx, cmd),
         Command::Address(cmd) => address::run(&ctx, cmd),
         Command::Log(cmd) => log::run(&ctx, cmd),
+        Command::Message(cmd) => message::run(&ctx, cmd),
         #[cfg(feature = "hw")]
         Command::Device(cmd) => device::run(&ctx, cmd),
         Command::Demo(args) => demo::run(&ctx, args),

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod backup;
+pub mod dice;
 pub mod ethereum;
 pub mod keystore;
 pub mod keystore_v3;

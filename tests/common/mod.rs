@@ -10,6 +10,7 @@ pub mod electrumx;
 pub mod eth;
 #[cfg(feature = "test-fakes")]
 pub mod ledger;
+pub mod message;
 
 use std::cell::RefCell;
 use std::io::Write;
