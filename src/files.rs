@@ -17,6 +17,12 @@ pub enum Replace {
     Allowed,
 }
 
+/// Reads a whole input file (or stdin for `-`) that must be UTF-8 text.
+pub fn read_text(path: &Path) -> Result<String> {
+    String::from_utf8(read_input(path)?)
+        .map_err(|_| Error::bad_input(format!("{} is not text", path.display())))
+}
+
 /// Reads a whole input file, or stdin for `-`.
 pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     let mut data = Vec::new();

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::backend::{parse_spec, BackendSpec, CoreAuth};
 use crate::{files, Error, Result};
 
 /// The parsed config file.
@@ -48,9 +49,7 @@ impl Config {
     }
 
     fn read(path: &Path) -> Result<Self> {
-        let data = files::read_input(path)?;
-        let text = String::from_utf8(data)
-            .map_err(|_| Error::bad_input(format!("{} is not text", path.display())))?;
+        let text = files::read_text(path)?;
         toml::from_str(&text).map_err(|e| {
             Error::bad_input(format!(
                 "config file {}: {}",
@@ -58,5 +57,72 @@ impl Config {
                 e.message().to_lowercase()
             ))
         })
+    }
+
+    /// This config with every key that `over` sets taken from `over` (command-line options
+    /// win over the file).
+    pub fn overridden_by(self, over: Config) -> Config {
+        Config {
+            backend: over.backend.or(self.backend),
+            rpc_cookie: over.rpc_cookie.or(self.rpc_cookie),
+            rpc_user: over.rpc_user.or(self.rpc_user),
+            rpc_password_file: over.rpc_password_file.or(self.rpc_password_file),
+            electrum_insecure_tls: match over.electrum_insecure_tls {
+                Some(true) => Some(true),
+                _ => self.electrum_insecure_tls,
+            },
+        }
+    }
+
+    /// The backend to connect to, with its credentials.
+    pub fn backend_spec(&self) -> Result<BackendSpec> {
+        let text = self.backend.clone().ok_or_else(|| {
+            Error::usage(
+                "no backend given",
+                "pass --backend core:URL or electrum:URL, or set `backend` in the config file",
+            )
+        })?;
+        let (kind, url) = parse_spec(&text)?;
+        if kind == "electrum" {
+            return Ok(BackendSpec::Electrum {
+                url,
+                insecure_tls: self.electrum_insecure_tls == Some(true),
+            });
+        }
+        let auth = match (self.rpc_cookie.clone(), self.rpc_user.clone()) {
+            (Some(path), None) => CoreAuth::Cookie(path),
+            (None, Some(user)) => CoreAuth::UserPass(user, self.password()?),
+            (Some(_), Some(_)) => {
+                return Err(Error::bad_input(
+                    "give either --rpc-cookie or --rpc-user, not both",
+                ))
+            }
+            (None, None) => {
+                return Err(Error::usage(
+                    "bitcoin core needs credentials",
+                    "pass --rpc-cookie FILE, or --rpc-user USER with --rpc-password-file FILE",
+                ))
+            }
+        };
+        Ok(BackendSpec::Core { url, auth })
+    }
+
+    /// The Bitcoin Core RPC password: `COLDSIGN_RPC_PASSWORD`, else the first line of the
+    /// password file.
+    fn password(&self) -> Result<String> {
+        if let Ok(p) = std::env::var("COLDSIGN_RPC_PASSWORD") {
+            return Ok(p);
+        }
+        let path = self.rpc_password_file.as_deref().ok_or_else(|| {
+            Error::usage(
+                "--rpc-user needs a password",
+                "pass --rpc-password-file FILE or set COLDSIGN_RPC_PASSWORD",
+            )
+        })?;
+        Ok(files::read_text(path)?
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string())
     }
 }
