@@ -191,8 +191,8 @@ pub fn run(ctx: &Context, _args: DemoArgs) -> Result<()> {
 /// `drop_every`-th frame lost, the rest scanned (in reverse order) and reassembled.
 fn through_qr(ctx: &Context, psbt_file: &[u8], drop_every: usize) -> Result<Vec<u8>> {
     let payload = Payload::Psbt(PsbtFile::decode(psbt_file)?.psbt.serialize());
-    let needed = super::qr::ur_parts(&payload, true, 200, None)?.len();
-    let frames = super::qr::ur_parts(&payload, true, 200, Some(needed * 2))?;
+    let needed = crate::transport::parts::ur_parts(&payload, true, 200, None)?.len();
+    let frames = crate::transport::parts::ur_parts(&payload, true, 200, Some(needed * 2))?;
     let mut collector = Collector::new();
     let mut shown = 0;
     for (i, part) in frames.iter().enumerate().rev() {

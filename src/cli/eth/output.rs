@@ -8,8 +8,9 @@ use bitcoin::bip32::{DerivationPath, Fingerprint};
 use clap::{Args, ValueEnum};
 
 use super::super::context::Context;
-use super::super::qr::{show_payload, ur_parts};
+use super::super::qr::show_payload;
 use crate::files::{self, Replace};
+pub use crate::transport::parts::ur_text;
 use crate::transport::registry::{EthDataType, EthSignRequest, Keypath, Payload};
 use crate::Result;
 
@@ -85,14 +86,6 @@ pub fn sign_request(
         address: Some(address.into_array()),
         origin: Some("coldsign".into()),
     })
-}
-
-/// A payload as one UR text line per part (one part when written to a file).
-pub fn ur_text(payload: &Payload) -> Result<String> {
-    Ok(ur_parts(payload, true, usize::MAX >> 1, None)?
-        .into_iter()
-        .map(|p| p + "\n")
-        .collect())
 }
 
 /// Writes `request` as `out.format` says, then shows it as a QR code if asked.
