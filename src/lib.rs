@@ -8,6 +8,7 @@ pub mod audit;
 pub mod btc;
 pub mod ceremony;
 pub mod cli;
+pub mod demo;
 pub mod error;
 pub mod eth;
 pub mod files;
