@@ -141,11 +141,25 @@ impl Report for Finalized<'_> {
 pub fn finalize(ctx: &Context, args: FinalizeArgs) -> Result<()> {
     let file = read_psbt(&args.file)?;
     let mut psbt = file.psbt.clone();
-    let (outcomes, tx) = finalize::finalize_and_verify(&mut psbt)?;
+    let outcomes = finalize::finalize(&mut psbt);
+    let tx = finalize::extract(&psbt).ok();
+    if let Some(tx) = &tx {
+        let spent = finalize::spent_outputs(&psbt).map_err(|e| Error::bad_input(e.to_string()))?;
+        finalize::verify(tx, &spent).map_err(|e| Error::Verification(e.to_string()))?;
+    }
     let (data, binary) = match (&tx, args.extract) {
         (Some(tx), true) => ((serialize_hex(tx) + "\n").into_bytes(), false),
         (None, true) => {
-            let (first, why) = finalize::first_not_final(&outcomes);
+            let first = outcomes
+                .iter()
+                .find(|o| !o.finalized)
+                .map(|o| o.index)
+                .unwrap_or(0);
+            let why = outcomes
+                .iter()
+                .find(|o| !o.finalized)
+                .and_then(|o| o.error.clone())
+                .unwrap_or_default();
             return Err(Error::usage(
                 format!("cannot extract: input {first} is not final ({why})"),
                 "collect the missing signatures first",
