@@ -9,9 +9,11 @@ use clap::{Args, ValueEnum};
 
 use super::super::context::Context;
 use super::super::qr::show_payload;
+use crate::eth::request::new_sign_request;
+use crate::eth::KeyHint;
 use crate::files::{self, Replace};
 pub use crate::transport::parts::ur_text;
-use crate::transport::registry::{EthDataType, EthSignRequest, Keypath, Payload};
+use crate::transport::registry::{EthDataType, EthSignRequest, Payload};
 use crate::Result;
 
 /// How a request is written.
@@ -69,23 +71,17 @@ pub fn sign_request(
     data_type: EthDataType,
     chain_id: Option<u64>,
 ) -> Result<EthSignRequest> {
-    let address = signer.address()?;
-    let path = signer
-        .path
-        .clone()
-        .unwrap_or_else(|| crate::keys::ethereum::EthLayout::Bip44.path(0));
-    let mut id: [u8; 16] = crate::keys::random_bytes();
-    id[6] = (id[6] & 0x0f) | 0x40; // UUID version 4
-    id[8] = (id[8] & 0x3f) | 0x80;
-    Ok(EthSignRequest {
-        request_id: Some(id),
-        sign_data: data,
+    let key = KeyHint {
+        path: signer.path.clone(),
+        fingerprint: signer.fingerprint,
+    };
+    Ok(new_sign_request(
+        data,
         data_type,
         chain_id,
-        derivation_path: Keypath::from_path(&path, signer.fingerprint),
-        address: Some(address.into_array()),
-        origin: Some("coldsign".into()),
-    })
+        signer.address()?,
+        key,
+    ))
 }
 
 /// Writes `request` as `out.format` says, then shows it as a QR code if asked.
