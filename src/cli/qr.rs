@@ -9,8 +9,7 @@ use serde::Serialize;
 
 use super::context::{Context, Report};
 use crate::files::{self, Replace};
-use crate::transport::collect::{Collector, Received};
-use crate::transport::frames::{camera, read_frames, read_inputs};
+use crate::transport::frames::receive_transfer;
 use crate::transport::parts::{payload_of_file, ur_parts, write_frames, write_gif, FrameFormat};
 use crate::transport::qr;
 use crate::transport::registry::Payload;
@@ -268,32 +267,18 @@ fn read(ctx: &Context, args: ReadArgs) -> Result<()> {
             return Err(Error::Exists(out.clone()));
         }
     }
-    let mut collector = Collector::new();
     let bar = progress_bar();
-    let mut feed = |text: &str| -> Result<bool> {
-        let p = collector
-            .push(text)
-            .map_err(|e| Error::bad_input(e.to_string()))?;
+    let received = receive_transfer(args.camera.as_deref(), &args.inputs, &mut |p| {
         if let Some(bar) = &bar {
             bar.set_length(p.needed.max(1) as u64);
             bar.set_position(p.known as u64);
             bar.set_message(format!("{} parts received", p.parts));
         }
-        Ok(p.complete)
-    };
-    match &args.camera {
-        Some(device) => {
-            read_frames(&mut *camera(device)?, &mut feed)?;
-        }
-        None => read_inputs(&args.inputs, &mut feed)?,
-    }
+    });
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let parts = collector.progress().parts;
-    let received: Received = collector
-        .finish()
-        .map_err(|e| Error::bad_input(e.to_string()))?;
+    let (received, parts) = received?;
     let payload = received
         .payload()
         .map_err(|e| Error::bad_input(e.to_string()))?;

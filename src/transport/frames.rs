@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use image::GrayImage;
 
+use super::collect::{Collector, Progress, Received};
 use super::scan;
 use crate::{Error, Result};
 
@@ -105,7 +106,7 @@ pub fn read_frames(
 /// Feeds every input to `feed` until it reports the payload complete: stdin lines (`-`), a
 /// text file's lines, an image's frames (through [`ImageFiles`]), or every file of a directory
 /// in name order.
-pub fn read_inputs(inputs: &[PathBuf], feed: &mut dyn FnMut(&str) -> Result<bool>) -> Result<()> {
+fn read_inputs(inputs: &[PathBuf], feed: &mut dyn FnMut(&str) -> Result<bool>) -> Result<()> {
     for input in inputs {
         let files = if input.is_dir() {
             dir_files(input)?
@@ -147,7 +148,7 @@ fn read_one(input: &Path, feed: &mut dyn FnMut(&str) -> Result<bool>) -> Result<
 
 /// The webcam at `device`, when this build has the `camera` feature.
 #[cfg(feature = "camera")]
-pub fn camera(device: &Path) -> Result<Box<dyn FrameSource>> {
+fn camera(device: &Path) -> Result<Box<dyn FrameSource>> {
     Ok(Box::new(super::camera::Camera::open(
         &device.display().to_string(),
     )?))
@@ -155,11 +156,40 @@ pub fn camera(device: &Path) -> Result<Box<dyn FrameSource>> {
 
 /// Without the `camera` feature: a clear error.
 #[cfg(not(feature = "camera"))]
-pub fn camera(_device: &Path) -> Result<Box<dyn FrameSource>> {
+fn camera(_device: &Path) -> Result<Box<dyn FrameSource>> {
     Err(Error::Device {
         message: "this coldsign was built without webcam support".into(),
         hint: Some(
             "rebuild with --features camera, or save the frames as images and run: coldsign qr read FRAMES_DIR".into(),
         ),
     })
+}
+
+/// A transfer read from the webcam at `camera` (when given) or from `inputs` ([`read_inputs`])
+/// until it is complete, with `progress` told after every code; returns the transfer and how
+/// many parts it took.
+pub fn receive_transfer(
+    camera_device: Option<&Path>,
+    inputs: &[PathBuf],
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<(Received, usize)> {
+    let mut collector = Collector::new();
+    let mut feed = |text: &str| -> Result<bool> {
+        let p = collector
+            .push(text)
+            .map_err(|e| Error::bad_input(e.to_string()))?;
+        progress(&p);
+        Ok(p.complete)
+    };
+    match camera_device {
+        Some(device) => {
+            read_frames(&mut *camera(device)?, &mut feed)?;
+        }
+        None => read_inputs(inputs, &mut feed)?,
+    }
+    let parts = collector.progress().parts;
+    let received = collector
+        .finish()
+        .map_err(|e| Error::bad_input(e.to_string()))?;
+    Ok((received, parts))
 }
