@@ -165,8 +165,8 @@ fn camera(_device: &Path) -> Result<Box<dyn FrameSource>> {
     })
 }
 
-/// A transfer read from the webcam at `camera` (when given) or from `inputs` ([`read_inputs`])
-/// until it is complete, with `progress` told after every code; returns the transfer and how
+/// A transfer read from the webcam at `camera_device` (when given) or from `inputs` (stdin
+/// lines, text files, images, directories of frames) until it is complete, with `progress` told after every code; returns the transfer and how
 /// many parts it took.
 pub fn receive_transfer(
     camera_device: Option<&Path>,
