@@ -17,6 +17,17 @@ pub enum Replace {
     Allowed,
 }
 
+impl Replace {
+    /// `Allowed` when the explicit flag (`--force`) was given, else `Never`.
+    pub fn allowed_if(force: bool) -> Self {
+        if force {
+            Replace::Allowed
+        } else {
+            Replace::Never
+        }
+    }
+}
+
 /// Creates `dir` (if needed) and writes each (name, text) file into it (mode 0644), refusing
 /// before anything is written when one of them exists.
 pub fn write_new_files(dir: &Path, files: &[(String, String)]) -> Result<()> {

@@ -382,11 +382,7 @@ fn deliver(ctx: &Context, w: &store::WatchWallet, psbt: &Psbt, out: &OutputArgs)
     };
     let r = w.review(psbt, version);
     let data = encode_psbt(psbt, version, None, Encoding::Base64)?;
-    let replace = if out.force {
-        Replace::Allowed
-    } else {
-        Replace::Never
-    };
+    let replace = Replace::allowed_if(out.force);
     files::write_output(&out.output, &data, replace)?;
     let raw = if out.qr {
         Some(encode_psbt(psbt, version, None, Encoding::Binary)?)

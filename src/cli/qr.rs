@@ -283,11 +283,7 @@ fn read(ctx: &Context, args: ReadArgs) -> Result<()> {
         .payload()
         .map_err(|e| Error::bad_input(e.to_string()))?;
     if let Some(out) = &args.output {
-        let replace = if args.force {
-            Replace::Allowed
-        } else {
-            Replace::Never
-        };
+        let replace = Replace::allowed_if(args.force);
         files::write_output(out, &payload, replace)?;
         if out == Path::new("-") {
             return Ok(());

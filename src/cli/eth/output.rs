@@ -102,13 +102,5 @@ pub fn write_request(ctx: &Context, request: EthSignRequest, out: &RequestOutput
 
 /// Writes text to a file or stdout, never replacing a file unless `force`.
 pub fn write_text(path: &Path, text: &str, force: bool) -> Result<()> {
-    files::write_output(
-        path,
-        text.as_bytes(),
-        if force {
-            Replace::Allowed
-        } else {
-            Replace::Never
-        },
-    )
+    files::write_output(path, text.as_bytes(), Replace::allowed_if(force))
 }
