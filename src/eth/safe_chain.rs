@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use alloy_dyn_abi::TypedData;
 use alloy_primitives::{hex, Address, Signature, B256, U256};
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::{sol, SolCall, SolValue};
 
 use super::build::rpc_error;
 use super::rpc::Rpc;
@@ -25,7 +25,12 @@ sol! {
 }
 
 fn read_safe<C: SolCall>(rpc: &Rpc, safe: Address, call: C) -> Result<C::Return> {
-    let answer = rpc.read(safe, &call.abi_encode()).map_err(rpc_error)?;
+    read_safe_encoded::<C>(rpc, safe, &call.abi_encode())
+}
+
+/// Calls `safe` with `calldata` (a call of `C`) and decodes what it returns.
+fn read_safe_encoded<C: SolCall>(rpc: &Rpc, safe: Address, calldata: &[u8]) -> Result<C::Return> {
+    let answer = rpc.read(safe, calldata).map_err(rpc_error)?;
     C::abi_decode_returns(&answer).map_err(|_| {
         Error::usage(
             format!("{safe} does not answer {}: not a Safe", C::SIGNATURE),
@@ -42,22 +47,13 @@ pub fn current_nonce(rpc: &Rpc, safe: Address) -> Result<U256> {
 /// The safeTxHash of `tx`, refused unless the Safe contract computes the same.
 pub fn agreed_hash(rpc: &Rpc, safe_address: Address, chain_id: u64, tx: &SafeTx) -> Result<B256> {
     let ours = safe::hashes(tx, safe_address, chain_id).safe_tx_hash;
-    let theirs = read_safe(
-        rpc,
-        safe_address,
-        getTransactionHashCall {
-            to: tx.to,
-            value: tx.value,
-            data: tx.data.clone(),
-            operation: tx.operation,
-            safeTxGas: tx.safeTxGas,
-            baseGas: tx.baseGas,
-            gasPrice: tx.gasPrice,
-            gasToken: tx.gasToken,
-            refundReceiver: tx.refundReceiver,
-            _nonce: tx.nonce,
-        },
-    )?;
+    // getTransactionHash takes the SafeTx fields in order, as parameters.
+    let calldata = [
+        &getTransactionHashCall::SELECTOR[..],
+        &tx.abi_encode_params(),
+    ]
+    .concat();
+    let theirs = read_safe_encoded::<getTransactionHashCall>(rpc, safe_address, &calldata)?;
     if theirs != ours {
         return Err(Error::Verification(format!(
             "the Safe computes safeTxHash {theirs}, coldsign {ours}: not a Safe 1.3.0 or later"
