@@ -461,3 +461,80 @@ fn hex_signature(hex: &str) -> Option<schnorr::Signature> {
     let bytes: Vec<u8> = bitcoin::hex::FromHex::from_hex(hex).ok()?;
     schnorr::Signature::from_slice(&bytes).ok()
 }
+
+/// The audit public key of a watch-only export (`audit_key` in its JSON), read from `path`.
+pub fn key_from_export(json: &[u8], path: &Path) -> Result<XOnlyPublicKey> {
+    let export: serde_json::Value = serde_json::from_slice(json)
+        .map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))?;
+    let hex = export["audit_key"]
+        .as_str()
+        .ok_or_else(|| Error::bad_input(format!("{} has no audit_key", path.display())))?;
+    XOnlyPublicKey::from_str(hex)
+        .map_err(|_| Error::bad_input("the export's audit_key is malformed"))
+}
+
+impl Verified {
+    /// Refuses unless `head`, a head hash an auditor recorded earlier, is still in the log
+    /// (a rollback or replacement removed it).
+    pub fn check_head(&self, head: &str) -> Result<()> {
+        let mut heads = self
+            .entries
+            .iter()
+            .skip(1)
+            .map(|e| e.prev.as_str())
+            .collect::<Vec<_>>();
+        heads.push(&self.head);
+        if heads.contains(&head) {
+            Ok(())
+        } else {
+            Err(Error::Verification(format!(
+                "head {head} is not in the log: it was rolled back or replaced"
+            )))
+        }
+    }
+
+    /// The entries as CSV for auditors (RFC 4180, spreadsheet-safe).
+    pub fn to_csv(&self) -> String {
+        let mut csv = String::from("seq,time,event,verdict,intent_digest,network,external_sat,fee_sat,destinations,detail,signer,request_sha256,approvers\n");
+        for e in &self.entries {
+            let fields = [
+                e.seq.to_string(),
+                e.time.clone(),
+                e.event.clone(),
+                e.verdict.clone(),
+                e.intent_digest.clone(),
+                e.summary.network.clone(),
+                e.summary.external.to_string(),
+                e.summary.fee.map(|f| f.to_string()).unwrap_or_default(),
+                e.summary.destinations.join(" "),
+                e.detail.clone(),
+                e.signer.clone(),
+                e.request_sha256.clone(),
+                e.approvers.join(" "),
+            ];
+            csv.push_str(
+                &fields
+                    .iter()
+                    .map(|f| csv_field(f))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+            csv.push('\n');
+        }
+        csv
+    }
+}
+
+/// RFC 4180 quoting; a leading formula character is neutralised for spreadsheet safety.
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}

@@ -78,9 +78,7 @@ impl Config {
     }
 
     fn read(path: &Path) -> Result<Self> {
-        let data = files::read_input(path)?;
-        let text = String::from_utf8(data)
-            .map_err(|_| Error::bad_input(format!("{} is not text", path.display())))?;
+        let text = files::read_text(path)?;
         toml::from_str(&text).map_err(|e| {
             Error::bad_input(format!(
                 "config file {}: {}",

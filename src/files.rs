@@ -17,6 +17,40 @@ pub enum Replace {
     Allowed,
 }
 
+impl Replace {
+    /// `Allowed` when the explicit flag (`--force`) was given, else `Never`.
+    pub fn allowed_if(force: bool) -> Self {
+        if force {
+            Replace::Allowed
+        } else {
+            Replace::Never
+        }
+    }
+}
+
+/// Creates `dir` (if needed) and writes each (name, text) file into it (mode 0644), refusing
+/// before anything is written when one of them exists.
+pub fn write_new_files(dir: &Path, files: &[(String, String)]) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::File {
+        action: "cannot create",
+        path: dir.into(),
+        source,
+    })?;
+    if let Some((name, _)) = files.iter().find(|(name, _)| dir.join(name).exists()) {
+        return Err(Error::Exists(dir.join(name)));
+    }
+    for (name, text) in files {
+        write_atomic(&dir.join(name), text.as_bytes(), 0o644, Replace::Never)?;
+    }
+    Ok(())
+}
+
+/// Reads a whole input file (or stdin for `-`) that must be UTF-8 text.
+pub fn read_text(path: &Path) -> Result<String> {
+    String::from_utf8(read_input(path)?)
+        .map_err(|_| Error::bad_input(format!("{} is not text", path.display())))
+}
+
 /// Reads a whole input file, or stdin for `-`.
 pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     let mut data = Vec::new();

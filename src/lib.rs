@@ -17,6 +17,7 @@ pub mod btc;
 pub mod ceremony;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod eth;
 pub mod files;

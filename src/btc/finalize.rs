@@ -218,3 +218,27 @@ fn transaction(psbt: &Psbt) -> Transaction {
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// Finalizes every input that can be ([`finalize`]); when all are final, extracts the network
+/// transaction and verifies every input with Bitcoin Core's interpreter (an input that fails
+/// is a verification error).
+pub fn finalize_and_verify(
+    psbt: &mut Psbt,
+) -> crate::Result<(Vec<FinalizeOutcome>, Option<Transaction>)> {
+    let outcomes = finalize(psbt);
+    let Ok(tx) = extract(psbt) else {
+        return Ok((outcomes, None));
+    };
+    let spent = spent_outputs(psbt).map_err(|e| crate::Error::bad_input(e.to_string()))?;
+    verify(&tx, &spent).map_err(|e| crate::Error::Verification(e.to_string()))?;
+    Ok((outcomes, Some(tx)))
+}
+
+/// The first input that is not final, and why (empty when the finalizer gave no reason).
+pub fn first_not_final(outcomes: &[FinalizeOutcome]) -> (usize, String) {
+    outcomes
+        .iter()
+        .find(|o| !o.finalized)
+        .map(|o| (o.index, o.error.clone().unwrap_or_default()))
+        .unwrap_or_default()
+}

@@ -305,6 +305,29 @@ impl MultisigSetup {
             "startingAddressIndex": 0,
         }))
     }
+
+    /// Every format as files to write: (file name, contents), named after the wallet
+    /// (`NAME.descriptor`, `NAME.bip388.json`, `NAME.coldcard.txt`, `NAME.caravan.json`).
+    pub fn files(&self) -> Vec<(String, String)> {
+        let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
+        let mut files = vec![(
+            format!("{}.descriptor", self.name),
+            self.descriptor().to_string() + "\n",
+        )];
+        files.extend(
+            self.bip388()
+                .map(|b| (format!("{}.bip388.json", self.name), pretty(&b))),
+        );
+        files.extend(
+            self.coldcard()
+                .map(|c| (format!("{}.coldcard.txt", self.name), c)),
+        );
+        files.extend(
+            self.caravan()
+                .map(|c| (format!("{}.caravan.json", self.name), pretty(&c))),
+        );
+        files
+    }
 }
 
 /// Reads a Caravan wallet configuration as a descriptor.

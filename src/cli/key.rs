@@ -1,9 +1,7 @@
 //! `coldsign key …`: create, restore, show, export and re-encrypt keys.
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
-use bitcoin::bip32::DerivationPath;
 use clap::{Args, Subcommand, ValueEnum};
 use secrecy::SecretString;
 use serde::{Serialize, Serializer};
@@ -300,7 +298,7 @@ fn new(ctx: &Context, args: NewArgs) -> Result<()> {
     };
     let passphrase = passphrase(&args.create)?;
     if !ctx.json {
-        print!("{}", backup_sheet(&mnemonic));
+        print!("{}", backup::backup_sheet(&mnemonic));
     }
     if !args.no_confirm {
         let prompt = TerminalPrompt;
@@ -352,29 +350,6 @@ fn dice_mnemonic(ctx: &Context, args: &NewArgs, list: WordList) -> Result<Secret
         rolls.count()
     ));
     Ok(mnemonic)
-}
-
-/// The one-time display of new words, numbered in columns.
-fn backup_sheet(mnemonic: &SecretMnemonic) -> String {
-    let phrase = mnemonic.expose_phrase();
-    let words: Vec<&str> = phrase.split(['\u{3000}', ' ']).collect();
-    let mut sheet = format!(
-        "Write these {} words on paper, in order. They are the only backup of these keys;\n\
-         anyone who sees them can spend the funds. They will not be shown again.\n\n",
-        words.len()
-    );
-    let rows = words.len().div_ceil(3);
-    for row in 0..rows {
-        for col in 0..3 {
-            let i = col * rows + row;
-            if let Some(w) = words.get(i) {
-                sheet.push_str(&format!("{:>4}. {:<12}", i + 1, w));
-            }
-        }
-        sheet.push('\n');
-    }
-    sheet.push('\n');
-    sheet
 }
 
 fn restore(ctx: &Context, args: RestoreArgs) -> Result<()> {
@@ -487,7 +462,7 @@ fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
     let text = if ctx.json {
         serde_json::to_string_pretty(&view).map_err(|e| Error::Internal(e.to_string()))? + "\n"
     } else {
-        watch_only_text(&view)
+        view.to_text()
     };
     files::write_output(&args.output, text.as_bytes(), replace_if(args.force))?;
     if args.output != Path::new("-") {
@@ -497,35 +472,6 @@ fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-/// The plain-text export: one descriptor per line, everything else as `#` comments.
-fn watch_only_text(view: &WatchOnly) -> String {
-    let mut out = format!(
-        "# coldsign watch-only export, fingerprint {}, network {}\n",
-        view.fingerprint.as_deref().unwrap_or("none"),
-        view.network
-    );
-    for line in view.descriptor_lines() {
-        out.push_str(line);
-        out.push('\n');
-    }
-    for a in &view.bitcoin {
-        if a.descriptor.is_none() {
-            out.push_str(&format!("# {} {}: {}\n", a.script, a.path, a.key));
-        }
-        if let Some(s) = &a.slip132 {
-            out.push_str(&format!("# {} slip-132: {s}\n", a.path));
-        }
-    }
-    for e in &view.ethereum {
-        out.push_str(&format!(
-            "# ethereum {} {}\n",
-            e.path.as_deref().unwrap_or("imported"),
-            e.address
-        ));
-    }
-    out
 }
 
 #[derive(Serialize)]
@@ -606,36 +552,12 @@ fn export_v3(ctx: &Context, args: ExportV3Args) -> Result<()> {
     }
     let cost = ctx.kdf_cost()?;
     let (_, _, material) = unlock(ctx)?;
-    let (key, path) = match (&material, material.hd()) {
-        (KeyMaterial::PrivateKey(_), _) if args.path.is_some() => {
-            return Err(Error::bad_input(
-                "this keystore holds a single key; --path does not apply",
-            ))
-        }
-        (KeyMaterial::PrivateKey(key), _) => (
-            crate::keys::secret::PrivateKey::new(*key.expose_secret()),
-            None,
-        ),
-        (_, Some(hd)) => {
-            let path = match &args.path {
-                Some(p) => DerivationPath::from_str(p).map_err(|e| {
-                    Error::usage(
-                        format!("invalid derivation path {p:?}: {e}"),
-                        "write it like m/44'/60'/0'/0/0",
-                    )
-                })?,
-                None if args.ledger_live => EthLayout::LedgerLive.path(args.index),
-                None => EthLayout::Bip44.path(args.index),
-            };
-            (
-                hd.private_key(&path),
-                Some(crate::keys::accounts::display_path(&path)),
-            )
-        }
-        (KeyMaterial::Bip39 { .. }, None) => {
-            unreachable!("mnemonic material always has an HD tree")
-        }
+    let layout = if args.ledger_live {
+        EthLayout::LedgerLive
+    } else {
+        EthLayout::Bip44
     };
+    let (key, path) = ethereum::account_key(&material, args.path.as_deref(), layout, args.index)?;
     let v3_password = match &args.v3_password_file {
         Some(file) => terminal::secret_from_file(file),
         None => terminal::ask_twice("password for the v3 file"),

@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::context::{Context, Report};
-use crate::audit::{AuditLog, AuditSigner, Verified};
+use crate::audit::{self, AuditLog, AuditSigner, Verified};
 use crate::files::{self, Replace};
 use crate::{Error, Result};
 
@@ -51,15 +51,7 @@ fn verified(ctx: &Context, args: &KeyArgs) -> Result<Verified> {
     let key = match (&args.key, &args.export) {
         (Some(hex), _) => XOnlyPublicKey::from_str(hex)
             .map_err(|_| Error::bad_input(format!("{hex:?} is not an x-only public key")))?,
-        (None, Some(path)) => {
-            let export: serde_json::Value = serde_json::from_slice(&files::read_input(path)?)
-                .map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))?;
-            let hex = export["audit_key"]
-                .as_str()
-                .ok_or_else(|| Error::bad_input(format!("{} has no audit_key", path.display())))?;
-            XOnlyPublicKey::from_str(hex)
-                .map_err(|_| Error::bad_input("the export's audit_key is malformed"))?
-        }
+        (None, Some(path)) => audit::key_from_export(&files::read_input(path)?, path)?,
         (None, None) => {
             let (_, _, material) = super::key::unlock(ctx)?;
             AuditSigner::from_material(&material).public()
@@ -73,18 +65,7 @@ fn verified(ctx: &Context, args: &KeyArgs) -> Result<Verified> {
         .verify(&key)
         .map_err(|e| Error::Verification(e.to_string()))?;
     if let Some(head) = &args.head {
-        let mut prev = verified
-            .entries
-            .iter()
-            .skip(1)
-            .map(|e| e.prev.as_str())
-            .collect::<Vec<_>>();
-        prev.push(&verified.head);
-        if !prev.contains(&head.as_str()) {
-            return Err(Error::Verification(format!(
-                "head {head} is not in the log: it was rolled back or replaced"
-            )));
-        }
+        verified.check_head(head)?;
     }
     Ok(verified)
 }
@@ -118,47 +99,7 @@ pub fn run(ctx: &Context, command: LogCommand) -> Result<()> {
         }
         LogCommand::Export { output, key, .. } => {
             let v = verified(ctx, &key)?;
-            let mut csv = String::from("seq,time,event,verdict,intent_digest,network,external_sat,fee_sat,destinations,detail,signer,request_sha256,approvers\n");
-            for e in &v.entries {
-                let fields = [
-                    e.seq.to_string(),
-                    e.time.clone(),
-                    e.event.clone(),
-                    e.verdict.clone(),
-                    e.intent_digest.clone(),
-                    e.summary.network.clone(),
-                    e.summary.external.to_string(),
-                    e.summary.fee.map(|f| f.to_string()).unwrap_or_default(),
-                    e.summary.destinations.join(" "),
-                    e.detail.clone(),
-                    e.signer.clone(),
-                    e.request_sha256.clone(),
-                    e.approvers.join(" "),
-                ];
-                csv.push_str(
-                    &fields
-                        .iter()
-                        .map(|f| csv_field(f))
-                        .collect::<Vec<_>>()
-                        .join(","),
-                );
-                csv.push('\n');
-            }
-            files::write_output(&output, csv.as_bytes(), Replace::Never)
+            files::write_output(&output, v.to_csv().as_bytes(), Replace::Never)
         }
-    }
-}
-
-/// RFC 4180 quoting; a leading formula character is neutralised for spreadsheet safety.
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
     }
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::context::{Context, Report};
 use crate::btc::multisig::{parse_key_source, MultisigSetup, MultisigType};
-use crate::files::{self, Replace};
+use crate::files;
 use crate::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -89,8 +89,7 @@ pub fn run(ctx: &Context, command: MultisigCommand) -> Result<()> {
         .enumerate()
         .map(|(i, source)| {
             let text = if Path::new(source).is_file() {
-                String::from_utf8(files::read_input(Path::new(source))?)
-                    .map_err(|_| Error::bad_input(format!("{source} is not text")))?
+                files::read_text(Path::new(source))?
             } else {
                 source.clone()
             };
@@ -107,40 +106,8 @@ pub fn run(ctx: &Context, command: MultisigCommand) -> Result<()> {
         caravan: setup.caravan(),
     };
     if let Some(dir) = &args.output_dir {
-        std::fs::create_dir_all(dir).map_err(|source| Error::File {
-            action: "cannot create",
-            path: dir.clone(),
-            source,
-        })?;
-        let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
-        let mut outputs = vec![(
-            format!("{}.descriptor", setup.name),
-            created.descriptor.clone() + "\n",
-        )];
-        outputs.extend(
-            created
-                .bip388
-                .as_ref()
-                .map(|b| (format!("{}.bip388.json", setup.name), pretty(b))),
-        );
-        outputs.extend(
-            created
-                .coldcard
-                .as_ref()
-                .map(|c| (format!("{}.coldcard.txt", setup.name), c.clone())),
-        );
-        outputs.extend(
-            created
-                .caravan
-                .as_ref()
-                .map(|c| (format!("{}.caravan.json", setup.name), pretty(c))),
-        );
-        if let Some((name, _)) = outputs.iter().find(|(name, _)| dir.join(name).exists()) {
-            return Err(Error::Exists(dir.join(name)));
-        }
-        for (name, text) in &outputs {
-            files::write_atomic(&dir.join(name), text.as_bytes(), 0o644, Replace::Never)?;
-        }
+        let outputs = setup.files();
+        files::write_new_files(dir, &outputs)?;
         ctx.note(&format!(
             "wrote {} files to {}",
             outputs.len(),

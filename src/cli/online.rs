@@ -15,16 +15,16 @@ use serde::Serialize;
 use super::context::{Context, Report};
 use super::review_view::{self, btc};
 use crate::btc::finalize;
-use crate::btc::ownership::Policies;
 use crate::btc::psbt_v2::PsbtVersion;
 use crate::files::{self, Replace};
 use crate::keys::accounts::Standard;
-use crate::online::backend::{parse_spec, Backend, BackendSpec, CoreAuth};
+use crate::online::backend::Backend;
 use crate::online::build::{self, BuildOptions, Spend};
 use crate::online::config::Config;
-use crate::online::{import, payouts, store};
+use crate::online::import;
+use crate::online::store::{self, WatchSummary};
 use crate::request::{encode_psbt, Encoding, PsbtFile};
-use crate::review::bitcoin::{review, BtcReview, FeeLimits};
+use crate::review::bitcoin::BtcReview;
 use crate::{Error, Result};
 
 /// Which backend to use and how to log in.
@@ -49,66 +49,20 @@ pub struct BackendArgs {
 }
 
 impl BackendArgs {
-    fn spec(&self, config: &Config) -> Result<BackendSpec> {
-        let text = self
-            .backend
-            .clone()
-            .or(config.backend.clone())
-            .ok_or_else(|| {
-                Error::usage(
-                    "no backend given",
-                    "pass --backend core:URL or electrum:URL, or set `backend` in the config file",
-                )
-            })?;
-        let (kind, url) = parse_spec(&text)?;
-        if kind == "electrum" {
-            return Ok(BackendSpec::Electrum {
-                url,
-                insecure_tls: self.insecure_tls || config.electrum_insecure_tls == Some(true),
-            });
-        }
-        let cookie = self.rpc_cookie.clone().or(config.rpc_cookie.clone());
-        let user = self.rpc_user.clone().or(config.rpc_user.clone());
-        let auth = match (cookie, user) {
-            (Some(path), None) => CoreAuth::Cookie(path),
-            (None, Some(user)) => CoreAuth::UserPass(user, self.password(config)?),
-            (Some(_), Some(_)) => {
-                return Err(Error::bad_input(
-                    "give either --rpc-cookie or --rpc-user, not both",
-                ))
-            }
-            (None, None) => {
-                return Err(Error::usage(
-                    "bitcoin core needs credentials",
-                    "pass --rpc-cookie FILE, or --rpc-user USER with --rpc-password-file FILE",
-                ))
-            }
-        };
-        Ok(BackendSpec::Core { url, auth })
-    }
-
-    fn password(&self, config: &Config) -> Result<String> {
-        if let Ok(p) = std::env::var("COLDSIGN_RPC_PASSWORD") {
-            return Ok(p);
-        }
-        let path = self
-            .rpc_password_file
-            .clone()
-            .or(config.rpc_password_file.clone())
-            .ok_or_else(|| {
-                Error::usage(
-                    "--rpc-user needs a password",
-                    "pass --rpc-password-file FILE or set COLDSIGN_RPC_PASSWORD",
-                )
-            })?;
-        let text = String::from_utf8(files::read_input(&path)?)
-            .map_err(|_| Error::bad_input(format!("{} is not text", path.display())))?;
-        Ok(text.lines().next().unwrap_or_default().to_string())
-    }
-
-    /// Connects to the backend for `network`.
+    /// Connects to the backend for `network` (these options win over the config file).
     pub fn connect(&self, network: bitcoin::Network) -> Result<Backend> {
-        Backend::connect(&self.spec(&Config::load()?)?, network)
+        let given = Config {
+            network: None,
+            backend: self.backend.clone(),
+            rpc_cookie: self.rpc_cookie.clone(),
+            rpc_user: self.rpc_user.clone(),
+            rpc_password_file: self.rpc_password_file.clone(),
+            electrum_insecure_tls: Some(self.insecure_tls),
+        };
+        Backend::connect(
+            &Config::load()?.overridden_by(given).backend_spec()?,
+            network,
+        )
     }
 }
 
@@ -296,72 +250,7 @@ impl Report for Addresses {
     }
 }
 
-/// A watch-only wallet's state, as of its last sync.
-#[derive(Serialize)]
-pub struct WatchView {
-    name: String,
-    kind: &'static str,
-    network: String,
-    descriptor: String,
-    tip_height: u32,
-    balance: BalanceView,
-    next_receive_index: u32,
-    utxos: Vec<UtxoView>,
-}
-
-#[derive(Serialize)]
-struct BalanceView {
-    confirmed: u64,
-    unconfirmed: u64,
-    total: u64,
-}
-
-#[derive(Serialize)]
-struct UtxoView {
-    outpoint: String,
-    amount: u64,
-    keychain: &'static str,
-    index: u32,
-    confirmed: bool,
-}
-
-impl WatchView {
-    /// The view of `w`.
-    pub fn of(w: &store::WatchWallet) -> Self {
-        let b = w.wallet.balance();
-        let mut utxos: Vec<UtxoView> = w
-            .wallet
-            .list_unspent()
-            .map(|u| UtxoView {
-                outpoint: u.outpoint.to_string(),
-                amount: u.txout.value.to_sat(),
-                keychain: match u.keychain {
-                    KeychainKind::External => "receive",
-                    KeychainKind::Internal => "change",
-                },
-                index: u.derivation_index,
-                confirmed: u.chain_position.is_confirmed(),
-            })
-            .collect();
-        utxos.sort_by(|a, b| a.outpoint.cmp(&b.outpoint));
-        WatchView {
-            name: w.name.clone(),
-            kind: "watch-only",
-            network: w.network().to_string(),
-            descriptor: w.descriptor.to_string(),
-            tip_height: w.wallet.latest_checkpoint().height(),
-            balance: BalanceView {
-                confirmed: b.confirmed.to_sat(),
-                unconfirmed: (b.trusted_pending + b.untrusted_pending).to_sat(),
-                total: b.total().to_sat(),
-            },
-            next_receive_index: w.wallet.next_derivation_index(KeychainKind::External),
-            utxos,
-        }
-    }
-}
-
-impl Report for WatchView {
+impl Report for WatchSummary {
     fn human(&self) -> String {
         let mut s = format!(
             "watch-only wallet {} ({}), synced to height {}\n  {}\n  balance {} (confirmed {}, unconfirmed {})\n",
@@ -391,11 +280,7 @@ impl Report for WatchView {
 pub fn add(ctx: &Context, args: AddArgs) -> Result<()> {
     let dir = &ctx.wallet_dir()?;
     let descriptor = match &args.from_export {
-        Some(path) => {
-            let text = String::from_utf8(files::read_input(path)?)
-                .map_err(|_| Error::bad_input(format!("{} is not text", path.display())))?;
-            import::from_export(&text, args.script.into())?
-        }
+        Some(path) => import::from_export(&files::read_text(path)?, args.script.into())?,
         None => import::from_descriptors(&args.descriptor)?,
     };
     import::check_network(&descriptor, ctx.network)?;
@@ -455,18 +340,12 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> Result<()> {
     backend.sync(&mut w.wallet, birthday, &bar)?;
     bar.finish_and_clear();
     w.persist()?;
-    ctx.emit(&WatchView::of(&w))
+    ctx.emit(&w.summary())
 }
 
 fn fee_rate(fee: &FeeArgs, backend: &BackendArgs, network: bitcoin::Network) -> Result<FeeRate> {
     match (fee.fee_rate, fee.target_blocks) {
-        (Some(rate), _) if (1.0..=100_000.0).contains(&rate) => {
-            Ok(FeeRate::from_sat_per_kwu((rate * 250.0).ceil() as u64))
-        }
-        (Some(rate), _) => Err(Error::usage(
-            format!("fee rate {rate} sat/vB is out of range"),
-            "give 1 to 100000 sat/vB",
-        )),
+        (Some(rate), _) => build::fee_rate_sat_per_vb(rate),
         (None, Some(target)) => backend.connect(network)?.estimate_fee_rate(target),
         (None, None) => Err(Error::usage(
             "no fee rate given",
@@ -502,14 +381,9 @@ fn deliver(ctx: &Context, w: &store::WatchWallet, psbt: &Psbt, out: &OutputArgs)
     } else {
         PsbtVersion::V0
     };
-    let policies = Policies::watch_only(w.as_registered());
-    let r = review(psbt, version, w.network(), &policies, &FeeLimits::default());
+    let r = w.review(psbt, version);
     let data = encode_psbt(psbt, version, None, Encoding::Base64)?;
-    let replace = if out.force {
-        Replace::Allowed
-    } else {
-        Replace::Never
-    };
+    let replace = Replace::allowed_if(out.force);
     files::write_output(&out.output, &data, replace)?;
     let raw = if out.qr {
         Some(encode_psbt(psbt, version, None, Encoding::Binary)?)
@@ -552,43 +426,18 @@ pub fn build_cmd(ctx: &Context, args: BuildArgs) -> Result<()> {
     let dir = &ctx.wallet_dir()?;
     let mut w = store::WatchWallet::open(dir, &args.name)?;
     let network = w.network();
-    let spend = if args.consolidate {
-        Spend::Consolidate
-    } else if args.send_max {
-        match args.to.as_slice() {
-            [one] => Spend::SendMax(payouts::parse_to(one, network, true)?.script),
-            _ => {
-                return Err(Error::usage(
-                    "--send-max needs exactly one --to ADDRESS",
-                    "the whole amount goes to that address",
-                ))
-            }
-        }
-    } else if let Some(path) = &args.recipients {
-        let text = String::from_utf8(files::read_input(path)?)
-            .map_err(|_| Error::bad_input(format!("{} is not text", path.display())))?;
-        Spend::Pay(payouts::parse_csv(&text, network)?)
-    } else if !args.to.is_empty() {
-        let list = args
-            .to
-            .iter()
-            .map(|t| payouts::parse_to(t, network, false))
-            .collect::<Result<Vec<_>>>()?;
-        for (i, p) in list.iter().enumerate() {
-            if list[..i].iter().any(|q| q.script == p.script) {
-                return Err(Error::usage(
-                    format!("--to {} is given twice", p.address),
-                    "merge the two payments into one",
-                ));
-            }
-        }
-        Spend::Pay(list)
-    } else {
-        return Err(Error::usage(
-            "nothing to pay",
-            "pass --to ADDR:AMOUNT, --recipients FILE, --send-max --to ADDR or --consolidate",
-        ));
-    };
+    let csv = args
+        .recipients
+        .as_deref()
+        .map(files::read_text)
+        .transpose()?;
+    let spend = Spend::from_request(
+        args.consolidate,
+        args.send_max,
+        &args.to,
+        csv.as_deref(),
+        network,
+    )?;
     let utxos = args
         .utxo
         .iter()
@@ -633,19 +482,14 @@ impl Report for Broadcast {
 pub fn broadcast(ctx: &Context, args: BroadcastArgs) -> Result<()> {
     let file = PsbtFile::decode(&files::read_input(&args.file)?)?;
     let mut psbt = file.psbt;
-    let outcomes = finalize::finalize(&mut psbt);
-    let tx = finalize::extract(&psbt).map_err(|i| {
-        let why = outcomes
-            .get(i)
-            .and_then(|o| o.error.clone())
-            .unwrap_or_default();
+    let (outcomes, tx) = finalize::finalize_and_verify(&mut psbt)?;
+    let tx = tx.ok_or_else(|| {
+        let (i, why) = finalize::first_not_final(&outcomes);
         Error::usage(
             format!("cannot broadcast: input {i} is not final ({why})"),
             "collect the missing signatures first",
         )
     })?;
-    let spent = finalize::spent_outputs(&psbt).map_err(|e| Error::bad_input(e.to_string()))?;
-    finalize::verify(&tx, &spent).map_err(|e| Error::Verification(e.to_string()))?;
     let txid = args.backend.connect(ctx.network)?.broadcast(&tx)?;
     ctx.emit(&Broadcast {
         txid: txid.to_string(),

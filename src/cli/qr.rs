@@ -9,10 +9,10 @@ use serde::Serialize;
 
 use super::context::{Context, Report};
 use crate::files::{self, Replace};
-use crate::transport::collect::{Collector, Received};
-use crate::transport::frames::{dir_files, read_frames, FrameSource, ImageFiles};
-use crate::transport::registry::{Account, Payload};
-use crate::transport::{qr, ur};
+use crate::transport::frames::receive_transfer;
+use crate::transport::parts::{payload_of_file, ur_parts, write_frames, write_gif, FrameFormat};
+use crate::transport::qr;
+use crate::transport::registry::Payload;
 use crate::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -95,42 +95,8 @@ pub fn run(ctx: &Context, command: QrCommand) -> Result<()> {
     }
 }
 
-/// The UR parts of a payload: every fragment once (or `count` parts of the fountain).
-pub fn ur_parts(
-    payload: &Payload,
-    legacy_name: bool,
-    fragment: usize,
-    count: Option<usize>,
-) -> Result<Vec<String>> {
-    let (ur_type, cbor) = payload
-        .to_ur(legacy_name)
-        .map_err(|e| Error::bad_input(format!("cannot express this as a UR: {e}")))?;
-    let mut encoder =
-        ur::encoder(ur_type, &cbor, fragment).map_err(|e| Error::Internal(e.to_string()))?;
-    let n = count.unwrap_or(encoder.fragment_count()).max(1);
-    Ok((0..n).map(|_| encoder.next_part()).collect())
-}
-
-/// A file that already holds UR text (an `eth-sign-request`, an `eth-signature`, any registry
-/// type): its payload, to show again as QR.
-fn ur_payload(data: &[u8]) -> Result<Option<Payload>> {
-    let Ok(Some(crate::transport::collect::Received::Ur { ur_type, cbor })) =
-        crate::transport::collect::receive(data)
-    else {
-        return Ok(None);
-    };
-    Payload::from_ur(&ur_type, &cbor)
-        .map(Some)
-        .map_err(|e| Error::bad_input(format!("bad {ur_type}: {e}")))
-}
-
 fn show(ctx: &Context, args: ShowArgs) -> Result<()> {
-    let data = files::read_input(&args.file)?;
-    let payload = match (ur_payload(&data)?, watch_only_account(&data)?) {
-        (Some(payload), _) => payload,
-        (None, Some(account)) => Payload::Account(account),
-        (None, None) => Payload::Psbt(crate::request::PsbtFile::decode(&data)?.psbt.serialize()),
-    };
+    let payload = payload_of_file(&files::read_input(&args.file)?)?;
     let parts = ur_parts(
         &payload,
         matches!(args.ur_type, UrTypeArg::CryptoPsbt),
@@ -139,28 +105,15 @@ fn show(ctx: &Context, args: ShowArgs) -> Result<()> {
     )?;
     let mut wrote = false;
     if let Some(dir) = &args.png_dir {
-        render_dir(dir, &parts, "png", |code, path| {
-            qr::write_png(&qr::to_image(code, 8), path)
-        })?;
+        write_frames(dir, &parts, FrameFormat::Png)?;
         wrote = true;
     }
     if let Some(dir) = &args.svg_dir {
-        render_dir(dir, &parts, "svg", |code, path| {
-            files::write_atomic(path, qr::to_svg(code).as_bytes(), 0o644, Replace::Never)
-        })?;
+        write_frames(dir, &parts, FrameFormat::Svg)?;
         wrote = true;
     }
     if let Some(path) = &args.gif {
-        let codes = parts
-            .iter()
-            .map(|p| qr::encode(p))
-            .collect::<Result<Vec<_>>>()?;
-        files::write_atomic(
-            path,
-            &qr::to_gif(&codes, 6, args.fps)?,
-            0o644,
-            Replace::Never,
-        )?;
+        write_gif(path, &parts, args.fps)?;
         wrote = true;
     }
     if args.text || (!wrote && (ctx.json || !std::io::stdout().is_terminal())) {
@@ -170,27 +123,6 @@ fn show(ctx: &Context, args: ShowArgs) -> Result<()> {
         animate(&parts, args.fps)?;
     }
     Ok(())
-}
-
-/// A coldsign watch-only export (`key export --watch-only --json`) as an account.
-fn watch_only_account(data: &[u8]) -> Result<Option<Account>> {
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {
-        return Ok(None);
-    };
-    let (Some(fp), Some(accounts)) = (value["fingerprint"].as_str(), value["bitcoin"].as_array())
-    else {
-        return Ok(None);
-    };
-    let fingerprint = fp
-        .parse()
-        .map_err(|_| Error::bad_input(format!("bad fingerprint {fp:?} in the export")))?;
-    let descriptors: Vec<&str> = accounts
-        .iter()
-        .filter_map(|a| a["descriptor"].as_str())
-        .collect();
-    Account::from_descriptors(fingerprint, &descriptors)
-        .map(Some)
-        .map_err(|e| Error::bad_input(format!("cannot express the export as an account: {e}")))
 }
 
 /// `sign --qr`: the signed PSBT as an animated QR on a terminal, else as UR text lines; with
@@ -215,26 +147,6 @@ pub fn show_payload(ctx: &Context, payload: &Payload) -> Result<Option<Vec<Strin
     }
     animate(&parts, 5)?;
     Ok(None)
-}
-
-fn render_dir(
-    dir: &Path,
-    parts: &[String],
-    ext: &str,
-    write: impl Fn(&qrcode::QrCode, &Path) -> Result<()>,
-) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::File {
-        action: "cannot create",
-        path: dir.into(),
-        source,
-    })?;
-    for (i, part) in parts.iter().enumerate() {
-        write(
-            &qr::encode(part)?,
-            &dir.join(format!("frame-{:04}.{ext}", i + 1)),
-        )?;
-    }
-    Ok(())
 }
 
 #[derive(Serialize)]
@@ -355,41 +267,23 @@ fn read(ctx: &Context, args: ReadArgs) -> Result<()> {
             return Err(Error::Exists(out.clone()));
         }
     }
-    let mut collector = Collector::new();
     let bar = progress_bar();
-    let mut feed = |text: &str| -> Result<bool> {
-        let p = collector
-            .push(text)
-            .map_err(|e| Error::bad_input(e.to_string()))?;
+    let received = receive_transfer(args.camera.as_deref(), &args.inputs, &mut |p| {
         if let Some(bar) = &bar {
             bar.set_length(p.needed.max(1) as u64);
             bar.set_position(p.known as u64);
             bar.set_message(format!("{} parts received", p.parts));
         }
-        Ok(p.complete)
-    };
-    match &args.camera {
-        Some(device) => {
-            read_frames(&mut *camera(device)?, &mut feed)?;
-        }
-        None => read_inputs(&args.inputs, &mut feed)?,
-    }
+    });
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let parts = collector.progress().parts;
-    let received: Received = collector
-        .finish()
-        .map_err(|e| Error::bad_input(e.to_string()))?;
+    let (received, parts) = received?;
     let payload = received
         .payload()
         .map_err(|e| Error::bad_input(e.to_string()))?;
     if let Some(out) = &args.output {
-        let replace = if args.force {
-            Replace::Allowed
-        } else {
-            Replace::Never
-        };
+        let replace = Replace::allowed_if(args.force);
         files::write_output(out, &payload, replace)?;
         if out == Path::new("-") {
             return Ok(());
@@ -400,68 +294,6 @@ fn read(ctx: &Context, args: ReadArgs) -> Result<()> {
         bytes: payload.len(),
         parts,
         output: args.output.clone(),
-    })
-}
-
-/// Feeds every input to `feed` until it reports the payload complete: stdin lines, a text
-/// file's lines, an image's frames (through [`ImageFiles`]), or every file of a directory in
-/// name order.
-fn read_inputs(inputs: &[PathBuf], feed: &mut dyn FnMut(&str) -> Result<bool>) -> Result<()> {
-    for input in inputs {
-        let files = if input.is_dir() {
-            dir_files(input)?
-        } else {
-            vec![input.clone()]
-        };
-        for file in files {
-            if read_one(&file, feed)? {
-                return Ok(());
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Feeds one file (or stdin); returns whether the payload is complete.
-fn read_one(input: &Path, feed: &mut dyn FnMut(&str) -> Result<bool>) -> Result<bool> {
-    let text = if input == Path::new("-") {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-            .map_err(|_| Error::bad_input("stdin is not text"))?;
-        text
-    } else {
-        let bytes = files::read_input(input)?;
-        if image::guess_format(&bytes).is_ok() {
-            return read_frames(&mut ImageFiles::new([input.to_path_buf()])?, feed);
-        }
-        String::from_utf8(bytes).map_err(|_| {
-            Error::bad_input(format!("{} is neither an image nor text", input.display()))
-        })?
-    };
-    for line in text.lines() {
-        if feed(line)? {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-/// The webcam at `device`, when this build has the `camera` feature.
-#[cfg(feature = "camera")]
-fn camera(device: &Path) -> Result<Box<dyn FrameSource>> {
-    Ok(Box::new(crate::transport::camera::Camera::open(
-        &device.display().to_string(),
-    )?))
-}
-
-/// Without the `camera` feature: a clear error.
-#[cfg(not(feature = "camera"))]
-fn camera(_device: &Path) -> Result<Box<dyn FrameSource>> {
-    Err(Error::Device {
-        message: "this coldsign was built without webcam support".into(),
-        hint: Some(
-            "rebuild with --features camera, or save the frames as images and run: coldsign qr read FRAMES_DIR".into(),
-        ),
     })
 }
 

@@ -145,7 +145,7 @@ pub fn run(ctx: &Context, command: WalletCommand) -> Result<()> {
             signer: false,
         } if crate::online::store::names(&ctx.wallet_dir()?).contains(name) => {
             let w = crate::online::store::WatchWallet::open(&ctx.wallet_dir()?, name)?;
-            return ctx.emit(&super::online::WatchView::of(&w));
+            return ctx.emit(&w.summary());
         }
         _ => {}
     }

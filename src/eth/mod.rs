@@ -1,7 +1,12 @@
 //! Ethereum: requests as they cross the gap (EIP-4527 `eth-sign-request`, unsigned RLP,
-//! typed-data JSON), their review, and signing.
+//! typed-data JSON), their review, and signing; online, transactions built from a node, Safe
+//! executions and broadcast.
 
 pub mod account;
+#[cfg(feature = "online")]
+pub mod broadcast;
+#[cfg(feature = "online")]
+pub mod build;
 pub mod calldata;
 pub mod chains;
 pub mod policy;
@@ -10,6 +15,8 @@ pub mod review;
 #[cfg(feature = "online")]
 pub mod rpc;
 pub mod safe;
+#[cfg(feature = "online")]
+pub mod safe_chain;
 pub mod sign;
 mod tokens;
 pub mod tx;

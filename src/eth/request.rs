@@ -122,6 +122,33 @@ impl EthRequest {
     }
 }
 
+/// A new `eth-sign-request` from coldsign for `address`, whose key is at `key.path`
+/// (default: the first BIP44 account) under `key.fingerprint`, with a fresh random request id
+/// (a UUID version 4).
+pub fn new_sign_request(
+    data: Vec<u8>,
+    data_type: EthDataType,
+    chain_id: Option<u64>,
+    address: Address,
+    key: KeyHint,
+) -> EthSignRequest {
+    let path = key
+        .path
+        .unwrap_or_else(|| crate::keys::ethereum::EthLayout::Bip44.path(0));
+    let mut id: [u8; 16] = crate::keys::random_bytes();
+    id[6] = (id[6] & 0x0f) | 0x40; // UUID version 4
+    id[8] = (id[8] & 0x3f) | 0x80;
+    EthSignRequest {
+        request_id: Some(id),
+        sign_data: data,
+        data_type,
+        chain_id,
+        derivation_path: Keypath::from_path(&path, key.fingerprint),
+        address: Some(address.into_array()),
+        origin: Some("coldsign".into()),
+    }
+}
+
 fn key_hint(keypath: &Keypath) -> Result<KeyHint, String> {
     Ok(KeyHint {
         path: Some(keypath.path().map_err(|e| e.to_string())?),

@@ -1,9 +1,33 @@
-//! Confirming that the user wrote the words down: ask a few of them back.
+//! The paper backup: the sheet of new words, and confirming that the user wrote them down
+//! by asking a few of them back.
 
 use crate::prompt::Prompt;
 use crate::{Error, Result};
 
 use super::mnemonic::SecretMnemonic;
+
+/// The one-time display of new words, numbered in three columns, with what they are.
+pub fn backup_sheet(mnemonic: &SecretMnemonic) -> String {
+    let phrase = mnemonic.expose_phrase();
+    let words: Vec<&str> = phrase.split(['\u{3000}', ' ']).collect();
+    let mut sheet = format!(
+        "Write these {} words on paper, in order. They are the only backup of these keys;\n\
+         anyone who sees them can spend the funds. They will not be shown again.\n\n",
+        words.len()
+    );
+    let rows = words.len().div_ceil(3);
+    for row in 0..rows {
+        for col in 0..3 {
+            let i = col * rows + row;
+            if let Some(w) = words.get(i) {
+                sheet.push_str(&format!("{:>4}. {:<12}", i + 1, w));
+            }
+        }
+        sheet.push('\n');
+    }
+    sheet.push('\n');
+    sheet
+}
 
 /// How many words are asked back.
 pub const WORDS_ASKED: usize = 3;

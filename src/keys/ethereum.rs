@@ -7,8 +7,9 @@ use bitcoin::bip32::DerivationPath;
 use bitcoin::secp256k1::{PublicKey, Secp256k1, Signing};
 use serde::Serialize;
 
-use super::material::HdKeys;
+use super::material::{HdKeys, KeyMaterial};
 use super::secret::PrivateKey;
+use crate::{Error, Result};
 
 /// How account indexes map to derivation paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -63,4 +64,38 @@ pub fn accounts(hd: &HdKeys, layout: EthLayout, count: u32) -> Vec<EthAccount> {
             }
         })
         .collect()
+}
+
+/// The private key of one Ethereum account of `material` and its path (none for a keystore
+/// of one imported key): at `path` when given, else account `index` of `layout`.
+pub fn account_key(
+    material: &KeyMaterial,
+    path: Option<&str>,
+    layout: EthLayout,
+    index: u32,
+) -> Result<(PrivateKey, Option<String>)> {
+    match (material, material.hd()) {
+        (KeyMaterial::PrivateKey(_), _) if path.is_some() => Err(Error::bad_input(
+            "this keystore holds a single key; --path does not apply",
+        )),
+        (KeyMaterial::PrivateKey(key), _) => Ok((PrivateKey::new(*key.expose_secret()), None)),
+        (_, Some(hd)) => {
+            let path = match path {
+                Some(p) => DerivationPath::from_str(p).map_err(|e| {
+                    Error::usage(
+                        format!("invalid derivation path {p:?}: {e}"),
+                        "write it like m/44'/60'/0'/0/0",
+                    )
+                })?,
+                None => layout.path(index),
+            };
+            Ok((
+                hd.private_key(&path),
+                Some(super::accounts::display_path(&path)),
+            ))
+        }
+        (KeyMaterial::Bip39 { .. }, None) => Err(Error::Internal(
+            "mnemonic material without an HD tree".into(),
+        )),
+    }
 }

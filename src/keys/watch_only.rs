@@ -88,4 +88,33 @@ impl WatchOnly {
             .filter_map(|a| a.descriptor.as_deref())
             .collect()
     }
+
+    /// The plain-text export: one descriptor per line, everything else as `#` comments.
+    pub fn to_text(&self) -> String {
+        let mut out = format!(
+            "# coldsign watch-only export, fingerprint {}, network {}\n",
+            self.fingerprint.as_deref().unwrap_or("none"),
+            self.network
+        );
+        for line in self.descriptor_lines() {
+            out.push_str(line);
+            out.push('\n');
+        }
+        for a in &self.bitcoin {
+            if a.descriptor.is_none() {
+                out.push_str(&format!("# {} {}: {}\n", a.script, a.path, a.key));
+            }
+            if let Some(s) = &a.slip132 {
+                out.push_str(&format!("# {} slip-132: {s}\n", a.path));
+            }
+        }
+        for e in &self.ethereum {
+            out.push_str(&format!(
+                "# ethereum {} {}\n",
+                e.path.as_deref().unwrap_or("imported"),
+                e.address
+            ));
+        }
+        out
+    }
 }

@@ -6,9 +6,9 @@
 use bdk_wallet::error::{BuildFeeBumpError, CreateTxError};
 use bdk_wallet::{KeychainKind, TxBuilder, Wallet};
 use bitcoin::psbt::Psbt;
-use bitcoin::{FeeRate, OutPoint, ScriptBuf, Sequence, Txid};
+use bitcoin::{FeeRate, Network, OutPoint, ScriptBuf, Sequence, Txid};
 
-use super::payouts::Payout;
+use super::payouts::{self, Payout};
 use crate::{Error, Result};
 
 /// What to pay.
@@ -20,6 +20,68 @@ pub enum Spend {
     SendMax(ScriptBuf),
     /// Everything (or the chosen coins) to the wallet's own next change address.
     Consolidate,
+}
+
+impl Spend {
+    /// The spend a command asks for: consolidation, everything to the one `to` address
+    /// (`send_max`), the payouts of a CSV file's text, or the `to` payments (ADDR:AMOUNT,
+    /// each address once).
+    pub fn from_request(
+        consolidate: bool,
+        send_max: bool,
+        to: &[String],
+        csv: Option<&str>,
+        network: Network,
+    ) -> Result<Self> {
+        if consolidate {
+            return Ok(Spend::Consolidate);
+        }
+        if send_max {
+            return match to {
+                [one] => Ok(Spend::SendMax(
+                    payouts::parse_to(one, network, true)?.script,
+                )),
+                _ => Err(Error::usage(
+                    "--send-max needs exactly one --to ADDRESS",
+                    "the whole amount goes to that address",
+                )),
+            };
+        }
+        if let Some(text) = csv {
+            return Ok(Spend::Pay(payouts::parse_csv(text, network)?));
+        }
+        if to.is_empty() {
+            return Err(Error::usage(
+                "nothing to pay",
+                "pass --to ADDR:AMOUNT, --recipients FILE, --send-max --to ADDR or --consolidate",
+            ));
+        }
+        let list = to
+            .iter()
+            .map(|t| payouts::parse_to(t, network, false))
+            .collect::<Result<Vec<_>>>()?;
+        for (i, p) in list.iter().enumerate() {
+            if list[..i].iter().any(|q| q.script == p.script) {
+                return Err(Error::usage(
+                    format!("--to {} is given twice", p.address),
+                    "merge the two payments into one",
+                ));
+            }
+        }
+        Ok(Spend::Pay(list))
+    }
+}
+
+/// A fee rate given in sat/vB (decimals allowed), from 1 to 100,000.
+pub fn fee_rate_sat_per_vb(rate: f64) -> Result<FeeRate> {
+    if (1.0..=100_000.0).contains(&rate) {
+        Ok(FeeRate::from_sat_per_kwu((rate * 250.0).ceil() as u64))
+    } else {
+        Err(Error::usage(
+            format!("fee rate {rate} sat/vB is out of range"),
+            "give 1 to 100000 sat/vB",
+        ))
+    }
 }
 
 /// How to build it.

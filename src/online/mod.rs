@@ -7,4 +7,5 @@ pub mod build;
 pub use crate::config;
 pub mod import;
 pub mod payouts;
+mod settings;
 pub mod store;

@@ -7,10 +7,15 @@ use std::path::{Path, PathBuf};
 
 use bdk_wallet::rusqlite::{self, Connection};
 use bdk_wallet::{KeychainKind, PersistedWallet, Wallet};
+use bitcoin::psbt::Psbt;
 use bitcoin::Network;
 use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
+use serde::Serialize;
 
+use crate::btc::ownership::Policies;
+use crate::btc::psbt_v2::PsbtVersion;
 use crate::btc::wallets::{self, check_name};
+use crate::review::bitcoin::{review, BtcReview, FeeLimits};
 use crate::{Error, Result};
 
 /// An open watch-only wallet.
@@ -160,6 +165,53 @@ impl WatchWallet {
         }
     }
 
+    /// The review the signer will compute of `psbt` (written as `version`), with this
+    /// wallet's change and inputs proved from its descriptor.
+    pub fn review(&self, psbt: &Psbt, version: PsbtVersion) -> BtcReview {
+        let policies = Policies::watch_only(self.as_registered());
+        review(
+            psbt,
+            version,
+            self.network(),
+            &policies,
+            &FeeLimits::default(),
+        )
+    }
+
+    /// The wallet's state as of its last sync: balance and coins.
+    pub fn summary(&self) -> WatchSummary {
+        let b = self.wallet.balance();
+        let mut utxos: Vec<Coin> = self
+            .wallet
+            .list_unspent()
+            .map(|u| Coin {
+                outpoint: u.outpoint.to_string(),
+                amount: u.txout.value.to_sat(),
+                keychain: match u.keychain {
+                    KeychainKind::External => "receive",
+                    KeychainKind::Internal => "change",
+                },
+                index: u.derivation_index,
+                confirmed: u.chain_position.is_confirmed(),
+            })
+            .collect();
+        utxos.sort_by(|a, b| a.outpoint.cmp(&b.outpoint));
+        WatchSummary {
+            name: self.name.clone(),
+            kind: "watch-only",
+            network: self.network().to_string(),
+            descriptor: self.descriptor.to_string(),
+            tip_height: self.wallet.latest_checkpoint().height(),
+            balance: Balance {
+                confirmed: b.confirmed.to_sat(),
+                unconfirmed: (b.trusted_pending + b.untrusted_pending).to_sat(),
+                total: b.total().to_sat(),
+            },
+            next_receive_index: self.wallet.next_derivation_index(KeychainKind::External),
+            utxos,
+        }
+    }
+
     /// The next unrevealed receive address (revealed and saved, so it is never handed out
     /// twice).
     pub fn reveal_receive(&mut self) -> Result<bdk_wallet::AddressInfo> {
@@ -167,6 +219,53 @@ impl WatchWallet {
         self.persist()?;
         Ok(info)
     }
+}
+
+/// A watch-only wallet's state, as of its last sync (amounts in satoshis).
+#[derive(Debug, Clone, Serialize)]
+pub struct WatchSummary {
+    /// Wallet name.
+    pub name: String,
+    /// Always "watch-only".
+    pub kind: &'static str,
+    /// Network.
+    pub network: String,
+    /// The `<0;1>` descriptor.
+    pub descriptor: String,
+    /// Height of the last block synced.
+    pub tip_height: u32,
+    /// Balance.
+    pub balance: Balance,
+    /// The next receive address index to hand out.
+    pub next_receive_index: u32,
+    /// Unspent coins, by outpoint.
+    pub utxos: Vec<Coin>,
+}
+
+/// A balance in satoshis.
+#[derive(Debug, Clone, Serialize)]
+pub struct Balance {
+    /// Confirmed.
+    pub confirmed: u64,
+    /// Unconfirmed (ours and others').
+    pub unconfirmed: u64,
+    /// Both.
+    pub total: u64,
+}
+
+/// An unspent coin of the wallet.
+#[derive(Debug, Clone, Serialize)]
+pub struct Coin {
+    /// TXID:VOUT.
+    pub outpoint: String,
+    /// Satoshis.
+    pub amount: u64,
+    /// "receive" or "change".
+    pub keychain: &'static str,
+    /// Derivation index on that branch.
+    pub index: u32,
+    /// Whether it is confirmed.
+    pub confirmed: bool,
 }
 
 /// Names of the watch-only wallets in `dir`, sorted.

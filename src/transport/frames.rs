@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use image::GrayImage;
 
+use super::collect::{Collector, Progress, Received};
 use super::scan;
 use crate::{Error, Result};
 
@@ -100,4 +101,95 @@ pub fn read_frames(
         }
     }
     Ok(false)
+}
+
+/// Feeds every input to `feed` until it reports the payload complete: stdin lines (`-`), a
+/// text file's lines, an image's frames (through [`ImageFiles`]), or every file of a directory
+/// in name order.
+fn read_inputs(inputs: &[PathBuf], feed: &mut dyn FnMut(&str) -> Result<bool>) -> Result<()> {
+    for input in inputs {
+        let files = if input.is_dir() {
+            dir_files(input)?
+        } else {
+            vec![input.clone()]
+        };
+        for file in files {
+            if read_one(&file, feed)? {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Feeds one file (or stdin); returns whether the payload is complete.
+fn read_one(input: &Path, feed: &mut dyn FnMut(&str) -> Result<bool>) -> Result<bool> {
+    let text = if input == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|_| Error::bad_input("stdin is not text"))?;
+        text
+    } else {
+        let bytes = crate::files::read_input(input)?;
+        if image::guess_format(&bytes).is_ok() {
+            return read_frames(&mut ImageFiles::new([input.to_path_buf()])?, feed);
+        }
+        String::from_utf8(bytes).map_err(|_| {
+            Error::bad_input(format!("{} is neither an image nor text", input.display()))
+        })?
+    };
+    for line in text.lines() {
+        if feed(line)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The webcam at `device`, when this build has the `camera` feature.
+#[cfg(feature = "camera")]
+fn camera(device: &Path) -> Result<Box<dyn FrameSource>> {
+    Ok(Box::new(super::camera::Camera::open(
+        &device.display().to_string(),
+    )?))
+}
+
+/// Without the `camera` feature: a clear error.
+#[cfg(not(feature = "camera"))]
+fn camera(_device: &Path) -> Result<Box<dyn FrameSource>> {
+    Err(Error::Device {
+        message: "this coldsign was built without webcam support".into(),
+        hint: Some(
+            "rebuild with --features camera, or save the frames as images and run: coldsign qr read FRAMES_DIR".into(),
+        ),
+    })
+}
+
+/// A transfer read from the webcam at `camera_device` (when given) or from `inputs` (stdin
+/// lines, text files, images, directories of frames) until it is complete, with `progress` told after every code; returns the transfer and how
+/// many parts it took.
+pub fn receive_transfer(
+    camera_device: Option<&Path>,
+    inputs: &[PathBuf],
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<(Received, usize)> {
+    let mut collector = Collector::new();
+    let mut feed = |text: &str| -> Result<bool> {
+        let p = collector
+            .push(text)
+            .map_err(|e| Error::bad_input(e.to_string()))?;
+        progress(&p);
+        Ok(p.complete)
+    };
+    match camera_device {
+        Some(device) => {
+            read_frames(&mut *camera(device)?, &mut feed)?;
+        }
+        None => read_inputs(inputs, &mut feed)?,
+    }
+    let parts = collector.progress().parts;
+    let received = collector
+        .finish()
+        .map_err(|e| Error::bad_input(e.to_string()))?;
+    Ok((received, parts))
 }

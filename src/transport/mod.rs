@@ -7,6 +7,7 @@ pub mod camera;
 pub mod collect;
 pub mod fountain;
 pub mod frames;
+pub mod parts;
 pub mod qr;
 pub mod registry;
 pub mod scan;

@@ -8,9 +8,12 @@ use bitcoin::bip32::{DerivationPath, Fingerprint};
 use clap::{Args, ValueEnum};
 
 use super::super::context::Context;
-use super::super::qr::{show_payload, ur_parts};
+use super::super::qr::show_payload;
+use crate::eth::request::new_sign_request;
+use crate::eth::KeyHint;
 use crate::files::{self, Replace};
-use crate::transport::registry::{EthDataType, EthSignRequest, Keypath, Payload};
+pub use crate::transport::parts::ur_text;
+use crate::transport::registry::{EthDataType, EthSignRequest, Payload};
 use crate::Result;
 
 /// How a request is written.
@@ -68,31 +71,17 @@ pub fn sign_request(
     data_type: EthDataType,
     chain_id: Option<u64>,
 ) -> Result<EthSignRequest> {
-    let address = signer.address()?;
-    let path = signer
-        .path
-        .clone()
-        .unwrap_or_else(|| crate::keys::ethereum::EthLayout::Bip44.path(0));
-    let mut id: [u8; 16] = crate::keys::random_bytes();
-    id[6] = (id[6] & 0x0f) | 0x40; // UUID version 4
-    id[8] = (id[8] & 0x3f) | 0x80;
-    Ok(EthSignRequest {
-        request_id: Some(id),
-        sign_data: data,
+    let key = KeyHint {
+        path: signer.path.clone(),
+        fingerprint: signer.fingerprint,
+    };
+    Ok(new_sign_request(
+        data,
         data_type,
         chain_id,
-        derivation_path: Keypath::from_path(&path, signer.fingerprint),
-        address: Some(address.into_array()),
-        origin: Some("coldsign".into()),
-    })
-}
-
-/// A payload as one UR text line per part (one part when written to a file).
-pub fn ur_text(payload: &Payload) -> Result<String> {
-    Ok(ur_parts(payload, true, usize::MAX >> 1, None)?
-        .into_iter()
-        .map(|p| p + "\n")
-        .collect())
+        signer.address()?,
+        key,
+    ))
 }
 
 /// Writes `request` as `out.format` says, then shows it as a QR code if asked.
@@ -113,13 +102,5 @@ pub fn write_request(ctx: &Context, request: EthSignRequest, out: &RequestOutput
 
 /// Writes text to a file or stdout, never replacing a file unless `force`.
 pub fn write_text(path: &Path, text: &str, force: bool) -> Result<()> {
-    files::write_output(
-        path,
-        text.as_bytes(),
-        if force {
-            Replace::Allowed
-        } else {
-            Replace::Never
-        },
-    )
+    files::write_output(path, text.as_bytes(), Replace::allowed_if(force))
 }
