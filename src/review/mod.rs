@@ -3,6 +3,7 @@
 
 pub mod bitcoin;
 pub mod lookalike;
+pub mod text;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
