@@ -4,16 +4,20 @@
 pub mod account;
 pub mod calldata;
 pub mod chains;
+pub mod flows;
 pub mod policy;
+pub mod registry;
 pub mod request;
 pub mod review;
 #[cfg(feature = "online")]
 pub mod rpc;
 pub mod safe;
 pub mod sign;
-mod tokens;
+pub mod strict_json;
 pub mod tx;
+pub mod typed_check;
 pub mod typed_data;
+pub mod typed_flows;
 
 use alloy_dyn_abi::TypedData;
 use alloy_primitives::Address;

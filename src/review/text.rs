@@ -7,9 +7,11 @@
 fn deceptive(c: char) -> Option<&'static str> {
     match c {
         '\n' | '\t' => None,
-        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => {
-            Some("bidirectional control characters")
-        }
+        '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}' => Some("bidirectional control characters"),
         '\u{200B}'..='\u{200D}'
         | '\u{2060}'..='\u{2064}'
         | '\u{FEFF}'
@@ -109,6 +111,9 @@ mod tests {
         assert!(suspicious_text("a\u{7}b").is_some());
         // Cyrillic а (U+0430) inside a Latin word.
         let (_, reasons) = suspicious_text("p\u{0430}ypal.com").unwrap();
-        assert_eq!(reasons, ["words that mix look-alike letters of different scripts"]);
+        assert_eq!(
+            reasons,
+            ["words that mix look-alike letters of different scripts"]
+        );
     }
 }

@@ -16,6 +16,7 @@ use super::super::context::{Context, Report};
 use super::output::{sign_request, write_request, RequestOutput, Signer};
 use super::view;
 use crate::eth::calldata::Operation;
+use crate::eth::flows::Known;
 use crate::eth::request::Source;
 use crate::eth::review::{review, EthReview};
 use crate::eth::rpc::{Rpc, RpcError};
@@ -237,7 +238,7 @@ fn finish(
     out: &RequestOutput,
 ) -> Result<()> {
     let decoded = EthRequest::from_sign_request(request.clone()).map_err(Error::Internal)?;
-    let r = review(&decoded, signer.address()?, None, &|_| None);
+    let r = review(&decoded, signer.address()?, None, &Known::builtin());
     if !ctx.json {
         eprint!("{}", view::render(&r));
     }

@@ -16,6 +16,8 @@ use crate::addressbook::{self, AddressBook};
 use crate::audit::{AuditLog, AuditSigner, Record, Summary};
 use crate::eth::account::{self, SigningKey};
 use crate::eth::calldata::Touch;
+use crate::eth::flows::Known;
+use crate::eth::registry::Registry;
 use crate::eth::request::Source;
 use crate::eth::review::{review, EthReview};
 use crate::eth::sign::{sign_hash, to_rsv};
@@ -23,7 +25,6 @@ use crate::eth::{EthPayload, EthRequest};
 use crate::keys::accounts::display_path;
 use crate::keys::ethereum::EthLayout;
 use crate::policy::Verdict;
-use crate::review::lookalike;
 use crate::review::{Severity, Warning};
 use crate::transport::registry::{EthSignature, Payload};
 use crate::{Error, Result};
@@ -73,6 +74,7 @@ struct EthSigner {
     /// The signing key's path, as shown.
     path: Option<String>,
     book: AddressBook,
+    registry: Registry,
     log: AuditLog,
     audit: Option<AuditSigner>,
 }
@@ -94,6 +96,7 @@ impl EthSigner {
             path: key.path.clone(),
             key: Some(key),
             book: AddressBook::load(&addressbook::path_for(&keystore))?,
+            registry: Registry::load_beside(&addressbook::path_for(&keystore))?,
             log: AuditLog::for_keystore(&keystore),
             audit: Some(AuditSigner::from_material(&material)),
         })
@@ -136,25 +139,18 @@ impl EthSigner {
             from,
             path: Some(display_path(path)),
             book: AddressBook::load(&addressbook::path_for(&keystore))?,
+            registry: Registry::load_beside(&addressbook::path_for(&keystore))?,
             log: AuditLog::for_keystore(&keystore),
             audit,
         })
     }
 
     fn review(&self, request: &EthRequest) -> EthReview {
-        let label = |a: Address| self.book.label_of(&a.to_checksum(None)).map(str::to_string);
-        let mut r = review(request, self.from, self.path.clone(), &label);
-        let recipients: Vec<String> = r
-            .touches
-            .iter()
-            .map(|t| match t {
-                Touch::Recipient(a) | Touch::Contract(a, _) => a.to_checksum(None),
-            })
-            .collect();
-        r.warnings
-            .extend(lookalike::check_addresses(&recipients, &self.book));
-        r.warnings.sort_by_key(|w| std::cmp::Reverse(w.severity));
-        r
+        let known = Known {
+            book: &self.book,
+            registry: &self.registry,
+        };
+        review(request, self.from, self.path.clone(), &known)
     }
 
     fn record(
