@@ -59,6 +59,7 @@ pub struct Token {
     /// EIP-155 chain id.
     pub chain_id: u64,
     /// Checksummed address.
+    #[serde(serialize_with = "checksummed")]
     pub address: Address,
     /// Its name.
     pub name: String,
@@ -66,6 +67,13 @@ pub struct Token {
     pub symbol: String,
     /// Decimals of one whole token.
     pub decimals: u8,
+}
+
+fn checksummed<S: serde::Serializer>(
+    address: &Address,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&address.to_checksum(None))
 }
 
 /// A Uniswap Token List (only the fields the signer uses; the rest is ignored).
@@ -145,6 +153,13 @@ impl Registry {
         self.tokens
             .iter()
             .find(|t| t.chain_id == chain_id && t.address == address)
+    }
+
+    /// A token on `chain_id` with ticker `symbol` (case-insensitive).
+    pub fn token_by_symbol(&self, chain_id: u64, symbol: &str) -> Option<&Token> {
+        self.tokens
+            .iter()
+            .find(|t| t.chain_id == chain_id && t.symbol.eq_ignore_ascii_case(symbol))
     }
 
     /// The known non-token contract at `address` on `chain_id`.

@@ -334,6 +334,13 @@ fn typed(out: &mut EthReview, t: &TypedData, decoder: &mut Decoder<'_>) {
         safe_tx(out, t, decoder);
         return;
     }
+    if t.domain.chain_id.is_none() {
+        decoder.warn(
+            "eth.typed-data.any-chain",
+            Severity::High,
+            "the typed data's domain has no chainId: the signature is valid on every chain where its contract exists".into(),
+        );
+    }
     match typed_flows::explain(t, decoder) {
         Some(calls) => out.calls.extend(calls),
         None => unexplained(t, decoder),
