@@ -231,6 +231,25 @@ fn lookalikes(decoder: &Decoder<'_>, known: &Known<'_>, warnings: &mut Vec<Warni
         {
             continue;
         }
+        let ours = [
+            (decoder.owner, "your own address"),
+            (decoder.payer, "the paying Safe"),
+        ];
+        if let Some((real, what)) = ours
+            .iter()
+            .find(|(real, _)| lookalike::eth_imitates(a, *real))
+        {
+            warnings.push(Warning::new(
+                "addr.lookalike",
+                Severity::High,
+                format!(
+                    "{} looks like {what} ({}) but is a different address",
+                    a.to_checksum(None),
+                    real.to_checksum(None)
+                ),
+            ));
+            continue;
+        }
         if let Some((real, name)) = known.registry.imitated(chain, a) {
             warnings.push(Warning::new(
                 "addr.lookalike",
