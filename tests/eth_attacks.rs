@@ -1126,3 +1126,46 @@ fn the_review_lists_every_movement_with_its_amount() {
     assert_eq!(movements[0]["raw_amount"], "150000000000000");
     assert_eq!(movements[1]["raw_amount"], eth(1).to_string());
 }
+
+#[test]
+fn a_policy_vouches_for_a_typed_data_domain_as_the_address_book_does() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    std::fs::write(sb.path("mail.json"), mail("Hello, Bob!")).unwrap();
+    let sign = |policy: Option<&str>| {
+        let mut args = vec!["eth", "sign", "mail.json", "-o", "mail.sig", "--yes"];
+        if let Some(p) = policy {
+            args.extend(["--policy", p]);
+        }
+        sb.run_keyed(&args, "")
+    };
+    // Unexplained and vouched for by no one: high, so --yes refuses.
+    let refused = sign(None).fails_after_review(1);
+    assert!(refused.stderr.contains("eth.typed-data.unrecognised"));
+    // A policy whose contracts list other contracts denies it.
+    std::fs::write(
+        sb.path("other.toml"),
+        format!(
+            "[ethereum]\n[[ethereum.contracts]]\nlabel = \"USDC\"\naddress = \"{}\"\nselectors = []\n",
+            cs(usdc())
+        ),
+    )
+    .unwrap();
+    let denied = sign(Some("other.toml")).fails_after_review(1);
+    assert!(
+        denied.stderr.contains("ethereum.contracts"),
+        "{}",
+        denied.stderr
+    );
+    // A policy that lists the domain's contract vouches for it.
+    std::fs::write(
+        sb.path("mail.toml"),
+        format!(
+            "[ethereum]\n[[ethereum.contracts]]\nlabel = \"Ether Mail\"\naddress = \"{}\"\nselectors = []\n",
+            cs(mail_domain())
+        ),
+    )
+    .unwrap();
+    sign(Some("mail.toml")).ok();
+    assert!(sb.path("mail.sig").exists());
+}

@@ -334,7 +334,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
                     detail: denial.detail.clone(),
                 });
             }
-            allowed.extend(policy.allowed_ethereum_warnings());
+            allowed.extend(policy.allowed_ethereum_warnings(&r));
             Some(verdict)
         }
         None => None,
