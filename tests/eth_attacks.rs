@@ -388,6 +388,23 @@ fn benign(name: &'static str, request: Request) -> Case {
 
 use Request::{File, Message};
 
+/// A deceptive personal message and its plain twin.
+fn message_pair(
+    attack_name: &'static str,
+    attack_text: &str,
+    benign_name: &'static str,
+    benign_text: &str,
+) -> (Case, Case) {
+    (
+        attack(
+            attack_name,
+            Message(attack_text.as_bytes().to_vec()),
+            &["eth.text.deceptive"],
+        ),
+        benign(benign_name, Message(benign_text.as_bytes().to_vec())),
+    )
+}
+
 /// Attack and benign twin, pair by pair.
 fn corpus() -> Vec<(Case, Case)> {
     let huge = U256::from(1u8) << 200;
@@ -935,42 +952,23 @@ fn corpus() -> Vec<(Case, Case)> {
             ),
             benign("typed-data string in Cyrillic", File(mail("Привет, Боб"))),
         ),
-        (
-            attack(
-                "personal message with a right-to-left override",
-                Message(
-                    "Sign in to example.com \u{202E}moc.live"
-                        .as_bytes()
-                        .to_vec(),
-                ),
-                &["eth.text.deceptive"],
-            ),
-            benign(
-                "personal message to sign in",
-                Message(b"Sign in to example.com\nNonce: 8f2a".to_vec()),
-            ),
+        message_pair(
+            "personal message with a right-to-left override",
+            "Sign in to example.com \u{202E}moc.live",
+            "personal message to sign in",
+            "Sign in to example.com\nNonce: 8f2a",
         ),
-        (
-            attack(
-                "personal message with zero-width characters",
-                Message("Approve\u{200B}only\u{200D} login".as_bytes().to_vec()),
-                &["eth.text.deceptive"],
-            ),
-            benign(
-                "personal message with plain words",
-                Message(b"Approve only login".to_vec()),
-            ),
+        message_pair(
+            "personal message with zero-width characters",
+            "Approve\u{200B}only\u{200D} login",
+            "personal message with plain words",
+            "Approve only login",
         ),
-        (
-            attack(
-                "personal message with a Cyrillic letter inside a Latin word",
-                Message("Sign in to p\u{0430}ypal.com".as_bytes().to_vec()),
-                &["eth.text.deceptive"],
-            ),
-            benign(
-                "personal message in Russian",
-                Message("Войти на сайт".as_bytes().to_vec()),
-            ),
+        message_pair(
+            "personal message with a Cyrillic letter inside a Latin word",
+            "Sign in to p\u{0430}ypal.com",
+            "personal message in Russian",
+            "Войти на сайт",
         ),
         (
             attack(
@@ -1142,15 +1140,18 @@ fn a_policy_vouches_for_a_typed_data_domain_as_the_address_book_does() {
     // Unexplained and vouched for by no one: high, so --yes refuses.
     let refused = sign(None).fails_after_review(1);
     assert!(refused.stderr.contains("eth.typed-data.unrecognised"));
+    let policy = |file: &str, label: &str, contract: Address| {
+        std::fs::write(
+            sb.path(file),
+            format!(
+                "[ethereum]\n[[ethereum.contracts]]\nlabel = \"{label}\"\naddress = \"{}\"\nselectors = []\n",
+                cs(contract)
+            ),
+        )
+        .unwrap();
+    };
     // A policy whose contracts list other contracts denies it.
-    std::fs::write(
-        sb.path("other.toml"),
-        format!(
-            "[ethereum]\n[[ethereum.contracts]]\nlabel = \"USDC\"\naddress = \"{}\"\nselectors = []\n",
-            cs(usdc())
-        ),
-    )
-    .unwrap();
+    policy("other.toml", "USDC", usdc());
     let denied = sign(Some("other.toml")).fails_after_review(1);
     assert!(
         denied.stderr.contains("ethereum.contracts"),
@@ -1158,14 +1159,7 @@ fn a_policy_vouches_for_a_typed_data_domain_as_the_address_book_does() {
         denied.stderr
     );
     // A policy that lists the domain's contract vouches for it.
-    std::fs::write(
-        sb.path("mail.toml"),
-        format!(
-            "[ethereum]\n[[ethereum.contracts]]\nlabel = \"Ether Mail\"\naddress = \"{}\"\nselectors = []\n",
-            cs(mail_domain())
-        ),
-    )
-    .unwrap();
+    policy("mail.toml", "Ether Mail", mail_domain());
     sign(Some("mail.toml")).ok();
     assert!(sb.path("mail.sig").exists());
 }

@@ -390,7 +390,7 @@ impl<'a> Decoder<'a> {
             Kind::NftTransfer | Kind::Erc1155Transfer => {
                 self.touches.push(Touch::Recipient(address(1)));
                 let amount = if kind == Kind::NftTransfer { U256::from(1u8) } else { uint(3) };
-                self.nft_transfer(&place, to, address(0), address(1), uint(2), amount);
+                self.nft_transfer(&place, to, (address(0), address(1)), uint(2), amount);
             }
             Kind::WrapDeposit => {}
             Kind::SafeAdmin => self.warn(

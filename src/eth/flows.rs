@@ -111,13 +111,7 @@ impl Decoder<'_> {
     /// Whether the signer can name `address`: ours, the paying Safe, the address book or the
     /// registry.
     pub fn is_known(&self, address: Address) -> bool {
-        address == self.owner
-            || address == self.payer
-            || self
-                .known
-                .book
-                .label_of(&address.to_checksum(None))
-                .is_some()
+        self.is_ours_or_listed(address)
             || self.known.registry.name(self.chain_id, address).is_some()
     }
 
@@ -211,18 +205,8 @@ impl Decoder<'_> {
         to: Address,
         amount: U256,
     ) {
-        self.movements.push(Movement {
-            place: place.to_string(),
-            kind: MovementKind::TokenTransfer,
-            from: self.show_address(from),
-            to: self.show_address(to),
-            asset: self.show_address(token),
-            amount: self.token_amount(token, amount),
-            raw_amount: Some(amount.to_string()),
-            unlimited: false,
-            until: None,
-        });
-        self.check_token_recipient(place, token, to);
+        let (asset, shown) = (self.show_address(token), self.token_amount(token, amount));
+        self.transfer(place, token, (from, to), asset, shown, amount);
     }
 
     /// Records `amount` of NFT `id` of `collection` sent from `from` to `to`.
@@ -230,23 +214,42 @@ impl Decoder<'_> {
         &mut self,
         place: &str,
         collection: Address,
-        from: Address,
-        to: Address,
+        (from, to): (Address, Address),
         id: U256,
         amount: U256,
+    ) {
+        let asset = format!("NFT #{id} of {}", self.show_address(collection));
+        self.transfer(
+            place,
+            collection,
+            (from, to),
+            asset,
+            amount.to_string(),
+            amount,
+        );
+    }
+
+    fn transfer(
+        &mut self,
+        place: &str,
+        token: Address,
+        (from, to): (Address, Address),
+        asset: String,
+        amount: String,
+        raw: U256,
     ) {
         self.movements.push(Movement {
             place: place.to_string(),
             kind: MovementKind::TokenTransfer,
             from: self.show_address(from),
             to: self.show_address(to),
-            asset: format!("NFT #{id} of {}", self.show_address(collection)),
-            amount: amount.to_string(),
-            raw_amount: Some(amount.to_string()),
+            asset,
+            amount,
+            raw_amount: Some(raw.to_string()),
             unlimited: false,
             until: None,
         });
-        self.check_token_recipient(place, collection, to);
+        self.check_token_recipient(place, token, to);
     }
 
     /// Records setApprovalForAll: `operator` may take every NFT of `collection`. High unless

@@ -84,37 +84,23 @@ fn permit2(m: &Value, decoder: &mut Decoder<'_>) {
     let first = decoder.movements.len();
     let spender = address_field(m, "/spender").unwrap_or_default();
     let deadline = until(m, "/sigDeadline").or_else(|| until(m, "/deadline"));
-    let items = |key: &str| -> Vec<Value> {
-        match m.get(key) {
+    // Allowances (`details`, each with its expiration) and transfers (`permitted`, until the
+    // signature's deadline); one item or an array of them.
+    for (key, kind) in [
+        ("details", MovementKind::SignedApproval),
+        ("permitted", MovementKind::SignedTransfer),
+    ] {
+        let items = match m.get(key) {
             Some(Value::Array(items)) => items.clone(),
             Some(item) => vec![item.clone()],
             None => Vec::new(),
+        };
+        for item in items {
+            let token = address_field(&item, "/token").unwrap_or_default();
+            let amount = uint_field(&item, "/amount").unwrap_or_default();
+            let expiry = until(&item, "/expiration").or(deadline);
+            decoder.approval(PLACE, kind, token, spender, amount, expiry);
         }
-    };
-    for d in items("details") {
-        let token = address_field(&d, "/token").unwrap_or_default();
-        let amount = uint_field(&d, "/amount").unwrap_or_default();
-        let expiry = until(&d, "/expiration");
-        decoder.approval(
-            PLACE,
-            MovementKind::SignedApproval,
-            token,
-            spender,
-            amount,
-            expiry,
-        );
-    }
-    for p in items("permitted") {
-        let token = address_field(&p, "/token").unwrap_or_default();
-        let amount = uint_field(&p, "/amount").unwrap_or_default();
-        decoder.approval(
-            PLACE,
-            MovementKind::SignedTransfer,
-            token,
-            spender,
-            amount,
-            deadline,
-        );
     }
     let risky = risky_right(decoder, first, spender);
     summarise(decoder, "Permit2", first, risky);
