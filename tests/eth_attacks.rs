@@ -90,11 +90,16 @@ fn pow10(n: u8) -> U256 {
 
 /// An unsigned EIP-1559 transaction on mainnet from the test account, as hex.
 fn tx(to: Option<Address>, value: U256, data: Vec<u8>) -> String {
+    tx_with_gas(to, value, data, 300_000, 30_000_000_000)
+}
+
+/// The same with a gas limit and a max fee per gas.
+fn tx_with_gas(to: Option<Address>, value: U256, data: Vec<u8>, gas: u64, fee: u128) -> String {
     let tx = TxEip1559 {
         chain_id: 1,
         nonce: 7,
-        gas_limit: 300_000,
-        max_fee_per_gas: 30_000_000_000,
+        gas_limit: gas,
+        max_fee_per_gas: fee,
         max_priority_fee_per_gas: 1_000_000_000,
         to: to.map_or(TxKind::Create, TxKind::Call),
         value,
@@ -982,6 +987,57 @@ fn corpus() -> Vec<(Case, Case)> {
             benign(
                 "call to the real USDC",
                 tx_to(usdc(), erc20_transfer(stranger(), pow10(6))),
+            ),
+        ),
+        (
+            attack(
+                "USDC sent to the Permit2 contract",
+                tx_to(
+                    usdc(),
+                    erc20_transfer(permit2(), U256::from(40u64) * pow10(6)),
+                ),
+                &["eth.value.unrecoverable"],
+            ),
+            benign(
+                "USDC approved to the Permit2 contract",
+                tx_to(
+                    usdc(),
+                    erc20_approve(permit2(), U256::from(40u64) * pow10(6)),
+                ),
+            ),
+        ),
+        (
+            attack(
+                "ether sent to Seaport with no call",
+                File(tx(Some(seaport()), eth(1), Vec::new())),
+                &["eth.value.unrecoverable"],
+            ),
+            benign(
+                "ether sent to WETH with no call (its receive function wraps it)",
+                File(tx(Some(weth()), eth(1), Vec::new())),
+            ),
+        ),
+        (
+            attack(
+                "a fee of up to 27 ETH (30M gas at 900 gwei)",
+                File(tx_with_gas(
+                    Some(stranger()),
+                    eth(1),
+                    Vec::new(),
+                    30_000_000,
+                    900_000_000_000,
+                )),
+                &["eth.fee.high"],
+            ),
+            benign(
+                "a transfer with a 21,000 gas, 50 gwei fee",
+                File(tx_with_gas(
+                    Some(stranger()),
+                    eth(1),
+                    Vec::new(),
+                    21_000,
+                    50_000_000_000,
+                )),
             ),
         ),
         (

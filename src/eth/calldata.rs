@@ -248,7 +248,7 @@ impl<'a> Decoder<'a> {
     fn decode_at(&mut self, place: &str, call: RawCall<'_>, depth: usize) -> Call {
         let mut out = self.undecoded(place, &call);
         if call.operation == Operation::Call {
-            self.native(place, call.to, call.value);
+            self.native(place, call.to, call.value, call.data.is_empty());
         }
         let Some(to) = call.to else {
             self.warn(

@@ -147,8 +147,10 @@ impl Decoder<'_> {
         }
     }
 
-    /// Records native value sent from the payer to `to` (none: contract creation).
-    pub fn native(&mut self, place: &str, to: Option<Address>, value: U256) {
+    /// Records native value sent from the payer to `to` (none: contract creation);
+    /// `plain` is a transfer without calldata, which a contract can only take through its
+    /// receive function.
+    pub fn native(&mut self, place: &str, to: Option<Address>, value: U256, plain: bool) {
         if value.is_zero() {
             return;
         }
@@ -179,6 +181,12 @@ impl Decoder<'_> {
             {
                 Some(format!(
                     "the token contract {}, which has no way to send coins back",
+                    self.show_address(a)
+                ))
+            }
+            Some(a) if plain && self.known.registry.contract(self.chain_id, a).is_some() => {
+                Some(format!(
+                    "{} with no call: a contract that keeps what it is sent this way",
                     self.show_address(a)
                 ))
             }
@@ -306,6 +314,8 @@ impl Decoder<'_> {
             Some("a precompile or burn address")
         } else if self.known.registry.token(self.chain_id, to).is_some() {
             Some("another token's contract")
+        } else if self.known.registry.contract(self.chain_id, to).is_some() {
+            Some("a known contract (Permit2, Safe, MultiSend, marketplace, router) that keeps what is sent to it")
         } else {
             None
         };

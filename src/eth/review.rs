@@ -115,6 +115,9 @@ pub struct EthReview {
 
 /// Max fee per gas above which the fee is flagged (1,000 gwei).
 const HIGH_FEE_PER_GAS: u128 = 1_000_000_000_000;
+/// The most the fee can cost (gas limit × max fee per gas) from which it is flagged: one
+/// whole coin, hundreds of times an ordinary transaction's fee on every chain of the table.
+const HIGH_FEE_TOTAL: u128 = 1_000_000_000_000_000_000;
 
 /// Ether (or the chain's coin) from wei, exactly.
 pub fn show_wei(wei: U256, chain_id: Option<u64>) -> String {
@@ -299,13 +302,14 @@ fn transaction(out: &mut EthReview, tx: &UnsignedTx, decoder: &mut Decoder<'_>) 
             })
             .collect(),
     });
-    if fee_per_gas > HIGH_FEE_PER_GAS {
+    if fee_per_gas > HIGH_FEE_PER_GAS || out.max_fee >= U256::from(HIGH_FEE_TOTAL) {
         decoder.warnings.push(Warning::new(
             "eth.fee.high",
             Severity::High,
             format!(
-                "max fee per gas is {} gwei: the fee alone can cost {}",
+                "max fee per gas is {} gwei for {} gas: the fee alone can cost {}",
                 fee_per_gas / 1_000_000_000,
+                tx.gas_limit(),
                 show_wei(out.max_fee, out.chain_id)
             ),
         ));
