@@ -991,6 +991,17 @@ fn corpus() -> Vec<(Case, Case)> {
         ),
         (
             attack(
+                "DAI permit allowed=true to a stranger",
+                File(dai_permit(attacker(), true)),
+                &["eth.erc20.unlimited-approval", "eth.permit"],
+            ),
+            benign(
+                "DAI permit revoking a stranger",
+                File(dai_permit(attacker(), false)),
+            ),
+        ),
+        (
+            attack(
                 "USDC sent to the Permit2 contract",
                 tx_to(
                     usdc(),

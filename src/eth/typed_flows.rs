@@ -75,9 +75,14 @@ fn summarise(decoder: &mut Decoder<'_>, what: &str, first_movement: usize, risky
     );
 }
 
-/// Whether a right for `spender` over the movements since `first` is risky.
+/// Whether a right for `spender` over the movements since `first` is risky: unlimited, or
+/// non-zero for a spender the signer cannot name (a zero right is a revocation).
 fn risky_right(decoder: &Decoder<'_>, first: usize, spender: Address) -> bool {
-    decoder.movements[first..].iter().any(|mv| mv.unlimited) || !decoder.is_known(spender)
+    let rights = &decoder.movements[first..];
+    let granted = rights
+        .iter()
+        .any(|mv| mv.raw_amount.as_deref() != Some("0"));
+    rights.iter().any(|mv| mv.unlimited) || (granted && !decoder.is_known(spender))
 }
 
 fn permit2(m: &Value, decoder: &mut Decoder<'_>) {
