@@ -1002,6 +1002,17 @@ fn corpus() -> Vec<(Case, Case)> {
         ),
         (
             attack(
+                "a Permit whose amount field is not EIP-2612's (another contract's struct)",
+                File(eip2612(attacker(), pow10(6), true).replace("\"value\"", "\"amount\"")),
+                &["eth.typed-data.unrecognised"],
+            ),
+            benign(
+                "EIP-2612 permit of 2 USDC to Permit2",
+                File(eip2612(permit2(), U256::from(2u8) * pow10(6), true)),
+            ),
+        ),
+        (
+            attack(
                 "USDC sent to the Permit2 contract",
                 tx_to(
                     usdc(),

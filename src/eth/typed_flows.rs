@@ -16,31 +16,77 @@ use crate::review::Severity;
 
 const PLACE: &str = "typed data";
 
+// The encodeType strings of the structs the signer explains, as their contracts hash them: a
+// struct is recognised by its exact type (the contract checks the same type hash), never by
+// its name alone.
+const EIP2612: &str =
+    "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)";
+const DAI_PERMIT: &str =
+    "Permit(address holder,address spender,uint256 nonce,uint256 expiry,bool allowed)";
+const PERMIT_DETAILS: &str =
+    "PermitDetails(address token,uint160 amount,uint48 expiration,uint48 nonce)";
+const TOKEN_PERMISSIONS: &str = "TokenPermissions(address token,uint256 amount)";
+const PERMIT2_STRUCTS: &[&str] = &[
+    "PermitSingle(PermitDetails details,address spender,uint256 sigDeadline)",
+    "PermitBatch(PermitDetails[] details,address spender,uint256 sigDeadline)",
+    "PermitTransferFrom(TokenPermissions permitted,address spender,uint256 nonce,uint256 deadline)",
+    "PermitBatchTransferFrom(TokenPermissions[] permitted,address spender,uint256 nonce,uint256 deadline)",
+];
+/// Witness transfers: these fields, then `witness` of any type (shown field by field).
+const PERMIT2_WITNESS: &[&str] = &[
+    "PermitWitnessTransferFrom(TokenPermissions permitted,address spender,uint256 nonce,uint256 deadline,",
+    "PermitBatchWitnessTransferFrom(TokenPermissions[] permitted,address spender,uint256 nonce,uint256 deadline,",
+];
+const EIP3009: &[&str] = &[
+    "TransferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)",
+    "ReceiveWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)",
+];
+const EIP3009_CANCEL: &str = "CancelAuthorization(address authorizer,bytes32 nonce)";
+const SEAPORT_ORDER: &str = "OrderComponents(address offerer,address zone,OfferItem[] offer,ConsiderationItem[] consideration,uint8 orderType,uint256 startTime,uint256 endTime,bytes32 zoneHash,uint256 salt,bytes32 conduitKey,uint256 counter)ConsiderationItem(uint8 itemType,address token,uint256 identifierOrCriteria,uint256 startAmount,uint256 endAmount,address recipient)OfferItem(uint8 itemType,address token,uint256 identifierOrCriteria,uint256 startAmount,uint256 endAmount)";
+const COW_ORDER: &str = "Order(address sellToken,address buyToken,address receiver,uint256 sellAmount,uint256 buyAmount,uint32 validTo,bytes32 appData,uint256 feeAmount,string kind,bool partiallyFillable,string sellTokenBalance,string buyTokenBalance)";
+/// OpenZeppelin MinimalForwarder and ERC2771Forwarder.
+const FORWARD_REQUEST: &[&str] = &[
+    "ForwardRequest(address from,address to,uint256 value,uint256 gas,uint256 nonce,bytes data)",
+    "ForwardRequest(address from,address to,uint256 value,uint256 gas,uint256 nonce,uint48 deadline,bytes data)",
+];
+const META_TRANSACTION: &str =
+    "MetaTransaction(uint256 nonce,address from,bytes functionSignature)";
+
+/// Whether `encoded` is one of the Permit2 structs (its referenced types appended).
+fn is_permit2(encoded: &str) -> bool {
+    PERMIT2_STRUCTS.iter().any(|s| {
+        encoded == format!("{s}{PERMIT_DETAILS}") || encoded == format!("{s}{TOKEN_PERMISSIONS}")
+    }) || PERMIT2_WITNESS
+        .iter()
+        .any(|p| encoded.starts_with(p) && encoded.contains(TOKEN_PERMISSIONS))
+}
+
 /// Decodes `typed`'s value movements into `decoder`. Returns the calls a meta-transaction
-/// carries, or `None` when the signer cannot explain the typed data.
+/// carries, or `None` when the signer cannot explain the typed data: its struct is not one of
+/// the above, or its domain is not the contract that struct belongs to.
 pub fn explain(typed: &TypedData, decoder: &mut Decoder<'_>) -> Option<Vec<Call>> {
     let m = &typed.message;
-    let domain = &typed.domain;
-    let contract = domain.verifying_contract;
+    let contract = typed.domain.verifying_contract;
     let kind = contract
         .and_then(|c| decoder.known.registry.contract(decoder.chain_id, c))
         .map(|c| c.kind);
-    let primary = typed.primary_type.as_str();
-    let explained = match primary {
-        _ if primary.starts_with("Permit") && domain.name.as_deref() == Some("Permit2") => {
+    let encoded = typed.encode_type().ok()?;
+    let encoded = encoded.as_str();
+    let explained = match encoded {
+        _ if is_permit2(encoded) => {
             (kind == Some(ContractKind::Permit2)).then(|| permit2(m, decoder))
         }
-        "Permit" => contract.map(|token| permit(m, token, decoder)),
-        "TransferWithAuthorization" | "ReceiveWithAuthorization" => {
+        EIP2612 | DAI_PERMIT => contract.map(|token| permit(m, token, decoder)),
+        _ if EIP3009.contains(&encoded) => {
             contract.and_then(|token| authorization(m, token, decoder))
         }
-        "CancelAuthorization" => Some(()),
-        "OrderComponents" if kind == Some(ContractKind::Marketplace) => seaport(m, decoder),
-        "Order" if kind == Some(ContractKind::Settlement) => cow_order(m, decoder),
-        "ForwardRequest" => {
+        EIP3009_CANCEL => Some(()),
+        SEAPORT_ORDER if kind == Some(ContractKind::Marketplace) => seaport(m, decoder),
+        COW_ORDER if kind == Some(ContractKind::Settlement) => cow_order(m, decoder),
+        _ if FORWARD_REQUEST.contains(&encoded) => {
             return forwarded(m, address_field(m, "/to"), "data", decoder).map(|c| vec![c])
         }
-        "MetaTransaction" => {
+        META_TRANSACTION => {
             return forwarded(m, contract, "functionSignature", decoder).map(|c| vec![c])
         }
         _ => None,
