@@ -22,6 +22,7 @@ sol! {
     function increaseAllowance(address spender, uint256 addedValue);
     function setApprovalForAll(address operator, bool approved);
     function deposit();
+    function withdraw(uint256 amount);
     function multiSend(bytes transactions);
     function execTransaction(address to, uint256 value, bytes data, uint8 operation, uint256 safeTxGas, uint256 baseGas, uint256 gasPrice, address gasToken, address refundReceiver, bytes signatures);
 }
@@ -1010,6 +1011,23 @@ fn corpus() -> Vec<(Case, Case)> {
                 "EIP-2612 permit of 2 USDC to Permit2",
                 File(eip2612(permit2(), U256::from(2u8) * pow10(6), true)),
             ),
+        ),
+        (
+            attack(
+                "deposit() with ether into an unknown contract",
+                File(tx(Some(stranger()), eth(4), depositCall {}.abi_encode())),
+                &["eth.calldata.blind"],
+            ),
+            benign(
+                "WETH withdraw (unwrap)",
+                tx_to(weth(), withdrawCall { amount: eth(4) }.abi_encode()),
+            ),
+        ),
+        message_pair(
+            "personal message hiding text behind a zero-width joiner between letters",
+            "I agree\u{200D}to transfer",
+            "personal message with emoji",
+            "gm \u{2764}\u{FE0F} \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}",
         ),
         (
             attack(

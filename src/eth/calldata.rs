@@ -89,7 +89,8 @@ enum Kind {
     NftTransfer,
     Erc1155Transfer,
     Permit2Approve,
-    WrapDeposit,
+    /// WETH-style deposit and withdraw: understood only on a wrapped native coin.
+    Wrap,
 }
 
 const KNOWN: &[(&str, Kind)] = &[
@@ -123,7 +124,8 @@ const KNOWN: &[(&str, Kind)] = &[
         "approve(address token,address spender,uint160 amount,uint48 expiration)",
         Kind::Permit2Approve,
     ),
-    ("deposit()", Kind::WrapDeposit),
+    ("deposit()", Kind::Wrap),
+    ("withdraw(uint256 amount)", Kind::Wrap),
 ];
 
 fn known() -> &'static [(Function, Kind)] {
@@ -279,6 +281,15 @@ impl<'a> Decoder<'a> {
         let Some((function, kind)) = known().iter().find(|(f, _)| f.selector() == selector) else {
             return self.blind(out, &format!("unknown function {}", hex(&selector)));
         };
+        if *kind == Kind::Wrap && !self.known.registry.is_wrapped_native(self.chain_id, to) {
+            return self.blind(
+                out,
+                &format!(
+                    "{} means something only on a wrapped native coin",
+                    function.signature()
+                ),
+            );
+        }
         let values = match function.abi_decode_input(&call.data[4..]) {
             Ok(v) if function.abi_encode_input(&v).ok().as_deref() == Some(call.data) => v,
             _ => {
@@ -392,7 +403,7 @@ impl<'a> Decoder<'a> {
                 let amount = if kind == Kind::NftTransfer { U256::from(1u8) } else { uint(3) };
                 self.nft_transfer(&place, to, (address(0), address(1)), uint(2), amount);
             }
-            Kind::WrapDeposit => {}
+            Kind::Wrap => {}
             Kind::SafeAdmin => self.warn(
                 "eth.safe.admin",
                 Severity::High,

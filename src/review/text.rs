@@ -3,10 +3,18 @@
 //! invisible characters, and words that mix Latin letters with look-alike letters of other
 //! scripts (Cyrillic "а" in "pаypal").
 
-/// Why `c` is deceptive, if it is.
-fn deceptive(c: char) -> Option<&'static str> {
+/// Whether `c` is a pictograph (emoji and symbols) that zero-width joiners and variation
+/// selectors legitimately follow.
+fn pictograph(c: char) -> bool {
+    matches!(c as u32, 0x2190..=0x21FF | 0x2300..=0x23FF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x1F000..=0x1FAFF)
+}
+
+/// Why `c`, after `previous`, is deceptive, if it is.
+fn deceptive(c: char, previous: Option<char>) -> Option<&'static str> {
+    let after_pictograph = previous.is_some_and(|p| pictograph(p) || p == '\u{FE0F}');
     match c {
         '\n' | '\t' => None,
+        '\u{200D}' | '\u{FE0E}' | '\u{FE0F}' if after_pictograph => None,
         '\u{202A}'..='\u{202E}'
         | '\u{2066}'..='\u{2069}'
         | '\u{200E}'
@@ -65,8 +73,11 @@ fn mixes_scripts(word: &str) -> bool {
 pub fn suspicious_text(text: &str) -> Option<(String, Vec<&'static str>)> {
     let mut reasons: Vec<&'static str> = Vec::new();
     let mut escaped = String::with_capacity(text.len());
+    let mut previous = None;
     for c in text.chars() {
-        match deceptive(c) {
+        let found = deceptive(c, previous);
+        previous = Some(c);
+        match found {
             Some(reason) => {
                 if !reasons.contains(&reason) {
                     reasons.push(reason);
@@ -97,6 +108,7 @@ mod tests {
             "Γειά σου",
             "日本語のテキスト",
             "café",
+            "love \u{2764}\u{FE0F} family \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}",
         ] {
             assert_eq!(suspicious_text(ok), None, "{ok}");
         }
