@@ -1259,3 +1259,58 @@ fn a_policy_vouches_for_a_typed_data_domain_as_the_address_book_does() {
     sign(Some("mail.toml")).ok();
     assert!(sb.path("mail.sig").exists());
 }
+
+#[test]
+fn imported_tokens_name_amounts_and_catch_their_look_alikes() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    let token = addr("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed");
+    let list = |address: &str| {
+        json!({"name": "Example list", "timestamp": "2026-01-01T00:00:00Z",
+               "version": {"major": 1, "minor": 0, "patch": 0},
+               "tokens": [{"chainId": 1, "address": address, "name": "Example", "symbol": "EXM", "decimals": 9}]})
+        .to_string()
+    };
+    std::fs::write(sb.path("lower.json"), list(&format!("{token:x}"))).unwrap();
+    sb.run_keyed(&["address", "import-tokens", "lower.json", "--yes"], "")
+        .fails_with(2);
+    std::fs::write(sb.path("list.json"), list(&cs(token))).unwrap();
+    // Refused without a confirmation when stdin is not a terminal; shown when accepted.
+    sb.run_keyed(&["address", "import-tokens", "list.json"], "")
+        .fails_with(2);
+    let shown = sb
+        .run_keyed(&["address", "import-tokens", "list.json", "--yes"], "")
+        .ok();
+    assert!(shown.stderr.contains("EXM"), "{}", shown.stderr);
+    std::fs::write(
+        sb.path("pay.hex"),
+        tx(
+            Some(token),
+            U256::ZERO,
+            erc20_transfer(stranger(), U256::from(1_500_000_000u64)),
+        ),
+    )
+    .unwrap();
+    let review = sb
+        .run_keyed(&["--json", "eth", "inspect", "pay.hex"], "")
+        .ok()
+        .json();
+    assert!(
+        review["movements"][0]["amount"]
+            .as_str()
+            .unwrap()
+            .starts_with("1.5 EXM"),
+        "{review:#}"
+    );
+    let fake = addr("0x5aa00000000000000000000000000000000beaed");
+    std::fs::write(
+        sb.path("fake.hex"),
+        tx(Some(fake), U256::ZERO, erc20_transfer(stranger(), pow10(9))),
+    )
+    .unwrap();
+    let review = sb
+        .run_keyed(&["--json", "eth", "inspect", "fake.hex"], "")
+        .ok()
+        .json();
+    assert!(review.to_string().contains("addr.lookalike"), "{review:#}");
+}

@@ -114,14 +114,14 @@ fn import_tokens(
 ) -> Result<()> {
     let list = registry::parse_token_list(&crate::files::read_input(file)?)
         .map_err(|e| Error::bad_input(format!("{}: {e}", file.display())))?;
+    if !yes && !super::terminal::interactive() {
+        return Err(Error::usage(
+            "importing tokens needs a confirmation and stdin is not a terminal",
+            "pass --yes (every token is still shown before it is stored)",
+        ));
+    }
     eprint!("{}", show_tokens(&list.tokens));
     if !yes {
-        if !super::terminal::interactive() {
-            return Err(Error::usage(
-                "importing tokens needs a confirmation and stdin is not a terminal",
-                "read the list above, then pass --yes",
-            ));
-        }
         let answer = super::terminal::TerminalPrompt.line(&format!(
             "add these {} tokens to the signer's registry? [y/N]",
             list.tokens.len()

@@ -72,8 +72,8 @@ fn render_movements(s: &mut String, movements: &[Movement]) {
             .unwrap_or_default();
         let _ = writeln!(
             s,
-            "  {kind:<19} {} of {}\n  {:<19} from {} to {} ({}{until})",
-            m.amount, m.asset, "", m.from, m.to, m.place
+            "  {kind:<19} {}\n  {:<19} asset {}\n  {:<19} from {} to {} ({}{until})",
+            m.amount, "", m.asset, "", m.from, m.to, m.place
         );
     }
 }
