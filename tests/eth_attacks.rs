@@ -284,6 +284,12 @@ fn eip3009(primary: &str, to: Address) -> String {
 
 /// A Seaport 1.6 listing of one NFT; `consideration` is (wei, recipient) per item.
 fn seaport_listing(consideration: &[(U256, Address)]) -> String {
+    seaport_listing_in(Address::ZERO, consideration)
+}
+
+/// The same, paid in ERC-20 `token` (the zero address: ether).
+fn seaport_listing_in(token: Address, consideration: &[(U256, Address)]) -> String {
+    let item_type = if token.is_zero() { 0 } else { 1 };
     let item = fields(&[
         ("itemType", "uint8"),
         ("token", "address"),
@@ -298,7 +304,7 @@ fn seaport_listing(consideration: &[(U256, Address)]) -> String {
         .push(json!({"name": "recipient", "type": "address"}));
     let cons: Vec<Value> = consideration
         .iter()
-        .map(|(wei, to)| json!({"itemType": 0, "token": cs(Address::ZERO), "identifierOrCriteria": 0, "startAmount": wei.to_string(), "endAmount": wei.to_string(), "recipient": cs(*to)}))
+        .map(|(wei, to)| json!({"itemType": item_type, "token": cs(token), "identifierOrCriteria": 0, "startAmount": wei.to_string(), "endAmount": wei.to_string(), "recipient": cs(*to)}))
         .collect();
     typed(
         "OrderComponents",
@@ -859,6 +865,20 @@ fn corpus() -> Vec<(Case, Case)> {
             benign(
                 "Seaport listing for 1 ETH",
                 File(seaport_listing(&[(eth(1), me())])),
+            ),
+        ),
+        (
+            attack(
+                "Seaport listing paid only in a token nobody can name",
+                File(seaport_listing_in(
+                    addr("0x3333333333333333333333333333333333333333"),
+                    &[(eth(1000), me())],
+                )),
+                &["eth.order.one-sided"],
+            ),
+            benign(
+                "Seaport listing paid in WETH",
+                File(seaport_listing_in(weth(), &[(eth(2), me())])),
             ),
         ),
         (

@@ -249,7 +249,8 @@ fn seaport(m: &Value, decoder: &mut Decoder<'_>) -> Option<()> {
             until: until_time.clone(),
         });
     }
-    let mut to_offerer: Vec<(String, U256)> = Vec::new();
+    // (asset, amount, whether it is an ERC-20 the signer cannot name: no value it can state).
+    let mut to_offerer: Vec<(String, U256, bool)> = Vec::new();
     let mut to_others: Vec<(String, U256, String)> = Vec::new();
     for item in m.get("consideration")?.as_array()? {
         let (asset, amount, raw) = seaport_item(item, decoder)?;
@@ -266,7 +267,10 @@ fn seaport(m: &Value, decoder: &mut Decoder<'_>) -> Option<()> {
             until: until_time.clone(),
         });
         if recipient == offerer {
-            to_offerer.push((asset, raw));
+            let nameless = uint_field(item, "/itemType") == Some(U256::from(1u8))
+                && address_field(item, "/token")
+                    .is_some_and(|t| decoder.known.registry.token(decoder.chain_id, t).is_none());
+            to_offerer.push((asset, raw, nameless));
         } else {
             to_others.push((asset, raw, decoder.show_address(recipient)));
         }
@@ -274,11 +278,16 @@ fn seaport(m: &Value, decoder: &mut Decoder<'_>) -> Option<()> {
     let received = |asset: &str| {
         to_offerer
             .iter()
-            .filter(|(a, _)| a == asset)
-            .fold(U256::ZERO, |sum, (_, n)| sum.saturating_add(*n))
+            .filter(|(a, _, _)| a == asset)
+            .fold(U256::ZERO, |sum, (_, n, _)| sum.saturating_add(*n))
     };
-    let one_sided = if offered > 0 && to_offerer.iter().all(|(_, n)| n.is_zero()) {
+    let one_sided = if offered > 0 && to_offerer.iter().all(|(_, n, _)| n.is_zero()) {
         Some("the offerer receives nothing in return".to_string())
+    } else if offered > 0 && to_offerer.iter().all(|(_, _, nameless)| *nameless) {
+        Some(
+            "the offerer is paid only in tokens the signer cannot name (their value is unknown)"
+                .to_string(),
+        )
     } else {
         to_others
             .iter()
