@@ -8,7 +8,7 @@ use alloy_dyn_abi::TypedData;
 use alloy_primitives::{Address, Bytes, U256};
 use serde_json::Value;
 
-use super::calldata::{Call, Decoder, Operation, RawCall};
+use super::calldata::{Call, Decoder, Operation, RawCall, Touch};
 use super::flows::{Movement, MovementKind};
 use super::registry::ContractKind;
 use super::typed_data::{address_field, uint_field};
@@ -198,6 +198,7 @@ fn authorization(m: &Value, token: Address, decoder: &mut Decoder<'_>) -> Option
         until: until(m, "/validBefore").map(|u| u.to_string()),
     });
     decoder.check_token_recipient(PLACE, token, to);
+    decoder.touches.push(Touch::Recipient(to));
     let risky = !decoder.is_ours_or_listed(to);
     summarise(decoder, "EIP-3009 transfer authorisation", first, risky);
     Some(())
@@ -346,6 +347,7 @@ fn cow_order(m: &Value, decoder: &mut Decoder<'_>) -> Option<()> {
         unlimited: false,
         until: until_time,
     });
+    decoder.touches.push(Touch::Recipient(receiver));
     if !decoder.is_ours_or_listed(receiver) {
         decoder.warn(
             "eth.order.one-sided",
