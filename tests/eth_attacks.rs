@@ -1315,8 +1315,15 @@ fn imported_tokens_name_amounts_and_catch_their_look_alikes() {
         .run_keyed(&["--json", "eth", "inspect", "pay.hex"], "")
         .ok()
         .json();
+    let kinds: Vec<&str> = review["movements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["fee", "token-transfer"]);
     assert!(
-        review["movements"][0]["amount"]
+        review["movements"][1]["amount"]
             .as_str()
             .unwrap()
             .starts_with("1.5 EXM"),

@@ -52,6 +52,8 @@ pub enum MovementKind {
     OrderConsideration,
     /// A Safe's gas refund, paid when the transaction is executed.
     Refund,
+    /// The transaction fee: at most gas limit × max fee per gas.
+    Fee,
 }
 
 /// One movement of value.
@@ -145,6 +147,26 @@ impl Decoder<'_> {
             ),
             None => format!("{amount} raw units (decimals of this token unknown to the signer)"),
         }
+    }
+
+    /// Records the most a transaction's fee can cost.
+    pub fn fee(&mut self, gas_limit: u64, max_fee_per_gas: u128) {
+        let most = U256::from(gas_limit) * U256::from(max_fee_per_gas);
+        let symbol = super::chains::symbol(self.chain_id);
+        self.movements.push(Movement {
+            place: "fee".into(),
+            kind: MovementKind::Fee,
+            from: self.payer_shown(),
+            to: "the network (block producer)".into(),
+            asset: symbol.to_string(),
+            amount: format!(
+                "at most {} {symbol} ({gas_limit} gas × {max_fee_per_gas} wei)",
+                super::format_amount(most, 18)
+            ),
+            raw_amount: Some(most.to_string()),
+            unlimited: false,
+            until: None,
+        });
     }
 
     /// Records native value sent from the payer to `to` (none: contract creation);

@@ -280,6 +280,7 @@ fn transaction(out: &mut EthReview, tx: &UnsignedTx, decoder: &mut Decoder<'_>) 
     let fee_per_gas = tx.max_fee_per_gas();
     out.value = tx.value();
     out.max_fee = U256::from(tx.gas_limit()) * U256::from(fee_per_gas);
+    decoder.fee(tx.gas_limit(), fee_per_gas);
     out.transaction = Some(TxView {
         kind: tx.kind(),
         nonce: tx.nonce(),
