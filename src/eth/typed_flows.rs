@@ -206,14 +206,14 @@ fn authorization(m: &Value, token: Address, decoder: &mut Decoder<'_>) -> Option
 
 /// A Seaport item: (asset shown, amount shown, the larger of its start and end amounts).
 fn seaport_item(item: &Value, decoder: &Decoder<'_>) -> Option<(String, String, U256)> {
-    let kind = uint_field(item, "/itemType")?;
+    let kind = u8::try_from(uint_field(item, "/itemType")?).ok()?;
     let token = address_field(item, "/token")?;
     let id = uint_field(item, "/identifierOrCriteria")?;
     let start = uint_field(item, "/startAmount")?;
     let end = uint_field(item, "/endAmount")?;
     let amount = start.max(end);
     let symbol = super::chains::symbol(decoder.chain_id);
-    let asset = match kind.to::<u64>() {
+    let asset = match kind {
         0 => symbol.to_string(),
         1 => decoder.show_address(token),
         2 | 3 => format!("NFT #{id} of {}", decoder.show_address(token)),
@@ -223,7 +223,7 @@ fn seaport_item(item: &Value, decoder: &Decoder<'_>) -> Option<(String, String, 
         ),
         _ => return None,
     };
-    let shown = match kind.to::<u64>() {
+    let shown = match kind {
         0 => format!("{} {symbol}", super::format_amount(amount, 18)),
         1 => decoder.token_amount(token, amount),
         _ => amount.to_string(),
