@@ -209,8 +209,7 @@ pub fn eth_calldata(data: &[u8]) {
     if data.len() < 20 {
         return;
     }
-    let label = |_: Address| None;
-    let mut decoder = Decoder::new(1, &label);
+    let mut decoder = Decoder::new(1, coldsign::eth::flows::Known::builtin(), Address::ZERO);
     let call = decoder.decode(
         "call",
         RawCall {
@@ -224,7 +223,12 @@ pub fn eth_calldata(data: &[u8]) {
 }
 
 fn eth_review(request: &EthRequest) {
-    let r = coldsign::eth::review::review(request, Address::ZERO, None, &|_| None);
+    let r = coldsign::eth::review::review(
+        request,
+        Address::ZERO,
+        None,
+        &coldsign::eth::flows::Known::builtin(),
+    );
     let _ = serde_json::to_string(&r);
 }
 

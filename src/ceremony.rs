@@ -16,7 +16,8 @@ use crate::approval::Approval;
 use crate::audit::{AuditLog, AuditSigner, Record};
 use crate::btc::ownership::Policies;
 use crate::btc::wallets::{registry_dir, Wallet};
-use crate::eth::calldata::Touch;
+use crate::eth::flows::Known;
+use crate::eth::registry::Registry;
 use crate::eth::EthRequest;
 use crate::policy::{LoadedPolicy, Verdict, DAY};
 use crate::prompt::Prompt;
@@ -33,6 +34,8 @@ pub struct Home {
     pub wallets: Vec<Wallet>,
     /// The address book.
     pub book: AddressBook,
+    /// Well-known contracts and tokens (built in, plus imported token lists).
+    pub registry: Registry,
     log: AuditLog,
     audit: Option<AuditSigner>,
 }
@@ -44,6 +47,7 @@ impl Home {
         Ok(Home {
             wallets: Wallet::load_all(&registry_dir(keystore))?,
             book: AddressBook::load(&addressbook::path_for(keystore))?,
+            registry: Registry::load_beside(&addressbook::path_for(keystore))?,
             log: AuditLog::for_keystore(keystore),
             audit: None,
         })
@@ -85,17 +89,11 @@ impl Home {
         path: Option<String>,
         signer: &SignerInfo,
     ) -> Review {
-        let label = |a: Address| self.book.label_of(&a.to_checksum(None)).map(str::to_string);
-        let mut r = crate::eth::review::review(request, from, path, &label);
-        let shown: Vec<String> = r
-            .touches
-            .iter()
-            .map(|t| match t {
-                Touch::Recipient(a) | Touch::Contract(a, _) => a.to_checksum(None),
-            })
-            .collect();
-        r.warnings
-            .extend(lookalike::check_addresses(&shown, &self.book));
+        let known = Known {
+            book: &self.book,
+            registry: &self.registry,
+        };
+        let r = crate::eth::review::review(request, from, path, &known);
         let mut review = Review::Ethereum(Box::new(r));
         flag_limits(&mut review, signer);
         review
@@ -232,7 +230,7 @@ pub fn sign(
             }
             allowed.extend(match review {
                 Review::Bitcoin(_) => policy.allowed_warnings().to_vec(),
-                Review::Ethereum(_) => policy.allowed_ethereum_warnings(),
+                Review::Ethereum(r) => policy.allowed_ethereum_warnings(r),
             });
             needs_person = verdict.needs_person;
             prompt.show(&format!(

@@ -304,9 +304,10 @@ impl LoadedPolicy {
         crate::eth::policy::evaluate(&self.policy.ethereum, review)
     }
 
-    /// The warning codes the policy accepts for Ethereum.
-    pub fn allowed_ethereum_warnings(&self) -> Vec<String> {
-        crate::eth::policy::allowed_codes(&self.policy.ethereum)
+    /// The warning codes the policy accepts for this Ethereum review (typed data whose
+    /// domain is an allowed contract included).
+    pub fn allowed_ethereum_warnings(&self, review: &crate::eth::review::EthReview) -> Vec<String> {
+        crate::eth::policy::allowed_codes_for(&self.policy.ethereum, review)
     }
 }
 

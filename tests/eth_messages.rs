@@ -15,9 +15,21 @@ fn signer() -> Sandbox {
     sb
 }
 
-/// Writes the EIP-712 Mail example and a request for ACCOUNT0 to sign it, `t.ur`.
+/// Writes the EIP-712 Mail example and a request for ACCOUNT0 to sign it, `t.ur`, and puts
+/// its domain's verifying contract in the address book (typed data the signer cannot explain
+/// is high unless its domain is vouched for).
 fn mail_request(sb: &Sandbox) {
     std::fs::write(sb.path("mail.json"), MAIL).unwrap();
+    sb.run_keyed(
+        &[
+            "address",
+            "add",
+            "Ether Mail",
+            "0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC",
+        ],
+        "",
+    )
+    .ok();
     sb.run(
         &[
             "eth",

@@ -123,7 +123,12 @@ fn eip4527_reference_requests_decode_and_their_chain_mismatch_is_flagged() {
         // The reference request's RLP carries EIP-155 chain id 0 while the request says 1:
         // a signer must not sign bytes bound to another chain than the one it shows.
         let from = Address::repeat_byte(0x11);
-        let review = coldsign::eth::review::review(&request, from, None, &|_| None);
+        let review = coldsign::eth::review::review(
+            &request,
+            from,
+            None,
+            &coldsign::eth::flows::Known::builtin(),
+        );
         let codes: Vec<_> = review.warnings.iter().map(|w| w.code).collect();
         assert!(codes.contains(&"eth.chain.mismatch"), "{codes:?}");
         assert!(codes.contains(&"eth.calldata.blind"), "{codes:?}");
@@ -156,8 +161,7 @@ fn decode_fixture(name: &str, to: Address) -> (coldsign::eth::calldata::Call, Ve
         env!("CARGO_MANIFEST_DIR")
     );
     let data = hex::decode(std::fs::read_to_string(path).unwrap().trim()).unwrap();
-    let label = |_: Address| None;
-    let mut decoder = Decoder::new(1, &label);
+    let mut decoder = Decoder::new(1, coldsign::eth::flows::Known::builtin(), Address::ZERO);
     let call = decoder.decode(
         "call",
         RawCall {
@@ -219,8 +223,12 @@ fn permit2_typed_data_is_flagged() {
     ))
     .unwrap();
     let request = EthRequest::decode(&json).unwrap();
-    let review =
-        coldsign::eth::review::review(&request, Address::repeat_byte(0x11), None, &|_| None);
+    let review = coldsign::eth::review::review(
+        &request,
+        Address::repeat_byte(0x11),
+        None,
+        &coldsign::eth::flows::Known::builtin(),
+    );
     let codes: Vec<_> = review.warnings.iter().map(|w| w.code).collect();
     assert!(codes.contains(&"eth.permit"), "{codes:?}");
     assert!(codes.contains(&"eth.erc20.unlimited-approval"), "{codes:?}");
@@ -229,8 +237,12 @@ fn permit2_typed_data_is_flagged() {
 /// The review's codes for an unsigned transaction.
 fn tx_codes(unsigned: &[u8]) -> Vec<&'static str> {
     let request = EthRequest::decode(hex::encode_prefixed(unsigned).as_bytes()).unwrap();
-    let review =
-        coldsign::eth::review::review(&request, Address::repeat_byte(0x11), None, &|_| None);
+    let review = coldsign::eth::review::review(
+        &request,
+        Address::repeat_byte(0x11),
+        None,
+        &coldsign::eth::flows::Known::builtin(),
+    );
     review.warnings.iter().map(|w| w.code).collect()
 }
 

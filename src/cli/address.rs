@@ -1,5 +1,7 @@
 //! `coldsign address …`: the signer's address book.
 
+use std::path::PathBuf;
+
 use clap::Subcommand;
 use serde::Serialize;
 
@@ -7,6 +9,8 @@ use super::context::{Context, Report};
 use crate::addressbook::{path_for, AddressBook, Entry};
 use crate::btc::address_search::{self, Limits};
 use crate::btc::wallets::{registry_dir, Wallet};
+use crate::eth::registry::{self, Registry, Token};
+use crate::prompt::Prompt;
 use crate::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -24,6 +28,15 @@ pub enum AddressCommand {
     Remove {
         /// Label.
         label: String,
+    },
+    /// Add the tokens of a Uniswap Token Lists file (checksummed JSON) to the signer's registry
+    /// of known contracts, after showing them.
+    ImportTokens {
+        /// The token list; - for stdin.
+        file: PathBuf,
+        /// Accept without asking (the tokens are still shown).
+        #[arg(long)]
+        yes: bool,
     },
     /// Say whether an address is ours (standard accounts and registered wallets, derived
     /// from the keystore) and where; exit 1 when it is not.
@@ -57,6 +70,91 @@ impl Report for Book<'_> {
     }
 }
 
+#[derive(Serialize)]
+struct Imported<'a> {
+    list: &'a str,
+    tokens: &'a [Token],
+    stored: PathBuf,
+}
+
+impl Report for Imported<'_> {
+    fn human(&self) -> String {
+        format!(
+            "imported {} tokens of {:?} into {}\n",
+            self.tokens.len(),
+            self.list,
+            self.stored.display()
+        )
+    }
+}
+
+/// Each token as shown before it is accepted, with what it replaces or imitates.
+fn show_tokens(tokens: &[Token]) -> String {
+    let known = Registry::builtin();
+    let mut s = String::new();
+    for t in tokens {
+        let note = match known.token(t.chain_id, t.address) {
+            Some(k) if k.symbol != t.symbol || k.decimals != t.decimals => {
+                format!("  REPLACES built-in {} ({} decimals)", k.symbol, k.decimals)
+            }
+            Some(_) => "  (already known)".into(),
+            None => match (
+                known.imitated(t.chain_id, t.address),
+                known.token_by_symbol(t.chain_id, &t.symbol),
+            ) {
+                (Some((real, name)), _) => format!("  LOOKS LIKE {name} {real}"),
+                (None, Some(k)) => format!(
+                    "  SAME SYMBOL as the built-in {} at {}",
+                    k.symbol,
+                    k.address.to_checksum(None)
+                ),
+                (None, None) => String::new(),
+            },
+        };
+        s.push_str(&format!(
+            "chain {:<9} {} {:<12} {:>2} decimals  {}{note}\n",
+            t.chain_id,
+            t.address.to_checksum(None),
+            t.symbol,
+            t.decimals,
+            t.name
+        ));
+    }
+    s
+}
+
+fn import_tokens(
+    ctx: &Context,
+    book: &std::path::Path,
+    file: &std::path::Path,
+    yes: bool,
+) -> Result<()> {
+    let list = registry::parse_token_list(&crate::files::read_input(file)?)
+        .map_err(|e| Error::bad_input(format!("{}: {e}", file.display())))?;
+    if !yes && !super::terminal::interactive() {
+        return Err(Error::usage(
+            "importing tokens needs a confirmation and stdin is not a terminal",
+            "pass --yes (every token is still shown before it is stored)",
+        ));
+    }
+    eprint!("{}", show_tokens(&list.tokens));
+    if !yes {
+        let answer = super::terminal::TerminalPrompt.line(&format!(
+            "add these {} tokens to the signer's registry? [y/N]",
+            list.tokens.len()
+        ))?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            return Err(Error::Declined("declined; nothing was imported".into()));
+        }
+    }
+    registry::save_imported(book, &list)?;
+    ctx.emit(&Imported {
+        list: &list.name,
+        tokens: &list.tokens,
+        stored: registry::imported_path(book),
+    })
+}
+
 /// Runs an address-book command (no password needed: the book holds no secret), or
 /// `address verify` (which unlocks the keystore to derive our addresses).
 pub fn run(ctx: &Context, command: AddressCommand) -> Result<()> {
@@ -64,6 +162,9 @@ pub fn run(ctx: &Context, command: AddressCommand) -> Result<()> {
         return verify(ctx, args);
     }
     let path = path_for(&ctx.keystore_path()?);
+    if let AddressCommand::ImportTokens { file, yes } = &command {
+        return import_tokens(ctx, &path, file, *yes);
+    }
     let mut book = AddressBook::load(&path)?;
     match command {
         AddressCommand::Add { label, address } => {
@@ -74,7 +175,7 @@ pub fn run(ctx: &Context, command: AddressCommand) -> Result<()> {
             book.remove(&label)?;
             book.save(&path)?;
         }
-        AddressCommand::List | AddressCommand::Verify(_) => {}
+        AddressCommand::List | AddressCommand::Verify(_) | AddressCommand::ImportTokens { .. } => {}
     }
     ctx.emit(&Book(book.entries()))
 }

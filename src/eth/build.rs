@@ -205,5 +205,10 @@ pub fn sign_data(tx: &UnsignedTx) -> (Vec<u8>, EthDataType) {
 /// the request crosses the gap.
 pub fn preview(request: &EthSignRequest, from: Address) -> Result<EthReview> {
     let decoded = EthRequest::from_sign_request(request.clone()).map_err(Error::Internal)?;
-    Ok(review(&decoded, from, None, &|_| None))
+    Ok(review(
+        &decoded,
+        from,
+        None,
+        &crate::eth::flows::Known::builtin(),
+    ))
 }

@@ -2,6 +2,7 @@
 //! and its administration functions, and MultiSend batches (nested, packed encoding). Anything
 //! else is blind data. Decoding is strict: arguments must re-encode to exactly the input.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use alloy_dyn_abi::{DynSolValue, JsonAbiExt};
@@ -9,7 +10,8 @@ use alloy_json_abi::Function;
 use alloy_primitives::{Address, U256};
 use serde::Serialize;
 
-use super::tokens;
+use super::flows::{Known, Movement, MovementKind, Refund};
+use super::registry::ContractKind;
 use crate::review::{Severity, Warning};
 
 /// A Safe call's operation.
@@ -83,6 +85,12 @@ enum Kind {
     SafeAdmin,
     SafeApproveHash,
     MultiSend,
+    ApprovalForAll,
+    NftTransfer,
+    Erc1155Transfer,
+    Permit2Approve,
+    /// WETH-style deposit and withdraw: understood only on a wrapped native coin.
+    Wrap,
 }
 
 const KNOWN: &[(&str, Kind)] = &[
@@ -105,6 +113,19 @@ const KNOWN: &[(&str, Kind)] = &[
     ("setModuleGuard(address moduleGuard)", Kind::SafeAdmin),
     ("setFallbackHandler(address handler)", Kind::SafeAdmin),
     ("approveHash(bytes32 hashToApprove)", Kind::SafeApproveHash),
+    ("setApprovalForAll(address operator,bool approved)", Kind::ApprovalForAll),
+    ("safeTransferFrom(address from,address to,uint256 tokenId)", Kind::NftTransfer),
+    ("safeTransferFrom(address from,address to,uint256 tokenId,bytes data)", Kind::NftTransfer),
+    (
+        "safeTransferFrom(address from,address to,uint256 id,uint256 amount,bytes data)",
+        Kind::Erc1155Transfer,
+    ),
+    (
+        "approve(address token,address spender,uint160 amount,uint48 expiration)",
+        Kind::Permit2Approve,
+    ),
+    ("deposit()", Kind::Wrap),
+    ("withdraw(uint256 amount)", Kind::Wrap),
 ];
 
 fn known() -> &'static [(Function, Kind)] {
@@ -117,53 +138,25 @@ fn known() -> &'static [(Function, Kind)] {
     })
 }
 
-/// Canonical MultiSend and MultiSendCallOnly deployments (Safe 1.3.0, 1.3.0-eip155, 1.4.1):
-/// the only targets a Safe should DELEGATECALL.
-pub const MULTISEND: &[(&str, &str)] = &[
-    (
-        "0x38869bf66a61cF6bDB996A6aE40D5853Fd43B526",
-        "MultiSend 1.4.1",
-    ),
-    (
-        "0x9641d764fc13c8B624c04430C7356C1C7C8102e2",
-        "MultiSendCallOnly 1.4.1",
-    ),
-    (
-        "0xA238CBeb142c10Ef7Ad8442C6D1f9E89e07e7761",
-        "MultiSend 1.3.0",
-    ),
-    (
-        "0x40A2aCCbd92BCA938b02010E17A5b8929b49130D",
-        "MultiSendCallOnly 1.3.0",
-    ),
-    (
-        "0x998739BFdAAdde7C933B942a68053933098f9EDa",
-        "MultiSend 1.3.0 (eip155)",
-    ),
-    (
-        "0xA1dabEF33b3B82c7814B6D82A79e50F4AC44102B",
-        "MultiSendCallOnly 1.3.0 (eip155)",
-    ),
-];
-
-fn multisend_name(address: Address) -> Option<&'static str> {
-    MULTISEND
-        .iter()
-        .find(|(a, _)| a.parse::<Address>().ok() == Some(address))
-        .map(|(_, name)| *name)
-}
-
 /// Nesting beyond this depth is treated as blind (no recursion bombs).
 const MAX_DEPTH: usize = 4;
 
 /// Decodes calls, collecting warnings and what they touch.
 pub struct Decoder<'a> {
-    chain_id: u64,
-    label: &'a dyn Fn(Address) -> Option<String>,
+    pub(super) chain_id: u64,
+    pub(super) known: Known<'a>,
+    /// The signing account.
+    pub(super) owner: Address,
+    /// Whose value the calls being decoded move: the signing account, or a Safe.
+    pub(super) payer: Address,
     /// Findings so far.
     pub warnings: Vec<Warning>,
     /// Recipients and contracts, for policy rules.
     pub touches: Vec<Touch>,
+    /// Every movement of value.
+    pub movements: Vec<Movement>,
+    /// Every address shown, for look-alike checks.
+    pub shown: RefCell<Vec<Address>>,
 }
 
 /// A call to decode.
@@ -183,26 +176,55 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 impl<'a> Decoder<'a> {
-    /// A decoder for chain `chain_id`; `label` names known addresses (address book).
-    pub fn new(chain_id: u64, label: &'a dyn Fn(Address) -> Option<String>) -> Self {
+    /// A decoder for chain `chain_id` and the account `owner`, naming addresses from `known`.
+    pub fn new(chain_id: u64, known: Known<'a>, owner: Address) -> Self {
         Decoder {
             chain_id,
-            label,
+            known,
+            owner,
+            payer: owner,
             warnings: Vec::new(),
             touches: Vec::new(),
+            movements: Vec::new(),
+            shown: RefCell::new(Vec::new()),
         }
     }
 
-    fn warn(&mut self, code: &'static str, severity: Severity, message: String) {
+    /// Adds a finding.
+    pub fn warn(&mut self, code: &'static str, severity: Severity, message: String) {
         self.warnings.push(Warning::new(code, severity, message));
     }
 
-    /// An address with its label, if any.
+    /// An address with its label (address book, then registry, then "you"), if any.
     pub fn show_address(&self, address: Address) -> String {
-        match (self.label)(address).or_else(|| multisend_name(address).map(str::to_string)) {
+        self.shown.borrow_mut().push(address);
+        let label = self
+            .known
+            .book
+            .label_of(&address.to_checksum(None))
+            .map(str::to_string)
+            .or_else(|| self.known.registry.name(self.chain_id, address))
+            .or_else(|| (address == self.owner).then(|| "you".to_string()));
+        match label {
             Some(label) => format!("{} ({label})", address.to_checksum(None)),
             None => address.to_checksum(None),
         }
+    }
+
+    fn multisend_name(&self, address: Address) -> Option<String> {
+        self.known
+            .registry
+            .contract(self.chain_id, address)
+            .filter(|c| c.kind == ContractKind::Multisend)
+            .map(|c| c.name.clone())
+    }
+
+    /// Decodes `call` as made by `payer` (a Safe's inner call, a forwarded call).
+    pub fn decode_as(&mut self, payer: Address, place: &str, call: RawCall<'_>) -> Call {
+        let before = std::mem::replace(&mut self.payer, payer);
+        let out = self.decode(place, call);
+        self.payer = before;
+        out
     }
 
     /// Decodes `call` at `place` (e.g. "call").
@@ -227,6 +249,9 @@ impl<'a> Decoder<'a> {
 
     fn decode_at(&mut self, place: &str, call: RawCall<'_>, depth: usize) -> Call {
         let mut out = self.undecoded(place, &call);
+        if call.operation == Operation::Call {
+            self.native(place, call.to, call.value, call.data.is_empty());
+        }
         let Some(to) = call.to else {
             self.warn(
                 "eth.contract.create",
@@ -256,6 +281,15 @@ impl<'a> Decoder<'a> {
         let Some((function, kind)) = known().iter().find(|(f, _)| f.selector() == selector) else {
             return self.blind(out, &format!("unknown function {}", hex(&selector)));
         };
+        if *kind == Kind::Wrap && !self.known.registry.is_wrapped_native(self.chain_id, to) {
+            return self.blind(
+                out,
+                &format!(
+                    "{} means something only on a wrapped native coin",
+                    function.signature()
+                ),
+            );
+        }
         let values = match function.abi_decode_input(&call.data[4..]) {
             Ok(v) if function.abi_encode_input(&v).ok().as_deref() == Some(call.data) => v,
             _ => {
@@ -285,7 +319,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn delegatecall(&mut self, place: &str, to: Address) {
-        match multisend_name(to) {
+        match self.multisend_name(to) {
             Some(name) => self.warn(
                 "eth.safe.delegatecall-multisend",
                 Severity::Info,
@@ -338,23 +372,38 @@ impl<'a> Decoder<'a> {
         values: &[DynSolValue],
         depth: usize,
     ) {
-        let address = |i: usize| values[i].as_address().expect("typed by the signature");
-        let uint = |i: usize| values[i].as_uint().expect("typed by the signature").0;
+        let address = |i: usize| values[i].as_address().unwrap_or_default();
+        let uint = |i: usize| values[i].as_uint().map(|u| u.0).unwrap_or_default();
         let place = out.place.clone();
+        let payer = self.payer;
         match kind {
             Kind::Erc20Transfer => {
                 self.touches.push(Touch::Recipient(address(0)));
-                out.args[1].value = tokens::show_amount(self.chain_id, to, uint(1));
+                out.args[1].value = self.token_amount(to, uint(1));
+                self.token_transfer(&place, to, payer, address(0), uint(1));
             }
             Kind::Erc20TransferFrom => {
                 self.touches.push(Touch::Recipient(address(1)));
-                out.args[2].value = tokens::show_amount(self.chain_id, to, uint(2));
+                out.args[2].value = self.token_amount(to, uint(2));
+                self.token_transfer(&place, to, address(0), address(1), uint(2));
             }
             Kind::Erc20Approve => {
                 let (spender, amount) = (address(0), uint(1));
-                out.args[1].value = tokens::show_amount(self.chain_id, to, amount);
-                self.approval(&place, to, spender, amount);
+                out.args[1].value = self.token_amount(to, amount);
+                self.approval(&place, MovementKind::Approval, to, spender, amount, None);
             }
+            Kind::Permit2Approve => {
+                let (token, spender, amount) = (address(0), address(1), uint(2));
+                out.args[2].value = self.token_amount(token, amount);
+                self.approval(&place, MovementKind::Approval, token, spender, amount, Some(uint(3)));
+            }
+            Kind::ApprovalForAll => self.approval_for_all(&place, to, address(0), values[1].as_bool() == Some(true)),
+            Kind::NftTransfer | Kind::Erc1155Transfer => {
+                self.touches.push(Touch::Recipient(address(1)));
+                let amount = if kind == Kind::NftTransfer { U256::from(1u8) } else { uint(3) };
+                self.nft_transfer(&place, to, (address(0), address(1)), uint(2), amount);
+            }
+            Kind::Wrap => {}
             Kind::SafeAdmin => self.warn(
                 "eth.safe.admin",
                 Severity::High,
@@ -372,43 +421,18 @@ impl<'a> Decoder<'a> {
                     self.show_value(&values[0])
                 ),
             ),
-            Kind::SafeExec => self.safe_exec(out, values, depth),
+            Kind::SafeExec => self.safe_exec(out, to, values, depth),
             Kind::MultiSend => {
-                let packed = values[0].as_bytes().expect("typed by the signature");
+                let packed = values[0].as_bytes().unwrap_or_default();
                 self.multisend(out, packed, depth);
             }
         }
     }
 
-    /// Flags an ERC-20 approval of `amount` to `spender` on `token`.
-    pub fn approval(&mut self, place: &str, token: Address, spender: Address, amount: U256) {
-        if amount >= U256::from(1u8) << 128 {
-            self.warn(
-                "eth.erc20.unlimited-approval",
-                Severity::High,
-                format!(
-                    "{place}: approves {} to spend an unlimited amount of token {}",
-                    self.show_address(spender),
-                    self.show_address(token)
-                ),
-            );
-        }
-        if (self.label)(spender).is_none() {
-            self.warn(
-                "eth.erc20.unknown-spender",
-                Severity::Warning,
-                format!(
-                    "{place}: the spender {} is not in the address book",
-                    spender.to_checksum(None)
-                ),
-            );
-        }
-    }
-
-    fn safe_exec(&mut self, out: &mut Call, values: &[DynSolValue], depth: usize) {
-        let address = |i: usize| values[i].as_address().expect("typed by the signature");
-        let uint = |i: usize| values[i].as_uint().expect("typed by the signature").0;
-        let data = values[2].as_bytes().expect("typed by the signature");
+    fn safe_exec(&mut self, out: &mut Call, safe: Address, values: &[DynSolValue], depth: usize) {
+        let address = |i: usize| values[i].as_address().unwrap_or_default();
+        let uint = |i: usize| values[i].as_uint().map(|u| u.0).unwrap_or_default();
+        let data = values[2].as_bytes().unwrap_or_default();
         let operation = match u8::try_from(uint(3)).ok().and_then(Operation::from_u8) {
             Some(op) => op,
             None => {
@@ -425,7 +449,17 @@ impl<'a> Decoder<'a> {
                 return;
             }
         };
-        self.refund(&out.place, uint(6), address(7), address(8));
+        let before = std::mem::replace(&mut self.payer, safe);
+        self.refund(
+            &out.place,
+            Refund {
+                gas_price: uint(6),
+                gas_token: address(7),
+                receiver: address(8),
+                safe_tx_gas: uint(4),
+                base_gas: uint(5),
+            },
+        );
         let inner = RawCall {
             to: Some(address(0)),
             value: uint(1),
@@ -434,28 +468,7 @@ impl<'a> Decoder<'a> {
         };
         out.nested
             .push(self.nested(&format!("{} → Safe call", out.place), inner, depth));
-    }
-
-    /// Flags a Safe gas refund (paid by the Safe to `receiver`, or to the executor when zero).
-    pub fn refund(&mut self, place: &str, gas_price: U256, gas_token: Address, receiver: Address) {
-        if gas_price.is_zero() {
-            return;
-        }
-        let to = if receiver.is_zero() {
-            "whoever executes it".to_string()
-        } else {
-            self.show_address(receiver)
-        };
-        let token = if gas_token.is_zero() {
-            "the native coin".to_string()
-        } else {
-            self.show_address(gas_token)
-        };
-        self.warn(
-            "eth.safe.refund",
-            Severity::Warning,
-            format!("{place}: the Safe refunds gas at {gas_price} per gas in {token} to {to}"),
-        );
+        self.payer = before;
     }
 
     /// Decodes a Safe's inner call (one level deeper).
@@ -523,10 +536,6 @@ mod tests {
     use super::*;
     use alloy_primitives::{address, hex};
 
-    fn no_labels(_: Address) -> Option<String> {
-        None
-    }
-
     fn codes(d: &Decoder<'_>) -> Vec<&'static str> {
         d.warnings.iter().map(|w| w.code).collect()
     }
@@ -559,7 +568,7 @@ mod tests {
                 DynSolValue::Uint(U256::from(5u8), 256),
             ],
         );
-        let mut d = Decoder::new(1, &no_labels);
+        let mut d = Decoder::new(1, Known::builtin(), Address::ZERO);
         let c = d.decode("call", call(&data));
         assert_eq!(
             c.function.as_deref(),
@@ -575,13 +584,13 @@ mod tests {
             "approve(address,uint256)",
             &[DynSolValue::Address(BOB), DynSolValue::Uint(U256::MAX, 256)],
         );
-        let mut d = Decoder::new(1, &no_labels);
+        let mut d = Decoder::new(1, Known::builtin(), Address::ZERO);
         d.decode("call", call(&data));
         assert_eq!(
             codes(&d),
             ["eth.erc20.unlimited-approval", "eth.erc20.unknown-spender"]
         );
-        let mut d = Decoder::new(1, &no_labels);
+        let mut d = Decoder::new(1, Known::builtin(), Address::ZERO);
         d.decode("call", call(&hex!("deadbeef00")));
         assert_eq!(codes(&d), ["eth.calldata.blind"]);
     }
@@ -596,7 +605,7 @@ mod tests {
             ],
         );
         data[4] = 0xff; // high bytes of the address word must be zero
-        let mut d = Decoder::new(1, &no_labels);
+        let mut d = Decoder::new(1, Known::builtin(), Address::ZERO);
         assert!(d.decode("call", call(&data)).blind);
     }
 

@@ -9,7 +9,9 @@ pub mod broadcast;
 pub mod build;
 pub mod calldata;
 pub mod chains;
+pub mod flows;
 pub mod policy;
+pub mod registry;
 pub mod request;
 pub mod review;
 #[cfg(feature = "online")]
@@ -18,9 +20,11 @@ pub mod safe;
 #[cfg(feature = "online")]
 pub mod safe_chain;
 pub mod sign;
-mod tokens;
+pub mod strict_json;
 pub mod tx;
+pub mod typed_check;
 pub mod typed_data;
+pub mod typed_flows;
 
 use alloy_dyn_abi::TypedData;
 use alloy_primitives::Address;

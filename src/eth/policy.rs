@@ -47,12 +47,36 @@ fn dangers(rules: &EthereumRules) -> [(&'static str, bool, &'static str); 4] {
 }
 
 /// Warning codes the rules accept (as `--allow CODE` would).
-pub fn allowed_codes(rules: &EthereumRules) -> Vec<String> {
+fn allowed_codes(rules: &EthereumRules) -> Vec<String> {
     dangers(rules)
         .iter()
         .filter(|(_, allowed, _)| *allowed)
         .map(|(code, _, _)| code.to_string())
         .collect()
+}
+
+/// Warning codes the rules accept for `review`: [`allowed_codes`], plus
+/// `eth.typed-data.unrecognised` when the typed data's verifying contract is one of the
+/// policy's allowed contracts (the treasury vouches for that domain).
+pub fn allowed_codes_for(rules: &EthereumRules, review: &EthReview) -> Vec<String> {
+    let mut codes = allowed_codes(rules);
+    if let Some(domain) = typed_data_domain(review) {
+        if rules.contracts.iter().any(|c| same(&c.address, domain)) {
+            codes.push("eth.typed-data.unrecognised".into());
+        }
+    }
+    codes
+}
+
+/// The verifying contract of a typed-data review.
+fn typed_data_domain(review: &EthReview) -> Option<Address> {
+    review
+        .typed_data
+        .as_ref()?
+        .domain
+        .iter()
+        .find(|a| a.name == "verifyingContract")
+        .and_then(|a| super::parse_address(&a.value).ok())
 }
 
 fn same(text: &str, address: Address) -> bool {
@@ -84,6 +108,28 @@ pub fn evaluate(rules: &EthereumRules, review: &EthReview) -> Verdict {
                 detail: w.message.clone(),
             });
         }
+    }
+    let unexplained = review
+        .warnings
+        .iter()
+        .any(|w| w.code == "eth.typed-data.unrecognised");
+    if unexplained && !rules.contracts.is_empty() {
+        let domain = typed_data_domain(review);
+        let listed = rules
+            .contracts
+            .iter()
+            .find(|c| domain.is_some_and(|d| same(&c.address, d)));
+        checks.push(RuleCheck {
+            rule: listed.map_or("ethereum.contracts".into(), |c| {
+                format!("ethereum.contracts {:?}", c.label)
+            }),
+            passed: listed.is_some(),
+            detail: format!(
+                "typed data the signer cannot explain, for domain {}",
+                domain.map_or("without a verifying contract".into(), |d| d
+                    .to_checksum(None))
+            ),
+        });
     }
     for touch in &review.touches {
         let listed = match touch {

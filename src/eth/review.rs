@@ -6,11 +6,13 @@ use alloy_primitives::{eip191_hash_message, Address, B256, U256};
 use serde::Serialize;
 
 use super::calldata::{Call, Decoder, Operation, RawCall, Touch};
+use super::flows::{Known, Movement, Refund};
 use super::safe::{self, SafeHashes};
 use super::tx::UnsignedTx;
 use super::typed_data::{self, TypedView};
-use super::{chains, EthPayload, EthRequest};
-use crate::review::{intent_digest, Severity, Warning};
+use super::{chains, typed_flows, EthPayload, EthRequest};
+use crate::review::text::suspicious_text;
+use crate::review::{intent_digest, lookalike, Severity, Warning};
 
 /// Transaction fields as shown.
 #[derive(Debug, Clone, Serialize)]
@@ -45,6 +47,9 @@ pub struct MessageView {
     pub text: Option<String>,
     /// The bytes as hex.
     pub hex: String,
+    /// The text with deceptive characters escaped, when it has any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escaped: Option<String>,
 }
 
 /// A SafeTx as shown.
@@ -78,8 +83,10 @@ pub struct EthReview {
     /// Transaction fields.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction: Option<TxView>,
-    /// Decoded calls (the transaction's call, or a SafeTx's call).
+    /// Decoded calls (the transaction's call, a SafeTx's call, a meta-transaction's call).
     pub calls: Vec<Call>,
+    /// Every movement of value the request causes or authorises.
+    pub movements: Vec<Movement>,
     /// Typed data.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub typed_data: Option<TypedView>,
@@ -108,6 +115,9 @@ pub struct EthReview {
 
 /// Max fee per gas above which the fee is flagged (1,000 gwei).
 const HIGH_FEE_PER_GAS: u128 = 1_000_000_000_000;
+/// The most the fee can cost (gas limit × max fee per gas) from which it is flagged: one
+/// whole coin, hundreds of times an ordinary transaction's fee on every chain of the table.
+const HIGH_FEE_TOTAL: u128 = 1_000_000_000_000_000_000;
 
 /// Ether (or the chain's coin) from wei, exactly.
 pub fn show_wei(wei: U256, chain_id: Option<u64>) -> String {
@@ -115,12 +125,13 @@ pub fn show_wei(wei: U256, chain_id: Option<u64>) -> String {
     format!("{} {symbol}", super::format_amount(wei, 18))
 }
 
-/// Reviews `request` to be signed by `from`. `label` names address-book entries.
+/// Reviews `request` to be signed by `from`, naming addresses from `known` (address book and
+/// registry) and flagging every shown address that imitates one of them.
 pub fn review(
     request: &EthRequest,
     from: Address,
     path: Option<String>,
-    label: &dyn Fn(Address) -> Option<String>,
+    known: &Known<'_>,
 ) -> EthReview {
     let mut warnings = Vec::new();
     let (kind, chain_id, signing_hash) = match &request.payload {
@@ -170,7 +181,7 @@ pub fn review(
             ));
         }
     }
-    let mut decoder = Decoder::new(chain_id.unwrap_or(1), label);
+    let mut decoder = Decoder::new(chain_id.unwrap_or(1), *known, from);
     let mut out = EthReview {
         kind,
         chain_id,
@@ -182,6 +193,7 @@ pub fn review(
         path,
         transaction: None,
         calls: Vec::new(),
+        movements: Vec::new(),
         typed_data: None,
         safe: None,
         message: None,
@@ -197,12 +209,62 @@ pub fn review(
         EthPayload::TypedData(t) => typed(&mut out, t, &mut decoder),
         EthPayload::PersonalMessage(m) => out.message = Some(message(m, &mut warnings)),
     }
+    lookalikes(&decoder, known, &mut warnings);
     warnings.append(&mut decoder.warnings);
     out.touches = decoder.touches;
+    out.movements = decoder.movements;
     warnings.sort_by_key(|w| std::cmp::Reverse(w.severity));
     out.warnings = warnings;
     out.intent_digest = intent_digest(&canonical_intent(chain_id, from, signing_hash));
     out
+}
+
+/// Every address the review shows that imitates an address-book entry or a known contract
+/// without being it is high: the address-poisoning attack.
+fn lookalikes(decoder: &Decoder<'_>, known: &Known<'_>, warnings: &mut Vec<Warning>) {
+    let mut shown = decoder.shown.borrow().clone();
+    shown.sort_unstable();
+    shown.dedup();
+    let shown_text: Vec<String> = shown.iter().map(|a| a.to_checksum(None)).collect();
+    warnings.extend(lookalike::check_addresses(&shown_text, known.book));
+    let chain = decoder.chain_id;
+    for a in shown {
+        if known.registry.name(chain, a).is_some()
+            || known.book.label_of(&a.to_checksum(None)).is_some()
+        {
+            continue;
+        }
+        let ours = [
+            (decoder.owner, "your own address"),
+            (decoder.payer, "the paying Safe"),
+        ];
+        if let Some((real, what)) = ours
+            .iter()
+            .find(|(real, _)| lookalike::eth_imitates(a, *real))
+        {
+            warnings.push(Warning::new(
+                "addr.lookalike",
+                Severity::High,
+                format!(
+                    "{} looks like {what} ({}) but is a different address",
+                    a.to_checksum(None),
+                    real.to_checksum(None)
+                ),
+            ));
+            continue;
+        }
+        if let Some((real, name)) = known.registry.imitated(chain, a) {
+            warnings.push(Warning::new(
+                "addr.lookalike",
+                Severity::High,
+                format!(
+                    "{} looks like {name} ({}) but is a different address",
+                    a.to_checksum(None),
+                    real.to_checksum(None)
+                ),
+            ));
+        }
+    }
 }
 
 /// The canonical text behind the intent digest: what is signed, by whom, for which chain.
@@ -218,6 +280,7 @@ fn transaction(out: &mut EthReview, tx: &UnsignedTx, decoder: &mut Decoder<'_>) 
     let fee_per_gas = tx.max_fee_per_gas();
     out.value = tx.value();
     out.max_fee = U256::from(tx.gas_limit()) * U256::from(fee_per_gas);
+    decoder.fee(tx.gas_limit(), fee_per_gas);
     out.transaction = Some(TxView {
         kind: tx.kind(),
         nonce: tx.nonce(),
@@ -240,13 +303,14 @@ fn transaction(out: &mut EthReview, tx: &UnsignedTx, decoder: &mut Decoder<'_>) 
             })
             .collect(),
     });
-    if fee_per_gas > HIGH_FEE_PER_GAS {
+    if fee_per_gas > HIGH_FEE_PER_GAS || out.max_fee >= U256::from(HIGH_FEE_TOTAL) {
         decoder.warnings.push(Warning::new(
             "eth.fee.high",
             Severity::High,
             format!(
-                "max fee per gas is {} gwei: the fee alone can cost {}",
+                "max fee per gas is {} gwei for {} gas: the fee alone can cost {}",
                 fee_per_gas / 1_000_000_000,
+                tx.gas_limit(),
                 show_wei(out.max_fee, out.chain_id)
             ),
         ));
@@ -275,10 +339,79 @@ fn transaction(out: &mut EthReview, tx: &UnsignedTx, decoder: &mut Decoder<'_>) 
 
 fn typed(out: &mut EthReview, t: &TypedData, decoder: &mut Decoder<'_>) {
     out.typed_data = Some(typed_data::view(t));
-    typed_data::classify(t, decoder);
-    if t.primary_type != "SafeTx" {
+    for (at, escaped, reasons) in typed_data::deceptive_strings(t) {
+        decoder.warn(
+            "eth.text.deceptive",
+            Severity::High,
+            format!("typed data {at} reads differently from what it is ({reasons}): {escaped}"),
+        );
+    }
+    let mut addresses = Vec::new();
+    typed_data::message_addresses(&t.message, &mut addresses);
+    if let Some(c) = t.domain.verifying_contract {
+        addresses.push(c);
+    }
+    addresses.iter().for_each(|a| {
+        decoder.show_address(*a);
+    });
+    if t.primary_type == "SafeTx" {
+        safe_tx(out, t, decoder);
         return;
     }
+    if t.domain.chain_id.is_none() {
+        decoder.warn(
+            "eth.typed-data.any-chain",
+            Severity::High,
+            "the typed data's domain has no chainId: the signature is valid on every chain where its contract exists".into(),
+        );
+    }
+    match typed_flows::explain(t, decoder) {
+        Some(calls) => out.calls.extend(calls),
+        None => unexplained(t, decoder),
+    }
+}
+
+/// Typed data the signer cannot explain: its fields are shown, and it is high unless its
+/// domain's verifying contract is in the address book (the person vouched for it).
+fn unexplained(t: &TypedData, decoder: &mut Decoder<'_>) {
+    let listed = t.domain.verifying_contract.and_then(|c| {
+        decoder
+            .known
+            .book
+            .label_of(&c.to_checksum(None))
+            .map(str::to_string)
+    });
+    let domain = format!(
+        "{} at {}",
+        t.domain
+            .name
+            .as_deref()
+            .map_or("an unnamed domain".into(), |n| format!("{n:?}")),
+        t.domain
+            .verifying_contract
+            .map_or("no verifying contract".into(), |c| decoder.show_address(c))
+    );
+    let (severity, tail) = match &listed {
+        Some(label) => (
+            Severity::Warning,
+            format!("its domain is address-book entry {label:?}"),
+        ),
+        None => (
+            Severity::High,
+            "the signer does not know what signing it allows, and its domain is not in the address book".to_string(),
+        ),
+    };
+    decoder.warn(
+        "eth.typed-data.unrecognised",
+        severity,
+        format!(
+            "typed data of type {} for {domain}: its fields are shown; {tail}",
+            t.primary_type
+        ),
+    );
+}
+
+fn safe_tx(out: &mut EthReview, t: &TypedData, decoder: &mut Decoder<'_>) {
     let (Some(safe_address), Some(tx)) =
         (t.domain.verifying_contract, safe::from_message(&t.message))
     else {
@@ -315,7 +448,17 @@ fn typed(out: &mut EthReview, t: &TypedData, decoder: &mut Decoder<'_>) {
         ));
         return;
     };
-    decoder.refund("Safe call", tx.gasPrice, tx.gasToken, tx.refundReceiver);
+    decoder.payer = safe_address;
+    decoder.refund(
+        "Safe call",
+        Refund {
+            gas_price: tx.gasPrice,
+            gas_token: tx.gasToken,
+            receiver: tx.refundReceiver,
+            safe_tx_gas: tx.safeTxGas,
+            base_gas: tx.baseGas,
+        },
+    );
     out.value = if operation == Operation::Call {
         tx.value
     } else {
@@ -354,8 +497,24 @@ fn message(m: &[u8], warnings: &mut Vec<Warning>) -> MessageView {
             ),
         ));
     }
+    let escaped =
+        std::str::from_utf8(m)
+            .ok()
+            .and_then(suspicious_text)
+            .map(|(escaped, reasons)| {
+                warnings.push(Warning::new(
+                    "eth.text.deceptive",
+                    Severity::High,
+                    format!(
+                        "the message reads differently from what it is ({}): {escaped}",
+                        reasons.join(", ")
+                    ),
+                ));
+                escaped
+            });
     MessageView {
-        text,
+        text: text.filter(|_| escaped.is_none()),
         hex: alloy_primitives::hex::encode_prefixed(m),
+        escaped,
     }
 }

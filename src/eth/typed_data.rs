@@ -1,13 +1,12 @@
-//! EIP-712 typed data (`eth_signTypedData_v4` JSON): parsing, hashing, a readable view, and
-//! recognition of the kinds that move money by signature alone (EIP-2612 Permit, Uniswap
-//! Permit2).
+//! EIP-712 typed data (`eth_signTypedData_v4` JSON): strict parsing, hashing and a readable
+//! view. What it authorises is decoded in [`super::typed_flows`].
 
 use alloy_dyn_abi::TypedData;
 use alloy_primitives::{Address, B256, U256};
 use serde::Serialize;
 
-use super::calldata::{Arg, Decoder};
-use crate::review::Severity;
+use super::calldata::Arg;
+use crate::review::text::suspicious_text;
 
 /// Typed data as shown in the review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,10 +28,15 @@ pub struct TypedView {
 /// Most message lines shown; the rest is summarised.
 const MAX_LINES: usize = 200;
 
-/// Parses `eth_signTypedData_v4` JSON and checks that it hashes.
+/// Parses `eth_signTypedData_v4` JSON strictly (see [`super::typed_check`]: no duplicate
+/// keys, no trailing data, every value exactly of its type, the domain exactly as declared)
+/// and checks that it hashes.
 pub fn parse(json: &[u8]) -> Result<TypedData, String> {
+    let doc =
+        super::strict_json::parse(json).map_err(|e| format!("not EIP-712 typed data: {e}"))?;
+    super::typed_check::check(&doc).map_err(|e| format!("ambiguous EIP-712 typed data: {e}"))?;
     let typed: TypedData =
-        serde_json::from_slice(json).map_err(|e| format!("not EIP-712 typed data: {e}"))?;
+        serde_json::from_value(doc).map_err(|e| format!("not EIP-712 typed data: {e}"))?;
     // Both hashes must exist: the signing hash alone skips the message when the primary type
     // is EIP712Domain, and a message that cannot be hashed cannot be shown truthfully.
     typed
@@ -54,8 +58,8 @@ pub fn view(typed: &TypedData) -> TypedView {
             });
         }
     };
-    push("name", d.name.as_ref().map(|s| s.to_string()));
-    push("version", d.version.as_ref().map(|s| s.to_string()));
+    push("name", d.name.as_ref().map(|s| shown_text(s)));
+    push("version", d.version.as_ref().map(|s| shown_text(s)));
     push("chainId", d.chain_id.map(|c| c.to_string()));
     push(
         "verifyingContract",
@@ -120,8 +124,67 @@ fn flatten(
 
 fn scalar(value: &serde_json::Value) -> String {
     match value {
-        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::String(s) => shown_text(s),
         other => other.to_string(),
+    }
+}
+
+/// Text as shown: deceptive characters escaped.
+fn shown_text(s: &str) -> String {
+    suspicious_text(s).map_or_else(|| s.to_string(), |(escaped, _)| escaped)
+}
+
+/// Every string in the domain and the message that reads differently from what it is:
+/// (where, escaped text, reasons).
+pub fn deceptive_strings(typed: &TypedData) -> Vec<(String, String, String)> {
+    let mut found = Vec::new();
+    let domain = [
+        ("domain.name", &typed.domain.name),
+        ("domain.version", &typed.domain.version),
+    ];
+    for (at, text) in domain {
+        if let Some((escaped, reasons)) = text.as_deref().and_then(suspicious_text) {
+            found.push((at.to_string(), escaped, reasons.join(", ")));
+        }
+    }
+    walk_strings(&typed.message, "message", &mut found);
+    found
+}
+
+fn walk_strings(value: &serde_json::Value, at: &str, found: &mut Vec<(String, String, String)>) {
+    match value {
+        serde_json::Value::String(s) => {
+            if let Some((escaped, reasons)) = suspicious_text(s) {
+                found.push((at.to_string(), escaped, reasons.join(", ")));
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_strings(item, &format!("{at}[{i}]"), found);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (name, item) in fields {
+                walk_strings(item, &format!("{at}.{name}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every address written in the message, for look-alike checks.
+pub fn message_addresses(value: &serde_json::Value, out: &mut Vec<Address>) {
+    match value {
+        serde_json::Value::String(s) if s.len() == 42 => {
+            if let Ok(a) = super::parse_address(s) {
+                out.push(a);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| message_addresses(v, out)),
+        serde_json::Value::Object(fields) => {
+            fields.values().for_each(|v| message_addresses(v, out))
+        }
+        _ => {}
     }
 }
 
@@ -142,69 +205,6 @@ pub fn uint_field(message: &serde_json::Value, pointer: &str) -> Option<U256> {
 /// A JSON address string.
 pub fn address_field(message: &serde_json::Value, pointer: &str) -> Option<Address> {
     message.pointer(pointer)?.as_str()?.parse().ok()
-}
-
-/// Flags typed data that grants spending rights (Permit, Permit2), or that the signer does
-/// not recognise. SafeTx is reviewed separately.
-pub fn classify(typed: &TypedData, decoder: &mut Decoder<'_>) {
-    let m = &typed.message;
-    let token = typed.domain.verifying_contract.unwrap_or(Address::ZERO);
-    let is_permit2 = typed.domain.name.as_deref() == Some("Permit2");
-    let place = "typed data";
-    if is_permit2 && typed.primary_type.starts_with("Permit") {
-        let spender = address_field(m, "/spender").unwrap_or(Address::ZERO);
-        let details: Vec<(Address, U256)> = match m.pointer("/details") {
-            Some(serde_json::Value::Array(items)) => items
-                .iter()
-                .filter_map(|d| Some((address_field(d, "/token")?, uint_field(d, "/amount")?)))
-                .collect(),
-            Some(d) => address_field(d, "/token")
-                .zip(uint_field(d, "/amount"))
-                .into_iter()
-                .collect(),
-            None => address_field(m, "/permitted/token")
-                .zip(uint_field(m, "/permitted/amount"))
-                .into_iter()
-                .collect(),
-        };
-        decoder_warn_permit(decoder, "Permit2", spender, details.len());
-        for (token, amount) in details {
-            decoder.approval(place, token, spender, amount);
-        }
-    } else if typed.primary_type == "Permit" {
-        let spender = address_field(m, "/spender").unwrap_or(Address::ZERO);
-        // EIP-2612 `value`; DAI's older permit has `allowed: true` for unlimited.
-        let amount = uint_field(m, "/value").unwrap_or_else(|| {
-            if m.pointer("/allowed").and_then(|v| v.as_bool()) == Some(true) {
-                U256::MAX
-            } else {
-                U256::ZERO
-            }
-        });
-        decoder_warn_permit(decoder, "Permit (EIP-2612)", spender, 1);
-        decoder.approval(place, token, spender, amount);
-    } else if typed.primary_type != "SafeTx" {
-        decoder.warnings.push(crate::review::Warning::new(
-            "eth.typed-data.unrecognised",
-            Severity::Warning,
-            format!(
-                "typed data of type {} for {}: its fields are shown, but the signer does not know what signing them allows",
-                typed.primary_type,
-                typed.domain.name.as_deref().unwrap_or("an unnamed domain")
-            ),
-        ));
-    }
-}
-
-fn decoder_warn_permit(decoder: &mut Decoder<'_>, kind: &str, spender: Address, tokens: usize) {
-    let shown = decoder.show_address(spender);
-    decoder.warnings.push(crate::review::Warning::new(
-        "eth.permit",
-        Severity::High,
-        format!(
-            "this {kind} signature lets {shown} move {tokens} token allowance(s) without any further transaction from you"
-        ),
-    ));
 }
 
 #[cfg(test)]

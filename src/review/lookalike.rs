@@ -52,3 +52,17 @@ pub fn check_addresses(addresses: &[String], book: &AddressBook) -> Vec<Warning>
         })
         .collect()
 }
+
+/// Whether Ethereum address `candidate` imitates `known`: a different address with the same
+/// first and last [`crate::addressbook::LOOKALIKE_CHARS`] hex digits (what a person compares).
+pub fn eth_imitates(
+    candidate: alloy_primitives::Address,
+    known: alloy_primitives::Address,
+) -> bool {
+    let n = crate::addressbook::LOOKALIKE_CHARS;
+    let (a, b) = (
+        alloy_primitives::hex::encode(candidate),
+        alloy_primitives::hex::encode(known),
+    );
+    candidate != known && a[..n] == b[..n] && a[a.len() - n..] == b[b.len() - n..]
+}

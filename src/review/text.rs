@@ -3,7 +3,8 @@
 //!
 //! Flagged: control characters (except newline and tab), bidirectional controls (they reorder
 //! what is shown), invisible characters (zero-width, format, tag, variation selectors, fillers),
-//! private-use characters, and words that mix Latin with Cyrillic, Greek, Armenian or Cherokee
+//! private-use characters (a zero-width joiner or variation selector inside an emoji sequence
+//! is not flagged), and words that mix Latin with Cyrillic, Greek, Armenian or Cherokee
 //! letters or use fullwidth Latin (look-alikes such as a Cyrillic `а` in `pаypal`). Callers
 //! raise such text as a high-severity warning and show the escaped form.
 
@@ -25,7 +26,12 @@ pub fn suspicious_text(text: &str) -> Option<(String, Vec<String>)> {
     };
     let mut word_start = 0;
     for (i, &c) in chars.iter().enumerate() {
-        if let Some(kind) = hidden_kind(c) {
+        let after_pictograph = i
+            .checked_sub(1)
+            .and_then(|p| chars.get(p))
+            .is_some_and(|&p| pictograph(p) || p == '\u{FE0F}');
+        let emoji_sequence = after_pictograph && matches!(c, '\u{200D}' | '\u{FE0E}' | '\u{FE0F}');
+        if let Some(kind) = hidden_kind(c).filter(|_| !emoji_sequence) {
             flagged.insert(i);
             note(format!("{kind} U+{:04X}", u32::from(c)));
         }
@@ -39,6 +45,12 @@ pub fn suspicious_text(text: &str) -> Option<(String, Vec<String>)> {
         return None;
     }
     Some((escape(&chars, &flagged), reasons))
+}
+
+/// Whether `c` is a pictograph (emoji and symbols), which zero-width joiners and variation
+/// selectors legitimately follow (`❤️`, family emoji).
+fn pictograph(c: char) -> bool {
+    matches!(u32::from(c), 0x2190..=0x21FF | 0x2300..=0x23FF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x1F000..=0x1FAFF)
 }
 
 /// Why `c` is hidden or misleading on a screen, if it is.
@@ -181,6 +193,17 @@ mod tests {
         ] {
             assert_eq!(suspicious_text(text), None, "{text:?}");
         }
+    }
+
+    #[test]
+    fn emoji_sequences_pass_but_a_lone_joiner_does_not() {
+        assert_eq!(
+            suspicious_text(
+                "love \u{2764}\u{FE0F} family \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}"
+            ),
+            None
+        );
+        assert!(suspicious_text("pay\u{200D}pal").is_some());
     }
 
     #[test]

@@ -6,6 +6,7 @@ use alloy_primitives::U256;
 
 use super::super::review_view::render_warnings;
 use crate::eth::calldata::{Call, Operation};
+use crate::eth::flows::Movement;
 use crate::eth::review::{show_wei, EthReview};
 
 fn wei(text: &str, chain: Option<u64>) -> String {
@@ -50,6 +51,30 @@ fn render_call(s: &mut String, c: &Call, chain: Option<u64>, indent: usize) {
     }
     for n in &c.nested {
         render_call(s, n, chain, indent + 4);
+    }
+}
+
+/// Every movement of value, one line each.
+fn render_movements(s: &mut String, movements: &[Movement]) {
+    let _ = writeln!(s, "\nvalue movements ({})", movements.len());
+    if movements.is_empty() {
+        let _ = writeln!(s, "  none: nothing of value leaves or is authorised");
+    }
+    for m in movements {
+        let kind = serde_json::to_value(m.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let until = m
+            .until
+            .as_deref()
+            .map(|u| format!(", until {u}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "  {kind:<19} {}\n  {:<19} asset {}\n  {:<19} from {} to {} ({}{until})",
+            m.amount, "", m.asset, "", m.from, m.to, m.place
+        );
     }
 }
 
@@ -113,11 +138,18 @@ pub fn render(r: &EthReview) -> String {
         let _ = writeln!(s, "message hash   {}", t.message_hash);
     }
     if let Some(m) = &r.message {
-        match &m.text {
-            Some(text) => {
+        match (&m.text, &m.escaped) {
+            (_, Some(escaped)) => {
+                let _ = writeln!(
+                    s,
+                    "message text (deceptive characters escaped)\n  {}",
+                    escaped.replace('\n', "\n  ")
+                );
+            }
+            (Some(text), None) => {
                 let _ = writeln!(s, "message text\n  {}", text.replace('\n', "\n  "));
             }
-            None => {
+            (None, None) => {
                 let _ = writeln!(s, "message bytes  {}", m.hex);
             }
         }
@@ -128,6 +160,7 @@ pub fn render(r: &EthReview) -> String {
             render_call(&mut s, c, r.chain_id, 0);
         }
     }
+    render_movements(&mut s, &r.movements);
     if let Some(safe) = &r.safe {
         let h = &safe.hashes;
         let _ = writeln!(s, "\nSafe {} nonce {}", safe.safe, safe.nonce);
