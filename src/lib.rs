@@ -7,6 +7,7 @@ pub mod airgap;
 pub mod audit;
 pub mod btc;
 pub mod cli;
+pub mod erc7730;
 pub mod error;
 pub mod eth;
 pub mod files;
