@@ -310,25 +310,42 @@ fn our_texts(cs: &ClearSigned, out: &mut Vec<Vec<String>>) {
         out.push(label);
         match &f.nested {
             Some(inner) => our_texts(inner, out),
-            None => {
-                let mut forms = shown_forms(&f.value);
-                // A token the device does not know: it shows the raw amount and "???".
-                for fact in &cs.facts {
-                    if let Fact::TokenAmount { path, amount, .. } = fact {
-                        if *path == f.path {
-                            forms.push(format!("{amount} ???"));
-                            if let Some((head, _symbol)) = f.value.rsplit_once(' ') {
-                                forms.push(format!("{head} ???"));
-                            }
-                        }
-                    }
-                }
-                out.push(forms);
-            }
+            None => out.push(field_forms(cs, f)),
         }
     }
     out.extend(cs.descriptor_owner.clone().map(|o| vec![o]));
     out.extend(cs.contract_name.clone().map(|c| vec![c]));
+}
+
+/// The ways a device or another implementation may show a field's value: also, for a
+/// token it does not know, the raw amount (with "???" on a device).
+fn field_forms(cs: &ClearSigned, f: &coldsign::erc7730::Field) -> Vec<String> {
+    let mut forms = shown_forms(&f.value);
+    for fact in &cs.facts {
+        if let Fact::TokenAmount { path, amount, .. } = fact {
+            if *path == f.path {
+                forms.push(format!("{amount} ???"));
+                forms.push(amount.to_string());
+                if let Some((head, _symbol)) = f.value.rsplit_once(' ') {
+                    forms.push(format!("{head} ???"));
+                }
+            }
+        }
+    }
+    forms
+}
+
+/// `text` with the " (0x…)" that follows each address name removed.
+fn names_only(text: &str) -> String {
+    let mut out = text.to_string();
+    while let Some(i) = out.find(" (0x") {
+        let end = i + 4 + 40;
+        if out.get(end..end + 1) != Some(")") {
+            break;
+        }
+        out.replace_range(i..end + 1, "");
+    }
+    out
 }
 
 /// Replaces device texts cut short with "...more" that begin one of `forms`.
@@ -404,7 +421,7 @@ fn compare_v2(cs: &ClearSigned, expected: &Value) -> Result<(), String> {
     }
     if let Some(want) = expected["interpolatedIntent"].as_str() {
         let ours = cs.interpolated_intent.as_deref().unwrap_or_default();
-        if !same(ours, want) {
+        if !same(ours, want) && !same(&names_only(ours), want) {
             return Err(format!("interpolated intent {ours:?}, expected {want:?}"));
         }
     }
@@ -427,7 +444,7 @@ fn compare_v2(cs: &ClearSigned, expected: &Value) -> Result<(), String> {
         }
         match (&want["value"], &ours.nested) {
             (Value::String(v), _) => {
-                if !shown_forms(&ours.value).iter().any(|f| same(f, v)) {
+                if !field_forms(cs, ours).iter().any(|f| same(f, v)) {
                     return Err(format!("{label}: value {:?}, expected {v:?}", ours.value));
                 }
             }
@@ -629,9 +646,11 @@ fn registry_device_captures_match() {
     }
     let (cd, ty) = report("registry tests/ (device captures)", &counts, &failures);
     println!("({empty} passing cases had no device texts to compare: rendered without error only)");
+    let via_v2_calldata = by_v2.iter().filter(|b| b.contains(" calldata-")).count();
     println!(
-        "({} passing cases matched their v2 expectation where the device capture is outdated:)",
-        by_v2.len()
+        "({} passing cases ({via_v2_calldata} calldata, {} eip712) matched their v2 expectation where the device capture is outdated:)",
+        by_v2.len(),
+        by_v2.len() - via_v2_calldata
     );
     for b in &by_v2 {
         println!("  v2 {b}");

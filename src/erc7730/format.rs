@@ -108,7 +108,15 @@ pub fn format(site: &Site<'_, '_>, name: &str, value: &Data) -> Result<Shown, St
                 .ok_or("enum without a $ref")?;
             let table = site.ctx.deref(&Value::String(reference.into()))?;
             let key = key_text(value);
-            Ok(match table.get(&key).and_then(Value::as_str) {
+            // Booleans are written "true" or "True" by descriptor authors.
+            let label = match value {
+                Data::Bool(b) => [b.to_string(), if *b { "True" } else { "False" }.to_string()]
+                    .iter()
+                    .find_map(|k| table.get(k))
+                    .or_else(|| table.get(&key)),
+                _ => table.get(&key),
+            };
+            Ok(match label.and_then(Value::as_str) {
                 Some(label) => Shown::text(sanitize(label)),
                 None => Shown::text(key.clone()).warn(format!(
                     "{} at {}: {key} is not in {reference}",
@@ -191,6 +199,8 @@ pub fn json_to_data(v: &Value) -> Data {
         Value::String(s) => {
             if let Ok(a) = parse_address(s) {
                 Data::Address(a)
+            } else if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+                parse_uint(s).map_or_else(|| Data::Str(s.clone()), Data::Uint)
             } else if let Some(h) = s.strip_prefix("0x") {
                 hex::decode(h).map_or_else(|_| Data::Str(s.clone()), Data::Bytes)
             } else {
@@ -423,23 +433,19 @@ fn calldata(site: &Site<'_, '_>, bytes: &[u8]) -> Result<Shown, String> {
             Ok(shown)
         }
         Some(Err(e)) => Err(format!("embedded calldata at {}: {e}", site.path)),
-        None => Ok(Shown::text(format!(
-            "call {} on {} ({} bytes, no descriptor)",
-            selector.unwrap_or_else(|| "(no selector)".into()),
-            callee.to_checksum(None),
-            data.len()
-        ))
-        .fact(Fact::NestedCall {
-            path: site.path.to_string(),
-            callee,
-            value,
-            described: false,
-        })
-        .warn(format!(
-            "embedded call to {} at {} has no descriptor",
-            callee.to_checksum(None),
-            site.path
-        ))),
+        None => Ok(Shown::text(format!("0x{}", hex::encode(&data)))
+            .fact(Fact::NestedCall {
+                path: site.path.to_string(),
+                callee,
+                value,
+                described: false,
+            })
+            .warn(format!(
+                "embedded call {} to {} at {} has no descriptor",
+                selector.unwrap_or_else(|| "without data".into()),
+                callee.to_checksum(None),
+                site.path
+            ))),
     }
 }
 

@@ -5,6 +5,7 @@
 //! decodes itself: the [`Fact`]s of a rendering let the review cross-check each named
 //! recipient, token and amount against its own decoding.
 
+pub mod crosscheck;
 pub mod data;
 pub mod descriptor;
 pub mod format;
