@@ -347,7 +347,8 @@ fn unit(site: &Site<'_, '_>, value: U256) -> Result<Shown, String> {
             (6, "M"),
             (3, "k"),
         ] {
-            if value >= U256::from(10u8).pow(U256::from(exp + u32::from(decimals))) {
+            let scale = U256::from(10u8).checked_pow(U256::from(exp + u32::from(decimals)));
+            if scale.is_some_and(|scale| value >= scale) {
                 (shift, si) = (exp as u8, p);
                 break;
             }
