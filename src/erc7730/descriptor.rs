@@ -113,11 +113,21 @@ impl Descriptor {
 
     /// Parses a self-contained descriptor (an `includes` is refused).
     pub fn from_bytes(bytes: &[u8]) -> Result<Descriptor, String> {
+        Descriptor::parse_bytes(bytes, false)
+    }
+
+    /// Parses a self-contained token interface descriptor (see
+    /// [`Descriptor::token_interface_from_file`]).
+    pub fn token_interface_from_bytes(bytes: &[u8]) -> Result<Descriptor, String> {
+        Descriptor::parse_bytes(bytes, true)
+    }
+
+    fn parse_bytes(bytes: &[u8], interface: bool) -> Result<Descriptor, String> {
         let doc = json::parse(bytes, json::MAX_BYTES)?;
         if doc.get("includes").is_some() {
             return Err("descriptor includes another file; import it from its directory".into());
         }
-        Descriptor::from_merged(doc, B256::from_slice(&Sha256::digest(bytes)), false)
+        Descriptor::from_merged(doc, B256::from_slice(&Sha256::digest(bytes)), interface)
     }
 
     fn from_merged(doc: Value, hash: B256, interface: bool) -> Result<Descriptor, String> {

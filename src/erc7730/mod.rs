@@ -14,6 +14,7 @@ pub mod path;
 pub mod registry;
 pub mod render;
 pub mod signature;
+pub mod store;
 
 use alloy_primitives::{Address, B256, U256};
 use serde::Serialize;
