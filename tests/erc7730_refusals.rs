@@ -164,30 +164,28 @@ fn malformed_oversized_and_escaping_descriptors_are_refused() {
     );
     refused(&format!("{good} {{}}"), "trailing");
     refused(&format!("{good}{}", " ".repeat(1 << 20)), "bytes");
-    refused(
-        &good.replacen("\"format\": \"addressName\"", "\"format\": \"evil\"", 1),
-        "unknown field format",
-    );
-    refused(
-        &good.replacen("\"path\": \"to\"", "\"path\": \"to..x\"", 1),
-        "path",
-    );
-    refused(
-        &good.replacen("0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48", "0xA0b8", 1),
-        "valid address",
-    );
-    refused(
-        &good.replacen("\"chainId\": 1", "\"chainId\": -1", 1),
-        "chainId",
-    );
-    refused(
-        &good.replacen(
+    // One edit of the good descriptor each, and what the refusal must say.
+    for (from, to, why) in [
+        (
+            "\"format\": \"addressName\"",
+            "\"format\": \"evil\"",
+            "unknown field format",
+        ),
+        ("\"path\": \"to\"", "\"path\": \"to..x\"", "path"),
+        (
+            "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48",
+            "0xA0b8",
+            "valid address",
+        ),
+        ("\"chainId\": 1", "\"chainId\": -1", "chainId"),
+        (
             "transfer(address to,uint256 value)",
             "approve(address a,uint256 b)",
-            1,
+            "same selector",
         ),
-        "same selector",
-    );
+    ] {
+        refused(&good.replacen(from, to, 1), why);
+    }
     let deep = format!("{}{}", "[".repeat(64), "]".repeat(64));
     refused(&deep, "nesting");
     refused("{\"context\": {\"contract\": {}}, \"display\": {\"formats\": {\"f()\": {\"fields\": []}}}}", "include-only");
@@ -218,6 +216,16 @@ fn malformed_oversized_and_escaping_descriptors_are_refused() {
     assert!(skipped[0].reason.contains("deeper"), "{skipped:?}");
 }
 
+/// `calldata` on USDC rendered with `descriptor` alone.
+fn render_with(descriptor: &str, calldata: &[u8]) -> ClearSigned {
+    let mut registry = Registry::new();
+    registry.add(Descriptor::from_bytes(descriptor.as_bytes()).unwrap());
+    registry
+        .clear_sign_call(&call(1, USDC, calldata), &tokens())
+        .unwrap()
+        .unwrap()
+}
+
 #[test]
 fn a_field_that_disagrees_with_the_decoded_transfer_is_reported() {
     let honest = registry();
@@ -242,12 +250,7 @@ fn a_field_that_disagrees_with_the_decoded_transfer_is_reported() {
             1,
         )
         .replacen(r#""params": { "tokenPath": "@.to" }"#, r#""params": { "token": "0x6B175474E89094C44Da98b954EedeAC495271d0F" }"#, 1);
-    let mut registry = Registry::new();
-    registry.add(Descriptor::from_bytes(lying.as_bytes()).unwrap());
-    let cs = registry
-        .clear_sign_call(&call(1, USDC, &data), &tokens())
-        .unwrap()
-        .unwrap();
+    let cs = render_with(&lying, &data);
     assert_eq!(shown(&cs)[0].1, "0.000000000002 DAI");
     let found = disagreements(&cs, &moved);
     assert!(
@@ -264,12 +267,7 @@ fn a_field_that_disagrees_with_the_decoded_transfer_is_reported() {
             r#"{ "value": "1", "label": "Amount""#,
             1,
         );
-    let mut registry = Registry::new();
-    registry.add(Descriptor::from_bytes(wrong_amount.as_bytes()).unwrap());
-    let cs = registry
-        .clear_sign_call(&call(1, USDC, &data), &tokens())
-        .unwrap()
-        .unwrap();
+    let cs = render_with(&wrong_amount, &data);
     let found = disagreements(&cs, &moved);
     assert!(
         found.iter().any(|d| d.contains("the descriptor shows 1")),

@@ -51,28 +51,15 @@ fn facts(shown: &ClearSigned) -> Vec<&Fact> {
 /// that token different from the one moved, a recipient or spender no address field names
 /// (while fields name addresses), a native amount different from the value sent.
 pub fn disagreements(shown: &ClearSigned, movements: &[Movement]) -> Vec<String> {
-    let facts = facts(shown);
-    let token_amounts: Vec<(Option<Address>, U256)> = facts
-        .iter()
-        .filter_map(|f| match f {
-            Fact::TokenAmount { token, amount, .. } => Some((*token, *amount)),
-            _ => None,
-        })
-        .collect();
-    let addresses: Vec<Address> = facts
-        .iter()
-        .filter_map(|f| match f {
-            Fact::Address { address, .. } => Some(*address),
-            _ => None,
-        })
-        .collect();
-    let native: Vec<U256> = facts
-        .iter()
-        .filter_map(|f| match f {
-            Fact::NativeAmount { amount, .. } => Some(*amount),
-            _ => None,
-        })
-        .collect();
+    let (mut token_amounts, mut addresses, mut native) = (Vec::new(), Vec::new(), Vec::new());
+    for fact in facts(shown) {
+        match fact {
+            Fact::TokenAmount { token, amount, .. } => token_amounts.push((*token, *amount)),
+            Fact::Address { address, .. } => addresses.push(*address),
+            Fact::NativeAmount { amount, .. } => native.push(*amount),
+            Fact::NestedCall { .. } => {}
+        }
+    }
     let mut out = Vec::new();
     for movement in movements {
         let (token, party, amount, role) = match movement {
