@@ -270,7 +270,12 @@ fn token_amount(site: &Site<'_, '_>, amount: U256) -> Result<Shown, String> {
         Some(d) => d
             .as_address()
             .ok_or_else(|| format!("token of {} is not an address", site.path))?,
-        None => site.ctx.container.to,
+        None => site.ctx.container.to.ok_or_else(|| {
+            format!(
+                "token of {} is the verifying contract, which the domain does not name",
+                site.path
+            )
+        })?,
     };
     let chain = chain_param(site)?;
     let native = addresses(site, "nativeCurrencyAddress")?.contains(&token);

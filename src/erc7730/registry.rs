@@ -155,7 +155,7 @@ impl Registry {
                 data: Data::from_params(&values, &f.inputs),
                 container: Container {
                     from: call.from,
-                    to: call.to,
+                    to: Some(call.to),
                     value: call.value,
                     chain_id: call.chain_id,
                 },
@@ -207,7 +207,7 @@ impl Registry {
                 data: Data::from_abi(&message, &[]),
                 container: Container {
                     from: signer,
-                    to: domain.verifying_contract.unwrap_or(Address::ZERO),
+                    to: domain.verifying_contract,
                     value: U256::ZERO,
                     chain_id,
                 },

@@ -18,8 +18,8 @@ pub const MAX_NESTING: usize = 3;
 pub struct Container {
     /// The signer, if known.
     pub from: Option<Address>,
-    /// The contract called (or the verifying contract).
-    pub to: Address,
+    /// The contract called (or the verifying contract, when the domain names one).
+    pub to: Option<Address>,
     /// Native value sent.
     pub value: U256,
     /// EIP-155 chain id.
@@ -29,12 +29,14 @@ pub struct Container {
 impl Container {
     fn as_data(&self) -> Data {
         let mut members = vec![
-            ("to".to_string(), Data::Address(self.to)),
             ("value".to_string(), Data::Uint(self.value)),
             ("chainId".to_string(), Data::Uint(U256::from(self.chain_id))),
         ];
         if let Some(from) = self.from {
             members.push(("from".to_string(), Data::Address(from)));
+        }
+        if let Some(to) = self.to {
+            members.push(("to".to_string(), Data::Address(to)));
         }
         Data::Struct(members)
     }
