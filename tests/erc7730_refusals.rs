@@ -457,3 +457,21 @@ fn a_token_unknown_to_the_signer_is_shown_raw_with_a_warning() {
         .iter()
         .any(|w| w.contains("unknown to the signer")));
 }
+
+#[test]
+fn a_rendering_with_more_fields_than_a_reviewer_can_read_is_refused() {
+    let n = 1100;
+    let data = calldata(
+        "sweep(address[] tokens,uint256[] amounts,address to)",
+        &[
+            DynSolValue::Array(vec![DynSolValue::Address(USDC); n]),
+            DynSolValue::Array(vec![DynSolValue::Uint(U256::from(1u8), 256); n]),
+            DynSolValue::Address(ALICE),
+        ],
+    );
+    let err = registry()
+        .clear_sign_call(&call(1, ROUTER, &data), &tokens())
+        .unwrap()
+        .unwrap_err();
+    assert!(err.contains("more than 1024 fields"), "{err}");
+}

@@ -1,6 +1,8 @@
 //! The data a descriptor describes, as one tree with member names: decoded calldata
 //! parameters, an EIP-712 message, or the container (`@.from`, `@.to`, `@.value`, `@.chainId`).
 
+use std::borrow::Cow;
+
 use alloy_dyn_abi::DynSolValue;
 use alloy_json_abi::Param;
 use alloy_primitives::{Address, I256, U256};
@@ -163,11 +165,10 @@ fn expand_into(
 
 /// The single value at a concrete path (no `[]`).
 pub fn get(root: &Data, steps: &[Step]) -> Result<Data, String> {
-    let mut at = root.clone();
-    for step in steps {
-        at = select_one(&at, step)?;
+    match steps.split_first() {
+        None => Ok(root.clone()),
+        Some((step, rest)) => get(select_one(root, step)?.as_ref(), rest),
     }
-    Ok(at)
 }
 
 /// `steps` with its `[]` selectors replaced, in order, by `chosen` (extra `[]` stay).
@@ -182,11 +183,12 @@ pub fn pin(steps: &[Step], chosen: &[usize]) -> Vec<Step> {
         .collect()
 }
 
-fn select_one(at: &Data, step: &Step) -> Result<Data, String> {
+/// One step from `at`: members and elements borrowed, slices built.
+fn select_one<'a>(at: &'a Data, step: &Step) -> Result<Cow<'a, Data>, String> {
     match (step, at) {
         (Step::Key(k), _) => at
             .member(k)
-            .cloned()
+            .map(Cow::Borrowed)
             .ok_or_else(|| format!("no member {k:?}")),
         (Step::Index(i), Data::List(items)) => {
             let len = items.len() as i64;
@@ -194,12 +196,12 @@ fn select_one(at: &Data, step: &Step) -> Result<Data, String> {
             usize::try_from(idx)
                 .ok()
                 .and_then(|i| items.get(i))
-                .cloned()
+                .map(Cow::Borrowed)
                 .ok_or_else(|| format!("index {i} outside an array of {len}"))
         }
         (Step::Slice(a, b), Data::List(items)) => {
             let (s, e) = slice_range(*a, *b, items.len());
-            Ok(Data::List(items[s..e].to_vec()))
+            Ok(Cow::Owned(Data::List(items[s..e].to_vec())))
         }
         (Step::Slice(a, b), _) => {
             let bytes = match at {
@@ -211,7 +213,7 @@ fn select_one(at: &Data, step: &Step) -> Result<Data, String> {
                 _ => return Err("a byte slice of a non-byte value".into()),
             };
             let (s, e) = slice_range(*a, *b, bytes.len());
-            Ok(Data::Bytes(bytes[s..e].to_vec()))
+            Ok(Cow::Owned(Data::Bytes(bytes[s..e].to_vec())))
         }
         (Step::Index(_) | Step::All, _) => Err("an index into a non-array value".into()),
     }

@@ -10,6 +10,10 @@ use super::format;
 use super::path::{Path, Root, Step};
 use super::{Call, ClearSigned, Fact, Field, Lookup, Registry};
 
+/// Most fields one rendering shows (a reviewer cannot read more; it also bounds the work an
+/// array times many fields can cause).
+pub const MAX_FIELDS: usize = 1024;
+
 /// Deepest nesting of embedded calldata followed.
 pub const MAX_NESTING: usize = 3;
 
@@ -125,9 +129,20 @@ pub fn render(ctx: &Ctx<'_>, key: &str) -> Result<ClearSigned, String> {
 
 #[derive(Default)]
 struct Output {
+    /// Fields rendered so far, nested calls' fields included.
+    weight: usize,
     rendered: Vec<Rendered>,
     facts: Vec<Fact>,
     warnings: Vec<String>,
+}
+
+/// The fields of a rendering, nested calls' fields included.
+fn weight(shown: &ClearSigned) -> usize {
+    shown
+        .fields
+        .iter()
+        .map(|f| 1 + f.nested.as_deref().map_or(0, weight))
+        .sum()
 }
 
 fn walk(
@@ -226,6 +241,12 @@ fn leaf(
             path: &shown_path,
         };
         let shown = format::format(&site, format_name, &value)?;
+        out.weight += 1 + shown.nested.as_deref().map_or(0, weight);
+        if out.weight > MAX_FIELDS {
+            return Err(format!(
+                "the descriptor shows more than {MAX_FIELDS} fields (nested calls included)"
+            ));
+        }
         out.facts.extend(shown.facts);
         out.warnings.extend(shown.warnings);
         out.rendered.push(Rendered {
