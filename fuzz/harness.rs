@@ -40,6 +40,7 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("eip712", eip712),
     ("eth_calldata", eth_calldata),
     ("message", message),
+    ("erc7730", erc7730),
 ];
 
 /// The signer's keys, derived once per process (PBKDF2 per input would dominate the run).
@@ -220,6 +221,64 @@ pub fn eth_calldata(data: &[u8]) {
         },
     );
     let _ = serde_json::to_string(&call);
+}
+
+/// An ERC-7730 descriptor, then (after a NUL byte) call arguments or typed-data JSON: the
+/// strict parser and validation, then the rendering of every function the descriptor
+/// describes at each of its deployments (the arguments after its selector), or of the
+/// typed message under its domain.
+pub fn erc7730(data: &[u8]) {
+    use coldsign::erc7730::{Binding, Call, Descriptor, Directory, Registry, TokenInfo};
+    let (doc, rest) = match data.iter().position(|b| *b == 0) {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => (data, &[][..]),
+    };
+    let Ok(descriptor) = Descriptor::from_bytes(doc) else {
+        return;
+    };
+    let selectors: Vec<[u8; 4]> = descriptor
+        .calls
+        .iter()
+        .take(16)
+        .map(|c| c.function.selector().0)
+        .collect();
+    let binding = descriptor.binding.clone();
+    let mut registry = Registry::new();
+    registry.add(descriptor);
+    let mut tokens = Directory::default();
+    match binding {
+        Binding::Contract(deployments) => {
+            for d in deployments.iter().take(4) {
+                let token = TokenInfo {
+                    symbol: "TKN".into(),
+                    decimals: 6,
+                };
+                tokens.add_token(d.chain_id, d.address, token);
+                for selector in &selectors {
+                    let mut calldata = selector.to_vec();
+                    calldata.extend_from_slice(rest);
+                    let call = Call {
+                        chain_id: d.chain_id,
+                        from: Some(Address::ZERO),
+                        to: d.address,
+                        value: U256::from(1u8),
+                        data: &calldata,
+                    };
+                    if let Some(Ok(shown)) = registry.clear_sign_call(&call, &tokens) {
+                        let _ = serde_json::to_string(&shown);
+                    }
+                }
+            }
+        }
+        Binding::Messages { .. } => {
+            if let Ok(typed) = coldsign::eth::typed_data::parse(rest) {
+                if let Some(Ok(shown)) = registry.clear_sign_typed(&typed, None, &tokens) {
+                    let _ = serde_json::to_string(&shown);
+                }
+            }
+        }
+        Binding::KnownTokens => {}
+    }
 }
 
 fn eth_review(request: &EthRequest) {

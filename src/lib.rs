@@ -18,6 +18,7 @@ pub mod ceremony;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod erc7730;
 pub mod error;
 pub mod eth;
 pub mod files;
