@@ -47,27 +47,26 @@ fn without_usb(sb: &Sandbox) -> Option<Command> {
     Some(sb.command_under(&["unshare", "--mount", "--", "sh", "-c", &script]))
 }
 
-/// Runs `args` without USB and asserts exit code 3 with an `error:` and a `hint:`.
-fn assert_device_error(sb: &Sandbox, args: &[&str]) {
+/// Runs `command` (space-separated arguments) without USB and asserts exit code 3 with an
+/// `error:` and a `hint:`.
+fn assert_device_error(sb: &Sandbox, command: &str) {
     let Some(cmd) = without_usb(sb) else { return };
-    let out = sb.run_with(cmd, args, "").fails_after_review(3);
-    assert!(out.stderr.contains("\nhint: "), "{args:?}: {}", out.stderr);
+    let args: Vec<&str> = command.split_whitespace().collect();
+    let out = sb.run_with(cmd, &args, "").fails_after_review(3);
+    assert!(out.stderr.contains("\nhint: "), "{command}: {}", out.stderr);
 }
+
+const DEVICES: [&str; 2] = ["trezor", "ledger"];
 
 #[test]
 fn device_list_and_xpub_exit_3_without_usb() {
     let sb = Sandbox::new();
-    assert_device_error(&sb, &["device", "list"]);
-    for device in ["trezor", "ledger"] {
-        let args = [
-            "device",
-            "xpub",
-            "--device",
-            device,
-            "--path",
-            "m/84'/0'/0'",
-        ];
-        assert_device_error(&sb, &args);
+    assert_device_error(&sb, "device list");
+    for device in DEVICES {
+        assert_device_error(
+            &sb,
+            &format!("device xpub --device {device} --path m/84'/0'/0'"),
+        );
     }
 }
 
@@ -76,19 +75,9 @@ fn sign_on_a_device_exits_3_without_usb() {
     let sb = Sandbox::new();
     let psbt = &cases("sign_psbt")[0];
     std::fs::write(sb.path("spend.psbt"), text(psbt, "psbt")).unwrap();
-    for device in ["trezor", "ledger"] {
-        let args = [
-            "--network",
-            "testnet",
-            "sign",
-            "spend.psbt",
-            "-o",
-            "signed.psbt",
-            "--device",
-            device,
-            "--yes",
-        ];
-        assert_device_error(&sb, &args);
+    for device in DEVICES {
+        let command = "--network testnet sign spend.psbt -o signed.psbt --yes --device";
+        assert_device_error(&sb, &format!("{command} {device}"));
         assert!(!sb.path("signed.psbt").exists());
     }
 }
@@ -99,20 +88,9 @@ fn eth_sign_on_a_device_exits_3_without_usb() {
     // An unsigned EIP-1559 transfer of 1 wei on chain 1 (nonce 0, fees 1 and 2 gwei).
     let tx = "02e70180843b9aca00847735940082520894d8da6bf26964af9d7eed9e03e53415d37aa960450180c0";
     std::fs::write(sb.path("tx.hex"), format!("0x{tx}\n")).unwrap();
-    for device in ["trezor", "ledger"] {
-        let args = [
-            "eth",
-            "sign",
-            "tx.hex",
-            "-o",
-            "signed.hex",
-            "--path",
-            "m/44'/60'/0'/0/0",
-            "--device",
-            device,
-            "--yes",
-        ];
-        assert_device_error(&sb, &args);
+    for device in DEVICES {
+        let command = "eth sign tx.hex -o signed.hex --path m/44'/60'/0'/0/0 --yes --device";
+        assert_device_error(&sb, &format!("{command} {device}"));
         assert!(!sb.path("signed.hex").exists());
     }
 }
