@@ -29,6 +29,7 @@ pub mod keys;
 pub mod online;
 pub mod policy;
 pub mod prompt;
+pub mod release;
 pub mod request;
 pub mod review;
 pub mod signer;

@@ -18,6 +18,7 @@ mod online;
 mod psbt;
 mod qr;
 mod reference;
+mod release;
 mod review_view;
 mod sign;
 mod terminal;
@@ -34,6 +35,7 @@ pub use context::Context;
 #[command(
     name = "coldsign",
     version,
+    long_version = crate::release::long_version(),
     propagate_version = true,
     max_term_width = 100
 )]
@@ -174,6 +176,9 @@ enum Command {
     },
     /// Print the manual page (roff).
     Man,
+    /// Check this binary's own SHA-256 against a release's SHA256SUMS (first step of every
+    /// ceremony; docs/release.md).
+    VerifyBinary(release::VerifyBinaryArgs),
 }
 
 /// Parses arguments, runs the command and turns the outcome into an exit code.
@@ -215,6 +220,7 @@ pub fn run() -> std::process::ExitCode {
         Command::Demo(args) => demo::run(&ctx, args),
         Command::Completions { shell } => reference::completions(shell),
         Command::Man => reference::man(),
+        Command::VerifyBinary(args) => release::verify_binary(&ctx, args),
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -1,9 +1,13 @@
-//! USB: the Ledger HID transport (`ledger-transport-hid` over hidapi) and device discovery for
-//! `coldsign device list` (Ledger over hidapi, Trezor over WebUSB through trezor-client).
+//! USB: the Ledger HID transport (Ledger's APDU framing over hidapi's pure-Rust hidraw
+//! backend) and device discovery for `coldsign device list` (Ledger over hidapi, Trezor over
+//! WebUSB through trezor-client).
+//!
+//! Ledger HID framing: every 64-byte report starts with the channel (0x0101), the APDU tag
+//! (0x05) and a sequence number counting from 0 (both big-endian); the payload of the first
+//! report starts with the total length of the APDU (or of the response), and the last report
+//! is padded with zeros.
 
-use ledger_transport::APDUCommand;
-use ledger_transport_hid::hidapi::HidApi;
-use ledger_transport_hid::TransportNativeHID;
+use hidapi::{HidApi, HidDevice};
 use serde::Serialize;
 
 use super::apdu::app_and_version;
@@ -11,48 +15,159 @@ use super::{DeviceError, Result, Transport};
 
 /// Ledger's USB vendor id.
 const LEDGER_VID: u16 = 0x2c97;
+/// The HID usage page of the Ledger's APDU interface (its other interfaces are U2F, keyboard).
+const LEDGER_USAGE_PAGE: u16 = 0xffa0;
+/// The channel every report of the APDU interface carries.
+const CHANNEL: u16 = 0x0101;
+/// The tag of an APDU report.
+const TAG_APDU: u8 = 0x05;
+/// The size of one HID report.
+const REPORT_SIZE: usize = 64;
+/// channel (2) + tag (1) + sequence number (2).
+const HEADER_SIZE: usize = 5;
 
 /// A Ledger plugged in over USB.
 pub struct HidTransport {
-    inner: TransportNativeHID,
+    device: HidDevice,
 }
 
 impl HidTransport {
     /// Opens the first Ledger found.
     pub fn open() -> Result<Self> {
         let api = hid_api()?;
-        let inner = TransportNativeHID::new(&api).map_err(|e| match e {
-            ledger_transport_hid::LedgerHIDError::DeviceNotFound => DeviceError::NotFound("Ledger"),
-            other => DeviceError::Transport(other.to_string()),
-        })?;
-        Ok(HidTransport { inner })
+        let info = ledgers(&api)
+            .next()
+            .ok_or(DeviceError::NotFound("Ledger"))?;
+        Self::open_info(&api, info)
+    }
+
+    fn open_info(api: &HidApi, info: &hidapi::DeviceInfo) -> Result<Self> {
+        let device = info
+            .open_device(api)
+            .map_err(|e| DeviceError::Transport(format!("cannot open the Ledger: {e}")))?;
+        Ok(HidTransport { device })
     }
 }
 
 impl Transport for HidTransport {
     fn exchange(&mut self, command: &[u8]) -> Result<Vec<u8>> {
-        let [cla, ins, p1, p2, _lc, data @ ..] = command else {
-            return Err(DeviceError::Protocol("APDU shorter than 5 bytes".into()));
+        let unplugged = |e: hidapi::HidError| {
+            DeviceError::Transport(format!("USB: {e} (was the Ledger unplugged?)"))
         };
-        let apdu = APDUCommand {
-            cla: *cla,
-            ins: *ins,
-            p1: *p1,
-            p2: *p2,
-            data: data.to_vec(),
+        for report in frame_apdu(command)? {
+            // hidraw takes the report number first: 0 for a device without numbered reports.
+            let mut buffer = [0u8; REPORT_SIZE + 1];
+            buffer[1..].copy_from_slice(&report);
+            let written = self.device.write(&buffer).map_err(unplugged)?;
+            if written != buffer.len() {
+                return Err(DeviceError::Transport(format!(
+                    "USB: wrote {written} of {} bytes to the Ledger",
+                    buffer.len()
+                )));
+            }
+        }
+        let mut response = Reassembly::default();
+        loop {
+            let mut report = [0u8; REPORT_SIZE];
+            // Blocks while the user reviews on the device.
+            let read = self.device.read(&mut report).map_err(unplugged)?;
+            if let Some(answer) = response.push(&report[..read])? {
+                return Ok(answer);
+            }
+        }
+    }
+}
+
+/// Splits a command APDU into HID reports.
+fn frame_apdu(apdu: &[u8]) -> Result<Vec<[u8; REPORT_SIZE]>> {
+    let too_long = || DeviceError::Protocol(format!("APDU of {} bytes is too long", apdu.len()));
+    let length = u16::try_from(apdu.len()).map_err(|_| too_long())?;
+    let mut payload = length.to_be_bytes().to_vec();
+    payload.extend_from_slice(apdu);
+    payload
+        .chunks(REPORT_SIZE - HEADER_SIZE)
+        .enumerate()
+        .map(|(sequence, chunk)| {
+            let sequence = u16::try_from(sequence).map_err(|_| too_long())?;
+            let mut report = [0u8; REPORT_SIZE];
+            report[..2].copy_from_slice(&CHANNEL.to_be_bytes());
+            report[2] = TAG_APDU;
+            report[3..HEADER_SIZE].copy_from_slice(&sequence.to_be_bytes());
+            report[HEADER_SIZE..HEADER_SIZE + chunk.len()].copy_from_slice(chunk);
+            Ok(report)
+        })
+        .collect()
+}
+
+/// A response being put together from its HID reports.
+#[derive(Debug, Default)]
+struct Reassembly {
+    /// The response length announced by the first report.
+    length: Option<usize>,
+    data: Vec<u8>,
+    next_sequence: u16,
+}
+
+impl Reassembly {
+    /// Takes the next report; returns the response (data || status word) once complete.
+    fn push(&mut self, report: &[u8]) -> Result<Option<Vec<u8>>> {
+        let bad = |what: String| Err(DeviceError::Protocol(format!("USB HID report {what}")));
+        let [c0, c1, tag, s0, s1, rest @ ..] = report else {
+            return bad(format!("of {} bytes has no header", report.len()));
         };
-        let answer = self
-            .inner
-            .exchange(&apdu)
-            .map_err(|e| DeviceError::Transport(format!("USB: {e} (was the Ledger unplugged?)")))?;
-        let mut out = answer.data().to_vec();
-        out.extend_from_slice(&answer.retcode().to_be_bytes());
-        Ok(out)
+        let channel = u16::from_be_bytes([*c0, *c1]);
+        if channel != CHANNEL {
+            return bad(format!(
+                "on channel {channel:#06x}, expected {CHANNEL:#06x}"
+            ));
+        }
+        if *tag != TAG_APDU {
+            return bad(format!("with tag {tag:#04x}, expected {TAG_APDU:#04x}"));
+        }
+        let sequence = u16::from_be_bytes([*s0, *s1]);
+        if sequence != self.next_sequence {
+            return bad(format!(
+                "number {sequence} out of order, expected {}",
+                self.next_sequence
+            ));
+        }
+        let (length, body) = match (self.length, rest) {
+            (Some(length), body) => (length, body),
+            (None, [l0, l1, body @ ..]) => (usize::from(u16::from_be_bytes([*l0, *l1])), body),
+            (None, _) => return bad("without the response length".into()),
+        };
+        if length < 2 {
+            return bad(format!(
+                "announces {length} byte(s), less than a status word"
+            ));
+        }
+        self.length = Some(length);
+        let missing = length.saturating_sub(self.data.len());
+        self.data
+            .extend_from_slice(&body[..body.len().min(missing)]);
+        if self.data.len() == length {
+            return Ok(Some(std::mem::take(&mut self.data)));
+        }
+        self.next_sequence = match self.next_sequence.checked_add(1) {
+            Some(next) => next,
+            None => return bad("sequence number overflows".into()),
+        };
+        Ok(None)
     }
 }
 
 fn hid_api() -> Result<HidApi> {
-    HidApi::new().map_err(|e| DeviceError::Transport(format!("cannot open USB HID: {e}")))
+    HidApi::new().map_err(|e| DeviceError::Unavailable(format!("cannot enumerate USB HID: {e}")))
+}
+
+/// The APDU interfaces of every Ledger, each once.
+fn ledgers(api: &HidApi) -> impl Iterator<Item = &hidapi::DeviceInfo> {
+    let mut seen = std::collections::BTreeSet::new();
+    api.device_list().filter(move |dev| {
+        dev.vendor_id() == LEDGER_VID
+            && dev.usage_page() == LEDGER_USAGE_PAGE
+            && seen.insert(dev.path().to_owned())
+    })
 }
 
 /// A device found on USB.
@@ -91,17 +206,13 @@ pub fn ledger_model(product_id: u16) -> &'static str {
 pub fn list_devices() -> Result<Vec<DeviceInfo>> {
     let api = hid_api()?;
     let mut out = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for dev in TransportNativeHID::list_ledgers(&api) {
-        if dev.vendor_id() != LEDGER_VID || !seen.insert(dev.path().to_owned()) {
-            continue;
-        }
-        let (app, note) = match TransportNativeHID::open_device(&api, dev) {
-            Ok(inner) => match app_and_version(&mut HidTransport { inner }) {
+    for dev in ledgers(&api) {
+        let (app, note) = match HidTransport::open_info(&api, dev) {
+            Ok(mut transport) => match app_and_version(&mut transport) {
                 Ok((name, version)) => (Some(format!("{name} {version}")), None),
                 Err(e) => (None, Some(e.to_string())),
             },
-            Err(e) => (None, Some(format!("cannot open: {e}"))),
+            Err(e) => (None, Some(e.to_string())),
         };
         out.push(DeviceInfo {
             vendor: "ledger",
@@ -110,9 +221,7 @@ pub fn list_devices() -> Result<Vec<DeviceInfo>> {
             note,
         });
     }
-    for dev in
-        trezor_client::transport::webusb::WebUsbTransport::find_devices(false).unwrap_or_default()
-    {
+    for dev in super::trezor::find_usb()? {
         out.push(DeviceInfo {
             vendor: "trezor",
             model: dev.model.to_string(),
@@ -125,10 +234,97 @@ pub fn list_devices() -> Result<Vec<DeviceInfo>> {
 
 #[cfg(test)]
 mod tests {
+    use super::{frame_apdu, Reassembly, REPORT_SIZE};
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Puts `reports` through a fresh reassembly; the response if the last one completes it.
+    fn reassemble(reports: &[[u8; REPORT_SIZE]]) -> Option<Vec<u8>> {
+        let mut response = Reassembly::default();
+        let (last, first) = reports.split_last().unwrap();
+        for report in first {
+            assert_eq!(response.push(report).unwrap(), None);
+        }
+        response.push(last).unwrap()
+    }
+
     #[test]
     fn ledger_models_from_product_ids() {
         assert_eq!(super::ledger_model(0x4011), "Nano X");
         assert_eq!(super::ledger_model(0x5011), "Nano S Plus");
         assert_eq!(super::ledger_model(0x0001), "Nano S");
+    }
+
+    /// GET_VERSION in one report: channel 0101, tag 05, sequence 0000, length 0005, the APDU,
+    /// zero padding.
+    #[test]
+    fn a_short_apdu_fits_one_padded_report() {
+        let reports = frame_apdu(&[0xb0, 0x01, 0x00, 0x00, 0x00]).unwrap();
+        assert_eq!(reports.len(), 1);
+        let header = "0101050000";
+        assert_eq!(
+            hex(&reports[0]),
+            format!("{header}0005b001000000{}", "00".repeat(REPORT_SIZE - 12))
+        );
+    }
+
+    /// A full 260-byte APDU: the length prefix and 59 payload bytes per report make five
+    /// reports, numbered 0 to 4, whose payloads concatenate back to the APDU.
+    #[test]
+    fn a_long_apdu_spans_numbered_reports() {
+        let apdu: Vec<u8> = (0..260u16).map(|i| i as u8).collect();
+        let reports = frame_apdu(&apdu).unwrap();
+        assert_eq!(reports.len(), 5);
+        let mut payload = Vec::new();
+        for (i, report) in reports.iter().enumerate() {
+            assert_eq!(hex(&report[..5]), format!("01010500{i:02x}"));
+            payload.extend_from_slice(&report[5..]);
+        }
+        assert_eq!(payload[..2], [0x01, 0x04]);
+        assert_eq!(payload[2..262], apdu[..]);
+        assert!(payload[262..].iter().all(|b| *b == 0));
+    }
+
+    /// Responses use the same framing: the reassembly stops at the announced length and drops
+    /// the padding, for a one-report and a multi-report response.
+    #[test]
+    fn responses_reassemble_to_their_announced_length() {
+        let version = [0x01, 0x05, 0x42, 0x90, 0x00];
+        assert_eq!(
+            reassemble(&frame_apdu(&version).unwrap()),
+            Some(version.to_vec())
+        );
+        let long: Vec<u8> = (0..200u8).collect();
+        assert_eq!(reassemble(&frame_apdu(&long).unwrap()), Some(long));
+    }
+
+    #[test]
+    fn malformed_reports_are_refused() {
+        let good = frame_apdu(&[0u8; 100]).unwrap();
+        let refused = |report: &[u8], after_first: bool| {
+            let mut response = Reassembly::default();
+            if after_first {
+                response.push(&good[0]).unwrap();
+            }
+            response.push(report).unwrap_err().to_string()
+        };
+        let mut channel = good[0];
+        channel[1] = 0x02;
+        assert!(refused(&channel, false).contains("channel 0x0102"));
+        let mut tag = good[0];
+        tag[2] = 0x02;
+        assert!(refused(&tag, false).contains("tag 0x02"));
+        assert!(refused(&good[0][..4], false).contains("no header"));
+        assert!(refused(&good[0][..6], false).contains("without the response length"));
+        // The first report again instead of the second: out of order.
+        assert!(refused(&good[0], true).contains("number 0 out of order, expected 1"));
+        assert!(refused(&frame_apdu(&[0x90]).unwrap()[0], false).contains("less than a status"));
+    }
+
+    #[test]
+    fn an_apdu_longer_than_the_length_field_is_refused() {
+        assert!(frame_apdu(&vec![0; 65_536]).is_err());
     }
 }

@@ -50,6 +50,9 @@ pub enum DeviceError {
     /// No device was found, or it went away.
     #[error("no {0} found")]
     NotFound(&'static str),
+    /// This machine has no usable USB subsystem (no `/dev/bus/usb`, no sysfs).
+    #[error("USB is not available here: {0}")]
+    Unavailable(String),
     /// The transport failed (USB, TCP).
     #[error("device transport failed: {0}")]
     Transport(String),
@@ -83,6 +86,9 @@ impl DeviceError {
             DeviceError::NotFound(_) => {
                 "plug the device in, unlock it, and check the udev rules (docs/devices.md)".into()
             }
+            DeviceError::Unavailable(_) => "a VM or container needs the USB device passed through \
+                 (/dev/bus/usb, /dev/hidraw*); without a device, sign from a file or QR code"
+                .into(),
             DeviceError::Transport(_) => {
                 "reconnect the device; on Linux check the udev rules (docs/devices.md)".into()
             }

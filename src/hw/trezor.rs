@@ -7,8 +7,11 @@ use bitcoin::psbt::Psbt;
 use bitcoin::{ecdsa, Address, EcdsaSighashType, Network};
 use trezor_client::protos::failure::FailureType;
 use trezor_client::protos::tx_request::RequestType;
+use trezor_client::transport::webusb::WebUsbTransport;
 use trezor_client::transport::Transport as TrezorTransport;
-use trezor_client::{InputScriptType, Model, Trezor, TrezorMessage, TrezorResponse};
+use trezor_client::{
+    AvailableDevice, InputScriptType, Model, Trezor, TrezorMessage, TrezorResponse,
+};
 
 use super::merge::{self, DeviceSignature};
 use super::{DeviceError, EthSig, Result};
@@ -62,6 +65,18 @@ pub fn trezor_error(e: trezor_client::Error) -> DeviceError {
     }
 }
 
+/// Every Trezor on USB. libusb is started on a context of our own first: trezor-client uses
+/// rusb's global context, which panics when libusb cannot start (no `/dev/bus/usb` in a VM or
+/// container).
+pub fn find_usb() -> Result<Vec<AvailableDevice>> {
+    rusb::Context::new().map_err(|e| {
+        DeviceError::Unavailable(format!(
+            "libusb cannot start ({e}); is there a /dev/bus/usb?"
+        ))
+    })?;
+    WebUsbTransport::find_devices(false).map_err(|e| DeviceError::Transport(format!("trezor: {e}")))
+}
+
 /// Answers button requests (the user confirms on the device) until the result arrives; a
 /// PIN or host passphrase request means the device is locked for us.
 fn interact<T, R: TrezorMessage>(mut response: TrezorResponse<'_, T, R>) -> Result<T> {
@@ -98,8 +113,7 @@ fn minimal(bytes: &[u8]) -> Vec<u8> {
 impl TrezorDevice {
     /// Opens the first Trezor on USB.
     pub fn open_usb() -> Result<Self> {
-        let device = trezor_client::transport::webusb::WebUsbTransport::find_devices(false)
-            .map_err(|e| DeviceError::Transport(format!("trezor: {e}")))?
+        let device = find_usb()?
             .into_iter()
             .next()
             .ok_or(DeviceError::NotFound("Trezor"))?;

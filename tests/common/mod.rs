@@ -349,15 +349,22 @@ impl Sandbox {
             eprintln!("note: unshare -n unavailable; signing without network isolation");
             return self.run(&full, stdin);
         }
+        self.run_with(self.command_under(&["unshare", "-n"]), &full, stdin)
+    }
+
+    /// [`Sandbox::command`] run through `wrapper` (a program and its arguments, followed by
+    /// coldsign's path), with the same environment.
+    pub fn command_under(&self, wrapper: &[&str]) -> Command {
         let template = self.command();
-        let mut cmd = Command::new("unshare");
-        cmd.arg("-n").arg(template.get_program());
+        let (program, args) = wrapper.split_first().expect("a wrapper program");
+        let mut cmd = Command::new(program);
+        cmd.args(args).arg(template.get_program());
         cmd.current_dir(self.root()).env_clear();
         for (k, v) in template.get_envs() {
             if let Some(v) = v {
                 cmd.env(k, v);
             }
         }
-        self.run_with(cmd, &full, stdin)
+        cmd
     }
 }
