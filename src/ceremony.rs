@@ -146,7 +146,12 @@ impl Home {
     /// Appends a `configuration` entry: a change to what the signer trusts (`verdict` says
     /// which, e.g. `imported`; `subject` is the SHA-256 of what changed; `detail` describes
     /// it). Nothing without an audit key.
-    pub fn record_configuration(&self, verdict: &str, subject: String, detail: String) -> Result<()> {
+    pub fn record_configuration(
+        &self,
+        verdict: &str,
+        subject: String,
+        detail: String,
+    ) -> Result<()> {
         let Some(audit) = &self.audit else {
             return Ok(());
         };

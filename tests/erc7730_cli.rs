@@ -95,7 +95,13 @@ fn codes(review: &Value) -> Vec<String> {
 
 fn import(sb: &Sandbox, path: &Path) -> Value {
     sb.run_keyed(
-        &["--json", "registry", "import", path.to_str().unwrap(), "--yes"],
+        &[
+            "--json",
+            "registry",
+            "import",
+            path.to_str().unwrap(),
+            "--yes",
+        ],
         "",
     )
     .ok()
@@ -126,7 +132,13 @@ fn import_shows_coverage_and_is_audited() {
     assert!(!sb.path("erc7730").exists());
     let out = sb
         .run_keyed(
-            &["--json", "registry", "import", file.to_str().unwrap(), "--yes"],
+            &[
+                "--json",
+                "registry",
+                "import",
+                file.to_str().unwrap(),
+                "--yes",
+            ],
             "",
         )
         .ok();
@@ -136,10 +148,17 @@ fn import_shows_coverage_and_is_audited() {
         "0xa9059cbb transfer(address to,uint256 value)",
         "0x095ea7b3 approve(address spender,uint256 value)",
     ] {
-        assert!(out.stderr.contains(shown), "{shown:?} not in\n{}", out.stderr);
+        assert!(
+            out.stderr.contains(shown),
+            "{shown:?} not in\n{}",
+            out.stderr
+        );
     }
     let imported = out.json();
-    let hash = imported["imported"][0]["hash"].as_str().unwrap().to_string();
+    let hash = imported["imported"][0]["hash"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(out.stderr.contains(&hash), "{}", out.stderr);
     // EIP-712 descriptors show their domain and primary types.
     let permit = fixtures().join("eip712-usdc-permit.json");
@@ -149,11 +168,22 @@ fn import_shows_coverage_and_is_audited() {
             "",
         )
         .ok();
-    assert!(out.stderr.contains("domain    name = \"USD Coin\""), "{}", out.stderr);
-    assert!(out.stderr.contains("describes Permit(address owner"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("domain    name = \"USD Coin\""),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("describes Permit(address owner"),
+        "{}",
+        out.stderr
+    );
     // Both imports are in the audit log, which still verifies.
     let log = std::fs::read_to_string(sb.path("audit.log")).unwrap();
-    let lines: Vec<Value> = log.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     assert!(lines
         .iter()
@@ -165,10 +195,12 @@ fn import_shows_coverage_and_is_audited() {
     assert!(lines[0]["detail"].as_str().unwrap().contains("Circle"));
     sb.run_keyed(&["log", "verify"], "").ok();
     // show and list name the same descriptor.
-    let shown = sb
-        .run_keyed(&["registry", "show", &hash[2..12]], "")
-        .ok();
-    assert!(shown.stdout.contains("owner     Circle"), "{}", shown.stdout);
+    let shown = sb.run_keyed(&["registry", "show", &hash[2..12]], "").ok();
+    assert!(
+        shown.stdout.contains("owner     Circle"),
+        "{}",
+        shown.stdout
+    );
     sb.run_keyed(&["registry", "show", "zz"], "").fails_with(2);
 }
 
@@ -194,8 +226,17 @@ fn a_described_call_is_shown_and_signed_only_on_its_chain_and_address() {
         .iter()
         .map(|f| f["label"].as_str().unwrap())
         .collect();
-    assert!(labels.starts_with(&["Send", "Receive at least", "Beneficiary"]), "{labels:?}");
-    assert!(shown["fields"][0]["value"].as_str().unwrap().contains("2.5 USDC"), "{shown:#}");
+    assert!(
+        labels.starts_with(&["Send", "Receive at least", "Beneficiary"]),
+        "{labels:?}"
+    );
+    assert!(
+        shown["fields"][0]["value"]
+            .as_str()
+            .unwrap()
+            .contains("2.5 USDC"),
+        "{shown:#}"
+    );
     // The text review shows the intent and the fields.
     let text = sb.run_keyed(&["eth", "inspect", "swap.json"], "").ok();
     assert!(text.stdout.contains("intent: Swap"), "{}", text.stdout);
@@ -211,7 +252,10 @@ fn a_described_call_is_shown_and_signed_only_on_its_chain_and_address() {
         ("other.json", tx(1, STRANGER, swap_data())),
     ] {
         let review = inspect(&sb, name, &request);
-        assert!(codes(&review).contains(&"eth.calldata.blind".to_string()), "{name}");
+        assert!(
+            codes(&review).contains(&"eth.calldata.blind".to_string()),
+            "{name}"
+        );
         assert!(review["calls"][0].get("clear_signed").is_none(), "{name}");
         sb.run_keyed(&["eth", "sign", name, "-o", "x.sig", "--yes"], "")
             .fails_after_review(1);
@@ -278,9 +322,15 @@ fn a_descriptor_that_disagrees_with_the_decoded_transfer_is_high() {
         .unwrap()
         .iter()
         .any(|m| m["kind"] == "token-transfer"
-            && m["to"].as_str().unwrap().contains(&STRANGER.to_checksum(None))));
-    sb.run_keyed(&["eth", "sign", "transfer.json", "-o", "t.sig", "--yes"], "")
-        .fails_after_review(1);
+            && m["to"]
+                .as_str()
+                .unwrap()
+                .contains(&STRANGER.to_checksum(None))));
+    sb.run_keyed(
+        &["eth", "sign", "transfer.json", "-o", "t.sig", "--yes"],
+        "",
+    )
+    .fails_after_review(1);
 }
 
 /// The registry read in place, or `None` with a one-line reason.
@@ -327,4 +377,70 @@ fn a_real_registry_descriptor_clears_its_own_test_transaction() {
     let shown = &review["calls"][0]["clear_signed"];
     assert_eq!(shown["descriptor_owner"], "Lido DAO");
     assert!(!shown["intent"].as_str().unwrap().is_empty());
+}
+
+/// A descriptor for an order message of a fictional exchange at 0x3333…3333 on chain 1.
+const ORDER_DESCRIPTOR: &str = r#"{
+  "context": { "eip712": {
+    "domain": { "name": "Example Exchange" },
+    "deployments": [{ "chainId": 1, "address": "0x3333333333333333333333333333333333333333" }]
+  } },
+  "metadata": { "owner": "Example Exchange Ltd" },
+  "display": {
+    "formats": {
+      "Order(address maker,uint256 amount,uint256 expiry)": {
+        "intent": "Place order",
+        "fields": [
+          { "path": "maker", "label": "Maker", "format": "addressName" },
+          { "path": "amount", "label": "Amount", "format": "raw" },
+          { "path": "expiry", "label": "Expires", "format": "date", "params": { "encoding": "timestamp" } }
+        ]
+      }
+    }
+  }
+}"#;
+
+/// The order as EIP-712 typed data in `domain_name`'s domain.
+fn order(domain_name: &str) -> String {
+    serde_json::json!({
+        "types": {
+            "EIP712Domain": [
+                {"name": "name", "type": "string"},
+                {"name": "chainId", "type": "uint256"},
+                {"name": "verifyingContract", "type": "address"}
+            ],
+            "Order": [
+                {"name": "maker", "type": "address"},
+                {"name": "amount", "type": "uint256"},
+                {"name": "expiry", "type": "uint256"}
+            ]
+        },
+        "primaryType": "Order",
+        "domain": {"name": domain_name, "chainId": 1, "verifyingContract": "0x3333333333333333333333333333333333333333"},
+        "message": {"maker": ACCOUNT0, "amount": "1000", "expiry": "1900000000"}
+    })
+    .to_string()
+}
+
+#[test]
+fn a_described_typed_message_is_no_longer_unrecognised() {
+    let sb = sandbox();
+    let unrecognised = "eth.typed-data.unrecognised".to_string();
+    assert!(codes(&inspect(&sb, "order.json", &order("Example Exchange"))).contains(&unrecognised));
+    std::fs::write(sb.path("order-descriptor.json"), ORDER_DESCRIPTOR).unwrap();
+    import(&sb, &sb.path("order-descriptor.json"));
+    let review = inspect(&sb, "order.json", &order("Example Exchange"));
+    assert!(!codes(&review).contains(&unrecognised), "{review:#}");
+    assert_eq!(review["clear_signed"]["intent"], "Place order");
+    assert_eq!(review["clear_signed"]["fields"][1]["value"], "1000");
+    let text = sb.run_keyed(&["eth", "inspect", "order.json"], "").ok();
+    assert!(
+        text.stdout.contains("intent: Place order"),
+        "{}",
+        text.stdout
+    );
+    // Another domain name at the same address is not described.
+    let other = inspect(&sb, "other.json", &order("Exampel Exchange"));
+    assert!(codes(&other).contains(&unrecognised));
+    assert!(other.get("clear_signed").is_none());
 }

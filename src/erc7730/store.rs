@@ -71,7 +71,10 @@ impl Summary {
             s.push_str(&format!("  domain    {key} = {value}\n"));
         }
         for format in &c.formats {
-            s.push_str(&format!("  describes {}\n", super::format::sanitize(format)));
+            s.push_str(&format!(
+                "  describes {}\n",
+                super::format::sanitize(format)
+            ));
         }
         s
     }

@@ -288,7 +288,11 @@ impl<'a> Decoder<'a> {
             self.touches.push(Touch::Recipient(to));
         }
         let Some((function, kind)) = known().iter().find(|(f, _)| f.selector() == selector) else {
-            return self.unexplained(out, (&call, first), &format!("unknown function {}", hex(&selector)));
+            return self.unexplained(
+                out,
+                (&call, first),
+                &format!("unknown function {}", hex(&selector)),
+            );
         };
         if *kind == Kind::Wrap && !self.known.registry.is_wrapped_native(self.chain_id, to) {
             return self.unexplained(

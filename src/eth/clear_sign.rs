@@ -46,9 +46,15 @@ impl Decoder<'_> {
         let Some(shown) = self.described(&out.place, call, first) else {
             return self.blind(out, why);
         };
-        let undescribed = crosscheck::facts(&shown)
-            .into_iter()
-            .any(|f| matches!(f, Fact::NestedCall { described: false, .. }));
+        let undescribed = crosscheck::facts(&shown).into_iter().any(|f| {
+            matches!(
+                f,
+                Fact::NestedCall {
+                    described: false,
+                    ..
+                }
+            )
+        });
         out.clear_signed = Some(Box::new(shown));
         if undescribed {
             return self.blind(
@@ -62,9 +68,7 @@ impl Decoder<'_> {
     /// A call the built-in decoders explained: the descriptor's view is added when one
     /// describes it, and cross-checked against what the decoders found.
     pub(super) fn also_described(&mut self, out: &mut Call, call: &RawCall<'_>, first: usize) {
-        out.clear_signed = self
-            .described(&out.place, call, first)
-            .map(Box::new);
+        out.clear_signed = self.described(&out.place, call, first).map(Box::new);
     }
 
     /// The call rendered by its descriptor, with its findings raised; `None` when no

@@ -65,7 +65,10 @@ fn render_clear_signed(s: &mut String, shown: &ClearSigned, pad: &str) {
     let _ = writeln!(
         s,
         "{pad}intent: {intent}  (descriptor by {}, {})",
-        shown.descriptor_owner.as_deref().unwrap_or("no stated owner"),
+        shown
+            .descriptor_owner
+            .as_deref()
+            .unwrap_or("no stated owner"),
         shown.descriptor_hash
     );
     for field in &shown.fields {
