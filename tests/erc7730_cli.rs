@@ -14,13 +14,14 @@ use alloy_consensus::{SignableTransaction, TxEip1559};
 use alloy_primitives::{address, hex, Address, TxKind, U256};
 use alloy_sol_types::{sol, SolCall};
 use common::eth::ACCOUNT0;
-use common::{Sandbox, ABANDON};
+use common::{warning_codes as codes, Sandbox, ABANDON};
 use serde_json::Value;
 
 sol! {
     struct Order { address tokenIn; address tokenOut; uint256 amountIn; uint256 minOut; address recipient; }
     function swap(Order order, uint64 deadline, uint16 feeBps, uint8 mode, uint32 lock, uint256 chain);
     function transfer(address to, uint256 value);
+    function execTransaction(address to, uint256 value, bytes data, uint8 operation, uint256 safeTxGas, uint256 baseGas, uint256 gasPrice, address gasToken, address refundReceiver, bytes signatures);
 }
 
 const ROUTER: Address = address!("0x2222222222222222222222222222222222222222");
@@ -82,15 +83,6 @@ fn inspect(sb: &Sandbox, name: &str, request: &str) -> Value {
     sb.run_keyed(&["--json", "eth", "inspect", name], "")
         .ok()
         .json()
-}
-
-fn codes(review: &Value) -> Vec<String> {
-    review["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w["code"].as_str().unwrap().to_string())
-        .collect()
 }
 
 fn import(sb: &Sandbox, path: &Path) -> Value {
@@ -269,6 +261,38 @@ fn a_described_call_is_shown_and_signed_only_on_its_chain_and_address() {
     assert!(log.contains("\"descriptor-removed\""));
 }
 
+#[test]
+fn a_described_call_inside_a_safe_transaction_is_not_blind() {
+    let sb = sandbox();
+    let safe: Address = address!("0x5afe5afe5afe5afe5afe5afe5afe5afe5afe0001");
+    let exec = execTransactionCall {
+        to: ROUTER,
+        value: U256::ZERO,
+        data: swap_data().into(),
+        operation: 0,
+        safeTxGas: U256::ZERO,
+        baseGas: U256::ZERO,
+        gasPrice: U256::ZERO,
+        gasToken: Address::ZERO,
+        refundReceiver: Address::ZERO,
+        signatures: Default::default(),
+    }
+    .abi_encode();
+    let request = tx(1, safe, exec);
+    let blind = inspect(&sb, "exec.json", &request);
+    assert!(codes(&blind).contains(&"eth.calldata.blind".to_string()));
+    import(&sb, &fixtures().join("calldata-router.json"));
+    let review = inspect(&sb, "exec.json", &request);
+    assert!(
+        !codes(&review).contains(&"eth.calldata.blind".to_string()),
+        "{review:#}"
+    );
+    let inner = &review["calls"][0]["nested"][0];
+    assert_eq!(inner["clear_signed"]["intent"], "Swap", "{review:#}");
+    // Only the inner call is described: the Safe's execTransaction keeps its own decoding.
+    assert!(review["calls"][0].get("clear_signed").is_none());
+}
+
 /// A descriptor for USDC's transfer whose "To" shows the sender and whose amount is of
 /// another token: it names things the review decoded differently.
 const LYING: &str = r#"{
@@ -333,26 +357,11 @@ fn a_descriptor_that_disagrees_with_the_decoded_transfer_is_high() {
     .fails_after_review(1);
 }
 
-/// The registry read in place, or `None` with a one-line reason.
-fn registry_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("COLDSIGN_ERC7730_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/erc7730"),
-        PathBuf::from,
-    );
-    if dir.join("registry/lido/calldata-wstETH.json").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipped: no ERC-7730 registry at {} (set COLDSIGN_ERC7730_DIR)",
-            dir.display()
-        );
-        None
-    }
-}
-
 #[test]
 fn a_real_registry_descriptor_clears_its_own_test_transaction() {
-    let Some(dir) = registry_dir() else { return };
+    let Some(dir) = common::erc7730_registry() else {
+        return;
+    };
     let lido = dir.join("registry/lido");
     let tests: Value = serde_json::from_slice(
         &std::fs::read(lido.join("tests/calldata-wstETH.tests.json")).unwrap(),
