@@ -54,13 +54,18 @@ fn tx(chain_id: u64, to: Address, data: Vec<u8>) -> String {
 }
 
 fn swap_data() -> Vec<u8> {
+    swap_to(me())
+}
+
+/// The router's swap paying `recipient`.
+fn swap_to(recipient: Address) -> Vec<u8> {
     swapCall {
         order: Order {
             tokenIn: USDC,
             tokenOut: WETH,
             amountIn: U256::from(2_500_000u64),
             minOut: U256::from(1_000_000_000_000_000u64),
-            recipient: me(),
+            recipient,
         },
         deadline: 1_900_000_000,
         feeBps: 30,
@@ -291,6 +296,22 @@ fn a_described_call_inside_a_safe_transaction_is_not_blind() {
     assert_eq!(inner["clear_signed"]["intent"], "Swap", "{review:#}");
     // Only the inner call is described: the Safe's execTransaction keeps its own decoding.
     assert!(review["calls"][0].get("clear_signed").is_none());
+}
+
+#[test]
+fn an_address_only_a_descriptor_shows_is_checked_for_look_alikes() {
+    let sb = sandbox();
+    import(&sb, &fixtures().join("calldata-router.json"));
+    // The swap pays a look-alike of the signer's own address (same first and last digits).
+    let poisoned = address!("0x9858000000000000000000000000000000000a94");
+    let review = inspect(&sb, "swap.json", &tx(1, ROUTER, swap_to(poisoned)));
+    assert_eq!(review["calls"][0]["clear_signed"]["intent"], "Swap");
+    assert!(
+        codes(&review).contains(&"addr.lookalike".to_string()),
+        "{review:#}"
+    );
+    let honest = inspect(&sb, "honest.json", &tx(1, ROUTER, swap_data()));
+    assert!(!codes(&honest).contains(&"addr.lookalike".to_string()));
 }
 
 /// A descriptor for USDC's transfer whose "To" shows the sender and whose amount is of
