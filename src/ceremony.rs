@@ -36,6 +36,8 @@ pub struct Home {
     pub book: AddressBook,
     /// Well-known contracts and tokens (built in, plus imported token lists).
     pub registry: Registry,
+    /// The ERC-7730 descriptors installed with `coldsign registry import`.
+    pub descriptors: crate::erc7730::Registry,
     log: AuditLog,
     audit: Option<AuditSigner>,
 }
@@ -48,6 +50,10 @@ impl Home {
             wallets: Wallet::load_all(&registry_dir(keystore))?,
             book: AddressBook::load(&addressbook::path_for(keystore))?,
             registry: Registry::load_beside(&addressbook::path_for(keystore))?,
+            descriptors: crate::erc7730::store::Store::open(&crate::erc7730::store::path_for(
+                keystore,
+            ))
+            .registry()?,
             log: AuditLog::for_keystore(keystore),
             audit: None,
         })
@@ -92,6 +98,7 @@ impl Home {
         let known = Known {
             book: &self.book,
             registry: &self.registry,
+            descriptors: &self.descriptors,
         };
         let r = crate::eth::review::review(request, from, path, &known);
         let mut review = Review::Ethereum(Box::new(r));
@@ -132,6 +139,30 @@ impl Home {
             verdict: verdict.into(),
             detail,
             approvers,
+        };
+        self.log.append(audit, record).map(|_| ())
+    }
+
+    /// Appends a `configuration` entry: a change to what the signer trusts (`verdict` says
+    /// which, e.g. `imported`; `subject` is the SHA-256 of what changed; `detail` describes
+    /// it). Nothing without an audit key.
+    pub fn record_configuration(
+        &self,
+        verdict: &str,
+        subject: String,
+        detail: String,
+    ) -> Result<()> {
+        let Some(audit) = &self.audit else {
+            return Ok(());
+        };
+        let record = Record {
+            event: "configuration",
+            intent_digest: String::new(),
+            request_sha256: subject,
+            summary: crate::audit::Summary::default(),
+            verdict: verdict.into(),
+            detail,
+            approvers: Vec::new(),
         };
         self.log.append(audit, record).map(|_| ())
     }

@@ -11,6 +11,8 @@
 //! (`testsv2/*.tests.json` `dataProvider.tokens`, `addressNames`, `ensNames`,
 //! `nftCollectionNames`), standing in for the signer's token table and address book.
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -20,23 +22,6 @@ use alloy_eips::eip2718::Decodable2718;
 use alloy_primitives::{hex, Address, U256};
 use coldsign::erc7730::{Call, ClearSigned, Fact, Lookup, Registry, TokenInfo};
 use serde_json::Value;
-
-/// The registry directory, or `None` (with the reason printed) when absent.
-fn registry_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("COLDSIGN_ERC7730_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/erc7730"),
-        PathBuf::from,
-    );
-    if dir.join("registry").is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipped: no ERC-7730 registry at {} (set COLDSIGN_ERC7730_DIR)",
-            dir.display()
-        );
-        None
-    }
-}
 
 /// The test's stand-in for the signer's token table and address book.
 #[derive(Default)]
@@ -602,7 +587,7 @@ fn tally(counts: &mut BTreeMap<String, Count>, protocol: &str, case: &Value, pas
 /// the registry's v2 expectation for the same input (`testsv2/`) matches exactly.
 #[test]
 fn registry_device_captures_match() {
-    let Some(dir) = registry_dir() else {
+    let Some(dir) = common::erc7730_registry() else {
         return;
     };
     let (registry, lookup) = setup(&dir);
@@ -670,7 +655,7 @@ fn at_least(what: &str, (passed, total): (usize, usize), percent: usize) {
 /// The registry's v2 expectations (`testsv2/`): exact intent, owner, labels and values.
 #[test]
 fn registry_v2_expectations_match() {
-    let Some(dir) = registry_dir() else {
+    let Some(dir) = common::erc7730_registry() else {
         return;
     };
     let (registry, lookup) = setup(&dir);

@@ -61,12 +61,7 @@ fn cast_out(args: &[&str]) -> Option<String> {
 }
 
 fn codes(review: &serde_json::Value) -> Vec<String> {
-    review["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w["code"].as_str().unwrap().to_string())
-        .collect()
+    common::warning_codes(review)
 }
 
 #[test]

@@ -72,7 +72,8 @@ fn version_names_commit_features_and_build_mode() {
     let expected = format!("coldsign {}\ncommit: ", env!("CARGO_PKG_VERSION"));
     assert!(out.stdout.starts_with(&expected), "{}", out.stdout);
     assert!(
-        out.stdout.contains("\nfeatures: online, hw\n"),
+        // The suite builds with the test-only `test-fakes` feature, which --version names too.
+        out.stdout.contains("\nfeatures: online, hw, test-fakes\n"),
         "{}",
         out.stdout
     );

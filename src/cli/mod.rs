@@ -18,6 +18,7 @@ mod online;
 mod psbt;
 mod qr;
 mod reference;
+mod registry;
 mod release;
 mod review_view;
 mod sign;
@@ -167,6 +168,9 @@ enum Command {
     /// Verify or export the audit log.
     #[command(subcommand)]
     Log(log::LogCommand),
+    /// ERC-7730 descriptors that name contract calls and EIP-712 messages in reviews.
+    #[command(subcommand)]
+    Registry(registry::RegistryCommand),
     /// Run the main job on built-in sample data, printing each step.
     Demo(demo::DemoArgs),
     /// Print a shell completion script.
@@ -214,6 +218,7 @@ pub fn run() -> std::process::ExitCode {
         Command::Multisig(cmd) => multisig::run(&ctx, cmd),
         Command::Address(cmd) => address::run(&ctx, cmd),
         Command::Log(cmd) => log::run(&ctx, cmd),
+        Command::Registry(cmd) => registry::run(&ctx, cmd),
         Command::Message(cmd) => message::run(&ctx, cmd),
         #[cfg(feature = "hw")]
         Command::Device(cmd) => device::run(&ctx, cmd),

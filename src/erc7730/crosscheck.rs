@@ -36,7 +36,7 @@ pub enum Movement {
 }
 
 /// Every fact of a rendering, nested calls included.
-fn facts(shown: &ClearSigned) -> Vec<&Fact> {
+pub fn facts(shown: &ClearSigned) -> Vec<&Fact> {
     let mut out: Vec<&Fact> = shown.facts.iter().collect();
     for field in &shown.fields {
         if let Some(inner) = &field.nested {

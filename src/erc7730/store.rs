@@ -46,6 +46,40 @@ pub struct Summary {
     pub coverage: Coverage,
 }
 
+impl Summary {
+    /// Hash, owner, source and coverage as a person reads them (one item a line), for the
+    /// review before import, `show` and the audit log.
+    pub fn describe(&self) -> String {
+        let c = &self.coverage;
+        let mut s = format!(
+            "descriptor {}\n  owner     {}\n  source    {}\n  kind      {}\n",
+            self.hash,
+            self.owner.as_deref().unwrap_or("(none stated)"),
+            super::format::sanitize(&self.source),
+            c.kind
+        );
+        for (chain, address) in &c.deployments {
+            s.push_str(&format!(
+                "  deployed  chain {chain} {}\n",
+                address.to_checksum(None)
+            ));
+        }
+        if c.kind == "token-interface" {
+            s.push_str("  deployed  every token of the signer's token table\n");
+        }
+        for (key, value) in &c.domain {
+            s.push_str(&format!("  domain    {key} = {value}\n"));
+        }
+        for format in &c.formats {
+            s.push_str(&format!(
+                "  describes {}\n",
+                super::format::sanitize(format)
+            ));
+        }
+        s
+    }
+}
+
 /// The summary of a loaded descriptor.
 pub fn summarize(d: &Descriptor) -> Summary {
     let (kind, deployments, domain) = match &d.binding {

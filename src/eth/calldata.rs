@@ -65,6 +65,9 @@ pub struct Call {
     pub blind: bool,
     /// Calls this one makes (Safe inner call, MultiSend batch).
     pub nested: Vec<Call>,
+    /// The call as an installed ERC-7730 descriptor shows it, when one describes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clear_signed: Option<Box<crate::erc7730::ClearSigned>>,
 }
 
 /// Something a call touches, for policy rules.
@@ -155,6 +158,9 @@ pub struct Decoder<'a> {
     pub touches: Vec<Touch>,
     /// Every movement of value.
     pub movements: Vec<Movement>,
+    /// The token, native and allowance movements in machine form, for cross-checking what
+    /// a descriptor shows.
+    pub exact: Vec<crate::erc7730::crosscheck::Movement>,
     /// Every address shown, for look-alike checks.
     pub shown: RefCell<Vec<Address>>,
 }
@@ -186,6 +192,7 @@ impl<'a> Decoder<'a> {
             warnings: Vec::new(),
             touches: Vec::new(),
             movements: Vec::new(),
+            exact: Vec::new(),
             shown: RefCell::new(Vec::new()),
         }
     }
@@ -244,11 +251,13 @@ impl<'a> Decoder<'a> {
             data_bytes: call.data.len(),
             blind: false,
             nested: Vec::new(),
+            clear_signed: None,
         }
     }
 
     fn decode_at(&mut self, place: &str, call: RawCall<'_>, depth: usize) -> Call {
         let mut out = self.undecoded(place, &call);
+        let first = self.exact.len();
         if call.operation == Operation::Call {
             self.native(place, call.to, call.value, call.data.is_empty());
         }
@@ -279,11 +288,16 @@ impl<'a> Decoder<'a> {
             self.touches.push(Touch::Recipient(to));
         }
         let Some((function, kind)) = known().iter().find(|(f, _)| f.selector() == selector) else {
-            return self.blind(out, &format!("unknown function {}", hex(&selector)));
+            return self.unexplained(
+                out,
+                (&call, first),
+                &format!("unknown function {}", hex(&selector)),
+            );
         };
         if *kind == Kind::Wrap && !self.known.registry.is_wrapped_native(self.chain_id, to) {
-            return self.blind(
+            return self.unexplained(
                 out,
+                (&call, first),
                 &format!(
                     "{} means something only on a wrapped native coin",
                     function.signature()
@@ -293,8 +307,9 @@ impl<'a> Decoder<'a> {
         let values = match function.abi_decode_input(&call.data[4..]) {
             Ok(v) if function.abi_encode_input(&v).ok().as_deref() == Some(call.data) => v,
             _ => {
-                return self.blind(
+                return self.unexplained(
                     out,
+                    (&call, first),
                     &format!("arguments of {} are malformed", function.signature()),
                 )
             }
@@ -315,6 +330,7 @@ impl<'a> Decoder<'a> {
             })
             .collect();
         self.understand(&mut out, to, *kind, &values, depth);
+        self.also_described(&mut out, &call, first);
         out
     }
 
@@ -336,7 +352,8 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    fn blind(&mut self, mut out: Call, why: &str) -> Call {
+    /// Marks `out` blind: the signer cannot show what it does.
+    pub(super) fn blind(&mut self, mut out: Call, why: &str) -> Call {
         out.blind = true;
         self.warn(
             "eth.calldata.blind",

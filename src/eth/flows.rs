@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::calldata::Decoder;
 use super::registry::Registry;
 use crate::addressbook::AddressBook;
+use crate::erc7730::crosscheck::Movement as Exact;
 use crate::review::Severity;
 
 /// What the signer knows about addresses besides the request.
@@ -19,15 +20,20 @@ pub struct Known<'a> {
     pub book: &'a AddressBook,
     /// Well-known contracts and tokens.
     pub registry: &'a Registry,
+    /// The ERC-7730 descriptors installed on the signer (`coldsign registry import`).
+    pub descriptors: &'a crate::erc7730::Registry,
 }
 
 impl Known<'static> {
-    /// The built-in registry and no address book (hosts that build requests).
+    /// The built-in registry, no address book and no descriptors (hosts that build requests).
     pub fn builtin() -> Self {
         static EMPTY: std::sync::OnceLock<AddressBook> = std::sync::OnceLock::new();
+        static NO_DESCRIPTORS: std::sync::OnceLock<crate::erc7730::Registry> =
+            std::sync::OnceLock::new();
         Known {
             book: EMPTY.get_or_init(AddressBook::default),
             registry: Registry::builtin(),
+            descriptors: NO_DESCRIPTORS.get_or_init(crate::erc7730::Registry::new),
         }
     }
 }
@@ -176,6 +182,9 @@ impl Decoder<'_> {
         if value.is_zero() {
             return;
         }
+        if let Some(to) = to {
+            self.exact.push(Exact::Native { to, amount: value });
+        }
         let symbol = super::chains::symbol(self.chain_id);
         self.movements.push(Movement {
             place: place.to_string(),
@@ -235,6 +244,7 @@ impl Decoder<'_> {
         to: Address,
         amount: U256,
     ) {
+        self.exact.push(Exact::Token { token, to, amount });
         let (asset, shown) = (self.show_address(token), self.token_amount(token, amount));
         self.transfer(place, token, (from, to), asset, shown, amount);
     }
@@ -366,6 +376,11 @@ impl Decoder<'_> {
         until: Option<U256>,
     ) {
         let unlimited = amount >= unlimited_bound(self.known.registry, self.chain_id, token);
+        self.exact.push(Exact::Allowance {
+            token,
+            spender,
+            amount,
+        });
         self.movements.push(Movement {
             place: place.to_string(),
             kind,

@@ -9,6 +9,7 @@ pub mod broadcast;
 pub mod build;
 pub mod calldata;
 pub mod chains;
+pub mod clear_sign;
 pub mod flows;
 pub mod policy;
 pub mod registry;

@@ -11,6 +11,7 @@ use super::safe::{self, SafeHashes};
 use super::tx::UnsignedTx;
 use super::typed_data::{self, TypedView};
 use super::{chains, typed_flows, EthPayload, EthRequest};
+use crate::erc7730::ClearSigned;
 use crate::review::text::suspicious_text;
 use crate::review::{intent_digest, lookalike, Severity, Warning};
 
@@ -96,6 +97,9 @@ pub struct EthReview {
     /// Personal message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<MessageView>,
+    /// Typed data as an installed ERC-7730 descriptor shows it, when one describes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clear_signed: Option<ClearSigned>,
     /// The 32-byte hash the key signs.
     pub signing_hash: B256,
     /// Findings, most serious first.
@@ -197,6 +201,7 @@ pub fn review(
         typed_data: None,
         safe: None,
         message: None,
+        clear_signed: None,
         signing_hash,
         warnings: Vec::new(),
         intent_digest: String::new(),
@@ -365,9 +370,13 @@ fn typed(out: &mut EthReview, t: &TypedData, decoder: &mut Decoder<'_>) {
             "the typed data's domain has no chainId: the signature is valid on every chain where its contract exists".into(),
         );
     }
-    match typed_flows::explain(t, decoder) {
+    let first = decoder.exact.len();
+    let explained = typed_flows::explain(t, decoder);
+    out.clear_signed = decoder.described_typed(t, decoder.owner, first);
+    match explained {
         Some(calls) => out.calls.extend(calls),
-        None => unexplained(t, decoder),
+        None if out.clear_signed.is_none() => unexplained(t, decoder),
+        None => {}
     }
 }
 

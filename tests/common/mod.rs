@@ -108,6 +108,34 @@ impl Outcome {
     }
 }
 
+/// The copy of the public ERC-7730 registry read in place (`COLDSIGN_ERC7730_DIR`, by
+/// default ../shared/erc7730), or `None` after a one-line reason when it is absent.
+pub fn erc7730_registry() -> Option<PathBuf> {
+    let dir = std::env::var_os("COLDSIGN_ERC7730_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/erc7730"),
+        PathBuf::from,
+    );
+    if dir.join("registry").is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipped: no ERC-7730 registry at {} (set COLDSIGN_ERC7730_DIR)",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// The warning codes of a JSON review, in order.
+pub fn warning_codes(review: &serde_json::Value) -> Vec<String> {
+    review["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// A temporary home for one test: keystore, password file, XDG dirs.
 pub struct Sandbox {
     dir: tempfile::TempDir,

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use alloy_primitives::U256;
 
 use super::super::review_view::render_warnings;
+use crate::erc7730::ClearSigned;
 use crate::eth::calldata::{Call, Operation};
 use crate::eth::flows::Movement;
 use crate::eth::review::{show_wei, EthReview};
@@ -34,6 +35,9 @@ fn render_call(s: &mut String, c: &Call, chain: Option<u64>, indent: usize) {
     if c.value_wei != "0" {
         let _ = writeln!(s, "{pad}  value {}", wei(&c.value_wei, chain));
     }
+    if let Some(shown) = &c.clear_signed {
+        render_clear_signed(s, shown, &format!("{pad}  "));
+    }
     match (&c.function, c.blind, c.data_bytes) {
         (_, true, n) => {
             let _ = writeln!(s, "{pad}  BLIND DATA: {n} bytes the signer cannot decode");
@@ -51,6 +55,27 @@ fn render_call(s: &mut String, c: &Call, chain: Option<u64>, indent: usize) {
     }
     for n in &c.nested {
         render_call(s, n, chain, indent + 4);
+    }
+}
+
+/// A descriptor's view: its intent, who wrote it, and each labelled field (nested calls
+/// indented under theirs).
+fn render_clear_signed(s: &mut String, shown: &ClearSigned, pad: &str) {
+    let intent = shown.interpolated_intent.as_ref().unwrap_or(&shown.intent);
+    let _ = writeln!(
+        s,
+        "{pad}intent: {intent}  (descriptor by {}, {})",
+        shown
+            .descriptor_owner
+            .as_deref()
+            .unwrap_or("no stated owner"),
+        shown.descriptor_hash
+    );
+    for field in &shown.fields {
+        let _ = writeln!(s, "{pad}  {}: {}", field.label, field.value);
+        if let Some(inner) = &field.nested {
+            render_clear_signed(s, inner, &format!("{pad}    "));
+        }
     }
 }
 
@@ -133,6 +158,9 @@ pub fn render(r: &EthReview) -> String {
         let _ = writeln!(s, "message");
         for line in &t.message {
             let _ = writeln!(s, "{line}");
+        }
+        if let Some(shown) = &r.clear_signed {
+            render_clear_signed(&mut s, shown, "");
         }
         let _ = writeln!(s, "domain hash    {}", t.domain_separator);
         let _ = writeln!(s, "message hash   {}", t.message_hash);
