@@ -94,6 +94,26 @@ pub struct Summary {
     pub fee: Option<u64>,
     /// External destinations.
     pub destinations: Vec<String>,
+    /// Value leaving per asset, for chains with more than one asset (Ethereum: `native` or a
+    /// token's checksummed address), in the asset's smallest unit or `unlimited`. Absent in
+    /// older logs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assets: Vec<AssetAmount>,
+    /// What the request consumes: Bitcoin outpoints (`txid:vout`), an Ethereum account's
+    /// nonce (`address/nonce`). A later signature consuming any of them replaces this one in
+    /// the 24-hour window (RBF). Absent in older logs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spends: Vec<String>,
+}
+
+/// One asset's outflow in a [`Summary`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssetAmount {
+    /// `native`, or a token's checksummed address.
+    pub asset: String,
+    /// Smallest units as a decimal integer, or `unlimited`.
+    pub units: String,
 }
 
 /// One line of the log.
@@ -421,23 +441,49 @@ impl AuditLog {
         Ok(head.seq + 1 == n)
     }
 
-    /// External value of `signed` decisions on `network` within `window` before now.
-    pub fn spent_within(verified: &Verified, network: &str, window: Duration) -> u64 {
-        let since = SystemTime::now() - window;
-        verified
-            .entries
-            .iter()
-            .filter(|e| {
-                e.event == "decision" && e.verdict == "signed" && e.summary.network == network
-            })
-            .filter(|e| {
-                humantime::parse_rfc3339(&e.time)
-                    .map(|t| t >= since)
-                    .unwrap_or(true)
-            })
-            .map(|e| e.summary.external)
-            .sum()
+    /// The `signed` decisions on `network` within `window` before now, without those a later
+    /// one (or the request being evaluated, consuming `replacing`) replaces: a signature that
+    /// consumes any of the same outpoints or nonces counts once, as its latest version.
+    pub fn signed_within<'a>(
+        verified: &'a Verified,
+        network: &str,
+        window: Duration,
+        replacing: &[String],
+    ) -> Vec<&'a Entry> {
+        let since = SystemTime::now()
+            .checked_sub(window)
+            .unwrap_or(SystemTime::UNIX_EPOCH);
+        let mut kept: Vec<&Entry> = Vec::new();
+        for e in verified.entries.iter().filter(|e| {
+            e.event == "decision" && e.verdict == "signed" && e.summary.network == network
+        }) {
+            kept.retain(|k| !overlaps(&k.summary.spends, &e.summary.spends));
+            let recent = humantime::parse_rfc3339(&e.time)
+                .map(|t| t >= since)
+                .unwrap_or(true);
+            if recent {
+                kept.push(e);
+            }
+        }
+        kept.retain(|k| !overlaps(&k.summary.spends, replacing));
+        kept
     }
+
+    /// External value (base unit) of the [`signed_within`](Self::signed_within) decisions.
+    pub fn spent_within(
+        verified: &Verified,
+        network: &str,
+        window: Duration,
+        replacing: &[String],
+    ) -> u64 {
+        Self::signed_within(verified, network, window, replacing)
+            .iter()
+            .fold(0u64, |sum, e| sum.saturating_add(e.summary.external))
+    }
+}
+
+fn overlaps(a: &[String], b: &[String]) -> bool {
+    a.iter().any(|x| b.contains(x))
 }
 
 fn message(entry: &Entry) -> Message {
