@@ -584,3 +584,65 @@ fn csv_field(s: &str) -> String {
         s
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed(seq: u64, external: u64, spends: &[&str]) -> Entry {
+        Entry {
+            seq,
+            time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+            prev: GENESIS.into(),
+            event: "decision".into(),
+            intent_digest: String::new(),
+            request_sha256: String::new(),
+            summary: Summary {
+                network: "regtest".into(),
+                external,
+                spends: spends.iter().map(|s| s.to_string()).collect(),
+                ..Summary::default()
+            },
+            verdict: "signed".into(),
+            detail: String::new(),
+            approvers: Vec::new(),
+            signer: String::new(),
+            sig: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_line_without_the_new_fields_serialises_as_before() {
+        let line = r#"{"chain":"bitcoin","network":"regtest","inputs":1,"outputs":2,"external":5,"fee":1,"destinations":[]}"#;
+        let summary: Summary = serde_json::from_str(line).unwrap();
+        assert_eq!(serde_json::to_string(&summary).unwrap(), line);
+    }
+
+    #[test]
+    fn a_replacement_counts_once_in_the_window() {
+        let verified = Verified {
+            entries: vec![
+                signed(0, 100, &["a:0"]),
+                signed(1, 120, &["a:0", "b:1"]),
+                signed(2, 50, &["c:0"]),
+            ],
+            head: GENESIS.into(),
+            torn_tail_at: None,
+            head_stale: false,
+        };
+        assert_eq!(
+            AuditLog::spent_within(&verified, "regtest", crate::policy::DAY, &[]),
+            170
+        );
+        // The request being evaluated replaces the one spending c:0.
+        let replacing = ["c:0".to_string()];
+        assert_eq!(
+            AuditLog::spent_within(&verified, "regtest", crate::policy::DAY, &replacing),
+            120
+        );
+        assert_eq!(
+            AuditLog::spent_within(&verified, "testnet", crate::policy::DAY, &[]),
+            0
+        );
+    }
+}

@@ -537,3 +537,48 @@ fn resolve(list: &[Destination], network: Network) -> Result<Vec<(String, HashSe
 
 /// The rolling window of `max_per_24h`.
 pub const DAY: Duration = Duration::from_secs(24 * 3600);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_units_parse_strictly_and_convert_exactly() {
+        let five = WholeUnits::parse("1.5 ETH").unwrap();
+        assert_eq!(five.unit.as_deref(), Some("ETH"));
+        assert_eq!(
+            five.to_units(18),
+            Some(alloy_primitives::U256::from(1_500_000_000_000_000_000u128))
+        );
+        assert_eq!(WholeUnits::parse("0.0000001").unwrap().to_units(6), None);
+        for bad in ["", "five ETH", "1.2.3", "-1", "5 ETH extra"] {
+            assert!(WholeUnits::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bitcoin_amounts_take_satoshis_or_units_and_show_in_btc() {
+        let text = "[bitcoin]\nmax_per_transaction = \"0.05 BTC\"\nmax_per_24h = 20_000_000\n";
+        let loaded = LoadedPolicy::from_text(text, Network::Regtest).unwrap();
+        assert_eq!(loaded.policy.bitcoin.max_per_transaction, Some(5_000_000));
+        assert_eq!(loaded.policy.bitcoin.max_per_24h, Some(20_000_000));
+        assert!(
+            LoadedPolicy::from_text("[bitcoin]\nmax_fee = \"1 XBT\"\n", Network::Regtest).is_err()
+        );
+        assert_eq!(show_btc(5_000_000), "0.05 BTC");
+        assert_eq!(show_btc(100_000_000), "1 BTC");
+    }
+
+    #[test]
+    fn default_deny_is_an_allowlist_or_an_explicit_deny() {
+        let deny = |text: &str| {
+            LoadedPolicy::from_text(text, Network::Regtest)
+                .unwrap()
+                .default_deny()
+        };
+        assert!(deny("[bitcoin]\nunlisted = \"deny\"\n"));
+        assert!(deny("[ethereum]\nchain_ids = [1]\n"));
+        assert!(!deny("[bitcoin]\nunlisted = \"confirm\"\n"));
+        assert!(!deny("[bitcoin]\nmax_per_24h = 1000\n"));
+    }
+}
