@@ -8,7 +8,9 @@ mod common;
 use alloy_consensus::{SignableTransaction, TxEip1559};
 use alloy_primitives::{hex, Address, TxKind, U256};
 use alloy_sol_types::{sol, SolCall};
+use common::eth::ACCOUNT0;
 use common::{Outcome, Sandbox, ABANDON};
+use serde_json::{json, Value};
 
 sol! {
     function transfer(address to, uint256 amount);
@@ -68,14 +70,19 @@ fn signer(policy: &str) -> Sandbox {
 
 /// Signs the transaction `hex` under the sandbox's policy.
 fn sign(sb: &Sandbox, hex: String) -> Outcome {
-    std::fs::write(sb.path("tx.hex"), hex).unwrap();
+    sign_file(sb, "tx.hex", &hex)
+}
+
+/// Signs `contents`, written to `name`, under the sandbox's policy.
+fn sign_file(sb: &Sandbox, name: &str, contents: &str) -> Outcome {
+    std::fs::write(sb.path(name), contents).unwrap();
     sb.run_keyed(
         &[
             "eth",
             "sign",
-            "tx.hex",
+            name,
             "-o",
-            "tx.sig",
+            "out.sig",
             "--policy",
             "policy.toml",
             "--yes",
@@ -177,6 +184,40 @@ fn an_unlimited_approval_exceeds_any_token_limit() {
         "ethereum.token_limits \"USDC\".max_per_transaction",
         "an unlimited or unbounded amount of USDC",
     );
+}
+
+/// An EIP-2612 permit of `whole` USDC for Permit2, as typed data.
+fn usdc_permit(whole: u64) -> String {
+    let fields = |list: &[(&str, &str)]| -> Vec<Value> {
+        list.iter()
+            .map(|(n, t)| json!({"name": n, "type": t}))
+            .collect()
+    };
+    json!({
+        "types": {
+            "EIP712Domain": fields(&[("name", "string"), ("version", "string"), ("chainId", "uint256"), ("verifyingContract", "address")]),
+            "Permit": fields(&[("owner", "address"), ("spender", "address"), ("value", "uint256"), ("nonce", "uint256"), ("deadline", "uint256")]),
+        },
+        "primaryType": "Permit",
+        "domain": {"name": "USD Coin", "version": "2", "chainId": 1, "verifyingContract": usdc().to_checksum(None)},
+        "message": {"owner": ACCOUNT0, "spender": permit2().to_checksum(None), "value": usdc_units(whole).to_string(), "nonce": 0, "deadline": 1_900_000_000u64},
+    })
+    .to_string()
+}
+
+#[test]
+fn a_permit_counts_at_its_allowance() {
+    let policy = format!(
+        "[ethereum]\nallow_permit = true\n[[ethereum.token_limits]]\nlabel = \"USDC\"\naddress = \"{}\"\nmax_per_transaction = \"1000 USDC\"\n",
+        usdc().to_checksum(None)
+    );
+    let sb = signer(&policy);
+    denied(
+        sign_file(&sb, "permit.json", &usdc_permit(2_000)),
+        "ethereum.token_limits \"USDC\".max_per_transaction",
+        "2000 USDC sent or allowed against a limit of 1000 USDC",
+    );
+    sign_file(&sb, "permit.json", &usdc_permit(500)).ok();
 }
 
 #[test]
