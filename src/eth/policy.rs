@@ -465,3 +465,62 @@ fn destination(rules: &EthereumRules, touch: &Touch) -> RuleCheck {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::Summary;
+
+    fn entry(summary: Summary) -> Entry {
+        Entry {
+            seq: 0,
+            time: String::new(),
+            prev: String::new(),
+            event: "decision".into(),
+            intent_digest: String::new(),
+            request_sha256: String::new(),
+            summary,
+            verdict: "signed".into(),
+            detail: String::new(),
+            approvers: Vec::new(),
+            signer: String::new(),
+            sig: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_window_sums_per_asset_and_reads_older_entries_in_gwei() {
+        let old = entry(Summary {
+            external: 2_000_000_000,
+            ..Summary::default()
+        });
+        let token = "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48";
+        let new = entry(Summary {
+            assets: vec![
+                AssetAmount {
+                    asset: NATIVE.into(),
+                    units: "500000000000000000".into(),
+                },
+                AssetAmount {
+                    asset: token.into(),
+                    units: "unlimited".into(),
+                },
+            ],
+            ..Summary::default()
+        });
+        let spent = spent(&[&old, &new]);
+        assert_eq!(
+            spent[NATIVE],
+            Outflow::Units(U256::from(2_500_000_000_000_000_000u128))
+        );
+        assert_eq!(spent[token], Outflow::Unlimited);
+    }
+
+    #[test]
+    fn the_asset_of_a_movement_is_its_first_address() {
+        let usdc = "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48";
+        assert_eq!(asset_key(&format!("{usdc} (USDC token)")), usdc);
+        assert_eq!(asset_key(&format!("NFT #7 of {usdc}")), usdc);
+        assert_eq!(asset_key("ETH"), NATIVE);
+    }
+}
