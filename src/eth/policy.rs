@@ -59,10 +59,15 @@ pub fn outflows(review: &EthReview) -> Spent {
                 .map_or(Outflow::Unlimited, Outflow::Units),
             _ => Outflow::Unlimited,
         };
-        let sum = out.get(&key).map_or(amount, |before| before.plus(amount));
-        out.insert(key, sum);
+        add(&mut out, key, amount);
     }
     out
+}
+
+/// Adds `amount` to `key`'s sum in `spent`.
+fn add(spent: &mut Spent, key: String, amount: Outflow) {
+    let sum = spent.get(&key).map_or(amount, |before| before.plus(amount));
+    spent.insert(key, sum);
 }
 
 /// The key of a movement's asset as the review shows it: the first address in it (a token or
@@ -115,8 +120,7 @@ pub fn spent(entries: &[&Entry]) -> Spent {
                 .collect()
         };
         for (key, amount) in amounts {
-            let sum = out.get(&key).map_or(amount, |b| b.plus(amount));
-            out.insert(key, sum);
+            add(&mut out, key, amount);
         }
     }
     out
