@@ -586,28 +586,39 @@ fn csv_field(s: &str) -> String {
 }
 
 #[cfg(test)]
+impl Entry {
+    /// An unsigned `signed` decision recording `summary`, made now (for tests).
+    pub(crate) fn signed_now(summary: Summary) -> Entry {
+        Entry {
+            seq: 0,
+            time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+            prev: GENESIS.into(),
+            event: "decision".into(),
+            intent_digest: String::new(),
+            request_sha256: String::new(),
+            summary,
+            verdict: "signed".into(),
+            detail: String::new(),
+            approvers: Vec::new(),
+            signer: String::new(),
+            sig: String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
     fn signed(seq: u64, external: u64, spends: &[&str]) -> Entry {
         Entry {
             seq,
-            time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-            prev: GENESIS.into(),
-            event: "decision".into(),
-            intent_digest: String::new(),
-            request_sha256: String::new(),
-            summary: Summary {
+            ..Entry::signed_now(Summary {
                 network: "regtest".into(),
                 external,
                 spends: spends.iter().map(|s| s.to_string()).collect(),
                 ..Summary::default()
-            },
-            verdict: "signed".into(),
-            detail: String::new(),
-            approvers: Vec::new(),
-            signer: String::new(),
-            sig: String::new(),
+            })
         }
     }
 

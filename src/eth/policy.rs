@@ -475,31 +475,14 @@ mod tests {
     use super::*;
     use crate::audit::Summary;
 
-    fn entry(summary: Summary) -> Entry {
-        Entry {
-            seq: 0,
-            time: String::new(),
-            prev: String::new(),
-            event: "decision".into(),
-            intent_digest: String::new(),
-            request_sha256: String::new(),
-            summary,
-            verdict: "signed".into(),
-            detail: String::new(),
-            approvers: Vec::new(),
-            signer: String::new(),
-            sig: String::new(),
-        }
-    }
-
     #[test]
     fn the_window_sums_per_asset_and_reads_older_entries_in_gwei() {
-        let old = entry(Summary {
+        let old = Entry::signed_now(Summary {
             external: 2_000_000_000,
             ..Summary::default()
         });
         let token = "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48";
-        let new = entry(Summary {
+        let new = Entry::signed_now(Summary {
             assets: vec![
                 AssetAmount {
                     asset: NATIVE.into(),
