@@ -94,6 +94,26 @@ pub struct Summary {
     pub fee: Option<u64>,
     /// External destinations.
     pub destinations: Vec<String>,
+    /// Value leaving per asset, for chains with more than one asset (Ethereum: `native` or a
+    /// token's checksummed address), in the asset's smallest unit or `unlimited`. Absent in
+    /// older logs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assets: Vec<AssetAmount>,
+    /// What the request consumes: Bitcoin outpoints (`txid:vout`), an Ethereum account's
+    /// nonce (`address/nonce`). A later signature consuming any of them replaces this one in
+    /// the 24-hour window (RBF). Absent in older logs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spends: Vec<String>,
+}
+
+/// One asset's outflow in a [`Summary`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssetAmount {
+    /// `native`, or a token's checksummed address.
+    pub asset: String,
+    /// Smallest units as a decimal integer, or `unlimited`.
+    pub units: String,
 }
 
 /// One line of the log.
@@ -421,23 +441,49 @@ impl AuditLog {
         Ok(head.seq + 1 == n)
     }
 
-    /// External value of `signed` decisions on `network` within `window` before now.
-    pub fn spent_within(verified: &Verified, network: &str, window: Duration) -> u64 {
-        let since = SystemTime::now() - window;
-        verified
-            .entries
-            .iter()
-            .filter(|e| {
-                e.event == "decision" && e.verdict == "signed" && e.summary.network == network
-            })
-            .filter(|e| {
-                humantime::parse_rfc3339(&e.time)
-                    .map(|t| t >= since)
-                    .unwrap_or(true)
-            })
-            .map(|e| e.summary.external)
-            .sum()
+    /// The `signed` decisions on `network` within `window` before now, without those a later
+    /// one (or the request being evaluated, consuming `replacing`) replaces: a signature that
+    /// consumes any of the same outpoints or nonces counts once, as its latest version.
+    pub fn signed_within<'a>(
+        verified: &'a Verified,
+        network: &str,
+        window: Duration,
+        replacing: &[String],
+    ) -> Vec<&'a Entry> {
+        let since = SystemTime::now()
+            .checked_sub(window)
+            .unwrap_or(SystemTime::UNIX_EPOCH);
+        let mut kept: Vec<&Entry> = Vec::new();
+        for e in verified.entries.iter().filter(|e| {
+            e.event == "decision" && e.verdict == "signed" && e.summary.network == network
+        }) {
+            kept.retain(|k| !overlaps(&k.summary.spends, &e.summary.spends));
+            let recent = humantime::parse_rfc3339(&e.time)
+                .map(|t| t >= since)
+                .unwrap_or(true);
+            if recent {
+                kept.push(e);
+            }
+        }
+        kept.retain(|k| !overlaps(&k.summary.spends, replacing));
+        kept
     }
+
+    /// External value (base unit) of the [`signed_within`](Self::signed_within) decisions.
+    pub fn spent_within(
+        verified: &Verified,
+        network: &str,
+        window: Duration,
+        replacing: &[String],
+    ) -> u64 {
+        Self::signed_within(verified, network, window, replacing)
+            .iter()
+            .fold(0u64, |sum, e| sum.saturating_add(e.summary.external))
+    }
+}
+
+fn overlaps(a: &[String], b: &[String]) -> bool {
+    a.iter().any(|x| b.contains(x))
 }
 
 fn message(entry: &Entry) -> Message {
@@ -536,5 +582,78 @@ fn csv_field(s: &str) -> String {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s
+    }
+}
+
+#[cfg(test)]
+impl Entry {
+    /// An unsigned `signed` decision recording `summary`, made now (for tests).
+    pub(crate) fn signed_now(summary: Summary) -> Entry {
+        Entry {
+            seq: 0,
+            time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+            prev: GENESIS.into(),
+            event: "decision".into(),
+            intent_digest: String::new(),
+            request_sha256: String::new(),
+            summary,
+            verdict: "signed".into(),
+            detail: String::new(),
+            approvers: Vec::new(),
+            signer: String::new(),
+            sig: String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed(seq: u64, external: u64, spends: &[&str]) -> Entry {
+        Entry {
+            seq,
+            ..Entry::signed_now(Summary {
+                network: "regtest".into(),
+                external,
+                spends: spends.iter().map(|s| s.to_string()).collect(),
+                ..Summary::default()
+            })
+        }
+    }
+
+    #[test]
+    fn a_line_without_the_new_fields_serialises_as_before() {
+        let line = r#"{"chain":"bitcoin","network":"regtest","inputs":1,"outputs":2,"external":5,"fee":1,"destinations":[]}"#;
+        let summary: Summary = serde_json::from_str(line).unwrap();
+        assert_eq!(serde_json::to_string(&summary).unwrap(), line);
+    }
+
+    #[test]
+    fn a_replacement_counts_once_in_the_window() {
+        let verified = Verified {
+            entries: vec![
+                signed(0, 100, &["a:0"]),
+                signed(1, 120, &["a:0", "b:1"]),
+                signed(2, 50, &["c:0"]),
+            ],
+            head: GENESIS.into(),
+            torn_tail_at: None,
+            head_stale: false,
+        };
+        assert_eq!(
+            AuditLog::spent_within(&verified, "regtest", crate::policy::DAY, &[]),
+            170
+        );
+        // The request being evaluated replaces the one spending c:0.
+        let replacing = ["c:0".to_string()];
+        assert_eq!(
+            AuditLog::spent_within(&verified, "regtest", crate::policy::DAY, &replacing),
+            120
+        );
+        assert_eq!(
+            AuditLog::spent_within(&verified, "testnet", crate::policy::DAY, &[]),
+            0
+        );
     }
 }

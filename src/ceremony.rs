@@ -13,7 +13,7 @@ use bitcoin::hashes::{sha256, Hash};
 
 use crate::addressbook::{self, AddressBook};
 use crate::approval::Approval;
-use crate::audit::{AuditLog, AuditSigner, Record};
+use crate::audit::{AuditLog, AuditSigner, Record, Verified};
 use crate::btc::ownership::Policies;
 use crate::btc::wallets::{registry_dir, Wallet};
 use crate::eth::flows::Known;
@@ -167,19 +167,17 @@ impl Home {
         self.log.append(audit, record).map(|_| ())
     }
 
-    /// What was signed in the last 24 hours on `network`, from the verified audit log.
-    fn spent_24h(&self, network: &str) -> Result<u64> {
+    /// The verified audit log, which the policy's 24-hour limits are computed from.
+    fn verified_log(&self) -> Result<Verified> {
         let Some(audit) = &self.audit else {
             return Err(Error::usage(
                 "the policy's max_per_24h needs the audit log, which only a keystore can sign",
                 "sign with a keystore holding the device's seed, or use a policy without max_per_24h",
             ));
         };
-        let verified = self
-            .log
+        self.log
             .verify(&audit.public())
-            .map_err(|e| Error::Verification(e.to_string()))?;
-        Ok(AuditLog::spent_within(&verified, network, DAY))
+            .map_err(|e| Error::Verification(e.to_string()))
     }
 }
 
@@ -392,15 +390,30 @@ fn verdict_of(e: &Error, otherwise: &'static str) -> &'static str {
 
 /// The policy's verdict over `review` (the 24-hour window from the verified audit log).
 fn evaluate(home: &Home, policy: &LoadedPolicy, review: &Review) -> Result<Verdict> {
+    let summary = review.summary();
     Ok(match review {
         Review::Bitcoin(r) => {
             let spent = match policy.policy.bitcoin.max_per_24h {
-                Some(_) => home.spent_24h(&r.network)?,
+                Some(_) => AuditLog::spent_within(
+                    &home.verified_log()?,
+                    &summary.network,
+                    DAY,
+                    &summary.spends,
+                ),
                 None => 0,
             };
             policy.evaluate_bitcoin(r, spent)
         }
-        Review::Ethereum(r) => policy.evaluate_ethereum(r),
+        Review::Ethereum(r) => {
+            let spent = if crate::eth::policy::needs_window(&policy.policy.ethereum) {
+                let log = home.verified_log()?;
+                let signed = AuditLog::signed_within(&log, &summary.network, DAY, &summary.spends);
+                crate::eth::policy::spent(&signed)
+            } else {
+                Default::default()
+            };
+            policy.evaluate_ethereum(r, &home.registry, &spent)
+        }
     })
 }
 

@@ -54,7 +54,8 @@ pub struct Destination {
     pub descriptor: Option<String>,
 }
 
-/// Bitcoin rules. Amounts in satoshis.
+/// Bitcoin rules. Amounts in satoshis: an integer, or a string with a unit (`"0.05 BTC"`,
+/// `"5000 sat"`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BitcoinRules {
@@ -64,14 +65,17 @@ pub struct BitcoinRules {
     /// Forbidden destinations.
     #[serde(default)]
     pub deny: Vec<Destination>,
-    /// Destinations on neither list (only meaningful with an allowlist).
-    #[serde(default)]
-    pub unlisted: Unlisted,
-    /// Largest external amount of one transaction.
+    /// Destinations on neither list (only meaningful with an allowlist; deny when unset).
+    /// Setting it to `deny` makes the whole policy default-deny ([`LoadedPolicy::default_deny`]).
+    pub unlisted: Option<Unlisted>,
+    /// Largest external amount of one transaction, in satoshis.
+    #[serde(default, deserialize_with = "sats")]
     pub max_per_transaction: Option<u64>,
     /// Largest external amount signed within any 24 hours (running total from the audit log).
+    #[serde(default, deserialize_with = "sats")]
     pub max_per_24h: Option<u64>,
     /// Largest fee.
+    #[serde(default, deserialize_with = "sats")]
     pub max_fee: Option<u64>,
     /// Largest fee rate, sat/vB.
     pub max_fee_rate: Option<f64>,
@@ -105,6 +109,115 @@ pub struct EthereumRules {
     /// Allow EIP-7702 authorizations (denied unless set).
     #[serde(default)]
     pub allow_eip7702: bool,
+    /// Largest native value (the chain's coin) leaving in one request, per chain.
+    pub max_per_transaction: Option<WholeUnits>,
+    /// Largest native value signed within any 24 hours, per chain.
+    pub max_per_24h: Option<WholeUnits>,
+    /// Limits per ERC-20 token.
+    #[serde(default)]
+    pub token_limits: Vec<TokenLimit>,
+}
+
+/// Amount limits on one ERC-20 token, in whole tokens (decimals from the signer's registry).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenLimit {
+    /// Who it is.
+    pub label: String,
+    /// The token contract.
+    pub address: String,
+    /// Largest amount moved or allowed in one request.
+    pub max_per_transaction: Option<WholeUnits>,
+    /// Largest amount moved or allowed within any 24 hours.
+    pub max_per_24h: Option<WholeUnits>,
+}
+
+/// An amount in whole units as written in the policy: `"5 ETH"`, `"1250.5 USDC"`, `"5"` or `5`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WholeUnits {
+    /// The decimal number, e.g. `1250.5`.
+    pub number: String,
+    /// The unit written after it, if any.
+    pub unit: Option<String>,
+}
+
+impl WholeUnits {
+    /// Parses `"NUMBER [UNIT]"`: a non-negative decimal, then at most one word.
+    pub fn parse(text: &str) -> std::result::Result<Self, String> {
+        let mut words = text.split_whitespace();
+        let number = words.next().unwrap_or_default().to_string();
+        let unit = words.next().map(str::to_string);
+        let digits = number.replacen('.', "", 1).replace('_', "");
+        if digits.is_empty()
+            || !digits.chars().all(|c| c.is_ascii_digit())
+            || words.next().is_some()
+        {
+            return Err(format!(
+                "{text:?} is not an amount in whole units (like \"5 ETH\" or \"1250.5\")"
+            ));
+        }
+        Ok(WholeUnits {
+            number: number.replace('_', ""),
+            unit,
+        })
+    }
+
+    /// The amount in smallest units for `decimals`; none when it has more decimal places.
+    pub fn to_units(&self, decimals: u8) -> Option<alloy_primitives::U256> {
+        let places = self.number.split_once('.').map_or(0, |(_, f)| f.len());
+        if places > usize::from(decimals) {
+            return None;
+        }
+        alloy_primitives::utils::parse_units(&self.number, decimals)
+            .ok()
+            .map(|u| u.get_absolute())
+    }
+}
+
+impl<'de> Deserialize<'de> for WholeUnits {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Whole(u64),
+            Text(String),
+        }
+        match Written::deserialize(d)? {
+            Written::Whole(n) => Ok(WholeUnits {
+                number: n.to_string(),
+                unit: None,
+            }),
+            Written::Text(t) => WholeUnits::parse(&t).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+/// A Bitcoin amount: satoshis as an integer, or a string with a unit (`"0.05 BTC"`).
+fn sats<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<u64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Sats(u64),
+        Text(String),
+    }
+    match Written::deserialize(d)? {
+        Written::Sats(n) => Ok(Some(n)),
+        Written::Text(t) => bitcoin::Amount::from_str(&t)
+            .map(|a| Some(a.to_sat()))
+            .map_err(|e| {
+                serde::de::Error::custom(format!(
+                    "{t:?} is not a bitcoin amount like \"0.05 BTC\" or \"5000 sat\" ({e})"
+                ))
+            }),
+    }
+}
+
+/// Satoshis shown in BTC: `0.05 BTC`.
+pub fn show_btc(sats: u64) -> String {
+    format!(
+        "{} BTC",
+        crate::eth::format_amount(alloy_primitives::U256::from(sats), 8)
+    )
 }
 
 /// An allowed contract.
@@ -159,6 +272,15 @@ pub struct LoadedPolicy {
     pub path: std::path::PathBuf,
     allow: Vec<(String, HashSet<ScriptBuf>)>,
     deny: Vec<(String, HashSet<ScriptBuf>)>,
+    /// The chains the file has a section for.
+    sections: Sections,
+}
+
+/// Which chain sections the policy file has.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sections {
+    bitcoin: bool,
+    ethereum: bool,
 }
 
 impl LoadedPolicy {
@@ -176,6 +298,12 @@ impl LoadedPolicy {
     pub fn from_text(text: &str, network: Network) -> Result<Self> {
         let policy: Policy =
             toml::from_str(text).map_err(|e| Error::bad_input(e.message().to_string()))?;
+        let table: toml::Table =
+            toml::from_str(text).map_err(|e| Error::bad_input(e.message().to_string()))?;
+        let sections = Sections {
+            bitcoin: table.contains_key("bitcoin"),
+            ethereum: table.contains_key("ethereum"),
+        };
         for c in &policy.ethereum.contracts {
             for s in &c.selectors {
                 let hex = s.trim_start_matches("0x");
@@ -203,12 +331,44 @@ impl LoadedPolicy {
             policy,
             allow,
             deny,
+            sections,
+        })
+    }
+
+    /// Whether the policy denies what it does not name: it has an allowlist (`bitcoin.allow`,
+    /// `ethereum.allow`, `ethereum.contracts`, `ethereum.chain_ids`) or sets
+    /// `unlisted = "deny"`. A default-deny policy denies every request of a chain it has no
+    /// section for (rule `policy.sections`).
+    pub fn default_deny(&self) -> bool {
+        let (b, e) = (&self.policy.bitcoin, &self.policy.ethereum);
+        !b.allow.is_empty()
+            || b.unlisted == Some(Unlisted::Deny)
+            || !e.allow.is_empty()
+            || !e.contracts.is_empty()
+            || !e.chain_ids.is_empty()
+    }
+
+    /// The `policy.sections` denial of a `chain` whose section `present` is missing from a
+    /// default-deny policy.
+    fn missing_section(&self, chain: &str, present: bool) -> Option<Verdict> {
+        (!present && self.default_deny()).then(|| Verdict {
+            checks: vec![RuleCheck {
+                rule: "policy.sections".into(),
+                passed: false,
+                detail: format!(
+                    "the policy denies what it does not name and has no [{chain}] section"
+                ),
+            }],
+            needs_person: false,
         })
     }
 
     /// Evaluates the Bitcoin rules over `review`, with `spent_24h` already signed in the last
     /// 24 hours (from the verified audit log).
     pub fn evaluate_bitcoin(&self, review: &BtcReview, spent_24h: u64) -> Verdict {
+        if let Some(denied) = self.missing_section("bitcoin", self.sections.bitcoin) {
+            return denied;
+        }
         let rules = &self.policy.bitcoin;
         let mut checks = Vec::new();
         let mut needs_person = false;
@@ -237,7 +397,7 @@ impl LoadedPolicy {
                     detail: format!("output {} pays {shown}", output.index),
                 }),
                 None if self.allow.is_empty() => {}
-                None if rules.unlisted == Unlisted::Confirm => {
+                None if rules.unlisted == Some(Unlisted::Confirm) => {
                     needs_person = true;
                     checks.push(RuleCheck {
                         rule: "bitcoin.unlisted".into(),
@@ -265,7 +425,7 @@ impl LoadedPolicy {
         if let Some(max) = rules.max_per_24h {
             checks.push(limit(
                 "bitcoin.max_per_24h",
-                spent_24h + external,
+                spent_24h.saturating_add(external),
                 max,
                 "sent in 24 hours including this",
             ));
@@ -299,9 +459,18 @@ impl LoadedPolicy {
         &self.policy.bitcoin.allow_warnings
     }
 
-    /// Evaluates the Ethereum rules over `review`.
-    pub fn evaluate_ethereum(&self, review: &crate::eth::review::EthReview) -> Verdict {
-        crate::eth::policy::evaluate(&self.policy.ethereum, review)
+    /// Evaluates the Ethereum rules over `review`, with the token registry for decimals and
+    /// what was signed in the last 24 hours per asset on the review's chain.
+    pub fn evaluate_ethereum(
+        &self,
+        review: &crate::eth::review::EthReview,
+        registry: &crate::eth::registry::Registry,
+        spent_24h: &crate::eth::policy::Spent,
+    ) -> Verdict {
+        if let Some(denied) = self.missing_section("ethereum", self.sections.ethereum) {
+            return denied;
+        }
+        crate::eth::policy::evaluate(&self.policy.ethereum, review, registry, spent_24h)
     }
 
     /// The warning codes the policy accepts for this Ethereum review (typed data whose
@@ -315,7 +484,11 @@ fn limit(rule: &str, value: u64, max: u64, what: &str) -> RuleCheck {
     RuleCheck {
         rule: rule.into(),
         passed: value <= max,
-        detail: format!("{value} sat {what} against a limit of {max} sat"),
+        detail: format!(
+            "{} {what} against a limit of {}",
+            show_btc(value),
+            show_btc(max)
+        ),
     }
 }
 
@@ -364,3 +537,48 @@ fn resolve(list: &[Destination], network: Network) -> Result<Vec<(String, HashSe
 
 /// The rolling window of `max_per_24h`.
 pub const DAY: Duration = Duration::from_secs(24 * 3600);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_units_parse_strictly_and_convert_exactly() {
+        let five = WholeUnits::parse("1.5 ETH").unwrap();
+        assert_eq!(five.unit.as_deref(), Some("ETH"));
+        assert_eq!(
+            five.to_units(18),
+            Some(alloy_primitives::U256::from(1_500_000_000_000_000_000u128))
+        );
+        assert_eq!(WholeUnits::parse("0.0000001").unwrap().to_units(6), None);
+        for bad in ["", "five ETH", "1.2.3", "-1", "5 ETH extra"] {
+            assert!(WholeUnits::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bitcoin_amounts_take_satoshis_or_units_and_show_in_btc() {
+        let text = "[bitcoin]\nmax_per_transaction = \"0.05 BTC\"\nmax_per_24h = 20_000_000\n";
+        let loaded = LoadedPolicy::from_text(text, Network::Regtest).unwrap();
+        assert_eq!(loaded.policy.bitcoin.max_per_transaction, Some(5_000_000));
+        assert_eq!(loaded.policy.bitcoin.max_per_24h, Some(20_000_000));
+        assert!(
+            LoadedPolicy::from_text("[bitcoin]\nmax_fee = \"1 XBT\"\n", Network::Regtest).is_err()
+        );
+        assert_eq!(show_btc(5_000_000), "0.05 BTC");
+        assert_eq!(show_btc(100_000_000), "1 BTC");
+    }
+
+    #[test]
+    fn default_deny_is_an_allowlist_or_an_explicit_deny() {
+        let deny = |text: &str| {
+            LoadedPolicy::from_text(text, Network::Regtest)
+                .unwrap()
+                .default_deny()
+        };
+        assert!(deny("[bitcoin]\nunlisted = \"deny\"\n"));
+        assert!(deny("[ethereum]\nchain_ids = [1]\n"));
+        assert!(!deny("[bitcoin]\nunlisted = \"confirm\"\n"));
+        assert!(!deny("[bitcoin]\nmax_per_24h = 1000\n"));
+    }
+}

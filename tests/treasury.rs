@@ -254,7 +254,10 @@ fn the_rolling_24_hour_limit_counts_what_was_signed() {
         )
         .fails_after_review(1);
     assert!(
-        out.stderr.contains("bitcoin.max_per_24h") && out.stderr.contains("2000000 sat"),
+        out.stderr.contains("bitcoin.max_per_24h")
+            && out
+                .stderr
+                .contains("0.02 BTC sent in 24 hours including this against a limit of 0.015 BTC"),
         "{}",
         out.stderr
     );
@@ -273,6 +276,42 @@ fn the_rolling_24_hour_limit_counts_what_was_signed() {
         "",
     )
     .ok();
+}
+
+#[test]
+fn a_replacement_spending_the_same_coin_counts_once_in_the_24_hours() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    let d = standard(&hd(ABANDON), "wpkh({0})", "m/84'/1'/0'");
+    let payee = address(b"payroll");
+    // Unit strings and satoshi integers are both accepted.
+    std::fs::write(
+        sb.path("policy.toml"),
+        "[bitcoin]\nmax_per_24h = \"0.015 BTC\"\nmax_fee = 100_000\n",
+    )
+    .unwrap();
+    let sign = |name: &str, psbt: &Psbt| {
+        sb.write_psbt(name, psbt);
+        let out = format!("{name}.signed");
+        sb.regtest(
+            &["sign", name, "-o", &out, "--policy", "policy.toml", "--yes"],
+            "",
+        )
+    };
+    sign("first.psbt", &pay(&d, 0, &payee, 1_000_000)).ok();
+    // The same coin again, paying more (an RBF replacement): 0.012 BTC, not 0.022 BTC.
+    sign("bump.psbt", &pay(&d, 0, &payee, 1_200_000)).ok();
+    // The replacement is what counts from then on.
+    let denied = sign("second.psbt", &pay(&d, 1, &payee, 400_000)).fails_after_review(1);
+    assert!(
+        denied.stderr.contains("bitcoin.max_per_24h")
+            && denied
+                .stderr
+                .contains("0.016 BTC sent in 24 hours including this against a limit of 0.015 BTC"),
+        "{}",
+        denied.stderr
+    );
+    sign("third.psbt", &pay(&d, 1, &payee, 300_000)).ok();
 }
 
 /// Two valid regtest addresses whose payloads share the first and last three characters.

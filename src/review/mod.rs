@@ -56,6 +56,8 @@ impl Review {
                     .filter(|o| o.kind == OutputKind::External)
                     .map(|o| o.address.clone().unwrap_or_else(|| o.script.clone()))
                     .collect(),
+                assets: Vec::new(),
+                spends: r.inputs.iter().map(|i| i.outpoint.clone()).collect(),
             },
             Review::Ethereum(r) => {
                 let gwei = |wei: alloy_primitives::U256| {
@@ -76,6 +78,12 @@ impl Review {
                             Touch::Recipient(a) => Some(a.to_checksum(None)),
                             Touch::Contract(..) => None,
                         })
+                        .collect(),
+                    assets: crate::eth::policy::audit_assets(&crate::eth::policy::outflows(r)),
+                    spends: r
+                        .transaction
+                        .iter()
+                        .map(|t| format!("{}/{}", r.from, t.nonce))
                         .collect(),
                 }
             }
