@@ -282,7 +282,7 @@ pub fn erc7730(data: &[u8]) {
 }
 
 fn eth_review(request: &EthRequest) {
-    let r = coldsign::eth::review::review(
+    let r = coldsign::review::ethereum::review(
         request,
         Address::ZERO,
         None,

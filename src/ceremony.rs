@@ -100,7 +100,7 @@ impl Home {
             registry: &self.registry,
             descriptors: &self.descriptors,
         };
-        let r = crate::eth::review::review(request, from, path, &known);
+        let r = crate::review::ethereum::review(request, from, path, &known);
         let mut review = Review::Ethereum(Box::new(r));
         flag_limits(&mut review, signer);
         review

@@ -463,7 +463,7 @@ impl LoadedPolicy {
     /// what was signed in the last 24 hours per asset on the review's chain.
     pub fn evaluate_ethereum(
         &self,
-        review: &crate::eth::review::EthReview,
+        review: &crate::review::ethereum::EthReview,
         registry: &crate::eth::registry::Registry,
         spent_24h: &crate::eth::policy::Spent,
     ) -> Verdict {
@@ -475,7 +475,10 @@ impl LoadedPolicy {
 
     /// The warning codes the policy accepts for this Ethereum review (typed data whose
     /// domain is an allowed contract included).
-    pub fn allowed_ethereum_warnings(&self, review: &crate::eth::review::EthReview) -> Vec<String> {
+    pub fn allowed_ethereum_warnings(
+        &self,
+        review: &crate::review::ethereum::EthReview,
+    ) -> Vec<String> {
         crate::eth::policy::allowed_codes_for(&self.policy.ethereum, review)
     }
 }

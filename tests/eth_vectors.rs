@@ -123,7 +123,7 @@ fn eip4527_reference_requests_decode_and_their_chain_mismatch_is_flagged() {
         // The reference request's RLP carries EIP-155 chain id 0 while the request says 1:
         // a signer must not sign bytes bound to another chain than the one it shows.
         let from = Address::repeat_byte(0x11);
-        let review = coldsign::eth::review::review(
+        let review = coldsign::review::ethereum::review(
             &request,
             from,
             None,
@@ -223,7 +223,7 @@ fn permit2_typed_data_is_flagged() {
     ))
     .unwrap();
     let request = EthRequest::decode(&json).unwrap();
-    let review = coldsign::eth::review::review(
+    let review = coldsign::review::ethereum::review(
         &request,
         Address::repeat_byte(0x11),
         None,
@@ -237,7 +237,7 @@ fn permit2_typed_data_is_flagged() {
 /// The review's codes for an unsigned transaction.
 fn tx_codes(unsigned: &[u8]) -> Vec<&'static str> {
     let request = EthRequest::decode(hex::encode_prefixed(unsigned).as_bytes()).unwrap();
-    let review = coldsign::eth::review::review(
+    let review = coldsign::review::ethereum::review(
         &request,
         Address::repeat_byte(0x11),
         None,

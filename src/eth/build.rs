@@ -7,10 +7,10 @@ use alloy_primitives::utils::parse_units;
 use alloy_primitives::{Address, Bytes, TxKind, U256};
 use alloy_sol_types::{sol, SolCall};
 
-use super::review::{review, EthReview};
 use super::rpc::{Rpc, RpcError};
 use super::tx::UnsignedTx;
 use super::EthRequest;
+use crate::review::ethereum::{review, EthReview};
 use crate::transport::registry::{EthDataType, EthSignRequest};
 use crate::{Error, Result};
 

@@ -146,12 +146,12 @@ const MAX_DEPTH: usize = 4;
 
 /// Decodes calls, collecting warnings and what they touch.
 pub struct Decoder<'a> {
-    pub(super) chain_id: u64,
-    pub(super) known: Known<'a>,
+    pub(crate) chain_id: u64,
+    pub(crate) known: Known<'a>,
     /// The signing account.
-    pub(super) owner: Address,
+    pub(crate) owner: Address,
     /// Whose value the calls being decoded move: the signing account, or a Safe.
-    pub(super) payer: Address,
+    pub(crate) payer: Address,
     /// Findings so far.
     pub warnings: Vec<Warning>,
     /// Recipients and contracts, for policy rules.
@@ -353,7 +353,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Marks `out` blind: the signer cannot show what it does.
-    pub(super) fn blind(&mut self, mut out: Call, why: &str) -> Call {
+    pub(crate) fn blind(&mut self, mut out: Call, why: &str) -> Call {
         out.blind = true;
         self.warn(
             "eth.calldata.blind",

@@ -37,7 +37,7 @@ impl Decoder<'_> {
     /// A call the built-in decoders cannot explain: shown by its descriptor when one describes
     /// it completely (nested calls included), blind otherwise. `first` is where the call's own
     /// movements start in [`Decoder::exact`].
-    pub(super) fn unexplained(
+    pub(crate) fn unexplained(
         &mut self,
         mut out: Call,
         (call, first): (&RawCall<'_>, usize),
@@ -67,7 +67,7 @@ impl Decoder<'_> {
 
     /// A call the built-in decoders explained: the descriptor's view is added when one
     /// describes it, and cross-checked against what the decoders found.
-    pub(super) fn also_described(&mut self, out: &mut Call, call: &RawCall<'_>, first: usize) {
+    pub(crate) fn also_described(&mut self, out: &mut Call, call: &RawCall<'_>, first: usize) {
         out.clear_signed = self.described(&out.place, call, first).map(Box::new);
     }
 

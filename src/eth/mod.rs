@@ -14,7 +14,6 @@ pub mod flows;
 pub mod policy;
 pub mod registry;
 pub mod request;
-pub mod review;
 #[cfg(feature = "online")]
 pub mod rpc;
 pub mod safe;

@@ -10,9 +10,9 @@ use alloy_primitives::{Address, U256};
 use super::calldata::Touch;
 use super::flows::MovementKind;
 use super::registry::Registry;
-use super::review::EthReview;
 use crate::audit::{AssetAmount, Entry};
 use crate::policy::{EthereumRules, RuleCheck, Verdict, WholeUnits};
+use crate::review::ethereum::EthReview;
 
 /// The asset key of the chain's coin (token keys are checksummed contract addresses).
 pub const NATIVE: &str = "native";

@@ -2,6 +2,7 @@
 //! the signer's own key knowledge. Never shipped, never trusted from the host.
 
 pub mod bitcoin;
+pub mod ethereum;
 pub mod lookalike;
 pub mod text;
 
@@ -10,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::audit::Summary;
 use crate::eth::calldata::Touch;
-pub use crate::eth::review::EthReview;
+pub use crate::review::ethereum::EthReview;
 use bitcoin::{BtcReview, OutputKind};
 
 /// The review of any request: what it does, computed on the signing side.

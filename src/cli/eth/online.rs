@@ -17,11 +17,11 @@ use crate::eth::broadcast::{send, signed_raw, wait_for_receipt};
 use crate::eth::build::{self, assemble, chain_of, Overrides};
 use crate::eth::calldata::Operation;
 use crate::eth::parse_address;
-use crate::eth::review::EthReview;
 use crate::eth::rpc::Rpc;
 use crate::eth::safe::{self, SafeTx};
 use crate::eth::safe_chain::{self, SignedSafeTx};
 use crate::eth::tx::UnsignedTx;
+use crate::review::ethereum::EthReview;
 use crate::transport::registry::{EthDataType, EthSignRequest};
 use crate::{Error, Result};
 

@@ -8,7 +8,7 @@ use super::super::review_view::render_warnings;
 use crate::erc7730::ClearSigned;
 use crate::eth::calldata::{Call, Operation};
 use crate::eth::flows::Movement;
-use crate::eth::review::{show_wei, EthReview};
+use crate::review::ethereum::{show_wei, EthReview};
 
 fn wei(text: &str, chain: Option<u64>) -> String {
     text.parse::<U256>()

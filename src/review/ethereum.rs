@@ -5,13 +5,13 @@ use alloy_dyn_abi::TypedData;
 use alloy_primitives::{eip191_hash_message, Address, B256, U256};
 use serde::Serialize;
 
-use super::calldata::{Call, Decoder, Operation, RawCall, Touch};
-use super::flows::{Known, Movement, Refund};
-use super::safe::{self, SafeHashes};
-use super::tx::UnsignedTx;
-use super::typed_data::{self, TypedView};
-use super::{chains, typed_flows, EthPayload, EthRequest};
 use crate::erc7730::ClearSigned;
+use crate::eth::calldata::{Call, Decoder, Operation, RawCall, Touch};
+use crate::eth::flows::{Known, Movement, Refund};
+use crate::eth::safe::{self, SafeHashes};
+use crate::eth::tx::UnsignedTx;
+use crate::eth::typed_data::{self, TypedView};
+use crate::eth::{chains, typed_flows, EthPayload, EthRequest};
 use crate::review::text::suspicious_text;
 use crate::review::{intent_digest, lookalike, Severity, Warning};
 
@@ -126,7 +126,7 @@ const HIGH_FEE_TOTAL: u128 = 1_000_000_000_000_000_000;
 /// Ether (or the chain's coin) from wei, exactly.
 pub fn show_wei(wei: U256, chain_id: Option<u64>) -> String {
     let symbol = chain_id.map_or("ETH", chains::symbol);
-    format!("{} {symbol}", super::format_amount(wei, 18))
+    format!("{} {symbol}", crate::eth::format_amount(wei, 18))
 }
 
 /// Reviews `request` to be signed by `from`, naming addresses from `known` (address book and
