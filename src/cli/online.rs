@@ -357,6 +357,9 @@ fn fee_rate(fee: &FeeArgs, backend: &BackendArgs, network: bitcoin::Network) -> 
 #[derive(Serialize)]
 struct Built<'a> {
     output: &'a Path,
+    /// `bump`: the transaction this one replaces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replaces: Option<String>,
     #[serde(flatten)]
     review: &'a BtcReview,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -365,9 +368,14 @@ struct Built<'a> {
 
 impl Report for Built<'_> {
     fn human(&self) -> String {
+        let replaces = self
+            .replaces
+            .as_deref()
+            .map(|t| format!("replaces transaction {t} (only one of the two can confirm)\n"))
+            .unwrap_or_default();
         format!(
-            "{}\nunsigned PSBT written to {}\ncompare the intent digest {} on every signer\n",
-            review_view::render(self.review),
+            "{}\n{replaces}unsigned PSBT written to {}\ncompare the intent digest {} on every signer\n",
+            review_view::render_from(self.review, review_view::Vantage::Host),
             self.output.display(),
             self.review.intent_digest
         )
@@ -375,7 +383,13 @@ impl Report for Built<'_> {
 }
 
 /// Reviews `psbt` as the signer will, writes it, prints the review (and the QR).
-fn deliver(ctx: &Context, w: &store::WatchWallet, psbt: &Psbt, out: &OutputArgs) -> Result<()> {
+fn deliver(
+    ctx: &Context,
+    w: &store::WatchWallet,
+    psbt: &Psbt,
+    out: &OutputArgs,
+    replaces: Option<Txid>,
+) -> Result<()> {
     let version = if out.psbt_v2 {
         PsbtVersion::V2
     } else {
@@ -392,6 +406,7 @@ fn deliver(ctx: &Context, w: &store::WatchWallet, psbt: &Psbt, out: &OutputArgs)
     };
     let mut built = Built {
         output: &out.output,
+        replaces: replaces.map(|t| t.to_string()),
         review: &r,
         qr: None,
     };
@@ -450,7 +465,7 @@ pub fn build_cmd(ctx: &Context, args: BuildArgs) -> Result<()> {
         rbf: !args.no_rbf,
     };
     let psbt = build::build(&mut w.wallet, &options)?;
-    deliver(ctx, &w, &psbt, &args.out)?;
+    deliver(ctx, &w, &psbt, &args.out, None)?;
     // The change address is handed out only once the PSBT is written.
     w.persist()
 }
@@ -463,7 +478,7 @@ pub fn bump_cmd(ctx: &Context, args: BumpArgs) -> Result<()> {
     let mut w = store::WatchWallet::open(dir, &args.wallet)?;
     let rate = fee_rate(&args.fee, &args.backend, w.network())?;
     let psbt = build::bump(&mut w.wallet, txid, rate)?;
-    deliver(ctx, &w, &psbt, &args.out)?;
+    deliver(ctx, &w, &psbt, &args.out, Some(txid))?;
     w.persist()
 }
 
