@@ -564,3 +564,145 @@ fn treasury_commands_leak_no_secret() {
         }
     }
 }
+
+/// Issue #20.4 and #20.6: registering shows the policy and the first receive address (the same
+/// from every format), the review's rows carry labels and look-alike marks, a multisig input
+/// says how many signatures it has and needs, and so does a finalize that cannot finish.
+#[test]
+fn multisig_reviews_show_signature_counts_labels_and_lookalike_rows() {
+    let signers = [Sandbox::new(), Sandbox::new(), Sandbox::new()];
+    for (sb, words) in signers.iter().zip([ABANDON, LEGAL, LETTER]) {
+        sb.restore(words);
+        sb.export_watch_only("export.json");
+    }
+    let a = &signers[0];
+    for (i, sb) in signers.iter().enumerate() {
+        std::fs::copy(sb.path("export.json"), a.path(&format!("cosigner{i}.json"))).unwrap();
+    }
+    let created = a
+        .regtest(
+            &[
+                "--json",
+                "multisig",
+                "create",
+                "--threshold",
+                "2",
+                "--key",
+                "cosigner0.json",
+                "--key",
+                "cosigner1.json",
+                "--key",
+                "cosigner2.json",
+                "--type",
+                "wsh",
+                "--name",
+                "vault",
+                "-o",
+                "setup",
+            ],
+            "",
+        )
+        .ok()
+        .json();
+    let vault: Descriptor<DescriptorPublicKey> =
+        created["descriptor"].as_str().unwrap().parse().unwrap();
+    let mut first_receives = Vec::new();
+    for (sb, file) in signers.iter().zip([
+        "vault.bip388.json",
+        "vault.coldcard.txt",
+        "vault.caravan.json",
+    ]) {
+        std::fs::copy(a.path(&format!("setup/{file}")), sb.path(file)).unwrap();
+        let shown = sb
+            .regtest(&["--json", "wallet", "import", file, "--yes"], "")
+            .ok()
+            .json();
+        assert_eq!(shown["policy"], "2-of-3 P2WSH", "{file}");
+        first_receives.push(shown["first_receive"].as_str().unwrap().to_string());
+    }
+    let expected = vault.clone().into_single_descriptors().unwrap()[0]
+        .at_derivation_index(0)
+        .unwrap()
+        .address(Network::Regtest)
+        .unwrap()
+        .to_string();
+    assert!(
+        first_receives.iter().all(|r| *r == expected),
+        "{first_receives:?}"
+    );
+    let text = a
+        .regtest(&["wallet", "show", "vault", "--signer"], "")
+        .ok()
+        .stdout;
+    assert!(
+        text.contains("2-of-3 P2WSH") && text.contains(&expected),
+        "{text}"
+    );
+
+    // A labelled destination and one signature of two.
+    let exchange = address(b"exchange");
+    a.regtest(&["address", "add", "Exchange", &exchange.to_string()], "")
+        .ok();
+    a.write_psbt("pay.psbt", &pay(&vault, 0, &exchange, 2_000_000));
+    a.regtest(&["sign", "pay.psbt", "-o", "one.psbt", "--yes"], "")
+        .ok();
+    let review = a
+        .regtest(&["--json", "inspect", "one.psbt"], "")
+        .ok()
+        .json();
+    assert_eq!(
+        review["inputs"][0]["signatures"],
+        serde_json::json!({"present": 1, "needed": 2}),
+        "{review}"
+    );
+    let text = a.regtest(&["inspect", "one.psbt"], "").ok().stdout;
+    assert!(
+        text.contains("multisig: 1 of 2 signatures (more needed)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"Exchange\""),
+        "the label is not on the row:\n{text}"
+    );
+    let finalized = a
+        .regtest(&["finalize", "one.psbt", "-o", "final.psbt"], "")
+        .stdout;
+    assert!(
+        finalized.contains("it has 1 of 2 signatures"),
+        "{finalized}"
+    );
+
+    // A look-alike is marked on its row as well as in the list.
+    let (known, imitation) = lookalike_pair();
+    a.regtest(&["address", "add", "Known", &known.to_string()], "")
+        .ok();
+    a.write_psbt("fake.psbt", &pay(&vault, 1, &imitation, 1_000_000));
+    let text = a.regtest(&["inspect", "fake.psbt"], "").ok().stdout;
+    let row = text
+        .lines()
+        .skip_while(|l| !l.contains(&imitation.to_string()))
+        .nth(1)
+        .unwrap_or_default();
+    assert!(row.contains("!!! addr.lookalike"), "{text}");
+    let review = a
+        .regtest(&["--json", "inspect", "fake.psbt"], "")
+        .ok()
+        .json();
+    assert_eq!(review["outputs"][0]["flags"][0], "addr.lookalike");
+
+    // The text watch-only export carries the audit key: the log verifies with it.
+    a.regtest(&["key", "export", "--watch-only", "-o", "export.txt"], "")
+        .ok();
+    assert!(std::fs::read_to_string(a.path("export.txt"))
+        .unwrap()
+        .contains("# audit key "));
+    a.regtest(&["log", "verify", "--export", "export.txt"], "")
+        .ok();
+    std::fs::write(
+        a.path("bare.txt"),
+        "# coldsign watch-only export, fingerprint 73c5da0a, network regtest\n",
+    )
+    .unwrap();
+    a.regtest(&["log", "verify", "--export", "bare.txt"], "")
+        .fails_with(2);
+}

@@ -55,14 +55,12 @@ pub fn finalize(psbt: &mut Psbt) -> Vec<FinalizeOutcome> {
         match satisfy(psbt, o.index, &spent[o.index], &keys) {
             Ok(fin) => fresh.push((o.index, fin)),
             Err(e) => {
-                o.error = Some(
-                    match multisig_signatures(&psbt.inputs[o.index]) {
-                        Some(count) if !count.complete() => {
-                            format!("it has {count}; collect the missing signatures")
-                        }
-                        _ => one_line(&e),
-                    },
-                )
+                o.error = Some(match multisig_signatures(&psbt.inputs[o.index]) {
+                    Some(count) if !count.complete() => {
+                        format!("it has {count}; collect the missing signatures")
+                    }
+                    _ => one_line(&e),
+                })
             }
         }
     }

@@ -92,7 +92,10 @@ mod tests {
         assert_eq!(s.policy, "2-of-3 P2WSH");
         assert!(s.first_receive.starts_with("bcrt1q"), "{}", s.first_receive);
         let d = parse_descriptor(&format!("sh(wsh(multi(1,{a},{b})))")).unwrap();
-        assert_eq!(summarize(&d, Network::Regtest).unwrap().policy, "1-of-2 P2SH-P2WSH");
+        assert_eq!(
+            summarize(&d, Network::Regtest).unwrap().policy,
+            "1-of-2 P2SH-P2WSH"
+        );
         let d = parse_descriptor(&format!("wsh(and_v(v:pk({a}),pk({b})))")).unwrap();
         assert_eq!(
             summarize(&d, Network::Regtest).unwrap().policy,

@@ -123,9 +123,9 @@ fn watch_only_account(data: &[u8]) -> Result<Option<Account>> {
 
 /// The account of a watch-only export's fingerprint and descriptors.
 fn account_of(fingerprint: &str, descriptors: &[&str]) -> Result<Account> {
-    let fingerprint = fingerprint.parse().map_err(|_| {
-        Error::bad_input(format!("bad fingerprint {fingerprint:?} in the export"))
-    })?;
+    let fingerprint = fingerprint
+        .parse()
+        .map_err(|_| Error::bad_input(format!("bad fingerprint {fingerprint:?} in the export")))?;
     Account::from_descriptors(fingerprint, descriptors)
         .map_err(|e| Error::bad_input(format!("cannot express the export as an account: {e}")))
 }

@@ -58,10 +58,7 @@ pub fn multisig_threshold(script: &Script) -> Option<(usize, usize)> {
 
 /// The threshold and keys of `OP_k <keys> OP_n OP_CHECKMULTISIG`.
 fn multisig_script(script: &Script) -> Option<(usize, Vec<PublicKey>)> {
-    let instructions = script
-        .instructions()
-        .collect::<Result<Vec<_>, _>>()
-        .ok()?;
+    let instructions = script.instructions().collect::<Result<Vec<_>, _>>().ok()?;
     let [first, middle @ .., count, last] = instructions.as_slice() else {
         return None;
     };
@@ -95,10 +92,7 @@ mod tests {
 
     fn key(byte: u8) -> (SecretKey, PublicKey) {
         let secret = SecretKey::from_slice(&[byte; 32]).unwrap();
-        (
-            secret,
-            PublicKey::new(secret.public_key(&Secp256k1::new())),
-        )
+        (secret, PublicKey::new(secret.public_key(&Secp256k1::new())))
     }
 
     #[test]
