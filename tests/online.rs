@@ -433,8 +433,32 @@ fn two_of_three_multisig_batch_payout_and_rbf_bump() {
     fund(&node, &host, "vault");
     batch_payout(&node, &host, "vault", &[&alice, &bob], &|| {});
 
-    // RBF: pay once at 1 sat/vB, then replace at 5 sat/vB; the node takes the replacement.
+    // The host's review is a preview of what its wallet claims, never called verified.
     let to = letter_address(99);
+    let preview = host
+        .sb
+        .run(
+            &[
+                "--network",
+                "regtest",
+                "build",
+                "vault",
+                "--to",
+                &format!("{to}:0.1"),
+                "--fee-rate",
+                "1",
+                "-o",
+                "preview.psbt",
+            ],
+            "",
+        )
+        .ok()
+        .stdout;
+    assert!(
+        preview.contains("preview by the online host") && !preview.contains("(verified)"),
+        "{preview}"
+    );
+    // RBF: pay once at 1 sat/vB, then replace at 5 sat/vB; the node takes the replacement.
     let first = host
         .run(&[
             "build",
@@ -468,6 +492,7 @@ fn two_of_three_multisig_batch_payout_and_rbf_bump() {
         ])
         .ok()
         .json();
+    assert_eq!(bump["replaces"], first_txid.as_str(), "{bump}");
     let bumped = sign_airgapped(&host, &[&alice, &bob], "bump.psbt", &bump);
     let bump_txid = host.online(&["broadcast", &bumped]).ok().json()["txid"]
         .as_str()
