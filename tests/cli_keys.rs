@@ -706,56 +706,27 @@ fn key_new_at_a_terminal_with_a_wrong_word_writes_nothing_and_says_so() {
 #[test]
 fn key_new_checks_every_password_source_before_showing_a_word() {
     let sb = Sandbox::new();
-    // --no-confirm with no password source: refused, and no word was printed.
-    let out = sb
-        .run(
-            &[
-                "--keystore",
-                sb.keystore().to_str().unwrap(),
-                "key",
-                "new",
-                "--no-confirm",
-            ],
-            "",
-        )
-        .fails_with(2);
-    assert!(out.stdout.is_empty(), "words printed: {}", out.stdout);
-    assert!(out.stderr.contains("--password-file"), "{}", out.stderr);
-    // An empty password file, or an empty COLDSIGN_PASSWORD: the same.
     std::fs::write(sb.path("empty.txt"), "\n").unwrap();
-    let out = sb
-        .run(
-            &[
-                "--keystore",
-                sb.keystore().to_str().unwrap(),
-                "--password-file",
-                "empty.txt",
-                "key",
-                "new",
-                "--no-confirm",
-            ],
-            "",
-        )
-        .fails_with(2);
-    assert!(out.stdout.is_empty(), "words printed: {}", out.stdout);
-    assert!(out.stderr.contains("empty.txt"), "{}", out.stderr);
-    let mut cmd = sb.command();
-    cmd.env("COLDSIGN_PASSWORD", "");
-    let out = sb
-        .run_with(
-            cmd,
-            &[
-                "--keystore",
-                sb.keystore().to_str().unwrap(),
-                "key",
-                "new",
-                "--no-confirm",
-            ],
-            "",
-        )
-        .fails_with(2);
-    assert!(out.stdout.is_empty(), "words printed: {}", out.stdout);
-    assert!(out.stderr.contains("COLDSIGN_PASSWORD"), "{}", out.stderr);
+    let keystore = sb.keystore();
+    let keystore = keystore.to_str().unwrap();
+    // No password source, an empty password file, an empty COLDSIGN_PASSWORD: each refused
+    // before a word is generated, naming what to fix.
+    for (options, env, named) in [
+        (&[][..], None, "--password-file"),
+        (&["--password-file", "empty.txt"][..], None, "empty.txt"),
+        (&[][..], Some(""), "COLDSIGN_PASSWORD"),
+    ] {
+        let mut cmd = sb.command();
+        if let Some(value) = env {
+            cmd.env("COLDSIGN_PASSWORD", value);
+        }
+        let mut args = vec!["--keystore", keystore];
+        args.extend_from_slice(options);
+        args.extend_from_slice(&["key", "new", "--no-confirm"]);
+        let out = sb.run_with(cmd, &args, "").fails_with(2);
+        assert!(out.stdout.is_empty(), "words printed: {}", out.stdout);
+        assert!(out.stderr.contains(named), "{}", out.stderr);
+    }
     // A failure after the words were shown names what became of them.
     std::fs::write(sb.path("a-file"), "").unwrap();
     let out = sb.run(

@@ -33,8 +33,17 @@ fn pay(d: &Descriptor<DescriptorPublicKey>, coin: u32, to: &Address, amount: u64
         .build()
 }
 
-#[test]
-fn two_of_three_setup_policy_allows_one_destination_and_denies_another() {
+/// The formats `multisig create` writes, one imported by each signer of [`vault_of_three`].
+const VAULT_FORMATS: [&str; 3] = [
+    "vault.bip388.json",
+    "vault.coldcard.txt",
+    "vault.caravan.json",
+];
+
+/// Three signers (ABANDON, LEGAL, LETTER) and their 2-of-3 P2WSH vault, made by the first with
+/// `multisig create` from the three watch-only exports and imported by each in another format:
+/// the signers, the descriptor and each `wallet import --json` report.
+fn vault_of_three() -> ([Sandbox; 3], String, Vec<serde_json::Value>) {
     let signers = [Sandbox::new(), Sandbox::new(), Sandbox::new()];
     for (sb, words) in signers.iter().zip([ABANDON, LEGAL, LETTER]) {
         sb.restore(words);
@@ -70,17 +79,25 @@ fn two_of_three_setup_policy_allows_one_destination_and_denies_another() {
         .ok()
         .json();
     let descriptor = created["descriptor"].as_str().unwrap().to_string();
-    // Each signer imports a different format of the same wallet; all see one descriptor.
-    for (sb, file) in signers.iter().zip([
-        "vault.bip388.json",
-        "vault.coldcard.txt",
-        "vault.caravan.json",
-    ]) {
-        std::fs::copy(a.path(&format!("setup/{file}")), sb.path(file)).unwrap();
-        let shown = sb
-            .regtest(&["--json", "wallet", "import", file, "--yes"], "")
-            .ok()
-            .json();
+    let imported = signers
+        .iter()
+        .zip(VAULT_FORMATS)
+        .map(|(sb, file)| {
+            std::fs::copy(a.path(&format!("setup/{file}")), sb.path(file)).unwrap();
+            sb.regtest(&["--json", "wallet", "import", file, "--yes"], "")
+                .ok()
+                .json()
+        })
+        .collect();
+    (signers, descriptor, imported)
+}
+
+#[test]
+fn two_of_three_setup_policy_allows_one_destination_and_denies_another() {
+    let (signers, descriptor, imported) = vault_of_three();
+    let a = &signers[0];
+    // Each signer imported a different format of the same wallet; all see one descriptor.
+    for (shown, file) in imported.iter().zip(VAULT_FORMATS) {
         assert_eq!(shown["descriptor"].as_str().unwrap(), descriptor, "{file}");
         assert_eq!(
             shown["cosigners"]
@@ -570,56 +587,16 @@ fn treasury_commands_leak_no_secret() {
 /// says how many signatures it has and needs, and so does a finalize that cannot finish.
 #[test]
 fn multisig_reviews_show_signature_counts_labels_and_lookalike_rows() {
-    let signers = [Sandbox::new(), Sandbox::new(), Sandbox::new()];
-    for (sb, words) in signers.iter().zip([ABANDON, LEGAL, LETTER]) {
-        sb.restore(words);
-        sb.export_watch_only("export.json");
-    }
+    let (signers, descriptor, imported) = vault_of_three();
     let a = &signers[0];
-    for (i, sb) in signers.iter().enumerate() {
-        std::fs::copy(sb.path("export.json"), a.path(&format!("cosigner{i}.json"))).unwrap();
-    }
-    let created = a
-        .regtest(
-            &[
-                "--json",
-                "multisig",
-                "create",
-                "--threshold",
-                "2",
-                "--key",
-                "cosigner0.json",
-                "--key",
-                "cosigner1.json",
-                "--key",
-                "cosigner2.json",
-                "--type",
-                "wsh",
-                "--name",
-                "vault",
-                "-o",
-                "setup",
-            ],
-            "",
-        )
-        .ok()
-        .json();
-    let vault: Descriptor<DescriptorPublicKey> =
-        created["descriptor"].as_str().unwrap().parse().unwrap();
-    let mut first_receives = Vec::new();
-    for (sb, file) in signers.iter().zip([
-        "vault.bip388.json",
-        "vault.coldcard.txt",
-        "vault.caravan.json",
-    ]) {
-        std::fs::copy(a.path(&format!("setup/{file}")), sb.path(file)).unwrap();
-        let shown = sb
-            .regtest(&["--json", "wallet", "import", file, "--yes"], "")
-            .ok()
-            .json();
+    let vault: Descriptor<DescriptorPublicKey> = descriptor.parse().unwrap();
+    for (shown, file) in imported.iter().zip(VAULT_FORMATS) {
         assert_eq!(shown["policy"], "2-of-3 P2WSH", "{file}");
-        first_receives.push(shown["first_receive"].as_str().unwrap().to_string());
     }
+    let first_receives: Vec<&str> = imported
+        .iter()
+        .map(|shown| shown["first_receive"].as_str().unwrap())
+        .collect();
     let expected = vault.clone().into_single_descriptors().unwrap()[0]
         .at_derivation_index(0)
         .unwrap()
