@@ -195,6 +195,15 @@ fn batch_payout(node: &Bitcoind, host: &Host, wallet: &str, signers: &[&Sandbox]
         "50 payouts and change"
     );
     assert_eq!(built["totals"]["external"], total);
+    // Each payout's CSV label is on its output row.
+    let labels: Vec<&str> = built["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["label"].as_str())
+        .collect();
+    assert_eq!(labels.len(), 50, "{labels:?}");
+    assert!(labels.contains(&"payee 7"), "{labels:?}");
     assert!(built["rbf"].as_bool().unwrap());
     // Only bdk's anti-fee-sniping locktime (info): no warning a signer would stop at.
     let serious: Vec<&Value> = built["warnings"]

@@ -22,6 +22,7 @@ use crate::online::backend::Backend;
 use crate::online::build::{self, BuildOptions, Spend};
 use crate::online::config::Config;
 use crate::online::import;
+use crate::online::payouts::{label_outputs, Payout};
 use crate::online::store::{self, WatchSummary};
 use crate::request::{encode_psbt, Encoding, PsbtFile};
 use crate::review::bitcoin::BtcReview;
@@ -389,13 +390,15 @@ fn deliver(
     psbt: &Psbt,
     out: &OutputArgs,
     replaces: Option<Txid>,
+    payouts: &[Payout],
 ) -> Result<()> {
     let version = if out.psbt_v2 {
         PsbtVersion::V2
     } else {
         PsbtVersion::V0
     };
-    let r = w.review(psbt, version);
+    let mut r = w.review(psbt, version);
+    label_outputs(&mut r, payouts);
     let data = encode_psbt(psbt, version, None, Encoding::Base64)?;
     let replace = Replace::allowed_if(out.force);
     files::write_output(&out.output, &data, replace)?;
@@ -458,6 +461,10 @@ pub fn build_cmd(ctx: &Context, args: BuildArgs) -> Result<()> {
         .iter()
         .map(|u| parse_outpoint(u))
         .collect::<Result<Vec<_>>>()?;
+    let payouts = match &spend {
+        Spend::Pay(payouts) => payouts.clone(),
+        Spend::SendMax(_) | Spend::Consolidate => Vec::new(),
+    };
     let options = BuildOptions {
         spend,
         fee_rate: fee_rate(&args.fee, &args.backend, network)?,
@@ -465,7 +472,7 @@ pub fn build_cmd(ctx: &Context, args: BuildArgs) -> Result<()> {
         rbf: !args.no_rbf,
     };
     let psbt = build::build(&mut w.wallet, &options)?;
-    deliver(ctx, &w, &psbt, &args.out, None)?;
+    deliver(ctx, &w, &psbt, &args.out, None, &payouts)?;
     // The change address is handed out only once the PSBT is written.
     w.persist()
 }
@@ -478,7 +485,7 @@ pub fn bump_cmd(ctx: &Context, args: BumpArgs) -> Result<()> {
     let mut w = store::WatchWallet::open(dir, &args.wallet)?;
     let rate = fee_rate(&args.fee, &args.backend, w.network())?;
     let psbt = build::bump(&mut w.wallet, txid, rate)?;
-    deliver(ctx, &w, &psbt, &args.out, Some(txid))?;
+    deliver(ctx, &w, &psbt, &args.out, Some(txid), &[])?;
     w.persist()
 }
 
