@@ -635,25 +635,44 @@ fn no_command_leaks_a_secret() {
     }
 }
 
-/// `key new` at a real terminal (a pseudo-terminal driven by tests/tty/key_new.py).
-fn key_new_at_a_terminal(mode: &str) -> (i32, Sandbox) {
+/// `key new` at a real terminal (a pseudo-terminal driven by tests/tty/key_new.py): its exit
+/// code, the screen, and the sandbox.
+fn key_new_at_a_terminal(mode: &str) -> (i32, String, Sandbox) {
     let sb = Sandbox::new();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tty/key_new.py");
-    let status = std::process::Command::new("python3")
+    let output = std::process::Command::new("python3")
         .args([
             script,
             env!("CARGO_BIN_EXE_coldsign"),
             sb.keystore().to_str().unwrap(),
             mode,
         ])
-        .status()
+        .output()
         .expect("python3 runs");
-    (status.code().unwrap_or(-1), sb)
+    let screen = String::from_utf8_lossy(&output.stdout).into_owned();
+    (output.status.code().unwrap_or(-1), screen, sb)
+}
+
+/// Runs coldsign in a pseudo-terminal, answering each (pattern, answer) in turn
+/// (tests/tty/dialogue.py): its exit code and the screen.
+fn dialogue(sb: &Sandbox, steps: &[(&str, &str)], args: &[&str]) -> (i32, String) {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tty/dialogue.py");
+    let mut cmd = std::process::Command::new("python3");
+    cmd.arg(script);
+    for (pattern, answer) in steps {
+        cmd.args([pattern, answer]);
+    }
+    cmd.args(["--", env!("CARGO_BIN_EXE_coldsign"), "--keystore"])
+        .arg(sb.keystore())
+        .args(args);
+    let output = cmd.output().expect("python3 runs");
+    let screen = String::from_utf8_lossy(&output.stdout).into_owned();
+    (output.status.code().unwrap_or(-1), screen)
 }
 
 #[test]
-fn key_new_at_a_terminal_confirms_the_backup_then_writes() {
-    let (code, sb) = key_new_at_a_terminal("ok");
+fn key_new_at_a_terminal_settles_the_password_then_confirms_the_backup_then_writes() {
+    let (code, _, sb) = key_new_at_a_terminal("ok");
     assert_eq!(code, 0);
     assert_eq!(
         std::fs::metadata(sb.keystore())
@@ -666,8 +685,142 @@ fn key_new_at_a_terminal_confirms_the_backup_then_writes() {
 }
 
 #[test]
-fn key_new_at_a_terminal_with_a_wrong_word_writes_nothing() {
-    let (code, sb) = key_new_at_a_terminal("wrong");
-    assert_eq!(code, 1, "a wrong backup word is a decline");
+fn key_new_at_a_terminal_asks_again_on_a_mismatch_or_an_empty_password() {
+    let (code, screen, sb) = key_new_at_a_terminal("retry");
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("not a terminal"), "{screen}");
+    assert!(sb.keystore().exists());
+}
+
+#[test]
+fn key_new_at_a_terminal_with_a_wrong_word_writes_nothing_and_says_so() {
+    let (code, screen, sb) = key_new_at_a_terminal("wrong");
+    assert_eq!(code, 1, "a wrong backup word is a decline: {screen}");
+    assert!(
+        screen.contains("the words shown were not stored"),
+        "{screen}"
+    );
     assert!(!sb.keystore().exists());
+}
+
+#[test]
+fn key_new_checks_every_password_source_before_showing_a_word() {
+    let sb = Sandbox::new();
+    std::fs::write(sb.path("empty.txt"), "\n").unwrap();
+    let keystore = sb.keystore();
+    let keystore = keystore.to_str().unwrap();
+    // No password source, an empty password file, an empty COLDSIGN_PASSWORD: each refused
+    // before a word is generated, naming what to fix.
+    for (options, env, named) in [
+        (&[][..], None, "--password-file"),
+        (&["--password-file", "empty.txt"][..], None, "empty.txt"),
+        (&[][..], Some(""), "COLDSIGN_PASSWORD"),
+    ] {
+        let mut cmd = sb.command();
+        if let Some(value) = env {
+            cmd.env("COLDSIGN_PASSWORD", value);
+        }
+        let mut args = vec!["--keystore", keystore];
+        args.extend_from_slice(options);
+        args.extend_from_slice(&["key", "new", "--no-confirm"]);
+        let out = sb.run_with(cmd, &args, "").fails_with(2);
+        assert!(out.stdout.is_empty(), "words printed: {}", out.stdout);
+        assert!(out.stderr.contains(named), "{}", out.stderr);
+    }
+    // A failure after the words were shown names what became of them.
+    std::fs::write(sb.path("a-file"), "").unwrap();
+    let out = sb.run(
+        &[
+            "--keystore",
+            sb.path("a-file/keystore.json").to_str().unwrap(),
+            "--password-file",
+            "password.txt",
+            "key",
+            "new",
+            "--no-confirm",
+        ],
+        "",
+    );
+    assert_ne!(out.code, 0);
+    assert!(!out.stdout.is_empty());
+    assert!(
+        out.stderr.contains("the words shown were NOT stored"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn key_restore_at_a_terminal_asks_the_password_again_before_the_words() {
+    let sb = Sandbox::new();
+    let (code, screen) = dialogue(
+        &sb,
+        &[
+            ("new password for the keystore: ", "one"),
+            ("repeat it: ", "two"),
+            ("new password for the keystore: ", "restored pw"),
+            ("repeat it: ", "restored pw"),
+            ("mnemonic words", ABANDON),
+        ],
+        &["key", "restore"],
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("the two entries differ; try again"),
+        "{screen}"
+    );
+    let mut cmd = sb.command();
+    cmd.env("COLDSIGN_PASSWORD", "restored pw");
+    let shown = sb
+        .run_with(
+            cmd,
+            &[
+                "--json",
+                "--keystore",
+                sb.keystore().to_str().unwrap(),
+                "key",
+                "show",
+            ],
+            "",
+        )
+        .ok()
+        .json();
+    assert_eq!(shown["fingerprint"], "73c5da0a");
+}
+
+#[test]
+fn key_passwd_at_a_terminal_asks_the_new_password_again_on_a_mismatch() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    let (code, screen) = dialogue(
+        &sb,
+        &[
+            ("password for keystore", common::PASSWORD),
+            ("new password: ", "new one"),
+            ("repeat it: ", "new two"),
+            ("new password: ", ""),
+            ("new password: ", "new pw"),
+            ("repeat it: ", "new pw"),
+        ],
+        &["key", "passwd"],
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("the two entries differ; try again"),
+        "{screen}"
+    );
+    assert!(screen.contains("must not be empty; try again"), "{screen}");
+    let mut cmd = sb.command();
+    cmd.env("COLDSIGN_PASSWORD", "new pw");
+    sb.run_with(
+        cmd,
+        &["--keystore", sb.keystore().to_str().unwrap(), "key", "show"],
+        "",
+    )
+    .ok();
+    // Without a terminal and without --new-password-file: refused before the old password.
+    sb.run_keyed(&["key", "passwd"], "").fails_with(2);
+    std::fs::write(sb.path("empty.txt"), "").unwrap();
+    sb.run_keyed(&["key", "passwd", "--new-password-file", "empty.txt"], "")
+        .fails_with(2);
 }

@@ -174,6 +174,14 @@ fn a_watch_only_export_travels_as_an_account() {
         .ok()
         .stdout;
     assert!(text.starts_with("ur:crypto-account"), "{text}");
+    // The text export (`key export --watch-only` without --json) is the same account.
+    sb.regtest(&["key", "export", "--watch-only", "-o", "export.txt"], "")
+        .ok();
+    let from_text = sb
+        .run(&["qr", "show", "export.txt", "--text"], "")
+        .ok()
+        .stdout;
+    assert_eq!(from_text, text);
     sb.run(&["qr", "read", "-o", "account.txt"], &text).ok();
     let export: serde_json::Value =
         serde_json::from_slice(&std::fs::read(sb.path("export.json")).unwrap()).unwrap();
@@ -333,4 +341,36 @@ fn camera_without_the_feature_is_a_clear_device_error() {
         );
         assert!(!sb.path("out.psbt").exists());
     }
+}
+
+/// Issue #20.6: frame files get spare fountain parts by default, so a lost frame is not fatal.
+#[test]
+fn frame_files_carry_spare_fountain_parts_by_default() {
+    let sb = Sandbox::new();
+    let psbt = big_psbt();
+    sb.write_psbt("p.psbt", &psbt);
+    let fragments = sb
+        .run(&["qr", "show", "p.psbt", "--text"], "")
+        .ok()
+        .stdout
+        .lines()
+        .count();
+    assert!(fragments > 2, "a multi-part payload is needed: {fragments}");
+    let out = sb
+        .run(&["qr", "show", "p.psbt", "--png-dir", "frames"], "")
+        .ok();
+    let frames = std::fs::read_dir(sb.path("frames")).unwrap().count();
+    assert!(
+        frames > fragments,
+        "{frames} frames for {fragments} fragments"
+    );
+    assert!(out.stderr.contains("--parts"), "{}", out.stderr);
+    // Lose one frame: the spares cover it.
+    std::fs::remove_file(sb.path("frames/frame-0002.png")).unwrap();
+    sb.run(&["qr", "read", "frames", "-o", "back.psbt"], "")
+        .ok();
+    assert_eq!(
+        std::fs::read(sb.path("back.psbt")).unwrap(),
+        psbt.serialize()
+    );
 }

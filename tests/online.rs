@@ -195,6 +195,15 @@ fn batch_payout(node: &Bitcoind, host: &Host, wallet: &str, signers: &[&Sandbox]
         "50 payouts and change"
     );
     assert_eq!(built["totals"]["external"], total);
+    // Each payout's CSV label is on its output row.
+    let labels: Vec<&str> = built["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["label"].as_str())
+        .collect();
+    assert_eq!(labels.len(), 50, "{labels:?}");
+    assert!(labels.contains(&"payee 7"), "{labels:?}");
     assert!(built["rbf"].as_bool().unwrap());
     // Only bdk's anti-fee-sniping locktime (info): no warning a signer would stop at.
     let serious: Vec<&Value> = built["warnings"]
@@ -433,8 +442,32 @@ fn two_of_three_multisig_batch_payout_and_rbf_bump() {
     fund(&node, &host, "vault");
     batch_payout(&node, &host, "vault", &[&alice, &bob], &|| {});
 
-    // RBF: pay once at 1 sat/vB, then replace at 5 sat/vB; the node takes the replacement.
+    // The host's review is a preview of what its wallet claims, never called verified.
     let to = letter_address(99);
+    let preview = host
+        .sb
+        .run(
+            &[
+                "--network",
+                "regtest",
+                "build",
+                "vault",
+                "--to",
+                &format!("{to}:0.1"),
+                "--fee-rate",
+                "1",
+                "-o",
+                "preview.psbt",
+            ],
+            "",
+        )
+        .ok()
+        .stdout;
+    assert!(
+        preview.contains("preview by the online host") && !preview.contains("(verified)"),
+        "{preview}"
+    );
+    // RBF: pay once at 1 sat/vB, then replace at 5 sat/vB; the node takes the replacement.
     let first = host
         .run(&[
             "build",
@@ -468,6 +501,7 @@ fn two_of_three_multisig_batch_payout_and_rbf_bump() {
         ])
         .ok()
         .json();
+    assert_eq!(bump["replaces"], first_txid.as_str(), "{bump}");
     let bumped = sign_airgapped(&host, &[&alice, &bob], "bump.psbt", &bump);
     let bump_txid = host.online(&["broadcast", &bumped]).ok().json()["txid"]
         .as_str()

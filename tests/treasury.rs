@@ -33,8 +33,17 @@ fn pay(d: &Descriptor<DescriptorPublicKey>, coin: u32, to: &Address, amount: u64
         .build()
 }
 
-#[test]
-fn two_of_three_setup_policy_allows_one_destination_and_denies_another() {
+/// The formats `multisig create` writes, one imported by each signer of [`vault_of_three`].
+const VAULT_FORMATS: [&str; 3] = [
+    "vault.bip388.json",
+    "vault.coldcard.txt",
+    "vault.caravan.json",
+];
+
+/// Three signers (ABANDON, LEGAL, LETTER) and their 2-of-3 P2WSH vault, made by the first with
+/// `multisig create` from the three watch-only exports and imported by each in another format:
+/// the signers, the descriptor and each `wallet import --json` report.
+fn vault_of_three() -> ([Sandbox; 3], String, Vec<serde_json::Value>) {
     let signers = [Sandbox::new(), Sandbox::new(), Sandbox::new()];
     for (sb, words) in signers.iter().zip([ABANDON, LEGAL, LETTER]) {
         sb.restore(words);
@@ -70,17 +79,25 @@ fn two_of_three_setup_policy_allows_one_destination_and_denies_another() {
         .ok()
         .json();
     let descriptor = created["descriptor"].as_str().unwrap().to_string();
-    // Each signer imports a different format of the same wallet; all see one descriptor.
-    for (sb, file) in signers.iter().zip([
-        "vault.bip388.json",
-        "vault.coldcard.txt",
-        "vault.caravan.json",
-    ]) {
-        std::fs::copy(a.path(&format!("setup/{file}")), sb.path(file)).unwrap();
-        let shown = sb
-            .regtest(&["--json", "wallet", "import", file, "--yes"], "")
-            .ok()
-            .json();
+    let imported = signers
+        .iter()
+        .zip(VAULT_FORMATS)
+        .map(|(sb, file)| {
+            std::fs::copy(a.path(&format!("setup/{file}")), sb.path(file)).unwrap();
+            sb.regtest(&["--json", "wallet", "import", file, "--yes"], "")
+                .ok()
+                .json()
+        })
+        .collect();
+    (signers, descriptor, imported)
+}
+
+#[test]
+fn two_of_three_setup_policy_allows_one_destination_and_denies_another() {
+    let (signers, descriptor, imported) = vault_of_three();
+    let a = &signers[0];
+    // Each signer imported a different format of the same wallet; all see one descriptor.
+    for (shown, file) in imported.iter().zip(VAULT_FORMATS) {
         assert_eq!(shown["descriptor"].as_str().unwrap(), descriptor, "{file}");
         assert_eq!(
             shown["cosigners"]
@@ -602,4 +619,106 @@ fn treasury_commands_leak_no_secret() {
             );
         }
     }
+}
+
+/// Issue #20.4 and #20.6: registering shows the policy and the first receive address (the same
+/// from every format), the review's rows carry labels and look-alike marks, a multisig input
+/// says how many signatures it has and needs, and so does a finalize that cannot finish.
+#[test]
+fn multisig_reviews_show_signature_counts_labels_and_lookalike_rows() {
+    let (signers, descriptor, imported) = vault_of_three();
+    let a = &signers[0];
+    let vault: Descriptor<DescriptorPublicKey> = descriptor.parse().unwrap();
+    for (shown, file) in imported.iter().zip(VAULT_FORMATS) {
+        assert_eq!(shown["policy"], "2-of-3 P2WSH", "{file}");
+    }
+    let first_receives: Vec<&str> = imported
+        .iter()
+        .map(|shown| shown["first_receive"].as_str().unwrap())
+        .collect();
+    let expected = vault.clone().into_single_descriptors().unwrap()[0]
+        .at_derivation_index(0)
+        .unwrap()
+        .address(Network::Regtest)
+        .unwrap()
+        .to_string();
+    assert!(
+        first_receives.iter().all(|r| *r == expected),
+        "{first_receives:?}"
+    );
+    let text = a
+        .regtest(&["wallet", "show", "vault", "--signer"], "")
+        .ok()
+        .stdout;
+    assert!(
+        text.contains("2-of-3 P2WSH") && text.contains(&expected),
+        "{text}"
+    );
+
+    // A labelled destination and one signature of two.
+    let exchange = address(b"exchange");
+    a.regtest(&["address", "add", "Exchange", &exchange.to_string()], "")
+        .ok();
+    a.write_psbt("pay.psbt", &pay(&vault, 0, &exchange, 2_000_000));
+    a.regtest(&["sign", "pay.psbt", "-o", "one.psbt", "--yes"], "")
+        .ok();
+    let review = a
+        .regtest(&["--json", "inspect", "one.psbt"], "")
+        .ok()
+        .json();
+    assert_eq!(
+        review["inputs"][0]["signatures"],
+        serde_json::json!({"present": 1, "needed": 2}),
+        "{review}"
+    );
+    let text = a.regtest(&["inspect", "one.psbt"], "").ok().stdout;
+    assert!(
+        text.contains("multisig: 1 of 2 signatures (more needed)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"Exchange\""),
+        "the label is not on the row:\n{text}"
+    );
+    let finalized = a
+        .regtest(&["finalize", "one.psbt", "-o", "final.psbt"], "")
+        .stdout;
+    assert!(
+        finalized.contains("it has 1 of 2 signatures"),
+        "{finalized}"
+    );
+
+    // A look-alike is marked on its row as well as in the list.
+    let (known, imitation) = lookalike_pair();
+    a.regtest(&["address", "add", "Known", &known.to_string()], "")
+        .ok();
+    a.write_psbt("fake.psbt", &pay(&vault, 1, &imitation, 1_000_000));
+    let text = a.regtest(&["inspect", "fake.psbt"], "").ok().stdout;
+    let row = text
+        .lines()
+        .skip_while(|l| !l.contains(&imitation.to_string()))
+        .nth(1)
+        .unwrap_or_default();
+    assert!(row.contains("!!! addr.lookalike"), "{text}");
+    let review = a
+        .regtest(&["--json", "inspect", "fake.psbt"], "")
+        .ok()
+        .json();
+    assert_eq!(review["outputs"][0]["flags"][0], "addr.lookalike");
+
+    // The text watch-only export carries the audit key: the log verifies with it.
+    a.regtest(&["key", "export", "--watch-only", "-o", "export.txt"], "")
+        .ok();
+    assert!(std::fs::read_to_string(a.path("export.txt"))
+        .unwrap()
+        .contains("# audit key "));
+    a.regtest(&["log", "verify", "--export", "export.txt"], "")
+        .ok();
+    std::fs::write(
+        a.path("bare.txt"),
+        "# coldsign watch-only export, fingerprint 73c5da0a, network regtest\n",
+    )
+    .unwrap();
+    a.regtest(&["log", "verify", "--export", "bare.txt"], "")
+        .fails_with(2);
 }

@@ -8,6 +8,7 @@ use bitcoin::{Transaction, TxOut};
 use serde::Serialize;
 
 use super::satisfy::{satisfy, KnownKeys};
+use crate::review::bitcoin::signatures::multisig_signatures;
 use crate::review::bitcoin::spent_output;
 
 /// What finalizing did to one input.
@@ -53,7 +54,14 @@ pub fn finalize(psbt: &mut Psbt) -> Vec<FinalizeOutcome> {
     for o in outcomes.iter_mut().filter(|o| !o.finalized) {
         match satisfy(psbt, o.index, &spent[o.index], &keys) {
             Ok(fin) => fresh.push((o.index, fin)),
-            Err(e) => o.error = Some(one_line(&e)),
+            Err(e) => {
+                o.error = Some(match multisig_signatures(&psbt.inputs[o.index]) {
+                    Some(count) if !count.complete() => {
+                        format!("it has {count}; collect the missing signatures")
+                    }
+                    _ => one_line(&e),
+                })
+            }
         }
     }
     let mut originals = Vec::with_capacity(fresh.len());

@@ -12,4 +12,5 @@ pub mod network;
 pub mod ownership;
 pub mod psbt_v2;
 pub mod satisfy;
+pub mod wallet_summary;
 pub mod wallets;

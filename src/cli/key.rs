@@ -16,6 +16,7 @@ use crate::keys::keystore::Keystore;
 use crate::keys::keystore_v3;
 use crate::keys::material::KeyMaterial;
 use crate::keys::mnemonic::{SecretMnemonic, WordList};
+use crate::keys::password::Emptiness;
 use crate::keys::watch_only::{WatchOnly, WatchOnlyOptions};
 use crate::prompt::Prompt;
 use crate::{Error, Result};
@@ -203,22 +204,27 @@ fn target_keystore(ctx: &Context, force: bool) -> Result<PathBuf> {
 fn passphrase(args: &CreateArgs) -> Result<SecretString> {
     match (&args.passphrase_file, args.passphrase) {
         (Some(file), _) => terminal::secret_from_file(file),
-        (None, true) => terminal::ask_twice("BIP39 passphrase"),
+        (None, true) => terminal::choose_twice("BIP39 passphrase", Emptiness::Allowed),
         (None, false) => Ok(SecretString::from(String::new())),
     }
 }
 
-/// Seals `material` under a new password and writes it; reports what was created.
+/// The new keystore's password, settled before any word is read, generated or shown.
+fn keystore_password(ctx: &Context) -> Result<SecretString> {
+    terminal::new_password(ctx.password_file.as_deref(), "the keystore")
+}
+
+/// Seals `material` under `password` and writes it; reports what was created.
 fn store(
     ctx: &Context,
     path: &Path,
     material: &KeyMaterial,
     args: &CreateArgs,
+    password: &SecretString,
 ) -> Result<Keystore> {
     let cost = ctx.kdf_cost()?;
-    let password = terminal::new_password(ctx.password_file.as_deref(), "the keystore")?;
     ctx.detail(&format!("encrypting with scrypt N=2^{}", cost.log_n()));
-    let keystore = Keystore::seal(material, &args.label, &password, cost)?;
+    let keystore = Keystore::seal(material, &args.label, password, cost)?;
     keystore.save(path, replace_if(args.force))?;
     Ok(keystore)
 }
@@ -287,6 +293,9 @@ fn new(ctx: &Context, args: NewArgs) -> Result<()> {
         ));
     }
     ctx.kdf_cost()?;
+    // Every secret is settled before a word exists: a failure here loses nothing.
+    let password = keystore_password(ctx)?;
+    let passphrase = passphrase(&args.create)?;
     let list = match args.language {
         WordListArg::English => WordList::English,
         WordListArg::Japanese => WordList::Japanese,
@@ -296,31 +305,55 @@ fn new(ctx: &Context, args: NewArgs) -> Result<()> {
     } else {
         SecretMnemonic::generate(args.words, list)?
     };
-    let passphrase = passphrase(&args.create)?;
-    if !ctx.json {
-        print!("{}", backup::backup_sheet(&mnemonic));
+    if ctx.json {
+        // The words are shown only in the report, after the keystore is written.
+        let material = KeyMaterial::Bip39 {
+            mnemonic,
+            passphrase,
+        };
+        let keystore = store(ctx, &path, &material, &args.create, &password)?;
+        let mut report = created(&path, &keystore);
+        if let KeyMaterial::Bip39 { mnemonic, .. } = &material {
+            report.mnemonic = Some(mnemonic);
+        }
+        return ctx.emit(&report);
     }
+    print!("{}", backup::backup_sheet(&mnemonic));
+    let keystore = confirm_and_store(ctx, &args, &path, mnemonic, passphrase, &password)?;
+    ctx.emit(&created(&path, &keystore))
+}
+
+/// After the words were shown: checks the paper backup and writes the keystore. A failure
+/// says what became of the words shown, never discarding them silently.
+fn confirm_and_store(
+    ctx: &Context,
+    args: &NewArgs,
+    path: &Path,
+    mnemonic: SecretMnemonic,
+    passphrase: SecretString,
+    password: &SecretString,
+) -> Result<Keystore> {
     if !args.no_confirm {
         let prompt = TerminalPrompt;
-        prompt.line("press Enter once the words are written down")?;
-        // Clear the screen so the words cannot simply be read off it.
-        eprint!("\x1b[2J\x1b[H");
-        prompt.show("Type the words asked for, from your paper backup.");
-        backup::confirm_backup(&mnemonic, &prompt)?;
+        let confirmed = prompt
+            .line("press Enter once the words are written down")
+            .and_then(|_| {
+                // Clear the screen so the words cannot simply be read off it.
+                eprint!("\x1b[2J\x1b[H");
+                prompt.show("Type the words asked for, from your paper backup.");
+                backup::confirm_backup(&mnemonic, &prompt)
+            });
+        confirmed.inspect_err(|_| {
+            ctx.note("the words shown were not stored: destroy that paper and run `coldsign key new` again")
+        })?;
     }
     let material = KeyMaterial::Bip39 {
         mnemonic,
         passphrase,
     };
-    let keystore = store(ctx, &path, &material, &args.create)?;
-    let KeyMaterial::Bip39 { mnemonic, .. } = &material else {
-        unreachable!("built above")
-    };
-    let mut report = created(&path, &keystore);
-    if ctx.json {
-        report.mnemonic = Some(mnemonic);
-    }
-    ctx.emit(&report)
+    store(ctx, path, &material, &args.create, password).inspect_err(|_| {
+        ctx.note("the words shown were NOT stored: keep the paper backup, fix the problem, then store it with `coldsign key restore`")
+    })
 }
 
 /// The mnemonic from dice rolls read at a hidden prompt (or stdin), saying where the words
@@ -355,15 +388,17 @@ fn dice_mnemonic(ctx: &Context, args: &NewArgs, list: WordList) -> Result<Secret
 fn restore(ctx: &Context, args: RestoreArgs) -> Result<()> {
     let path = target_keystore(ctx, args.create.force)?;
     ctx.kdf_cost()?;
+    // The password and passphrase come first, so the typed words are never asked in vain.
+    let password = keystore_password(ctx)?;
+    let passphrase = passphrase(&args.create)?;
     let words = terminal::read_words()?;
     let mnemonic = SecretMnemonic::parse(&words)?;
     drop(words);
-    let passphrase = passphrase(&args.create)?;
     let material = KeyMaterial::Bip39 {
         mnemonic,
         passphrase,
     };
-    let keystore = store(ctx, &path, &material, &args.create)?;
+    let keystore = store(ctx, &path, &material, &args.create, &password)?;
     ctx.emit(&created(&path, &keystore))
 }
 
@@ -488,14 +523,25 @@ impl Report for Changed<'_> {
 
 fn passwd(ctx: &Context, args: PasswdArgs) -> Result<()> {
     let cost = ctx.kdf_cost()?;
+    // A new password from a file is checked before the old one is asked.
+    let from_file = match &args.new_password_file {
+        Some(file) => Some(crate::keys::password::require_non_empty(
+            terminal::secret_from_file(file)?,
+            &file.display().to_string(),
+        )?),
+        None if !terminal::interactive() => {
+            return Err(Error::usage(
+                "cannot ask for the new password: stdin is not a terminal",
+                "pass --new-password-file FILE",
+            ))
+        }
+        None => None,
+    };
     let (path, keystore, material) = unlock(ctx)?;
-    let new_password = match &args.new_password_file {
-        Some(file) => terminal::secret_from_file(file),
-        None => terminal::ask_twice("new password"),
-    }?;
-    if secrecy::ExposeSecret::expose_secret(&new_password).is_empty() {
-        return Err(Error::bad_input("the password must not be empty"));
-    }
+    let new_password = match from_file {
+        Some(password) => password,
+        None => terminal::choose_twice("new password", Emptiness::Refused)?,
+    };
     keystore
         .rekey(&material, &new_password, cost)?
         .save(&path, Replace::Allowed)?;
@@ -514,7 +560,14 @@ fn import_v3(ctx: &Context, args: ImportV3Args) -> Result<()> {
         None => TerminalPrompt.secret(&format!("password of {}", args.file.display()))?,
     };
     let key = keystore_v3::decrypt(&json, &v3_password)?;
-    let keystore = store(ctx, &path, &KeyMaterial::PrivateKey(key), &args.create)?;
+    let password = keystore_password(ctx)?;
+    let keystore = store(
+        ctx,
+        &path,
+        &KeyMaterial::PrivateKey(key),
+        &args.create,
+        &password,
+    )?;
     ctx.emit(&created(&path, &keystore))
 }
 
@@ -560,7 +613,7 @@ fn export_v3(ctx: &Context, args: ExportV3Args) -> Result<()> {
     let (key, path) = ethereum::account_key(&material, args.path.as_deref(), layout, args.index)?;
     let v3_password = match &args.v3_password_file {
         Some(file) => terminal::secret_from_file(file),
-        None => terminal::ask_twice("password for the v3 file"),
+        None => terminal::choose_twice("password for the v3 file", Emptiness::Refused),
     }?;
     let document = keystore_v3::encrypt(&key, &v3_password, cost);
     files::write_atomic(&args.output, &document, 0o600, replace_if(args.force))?;

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::context::{Context, Report};
 use crate::audit::{self, AuditLog, AuditSigner, Verified};
 use crate::files::{self, Replace};
+use crate::keys::watch_only::TextExport;
 use crate::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -37,7 +38,7 @@ pub struct KeyArgs {
     /// The audit public key (x-only hex), from the watch-only export's audit_key.
     #[arg(long, conflicts_with = "export")]
     key: Option<String>,
-    /// A watch-only export (JSON) holding the audit key.
+    /// A watch-only export (text or JSON) holding the audit key.
     #[arg(long)]
     export: Option<PathBuf>,
     /// A head hash an auditor recorded earlier: it must still be in the log (rollback check).
@@ -48,10 +49,22 @@ pub struct KeyArgs {
 /// Loads and verifies the log named by `args`; the key comes from --key, --export, or the
 /// keystore.
 fn verified(ctx: &Context, args: &KeyArgs) -> Result<Verified> {
+    let parse_key = |hex: &str| {
+        XOnlyPublicKey::from_str(hex)
+            .map_err(|_| Error::bad_input(format!("{hex:?} is not an x-only public key")))
+    };
     let key = match (&args.key, &args.export) {
-        (Some(hex), _) => XOnlyPublicKey::from_str(hex)
-            .map_err(|_| Error::bad_input(format!("{hex:?} is not an x-only public key")))?,
-        (None, Some(path)) => audit::key_from_export(&files::read_input(path)?, path)?,
+        (Some(hex), _) => parse_key(hex)?,
+        (None, Some(path)) => {
+            let data = files::read_input(path)?;
+            let text = std::str::from_utf8(&data).ok();
+            match text.map(TextExport::parse).transpose()?.flatten() {
+                Some(export) => parse_key(export.audit_key.ok_or_else(|| {
+                    Error::bad_input(format!("{} has no audit key line", path.display()))
+                })?)?,
+                None => audit::key_from_export(&data, path)?,
+            }
+        }
         (None, None) => {
             let (_, _, material) = super::key::unlock(ctx)?;
             AuditSigner::from_material(&material).public()

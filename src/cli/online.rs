@@ -22,6 +22,7 @@ use crate::online::backend::Backend;
 use crate::online::build::{self, BuildOptions, Spend};
 use crate::online::config::Config;
 use crate::online::import;
+use crate::online::payouts::{label_outputs, Payout};
 use crate::online::store::{self, WatchSummary};
 use crate::request::{encode_psbt, Encoding, PsbtFile};
 use crate::review::bitcoin::BtcReview;
@@ -357,6 +358,9 @@ fn fee_rate(fee: &FeeArgs, backend: &BackendArgs, network: bitcoin::Network) -> 
 #[derive(Serialize)]
 struct Built<'a> {
     output: &'a Path,
+    /// `bump`: the transaction this one replaces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replaces: Option<String>,
     #[serde(flatten)]
     review: &'a BtcReview,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -365,9 +369,14 @@ struct Built<'a> {
 
 impl Report for Built<'_> {
     fn human(&self) -> String {
+        let replaces = self
+            .replaces
+            .as_deref()
+            .map(|t| format!("replaces transaction {t} (only one of the two can confirm)\n"))
+            .unwrap_or_default();
         format!(
-            "{}\nunsigned PSBT written to {}\ncompare the intent digest {} on every signer\n",
-            review_view::render(self.review),
+            "{}\n{replaces}unsigned PSBT written to {}\ncompare the intent digest {} on every signer\n",
+            review_view::render_from(self.review, review_view::Vantage::Host),
             self.output.display(),
             self.review.intent_digest
         )
@@ -375,13 +384,21 @@ impl Report for Built<'_> {
 }
 
 /// Reviews `psbt` as the signer will, writes it, prints the review (and the QR).
-fn deliver(ctx: &Context, w: &store::WatchWallet, psbt: &Psbt, out: &OutputArgs) -> Result<()> {
+fn deliver(
+    ctx: &Context,
+    w: &store::WatchWallet,
+    psbt: &Psbt,
+    out: &OutputArgs,
+    replaces: Option<Txid>,
+    payouts: &[Payout],
+) -> Result<()> {
     let version = if out.psbt_v2 {
         PsbtVersion::V2
     } else {
         PsbtVersion::V0
     };
-    let r = w.review(psbt, version);
+    let mut r = w.review(psbt, version);
+    label_outputs(&mut r, payouts);
     let data = encode_psbt(psbt, version, None, Encoding::Base64)?;
     let replace = Replace::allowed_if(out.force);
     files::write_output(&out.output, &data, replace)?;
@@ -392,6 +409,7 @@ fn deliver(ctx: &Context, w: &store::WatchWallet, psbt: &Psbt, out: &OutputArgs)
     };
     let mut built = Built {
         output: &out.output,
+        replaces: replaces.map(|t| t.to_string()),
         review: &r,
         qr: None,
     };
@@ -443,6 +461,10 @@ pub fn build_cmd(ctx: &Context, args: BuildArgs) -> Result<()> {
         .iter()
         .map(|u| parse_outpoint(u))
         .collect::<Result<Vec<_>>>()?;
+    let payouts = match &spend {
+        Spend::Pay(payouts) => payouts.clone(),
+        Spend::SendMax(_) | Spend::Consolidate => Vec::new(),
+    };
     let options = BuildOptions {
         spend,
         fee_rate: fee_rate(&args.fee, &args.backend, network)?,
@@ -450,7 +472,7 @@ pub fn build_cmd(ctx: &Context, args: BuildArgs) -> Result<()> {
         rbf: !args.no_rbf,
     };
     let psbt = build::build(&mut w.wallet, &options)?;
-    deliver(ctx, &w, &psbt, &args.out)?;
+    deliver(ctx, &w, &psbt, &args.out, None, &payouts)?;
     // The change address is handed out only once the PSBT is written.
     w.persist()
 }
@@ -463,7 +485,7 @@ pub fn bump_cmd(ctx: &Context, args: BumpArgs) -> Result<()> {
     let mut w = store::WatchWallet::open(dir, &args.wallet)?;
     let rate = fee_rate(&args.fee, &args.backend, w.network())?;
     let psbt = build::bump(&mut w.wallet, txid, rate)?;
-    deliver(ctx, &w, &psbt, &args.out)?;
+    deliver(ctx, &w, &psbt, &args.out, Some(txid), &[])?;
     w.persist()
 }
 

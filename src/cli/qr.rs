@@ -10,7 +10,9 @@ use serde::Serialize;
 use super::context::{Context, Report};
 use crate::files::{self, Replace};
 use crate::transport::frames::receive_transfer;
-use crate::transport::parts::{payload_of_file, ur_parts, write_frames, write_gif, FrameFormat};
+use crate::transport::parts::{
+    frame_parts, payload_of_file, ur_parts, write_frames, write_gif, FrameFormat,
+};
 use crate::transport::qr;
 use crate::transport::registry::Payload;
 use crate::{Error, Result};
@@ -33,8 +35,8 @@ pub enum UrTypeArg {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// A PSBT in any encoding, or a watch-only export (`key export --watch-only --json`); - for
-    /// stdin.
+    /// A PSBT in any encoding, or a watch-only export (`key export --watch-only`, text or
+    /// JSON); - for stdin.
     file: PathBuf,
     /// UR type for PSBTs.
     #[arg(long, value_enum, default_value_t = UrTypeArg::CryptoPsbt)]
@@ -48,7 +50,8 @@ pub struct ShowArgs {
     /// Print the UR parts as text, one per line.
     #[arg(long)]
     text: bool,
-    /// How many parts to print or render (default: every fragment once).
+    /// How many parts to print or render (default: every fragment once; frame files and GIFs
+    /// get half as many spare fountain parts again).
     #[arg(long)]
     parts: Option<usize>,
     /// Write one PNG per frame into this directory.
@@ -97,24 +100,28 @@ pub fn run(ctx: &Context, command: QrCommand) -> Result<()> {
 
 fn show(ctx: &Context, args: ShowArgs) -> Result<()> {
     let payload = payload_of_file(&files::read_input(&args.file)?)?;
-    let parts = ur_parts(
-        &payload,
-        matches!(args.ur_type, UrTypeArg::CryptoPsbt),
-        args.fragment,
-        args.parts,
-    )?;
-    let mut wrote = false;
-    if let Some(dir) = &args.png_dir {
-        write_frames(dir, &parts, FrameFormat::Png)?;
-        wrote = true;
-    }
-    if let Some(dir) = &args.svg_dir {
-        write_frames(dir, &parts, FrameFormat::Svg)?;
-        wrote = true;
-    }
-    if let Some(path) = &args.gif {
-        write_gif(path, &parts, args.fps)?;
-        wrote = true;
+    let legacy_name = matches!(args.ur_type, UrTypeArg::CryptoPsbt);
+    let parts = ur_parts(&payload, legacy_name, args.fragment, args.parts)?;
+    let wrote = args.png_dir.is_some() || args.svg_dir.is_some() || args.gif.is_some();
+    if wrote {
+        let frames = frame_parts(&payload, legacy_name, args.fragment, args.parts)?;
+        if let Some(dir) = &args.png_dir {
+            write_frames(dir, &frames, FrameFormat::Png)?;
+        }
+        if let Some(dir) = &args.svg_dir {
+            write_frames(dir, &frames, FrameFormat::Svg)?;
+        }
+        if let Some(path) = &args.gif {
+            write_gif(path, &frames, args.fps)?;
+        }
+        if args.parts.is_none() && frames.len() > parts.len() {
+            ctx.note(&format!(
+                "wrote {} frames: {} fragments and {} spare fountain parts, so a lost frame is not fatal (--parts N for another count)",
+                frames.len(),
+                parts.len(),
+                frames.len() - parts.len()
+            ));
+        }
     }
     if args.text || (!wrote && (ctx.json || !std::io::stdout().is_terminal())) {
         return ctx.emit(&Parts { parts });

@@ -10,9 +10,34 @@ pub fn btc(sats: u64) -> String {
     format!("{}.{:08} BTC", sats / 100_000_000, sats % 100_000_000)
 }
 
-/// Renders the review for a person.
+/// Where a review is shown: what it may call verified depends on who computed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vantage {
+    /// The signer checked amounts and change itself.
+    Signer,
+    /// The online host (`build`, `bump`): the review repeats what its watch-only wallet and
+    /// backend claim, which only the signer's review verifies.
+    Host,
+}
+
+/// Renders the review for a person, as the signer sees it.
 pub fn render(r: &BtcReview) -> String {
+    render_from(r, Vantage::Signer)
+}
+
+/// Renders the review for a person at `vantage`.
+pub fn render_from(r: &BtcReview, vantage: Vantage) -> String {
+    let verified = match vantage {
+        Vantage::Signer => "verified",
+        Vantage::Host => "per this host's wallet",
+    };
     let mut s = String::new();
+    if vantage == Vantage::Host {
+        let _ = writeln!(
+            s,
+            "preview by the online host from its watch-only wallet: nothing here is verified; the signer's review is the one to trust"
+        );
+    }
     let _ = writeln!(
         s,
         "PSBT v{} on {}, txid {}",
@@ -23,7 +48,7 @@ pub fn render(r: &BtcReview) -> String {
     for i in &r.inputs {
         let amount = i.amount.map(btc).unwrap_or_else(|| "unknown amount".into());
         let check = if i.amount_verified {
-            "verified"
+            verified
         } else {
             "UNVERIFIED"
         };
@@ -43,6 +68,14 @@ pub fn render(r: &BtcReview) -> String {
         };
         let _ = writeln!(s, "  {:>3}  {}  {}", i.index, i.outpoint, i.script_type);
         let _ = writeln!(s, "       {amount} ({check}); {owner}; {action}");
+        if let Some(count) = &i.signatures {
+            let state = if count.complete() {
+                "complete"
+            } else {
+                "more needed"
+            };
+            let _ = writeln!(s, "       multisig: {count} ({state})");
+        }
         if let Some(lock) = &i.relative_lock {
             let _ = writeln!(s, "       relative lock: {lock}");
         }
@@ -54,7 +87,9 @@ pub fn render(r: &BtcReview) -> String {
             .clone()
             .unwrap_or_else(|| format!("{} script {}", o.script_type, o.script));
         let kind = match (o.kind, &o.owner) {
-            (OutputKind::Change, Some(w)) => format!("change, verified ({} {})", w.wallet, w.path),
+            (OutputKind::Change, Some(w)) => {
+                format!("change, {verified} ({} {})", w.wallet, w.path)
+            }
             (OutputKind::OursNotChange, Some(w)) => {
                 format!("ours, not change ({} {})", w.wallet, w.path)
             }
@@ -63,12 +98,20 @@ pub fn render(r: &BtcReview) -> String {
             (OutputKind::Unspendable, _) => "BURNED (no one can spend it)".into(),
             _ => "EXTERNAL".into(),
         };
+        let label = o
+            .label
+            .as_deref()
+            .map(|l| format!("  {l:?}"))
+            .unwrap_or_default();
         let _ = writeln!(
             s,
-            "  {:>3}  {:>20}  {place}  {kind}",
+            "  {:>3}  {:>20}  {place}{label}  {kind}",
             o.index,
             btc(o.amount)
         );
+        for flag in &o.flags {
+            let _ = writeln!(s, "       !!! {flag}: see the warnings below");
+        }
         if let Some(reason) = &o.reason {
             let _ = writeln!(s, "       {reason}");
         }

@@ -8,6 +8,7 @@ use std::path::Path;
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
+use crate::keys::password::{self, Emptiness};
 use crate::prompt::Prompt;
 use crate::{Error, Result};
 
@@ -82,32 +83,29 @@ pub fn existing_password(file: Option<&Path>, what: &str) -> Result<SecretString
         .map_err(|_| no_password())
 }
 
-/// A password for a new keystore (asked twice on a terminal; never empty).
+/// A password for a new keystore, settled before anything is generated or shown:
+/// `--password-file` or `COLDSIGN_PASSWORD` (refused when empty), otherwise asked twice on the
+/// terminal (asked again on a mismatch or an empty entry); no source at all is a usage error.
 pub fn new_password(file: Option<&Path>, what: &str) -> Result<SecretString> {
-    let password = match (file, std::env::var(PASSWORD_ENV)) {
-        (Some(path), _) => secret_from_file(path)?,
-        (None, Ok(value)) => SecretString::from(value),
-        (None, Err(_)) => {
-            ask_twice(&format!("new password for {what}")).map_err(|_| no_password())?
-        }
-    };
-    if password.expose_secret().is_empty() {
-        return Err(Error::bad_input("the password must not be empty"));
+    if let Some(path) = file {
+        return password::require_non_empty(secret_from_file(path)?, &path.display().to_string());
     }
-    Ok(password)
+    if let Ok(value) = std::env::var(PASSWORD_ENV) {
+        return password::require_non_empty(SecretString::from(value), PASSWORD_ENV);
+    }
+    if !interactive() {
+        return Err(no_password());
+    }
+    choose_twice(&format!("new password for {what}"), Emptiness::Refused)
 }
 
-/// Asks for a secret twice on the terminal and insists both match.
-pub fn ask_twice(question: &str) -> Result<SecretString> {
-    let first = TerminalPrompt.secret(question)?;
-    let second = TerminalPrompt.secret("repeat it")?;
-    if first.expose_secret() != second.expose_secret() {
-        return Err(Error::bad_input("the two entries differ"));
-    }
-    Ok(first)
+/// Asks for a new secret twice on the terminal, asking again until both entries match.
+pub fn choose_twice(question: &str, emptiness: Emptiness) -> Result<SecretString> {
+    password::choose(&TerminalPrompt, question, emptiness)
 }
 
-fn no_password() -> Error {
+/// The error for a secret that has no source: no file, no environment, no terminal.
+pub fn no_password() -> Error {
     Error::usage(
         "no password given and stdin is not a terminal",
         format!("pass --password-file FILE or set {PASSWORD_ENV}"),

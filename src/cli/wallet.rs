@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::context::{Context, Report};
 use super::terminal::{self, TerminalPrompt};
+use crate::btc::wallet_summary::{summarize, WalletSummary};
 use crate::btc::wallets::{registry_dir, Cosigner, Wallet};
 use crate::files::{self, Replace};
 use crate::prompt::Prompt;
@@ -59,15 +60,22 @@ pub struct ImportArgs {
 struct WalletView {
     name: String,
     descriptor: String,
+    /// The policy in a few words and the first receive address (import and show).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    summary: Option<WalletSummary>,
     cosigners: Vec<Cosigner>,
 }
 
 impl Report for WalletView {
     fn human(&self) -> String {
-        let mut s = format!(
-            "wallet {}\n  {}\n  cosigners (compare each with its owner, out of band):\n",
-            self.name, self.descriptor
-        );
+        let mut s = format!("wallet {}\n  {}\n", self.name, self.descriptor);
+        if let Some(summary) = &self.summary {
+            s.push_str(&format!(
+                "  policy         {}\n  first receive  {} (every cosigner's device must show this address)\n",
+                summary.policy, summary.first_receive
+            ));
+        }
+        s.push_str("  cosigners (compare each with its owner, out of band):\n");
         for c in &self.cosigners {
             s.push_str(&format!(
                 "    {} {} {}{}\n",
@@ -157,6 +165,7 @@ pub fn run(ctx: &Context, command: WalletCommand) -> Result<()> {
     let view = |w: &Wallet| WalletView {
         name: w.name.clone(),
         descriptor: w.descriptor.to_string(),
+        summary: summarize(&w.descriptor, ctx.network).ok(),
         cosigners: w.cosigners(&hd),
     };
     match command {
@@ -168,6 +177,7 @@ pub fn run(ctx: &Context, command: WalletCommand) -> Result<()> {
             let shown = WalletView {
                 name: wallet.name.clone(),
                 descriptor: wallet.descriptor.to_string(),
+                summary: Some(summarize(&wallet.descriptor, ctx.network)?),
                 cosigners,
             };
             if !args.yes {

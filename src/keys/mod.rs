@@ -8,6 +8,7 @@ pub mod keystore;
 pub mod keystore_v3;
 pub mod material;
 pub mod mnemonic;
+pub mod password;
 pub mod secret;
 pub mod slip132;
 pub mod watch_only;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::accounts::{self, Account};
 use super::ethereum::{self, EthAccount, EthLayout};
 use super::material::KeyMaterial;
+use crate::{Error, Result};
 
 /// What to include in a watch-only view.
 #[derive(Debug, Clone, Copy)]
@@ -92,10 +93,13 @@ impl WatchOnly {
     /// The plain-text export: one descriptor per line, everything else as `#` comments.
     pub fn to_text(&self) -> String {
         let mut out = format!(
-            "# coldsign watch-only export, fingerprint {}, network {}\n",
+            "{TEXT_HEADER}{}, network {}\n",
             self.fingerprint.as_deref().unwrap_or("none"),
             self.network
         );
+        if let Some(key) = &self.audit_key {
+            out.push_str(&format!("{AUDIT_KEY_LINE}{key}\n"));
+        }
         for line in self.descriptor_lines() {
             out.push_str(line);
             out.push('\n');
@@ -116,5 +120,51 @@ impl WatchOnly {
             ));
         }
         out
+    }
+}
+
+/// The first line of a text export, up to its fingerprint.
+const TEXT_HEADER: &str = "# coldsign watch-only export, fingerprint ";
+/// The comment line of a text export that carries the audit-log public key.
+const AUDIT_KEY_LINE: &str = "# audit key ";
+
+/// What a plain-text export (`WatchOnly::to_text`) declares.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TextExport<'a> {
+    /// The master fingerprint as written ("none" for an imported private key).
+    pub fingerprint: &'a str,
+    /// The descriptor lines.
+    pub descriptors: Vec<&'a str>,
+    /// The audit-log public key (x-only hex), when the export carries one.
+    pub audit_key: Option<&'a str>,
+}
+
+impl<'a> TextExport<'a> {
+    /// Reads a text export; `None` when `text` is not one, an error when it is ambiguous
+    /// (two audit keys).
+    pub fn parse(text: &'a str) -> Result<Option<Self>> {
+        let mut lines = text.lines();
+        let Some(rest) = lines.next().and_then(|l| l.strip_prefix(TEXT_HEADER)) else {
+            return Ok(None);
+        };
+        let fingerprint = rest.split(',').next().unwrap_or_default().trim();
+        let mut descriptors = Vec::new();
+        let mut audit_key = None;
+        for line in lines.map(str::trim) {
+            if let Some(key) = line.strip_prefix(AUDIT_KEY_LINE) {
+                if audit_key.replace(key.trim()).is_some() {
+                    return Err(Error::bad_input(
+                        "the watch-only export names two audit keys",
+                    ));
+                }
+            } else if !line.is_empty() && !line.starts_with('#') {
+                descriptors.push(line);
+            }
+        }
+        Ok(Some(TextExport {
+            fingerprint,
+            descriptors,
+            audit_key,
+        }))
     }
 }

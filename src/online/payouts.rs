@@ -132,6 +132,17 @@ pub fn parse_csv(text: &str, network: Network) -> Result<Vec<Payout>> {
     Ok(out)
 }
 
+/// Puts each payout's CSV label on the review's output that pays its script (an address-book
+/// label already there stays).
+pub fn label_outputs(review: &mut crate::review::bitcoin::BtcReview, payouts: &[Payout]) {
+    for output in review.outputs.iter_mut().filter(|o| o.label.is_none()) {
+        output.label = payouts
+            .iter()
+            .find(|p| p.label.is_some() && p.script.to_hex_string() == output.script)
+            .and_then(|p| p.label.clone());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

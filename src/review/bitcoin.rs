@@ -11,6 +11,7 @@ mod inputs;
 mod outputs;
 mod paths;
 pub mod scripts;
+pub mod signatures;
 pub mod timelocks;
 
 use std::collections::HashSet;
@@ -92,6 +93,9 @@ pub struct InputView {
     pub not_signed_because: Option<String>,
     /// Already finalized.
     pub finalized: bool,
+    /// For a multisig input not yet final: the signatures present and needed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signatures: Option<signatures::SignatureCount>,
 }
 
 /// What an output is, from the signer's point of view.
@@ -135,6 +139,10 @@ pub struct OutputView {
     /// The address-book label of an external destination.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// Codes of the warnings about this output (also in the review's warning list), so the
+    /// output's row can carry them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<&'static str>,
 }
 
 /// Sums and sizes.

@@ -5,7 +5,11 @@ use super::bitcoin::{BtcReview, OutputKind};
 use super::{Severity, Warning};
 use crate::addressbook::AddressBook;
 
-/// Labels known external outputs and flags look-alikes.
+/// The warning code of a destination that imitates an address-book entry.
+pub const LOOKALIKE: &str = "addr.lookalike";
+
+/// Labels known external outputs and flags look-alikes (in the warning list and on the
+/// output's row).
 pub fn apply(review: &mut BtcReview, book: &AddressBook) {
     for output in &mut review.outputs {
         let Some(address) = output.address.clone() else {
@@ -17,8 +21,9 @@ pub fn apply(review: &mut BtcReview, book: &AddressBook) {
         if let Some(label) = book.label_of(&address) {
             output.label = Some(label.to_string());
         } else if let Some(entry) = book.lookalike(&address) {
+            output.flags.push(LOOKALIKE);
             review.warnings.push(Warning::new(
-                "addr.lookalike",
+                LOOKALIKE,
                 Severity::High,
                 format!(
                     "output {} pays {address}, which looks like address-book entry {:?} ({}) but is a different address",

@@ -9,6 +9,7 @@ use super::qr;
 use super::registry::{Account, Payload};
 use super::ur;
 use crate::files::{self, Replace};
+use crate::keys::watch_only::TextExport;
 use crate::{Error, Result};
 
 /// The UR parts of a payload: every fragment once (or `count` parts of the fountain).
@@ -18,13 +19,52 @@ pub fn ur_parts(
     fragment: usize,
     count: Option<usize>,
 ) -> Result<Vec<String>> {
+    fountain_parts(payload, legacy_name, fragment, count, false)
+}
+
+/// The UR parts of frames written to files: `count` parts, or by default every fragment once
+/// plus spares (see [`with_spares`]).
+pub fn frame_parts(
+    payload: &Payload,
+    legacy_name: bool,
+    fragment: usize,
+    count: Option<usize>,
+) -> Result<Vec<String>> {
+    fountain_parts(payload, legacy_name, fragment, count, true)
+}
+
+fn fountain_parts(
+    payload: &Payload,
+    legacy_name: bool,
+    fragment: usize,
+    count: Option<usize>,
+    spares_by_default: bool,
+) -> Result<Vec<String>> {
     let (ur_type, cbor) = payload
         .to_ur(legacy_name)
         .map_err(|e| Error::bad_input(format!("cannot express this as a UR: {e}")))?;
     let mut encoder =
         ur::encoder(ur_type, &cbor, fragment).map_err(|e| Error::Internal(e.to_string()))?;
-    let n = count.unwrap_or(encoder.fragment_count()).max(1);
+    let n = count
+        .unwrap_or_else(|| {
+            if spares_by_default {
+                with_spares(encoder.fragment_count())
+            } else {
+                encoder.fragment_count()
+            }
+        })
+        .max(1);
     Ok((0..n).map(|_| encoder.next_part()).collect())
+}
+
+/// How many frames files get when no count is asked for: every fragment once plus spare
+/// fountain parts (half as many again, at least two), so one lost or unreadable frame is not
+/// fatal. A payload in one fragment needs no spare.
+pub fn with_spares(fragments: usize) -> usize {
+    if fragments <= 1 {
+        return 1;
+    }
+    fragments.saturating_add((fragments / 2).max(2))
 }
 
 /// A payload as UR text in one part, one line (what is written to a file).
@@ -60,22 +100,33 @@ fn ur_payload(data: &[u8]) -> Result<Option<Payload>> {
 }
 
 fn watch_only_account(data: &[u8]) -> Result<Option<Account>> {
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) {
+        let (Some(fp), Some(accounts)) =
+            (value["fingerprint"].as_str(), value["bitcoin"].as_array())
+        else {
+            return Ok(None);
+        };
+        let descriptors: Vec<&str> = accounts
+            .iter()
+            .filter_map(|a| a["descriptor"].as_str())
+            .collect();
+        return account_of(fp, &descriptors).map(Some);
+    }
+    let Ok(text) = std::str::from_utf8(data) else {
         return Ok(None);
     };
-    let (Some(fp), Some(accounts)) = (value["fingerprint"].as_str(), value["bitcoin"].as_array())
-    else {
-        return Ok(None);
-    };
-    let fingerprint = fp
+    match TextExport::parse(text)? {
+        Some(export) => account_of(export.fingerprint, &export.descriptors).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The account of a watch-only export's fingerprint and descriptors.
+fn account_of(fingerprint: &str, descriptors: &[&str]) -> Result<Account> {
+    let fingerprint = fingerprint
         .parse()
-        .map_err(|_| Error::bad_input(format!("bad fingerprint {fp:?} in the export")))?;
-    let descriptors: Vec<&str> = accounts
-        .iter()
-        .filter_map(|a| a["descriptor"].as_str())
-        .collect();
-    Account::from_descriptors(fingerprint, &descriptors)
-        .map(Some)
+        .map_err(|_| Error::bad_input(format!("bad fingerprint {fingerprint:?} in the export")))?;
+    Account::from_descriptors(fingerprint, descriptors)
         .map_err(|e| Error::bad_input(format!("cannot express the export as an account: {e}")))
 }
 

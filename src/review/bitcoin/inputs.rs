@@ -172,6 +172,7 @@ impl Checks<'_, '_> {
             signable: owner.is_some() && not_signed.is_none(),
             not_signed_because: not_signed,
             finalized,
+            signatures: super::signatures::multisig_signatures(input),
         };
         (view, owner, weight)
     }

@@ -156,6 +156,7 @@ impl Checks<'_, '_> {
             kind,
             owner,
             label: None,
+            flags: Vec::new(),
         }
     }
 
