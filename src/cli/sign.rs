@@ -309,9 +309,11 @@ impl Run<'_> {
         };
         self.finish(&SignedPsbt {
             review: &review,
-            policy: outcome.verdict.as_ref(),
-            policy_sha256: self.policy_sha256(),
-            approvers: outcome.approvers,
+            decision: Decision {
+                policy: outcome.verdict.as_ref(),
+                policy_sha256: self.policy_sha256(),
+                approvers: outcome.approvers,
+            },
             inputs,
             output: &args.output,
             audit_logged: self.home.audited(),
@@ -388,9 +390,11 @@ impl Run<'_> {
         drop(outcome.signed);
         self.finish(&SignedEth {
             review: r,
-            policy: outcome.verdict.as_ref(),
-            policy_sha256: self.policy_sha256(),
-            approvers: outcome.approvers,
+            decision: Decision {
+                policy: outcome.verdict.as_ref(),
+                policy_sha256: self.policy_sha256(),
+                approvers: outcome.approvers,
+            },
             signature: hex::encode_prefixed(answer.rsv),
             transaction_hash: answer.transaction_hash(),
             output: &args.output,
@@ -435,9 +439,9 @@ pub fn write(path: &Path, data: &[u8], binary: bool, force: bool) -> Result<()> 
     )
 }
 
+/// What settled the signature: the policy's verdict and hash, the approvers.
 #[derive(Serialize)]
-struct SignedPsbt<'a> {
-    review: &'a Review,
+struct Decision<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     policy: Option<&'a Verdict>,
     /// SHA-256 of the policy file that applied.
@@ -446,6 +450,13 @@ struct SignedPsbt<'a> {
     /// The approvers whose approvals were verified.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     approvers: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct SignedPsbt<'a> {
+    review: &'a Review,
+    #[serde(flatten)]
+    decision: Decision<'a>,
     inputs: Vec<InputOutcome>,
     output: &'a Path,
     /// Whether the review and decision went into the audit log (not without a keystore).
@@ -482,14 +493,8 @@ impl Report for SignedPsbt<'_> {
 #[derive(Serialize)]
 struct SignedEth<'a> {
     review: &'a crate::review::EthReview,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    policy: Option<&'a Verdict>,
-    /// SHA-256 of the policy file that applied.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    policy_sha256: Option<&'a str>,
-    /// The approvers whose approvals were verified.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    approvers: Vec<String>,
+    #[serde(flatten)]
+    decision: Decision<'a>,
     /// The signature r ‖ s ‖ v (v = 27/28), hex.
     signature: String,
     /// The transaction hash, for transactions.
