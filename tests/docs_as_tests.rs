@@ -87,10 +87,7 @@ impl Peers {
                 "BITCOIND_URL",
                 format!("http://127.0.0.1:{}", node.rpc_port()),
             ));
-            vars.push((
-                "BITCOIND_COOKIE",
-                node.cookie_path().display().to_string(),
-            ));
+            vars.push(("BITCOIND_COOKIE", node.cookie_path().display().to_string()));
             if needed.contains(&Peer::Electrum) {
                 let server = ElectrumX::start(&node).ok_or("e-x is not installed")?;
                 vars.push(("ELECTRUM_URL", server.tcp_url.clone()));
@@ -169,11 +166,7 @@ impl Scratch {
             ("COLDSIGN_SCRYPT_LOG_N".to_string(), "10".to_string()),
         ];
         env.extend(placeholders.into_iter().map(|(k, v)| (k.to_string(), v)));
-        Scratch {
-            dir,
-            env,
-            isolate,
-        }
+        Scratch { dir, env, isolate }
     }
 
     fn state(&self) -> PathBuf {
@@ -278,18 +271,23 @@ fn run_document(path: &Path, isolate: bool) -> Result<(), String> {
     };
     let scratch = Scratch::new(vars, isolate);
     for (n, block) in blocks.iter().enumerate() {
-        let first = block.text.lines().find(|l| !l.trim().is_empty());
-        let label = format!(
-            "{name}:{} ({}) {}",
-            block.line,
-            block.heading,
-            first.unwrap_or("").trim()
-        );
+        let label = |text: &str| {
+            let first = text
+                .lines()
+                .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+            format!(
+                "{name}:{} ({}) {}",
+                block.line,
+                block.heading,
+                first.unwrap_or("").trim()
+            )
+        };
         if let Some(reason) = &block.skip {
-            say!("  skip {label}: {reason}");
+            say!("  skip {}: {reason}", label(&block.text));
             continue;
         }
         for (m, (offline, lines)) in docs::segments(block).iter().enumerate() {
+            let label = label(lines);
             let mode = match (offline, isolate) {
                 (true, true) => "offline, unshare -rn",
                 (true, false) => "offline, NOT isolated",

@@ -63,14 +63,20 @@ pub fn extract(markdown: &str) -> Result<Vec<Block>, String> {
             let directive = directive_before(&lines, i)?;
             let text: Vec<&str> = lines[i + 1..close]
                 .iter()
-                .map(|l| l.get(indent..).filter(|_| l[..indent].trim().is_empty()).unwrap_or(l.trim_start()))
+                .map(|l| {
+                    l.get(indent..)
+                        .filter(|_| l[..indent].trim().is_empty())
+                        .unwrap_or(l.trim_start())
+                })
                 .collect();
             let says = heading.to_lowercase();
             blocks.push(Block {
                 line: i + 1,
                 heading: heading.clone(),
                 text: text.join("\n"),
-                skip: directive.as_ref().and_then(|d| d.strip_prefix("skip ").map(str::to_string)),
+                skip: directive
+                    .as_ref()
+                    .and_then(|d| d.strip_prefix("skip ").map(str::to_string)),
                 offline: directive.as_deref() == Some("offline")
                     || (says.contains("offline") && !says.contains("online")),
             });
@@ -97,7 +103,11 @@ fn directive_before(lines: &[&str], fence: usize) -> Result<Option<String>, Stri
         return Ok(None);
     };
     let directive = directive.trim();
-    if directive == "offline" || directive.strip_prefix("skip ").is_some_and(|r| !r.trim().is_empty()) {
+    if directive == "offline"
+        || directive
+            .strip_prefix("skip ")
+            .is_some_and(|r| !r.trim().is_empty())
+    {
         Ok(Some(directive.to_string()))
     } else {
         Err(format!(
@@ -114,7 +124,10 @@ pub fn segments(block: &Block) -> Vec<(bool, String)> {
     let mut offline = block.offline;
     let mut current = String::new();
     for line in block.text.lines() {
-        let comment = line.trim_start().strip_prefix('#').map(|c| c.trim().to_lowercase());
+        let comment = line
+            .trim_start()
+            .strip_prefix('#')
+            .map(|c| c.trim().to_lowercase());
         let switch = match comment.as_deref() {
             Some(c) if c.starts_with("offline") => Some(true),
             Some(c) if c.starts_with("online") => Some(false),
