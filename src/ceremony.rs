@@ -6,7 +6,7 @@
 //! it finishes every review (address-book labels and look-alikes, the signer's limits) so
 //! that what the person confirms is what the signer signs.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use alloy_primitives::Address;
 use bitcoin::hashes::{sha256, Hash};
@@ -25,6 +25,7 @@ use crate::request::{PsbtFile, Request};
 use crate::review::bitcoin::{review_file, FeeLimits};
 use crate::review::{gate, lookalike, Gate, Review, Severity, Warning};
 use crate::signer::{Signed, Signer, SignerInfo, TypedDataSupport};
+use crate::trusted::{self, Part};
 use crate::{Error, Result};
 
 /// What the signer knows beside the request and the keys: registered wallets, address book,
@@ -40,6 +41,7 @@ pub struct Home {
     pub descriptors: crate::erc7730::Registry,
     log: AuditLog,
     audit: Option<AuditSigner>,
+    keystore: PathBuf,
 }
 
 impl Home {
@@ -56,6 +58,7 @@ impl Home {
             .registry()?,
             log: AuditLog::for_keystore(keystore),
             audit: None,
+            keystore: keystore.to_path_buf(),
         })
     }
 
@@ -167,6 +170,54 @@ impl Home {
         self.log.append(audit, record).map(|_| ())
     }
 
+    /// Records the new state of `part` of the trusted configuration (after a coldsign
+    /// command changed it; `detail` says how). Nothing without an audit key.
+    pub fn record_trusted(&self, part: Part, detail: String) -> Result<()> {
+        let fingerprint = part.fingerprint(&self.keystore)?;
+        self.record_configuration(part.verdict(), fingerprint, detail)
+    }
+
+    /// Records that the operator accepted `policy` on this signer.
+    pub fn accept_policy(&self, policy: &LoadedPolicy) -> Result<()> {
+        self.record_configuration(
+            trusted::POLICY_ACCEPTED,
+            policy.sha256.clone(),
+            format!("accepted {}", policy.path.display()),
+        )
+    }
+
+    /// The parts of the trusted configuration changed since their last audit record
+    /// (after verifying the log); none without an audit key.
+    pub fn unrecorded(&self) -> Result<Vec<(Part, trusted::Unrecorded)>> {
+        if self.audit.is_none() {
+            return Ok(Vec::new());
+        }
+        trusted::unrecorded(&self.keystore, &self.verified_log()?)
+    }
+
+    /// Records, on the operator's word, every part changed outside coldsign and each of
+    /// `policies` as accepted; returns what it recorded.
+    pub fn attest(&self, policies: &[LoadedPolicy]) -> Result<Vec<trusted::Unrecorded>> {
+        let changed = self.unrecorded()?;
+        for (part, _) in &changed {
+            self.record_trusted(*part, "attested by the operator".into())?;
+        }
+        for policy in policies {
+            self.accept_policy(policy)?;
+        }
+        Ok(changed.into_iter().map(|(_, u)| u).collect())
+    }
+
+    /// Refuses to sign on a configuration the audit log does not vouch for (see
+    /// [`trusted::check`]); nothing to check without an audit key.
+    fn check_trusted(&self, policy: Option<&LoadedPolicy>) -> Result<()> {
+        if self.audit.is_none() {
+            return Ok(());
+        }
+        let policy = policy.map(|p| (p.path.as_path(), p.sha256.as_str()));
+        trusted::check(&self.keystore, &self.verified_log()?, policy)
+    }
+
     /// The verified audit log, which the policy's 24-hour limits are computed from.
     fn verified_log(&self) -> Result<Verified> {
         let Some(audit) = &self.audit else {
@@ -245,6 +296,10 @@ pub fn sign(
         home.record("decision", review, request_hash, verdict, detail)
     };
     home.record("review", review, request_hash, "reviewed", String::new())?;
+    if let Err(e) = home.check_trusted(approvals.policy.as_ref()) {
+        record("refused", e.to_string())?;
+        return Err(e);
+    }
     let mut allowed = approvals.allowed.clone();
     let mut needs_person = false;
     let verdict = match &approvals.policy {

@@ -34,5 +34,6 @@ pub mod request;
 pub mod review;
 pub mod signer;
 pub mod transport;
+pub mod trusted;
 
 pub use error::{Error, ExitCode, Result};

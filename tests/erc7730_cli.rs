@@ -181,10 +181,22 @@ fn import_shows_coverage_and_is_audited() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 2);
-    assert!(lines
+    // Each import records its descriptor, then the store as a whole (so that signing can tell
+    // a change made behind its back).
+    let verdicts: Vec<&str> = lines
         .iter()
-        .all(|l| l["event"] == "configuration" && l["verdict"] == "descriptor-imported"));
+        .map(|l| l["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            "descriptor-imported",
+            "descriptors-changed",
+            "descriptor-imported",
+            "descriptors-changed"
+        ]
+    );
+    assert!(lines.iter().all(|l| l["event"] == "configuration"));
     assert_eq!(
         format!("0x{}", lines[0]["request_sha256"].as_str().unwrap()),
         hash

@@ -1257,14 +1257,10 @@ fn a_policy_vouches_for_a_typed_data_domain_as_the_address_book_does() {
     let refused = sign(None).fails_after_review(1);
     assert!(refused.stderr.contains("eth.typed-data.unrecognised"));
     let policy = |file: &str, label: &str, contract: Address| {
-        std::fs::write(
-            sb.path(file),
-            format!(
+        sb.write_policy(file, format!(
                 "[ethereum]\n[[ethereum.contracts]]\nlabel = \"{label}\"\naddress = \"{}\"\nselectors = []\n",
                 cs(contract)
-            ),
-        )
-        .unwrap();
+            ));
     };
     // A policy whose contracts list other contracts denies it.
     policy("other.toml", "USDC", usdc());

@@ -205,7 +205,7 @@ fn the_policy_and_the_address_book_apply_to_ethereum() {
     let sb = signer();
     let bob = "0x000000000000000000000000000000000000b0b0";
     std::fs::write(sb.path("tx.hex"), transfer_hex(31337, bob)).unwrap();
-    std::fs::write(sb.path("policy.toml"), "[ethereum]\nchain_ids = [1]\n").unwrap();
+    sb.write_policy("policy.toml", "[ethereum]\nchain_ids = [1]\n");
     let denied = sb
         .run_keyed(
             &[
@@ -226,11 +226,7 @@ fn the_policy_and_the_address_book_apply_to_ethereum() {
         "{}",
         denied.stderr
     );
-    std::fs::write(
-        sb.path("policy.toml"),
-        format!("[ethereum]\nchain_ids = [31337]\n[[ethereum.allow]]\nlabel = \"Bob\"\naddress = \"{bob}\"\n"),
-    )
-    .unwrap();
+    sb.write_policy("policy.toml", format!("[ethereum]\nchain_ids = [31337]\n[[ethereum.allow]]\nlabel = \"Bob\"\naddress = \"{bob}\"\n"));
     sb.run_keyed(
         &[
             "eth",

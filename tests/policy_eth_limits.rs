@@ -65,6 +65,9 @@ fn signer(policy: &str) -> Sandbox {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
     std::fs::write(sb.path("policy.toml"), policy).unwrap();
+    // Accepted as an operator would (for mainnet, the network these requests are signed on);
+    // a malformed policy is refused here, and again when signing.
+    sb.run_keyed(&["log", "attest", "--policy", "policy.toml"], "");
     sb
 }
 

@@ -115,7 +115,7 @@ fn two_of_three_setup_policy_allows_one_destination_and_denies_another() {
         "[bitcoin]\nmax_per_transaction = 5_000_000\nmax_fee = 50_000\n\n[[bitcoin.allow]]\nlabel = \"Exchange\"\naddress = \"{exchange}\"\n\n[[bitcoin.deny]]\nlabel = \"Mixer\"\naddress = \"{mixer}\"\n"
     );
     for sb in &signers {
-        std::fs::write(sb.path("policy.toml"), &policy).unwrap();
+        sb.write_policy("policy.toml", &policy);
     }
     let vault: Descriptor<DescriptorPublicKey> = descriptor.parse().unwrap();
     // Allowed: two signers sign with the policy, no prompt (--yes), combine, finalize.
@@ -240,7 +240,7 @@ fn the_rolling_24_hour_limit_counts_what_was_signed() {
     sb.restore(ABANDON);
     let d = standard(&hd(ABANDON), "wpkh({0})", "m/84'/1'/0'");
     let payee = address(b"payroll");
-    std::fs::write(sb.path("policy.toml"), format!("[bitcoin]\nmax_per_24h = 1_500_000\n[[bitcoin.allow]]\nlabel = \"Payroll\"\naddress = \"{payee}\"\n")).unwrap();
+    sb.write_policy("policy.toml", format!("[bitcoin]\nmax_per_24h = 1_500_000\n[[bitcoin.allow]]\nlabel = \"Payroll\"\naddress = \"{payee}\"\n"));
     sb.write_psbt("first.psbt", &pay(&d, 0, &payee, 1_000_000));
     sb.regtest(
         &[
@@ -302,11 +302,10 @@ fn a_replacement_spending_the_same_coin_counts_once_in_the_24_hours() {
     let d = standard(&hd(ABANDON), "wpkh({0})", "m/84'/1'/0'");
     let payee = address(b"payroll");
     // Unit strings and satoshi integers are both accepted.
-    std::fs::write(
-        sb.path("policy.toml"),
+    sb.write_policy(
+        "policy.toml",
         "[bitcoin]\nmax_per_24h = \"0.015 BTC\"\nmax_fee = 100_000\n",
-    )
-    .unwrap();
+    );
     let sign = |name: &str, psbt: &Psbt| {
         sb.write_psbt(name, psbt);
         let out = format!("{name}.signed");
@@ -583,11 +582,7 @@ fn treasury_commands_leak_no_secret() {
     let d: Descriptor<DescriptorPublicKey> =
         created["descriptor"].as_str().unwrap().parse().unwrap();
     sb.write_psbt("p.psbt", &pay(&d, 0, &address(b"payee"), 1_000_000));
-    std::fs::write(
-        sb.path("policy.toml"),
-        "[bitcoin]\nmax_per_24h = 5_000_000\n",
-    )
-    .unwrap();
+    sb.write_policy("policy.toml", "[bitcoin]\nmax_per_24h = 5_000_000\n");
     sb.regtest(
         &[
             "sign",
@@ -721,4 +716,94 @@ fn multisig_reviews_show_signature_counts_labels_and_lookalike_rows() {
     .unwrap();
     a.regtest(&["log", "verify", "--export", "bare.txt"], "")
         .fails_with(2);
+}
+
+#[test]
+fn changes_to_what_the_signer_trusts_need_the_password_and_are_audited() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    let d = standard(&hd(ABANDON), "wpkh({0})", "m/84'/1'/0'");
+    let exchange = address(b"exchange");
+    let sign = |name: &str, policy: bool| {
+        sb.write_psbt(name, &pay(&d, 0, &exchange, 1_000_000));
+        let out = format!("{name}.signed");
+        let mut args = vec!["sign", name, "-o", &out, "--yes"];
+        if policy {
+            args.extend(["--policy", "policy.toml"]);
+        }
+        sb.regtest(&args, "")
+    };
+    // A wrong password changes nothing.
+    std::fs::write(sb.path("wrong.txt"), "not the password\n").unwrap();
+    let ks = sb.keystore();
+    let (ks, wrong) = (ks.to_str().unwrap(), sb.path("wrong.txt"));
+    let denied = sb.run(
+        &[
+            "--keystore",
+            ks,
+            "--password-file",
+            wrong.to_str().unwrap(),
+            "--network",
+            "regtest",
+            "address",
+            "add",
+            "Exchange",
+            &exchange.to_string(),
+        ],
+        "",
+    );
+    assert_eq!(denied.code, 5, "{}", denied.stderr);
+    assert!(!sb.path("address-book.json").exists());
+    // With it, the change is recorded, and signing accepts the book.
+    sb.regtest(&["address", "add", "Exchange", &exchange.to_string()], "")
+        .ok();
+    let log = std::fs::read_to_string(sb.path("audit.log")).unwrap();
+    assert!(
+        log.contains("address-book-changed") && log.contains("Exchange"),
+        "{log}"
+    );
+    sign("a.psbt", false).ok();
+
+    // A label slipped into the file behind coldsign's back: signing refuses (exit 4).
+    let book = std::fs::read_to_string(sb.path("address-book.json")).unwrap();
+    std::fs::write(
+        sb.path("address-book.json"),
+        book.replace("Exchange", "Exchange (cold)"),
+    )
+    .unwrap();
+    let refused = sign("b.psbt", false).fails_after_review(4);
+    assert!(
+        refused.stderr.contains("the address book")
+            && refused.stderr.contains("changed outside coldsign")
+            && refused.stderr.contains("coldsign log attest"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!sb.path("b.psbt.signed").exists());
+    let log = std::fs::read_to_string(sb.path("audit.log")).unwrap();
+    assert!(log.contains("\"refused\""), "{log}");
+    // The operator checks it and records it; then it signs again.
+    let attested = sb.regtest(&["log", "attest"], "").ok();
+    assert!(
+        attested.stdout.contains("recorded the address book"),
+        "{}",
+        attested.stdout
+    );
+    sign("c.psbt", false).ok();
+
+    // A policy never accepted on this signer is refused; accepted, it applies.
+    std::fs::write(sb.path("policy.toml"), "[bitcoin]\nmax_fee = 100_000\n").unwrap();
+    let refused = sign("d.psbt", true).fails_after_review(4);
+    assert!(
+        refused.stderr.contains("was never accepted on this signer"),
+        "{}",
+        refused.stderr
+    );
+    sb.regtest(&["log", "attest", "--policy", "policy.toml"], "")
+        .ok();
+    sign("e.psbt", true).ok();
+    // Edited afterwards, it is a different policy, refused again.
+    std::fs::write(sb.path("policy.toml"), "[bitcoin]\nmax_fee = 900_000\n").unwrap();
+    sign("f.psbt", true).fails_after_review(4);
+    sb.regtest(&["log", "verify"], "").ok();
 }

@@ -6,11 +6,13 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use super::context::{Context, Report};
+use super::key::audited_home_if_any;
 use crate::addressbook::{path_for, AddressBook, Entry};
 use crate::btc::address_search::{self, Limits};
 use crate::btc::wallets::{registry_dir, Wallet};
 use crate::eth::registry::{self, Registry, Token};
 use crate::prompt::Prompt;
+use crate::trusted::Part;
 use crate::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -137,6 +139,7 @@ fn import_tokens(
             "pass --yes (every token is still shown before it is stored)",
         ));
     }
+    let home = audited_home_if_any(ctx)?;
     eprint!("{}", show_tokens(&list.tokens));
     if !yes {
         let answer = super::terminal::TerminalPrompt.line(&format!(
@@ -148,6 +151,12 @@ fn import_tokens(
         }
     }
     registry::save_imported(book, &list)?;
+    if let Some(home) = &home {
+        home.record_trusted(
+            Part::Tokens,
+            format!("imported {} token(s) from {}", list.tokens.len(), list.name),
+        )?;
+    }
     ctx.emit(&Imported {
         list: &list.name,
         tokens: &list.tokens,
@@ -155,8 +164,9 @@ fn import_tokens(
     })
 }
 
-/// Runs an address-book command (no password needed: the book holds no secret), or
-/// `address verify` (which unlocks the keystore to derive our addresses).
+/// Runs an address-book command (a change needs the keystore password, when there is a
+/// keystore, and is recorded in the audit log), or `address verify` (which unlocks the
+/// keystore to derive our addresses).
 pub fn run(ctx: &Context, command: AddressCommand) -> Result<()> {
     if let AddressCommand::Verify(args) = command {
         return verify(ctx, args);
@@ -166,16 +176,23 @@ pub fn run(ctx: &Context, command: AddressCommand) -> Result<()> {
         return import_tokens(ctx, &path, file, *yes);
     }
     let mut book = AddressBook::load(&path)?;
-    match command {
+    let change = match command {
         AddressCommand::Add { label, address } => {
             book.add(&label, &address, ctx.network)?;
-            book.save(&path)?;
+            format!("added {label:?} {address}")
         }
         AddressCommand::Remove { label } => {
             book.remove(&label)?;
-            book.save(&path)?;
+            format!("removed {label:?}")
         }
-        AddressCommand::List | AddressCommand::Verify(_) | AddressCommand::ImportTokens { .. } => {}
+        AddressCommand::List | AddressCommand::Verify(_) | AddressCommand::ImportTokens { .. } => {
+            return ctx.emit(&Book(book.entries()));
+        }
+    };
+    let home = audited_home_if_any(ctx)?;
+    book.save(&path)?;
+    if let Some(home) = &home {
+        home.record_trusted(Part::AddressBook, change)?;
     }
     ctx.emit(&Book(book.entries()))
 }

@@ -204,6 +204,7 @@ fn load_wallet(ctx: &Context, name: &str) -> Result<(PathBuf, Wallet)> {
 
 fn register(ctx: &Context, args: RegisterArgs) -> Result<()> {
     let (dir, mut wallet) = load_wallet(ctx, &args.wallet)?;
+    let home = super::key::audited_home_if_any(ctx)?;
     let mut device = open(ctx, DeviceArg::Ledger)?;
     ctx.note("confirm the wallet policy and every cosigner key on the Ledger screen");
     let (fingerprint, hmac) = device.register(&wallet)?;
@@ -212,6 +213,12 @@ fn register(ctx: &Context, args: RegisterArgs) -> Result<()> {
         .ledger_hmacs
         .insert(fingerprint.to_string(), hmac.clone());
     wallet.save(&dir, crate::files::Replace::Allowed)?;
+    if let Some(home) = &home {
+        home.record_trusted(
+            crate::trusted::Part::Wallets,
+            format!("registered {} on the Ledger {fingerprint}", wallet.name),
+        )?;
+    }
     ctx.emit(&Registered {
         wallet: wallet.name,
         device_fingerprint: fingerprint.to_string(),

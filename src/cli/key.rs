@@ -402,6 +402,24 @@ fn restore(ctx: &Context, args: RestoreArgs) -> Result<()> {
     ctx.emit(&created(&path, &keystore))
 }
 
+/// The signer's home with its audit key (unlocking the keystore): what changes the trusted
+/// configuration goes through it.
+pub(super) fn audited_home(ctx: &Context) -> Result<crate::ceremony::Home> {
+    let (keystore, _, material) = unlock(ctx)?;
+    Ok(crate::ceremony::Home::beside(&keystore)?
+        .with_audit(crate::audit::AuditSigner::from_material(&material)))
+}
+
+/// [`audited_home`] when the keystore exists (its password is asked before any change);
+/// without a keystore there is no audit log, which is said on stderr.
+pub(super) fn audited_home_if_any(ctx: &Context) -> Result<Option<crate::ceremony::Home>> {
+    if ctx.keystore_path()?.exists() {
+        return audited_home(ctx).map(Some);
+    }
+    ctx.note("no keystore here: this change is not recorded in an audit log");
+    Ok(None)
+}
+
 /// Loads and unlocks the keystore named by the context.
 pub(super) fn unlock(ctx: &Context) -> Result<(PathBuf, Keystore, KeyMaterial)> {
     let path = ctx.keystore_path()?;

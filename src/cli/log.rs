@@ -11,6 +11,8 @@ use super::context::{Context, Report};
 use crate::audit::{self, AuditLog, AuditSigner, Verified};
 use crate::files::{self, Replace};
 use crate::keys::watch_only::TextExport;
+use crate::policy::LoadedPolicy;
+use crate::trusted::Unrecorded;
 use crate::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -27,6 +29,14 @@ pub enum LogCommand {
         output: PathBuf,
         #[command(flatten)]
         key: KeyArgs,
+    },
+    /// Record the current address book, tokens, wallets and descriptors as checked (after a
+    /// change made outside coldsign), and accept policy files for signing; needs the keystore
+    /// password.
+    Attest {
+        /// A policy file to accept (repeatable): `sign --policy` refuses one never accepted.
+        #[arg(long)]
+        policy: Vec<PathBuf>,
     },
 }
 
@@ -99,6 +109,43 @@ impl Report for VerifyReport {
     }
 }
 
+#[derive(Serialize)]
+struct Attested {
+    recorded: Vec<Unrecorded>,
+    policies: Vec<AcceptedPolicy>,
+}
+
+#[derive(Serialize)]
+struct AcceptedPolicy {
+    path: PathBuf,
+    sha256: String,
+}
+
+impl Report for Attested {
+    fn human(&self) -> String {
+        let mut s = String::new();
+        for u in &self.recorded {
+            s.push_str(&format!(
+                "recorded the {} ({}): sha256 {}\n",
+                u.part,
+                u.path.display(),
+                u.sha256
+            ));
+        }
+        for p in &self.policies {
+            s.push_str(&format!(
+                "accepted policy {} (sha256 {})\n",
+                p.path.display(),
+                p.sha256
+            ));
+        }
+        if s.is_empty() {
+            s.push_str("nothing changed since the last record\n");
+        }
+        s
+    }
+}
+
 /// Runs a log command.
 pub fn run(ctx: &Context, command: LogCommand) -> Result<()> {
     match command {
@@ -113,6 +160,24 @@ pub fn run(ctx: &Context, command: LogCommand) -> Result<()> {
         LogCommand::Export { output, key, .. } => {
             let v = verified(ctx, &key)?;
             files::write_output(&output, v.to_csv().as_bytes(), Replace::Never)
+        }
+        LogCommand::Attest { policy } => {
+            let policies = policy
+                .iter()
+                .map(|p| LoadedPolicy::load(p, ctx.network))
+                .collect::<Result<Vec<_>>>()?;
+            let home = super::key::audited_home(ctx)?;
+            let recorded = home.attest(&policies)?;
+            ctx.emit(&Attested {
+                recorded,
+                policies: policies
+                    .iter()
+                    .map(|p| AcceptedPolicy {
+                        path: p.path.clone(),
+                        sha256: p.sha256.clone(),
+                    })
+                    .collect(),
+            })
         }
     }
 }

@@ -7,11 +7,11 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use super::context::{Context, Report};
-use crate::audit::AuditSigner;
-use crate::ceremony::Home;
+use super::key::audited_home;
 use crate::erc7730::registry::Skipped;
 use crate::erc7730::store::{self, Store, Summary};
 use crate::prompt::Prompt;
+use crate::trusted::Part;
 use crate::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -114,15 +114,10 @@ pub fn run(ctx: &Context, command: RegistryCommand) -> Result<()> {
                 alloy_primitives::hex::encode(summary.hash),
                 summary.describe(),
             )?;
+            home.record_trusted(Part::Descriptors, format!("removed {}", summary.describe()))?;
             ctx.emit(&Removed { removed: summary })
         }
     }
-}
-
-/// The signer's home with its audit key (unlocking the keystore).
-fn audited_home(ctx: &Context) -> Result<Home> {
-    let (keystore, _, material) = super::key::unlock(ctx)?;
-    Ok(Home::beside(&keystore)?.with_audit(AuditSigner::from_material(&material)))
 }
 
 fn import(ctx: &Context, store: &Store, path: &Path, yes: bool) -> Result<()> {
@@ -173,6 +168,10 @@ fn import(ctx: &Context, store: &Store, path: &Path, yes: bool) -> Result<()> {
             summary.describe(),
         )?;
     }
+    home.record_trusted(
+        Part::Descriptors,
+        format!("imported {} descriptor(s)", imported.len()),
+    )?;
     ctx.emit(&Imported {
         imported,
         skipped: candidates.skipped.iter().map(SkippedFile::from).collect(),

@@ -158,6 +158,8 @@ pub fn run(ctx: &Context, command: WalletCommand) -> Result<()> {
         _ => {}
     }
     let (keystore, _, material) = super::key::unlock(ctx)?;
+    let home = crate::ceremony::Home::beside(&keystore)?
+        .with_audit(crate::audit::AuditSigner::from_material(&material));
     let hd = material
         .hd()
         .ok_or_else(|| Error::bad_input("this keystore holds a single Ethereum key"))?;
@@ -199,6 +201,10 @@ pub fn run(ctx: &Context, command: WalletCommand) -> Result<()> {
                 Replace::Never
             };
             let path = wallet.save(&dir, replace)?;
+            home.record_trusted(
+                crate::trusted::Part::Wallets,
+                format!("registered {} ({})", wallet.name, wallet.descriptor),
+            )?;
             ctx.note(&format!("registered in {}", path.display()));
             ctx.emit(&shown)
         }

@@ -29,7 +29,7 @@ pub fn approval_quorum(signer: &Sandbox) -> Vec<(&'static str, Sandbox)> {
             (*name, sb)
         })
         .collect();
-    std::fs::write(signer.path("policy.toml"), policy).unwrap();
+    signer.write_policy("policy.toml", policy);
     approvers
 }
 

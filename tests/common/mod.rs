@@ -227,6 +227,13 @@ impl Sandbox {
         self.run_keyed(&full, stdin)
     }
 
+    /// Writes a policy file and accepts it on this signer (`log attest --policy`), as an
+    /// operator does before `sign --policy` may use it.
+    pub fn write_policy(&self, name: &str, text: impl AsRef<[u8]>) {
+        std::fs::write(self.path(name), text).unwrap();
+        self.regtest(&["log", "attest", "--policy", name], "").ok();
+    }
+
     /// Writes the keystore's regtest watch-only export as JSON to `file`.
     pub fn export_watch_only(&self, file: &str) {
         self.regtest(&["--json", "key", "export", "--watch-only", "-o", file], "")
