@@ -7,7 +7,8 @@
 //!
 //! The harness substitutes nothing in the text: it only sets the placeholders listed in
 //! [`PLACEHOLDERS`] as environment variables, and only those the document explains in its
-//! prose. Shell variables and the working directory carry over from one block to the next.
+//! prose. Shell variables (not arrays or functions) and the working directory carry over from one
+//! block to the next.
 //! It prints every block it ran or skipped (with the reason) and fails when any block fails.
 
 mod common;
