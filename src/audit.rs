@@ -376,9 +376,15 @@ impl AuditLog {
                 .verify_schnorr(&signature, &message(&entry), key)
                 .is_err()
             {
-                return Err(fail(
-                    "signature does not verify (edited, or signed by another key)",
-                ));
+                // A first line by another key is most likely another keystore's log: two
+                // keystores in one directory share one audit.log.
+                return Err(fail(if n == 1 {
+                    "signature does not verify: the line was edited, or this is another \
+                     keystore's log (audit.log lives beside the keystore: give each keystore \
+                     a directory of its own)"
+                } else {
+                    "signature does not verify (edited, or signed by another key)"
+                }));
             }
             prev = sha256::Hash::hash(line.as_bytes()).to_string();
             entries.push(entry);

@@ -395,6 +395,31 @@ fn a_lookalike_of_an_address_book_entry_is_caught_and_the_entry_passes() {
 }
 
 #[test]
+fn a_second_keystore_in_the_same_directory_is_told_whose_log_it_is() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    let d = standard(&hd(ABANDON), "wpkh({0})", "m/84'/1'/0'");
+    sb.write_psbt("p.psbt", &pay(&d, 0, &address(b"x"), 100_000));
+    sb.regtest(&["inspect", "p.psbt"], "").ok();
+    let password = sb.path("password.txt");
+    let other = |args: &[&str], stdin: &str| {
+        let mut full = vec!["--network", "regtest", "--keystore", "other.json"];
+        full.extend_from_slice(&["--password-file", password.to_str().unwrap()]);
+        full.extend_from_slice(args);
+        sb.run(&full, stdin)
+    };
+    other(&["key", "restore"], &format!("{LEGAL}\n")).ok();
+    let refused = other(&["inspect", "p.psbt"], "");
+    assert_eq!(refused.code, 4, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("audit log line 1")
+            && refused.stderr.contains("another keystore's log"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[test]
 fn audit_log_tampering_is_detected() {
     let sb = Sandbox::new();
     sb.restore(ABANDON);
