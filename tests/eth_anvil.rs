@@ -292,6 +292,15 @@ fn safe_2_of_3_executes_with_two_offline_signatures_only() {
         alice.transcript().contains(&ours),
         "the review shows the safeTxHash"
     );
+    // In ether beside the SafeTx's wei, and without the legacy hash this Safe does not use.
+    let screen = alice.transcript();
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.starts_with("  value: ") && l.ends_with(" ETH)")),
+        "{screen}"
+    );
+    assert!(!screen.contains("Safe < 1.3.0"), "{screen}");
     std::fs::copy(bob.path("sig-b"), alice.path("sig-b")).unwrap();
 
     let exec = |sigs: &[&str], extra: &[&str], out: &str| {
@@ -323,7 +332,15 @@ fn safe_2_of_3_executes_with_two_offline_signatures_only() {
     assert!(reverted.stderr.contains("GS020"), "{}", reverted.stderr);
     assert!(!alice.path("one.ur").exists());
 
-    exec(&["sig-a", "sig-b"], &[], "exec.ur").ok();
+    let built = exec(&["sig-a", "sig-b"], &[], "exec.ur").ok();
+    // The host says which safeTxHash it executes and whose signatures it carries.
+    assert!(
+        built.stderr.contains(&format!(
+            "safeTxHash {ours} carries 2 owner signature(s), the Safe's threshold is 2"
+        )),
+        "{}",
+        built.stderr
+    );
     alice
         .run_offline(&["eth", "sign", "exec.ur", "-o", "exec.tx", "--yes"], "")
         .ok();

@@ -62,6 +62,16 @@ pub fn agreed_hash(rpc: &Rpc, safe_address: Address, chain_id: u64, tx: &SafeTx)
     Ok(ours)
 }
 
+/// An `execTransaction` ready to send, and what it rests on.
+pub struct Execution {
+    /// The calldata.
+    pub calldata: Vec<u8>,
+    /// The owners whose signatures it carries, in the order the Safe checks them.
+    pub signers: Vec<Address>,
+    /// The Safe's threshold.
+    pub threshold: U256,
+}
+
 /// A SafeTx the owners signed, from its request.
 pub struct SignedSafeTx {
     /// The Safe.
@@ -103,7 +113,7 @@ impl SignedSafeTx {
         rpc: &Rpc,
         files: &[PathBuf],
         skip_owner_check: bool,
-    ) -> Result<Vec<u8>> {
+    ) -> Result<Execution> {
         let owners = read_safe(rpc, self.safe, getOwnersCall {})?;
         let threshold = read_safe(rpc, self.safe, getThresholdCall {})?;
         let mut signed = Vec::new();
@@ -137,7 +147,13 @@ impl SignedSafeTx {
                 "collect more owner signatures",
             ));
         }
-        Ok(safe::exec_calldata(&self.tx, safe::signature_blob(signed)))
+        let mut signers: Vec<Address> = signed.iter().map(|(owner, _)| *owner).collect();
+        signers.sort();
+        Ok(Execution {
+            calldata: safe::exec_calldata(&self.tx, safe::signature_blob(signed)),
+            signers,
+            threshold,
+        })
     }
 }
 

@@ -482,6 +482,14 @@ fn safe_tx(out: &mut EthReview, t: &TypedData, decoder: &mut Decoder<'_>) {
             data: &tx.data,
         },
     ));
+    // The SafeTx's own value field is in wei; say it in ether beside it.
+    if let Some(line) = out.typed_data.as_mut().and_then(|t| {
+        t.message
+            .iter_mut()
+            .find(|l| l.starts_with("  value: ") && !l.starts_with("   "))
+    }) {
+        line.push_str(&format!(" ({})", show_wei(tx.value, out.chain_id)));
+    }
     out.safe = Some(SafeView {
         safe: decoder.show_address(safe_address),
         nonce: tx.nonce.to_string(),

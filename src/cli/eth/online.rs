@@ -412,15 +412,27 @@ pub struct SafeExecArgs {
 pub fn safe_exec(ctx: &Context, args: SafeExecArgs) -> Result<()> {
     let signed = SignedSafeTx::decode(&crate::files::read_input(&args.safe_tx)?, &args.safe_tx)?;
     let rpc = Rpc::new(&args.rpc.rpc);
-    let calldata = signed.exec_calldata(&rpc, &args.signatures, args.skip_owner_check)?;
+    let execution = signed.exec_calldata(&rpc, &args.signatures, args.skip_owner_check)?;
     let from = args.signer.address()?;
     let unsigned = assemble(
         &rpc,
         from,
         Some(signed.safe),
         U256::ZERO,
-        calldata.into(),
+        execution.calldata.clone().into(),
         &args.fees.overrides(),
     )?;
+    ctx.note(&format!(
+        "safeTxHash {} carries {} owner signature(s), the Safe's threshold is {}: {}",
+        signed.hash,
+        execution.signers.len(),
+        execution.threshold,
+        execution
+            .signers
+            .iter()
+            .map(|o| o.to_checksum(None))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     emit_request(ctx, unsigned, &args.signer, &args.out)
 }

@@ -191,24 +191,23 @@ pub fn render(r: &EthReview) -> String {
     render_movements(&mut s, &r.movements);
     if let Some(safe) = &r.safe {
         let h = &safe.hashes;
-        let _ = writeln!(s, "\nSafe {} nonce {}", safe.safe, safe.nonce);
-        let _ = writeln!(s, "  domain hash  {}", h.domain_separator);
+        // Only the domain being signed: a legacy hash beside the current one is noise that
+        // invites comparing the wrong one.
+        let (domain, safe_tx_hash, which) = if safe.legacy_domain {
+            (
+                h.legacy_domain_separator,
+                h.legacy_safe_tx_hash,
+                "  (the legacy domain of Safe < 1.3.0: no chain id)",
+            )
+        } else {
+            (h.domain_separator, h.safe_tx_hash, "")
+        };
+        let _ = writeln!(s, "\nSafe {} nonce {}{which}", safe.safe, safe.nonce);
+        let _ = writeln!(s, "  domain hash  {domain}");
         let _ = writeln!(s, "  message hash {}", h.message_hash);
         let _ = writeln!(
             s,
-            "  safeTxHash   {}  (compare with the Safe web page and your device)",
-            h.safe_tx_hash
-        );
-        let _ = writeln!(
-            s,
-            "  legacy (Safe < 1.3.0) domain {} safeTxHash {}{}",
-            h.legacy_domain_separator,
-            h.legacy_safe_tx_hash,
-            if safe.legacy_domain {
-                "  ← signed"
-            } else {
-                ""
-            }
+            "  safeTxHash   {safe_tx_hash}  (compare with the Safe web page and your device)"
         );
     }
     let _ = writeln!(s, "\nsigning hash   {}", r.signing_hash);
