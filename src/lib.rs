@@ -30,6 +30,7 @@ pub mod online;
 pub mod policy;
 pub mod prompt;
 pub mod release;
+pub mod report;
 pub mod request;
 pub mod review;
 pub mod signer;

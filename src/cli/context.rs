@@ -3,17 +3,11 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use serde::Serialize;
-
 use super::GlobalArgs;
 use crate::keys::keystore::KdfCost;
 use crate::{Error, Result};
 
-/// A command's result: JSON for `--json`, text otherwise.
-pub trait Report: Serialize {
-    /// The human rendering.
-    fn human(&self) -> String;
-}
+pub use crate::report::Report;
 
 /// What every command needs to know about this invocation.
 #[derive(Debug)]

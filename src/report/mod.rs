@@ -1,0 +1,11 @@
+//! What a command tells the person when it is done: each result is a value that serializes
+//! to JSON (`--json`) and renders itself as text. The library builds these values; `cli` only
+//! chooses between the two renderings and writes them.
+
+use serde::Serialize;
+
+/// A command's result: JSON for `--json`, text otherwise.
+pub trait Report: Serialize {
+    /// The human rendering.
+    fn human(&self) -> String;
+}
