@@ -17,6 +17,7 @@ pub mod btc;
 pub mod ceremony;
 pub mod cli;
 pub mod config;
+pub mod configure;
 pub mod demo;
 pub mod erc7730;
 pub mod error;

@@ -44,6 +44,38 @@ pub struct Policy {
     pub branches: [Descriptor<DescriptorPublicKey>; 2],
 }
 
+/// Says where `address` is among our standard accounts and the wallets registered beside
+/// `keystore`, or declines (exit 1) naming how far it searched.
+pub fn locate(
+    hd: &HdKeys,
+    keystore: &std::path::Path,
+    address: &Address,
+    network: Network,
+    limits: Limits,
+) -> Result<crate::report::address::Ours> {
+    let wallets = Wallet::load_all(&super::wallets::registry_dir(keystore))?;
+    let policies = policies(hd, &wallets, network, limits.accounts)?;
+    let found = search(hd, &policies, &address.script_pubkey(), limits).ok_or_else(|| {
+        Error::Declined(format!(
+            "{address} is NOT ours: not in standard accounts 0..{} nor in {} registered wallet(s), indexes 0..{} on receive and change",
+            limits.accounts,
+            wallets.len(),
+            limits.gap
+        ))
+    })?;
+    Ok(crate::report::address::Ours {
+        address: address.to_string(),
+        wallet: found.policy.name.clone(),
+        branch: if found.branch == 0 {
+            "receive"
+        } else {
+            "change"
+        },
+        index: found.index,
+        paths: found.our_key_paths(hd.fingerprint())?,
+    })
+}
+
 /// Where an address was found.
 #[derive(Debug, Clone)]
 pub struct Found {

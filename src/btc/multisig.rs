@@ -47,6 +47,25 @@ impl CosignerKey {
     }
 }
 
+/// Reads each cosigner key: `sources` are files (read whole) or inline key text; an error
+/// names the key by its 1-based position.
+pub fn read_key_sources(sources: &[String], kind: MultisigType) -> Result<Vec<CosignerKey>> {
+    sources
+        .iter()
+        .enumerate()
+        .map(|(i, source)| {
+            let path = std::path::Path::new(source);
+            let text = if path.is_file() {
+                crate::files::read_text(path)?
+            } else {
+                source.clone()
+            };
+            parse_key_source(&text, kind)
+                .map_err(|e| Error::bad_input(format!("key {}: {}", i + 1, e)))
+        })
+        .collect()
+}
+
 /// Reads a cosigner key from any supported source text: coldsign's watch-only export (JSON or
 /// text: its BIP48 key), a Coldcard xpub export (JSON with `xfp`, `p2wsh`, `p2wsh_deriv`…), a
 /// Keystone export (JSON with `ExtPubKey`, `MasterFingerprint`, `AccountKeyPath`), a descriptor

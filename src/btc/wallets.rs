@@ -161,6 +161,15 @@ impl Wallet {
         Ok(path)
     }
 
+    /// The wallet registered in `dir` under `name`; an unknown name is a usage error with
+    /// `hint`.
+    pub fn named(dir: &Path, name: &str, hint: &str) -> Result<Wallet> {
+        Wallet::load_all(dir)?
+            .into_iter()
+            .find(|w| w.name == name)
+            .ok_or_else(|| Error::usage(format!("no wallet named {name:?} is registered"), hint))
+    }
+
     /// Loads every wallet in the registry directory `dir` (none when it does not exist).
     pub fn load_all(dir: &Path) -> Result<Vec<Wallet>> {
         let Ok(entries) = std::fs::read_dir(dir) else {

@@ -6,11 +6,11 @@ use std::str::FromStr;
 
 use bitcoin::bip32::DerivationPath;
 use clap::{Args, Subcommand, ValueEnum};
-use serde::Serialize;
 
-use super::context::{Context, Report};
+use super::context::Context;
 use crate::btc::wallets::{registry_dir, Wallet};
-use crate::hw::hid::{list_devices, DeviceInfo};
+use crate::hw::hid::list_devices;
+use crate::report::device::{DeviceAddress, DeviceXpub, Devices, LedgerRegistration};
 use crate::signer::device::{Device, DeviceKind};
 use crate::{Error, Result};
 
@@ -92,80 +92,6 @@ fn parse_path(text: &str) -> Result<DerivationPath> {
     })
 }
 
-#[derive(Serialize)]
-struct Devices(Vec<DeviceInfo>);
-
-impl Report for Devices {
-    fn human(&self) -> String {
-        if self.0.is_empty() {
-            return "no Ledger or Trezor found on USB\n".into();
-        }
-        self.0
-            .iter()
-            .map(|d| {
-                let extra = d
-                    .app
-                    .as_deref()
-                    .map(|a| format!("  app: {a}"))
-                    .or(d.note.as_deref().map(|n| format!("  ({n})")))
-                    .unwrap_or_default();
-                format!("{}  {}{extra}\n", d.vendor, d.model)
-            })
-            .collect()
-    }
-}
-
-#[derive(Serialize)]
-struct XpubView {
-    device: DeviceKind,
-    path: String,
-    xpub: String,
-}
-
-impl Report for XpubView {
-    fn human(&self) -> String {
-        format!("{}\n", self.xpub)
-    }
-}
-
-#[derive(Serialize)]
-struct AddressView {
-    device: DeviceKind,
-    address: String,
-    shown_on_device: bool,
-    matches_coldsign_derivation: bool,
-}
-
-impl Report for AddressView {
-    fn human(&self) -> String {
-        format!(
-            "{}\n(derived independently by coldsign: identical{})\n",
-            self.address,
-            if self.shown_on_device {
-                "; compare it with the device screen"
-            } else {
-                ""
-            }
-        )
-    }
-}
-
-#[derive(Serialize)]
-struct Registered {
-    wallet: String,
-    device_fingerprint: String,
-    hmac: String,
-}
-
-impl Report for Registered {
-    fn human(&self) -> String {
-        format!(
-            "wallet {} registered on Ledger {}; HMAC stored with the wallet\n",
-            self.wallet, self.device_fingerprint
-        )
-    }
-}
-
 fn open(ctx: &Context, kind: DeviceArg) -> Result<Device> {
     Device::open(kind.into(), ctx.network, Vec::new())
 }
@@ -177,7 +103,7 @@ pub fn run(ctx: &Context, command: DeviceCommand) -> Result<()> {
         DeviceCommand::Xpub(args) => {
             let path = parse_path(&args.path)?;
             let xpub = open(ctx, args.device)?.xpub(&path, false)?;
-            ctx.emit(&XpubView {
+            ctx.emit(&DeviceXpub {
                 device: args.device.into(),
                 path: args.path,
                 xpub: xpub.to_string(),
@@ -190,15 +116,7 @@ pub fn run(ctx: &Context, command: DeviceCommand) -> Result<()> {
 
 fn load_wallet(ctx: &Context, name: &str) -> Result<(PathBuf, Wallet)> {
     let dir = registry_dir(&ctx.keystore_path()?);
-    let wallet = Wallet::load_all(&dir)?
-        .into_iter()
-        .find(|w| w.name == name)
-        .ok_or_else(|| {
-            Error::usage(
-                format!("no wallet named {name:?} is registered"),
-                "import it first with 'coldsign wallet import'",
-            )
-        })?;
+    let wallet = Wallet::named(&dir, name, "import it first with 'coldsign wallet import'")?;
     Ok((dir, wallet))
 }
 
@@ -207,19 +125,9 @@ fn register(ctx: &Context, args: RegisterArgs) -> Result<()> {
     let home = super::key::audited_home_if_any(ctx)?;
     let mut device = open(ctx, DeviceArg::Ledger)?;
     ctx.note("confirm the wallet policy and every cosigner key on the Ledger screen");
-    let (fingerprint, hmac) = device.register(&wallet)?;
-    let hmac = data_encoding::HEXLOWER.encode(&hmac);
-    wallet
-        .ledger_hmacs
-        .insert(fingerprint.to_string(), hmac.clone());
-    wallet.save(&dir, crate::files::Replace::Allowed)?;
-    if let Some(home) = &home {
-        home.record_trusted(
-            crate::trusted::Part::Wallets,
-            format!("registered {} on the Ledger {fingerprint}", wallet.name),
-        )?;
-    }
-    ctx.emit(&Registered {
+    let (fingerprint, hmac) =
+        crate::configure::register_on_ledger(&mut device, &mut wallet, &dir, home.as_ref())?;
+    ctx.emit(&LedgerRegistration {
         wallet: wallet.name,
         device_fingerprint: fingerprint.to_string(),
         hmac,
@@ -243,7 +151,7 @@ fn address(ctx: &Context, args: AddressArgs) -> Result<()> {
             ))
         }
     };
-    ctx.emit(&AddressView {
+    ctx.emit(&DeviceAddress {
         device: args.device.into(),
         address: address.to_string(),
         shown_on_device: args.show,

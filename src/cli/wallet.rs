@@ -5,14 +5,12 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use serde::Serialize;
 
-use super::context::{Context, Report};
-use super::terminal::{self, TerminalPrompt};
-use crate::btc::wallet_summary::{summarize, WalletSummary};
-use crate::btc::wallets::{registry_dir, Cosigner, Wallet};
-use crate::files::{self, Replace};
-use crate::prompt::Prompt;
+use super::context::Context;
+use super::terminal::TerminalPrompt;
+use crate::btc::wallets::{registry_dir, Wallet};
+use crate::configure::{self, WalletImport};
+use crate::report::wallet::{Listed, WalletList, WalletView};
 use crate::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -54,61 +52,6 @@ pub struct ImportArgs {
     /// Replace a registered wallet of the same name.
     #[arg(long)]
     force: bool,
-}
-
-#[derive(Serialize)]
-struct WalletView {
-    name: String,
-    descriptor: String,
-    /// The policy in a few words and the first receive address (import and show).
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    summary: Option<WalletSummary>,
-    cosigners: Vec<Cosigner>,
-}
-
-impl Report for WalletView {
-    fn human(&self) -> String {
-        let mut s = format!("wallet {}\n  {}\n", self.name, self.descriptor);
-        if let Some(summary) = &self.summary {
-            s.push_str(&format!(
-                "  policy         {}\n  first receive  {} (every cosigner's device must show this address)\n",
-                summary.policy, summary.first_receive
-            ));
-        }
-        s.push_str("  cosigners (compare each with its owner, out of band):\n");
-        for c in &self.cosigners {
-            s.push_str(&format!(
-                "    {} {} {}{}\n",
-                c.fingerprint,
-                c.path,
-                c.xpub,
-                if c.ours { "  <- this signer" } else { "" }
-            ));
-        }
-        s
-    }
-}
-
-#[derive(Serialize)]
-struct Listed {
-    name: String,
-    kind: &'static str,
-    descriptor: String,
-}
-
-#[derive(Serialize)]
-struct WalletList(Vec<Listed>);
-
-impl Report for WalletList {
-    fn human(&self) -> String {
-        if self.0.is_empty() {
-            return "no wallets\n".into();
-        }
-        self.0
-            .iter()
-            .map(|w| format!("{}  {}  {}\n", w.name, w.kind, w.descriptor))
-            .collect()
-    }
 }
 
 /// Every wallet: watch-only ones (online builds) and the signer's registered ones. Needs no
@@ -164,61 +107,22 @@ pub fn run(ctx: &Context, command: WalletCommand) -> Result<()> {
         .hd()
         .ok_or_else(|| Error::bad_input("this keystore holds a single Ethereum key"))?;
     let dir = registry_dir(&keystore);
-    let view = |w: &Wallet| WalletView {
-        name: w.name.clone(),
-        descriptor: w.descriptor.to_string(),
-        summary: summarize(&w.descriptor, ctx.network).ok(),
-        cosigners: w.cosigners(&hd),
-    };
     match command {
         WalletCommand::Import(args) => {
-            let text = String::from_utf8(files::read_input(&args.file)?)
-                .map_err(|_| Error::bad_input(format!("{} is not text", args.file.display())))?;
-            let wallet = Wallet::parse_file(args.name.as_deref(), &text, &args.file)?;
-            let cosigners = wallet.check_contains(&hd)?;
-            let shown = WalletView {
-                name: wallet.name.clone(),
-                descriptor: wallet.descriptor.to_string(),
-                summary: Some(summarize(&wallet.descriptor, ctx.network)?),
-                cosigners,
+            let import = WalletImport {
+                file: &args.file,
+                name: args.name.as_deref(),
+                yes: args.yes,
+                force: args.force,
             };
-            if !args.yes {
-                if !terminal::interactive() {
-                    return Err(Error::usage(
-                        "registering a wallet needs a confirmation",
-                        "pass --yes for scripted setups",
-                    ));
-                }
-                eprint!("{}", shown.human());
-                let answer = TerminalPrompt.line("register this wallet? [y/N]")?;
-                if !matches!(answer.trim(), "y" | "Y" | "yes") {
-                    return Err(Error::Declined("declined; nothing was registered".into()));
-                }
-            }
-            let replace = if args.force {
-                Replace::Allowed
-            } else {
-                Replace::Never
-            };
-            let path = wallet.save(&dir, replace)?;
-            home.record_trusted(
-                crate::trusted::Part::Wallets,
-                format!("registered {} ({})", wallet.name, wallet.descriptor),
-            )?;
+            let (shown, path) =
+                configure::register_wallet(&TerminalPrompt, &hd, &dir, import, ctx.network, &home)?;
             ctx.note(&format!("registered in {}", path.display()));
             ctx.emit(&shown)
         }
         WalletCommand::Show { name, .. } => {
-            let wallet = Wallet::load_all(&dir)?
-                .into_iter()
-                .find(|w| w.name == name)
-                .ok_or_else(|| {
-                    Error::usage(
-                        format!("no wallet named {name:?} is registered"),
-                        "see 'coldsign wallet list'",
-                    )
-                })?;
-            ctx.emit(&view(&wallet))
+            let wallet = Wallet::named(&dir, &name, "see 'coldsign wallet list'")?;
+            ctx.emit(&WalletView::stored(&wallet, ctx.network, &hd))
         }
         _ => Err(Error::Internal("wallet command dispatched twice".into())),
     }

@@ -193,6 +193,11 @@ impl Store {
         Store { dir: dir.into() }
     }
 
+    /// The directory the store lives in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     fn index_path(&self) -> PathBuf {
         self.dir.join("index.json")
     }

@@ -9,3 +9,10 @@ pub trait Report: Serialize {
     /// The human rendering.
     fn human(&self) -> String;
 }
+
+pub mod address;
+#[cfg(feature = "hw")]
+pub mod device;
+pub mod multisig;
+pub mod registry;
+pub mod wallet;

@@ -1,0 +1,53 @@
+//! Result of `coldsign multisig create`.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::Report;
+use crate::btc::multisig::MultisigSetup;
+
+/// A new M-of-N wallet in every format cosigners and coordinators use.
+#[derive(Serialize)]
+pub struct MultisigCreated {
+    /// The wallet's name.
+    pub name: String,
+    /// Its descriptor.
+    pub descriptor: String,
+    /// The BIP388 wallet policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bip388: Option<Value>,
+    /// The Coldcard multisig file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coldcard: Option<String>,
+    /// The Caravan wallet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caravan: Option<Value>,
+}
+
+impl From<&MultisigSetup> for MultisigCreated {
+    fn from(setup: &MultisigSetup) -> Self {
+        MultisigCreated {
+            name: setup.name.clone(),
+            descriptor: setup.descriptor().to_string(),
+            bip388: setup.bip388(),
+            coldcard: setup.coldcard(),
+            caravan: setup.caravan(),
+        }
+    }
+}
+
+impl Report for MultisigCreated {
+    fn human(&self) -> String {
+        let mut s = format!("descriptor\n  {}\n", self.descriptor);
+        if let Some(b) = &self.bip388 {
+            s.push_str(&format!("\nBIP388 wallet policy\n  {b}\n"));
+        }
+        if let Some(c) = &self.coldcard {
+            s.push_str(&format!("\nColdcard multisig file\n{c}"));
+        }
+        if let Some(c) = &self.caravan {
+            s.push_str(&format!("\nCaravan wallet\n  {c}\n"));
+        }
+        s
+    }
+}
