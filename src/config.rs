@@ -61,6 +61,18 @@ impl From<ConfigNetwork> for bitcoin::Network {
     }
 }
 
+/// The default keystore: `keystore.json` in the XDG data directory's `coldsign` folder.
+pub fn default_keystore() -> Result<PathBuf> {
+    dirs::data_dir()
+        .map(|d| d.join("coldsign").join("keystore.json"))
+        .ok_or_else(|| {
+            Error::usage(
+                "cannot find a data directory for the keystore",
+                "pass --keystore PATH",
+            )
+        })
+}
+
 /// The config file path: `COLDSIGN_CONFIG`, else the XDG config directory.
 pub fn path() -> Option<PathBuf> {
     std::env::var_os("COLDSIGN_CONFIG")

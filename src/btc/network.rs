@@ -47,3 +47,23 @@ pub fn coin_type_of(psbt: &Psbt) -> Option<CoinType> {
     }
     found
 }
+
+/// The network to sign `psbt` for: `given` when the person named one, else `default`
+/// (mainnet); a request whose keys are for a test network (coin type 1') with no network given
+/// is refused rather than guessed.
+pub fn network_for(
+    psbt: &Psbt,
+    given: Option<bitcoin::Network>,
+    default: bitcoin::Network,
+) -> crate::Result<bitcoin::Network> {
+    if let Some(network) = given {
+        return Ok(network);
+    }
+    match coin_type_of(psbt) {
+        Some(CoinType::Test) => Err(crate::Error::usage(
+            "the request's keys are for a test network (coin type 1') and no network was given",
+            "pass --network testnet, signet or regtest (or set COLDSIGN_NETWORK, or network in config.toml)",
+        )),
+        _ => Ok(default),
+    }
+}

@@ -59,35 +59,18 @@ impl Context {
         Ok(())
     }
 
-    /// The network for a PSBT: the one given, else the one its key origins' coin type names
-    /// (0' mainnet); a request for a test network (coin type 1') with no network given is
-    /// refused rather than guessed.
+    /// The network for a PSBT ([`crate::btc::network::network_for`]).
     pub fn network_for(&self, psbt: &bitcoin::psbt::Psbt) -> Result<bitcoin::Network> {
-        if self.network_given {
-            return Ok(self.network);
-        }
-        match crate::btc::network::coin_type_of(psbt) {
-            Some(crate::btc::network::CoinType::Test) => Err(Error::usage(
-                "the request's keys are for a test network (coin type 1') and no network was given",
-                "pass --network testnet, signet or regtest (or set COLDSIGN_NETWORK, or network in config.toml)",
-            )),
-            _ => Ok(self.network),
-        }
+        let given = self.network_given.then_some(self.network);
+        crate::btc::network::network_for(psbt, given, self.network)
     }
 
     /// The keystore path: `--keystore`, `COLDSIGN_KEYSTORE`, or the XDG data directory.
     pub fn keystore_path(&self) -> Result<PathBuf> {
-        if let Some(path) = &self.keystore {
-            return Ok(path.clone());
+        match &self.keystore {
+            Some(path) => Ok(path.clone()),
+            None => crate::config::default_keystore(),
         }
-        dirs::data_dir()
-            .map(|d| d.join("coldsign").join("keystore.json"))
-            .ok_or_else(|| {
-                Error::usage(
-                    "cannot find a data directory for the keystore",
-                    "pass --keystore PATH",
-                )
-            })
     }
 
     /// The directory of watch-only wallets: `--wallet-dir`, `COLDSIGN_WALLET_DIR`, or the XDG
