@@ -25,6 +25,7 @@ pub mod eth;
 pub mod files;
 #[cfg(feature = "hw")]
 pub mod hw;
+pub mod i18n;
 pub mod keys;
 #[cfg(feature = "online")]
 pub mod online;

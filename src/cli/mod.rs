@@ -84,6 +84,28 @@ pub struct GlobalArgs {
     /// Print only results and errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Language of the review, prompts and messages [default: from LC_ALL, LC_MESSAGES or
+    /// LANG, else English]. JSON output and warning codes never change with it.
+    #[arg(long, global = true, value_enum, env = "COLDSIGN_LANG")]
+    pub lang: Option<LangArg>,
+}
+
+/// Languages of the interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// Japanese (日本語).
+    Ja,
+}
+
+impl From<LangArg> for crate::i18n::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::En => crate::i18n::Lang::En,
+            LangArg::Ja => crate::i18n::Lang::Ja,
+        }
+    }
 }
 
 /// Bitcoin networks.
@@ -191,6 +213,11 @@ pub fn run() -> std::process::ExitCode {
         Ok(cli) => cli,
         Err(e) => return context::report_clap_error(e),
     };
+    crate::i18n::set(
+        cli.global
+            .lang
+            .map_or_else(crate::i18n::Lang::from_locale_env, Into::into),
+    );
     let mut ctx = Context::new(&cli.global);
     if let Err(e) = ctx.apply_config() {
         return ctx.report_error(&e);

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::audit::Summary;
 use crate::eth::calldata::Touch;
+use crate::i18n::Text;
 pub use crate::review::ethereum::EthReview;
 use bitcoin::{BtcReview, OutputKind};
 
@@ -123,17 +124,39 @@ pub struct Warning {
     pub code: &'static str,
     /// How serious it is.
     pub severity: Severity,
-    /// What was found, for a person.
+    /// What was found, for a person, in English (JSON and the audit log carry this).
     pub message: String,
+    /// The same in the catalogs, for the review screen in the operator's language.
+    #[serde(skip)]
+    pub text: Option<Text>,
 }
 
 impl Warning {
-    /// A new warning.
+    /// A new warning whose message is not in the catalogs yet (shown in English).
     pub fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
         Warning {
             code,
             severity,
             message: message.into(),
+            text: None,
+        }
+    }
+
+    /// A new warning whose message is the catalog text `text`.
+    pub fn said(code: &'static str, severity: Severity, text: Text) -> Self {
+        Warning {
+            code,
+            severity,
+            message: text.english(),
+            text: Some(text),
+        }
+    }
+
+    /// The message in the process's language ([`crate::i18n::current`]).
+    pub fn localized(&self) -> String {
+        match &self.text {
+            Some(text) => text.localized(),
+            None => self.message.clone(),
         }
     }
 }

@@ -1,0 +1,170 @@
+//! The operator's language. What a person reads before signing (the review screen, prompts,
+//! warnings, errors) comes from the Fluent catalogs in `locales/`: English is the default and
+//! the fallback for any message a catalog lacks. Values (amounts, addresses, hashes, the intent
+//! digest, derivation paths, message content) are passed in as finished text and are never
+//! translated or reformatted. JSON output, warning codes and exit codes never depend on the
+//! language.
+
+use std::sync::OnceLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+
+/// A language coldsign speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// English (the default and the fallback).
+    En,
+    /// Japanese.
+    Ja,
+}
+
+/// Every language, English first.
+pub const LANGS: [Lang; 2] = [Lang::En, Lang::Ja];
+
+impl Lang {
+    /// The language a POSIX locale name or a language tag asks for (`ja_JP.UTF-8`, `ja-JP`,
+    /// `ja`); `None` for a language coldsign does not speak (English is then used).
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let language = tag
+            .split(['_', '-', '.', '@'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match language.as_str() {
+            "en" | "c" | "posix" => Some(Lang::En),
+            "ja" => Some(Lang::Ja),
+            _ => None,
+        }
+    }
+
+    /// The language the environment's locale asks for: the first of `LC_ALL`, `LC_MESSAGES`
+    /// and `LANG` that is set and not empty (POSIX precedence); English otherwise.
+    pub fn from_locale_env() -> Lang {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+            .and_then(|value| Lang::from_tag(&value))
+            .unwrap_or(Lang::En)
+    }
+
+    /// The short tag (`en`, `ja`).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ja => "ja",
+        }
+    }
+
+    /// The catalog files of this language, in load order.
+    pub fn catalog(self) -> &'static [&'static str] {
+        match self {
+            Lang::En => &[include_str!("../locales/en/coldsign.ftl")],
+            Lang::Ja => &[include_str!("../locales/ja/coldsign.ftl")],
+        }
+    }
+}
+
+static CURRENT: OnceLock<Lang> = OnceLock::new();
+
+/// Chooses the language for this process (once, at start-up; later calls are ignored).
+pub fn set(lang: Lang) {
+    let _ = CURRENT.set(lang);
+}
+
+/// The language chosen for this process (English when none was).
+pub fn current() -> Lang {
+    CURRENT.get().copied().unwrap_or(Lang::En)
+}
+
+type Bundle = FluentBundle<FluentResource>;
+
+/// The bundle of `lang`, built on first use. A catalog entry that does not parse is left out
+/// (its messages fall back to English); tests/i18n.rs keeps the catalogs clean.
+fn bundle(lang: Lang) -> &'static Bundle {
+    static BUNDLES: OnceLock<Vec<Bundle>> = OnceLock::new();
+    let bundles = BUNDLES.get_or_init(|| {
+        LANGS
+            .iter()
+            .map(|&lang| {
+                let id = lang.tag().parse().unwrap_or_default();
+                let mut bundle = Bundle::new_concurrent(vec![id]);
+                bundle.set_use_isolating(false);
+                for source in lang.catalog() {
+                    let resource = FluentResource::try_new((*source).to_string())
+                        .unwrap_or_else(|(partial, _)| partial);
+                    let _ = bundle.add_resource(resource);
+                }
+                bundle
+            })
+            .collect()
+    });
+    let index = LANGS.iter().position(|&l| l == lang).unwrap_or(0);
+    &bundles[index]
+}
+
+/// A translatable text: a catalog message and its arguments (finished text, never
+/// reformatted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    /// The message identifier in the catalogs.
+    pub key: &'static str,
+    /// Named arguments.
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Text {
+    /// The message `key` without arguments.
+    pub fn new(key: &'static str) -> Self {
+        Text {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    /// Adds the argument `name`.
+    pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.args.push((name, value.to_string()));
+        self
+    }
+
+    /// The text in `lang`, else in English, else the key itself (a missing message is a bug
+    /// the catalog tests catch, never a failure of the command).
+    pub fn in_lang(&self, lang: Lang) -> String {
+        format_in(lang, self.key, &self.args)
+            .or_else(|| format_in(Lang::En, self.key, &self.args))
+            .unwrap_or_else(|| self.key.to_string())
+    }
+
+    /// The text in the process's language.
+    pub fn localized(&self) -> String {
+        self.in_lang(current())
+    }
+
+    /// The text in English (what JSON output and the audit log carry).
+    pub fn english(&self) -> String {
+        self.in_lang(Lang::En)
+    }
+}
+
+/// Whether `lang`'s catalog has the message `key`.
+pub fn has(lang: Lang, key: &str) -> bool {
+    bundle(lang).has_message(key)
+}
+
+fn format_in(lang: Lang, key: &str, args: &[(&'static str, String)]) -> Option<String> {
+    let bundle = bundle(lang);
+    let pattern = bundle.get_message(key)?.value()?;
+    let mut fluent_args = FluentArgs::with_capacity(args.len());
+    for (name, value) in args {
+        fluent_args.set(*name, FluentValue::from(value.as_str()));
+    }
+    let mut errors = Vec::new();
+    let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+    errors.is_empty().then(|| text.into_owned())
+}
+
+/// The message `key` in the process's language, without arguments.
+pub fn t(key: &'static str) -> String {
+    Text::new(key).localized()
+}

@@ -1,0 +1,62 @@
+//! The operator's language: the catalogs are complete and clean, and the language never
+//! changes what a machine reads.
+
+use std::collections::BTreeSet;
+
+use coldsign::i18n::{Lang, Text, LANGS};
+
+/// The message identifiers a catalog defines (lines `id = …` outside comments).
+fn ids(lang: Lang) -> BTreeSet<String> {
+    lang.catalog()
+        .iter()
+        .flat_map(|source| source.lines())
+        .filter(|line| line.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .filter_map(|line| line.split_once(" =").map(|(id, _)| id.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn every_catalog_parses_without_errors() {
+    for lang in LANGS {
+        for source in lang.catalog() {
+            if let Err((_, errors)) = fluent_bundle::FluentResource::try_new(source.to_string()) {
+                panic!("the {} catalog does not parse: {errors:?}", lang.tag());
+            }
+        }
+    }
+}
+
+#[test]
+fn every_message_exists_in_every_language() {
+    let english = ids(Lang::En);
+    assert!(!english.is_empty());
+    for lang in LANGS {
+        let theirs = ids(lang);
+        let missing: Vec<_> = english.difference(&theirs).collect();
+        let extra: Vec<_> = theirs.difference(&english).collect();
+        assert!(missing.is_empty(), "{} lacks {missing:?}", lang.tag());
+        assert!(extra.is_empty(), "{} has unknown {extra:?}", lang.tag());
+        for id in &english {
+            assert!(
+                coldsign::i18n::has(lang, id),
+                "{} cannot load {id}",
+                lang.tag()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_locale_picks_the_language_and_english_is_the_fallback() {
+    assert_eq!(Lang::from_tag("ja_JP.UTF-8"), Some(Lang::Ja));
+    assert_eq!(Lang::from_tag("ja-JP"), Some(Lang::Ja));
+    assert_eq!(Lang::from_tag("ja"), Some(Lang::Ja));
+    assert_eq!(Lang::from_tag("C"), Some(Lang::En));
+    assert_eq!(Lang::from_tag("C.UTF-8"), Some(Lang::En));
+    assert_eq!(Lang::from_tag("en_US.UTF-8"), Some(Lang::En));
+    assert_eq!(Lang::from_tag("fr_FR.UTF-8"), None);
+    let missing = Text::new("no-such-message");
+    assert_eq!(missing.in_lang(Lang::Ja), "no-such-message");
+    assert_eq!(Text::new("language-name").in_lang(Lang::Ja), "日本語");
+    assert_eq!(Text::new("language-name").in_lang(Lang::En), "English");
+}
