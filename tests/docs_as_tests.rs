@@ -1,9 +1,9 @@
-//! Docs are tests: every shell block of README.md and docs/workflows/*.md runs as written, in
-//! order, in one scratch directory per document (also its `$HOME`), with the built `coldsign`
-//! first on `PATH`, against real peers the test starts: a Bitcoin Core regtest node, an e-x
-//! Electrum server and anvil, as the document's placeholders ask. Blocks (or the parts of
-//! blocks) that a document says run on the offline signer run in a network namespace
-//! (`unshare -rn`). The conventions are in tests/support/docs.rs and docs/workflows/README.md.
+//! Docs are tests: every shell block of README.md, docs/workflows/*.md and docs/ja/README.md
+//! runs as written, in order, in one scratch directory per document (also its `$HOME`), with
+//! the built `coldsign` first on `PATH`, against real peers the test starts: a Bitcoin Core
+//! regtest node, an e-x Electrum server and anvil, as the document's placeholders ask. Blocks
+//! (or the parts of blocks) that a document says run on the offline signer run in a network
+//! namespace (`unshare -rn`). The conventions are in tests/support/docs.rs and docs/workflows/README.md.
 //!
 //! The harness substitutes nothing in the text: it only sets the placeholders listed in
 //! [`PLACEHOLDERS`] as environment variables, and only those the document explains in its
@@ -218,7 +218,7 @@ impl Scratch {
     }
 }
 
-/// README.md and docs/workflows/*.md, relative to the crate root.
+/// README.md, docs/workflows/*.md and the Japanese quick start, relative to the crate root.
 fn documents() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut workflows: Vec<PathBuf> = std::fs::read_dir(root.join("docs/workflows"))
@@ -229,6 +229,7 @@ fn documents() -> Vec<PathBuf> {
     workflows.sort();
     std::iter::once(root.join("README.md"))
         .chain(workflows)
+        .chain(std::iter::once(root.join("docs/ja/README.md")))
         .collect()
 }
 
