@@ -31,7 +31,7 @@ fn every_message_exists_in_every_language() {
     let english = ids(Lang::En);
     assert!(!english.is_empty());
     for lang in LANGS {
-        let theirs = ids(lang);
+        let theirs: BTreeSet<String> = ids(lang).into_iter().filter(|id| !is_help(id)).collect();
         let missing: Vec<_> = english.difference(&theirs).collect();
         let extra: Vec<_> = theirs.difference(&english).collect();
         assert!(missing.is_empty(), "{} lacks {missing:?}", lang.tag());
@@ -59,4 +59,46 @@ fn the_locale_picks_the_language_and_english_is_the_fallback() {
     assert_eq!(missing.in_lang(Lang::Ja), "no-such-message");
     assert_eq!(Text::new("language-name").in_lang(Lang::Ja), "日本語");
     assert_eq!(Text::new("language-name").in_lang(Lang::En), "English");
+}
+
+/// Whether `id` is a `--help` text (Japanese only: English is in the doc comments).
+fn is_help(id: &str) -> bool {
+    id == "help" || id.starts_with("help-")
+}
+
+#[test]
+fn every_help_text_names_a_real_command_or_option() {
+    let keys = coldsign::i18n::help::keys(&coldsign::cli::command());
+    for lang in LANGS {
+        let unknown: Vec<_> = ids(lang)
+            .into_iter()
+            .filter(|id| is_help(id) && !keys.contains(id))
+            .collect();
+        assert!(
+            unknown.is_empty(),
+            "{}: no such command or option: {unknown:?}",
+            lang.tag()
+        );
+    }
+}
+
+#[test]
+fn help_is_shown_in_japanese_and_the_parse_is_unchanged() {
+    let help = |lang: Lang| {
+        let mut cmd = coldsign::i18n::help::localize(coldsign::cli::command(), lang);
+        let sign = cmd.find_subcommand_mut("sign").expect("sign");
+        sign.render_long_help().to_string()
+    };
+    let ja = help(Lang::Ja);
+    assert!(ja.contains("使い方:"), "{ja}");
+    assert!(ja.contains("質問せずに署名する"), "{ja}");
+    assert!(help(Lang::En).contains("Sign without asking"));
+    let parsed = coldsign::i18n::help::localize(coldsign::cli::command(), Lang::Ja)
+        .try_get_matches_from([
+            "coldsign", "--lang", "ja", "sign", "x.psbt", "-o", "-", "--yes",
+        ])
+        .expect("parses");
+    let (name, sign) = parsed.subcommand().expect("a command");
+    assert_eq!(name, "sign");
+    assert!(sign.get_flag("yes"));
 }

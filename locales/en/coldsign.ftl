@@ -3,3 +3,11 @@
 # Terms: docs/ja/glossary.md. Every message here exists in locales/ja/ (tests/i18n.rs).
 
 language-name = English
+
+## --help (English comes from the commands' doc comments; only the headings are here)
+heading-usage = Usage:
+heading-commands = Commands
+heading-options = Options
+heading-arguments = Arguments
+flag-help = Print help
+flag-version = Print version

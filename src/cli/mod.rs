@@ -27,7 +27,7 @@ mod wallet;
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 pub use context::Context;
 
@@ -97,15 +97,6 @@ pub enum LangArg {
     En,
     /// Japanese (日本語).
     Ja,
-}
-
-impl From<LangArg> for crate::i18n::Lang {
-    fn from(l: LangArg) -> Self {
-        match l {
-            LangArg::En => crate::i18n::Lang::En,
-            LangArg::Ja => crate::i18n::Lang::Ja,
-        }
-    }
 }
 
 /// Bitcoin networks.
@@ -207,17 +198,25 @@ enum Command {
     VerifyBinary(release::VerifyBinaryArgs),
 }
 
+/// The whole command tree, as the doc comments define it (English).
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
 /// Parses arguments, runs the command and turns the outcome into an exit code.
 pub fn run() -> std::process::ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let lang = crate::i18n::Lang::chosen(&args);
+    crate::i18n::set(lang);
+    let parsed = crate::i18n::help::localize(command(), lang)
+        .try_get_matches_from(std::env::args_os())
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => return context::report_clap_error(e),
     };
-    crate::i18n::set(
-        cli.global
-            .lang
-            .map_or_else(crate::i18n::Lang::from_locale_env, Into::into),
-    );
     let mut ctx = Context::new(&cli.global);
     if let Err(e) = ctx.apply_config() {
         return ctx.report_error(&e);

@@ -5,6 +5,8 @@
 //! translated or reformatted. JSON output, warning codes and exit codes never depend on the
 //! language.
 
+pub mod help;
+
 use std::sync::OnceLock;
 
 use fluent_bundle::concurrent::FluentBundle;
@@ -48,6 +50,24 @@ impl Lang {
             .unwrap_or(Lang::En)
     }
 
+    /// The language asked for on this command line (`--lang X` or `--lang=X`), else by
+    /// `COLDSIGN_LANG`, else by the locale. An unknown value is left for the argument parser
+    /// to refuse.
+    pub fn chosen(args: &[String]) -> Lang {
+        let given = args
+            .iter()
+            .enumerate()
+            .find_map(|(i, a)| match a.strip_prefix("--lang") {
+                Some("") => args.get(i + 1).cloned(),
+                Some(rest) => rest.strip_prefix('=').map(str::to_string),
+                None => None,
+            });
+        given
+            .or_else(|| std::env::var("COLDSIGN_LANG").ok())
+            .and_then(|tag| Lang::from_tag(&tag))
+            .unwrap_or_else(Lang::from_locale_env)
+    }
+
     /// The short tag (`en`, `ja`).
     pub fn tag(self) -> &'static str {
         match self {
@@ -59,8 +79,11 @@ impl Lang {
     /// The catalog files of this language, in load order.
     pub fn catalog(self) -> &'static [&'static str] {
         match self {
-            Lang::En => &[include_str!("../locales/en/coldsign.ftl")],
-            Lang::Ja => &[include_str!("../locales/ja/coldsign.ftl")],
+            Lang::En => &[include_str!("../../locales/en/coldsign.ftl")],
+            Lang::Ja => &[
+                include_str!("../../locales/ja/coldsign.ftl"),
+                include_str!("../../locales/ja/help.ftl"),
+            ],
         }
     }
 }
@@ -150,6 +173,11 @@ impl Text {
 /// Whether `lang`'s catalog has the message `key`.
 pub fn has(lang: Lang, key: &str) -> bool {
     bundle(lang).has_message(key)
+}
+
+/// The message `key` of `lang`'s own catalog (no English fallback), without arguments.
+fn format_own(lang: Lang, key: &str) -> Option<String> {
+    format_in(lang, key, &[])
 }
 
 fn format_in(lang: Lang, key: &str, args: &[(&'static str, String)]) -> Option<String> {

@@ -1,0 +1,37 @@
+# --help の日本語。英語はコマンド定義のドキュメントコメントにある（このファイルに英語版はない）。
+# キー: help-<コマンドの経路>（例 help-eth-sign）、help-<経路>--<オプション id>（例 help-sign--yes）。
+# 用語は docs/ja/glossary.md に従う。
+
+help = coldsign: ビットコインとイーサリアムのエアギャップ鍵管理
+help--json = 機械可読な JSON を標準出力に出す（エラーも {"{"}"error", "code"{"}"} として）。JSON は表示言語によって変わらない
+help--network = 鍵とアドレスのビットコインネットワーク [既定: config.toml の network、なければ要求の鍵の由来から推定、なければ bitcoin]
+help--keystore = 鍵ストアのファイル [既定: $XDG_DATA_HOME/coldsign/keystore.json]
+help--password_file = 鍵ストアのパスワードを端末からではなく FILE の 1 行目から読む（または COLDSIGN_PASSWORD を設定）。自動処理用: FILE を読める人は誰でも鍵を開ける
+help--scrypt_log_n = このコマンドが書く鍵ストアの scrypt コスト log2(N)（10〜20）。小さいほど速く弱い。既定より下げるのはテストと使い捨ての鍵ストアだけ
+help--wallet_dir = ウォッチオンリーのウォレットのディレクトリ [既定: $XDG_DATA_HOME/coldsign/watch-only]
+help--verbose = 標準エラーに詳細を出す
+help--quiet = 結果とエラーだけを出す
+help--lang = 確認画面・質問・メッセージの言語 [既定: LC_ALL、LC_MESSAGES、LANG の順、なければ英語]。JSON 出力と警告コードは変わらない
+
+help-inspect = どの要求でも確認する（ビットコインでもイーサリアムでも）: 金額、所有の証明、おつり、手数料、呼び出し、警告（署名はしない）
+help-inspect--file = 要求: PSBT（バイナリ、base64、hex、v0 または v2）、UR テキスト（crypto-psbt、psbt、eth-sign-request、bytes）、QR 画像または GIF、未署名のイーサリアムトランザクション（hex）、型付きデータの JSON。- で標準入力
+help-inspect--path = イーサリアム: 署名に使う鍵の導出パス（要求の指定より優先）
+
+help-digest = 鍵なしで PSBT の意図ダイジェストを表示する（各署名者の確認画面と照合する）
+help-digest--file = PSBT ファイル（バイナリ、base64、hex、UR テキスト、QR 画像）。- で標準入力
+
+help-demo = 組み込みのサンプルデータで一連の作業を実行し、各段階を表示する
+
+help-sign = どの要求でも（PSBT でもイーサリアムの要求でも）確認し、承諾を得て、鍵ストアまたはハードウェアウォレットで署名する
+help-sign--file = 要求（inspect と同じ形式）。- で標準入力
+help-sign--output = 結果の書き込み先（- で標準出力）: 署名済みの PSBT（届いたときと同じエンコーディング）、イーサリアムでは署名済みの生トランザクション（hex）または 65 バイトの署名（hex）
+help-sign--yes = 質問せずに署名する。ただし許可されていない重大度 high・deny の警告が一つも残っていない場合に限る
+help-sign--allow = 警告コード CODE を受け入れる（警告ごとに繰り返す）。deny の警告にはすべて必要
+help-sign--force = 既存の出力ファイルを置き換える
+help-sign--policy = 財務ポリシーのファイル（TOML、docs/policy.md）。拒否は覆らない
+help-sign--require_airgap = ループバック以外のネットワークインターフェースが有効な間は署名を拒否する
+help-sign--approvals = ポリシーが指名する承認者によるこの要求の承認（`coldsign approve`）。承認ごとに繰り返す。ポリシーの `[approvals] required` を満たす必要がある
+help-sign--qr = 結果をアニメーションの BC-UR QR コードでも表示する（標準出力が端末でなければテキストのパート）
+help-sign--ur = イーサリアム: hex の代わりに EIP-4527 の eth-signature UR を書く
+help-sign--path = イーサリアム: 署名に使う鍵の導出パス（要求の指定より優先）
+help-sign--device = ここで確認した後、ハードウェアウォレットで署名する。鍵ストアがあれば確認画面での所有の証明は鍵ストアが行い、デバイスは同じシードを持っていなければならない。鍵ストアがなければ（鍵ストアのパスにファイルがない）デバイス自身の公開鍵で証明し、監査ログには記録しない
