@@ -35,3 +35,35 @@ help-sign--qr = 結果をアニメーションの BC-UR QR コードでも表示
 help-sign--ur = イーサリアム: hex の代わりに EIP-4527 の eth-signature UR を書く
 help-sign--path = イーサリアム: 署名に使う鍵の導出パス（要求の指定より優先）
 help-sign--device = ここで確認した後、ハードウェアウォレットで署名する。鍵ストアがあれば確認画面での所有の証明は鍵ストアが行い、デバイスは同じシードを持っていなければならない。鍵ストアがなければ（鍵ストアのパスにファイルがない）デバイス自身の公開鍵で証明し、監査ログには記録しない
+
+help-approve = ポリシーの承認者の一人として要求を承認する: ここで確認し、承認に署名する
+help-approve--file = 承認する要求（`sign` が受け付ける要求ならどれでも）
+help-approve--output = 承認の書き込み先（ur:bytes のテキスト。- で標準出力）
+help-approve--expires = 承認が有効な期間
+help-approve--wallet = 送金元のウォレット（ディスクリプタ、BIP388、Coldcard または Caravan のファイル）。確認画面でおつりを証明するのに使う。なければこの鍵ストアに登録済みのウォレットだけで証明する
+help-approve--yes = 質問せずに承認する。ただし許可されていない重大度 high・deny の警告が一つも残っていない場合に限る
+help-approve--allow = 警告コード CODE を受け入れる（警告ごとに繰り返す）
+help-approve--qr = 承認を QR コードでも表示する
+
+help-approver-key = この鍵ストアの承認者の公開鍵を表示する（ポリシーの [approvals] に書くもの）
+
+help-finalize = 署名済みの PSBT を確定する（すべての入力を Bitcoin Core のインタプリタで検証する）
+help-finalize--file = PSBT ファイル。- で標準入力
+help-finalize--output = 出力ファイル（- で標準出力）
+help-finalize--extract = PSBT の代わりに、完成したネットワーク用のトランザクションを hex で書く
+help-finalize--force = 既存の出力ファイルを置き換える
+
+help-combine = 同じトランザクションの PSBT を結合する（マルチシグ）
+help-combine--files = 同じトランザクションの PSBT（2 つ以上）
+help-combine--output = 出力ファイル（- で標準出力）
+help-combine--force = 既存の出力ファイルを置き換える
+
+help-convert = PSBT をバージョン 0 と 2 の間、バイナリ・base64・hex の間で変換する
+help-convert--file = PSBT ファイル。- で標準入力
+help-convert--to = 変換先のバージョンとエンコーディングの一方または両方（繰り返し可。例 --to v2 --to hex）
+help-convert--output = 出力ファイル（- で標準出力）
+help-convert--force = 既存の出力ファイルを置き換える
+help-convert--lossy = バージョン 0 では運べないバージョン 2 のフィールド（変更可能フラグ、必須のロックタイム）が失われる場合でもバージョン 0 に変換する
+
+help-verify-binary = この実行ファイル自身の SHA-256 をリリースの SHA256SUMS と照合する（すべてのセレモニーの最初の手順。docs/release.md）
+help-verify-binary--sums = リリースの SHA256SUMS ファイル（実行ファイルと一緒に持ち込む。先に、公開されているものか自分で再ビルドしたものと照合しておくこと）
