@@ -102,3 +102,86 @@ fn help_is_shown_in_japanese_and_the_parse_is_unchanged() {
     assert_eq!(name, "sign");
     assert!(sign.get_flag("yes"));
 }
+
+/// The signing-side commands (paths joined with `-`) whose `--help` the operator reads in Japanese.
+const SIGNING_SIDE: &[&str] = &[
+    "inspect",
+    "digest",
+    "sign",
+    "approve",
+    "approver-key",
+    "demo",
+    "finalize",
+    "combine",
+    "convert",
+    "verify-binary",
+    "qr",
+    "qr-show",
+    "qr-read",
+    "eth",
+    "eth-inspect",
+    "eth-sign",
+    "eth-message",
+    "message",
+    "message-sign",
+    "message-verify",
+    "message-finalize",
+    "key",
+    "key-new",
+    "key-restore",
+    "key-show",
+    "key-export",
+    "key-passwd",
+    "key-import-v3",
+    "key-export-v3",
+    "wallet",
+    "wallet-import",
+    "wallet-show",
+    "wallet-list",
+    "multisig",
+    "multisig-create",
+    "address",
+    "address-add",
+    "address-list",
+    "address-remove",
+    "address-import-tokens",
+    "address-verify",
+    "device",
+    "device-list",
+    "device-xpub",
+    "device-address",
+    "device-register",
+    "log",
+    "log-verify",
+    "log-export",
+    "log-attest",
+    "registry",
+    "registry-import",
+    "registry-list",
+    "registry-show",
+    "registry-remove",
+];
+
+#[test]
+fn every_signing_side_help_text_is_in_japanese() {
+    let cli = coldsign::cli::command();
+    let keys = coldsign::i18n::help::keys(&cli);
+    let global: BTreeSet<String> = cli
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .chain(["help".to_string(), "version".to_string()])
+        .collect();
+    let mut missing = Vec::new();
+    for path in SIGNING_SIDE {
+        let command = format!("help-{path}");
+        assert!(keys.contains(&command), "no command {path}");
+        let own = keys.iter().filter(|key| {
+            **key == command
+                || key
+                    .strip_prefix(&format!("{command}--"))
+                    .is_some_and(|id| !global.contains(id))
+        });
+        missing.extend(own.filter(|key| !coldsign::i18n::has(Lang::Ja, key)));
+    }
+    assert!(missing.is_empty(), "no Japanese --help for {missing:?}");
+}
