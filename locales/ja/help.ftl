@@ -149,7 +149,7 @@ help-message-sign = メッセージの署名要求を確認して署名する（
 help-message-sign--request = 要求のファイル（`-` で標準入力）
 help-message-sign--output = 署名（マルチシグでは部分署名の PSBT）の書き込み先
 help-message-sign--format = 署名の形式
-help-message-sign--no_prefix = BIP-322 の種類を示すプレフィックス（smp/ful）を付けない（最終版の BIP より古い検証側のため）
+help-message-sign--no_prefix = BIP-322 の種類を示すプレフィックス（smp/ful）を付けない（最終版の BIP より古い検証ソフト向け）
 help-message-sign--accounts = 標準アカウント 0..N からアドレスを探す
 help-message-sign--gap = 各枝でアドレスのインデックス 0..N を探す
 help-message-sign--qr = 結果を QR コードでも表示する: 署名はプレーンテキストとして（標準エラーに）、マルチシグの部分署名はアニメーションの crypto-psbt として
@@ -207,7 +207,7 @@ help-multisig-create--kind = スクリプトの種類
 help-multisig-create--name = ウォレット名
 help-multisig-create--output_dir = NAME.descriptor、NAME.bip388.json、NAME.coldcard.txt、NAME.caravan.json をこのディレクトリに書く
 
-help-address = 署名機のアドレス帳を管理する（ラベル付け。見た目の似た送金先は指摘される）
+help-address = 署名機のアドレス帳を管理する（ラベル付け。見た目の似た送金先には警告が出る）
 help-address-add = ラベル付きの送金先を追加する（--network のアドレスか検査する）
 help-address-add--label = ラベル
 help-address-add--address = アドレス
