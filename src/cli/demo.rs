@@ -6,7 +6,6 @@ use clap::Args;
 use secrecy::SecretString;
 
 use super::context::Context;
-use super::review_view;
 use crate::btc::psbt_v2::PsbtVersion;
 use crate::demo::{self, QrTransfer};
 use crate::files::{self, Replace};
@@ -73,7 +72,7 @@ pub fn run(ctx: &Context, _args: DemoArgs) -> Result<()> {
         ctx,
         "4. the review the signer computes by itself (this is the confirmation screen):\n",
     );
-    for line in review_view::render(&signed.review).lines() {
+    for line in crate::review::render::bitcoin::render(&signed.review).lines() {
         say(ctx, &format!("   | {line}"));
     }
     let signatures: usize = signed.inputs.iter().map(|o| o.signatures).sum();

@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use super::approval::Approval;
 use super::context::{Context, Report};
-use super::review_view::render_warnings;
 use crate::audit::{AuditLog, AuditSigner, Record, Summary};
 use crate::btc::address_search::{self, Limits};
 use crate::btc::message::request::{decode_message_hex, review, MessageRequest, MessageReview};
@@ -19,6 +18,7 @@ use crate::btc::wallets::{registry_dir, Wallet};
 use crate::ceremony::confirm;
 use crate::files::{self, Replace};
 use crate::request::PsbtFile;
+use crate::review::render::message::render;
 use crate::review::text::suspicious_text;
 use crate::{Error, Result};
 
@@ -255,28 +255,6 @@ fn replace(force: bool) -> Replace {
     } else {
         Replace::Never
     }
-}
-
-/// The confirmation screen of a message request.
-fn render(r: &MessageReview) -> String {
-    let mut s = String::from("Sign a Bitcoin message\n");
-    let branch = if r.branch == 0 { "receive" } else { "change" };
-    s.push_str(&format!(
-        "  address        {} ({}, {branch} #{})\n",
-        r.address, r.wallet, r.index
-    ));
-    s.push_str(&format!("  message        {} bytes\n", r.hex.len() / 2));
-    match &r.text {
-        Some(text) => {
-            for line in text.split('\n') {
-                s.push_str(&format!("    | {line}\n"));
-            }
-        }
-        None => s.push_str(&format!("    hex {}\n", r.hex)),
-    }
-    s.push_str(&format!("  intent digest  {}\n", r.intent_digest));
-    render_warnings(&mut s, &r.warnings);
-    s
 }
 
 #[derive(Serialize)]

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::approval::Approval;
 use super::context::{Context, Report};
-use super::{eth, review_view};
+use super::eth;
 use crate::audit::AuditSigner;
 use crate::btc::ownership::Policies;
 use crate::ceremony::{self, Home};
@@ -23,6 +23,7 @@ use crate::files::{self, Replace};
 use crate::keys::material::{HdKeys, KeyMaterial};
 use crate::policy::Verdict;
 use crate::request::{encode_raw, serialize_as, Encoding, PsbtFile, Request};
+use crate::review::render::render;
 use crate::review::Review;
 use crate::signer::software::SoftwareSigner;
 use crate::signer::{capabilities, HardwareSigner, InputOutcome, Signed, Signer};
@@ -96,14 +97,6 @@ struct Inspected<'a> {
 impl Report for Inspected<'_> {
     fn human(&self) -> String {
         render(self.review)
-    }
-}
-
-/// The confirmation screen of any review.
-pub fn render(review: &Review) -> String {
-    match review {
-        Review::Bitcoin(r) => review_view::render(r),
-        Review::Ethereum(r) => eth::view::render(r),
     }
 }
 
