@@ -2,6 +2,8 @@
 //! to JSON (`--json`) and renders itself as text. The library builds these values; `cli` only
 //! chooses between the two renderings and writes them.
 
+pub mod sign;
+
 use serde::Serialize;
 
 /// A command's result: JSON for `--json`, text otherwise.
