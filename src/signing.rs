@@ -62,6 +62,9 @@ pub struct SignOptions<'a> {
     pub qr: bool,
 }
 
+/// The bytes to deliver, and whether they are binary.
+type Encoded = (Vec<u8>, bool);
+
 /// What signs: the keystore's keys, a hardware wallet, or both (the keystore proving
 /// ownership, the device signing with the same seed).
 pub struct Keys<'a> {
@@ -153,17 +156,18 @@ impl Session<'_> {
         Ok(key)
     }
 
-    /// Shows the review, then runs the ceremony with `signer`, delivering through `deliver`.
+    /// Shows the review, then runs the ceremony with `signer`; `encode` turns the signed
+    /// request into the bytes to deliver (and whether they are binary).
     fn ceremony(
         &self,
         options: &SignOptions,
+        screens: Screens,
         request: &mut Request,
         review: &Review,
         signer: &mut dyn Signer,
-        show: &mut dyn FnMut(&Review),
-        deliver: &mut dyn FnMut(&Request, &Signed) -> Result<()>,
+        encode: &mut dyn FnMut(&Request, &Signed) -> Result<Encoded>,
     ) -> Result<Outcome> {
-        show(review);
+        (screens.show)(review);
         ceremony::sign(
             self.home,
             options.approvals,
@@ -172,7 +176,10 @@ impl Session<'_> {
             &self.request_hash,
             review,
             signer,
-            deliver,
+            &mut |request, signed| {
+                let (bytes, binary) = encode(request, signed)?;
+                (screens.deliver)(&bytes, binary)
+            },
         )
     }
 
@@ -205,26 +212,22 @@ impl Session<'_> {
             .review_psbt(&file, &policies, options.network, &signer.info());
         let mut request = Request::Bitcoin(file);
         let mut qr = None;
-        let deliver = screens.deliver;
-        let outcome = self.ceremony(
-            options,
-            &mut request,
-            &review,
-            signer,
-            screens.show,
-            &mut |request, _| {
-                let Request::Bitcoin(file) = request else {
-                    return Err(Error::Internal("bitcoin request changed chain".into()));
-                };
-                // Serialized once; the text encoding is made from the bytes.
-                let raw = serialize_as(&file.psbt, file.version, file.extras.as_ref())?;
-                if options.qr {
-                    qr = Some(Payload::Psbt(file.psbt.serialize()));
-                }
-                let encoded = encode_raw(raw, file.encoding);
-                deliver(&encoded, file.encoding == Encoding::Binary)
-            },
-        )?;
+        let mut encode = |request: &Request, _: &Signed| {
+            let Request::Bitcoin(file) = request else {
+                return Err(Error::Internal("bitcoin request changed chain".into()));
+            };
+            // Serialized once; the text encoding is made from the bytes.
+            let raw = serialize_as(&file.psbt, file.version, file.extras.as_ref())?;
+            if options.qr {
+                qr = Some(Payload::Psbt(file.psbt.serialize()));
+            }
+            Ok((
+                encode_raw(raw, file.encoding),
+                file.encoding == Encoding::Binary,
+            ))
+        };
+        let outcome =
+            self.ceremony(options, screens, &mut request, &review, signer, &mut encode)?;
         drop(request);
         let Signed::Psbt(inputs) = outcome.signed else {
             return Err(Error::Internal("a psbt signer returned no inputs".into()));
@@ -277,32 +280,25 @@ impl Session<'_> {
         let review = self.home.review_ethereum(&request, from, path, &info);
         let mut request = Request::Ethereum(request);
         let mut answer = None;
-        let deliver = screens.deliver;
-        let outcome = self.ceremony(
-            options,
-            &mut request,
-            &review,
-            signer,
-            screens.show,
-            &mut |request, signed| {
-                let (Request::Ethereum(request), Signed::Ethereum(signature)) = (request, signed)
-                else {
-                    return Err(Error::Internal("ethereum request changed chain".into()));
-                };
-                let a = Answer::new(request, signature);
-                let text = if options.ur {
-                    ur_text(&Payload::EthSignature(a.eth_signature.clone()))?
-                } else {
-                    match &a.raw_transaction {
-                        Some(raw) => hex::encode_prefixed(raw) + "\n",
-                        None => hex::encode_prefixed(a.rsv) + "\n",
-                    }
-                };
-                deliver(text.as_bytes(), false)?;
-                answer = Some(a);
-                Ok(())
-            },
-        )?;
+        let mut encode = |request: &Request, signed: &Signed| {
+            let (Request::Ethereum(request), Signed::Ethereum(signature)) = (request, signed)
+            else {
+                return Err(Error::Internal("ethereum request changed chain".into()));
+            };
+            let a = Answer::new(request, signature);
+            let text = if options.ur {
+                ur_text(&Payload::EthSignature(a.eth_signature.clone()))?
+            } else {
+                match &a.raw_transaction {
+                    Some(raw) => hex::encode_prefixed(raw) + "\n",
+                    None => hex::encode_prefixed(a.rsv) + "\n",
+                }
+            };
+            answer = Some(a);
+            Ok((text.into_bytes(), false))
+        };
+        let outcome =
+            self.ceremony(options, screens, &mut request, &review, signer, &mut encode)?;
         let answer = answer.ok_or_else(|| Error::Internal("signed without an answer".into()))?;
         let Review::Ethereum(review) = review else {
             return Err(Error::Internal(
