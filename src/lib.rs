@@ -36,6 +36,7 @@ pub mod report;
 pub mod request;
 pub mod review;
 pub mod signer;
+pub mod signing;
 pub mod transport;
 pub mod trusted;
 

@@ -9,7 +9,6 @@ use clap::Args;
 use serde::Serialize;
 
 use super::context::{Context, Report};
-use super::sign::render;
 use crate::approval::{self, ApproverKey};
 use crate::audit::AuditSigner;
 use crate::btc::ownership::Policies;
@@ -17,6 +16,7 @@ use crate::btc::wallets::Wallet;
 use crate::ceremony::{self, Home};
 use crate::files::{self, Replace};
 use crate::request::Request;
+use crate::review::render::render;
 use crate::signer::capabilities;
 use crate::transport::registry::Payload;
 use crate::{Error, Result};

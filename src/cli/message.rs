@@ -5,21 +5,17 @@ use std::path::{Path, PathBuf};
 
 use bitcoin::hashes::{sha256, Hash};
 use clap::{Args, Subcommand, ValueEnum};
-use serde::Serialize;
 
 use super::approval::Approval;
-use super::context::{Context, Report};
-use super::review_view::render_warnings;
-use crate::audit::{AuditLog, AuditSigner, Record, Summary};
+use super::context::Context;
 use crate::btc::address_search::{self, Limits};
-use crate::btc::message::request::{decode_message_hex, review, MessageRequest, MessageReview};
-use crate::btc::message::sign::{self, finish_psbt, Format, Signed};
-use crate::btc::message::{self, bip322};
-use crate::btc::wallets::{registry_dir, Wallet};
-use crate::ceremony::confirm;
+use crate::btc::message;
+use crate::btc::message::ceremony::{finalize, sign_request, Options, Outcome};
+use crate::btc::message::request::{decode_message_hex, MessageRequest, MessageReview};
+use crate::btc::message::sign::{Format, Signed};
 use crate::files::{self, Replace};
-use crate::request::PsbtFile;
-use crate::review::text::suspicious_text;
+use crate::report::message::Verified;
+use crate::review::render::message::render;
 use crate::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -113,35 +109,6 @@ pub fn run(ctx: &Context, command: MessageCommand) -> Result<()> {
     }
 }
 
-#[derive(Serialize)]
-struct SignedReport<'a> {
-    review: &'a MessageReview,
-    format: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    signature: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    share_psbt: Option<String>,
-    output: &'a Path,
-}
-
-impl Report for SignedReport<'_> {
-    fn human(&self) -> String {
-        let text = self.signature.as_ref().or(self.share_psbt.as_ref());
-        match (text, self.output == Path::new("-")) {
-            (Some(text), true) => format!("{text}\n"),
-            _ if self.share_psbt.is_some() => format!(
-                "our share written to {} as a BIP-322 PSBT: collect the cosigners' shares with `coldsign combine`, then `coldsign message finalize`\n",
-                self.output.display()
-            ),
-            _ => format!(
-                "{} signature written to {}\n",
-                self.format,
-                self.output.display()
-            ),
-        }
-    }
-}
-
 fn sign_cmd(ctx: &Context, args: SignArgs) -> Result<()> {
     args.approval.preflight(ctx, &args.output)?;
     if args.approval.policy.is_some() || !args.approval.approvals.is_empty() {
@@ -154,74 +121,37 @@ fn sign_cmd(ctx: &Context, args: SignArgs) -> Result<()> {
     let request_hash = sha256::Hash::hash(&data);
     let request = MessageRequest::parse(&data)?;
     let (path, _, material) = super::key::unlock(ctx)?;
-    let hd = material.hd().ok_or_else(|| {
-        Error::bad_input("this keystore holds no Bitcoin keys (an imported Ethereum key)")
-    })?;
-    let wallets = Wallet::load_all(&registry_dir(&path))?;
-    let limits = Limits {
-        accounts: args.accounts,
-        gap: args.gap,
+    let options = Options {
+        network: ctx.network,
+        limits: Limits {
+            accounts: args.accounts,
+            gap: args.gap,
+        },
+        format: match args.format {
+            FormatArg::Auto => Format::Auto,
+            FormatArg::Bip322 => Format::Bip322,
+            FormatArg::Legacy => Format::Legacy,
+        },
+        prefixed: !args.no_prefix,
+        allowed: &args.approval.allow,
+        auto_yes: args.approval.yes,
+        output: &args.output,
+        force: args.approval.force,
     };
-    let policies = address_search::policies(&hd, &wallets, ctx.network, limits.accounts)?;
-    let found = request.locate(&hd, &policies, ctx.network, limits)?;
-    let shown = review(&found, &request.message, ctx.network)?;
-    if !ctx.json {
-        eprint!("{}", render(&shown));
-    }
-    let log = AuditLog::for_keystore(&path);
-    let audit = AuditSigner::from_hd(&hd);
-    let record = |event: &'static str, verdict: &str, detail: String| {
-        log.append(
-            &audit,
-            Record {
-                event,
-                intent_digest: shown.intent_digest.clone(),
-                request_sha256: request_hash.to_string(),
-                summary: Summary {
-                    chain: "bitcoin-message".into(),
-                    network: ctx.network.to_string(),
-                    destinations: vec![shown.address.clone()],
-                    ..Summary::default()
-                },
-                verdict: verdict.into(),
-                detail,
-                approvers: Vec::new(),
-            },
-        )
-        .map(|_| ())
+    let show = &mut |shown: &MessageReview| {
+        if !ctx.json {
+            eprint!("{}", render(shown));
+        }
     };
-    record("review", "reviewed", String::new())?;
-    if let Err(e) = confirm(
+    let Outcome { report, signed } = sign_request(
+        &path,
+        &material,
+        &request,
+        &request_hash,
         ctx,
-        &shown.warnings,
-        &shown.intent_digest,
-        &args.approval.allow,
-        args.approval.yes,
-        "sign",
-    ) {
-        let verdict = if matches!(e, Error::Refused(_)) {
-            "refused"
-        } else {
-            "declined"
-        };
-        record("decision", verdict, e.to_string())?;
-        return Err(e);
-    }
-    let format = match args.format {
-        FormatArg::Auto => Format::Auto,
-        FormatArg::Bip322 => Format::Bip322,
-        FormatArg::Legacy => Format::Legacy,
-    };
-    let signed = sign::sign(&hd, &found, &request.message, format, !args.no_prefix)?;
-    let (format, text) = match &signed {
-        Signed::Signature { text, format } => (*format, text.clone()),
-        Signed::Share(psbt) => ("bip322-psbt-share", psbt.to_string()),
-    };
-    if args.output != Path::new("-") {
-        let line = format!("{text}\n");
-        files::write_output(&args.output, line.as_bytes(), replace(args.approval.force))?;
-    }
-    record("decision", "signed", format.to_string())?;
+        &options,
+        show,
+    )?;
     if args.qr {
         match &signed {
             Signed::Signature { text, .. } => show_text_qr(text)?,
@@ -231,14 +161,6 @@ fn sign_cmd(ctx: &Context, args: SignArgs) -> Result<()> {
             }
         }
     }
-    let share = matches!(signed, Signed::Share(_));
-    let report = SignedReport {
-        review: &shown,
-        format,
-        signature: (!share).then(|| text.clone()),
-        share_psbt: share.then_some(text),
-        output: &args.output,
-    };
     ctx.emit(&report)
 }
 
@@ -247,49 +169,6 @@ fn show_text_qr(text: &str) -> Result<()> {
     let code = crate::transport::qr::encode(text)?;
     eprint!("{}", crate::transport::qr::to_terminal(&code));
     Ok(())
-}
-
-fn replace(force: bool) -> Replace {
-    if force {
-        Replace::Allowed
-    } else {
-        Replace::Never
-    }
-}
-
-/// The confirmation screen of a message request.
-fn render(r: &MessageReview) -> String {
-    let mut s = String::from("Sign a Bitcoin message\n");
-    let branch = if r.branch == 0 { "receive" } else { "change" };
-    s.push_str(&format!(
-        "  address        {} ({}, {branch} #{})\n",
-        r.address, r.wallet, r.index
-    ));
-    s.push_str(&format!("  message        {} bytes\n", r.hex.len() / 2));
-    match &r.text {
-        Some(text) => {
-            for line in text.split('\n') {
-                s.push_str(&format!("    | {line}\n"));
-            }
-        }
-        None => s.push_str(&format!("    hex {}\n", r.hex)),
-    }
-    s.push_str(&format!("  intent digest  {}\n", r.intent_digest));
-    render_warnings(&mut s, &r.warnings);
-    s
-}
-
-#[derive(Serialize)]
-struct VerifiedReport {
-    valid: bool,
-    address: String,
-    format: String,
-}
-
-impl Report for VerifiedReport {
-    fn human(&self) -> String {
-        format!("valid: {} for {}\n", self.format, self.address)
-    }
 }
 
 fn verify_cmd(ctx: &Context, args: VerifyArgs) -> Result<()> {
@@ -313,67 +192,22 @@ fn verify_cmd(ctx: &Context, args: VerifyArgs) -> Result<()> {
     };
     let secp = bitcoin::secp256k1::Secp256k1::verification_only();
     let format = message::verify(&secp, &address.script_pubkey(), &message, &signature)?;
-    ctx.emit(&VerifiedReport {
+    ctx.emit(&Verified {
         valid: true,
         address: address.to_string(),
         format,
     })
 }
 
-#[derive(Serialize)]
-struct FinalizedReport {
-    address: String,
-    message: Option<String>,
-    signature: String,
-}
-
-impl Report for FinalizedReport {
-    fn human(&self) -> String {
-        format!("{}\n", self.signature)
-    }
-}
-
 fn finalize_cmd(ctx: &Context, args: FinalizeArgs) -> Result<()> {
-    let mut psbt = PsbtFile::decode(&files::read_input(&args.psbt)?)?.psbt;
-    let message = bip322::psbt_message(&psbt)
-        .ok_or_else(|| Error::bad_input("the PSBT has no BIP-322 message (global field 0x09)"))?
-        .to_vec();
-    let challenge = psbt
-        .inputs
-        .first()
-        .and_then(|i| i.witness_utxo.clone())
-        .ok_or_else(|| {
-            Error::bad_input("the PSBT's first input has no witness UTXO (the address's script)")
-        })?;
-    let proof = finish_psbt(&mut psbt, &challenge.script_pubkey, &message)?;
-    let address = bitcoin::Address::from_script(&challenge.script_pubkey, ctx.network).map_or_else(
-        |_| challenge.script_pubkey.to_hex_string(),
-        |a| a.to_string(),
-    );
-    let text = std::str::from_utf8(&message)
-        .ok()
-        .map(|t| match suspicious_text(t) {
-            Some((escaped, _)) => escaped,
-            None => t.to_string(),
-        });
-    ctx.note(&format!(
-        "BIP-322 signature for {address} over the message {}",
-        text.as_deref().map_or_else(
-            || format!("of {} bytes", message.len()),
-            |t| format!("{t:?}")
-        )
-    ));
-    let signature = proof.encode(!args.no_prefix);
+    let data = files::read_input(&args.psbt)?;
+    let report = finalize(&data, ctx.network, !args.no_prefix, ctx)?;
     if args.output != Path::new("-") {
         files::write_output(
             &args.output,
-            format!("{signature}\n").as_bytes(),
+            format!("{}\n", report.signature).as_bytes(),
             Replace::Never,
         )?;
     }
-    ctx.emit(&FinalizedReport {
-        address,
-        message: text,
-        signature,
-    })
+    ctx.emit(&report)
 }

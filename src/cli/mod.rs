@@ -20,7 +20,6 @@ mod qr;
 mod reference;
 mod registry;
 mod release;
-mod review_view;
 mod sign;
 mod terminal;
 mod wallet;

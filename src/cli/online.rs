@@ -13,7 +13,6 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::context::{Context, Report};
-use super::review_view::{self, btc};
 use crate::btc::finalize;
 use crate::btc::psbt_v2::PsbtVersion;
 use crate::files::{self, Replace};
@@ -26,6 +25,7 @@ use crate::online::payouts::{label_outputs, Payout};
 use crate::online::store::{self, WatchSummary};
 use crate::request::{encode_psbt, Encoding, PsbtFile};
 use crate::review::bitcoin::BtcReview;
+use crate::review::render::bitcoin::{self as review_view, btc};
 use crate::{Error, Result};
 
 /// Which backend to use and how to log in.

@@ -4,11 +4,9 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::{Args, Subcommand, ValueEnum};
-use serde::Serialize;
-
-use super::context::{Context, Report};
+use super::context::Context;
 use crate::files::{self, Replace};
+use crate::report::qr::{Parts, ReadReport};
 use crate::transport::frames::receive_transfer;
 use crate::transport::parts::{
     frame_parts, payload_of_file, ur_parts, write_frames, write_gif, FrameFormat,
@@ -16,6 +14,7 @@ use crate::transport::parts::{
 use crate::transport::qr;
 use crate::transport::registry::Payload;
 use crate::{Error, Result};
+use clap::{Args, Subcommand, ValueEnum};
 
 #[derive(Debug, Subcommand)]
 pub enum QrCommand {
@@ -156,17 +155,6 @@ pub fn show_payload(ctx: &Context, payload: &Payload) -> Result<Option<Vec<Strin
     Ok(None)
 }
 
-#[derive(Serialize)]
-struct Parts {
-    parts: Vec<String>,
-}
-
-impl Report for Parts {
-    fn human(&self) -> String {
-        self.parts.iter().map(|p| format!("{p}\n")).collect()
-    }
-}
-
 /// Loops the frames on the terminal with a part counter until a key or Ctrl-C.
 fn animate(parts: &[String], fps: u32) -> Result<()> {
     let codes = parts
@@ -242,29 +230,6 @@ impl Drop for RawMode {
             // SAFETY: restoring the attributes read in `enter`.
             unsafe { libc::tcsetattr(0, libc::TCSANOW, &saved) };
         }
-    }
-}
-
-#[derive(Serialize)]
-struct ReadReport {
-    kind: String,
-    bytes: usize,
-    parts: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    output: Option<PathBuf>,
-}
-
-impl Report for ReadReport {
-    fn human(&self) -> String {
-        let to = self
-            .output
-            .as_ref()
-            .map(|o| format!(", written to {}", o.display()))
-            .unwrap_or_default();
-        format!(
-            "{}: {} bytes from {} parts{to}\n",
-            self.kind, self.bytes, self.parts
-        )
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod bitcoin;
 pub mod ethereum;
 pub mod lookalike;
+pub mod render;
 pub mod text;
 
 use serde::Serialize;

@@ -4,6 +4,7 @@
 
 pub mod bip137;
 pub mod bip322;
+pub mod ceremony;
 pub mod request;
 pub mod sign;
 

@@ -5,7 +5,6 @@ mod message;
 #[cfg(feature = "online")]
 mod online;
 pub mod output;
-pub mod view;
 
 use clap::Subcommand;
 

@@ -12,7 +12,6 @@ use serde::Serialize;
 
 use super::super::context::{Context, Report};
 use super::output::{sign_request, write_request, RequestOutput, Signer};
-use super::view;
 use crate::eth::broadcast::{send, signed_raw, wait_for_receipt};
 use crate::eth::build::{self, assemble, chain_of, Overrides};
 use crate::eth::calldata::Operation;
@@ -22,6 +21,7 @@ use crate::eth::safe::{self, SafeTx};
 use crate::eth::safe_chain::{self, SignedSafeTx};
 use crate::eth::tx::UnsignedTx;
 use crate::review::ethereum::EthReview;
+use crate::review::render::ethereum as view;
 use crate::transport::registry::{EthDataType, EthSignRequest};
 use crate::{Error, Result};
 

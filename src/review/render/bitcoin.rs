@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
+use super::render_warnings;
 use crate::review::bitcoin::{describe_locktime, BtcReview, OutputKind};
-use crate::review::{Severity, Warning};
 
 /// Satoshis as BTC with eight decimals.
 pub fn btc(sats: u64) -> String {
@@ -167,22 +167,5 @@ fn render_totals(s: &mut String, r: &BtcReview) {
         Some(why) => {
             let _ = writeln!(s, "NOT BALANCED: {why}");
         }
-    }
-}
-
-/// Appends the warnings block (nothing when there are none).
-pub fn render_warnings(s: &mut String, warnings: &[Warning]) {
-    if warnings.is_empty() {
-        return;
-    }
-    let _ = writeln!(s, "\nwarnings");
-    for w in warnings {
-        let label = match w.severity {
-            Severity::Deny => "DENY",
-            Severity::High => "HIGH",
-            Severity::Warning => "warn",
-            Severity::Info => "info",
-        };
-        let _ = writeln!(s, "  [{label}] {}: {}", w.code, w.message);
     }
 }

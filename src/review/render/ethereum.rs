@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use alloy_primitives::U256;
 
-use super::super::review_view::render_warnings;
+use super::render_warnings;
 use crate::erc7730::ClearSigned;
 use crate::eth::calldata::{Call, Operation};
 use crate::eth::flows::Movement;

@@ -3,6 +3,8 @@
 //! a transfer through real QR images with frames lost and out of order, the offline review
 //! and signature, and finalizing with every input verified by Bitcoin Core's interpreter.
 
+pub mod walkthrough;
+
 use std::path::Path;
 use std::str::FromStr;
 
