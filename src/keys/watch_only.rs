@@ -90,6 +90,17 @@ impl WatchOnly {
             .collect()
     }
 
+    /// The export written by `key export --watch-only`: pretty JSON when `json`, else
+    /// [`WatchOnly::to_text`].
+    pub fn export(&self, json: bool) -> Result<String> {
+        if json {
+            let text =
+                serde_json::to_string_pretty(self).map_err(|e| Error::Internal(e.to_string()))?;
+            return Ok(text + "\n");
+        }
+        Ok(self.to_text())
+    }
+
     /// The plain-text export: one descriptor per line, everything else as `#` comments.
     pub fn to_text(&self) -> String {
         let mut out = format!(

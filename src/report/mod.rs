@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+pub mod keys;
+
 /// A command's result: JSON for `--json`, text otherwise.
 pub trait Report: Serialize {
     /// The human rendering.

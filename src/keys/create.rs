@@ -1,0 +1,66 @@
+//! Creating a keystore: its path refused early when taken, the material sealed and written,
+//! and a new mnemonic's paper backup confirmed before it is stored.
+
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
+
+use super::keystore::{KdfCost, Keystore};
+use super::material::KeyMaterial;
+use super::mnemonic::SecretMnemonic;
+use crate::files::Replace;
+use crate::prompt::Prompt;
+use crate::{Error, Result};
+
+/// The keystore `path`, refused before any question when it exists without `force`.
+pub fn target(path: PathBuf, force: bool) -> Result<PathBuf> {
+    if path.exists() && !force {
+        return Err(Error::Exists(path));
+    }
+    Ok(path)
+}
+
+/// Where and how a new keystore is written.
+pub struct NewKeystore<'a> {
+    /// The keystore file.
+    pub path: &'a Path,
+    /// The label stored in its header.
+    pub label: &'a str,
+    /// Whether an existing file may be replaced.
+    pub replace: Replace,
+    /// The scrypt cost.
+    pub cost: KdfCost,
+}
+
+impl NewKeystore<'_> {
+    /// Seals `material` under `password` and writes it.
+    pub fn store(&self, material: &KeyMaterial, password: &SecretString) -> Result<Keystore> {
+        let keystore = Keystore::seal(material, self.label, password, self.cost)?;
+        keystore.save(self.path, self.replace)?;
+        Ok(keystore)
+    }
+}
+
+/// After new words were shown: `confirm` checks the paper backup (when asked), then `store`
+/// writes the keystore. A failure says through `notes` what became of the words shown, never
+/// discarding them silently.
+pub fn confirm_and_store(
+    notes: &dyn Prompt,
+    confirm: Option<impl FnOnce(&SecretMnemonic) -> Result<()>>,
+    store: impl FnOnce(&KeyMaterial) -> Result<Keystore>,
+    mnemonic: SecretMnemonic,
+    passphrase: SecretString,
+) -> Result<Keystore> {
+    if let Some(confirm) = confirm {
+        confirm(&mnemonic).inspect_err(|_| {
+            notes.show("the words shown were not stored: destroy that paper and run `coldsign key new` again")
+        })?;
+    }
+    let material = KeyMaterial::Bip39 {
+        mnemonic,
+        passphrase,
+    };
+    store(&material).inspect_err(|_| {
+        notes.show("the words shown were NOT stored: keep the paper backup, fix the problem, then store it with `coldsign key restore`")
+    })
+}
