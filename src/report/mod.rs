@@ -4,7 +4,10 @@
 
 use serde::Serialize;
 
+pub mod approval;
+pub mod audit;
 pub mod keys;
+pub mod psbt;
 
 /// A command's result: JSON for `--json`, text otherwise.
 pub trait Report: Serialize {
