@@ -6,6 +6,8 @@ use serde::Serialize;
 
 pub mod approval;
 pub mod audit;
+#[cfg(feature = "online")]
+pub mod eth;
 pub mod keys;
 pub mod psbt;
 
