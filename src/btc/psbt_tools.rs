@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use bitcoin::consensus::encode::serialize_hex;
+use bitcoin::psbt::Psbt;
 use bitcoin::Transaction;
 
 use super::finalize::{self, FinalizeOutcome};
@@ -55,6 +56,19 @@ pub fn finalize(file: &PsbtFile, extract: bool) -> Result<Finalized> {
         binary,
         outcomes,
         tx,
+    })
+}
+
+/// The network transaction of `psbt`, finalized here if needed and every input verified;
+/// an input not final yet is a usage error naming it.
+pub fn final_transaction(psbt: &mut Psbt) -> Result<Transaction> {
+    let (outcomes, tx) = finalize::finalize_and_verify(psbt)?;
+    tx.ok_or_else(|| {
+        let (i, why) = finalize::first_not_final(&outcomes);
+        Error::usage(
+            format!("cannot broadcast: input {i} is not final ({why})"),
+            "collect the missing signatures first",
+        )
     })
 }
 

@@ -9,6 +9,8 @@ pub mod audit;
 #[cfg(feature = "online")]
 pub mod eth;
 pub mod keys;
+#[cfg(feature = "online")]
+pub mod online;
 pub mod psbt;
 
 /// A command's result: JSON for `--json`, text otherwise.
