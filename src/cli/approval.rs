@@ -8,7 +8,6 @@ use clap::Args;
 
 use super::context::Context;
 use crate::ceremony::Approvals;
-use crate::policy::LoadedPolicy;
 use crate::{Error, Result};
 
 /// Options shared by `sign` and `eth sign`.
@@ -48,40 +47,20 @@ impl Approval {
     /// What the ceremony needs: the codes allowed, `--yes`, and the policy file (loaded and
     /// checked) if one was given.
     pub fn approvals(&self, network: bitcoin::Network) -> Result<Approvals> {
-        Ok(Approvals {
-            allowed: self.allow.clone(),
-            auto_yes: self.yes,
-            policy: self
-                .policy
-                .as_deref()
-                .map(|p| LoadedPolicy::load(p, network))
-                .transpose()?,
-            approvals: self
-                .approvals
-                .iter()
-                .map(|path| {
-                    crate::approval::read(&crate::files::read_input(path)?)
-                        .map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))
-                })
-                .collect::<Result<_>>()?,
-        })
+        Approvals::load(
+            &self.allow,
+            self.yes,
+            self.policy.as_deref(),
+            &self.approvals,
+            network,
+        )
     }
 }
 
 /// Warns when this machine is online; refuses with `--require-airgap`.
 fn check_airgap(ctx: &Context, required: bool) -> Result<()> {
-    let active = crate::airgap::active_interfaces();
-    if active.is_empty() {
-        return Ok(());
+    if let Some(warning) = crate::airgap::check(required)? {
+        ctx.note(&warning);
     }
-    let list = active.join(", ");
-    if required {
-        return Err(Error::Declined(format!(
-            "refusing to sign: network interface {list} is up (--require-airgap)"
-        )));
-    }
-    ctx.note(&format!(
-        "warning: network interface {list} is up: this signer is not air-gapped"
-    ));
     Ok(())
 }
