@@ -10,7 +10,7 @@ use super::terminal::{self, TerminalPrompt};
 use crate::files::{self, Replace};
 use crate::keys::create::{self, NewKeystore};
 use crate::keys::dice::mnemonic_from_rolls;
-use crate::keys::ethereum::{self, EthLayout};
+use crate::keys::ethereum::EthLayout;
 use crate::keys::keystore::Keystore;
 use crate::keys::keystore_v3;
 use crate::keys::material::KeyMaterial;
@@ -338,13 +338,8 @@ pub(super) fn audited_home_if_any(ctx: &Context) -> Result<Option<crate::ceremon
 /// Loads and unlocks the keystore named by the context.
 pub(super) fn unlock(ctx: &Context) -> Result<(PathBuf, Keystore, KeyMaterial)> {
     let path = ctx.keystore_path()?;
-    let keystore = Keystore::load(&path)?;
-    let password = secret_source::existing_password(
-        &TerminalPrompt,
-        ctx.password_file.as_deref(),
-        &format!("keystore {}", path.display()),
-    )?;
-    let material = keystore.unlock(&password, &path)?;
+    let (keystore, material) =
+        secret_source::unlock(&TerminalPrompt, &path, ctx.password_file.as_deref())?;
     Ok((path, keystore, material))
 }
 
@@ -354,11 +349,7 @@ fn options(ctx: &Context, view: &ViewArgs) -> WatchOnlyOptions {
         account: view.account,
         slip132: view.slip132,
         eth_count: view.eth_count,
-        eth_layout: if view.ledger_live {
-            EthLayout::LedgerLive
-        } else {
-            EthLayout::Bip44
-        },
+        eth_layout: EthLayout::chosen(view.ledger_live),
     }
 }
 
@@ -389,19 +380,8 @@ fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
 fn passwd(ctx: &Context, args: PasswdArgs) -> Result<()> {
     let cost = ctx.kdf_cost()?;
     // A new password from a file is checked before the old one is asked.
-    let from_file = match &args.new_password_file {
-        Some(file) => Some(password::require_non_empty(
-            secret_source::from_file(file)?,
-            &file.display().to_string(),
-        )?),
-        None if !terminal::interactive() => {
-            return Err(Error::usage(
-                "cannot ask for the new password: stdin is not a terminal",
-                "pass --new-password-file FILE",
-            ))
-        }
-        None => None,
-    };
+    let from_file =
+        secret_source::replacement_password(&TerminalPrompt, args.new_password_file.as_deref())?;
     let (path, keystore, material) = unlock(ctx)?;
     let new_password = match from_file {
         Some(password) => password,
@@ -448,32 +428,27 @@ fn export_v3(ctx: &Context, args: ExportV3Args) -> Result<()> {
     }
     let cost = ctx.kdf_cost()?;
     let (_, _, material) = unlock(ctx)?;
-    let layout = if args.ledger_live {
-        EthLayout::LedgerLive
-    } else {
-        EthLayout::Bip44
-    };
-    let (key, path) = ethereum::account_key(&material, args.path.as_deref(), layout, args.index)?;
-    let v3_password = secret_source::chosen(
-        &TerminalPrompt,
-        args.v3_password_file.as_deref(),
-        "password for the v3 file",
-        Emptiness::Refused,
+    let exported = keystore_v3::export_account(
+        &material,
+        args.path.as_deref(),
+        EthLayout::chosen(args.ledger_live),
+        args.index,
+        cost,
+        || {
+            secret_source::chosen(
+                &TerminalPrompt,
+                args.v3_password_file.as_deref(),
+                "password for the v3 file",
+                Emptiness::Refused,
+            )
+        },
     )?;
-    let document = keystore_v3::encrypt(&key, &v3_password, cost);
-    files::write_atomic(
-        &args.output,
-        &document,
-        0o600,
-        Replace::allowed_if(args.force),
-    )?;
-    let address =
-        ethereum::address_of_private(&bitcoin::secp256k1::Secp256k1::signing_only(), &key)
-            .to_checksum(None);
+    let replace = Replace::allowed_if(args.force);
+    files::write_atomic(&args.output, &exported.document, 0o600, replace)?;
     ctx.note("the file holds a private key, encrypted only by the password you chose for it");
     ctx.emit(&ExportedV3 {
         file: &args.output,
-        address,
-        path,
+        address: exported.address,
+        path: exported.path,
     })
 }

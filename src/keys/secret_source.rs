@@ -6,6 +6,8 @@ use std::path::Path;
 use secrecy::SecretString;
 use zeroize::Zeroizing;
 
+use super::keystore::Keystore;
+use super::material::KeyMaterial;
 use super::password::{self, Emptiness};
 use crate::prompt::Prompt;
 use crate::{Error, Result};
@@ -69,6 +71,41 @@ pub fn chosen(
     match file {
         Some(file) => from_file(file),
         None => password::choose(prompt, question, emptiness),
+    }
+}
+
+/// Loads the keystore at `path` and unlocks it with its password ([`existing_password`]).
+pub fn unlock(
+    prompt: &dyn Prompt,
+    path: &Path,
+    password_file: Option<&Path>,
+) -> Result<(Keystore, KeyMaterial)> {
+    let keystore = Keystore::load(path)?;
+    let password = existing_password(
+        prompt,
+        password_file,
+        &format!("keystore {}", path.display()),
+    )?;
+    let material = keystore.unlock(&password, path)?;
+    Ok((keystore, material))
+}
+
+/// A replacement password from `file`, checked before the old one is asked; none means it
+/// is to be chosen at the prompt, which must then be interactive.
+pub fn replacement_password(
+    prompt: &dyn Prompt,
+    file: Option<&Path>,
+) -> Result<Option<SecretString>> {
+    match file {
+        Some(file) => Ok(Some(password::require_non_empty(
+            from_file(file)?,
+            &file.display().to_string(),
+        )?)),
+        None if !prompt.interactive() => Err(Error::usage(
+            "cannot ask for the new password: stdin is not a terminal",
+            "pass --new-password-file FILE",
+        )),
+        None => Ok(None),
     }
 }
 
