@@ -8,7 +8,8 @@ use clap::Args;
 
 use super::context::Context;
 use crate::ceremony::Approvals;
-use crate::{Error, Result};
+use crate::files::{self, Replace};
+use crate::Result;
 
 /// Options shared by `sign` and `eth sign`.
 #[derive(Debug, Args)]
@@ -38,9 +39,7 @@ impl Approval {
     /// Before anything is read: an existing `output` is refused (unless `--force`), and an
     /// online machine is warned about (or refused with `--require-airgap`).
     pub fn preflight(&self, ctx: &Context, output: &Path) -> Result<()> {
-        if output != Path::new("-") && output.exists() && !self.force {
-            return Err(Error::Exists(output.to_path_buf()));
-        }
+        files::refuse_taken(output, Replace::allowed_if(self.force))?;
         check_airgap(ctx, self.require_airgap)
     }
 

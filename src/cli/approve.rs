@@ -11,11 +11,11 @@ use super::context::{Context, Report};
 use super::sign::render;
 use crate::approval::ApproverKey;
 use crate::approver::{approver_hd, Approving};
-use crate::files;
+use crate::files::{self, Replace};
 use crate::report::approval::{Approved, ApproverView};
 use crate::request::Request;
 use crate::transport::registry::Payload;
-use crate::{Error, Result};
+use crate::Result;
 
 #[derive(Debug, Args)]
 pub struct ApproveArgs {
@@ -44,9 +44,7 @@ pub struct ApproveArgs {
 
 /// `coldsign approve`.
 pub fn approve(ctx: &Context, args: ApproveArgs) -> Result<()> {
-    if args.output != Path::new("-") && args.output.exists() {
-        return Err(Error::Exists(args.output.clone()));
-    }
+    files::refuse_taken(&args.output, Replace::Never)?;
     let data = files::read_input(&args.file)?;
     let request = Request::detect(&data)?;
     let request_hash = sha256::Hash::hash(&data);

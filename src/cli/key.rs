@@ -423,9 +423,7 @@ fn export_v3(ctx: &Context, args: ExportV3Args) -> Result<()> {
             "pass -o FILE",
         ));
     }
-    if args.output.exists() && !args.force {
-        return Err(Error::Exists(args.output));
-    }
+    files::refuse_taken(&args.output, Replace::allowed_if(args.force))?;
     let cost = ctx.kdf_cost()?;
     let (_, _, material) = unlock(ctx)?;
     let exported = keystore_v3::export_account(

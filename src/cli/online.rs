@@ -5,11 +5,9 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use bdk_wallet::KeychainKind;
 use bitcoin::psbt::Psbt;
 use bitcoin::{FeeRate, Txid};
 use clap::{Args, ValueEnum};
-use serde::Serialize;
 
 use super::context::{Context, Report};
 use super::review_view::{self, btc};
@@ -23,9 +21,8 @@ use crate::online::deliver::Unsigned;
 use crate::online::import;
 use crate::online::payouts::Payout;
 use crate::online::store::{self, WatchSummary};
-use crate::report::online::{Added, AddressView, Addresses, Broadcast};
+use crate::report::online::{Added, AddressView, Addresses, Broadcast, Built};
 use crate::request::PsbtFile;
-use crate::review::bitcoin::BtcReview;
 use crate::Result;
 
 /// Which backend to use and how to log in.
@@ -245,21 +242,9 @@ pub fn add(ctx: &Context, args: AddArgs) -> Result<()> {
         Some(path) => import::from_export(&files::read_text(path)?, args.script.into())?,
         None => import::from_descriptors(&args.descriptor)?,
     };
-    import::check_network(&descriptor, ctx.network)?;
-    let path =
-        store::WatchWallet::create(dir, &args.name, &descriptor, ctx.network, args.birthday)?;
-    let w = store::WatchWallet::open(dir, &args.name)?;
-    ctx.emit(&Added {
-        name: args.name,
-        network: ctx.network.to_string(),
-        descriptor: descriptor.to_string(),
-        first_receive: w
-            .wallet
-            .peek_address(KeychainKind::External, 0)
-            .address
-            .to_string(),
-        path,
-    })
+    let (path, w) =
+        store::WatchWallet::add(dir, &args.name, &descriptor, ctx.network, args.birthday)?;
+    ctx.emit(&Added::new(args.name, &w, &descriptor, path))
 }
 
 /// `wallet addresses`.
@@ -306,34 +291,6 @@ fn fee_rate(fee: &FeeArgs, backend: &BackendArgs, network: bitcoin::Network) -> 
     })
 }
 
-#[derive(Serialize)]
-struct Built<'a> {
-    output: &'a Path,
-    /// `bump`: the transaction this one replaces.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    replaces: Option<String>,
-    #[serde(flatten)]
-    review: &'a BtcReview,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    qr: Option<Vec<String>>,
-}
-
-impl Report for Built<'_> {
-    fn human(&self) -> String {
-        let replaces = self
-            .replaces
-            .as_deref()
-            .map(|t| format!("replaces transaction {t} (only one of the two can confirm)\n"))
-            .unwrap_or_default();
-        format!(
-            "{}\n{replaces}unsigned PSBT written to {}\ncompare the intent digest {} on every signer\n",
-            review_view::render_from(self.review, review_view::Vantage::Host),
-            self.output.display(),
-            self.review.intent_digest
-        )
-    }
-}
-
 /// Reviews `psbt` as the signer will, writes it, prints the review (and the QR).
 fn deliver(
     ctx: &Context,
@@ -354,6 +311,7 @@ fn deliver(
         replaces: replaces.map(|t| t.to_string()),
         review: &unsigned.review,
         qr: None,
+        rendered: review_view::render_from(&unsigned.review, review_view::Vantage::Host),
     };
     if ctx.json {
         if let Some(raw) = &unsigned.binary {

@@ -10,13 +10,11 @@ use super::material::KeyMaterial;
 use super::mnemonic::SecretMnemonic;
 use crate::files::Replace;
 use crate::prompt::Prompt;
-use crate::{Error, Result};
+use crate::Result;
 
 /// The keystore `path`, refused before any question when it exists without `force`.
 pub fn target(path: PathBuf, force: bool) -> Result<PathBuf> {
-    if path.exists() && !force {
-        return Err(Error::Exists(path));
-    }
+    crate::files::refuse_taken(&path, Replace::allowed_if(force))?;
     Ok(path)
 }
 
