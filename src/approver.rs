@@ -30,6 +30,12 @@ pub fn approver_hd(material: &KeyMaterial) -> Result<HdKeys> {
     })
 }
 
+/// Reads the request to approve from `path` (- for stdin), with the SHA-256 of its bytes.
+pub fn read_request(path: &Path) -> Result<(Request, sha256::Hash)> {
+    let data = files::read_input(path)?;
+    Ok((Request::detect(&data)?, sha256::Hash::hash(&data)))
+}
+
 /// A request as the approver reviewed it.
 pub struct Approving {
     home: Home,

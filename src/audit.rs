@@ -547,6 +547,20 @@ pub fn key_from_any_export(data: &[u8], path: &Path) -> Result<XOnlyPublicKey> {
     }
 }
 
+/// The key a log is verified with: `key` (x-only hex), else the audit key of the watch-only
+/// export at `export`, else the one `keystore` gives (unlocking the signer's keystore).
+pub fn verification_key(
+    key: Option<&str>,
+    export: Option<&Path>,
+    keystore: impl FnOnce() -> Result<XOnlyPublicKey>,
+) -> Result<XOnlyPublicKey> {
+    match (key, export) {
+        (Some(hex), _) => parse_key(hex),
+        (None, Some(path)) => key_from_any_export(&crate::files::read_input(path)?, path),
+        (None, None) => keystore(),
+    }
+}
+
 impl AuditLog {
     /// Verifies the log under `key`; with `head`, a head hash an auditor recorded earlier,
     /// also that it is still in the log.

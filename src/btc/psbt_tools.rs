@@ -12,6 +12,11 @@ use super::psbt_v2::PsbtVersion;
 use crate::request::{Encoding, PsbtFile};
 use crate::{Error, Result};
 
+/// Reads and decodes a PSBT file (binary, base64, hex, UR text or QR image), or stdin for `-`.
+pub fn read(path: &Path) -> Result<PsbtFile> {
+    Ok(PsbtFile::decode(&crate::files::read_input(path)?)?)
+}
+
 /// A finalized PSBT ready to be written.
 pub struct Finalized {
     /// The bytes to write.

@@ -40,7 +40,10 @@ impl Approval {
     /// online machine is warned about (or refused with `--require-airgap`).
     pub fn preflight(&self, ctx: &Context, output: &Path) -> Result<()> {
         files::refuse_taken(output, Replace::allowed_if(self.force))?;
-        check_airgap(ctx, self.require_airgap)
+        if let Some(warning) = crate::airgap::check(self.require_airgap)? {
+            ctx.note(&warning);
+        }
+        Ok(())
     }
 
     /// What the ceremony needs: the codes allowed, `--yes`, and the policy file (loaded and
@@ -54,12 +57,4 @@ impl Approval {
             network,
         )
     }
-}
-
-/// Warns when this machine is online; refuses with `--require-airgap`.
-fn check_airgap(ctx: &Context, required: bool) -> Result<()> {
-    if let Some(warning) = crate::airgap::check(required)? {
-        ctx.note(&warning);
-    }
-    Ok(())
 }

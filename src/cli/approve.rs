@@ -4,16 +4,14 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use bitcoin::hashes::{sha256, Hash};
 use clap::Args;
 
 use super::context::{Context, Report};
 use super::sign::render;
 use crate::approval::ApproverKey;
-use crate::approver::{approver_hd, Approving};
+use crate::approver::{approver_hd, read_request, Approving};
 use crate::files::{self, Replace};
 use crate::report::approval::{Approved, ApproverView};
-use crate::request::Request;
 use crate::transport::registry::Payload;
 use crate::Result;
 
@@ -45,9 +43,7 @@ pub struct ApproveArgs {
 /// `coldsign approve`.
 pub fn approve(ctx: &Context, args: ApproveArgs) -> Result<()> {
     files::refuse_taken(&args.output, Replace::Never)?;
-    let data = files::read_input(&args.file)?;
-    let request = Request::detect(&data)?;
-    let request_hash = sha256::Hash::hash(&data);
+    let (request, request_hash) = read_request(&args.file)?;
     let (keystore, _, material) = super::key::unlock(ctx)?;
     let hd = approver_hd(&material)?;
     let approving = Approving::review(

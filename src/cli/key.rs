@@ -9,7 +9,6 @@ use super::context::Context;
 use super::terminal::{self, TerminalPrompt};
 use crate::files::{self, Replace};
 use crate::keys::create::{self, NewKeystore};
-use crate::keys::dice::mnemonic_from_rolls;
 use crate::keys::ethereum::EthLayout;
 use crate::keys::keystore::Keystore;
 use crate::keys::keystore_v3;
@@ -221,13 +220,7 @@ fn store(
 ) -> Result<Keystore> {
     let cost = ctx.kdf_cost()?;
     ctx.detail(&format!("encrypting with scrypt N=2^{}", cost.log_n()));
-    let target = NewKeystore {
-        path,
-        label: &args.label,
-        replace: Replace::allowed_if(args.force),
-        cost,
-    };
-    target.store(material, password)
+    NewKeystore::new(path, &args.label, args.force, cost).store(material, password)
 }
 
 fn new(ctx: &Context, args: NewArgs) -> Result<()> {
@@ -246,14 +239,13 @@ fn new(ctx: &Context, args: NewArgs) -> Result<()> {
         WordListArg::English => WordList::English,
         WordListArg::Japanese => WordList::Japanese,
     };
-    let mnemonic = if args.dice {
-        let (mnemonic, note) =
-            mnemonic_from_rolls(&dice_rolls()?, args.words, list, args.mix_os_rng)?;
+    let rolls = args.dice.then(dice_rolls).transpose()?;
+    let dice = rolls.as_deref().map(|r| (r.as_str(), args.mix_os_rng));
+    let (mnemonic, note) = create::new_mnemonic(args.words, list, dice)?;
+    drop(rolls);
+    if let Some(note) = note {
         ctx.note(&note);
-        mnemonic
-    } else {
-        SecretMnemonic::generate(args.words, list)?
-    };
+    }
     if ctx.json {
         // The words are shown only in the report, after the keystore is written.
         let material = KeyMaterial::Bip39 {
@@ -261,11 +253,7 @@ fn new(ctx: &Context, args: NewArgs) -> Result<()> {
             passphrase,
         };
         let keystore = store(ctx, &path, &material, &args.create, &password)?;
-        let mut report = Created::new(&path, &keystore);
-        if let KeyMaterial::Bip39 { mnemonic, .. } = &material {
-            report.mnemonic = Some(mnemonic);
-        }
-        return ctx.emit(&report);
+        return ctx.emit(&Created::revealing(&path, &keystore, &material));
     }
     print!("{}", backup::backup_sheet(&mnemonic));
     let keystore = create::confirm_and_store(
@@ -307,12 +295,8 @@ fn restore(ctx: &Context, args: RestoreArgs) -> Result<()> {
     let password = keystore_password(ctx)?;
     let passphrase = passphrase(&args.create)?;
     let words = terminal::read_words()?;
-    let mnemonic = SecretMnemonic::parse(&words)?;
+    let material = create::restored(&words, passphrase)?;
     drop(words);
-    let material = KeyMaterial::Bip39 {
-        mnemonic,
-        passphrase,
-    };
     let keystore = store(ctx, &path, &material, &args.create, &password)?;
     ctx.emit(&Created::new(&path, &keystore))
 }
@@ -343,14 +327,14 @@ pub(super) fn unlock(ctx: &Context) -> Result<(PathBuf, Keystore, KeyMaterial)> 
     Ok((path, keystore, material))
 }
 
-fn options(ctx: &Context, view: &ViewArgs) -> WatchOnlyOptions {
-    WatchOnlyOptions {
-        network: ctx.network,
-        account: view.account,
-        slip132: view.slip132,
-        eth_count: view.eth_count,
-        eth_layout: EthLayout::chosen(view.ledger_live),
-    }
+fn options(ctx: &Context, v: &ViewArgs) -> WatchOnlyOptions {
+    WatchOnlyOptions::new(
+        ctx.network,
+        v.account,
+        v.slip132,
+        v.eth_count,
+        v.ledger_live,
+    )
 }
 
 fn show(ctx: &Context, args: ViewArgs) -> Result<()> {
@@ -387,9 +371,7 @@ fn passwd(ctx: &Context, args: PasswdArgs) -> Result<()> {
         Some(password) => password,
         None => password::choose(&TerminalPrompt, "new password", Emptiness::Refused)?,
     };
-    keystore
-        .rekey(&material, &new_password, cost)?
-        .save(&path, Replace::Allowed)?;
+    keystore.change_password(&path, &material, &new_password, cost)?;
     ctx.emit(&Changed {
         keystore: &path,
         password_changed: true,
@@ -400,10 +382,9 @@ fn import_v3(ctx: &Context, args: ImportV3Args) -> Result<()> {
     let path = target_keystore(ctx, args.create.force)?;
     ctx.kdf_cost()?;
     let json = files::read_input(&args.file)?;
-    let v3_password = match &args.v3_password_file {
-        Some(file) => secret_source::from_file(file)?,
-        None => TerminalPrompt.secret(&format!("password of {}", args.file.display()))?,
-    };
+    let question = format!("password of {}", args.file.display());
+    let v3_password =
+        secret_source::given(&TerminalPrompt, args.v3_password_file.as_deref(), &question)?;
     let key = keystore_v3::decrypt(&json, &v3_password)?;
     let password = keystore_password(ctx)?;
     let keystore = store(

@@ -55,14 +55,10 @@ pub struct KeyArgs {
 /// Loads and verifies the log named by `args`; the key comes from --key, --export, or the
 /// keystore.
 fn verified(ctx: &Context, args: &KeyArgs) -> Result<Verified> {
-    let key = match (&args.key, &args.export) {
-        (Some(hex), _) => audit::parse_key(hex)?,
-        (None, Some(path)) => audit::key_from_any_export(&files::read_input(path)?, path)?,
-        (None, None) => {
-            let (_, _, material) = super::key::unlock(ctx)?;
-            AuditSigner::from_material(&material).public()
-        }
-    };
+    let key = audit::verification_key(args.key.as_deref(), args.export.as_deref(), || {
+        let (_, _, material) = super::key::unlock(ctx)?;
+        Ok(AuditSigner::from_material(&material).public())
+    })?;
     let log = match &args.log {
         Some(p) => AuditLog::at(p.clone()),
         None => AuditLog::for_keystore(&ctx.keystore_path()?),

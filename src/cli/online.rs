@@ -22,7 +22,6 @@ use crate::online::import;
 use crate::online::payouts::Payout;
 use crate::online::store::{self, WatchSummary};
 use crate::report::online::{Added, AddressView, Addresses, Broadcast, Built};
-use crate::request::PsbtFile;
 use crate::Result;
 
 /// Which backend to use and how to log in.
@@ -57,10 +56,7 @@ impl BackendArgs {
             rpc_password_file: self.rpc_password_file.clone(),
             electrum_insecure_tls: Some(self.insecure_tls),
         };
-        Backend::connect(
-            &Config::load()?.overridden_by(given).backend_spec()?,
-            network,
-        )
+        Config::connect_overriding(given, network)
     }
 }
 
@@ -277,11 +273,7 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> Result<()> {
     let dir = &ctx.wallet_dir()?;
     let mut w = store::WatchWallet::open(dir, &args.name)?;
     let backend = args.backend.connect(w.network())?;
-    let bar = progress_bar();
-    let birthday = w.birthday;
-    backend.sync(&mut w.wallet, birthday, &bar)?;
-    bar.finish_and_clear();
-    w.persist()?;
+    w.sync(&backend, &progress_bar())?;
     ctx.emit(&w.summary())
 }
 
@@ -369,7 +361,7 @@ pub fn bump_cmd(ctx: &Context, args: BumpArgs) -> Result<()> {
 
 /// `coldsign broadcast`.
 pub fn broadcast(ctx: &Context, args: BroadcastArgs) -> Result<()> {
-    let mut psbt = PsbtFile::decode(&files::read_input(&args.file)?)?.psbt;
+    let mut psbt = psbt_tools::read(&args.file)?.psbt;
     let tx = psbt_tools::final_transaction(&mut psbt)?;
     let txid = args.backend.connect(ctx.network)?.broadcast(&tx)?;
     ctx.emit(&Broadcast {

@@ -8,9 +8,8 @@ use super::context::{Context, Report};
 use super::sign::write;
 use crate::btc::psbt_tools;
 use crate::btc::psbt_v2::PsbtVersion;
-use crate::files;
 use crate::report::psbt::{Digest, Finalized};
-use crate::request::{Encoding, PsbtFile};
+use crate::request::Encoding;
 use crate::Result;
 
 #[derive(Debug, Args)]
@@ -80,21 +79,15 @@ pub struct ConvertArgs {
     lossy: bool,
 }
 
-/// Reads and decodes a PSBT file (or stdin).
-pub fn read_psbt(path: &Path) -> Result<PsbtFile> {
-    let data = files::read_input(path)?;
-    Ok(PsbtFile::decode(&data)?)
-}
-
 /// `coldsign digest`: the intent digest without any key (for the online host).
 pub fn digest(ctx: &Context, args: DigestArgs) -> Result<()> {
-    let file = PsbtFile::decode(&files::read_input(&args.file)?)?;
+    let file = psbt_tools::read(&args.file)?;
     ctx.emit(&Digest::new(&file.psbt, ctx.network_for(&file.psbt).ok()))
 }
 
 /// `coldsign finalize`.
 pub fn finalize(ctx: &Context, args: FinalizeArgs) -> Result<()> {
-    let finalized = psbt_tools::finalize(&read_psbt(&args.file)?, args.extract)?;
+    let finalized = psbt_tools::finalize(&psbt_tools::read(&args.file)?, args.extract)?;
     write(&args.output, &finalized.data, finalized.binary, args.force)?;
     let report = Finalized::new(finalized, &args.output);
     if args.output == Path::new("-") {
@@ -111,14 +104,14 @@ pub fn combine(_ctx: &Context, args: CombineArgs) -> Result<()> {
     let files = args
         .files
         .iter()
-        .map(|p| read_psbt(p).map(|f| (p.as_path(), f)));
+        .map(|p| psbt_tools::read(p).map(|f| (p.as_path(), f)));
     let (data, binary) = psbt_tools::combine(files)?;
     write(&args.output, &data, binary, args.force)
 }
 
 /// `coldsign convert`.
 pub fn convert(_ctx: &Context, args: ConvertArgs) -> Result<()> {
-    let file = read_psbt(&args.file)?;
+    let file = psbt_tools::read(&args.file)?;
     let mut version = file.version;
     let mut encoding = file.encoding;
     for t in &args.to {

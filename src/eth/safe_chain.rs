@@ -8,11 +8,12 @@ use alloy_dyn_abi::TypedData;
 use alloy_primitives::{hex, Address, Signature, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolValue};
 
-use super::build::{chain_of, ether, hex_data, named_address, rpc_error};
+use super::build::{assemble, chain_of, ether, hex_data, named_address, rpc_error, Overrides};
 use super::calldata::Operation;
 use super::rpc::Rpc;
 use super::safe::{self, SafeTx};
 use super::sign::{from_rsv, recover};
+use super::tx::UnsignedTx;
 use super::{EthPayload, EthRequest};
 use crate::transport::collect::{receive, Received};
 use crate::transport::registry::Payload;
@@ -192,6 +193,34 @@ impl SignedSafeTx {
             tx,
             hash: signing_hash(typed)?,
         })
+    }
+
+    /// Reads the SafeTx request in `file` (- for stdin).
+    pub fn read(file: &Path) -> Result<Self> {
+        Self::decode(&crate::files::read_input(file)?, file)
+    }
+
+    /// The transaction from `from` (asked once the signatures are checked) that executes
+    /// this SafeTx with the owners' signatures read from `files` ([`SignedSafeTx::exec_calldata`]),
+    /// assembled from what the node says, and the summary of what it carries.
+    pub fn execution_tx(
+        &self,
+        rpc: &Rpc,
+        files: &[PathBuf],
+        skip_owner_check: bool,
+        from: impl FnOnce() -> Result<Address>,
+        overrides: &Overrides,
+    ) -> Result<(UnsignedTx, String)> {
+        let execution = self.exec_calldata(rpc, files, skip_owner_check)?;
+        let tx = assemble(
+            rpc,
+            from()?,
+            Some(self.safe),
+            U256::ZERO,
+            execution.calldata.clone().into(),
+            overrides,
+        )?;
+        Ok((tx, execution.summary(self.hash)))
     }
 
     /// The `execTransaction` calldata with the owners' signatures (read from `files`),

@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
 
+use super::dice::mnemonic_from_rolls;
 use super::keystore::{KdfCost, Keystore};
 use super::material::KeyMaterial;
-use super::mnemonic::SecretMnemonic;
+use super::mnemonic::{SecretMnemonic, WordList};
 use crate::files::Replace;
 use crate::prompt::Prompt;
 use crate::Result;
@@ -16,6 +17,30 @@ use crate::Result;
 pub fn target(path: PathBuf, force: bool) -> Result<PathBuf> {
     crate::files::refuse_taken(&path, Replace::allowed_if(force))?;
     Ok(path)
+}
+
+/// New words: from the OS RNG, or from the `dice` rolls as typed (mixed with the OS RNG when
+/// its flag is set), then with a note saying where the words came from.
+pub fn new_mnemonic(
+    word_count: usize,
+    list: WordList,
+    dice: Option<(&str, bool)>,
+) -> Result<(SecretMnemonic, Option<String>)> {
+    match dice {
+        Some((rolls, mix_os_rng)) => {
+            let (mnemonic, note) = mnemonic_from_rolls(rolls, word_count, list, mix_os_rng)?;
+            Ok((mnemonic, Some(note)))
+        }
+        None => Ok((SecretMnemonic::generate(word_count, list)?, None)),
+    }
+}
+
+/// The material of a restored mnemonic: the `words` as typed, with `passphrase`.
+pub fn restored(words: &str, passphrase: SecretString) -> Result<KeyMaterial> {
+    Ok(KeyMaterial::Bip39 {
+        mnemonic: SecretMnemonic::parse(words)?,
+        passphrase,
+    })
 }
 
 /// Where and how a new keystore is written.
@@ -30,7 +55,17 @@ pub struct NewKeystore<'a> {
     pub cost: KdfCost,
 }
 
-impl NewKeystore<'_> {
+impl<'a> NewKeystore<'a> {
+    /// A keystore at `path` labelled `label`, replacing an existing file only with `force`.
+    pub fn new(path: &'a Path, label: &'a str, force: bool, cost: KdfCost) -> Self {
+        NewKeystore {
+            path,
+            label,
+            replace: Replace::allowed_if(force),
+            cost,
+        }
+    }
+
     /// Seals `material` under `password` and writes it.
     pub fn store(&self, material: &KeyMaterial, password: &SecretString) -> Result<Keystore> {
         let keystore = Keystore::seal(material, self.label, password, self.cost)?;

@@ -61,6 +61,14 @@ pub fn new_password(prompt: &dyn Prompt, file: Option<&Path>, what: &str) -> Res
     )
 }
 
+/// An existing secret read from `file` when given, otherwise asked once at the prompt.
+pub fn given(prompt: &dyn Prompt, file: Option<&Path>, question: &str) -> Result<SecretString> {
+    match file {
+        Some(file) => from_file(file),
+        None => prompt.secret(question),
+    }
+}
+
 /// A secret read from `file` when given, otherwise chosen twice at the prompt.
 pub fn chosen(
     prompt: &dyn Prompt,

@@ -24,6 +24,26 @@ pub struct WatchOnlyOptions {
     pub eth_layout: EthLayout,
 }
 
+impl WatchOnlyOptions {
+    /// Account `account` on `network`, with SLIP-132 forms when `slip132`, and `eth_count`
+    /// Ethereum addresses in Ledger Live's layout when `ledger_live`, else BIP44.
+    pub fn new(
+        network: Network,
+        account: u32,
+        slip132: bool,
+        eth_count: u32,
+        ledger_live: bool,
+    ) -> Self {
+        WatchOnlyOptions {
+            network,
+            account,
+            slip132,
+            eth_count,
+            eth_layout: EthLayout::chosen(ledger_live),
+        }
+    }
+}
+
 /// Public keys, descriptors and addresses of a keystore. Contains no secret.
 #[derive(Debug, Clone, Serialize)]
 pub struct WatchOnly {

@@ -133,6 +133,18 @@ impl WatchWallet {
             .to_string()
     }
 
+    /// Brings the wallet up to date from `backend` (scanning from its birthday at the
+    /// earliest), showing `progress`, and saves it.
+    pub fn sync(
+        &mut self,
+        backend: &super::backend::Backend,
+        progress: &indicatif::ProgressBar,
+    ) -> Result<()> {
+        backend.sync(&mut self.wallet, self.birthday, progress)?;
+        progress.finish_and_clear();
+        self.persist()
+    }
+
     /// Opens wallet `name` in `dir`.
     pub fn open(dir: &Path, name: &str) -> Result<Self> {
         check_name(name)?;

@@ -6,6 +6,7 @@ use serde::{Serialize, Serializer};
 
 use super::Report;
 use crate::keys::keystore::Keystore;
+use crate::keys::material::KeyMaterial;
 use crate::keys::mnemonic::SecretMnemonic;
 use crate::keys::watch_only::WatchOnly;
 
@@ -55,6 +56,15 @@ impl<'a> Created<'a> {
             address: header.address.as_deref(),
             mnemonic: None,
         }
+    }
+
+    /// [`Created::new`] showing the words of `material` once (`key new --json`).
+    pub fn revealing(path: &'a Path, keystore: &'a Keystore, material: &'a KeyMaterial) -> Self {
+        let mut report = Self::new(path, keystore);
+        if let KeyMaterial::Bip39 { mnemonic, .. } = material {
+            report.mnemonic = Some(mnemonic);
+        }
+        report
     }
 }
 

@@ -5,14 +5,13 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use alloy_primitives::U256;
 use clap::{Args, ValueEnum};
 
 use super::super::context::Context;
 use super::output::{sign_request, write_request, RequestOutput, Signer};
 use super::view;
 use crate::eth::broadcast::{send, signed_raw, wait_for_receipt};
-use crate::eth::build::{self, assemble, Overrides, Payment};
+use crate::eth::build::{self, Overrides, Payment};
 use crate::eth::calldata::Operation;
 use crate::eth::rpc::Rpc;
 use crate::eth::safe_chain::{self, SafeTxSpec, SignedSafeTx};
@@ -305,18 +304,15 @@ pub struct SafeExecArgs {
 
 /// `coldsign eth safe-exec`.
 pub fn safe_exec(ctx: &Context, args: SafeExecArgs) -> Result<()> {
-    let signed = SignedSafeTx::decode(&crate::files::read_input(&args.safe_tx)?, &args.safe_tx)?;
+    let signed = SignedSafeTx::read(&args.safe_tx)?;
     let rpc = Rpc::new(&args.rpc.rpc);
-    let execution = signed.exec_calldata(&rpc, &args.signatures, args.skip_owner_check)?;
-    let from = args.signer.address()?;
-    let unsigned = assemble(
+    let (unsigned, summary) = signed.execution_tx(
         &rpc,
-        from,
-        Some(signed.safe),
-        U256::ZERO,
-        execution.calldata.clone().into(),
+        &args.signatures,
+        args.skip_owner_check,
+        || args.signer.address(),
         &args.fees.overrides(),
     )?;
-    ctx.note(&execution.summary(signed.hash));
+    ctx.note(&summary);
     emit_request(ctx, unsigned, &args.signer, &args.out)
 }
