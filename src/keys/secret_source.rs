@@ -118,7 +118,7 @@ pub fn replacement_password(
 }
 
 /// The error for a secret that has no source: no file, no environment, no terminal.
-pub fn no_password() -> Error {
+fn no_password() -> Error {
     Error::usage(
         "no password given and stdin is not a terminal",
         format!("pass --password-file FILE or set {PASSWORD_ENV}"),
