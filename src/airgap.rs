@@ -4,6 +4,24 @@
 use std::collections::BTreeSet;
 use std::ffi::CStr;
 
+/// The air-gap check before signing: nothing when no interface is up; otherwise a refusal
+/// when `required` (`--require-airgap`), else the warning to show.
+pub fn check(required: bool) -> crate::Result<Option<String>> {
+    let active = active_interfaces();
+    if active.is_empty() {
+        return Ok(None);
+    }
+    let list = active.join(", ");
+    if required {
+        return Err(crate::Error::Declined(format!(
+            "refusing to sign: network interface {list} is up (--require-airgap)"
+        )));
+    }
+    Ok(Some(format!(
+        "warning: network interface {list} is up: this signer is not air-gapped"
+    )))
+}
+
 /// Names of interfaces that are up and running and not loopback.
 pub fn active_interfaces() -> Vec<String> {
     let mut names = BTreeSet::new();

@@ -525,6 +525,56 @@ pub fn key_from_export(json: &[u8], path: &Path) -> Result<XOnlyPublicKey> {
         .map_err(|_| Error::bad_input("the export's audit_key is malformed"))
 }
 
+/// An audit public key typed as x-only hex.
+pub fn parse_key(hex: &str) -> Result<XOnlyPublicKey> {
+    XOnlyPublicKey::from_str(hex)
+        .map_err(|_| Error::bad_input(format!("{hex:?} is not an x-only public key")))
+}
+
+/// The audit public key of a watch-only export read from `path`: its text form's audit key
+/// line, or [`key_from_export`] for JSON.
+pub fn key_from_any_export(data: &[u8], path: &Path) -> Result<XOnlyPublicKey> {
+    let text = std::str::from_utf8(data).ok();
+    match text
+        .map(crate::keys::watch_only::TextExport::parse)
+        .transpose()?
+        .flatten()
+    {
+        Some(export) => parse_key(export.audit_key.ok_or_else(|| {
+            Error::bad_input(format!("{} has no audit key line", path.display()))
+        })?),
+        None => key_from_export(data, path),
+    }
+}
+
+/// The key a log is verified with: `key` (x-only hex), else the audit key of the watch-only
+/// export at `export`, else the one `keystore` gives (unlocking the signer's keystore).
+pub fn verification_key(
+    key: Option<&str>,
+    export: Option<&Path>,
+    keystore: impl FnOnce() -> Result<XOnlyPublicKey>,
+) -> Result<XOnlyPublicKey> {
+    match (key, export) {
+        (Some(hex), _) => parse_key(hex),
+        (None, Some(path)) => key_from_any_export(&crate::files::read_input(path)?, path),
+        (None, None) => keystore(),
+    }
+}
+
+impl AuditLog {
+    /// Verifies the log under `key`; with `head`, a head hash an auditor recorded earlier,
+    /// also that it is still in the log.
+    pub fn verify_with_head(&self, key: &XOnlyPublicKey, head: Option<&str>) -> Result<Verified> {
+        let verified = self
+            .verify(key)
+            .map_err(|e| Error::Verification(e.to_string()))?;
+        if let Some(head) = head {
+            verified.check_head(head)?;
+        }
+        Ok(verified)
+    }
+}
+
 impl Verified {
     /// Refuses unless `head`, a head hash an auditor recorded earlier, is still in the log
     /// (a rollback or replacement removed it).

@@ -267,6 +267,32 @@ pub struct Approvals {
     pub approvals: Vec<Approval>,
 }
 
+impl Approvals {
+    /// The operator's settlements: the `allowed` codes, `auto_yes`, the policy file (loaded
+    /// and checked for `network`) if one was given, and the approval files, each read and
+    /// decoded.
+    pub fn load(
+        allowed: &[String],
+        auto_yes: bool,
+        policy: Option<&Path>,
+        approvals: &[PathBuf],
+        network: bitcoin::Network,
+    ) -> Result<Self> {
+        Ok(Approvals {
+            allowed: allowed.to_vec(),
+            auto_yes,
+            policy: policy.map(|p| LoadedPolicy::load(p, network)).transpose()?,
+            approvals: approvals
+                .iter()
+                .map(|path| {
+                    crate::approval::read(&crate::files::read_input(path)?)
+                        .map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))
+                })
+                .collect::<Result<_>>()?,
+        })
+    }
+}
+
 /// What the ceremony produced.
 #[derive(Debug)]
 pub struct Outcome {

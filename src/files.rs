@@ -51,6 +51,15 @@ pub fn read_text(path: &Path) -> Result<String> {
         .map_err(|_| Error::bad_input(format!("{} is not text", path.display())))
 }
 
+/// Refuses an output `path` that exists unless `replace` allows it (stdout, `-`, is never
+/// taken).
+pub fn refuse_taken(path: &Path, replace: Replace) -> Result<()> {
+    if path != Path::new("-") && path.exists() && replace == Replace::Never {
+        return Err(Error::Exists(path.to_path_buf()));
+    }
+    Ok(())
+}
+
 /// Reads a whole input file, or stdin for `-`.
 pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     let mut data = Vec::new();

@@ -12,6 +12,7 @@
 pub mod addressbook;
 pub mod airgap;
 pub mod approval;
+pub mod approver;
 pub mod audit;
 pub mod btc;
 pub mod ceremony;

@@ -10,6 +10,7 @@ pub mod message;
 pub mod multisig;
 pub mod network;
 pub mod ownership;
+pub mod psbt_tools;
 pub mod psbt_v2;
 pub mod satisfy;
 pub mod wallet_summary;

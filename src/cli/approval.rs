@@ -8,8 +8,8 @@ use clap::Args;
 
 use super::context::Context;
 use crate::ceremony::Approvals;
-use crate::policy::LoadedPolicy;
-use crate::{Error, Result};
+use crate::files::{self, Replace};
+use crate::Result;
 
 /// Options shared by `sign` and `eth sign`.
 #[derive(Debug, Args)]
@@ -39,49 +39,22 @@ impl Approval {
     /// Before anything is read: an existing `output` is refused (unless `--force`), and an
     /// online machine is warned about (or refused with `--require-airgap`).
     pub fn preflight(&self, ctx: &Context, output: &Path) -> Result<()> {
-        if output != Path::new("-") && output.exists() && !self.force {
-            return Err(Error::Exists(output.to_path_buf()));
+        files::refuse_taken(output, Replace::allowed_if(self.force))?;
+        if let Some(warning) = crate::airgap::check(self.require_airgap)? {
+            ctx.note(&warning);
         }
-        check_airgap(ctx, self.require_airgap)
+        Ok(())
     }
 
     /// What the ceremony needs: the codes allowed, `--yes`, and the policy file (loaded and
     /// checked) if one was given.
     pub fn approvals(&self, network: bitcoin::Network) -> Result<Approvals> {
-        Ok(Approvals {
-            allowed: self.allow.clone(),
-            auto_yes: self.yes,
-            policy: self
-                .policy
-                .as_deref()
-                .map(|p| LoadedPolicy::load(p, network))
-                .transpose()?,
-            approvals: self
-                .approvals
-                .iter()
-                .map(|path| {
-                    crate::approval::read(&crate::files::read_input(path)?)
-                        .map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))
-                })
-                .collect::<Result<_>>()?,
-        })
+        Approvals::load(
+            &self.allow,
+            self.yes,
+            self.policy.as_deref(),
+            &self.approvals,
+            network,
+        )
     }
-}
-
-/// Warns when this machine is online; refuses with `--require-airgap`.
-fn check_airgap(ctx: &Context, required: bool) -> Result<()> {
-    let active = crate::airgap::active_interfaces();
-    if active.is_empty() {
-        return Ok(());
-    }
-    let list = active.join(", ");
-    if required {
-        return Err(Error::Declined(format!(
-            "refusing to sign: network interface {list} is up (--require-airgap)"
-        )));
-    }
-    ctx.note(&format!(
-        "warning: network interface {list} is up: this signer is not air-gapped"
-    ));
-    Ok(())
 }

@@ -4,21 +4,21 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use secrecy::SecretString;
-use serde::{Serialize, Serializer};
 
-use super::context::{Context, Report};
+use super::context::Context;
 use super::terminal::{self, TerminalPrompt};
 use crate::files::{self, Replace};
-use crate::keys::backup;
-use crate::keys::dice::DiceRolls;
-use crate::keys::ethereum::{self, EthLayout};
+use crate::keys::create::{self, NewKeystore};
+use crate::keys::ethereum::EthLayout;
 use crate::keys::keystore::Keystore;
 use crate::keys::keystore_v3;
 use crate::keys::material::KeyMaterial;
 use crate::keys::mnemonic::{SecretMnemonic, WordList};
-use crate::keys::password::Emptiness;
+use crate::keys::password::{self, Emptiness};
 use crate::keys::watch_only::{WatchOnly, WatchOnlyOptions};
+use crate::keys::{backup, secret_source};
 use crate::prompt::Prompt;
+use crate::report::keys::{Changed, Created, ExportedV3, Shown};
 use crate::{Error, Result};
 
 #[derive(Debug, Subcommand)]
@@ -184,37 +184,33 @@ pub fn run(ctx: &Context, command: KeyCommand) -> Result<()> {
     }
 }
 
-fn replace_if(force: bool) -> Replace {
-    if force {
-        Replace::Allowed
-    } else {
-        Replace::Never
-    }
-}
-
 /// The keystore path, refusing early (before any question) when it exists without `--force`.
 fn target_keystore(ctx: &Context, force: bool) -> Result<PathBuf> {
-    let path = ctx.keystore_path()?;
-    if path.exists() && !force {
-        return Err(Error::Exists(path));
-    }
-    Ok(path)
+    create::target(ctx.keystore_path()?, force)
 }
 
 fn passphrase(args: &CreateArgs) -> Result<SecretString> {
     match (&args.passphrase_file, args.passphrase) {
-        (Some(file), _) => terminal::secret_from_file(file),
-        (None, true) => terminal::choose_twice("BIP39 passphrase", Emptiness::Allowed),
         (None, false) => Ok(SecretString::from(String::new())),
+        (file, _) => secret_source::chosen(
+            &TerminalPrompt,
+            file.as_deref(),
+            "BIP39 passphrase",
+            Emptiness::Allowed,
+        ),
     }
 }
 
 /// The new keystore's password, settled before any word is read, generated or shown.
 fn keystore_password(ctx: &Context) -> Result<SecretString> {
-    terminal::new_password(ctx.password_file.as_deref(), "the keystore")
+    secret_source::new_password(
+        &TerminalPrompt,
+        ctx.password_file.as_deref(),
+        "the keystore",
+    )
 }
 
-/// Seals `material` under `password` and writes it; reports what was created.
+/// Seals `material` under `password` and writes it.
 fn store(
     ctx: &Context,
     path: &Path,
@@ -224,64 +220,7 @@ fn store(
 ) -> Result<Keystore> {
     let cost = ctx.kdf_cost()?;
     ctx.detail(&format!("encrypting with scrypt N=2^{}", cost.log_n()));
-    let keystore = Keystore::seal(material, &args.label, password, cost)?;
-    keystore.save(path, replace_if(args.force))?;
-    Ok(keystore)
-}
-
-#[derive(Serialize)]
-struct Created<'a> {
-    keystore: &'a Path,
-    label: &'a str,
-    kind: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fingerprint: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    address: Option<&'a str>,
-    /// Only `key new --json`: the one-time display of the words.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "reveal_words"
-    )]
-    mnemonic: Option<&'a SecretMnemonic>,
-}
-
-/// The single place a mnemonic is serialized: the one-time display of `key new --json`.
-fn reveal_words<S: Serializer>(
-    m: &Option<&SecretMnemonic>,
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    match m {
-        Some(m) => s.serialize_str(&m.expose_phrase()),
-        None => s.serialize_none(),
-    }
-}
-
-impl Report for Created<'_> {
-    fn human(&self) -> String {
-        let id = self
-            .fingerprint
-            .map(|f| format!("fingerprint {f}"))
-            .or(self.address.map(|a| format!("address {a}")));
-        format!(
-            "keystore written: {} (label {:?}, {})\n",
-            self.keystore.display(),
-            self.label,
-            id.unwrap_or_default()
-        )
-    }
-}
-
-fn created<'a>(path: &'a Path, keystore: &'a Keystore) -> Created<'a> {
-    let header = keystore.header();
-    Created {
-        keystore: path,
-        label: &header.label,
-        kind: &header.kind,
-        fingerprint: header.fingerprint.as_deref(),
-        address: header.address.as_deref(),
-        mnemonic: None,
-    }
+    NewKeystore::new(path, &args.label, args.force, cost).store(material, password)
 }
 
 fn new(ctx: &Context, args: NewArgs) -> Result<()> {
@@ -300,11 +239,13 @@ fn new(ctx: &Context, args: NewArgs) -> Result<()> {
         WordListArg::English => WordList::English,
         WordListArg::Japanese => WordList::Japanese,
     };
-    let mnemonic = if args.dice {
-        dice_mnemonic(ctx, &args, list)?
-    } else {
-        SecretMnemonic::generate(args.words, list)?
-    };
+    let rolls = args.dice.then(dice_rolls).transpose()?;
+    let dice = rolls.as_deref().map(|r| (r.as_str(), args.mix_os_rng));
+    let (mnemonic, note) = create::new_mnemonic(args.words, list, dice)?;
+    drop(rolls);
+    if let Some(note) = note {
+        ctx.note(&note);
+    }
     if ctx.json {
         // The words are shown only in the report, after the keystore is written.
         let material = KeyMaterial::Bip39 {
@@ -312,77 +253,39 @@ fn new(ctx: &Context, args: NewArgs) -> Result<()> {
             passphrase,
         };
         let keystore = store(ctx, &path, &material, &args.create, &password)?;
-        let mut report = created(&path, &keystore);
-        if let KeyMaterial::Bip39 { mnemonic, .. } = &material {
-            report.mnemonic = Some(mnemonic);
-        }
-        return ctx.emit(&report);
+        return ctx.emit(&Created::revealing(&path, &keystore, &material));
     }
     print!("{}", backup::backup_sheet(&mnemonic));
-    let keystore = confirm_and_store(ctx, &args, &path, mnemonic, passphrase, &password)?;
-    ctx.emit(&created(&path, &keystore))
-}
-
-/// After the words were shown: checks the paper backup and writes the keystore. A failure
-/// says what became of the words shown, never discarding them silently.
-fn confirm_and_store(
-    ctx: &Context,
-    args: &NewArgs,
-    path: &Path,
-    mnemonic: SecretMnemonic,
-    passphrase: SecretString,
-    password: &SecretString,
-) -> Result<Keystore> {
-    if !args.no_confirm {
-        let prompt = TerminalPrompt;
-        let confirmed = prompt
-            .line("press Enter once the words are written down")
-            .and_then(|_| {
-                // Clear the screen so the words cannot simply be read off it.
-                eprint!("\x1b[2J\x1b[H");
-                prompt.show("Type the words asked for, from your paper backup.");
-                backup::confirm_backup(&mnemonic, &prompt)
-            });
-        confirmed.inspect_err(|_| {
-            ctx.note("the words shown were not stored: destroy that paper and run `coldsign key new` again")
-        })?;
-    }
-    let material = KeyMaterial::Bip39 {
+    let keystore = create::confirm_and_store(
+        ctx,
+        (!args.no_confirm).then_some(confirm_backup),
+        |material| store(ctx, &path, material, &args.create, &password),
         mnemonic,
         passphrase,
-    };
-    store(ctx, path, &material, &args.create, password).inspect_err(|_| {
-        ctx.note("the words shown were NOT stored: keep the paper backup, fix the problem, then store it with `coldsign key restore`")
-    })
+    )?;
+    ctx.emit(&Created::new(&path, &keystore))
 }
 
-/// The mnemonic from dice rolls read at a hidden prompt (or stdin), saying where the words
-/// came from and how to reproduce them.
-fn dice_mnemonic(ctx: &Context, args: &NewArgs, list: WordList) -> Result<SecretMnemonic> {
-    let typed = if terminal::interactive() {
+/// Asks words of the paper backup back on the terminal, once the screen showing them is
+/// cleared.
+fn confirm_backup(mnemonic: &SecretMnemonic) -> Result<()> {
+    let prompt = TerminalPrompt;
+    prompt.line("press Enter once the words are written down")?;
+    // Clear the screen so the words cannot simply be read off it.
+    eprint!("\x1b[2J\x1b[H");
+    prompt.show("Type the words asked for, from your paper backup.");
+    backup::confirm_backup(mnemonic, &prompt)
+}
+
+/// Dice rolls typed at a hidden prompt, or read from stdin.
+fn dice_rolls() -> Result<zeroize::Zeroizing<String>> {
+    if terminal::interactive() {
         let rolls = TerminalPrompt.secret("dice rolls (digits 1-6, hidden; Enter when done)")?;
-        zeroize::Zeroizing::new(secrecy::ExposeSecret::expose_secret(&rolls).to_string())
-    } else {
-        terminal::read_words()?
-    };
-    let rolls = DiceRolls::parse(&typed)?;
-    drop(typed);
-    let (mnemonic, origin) = if args.mix_os_rng {
-        (
-            rolls.mnemonic_mixed_with_os_rng(args.words, list)?,
-            "mixed with 32 bytes from this computer's RNG: they can NOT be reproduced from the rolls alone",
-        )
-    } else {
-        (
-            rolls.mnemonic(args.words, list)?,
-            "SHA-256 of the rolls as typed (Coldcard's method): `echo -n ROLLS | sha256sum` reproduces the entropy",
-        )
-    };
-    ctx.note(&format!(
-        "words from {} dice rolls, {origin}",
-        rolls.count()
-    ));
-    Ok(mnemonic)
+        return Ok(zeroize::Zeroizing::new(
+            secrecy::ExposeSecret::expose_secret(&rolls).to_string(),
+        ));
+    }
+    terminal::read_words()
 }
 
 fn restore(ctx: &Context, args: RestoreArgs) -> Result<()> {
@@ -392,14 +295,10 @@ fn restore(ctx: &Context, args: RestoreArgs) -> Result<()> {
     let password = keystore_password(ctx)?;
     let passphrase = passphrase(&args.create)?;
     let words = terminal::read_words()?;
-    let mnemonic = SecretMnemonic::parse(&words)?;
+    let material = create::restored(&words, passphrase)?;
     drop(words);
-    let material = KeyMaterial::Bip39 {
-        mnemonic,
-        passphrase,
-    };
     let keystore = store(ctx, &path, &material, &args.create, &password)?;
-    ctx.emit(&created(&path, &keystore))
+    ctx.emit(&Created::new(&path, &keystore))
 }
 
 /// The signer's home with its audit key (unlocking the keystore): what changes the trusted
@@ -423,101 +322,36 @@ pub(super) fn audited_home_if_any(ctx: &Context) -> Result<Option<crate::ceremon
 /// Loads and unlocks the keystore named by the context.
 pub(super) fn unlock(ctx: &Context) -> Result<(PathBuf, Keystore, KeyMaterial)> {
     let path = ctx.keystore_path()?;
-    let keystore = Keystore::load(&path)?;
-    let password = terminal::existing_password(
-        ctx.password_file.as_deref(),
-        &format!("keystore {}", path.display()),
-    )?;
-    let material = keystore.unlock(&password, &path)?;
+    let (keystore, material) =
+        secret_source::unlock(&TerminalPrompt, &path, ctx.password_file.as_deref())?;
     Ok((path, keystore, material))
 }
 
-fn options(ctx: &Context, view: &ViewArgs) -> WatchOnlyOptions {
-    WatchOnlyOptions {
-        network: ctx.network,
-        account: view.account,
-        slip132: view.slip132,
-        eth_count: view.eth_count,
-        eth_layout: if view.ledger_live {
-            EthLayout::LedgerLive
-        } else {
-            EthLayout::Bip44
-        },
-    }
-}
-
-#[derive(Serialize)]
-struct Shown<'a> {
-    keystore: &'a Path,
-    label: &'a str,
-    created: &'a str,
-    kind: &'a str,
-    #[serde(flatten)]
-    view: WatchOnly,
-}
-
-impl Report for Shown<'_> {
-    fn human(&self) -> String {
-        let mut out = format!(
-            "keystore     {} ({:?}, created {})\n",
-            self.keystore.display(),
-            self.label,
-            self.created
-        );
-        if let Some(fp) = &self.view.fingerprint {
-            out.push_str(&format!(
-                "fingerprint  {fp}\nnetwork      {}\n",
-                self.view.network
-            ));
-        }
-        for a in &self.view.bitcoin {
-            out.push_str(&format!("\n{} {}  {}\n", a.script, a.path, a.xpub));
-            if let Some(s) = &a.slip132 {
-                out.push_str(&format!("  slip-132       {s}\n"));
-            }
-            match &a.descriptor {
-                Some(d) => out.push_str(&format!("  descriptor     {d}\n")),
-                None => out.push_str(&format!("  cosigner key   {}\n", a.key)),
-            }
-            if let (Some(r), Some(c)) = (&a.first_receive, &a.first_change) {
-                out.push_str(&format!("  first receive  {r}\n  first change   {c}\n"));
-            }
-        }
-        if !self.view.ethereum.is_empty() {
-            out.push_str("\nethereum\n");
-            for e in &self.view.ethereum {
-                out.push_str(&format!(
-                    "  {}  {}\n",
-                    e.address,
-                    e.path.as_deref().unwrap_or("(imported key)")
-                ));
-            }
-        }
-        out
-    }
+fn options(ctx: &Context, v: &ViewArgs) -> WatchOnlyOptions {
+    WatchOnlyOptions::new(
+        ctx.network,
+        v.account,
+        v.slip132,
+        v.eth_count,
+        v.ledger_live,
+    )
 }
 
 fn show(ctx: &Context, args: ViewArgs) -> Result<()> {
     let (path, keystore, material) = unlock(ctx)?;
-    let header = keystore.header();
-    ctx.emit(&Shown {
-        keystore: &path,
-        label: &header.label,
-        created: &header.created,
-        kind: &header.kind,
-        view: WatchOnly::derive(&material, &options(ctx, &args)),
-    })
+    let view = WatchOnly::derive(&material, &options(ctx, &args));
+    ctx.emit(&Shown::new(&path, &keystore, view))
 }
 
 fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
     let (_, _, material) = unlock(ctx)?;
     let view = WatchOnly::derive(&material, &options(ctx, &args.view));
-    let text = if ctx.json {
-        serde_json::to_string_pretty(&view).map_err(|e| Error::Internal(e.to_string()))? + "\n"
-    } else {
-        view.to_text()
-    };
-    files::write_output(&args.output, text.as_bytes(), replace_if(args.force))?;
+    let text = view.export(ctx.json)?;
+    files::write_output(
+        &args.output,
+        text.as_bytes(),
+        Replace::allowed_if(args.force),
+    )?;
     if args.output != Path::new("-") {
         ctx.note(&format!(
             "watch-only export written to {}",
@@ -527,42 +361,17 @@ fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
     Ok(())
 }
 
-#[derive(Serialize)]
-struct Changed<'a> {
-    keystore: &'a Path,
-    password_changed: bool,
-}
-
-impl Report for Changed<'_> {
-    fn human(&self) -> String {
-        format!("password changed for {}\n", self.keystore.display())
-    }
-}
-
 fn passwd(ctx: &Context, args: PasswdArgs) -> Result<()> {
     let cost = ctx.kdf_cost()?;
     // A new password from a file is checked before the old one is asked.
-    let from_file = match &args.new_password_file {
-        Some(file) => Some(crate::keys::password::require_non_empty(
-            terminal::secret_from_file(file)?,
-            &file.display().to_string(),
-        )?),
-        None if !terminal::interactive() => {
-            return Err(Error::usage(
-                "cannot ask for the new password: stdin is not a terminal",
-                "pass --new-password-file FILE",
-            ))
-        }
-        None => None,
-    };
+    let from_file =
+        secret_source::replacement_password(&TerminalPrompt, args.new_password_file.as_deref())?;
     let (path, keystore, material) = unlock(ctx)?;
     let new_password = match from_file {
         Some(password) => password,
-        None => terminal::choose_twice("new password", Emptiness::Refused)?,
+        None => password::choose(&TerminalPrompt, "new password", Emptiness::Refused)?,
     };
-    keystore
-        .rekey(&material, &new_password, cost)?
-        .save(&path, Replace::Allowed)?;
+    keystore.change_password(&path, &material, &new_password, cost)?;
     ctx.emit(&Changed {
         keystore: &path,
         password_changed: true,
@@ -573,10 +382,9 @@ fn import_v3(ctx: &Context, args: ImportV3Args) -> Result<()> {
     let path = target_keystore(ctx, args.create.force)?;
     ctx.kdf_cost()?;
     let json = files::read_input(&args.file)?;
-    let v3_password = match &args.v3_password_file {
-        Some(file) => terminal::secret_from_file(file)?,
-        None => TerminalPrompt.secret(&format!("password of {}", args.file.display()))?,
-    };
+    let question = format!("password of {}", args.file.display());
+    let v3_password =
+        secret_source::given(&TerminalPrompt, args.v3_password_file.as_deref(), &question)?;
     let key = keystore_v3::decrypt(&json, &v3_password)?;
     let password = keystore_password(ctx)?;
     let keystore = store(
@@ -586,29 +394,7 @@ fn import_v3(ctx: &Context, args: ImportV3Args) -> Result<()> {
         &args.create,
         &password,
     )?;
-    ctx.emit(&created(&path, &keystore))
-}
-
-#[derive(Serialize)]
-struct ExportedV3<'a> {
-    file: &'a Path,
-    address: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    path: Option<String>,
-}
-
-impl Report for ExportedV3<'_> {
-    fn human(&self) -> String {
-        format!(
-            "keystore v3 written: {} (address {}{})\n",
-            self.file.display(),
-            self.address,
-            self.path
-                .as_deref()
-                .map(|p| format!(", path {p}"))
-                .unwrap_or_default()
-        )
-    }
+    ctx.emit(&Created::new(&path, &keystore))
 }
 
 fn export_v3(ctx: &Context, args: ExportV3Args) -> Result<()> {
@@ -618,30 +404,30 @@ fn export_v3(ctx: &Context, args: ExportV3Args) -> Result<()> {
             "pass -o FILE",
         ));
     }
-    if args.output.exists() && !args.force {
-        return Err(Error::Exists(args.output));
-    }
+    files::refuse_taken(&args.output, Replace::allowed_if(args.force))?;
     let cost = ctx.kdf_cost()?;
     let (_, _, material) = unlock(ctx)?;
-    let layout = if args.ledger_live {
-        EthLayout::LedgerLive
-    } else {
-        EthLayout::Bip44
-    };
-    let (key, path) = ethereum::account_key(&material, args.path.as_deref(), layout, args.index)?;
-    let v3_password = match &args.v3_password_file {
-        Some(file) => terminal::secret_from_file(file),
-        None => terminal::choose_twice("password for the v3 file", Emptiness::Refused),
-    }?;
-    let document = keystore_v3::encrypt(&key, &v3_password, cost);
-    files::write_atomic(&args.output, &document, 0o600, replace_if(args.force))?;
-    let address =
-        ethereum::address_of_private(&bitcoin::secp256k1::Secp256k1::signing_only(), &key)
-            .to_checksum(None);
+    let exported = keystore_v3::export_account(
+        &material,
+        args.path.as_deref(),
+        EthLayout::chosen(args.ledger_live),
+        args.index,
+        cost,
+        || {
+            secret_source::chosen(
+                &TerminalPrompt,
+                args.v3_password_file.as_deref(),
+                "password for the v3 file",
+                Emptiness::Refused,
+            )
+        },
+    )?;
+    let replace = Replace::allowed_if(args.force);
+    files::write_atomic(&args.output, &exported.document, 0o600, replace)?;
     ctx.note("the file holds a private key, encrypted only by the password you chose for it");
     ctx.emit(&ExportedV3 {
         file: &args.output,
-        address,
-        path,
+        address: exported.address,
+        path: exported.path,
     })
 }

@@ -4,29 +4,25 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
-use bdk_wallet::KeychainKind;
 use bitcoin::psbt::Psbt;
-use bitcoin::{FeeRate, OutPoint, Txid};
+use bitcoin::{FeeRate, Txid};
 use clap::{Args, ValueEnum};
-use serde::Serialize;
 
 use super::context::{Context, Report};
-use crate::btc::finalize;
-use crate::btc::psbt_v2::PsbtVersion;
+use crate::btc::psbt_tools;
 use crate::files::{self, Replace};
 use crate::keys::accounts::Standard;
 use crate::online::backend::Backend;
-use crate::online::build::{self, BuildOptions, Spend};
+use crate::online::build;
 use crate::online::config::Config;
+use crate::online::deliver::Unsigned;
 use crate::online::import;
-use crate::online::payouts::{label_outputs, Payout};
+use crate::online::payouts::Payout;
 use crate::online::store::{self, WatchSummary};
-use crate::request::{encode_psbt, Encoding, PsbtFile};
-use crate::review::bitcoin::BtcReview;
+use crate::report::online::{Added, AddressView, Addresses, Broadcast, Built};
 use crate::review::render::bitcoin::{self as review_view, btc};
-use crate::{Error, Result};
+use crate::Result;
 
 /// Which backend to use and how to log in.
 #[derive(Debug, Args)]
@@ -60,10 +56,7 @@ impl BackendArgs {
             rpc_password_file: self.rpc_password_file.clone(),
             electrum_insecure_tls: Some(self.insecure_tls),
         };
-        Backend::connect(
-            &Config::load()?.overridden_by(given).backend_spec()?,
-            network,
-        )
+        Config::connect_overriding(given, network)
     }
 }
 
@@ -212,45 +205,6 @@ pub struct BroadcastArgs {
     backend: BackendArgs,
 }
 
-#[derive(Serialize)]
-struct Added {
-    name: String,
-    network: String,
-    descriptor: String,
-    first_receive: String,
-    path: PathBuf,
-}
-
-impl Report for Added {
-    fn human(&self) -> String {
-        format!(
-            "watch-only wallet {} ({})\n  {}\n  first receive address {}\n",
-            self.name, self.network, self.descriptor, self.first_receive
-        )
-    }
-}
-
-#[derive(Serialize)]
-struct Addresses {
-    wallet: String,
-    addresses: Vec<AddressView>,
-}
-
-#[derive(Serialize)]
-struct AddressView {
-    index: u32,
-    address: String,
-}
-
-impl Report for Addresses {
-    fn human(&self) -> String {
-        self.addresses
-            .iter()
-            .map(|a| format!("{}  {}\n", a.index, a.address))
-            .collect()
-    }
-}
-
 impl Report for WatchSummary {
     fn human(&self) -> String {
         let mut s = format!(
@@ -284,35 +238,18 @@ pub fn add(ctx: &Context, args: AddArgs) -> Result<()> {
         Some(path) => import::from_export(&files::read_text(path)?, args.script.into())?,
         None => import::from_descriptors(&args.descriptor)?,
     };
-    import::check_network(&descriptor, ctx.network)?;
-    let path =
-        store::WatchWallet::create(dir, &args.name, &descriptor, ctx.network, args.birthday)?;
-    let w = store::WatchWallet::open(dir, &args.name)?;
-    ctx.emit(&Added {
-        name: args.name,
-        network: ctx.network.to_string(),
-        descriptor: descriptor.to_string(),
-        first_receive: w
-            .wallet
-            .peek_address(KeychainKind::External, 0)
-            .address
-            .to_string(),
-        path,
-    })
+    let (path, w) =
+        store::WatchWallet::add(dir, &args.name, &descriptor, ctx.network, args.birthday)?;
+    ctx.emit(&Added::new(args.name, &w, &descriptor, path))
 }
 
 /// `wallet addresses`.
 pub fn addresses(ctx: &Context, args: AddressesArgs) -> Result<()> {
     let dir = &ctx.wallet_dir()?;
     let mut w = store::WatchWallet::open(dir, &args.name)?;
-    let mut addresses = Vec::new();
-    for _ in 0..args.count.max(1) {
-        let info = w.reveal_receive()?;
-        addresses.push(AddressView {
-            index: info.index,
-            address: info.address.to_string(),
-        });
-    }
+    let addresses = (0..args.count.max(1))
+        .map(|_| w.reveal_receive().map(AddressView::from))
+        .collect::<Result<_>>()?;
     ctx.emit(&Addresses {
         wallet: args.name,
         addresses,
@@ -336,51 +273,14 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> Result<()> {
     let dir = &ctx.wallet_dir()?;
     let mut w = store::WatchWallet::open(dir, &args.name)?;
     let backend = args.backend.connect(w.network())?;
-    let bar = progress_bar();
-    let birthday = w.birthday;
-    backend.sync(&mut w.wallet, birthday, &bar)?;
-    bar.finish_and_clear();
-    w.persist()?;
+    w.sync(&backend, &progress_bar())?;
     ctx.emit(&w.summary())
 }
 
 fn fee_rate(fee: &FeeArgs, backend: &BackendArgs, network: bitcoin::Network) -> Result<FeeRate> {
-    match (fee.fee_rate, fee.target_blocks) {
-        (Some(rate), _) => build::fee_rate_sat_per_vb(rate),
-        (None, Some(target)) => backend.connect(network)?.estimate_fee_rate(target),
-        (None, None) => Err(Error::usage(
-            "no fee rate given",
-            "pass --fee-rate SAT_PER_VB or --target-blocks N",
-        )),
-    }
-}
-
-#[derive(Serialize)]
-struct Built<'a> {
-    output: &'a Path,
-    /// `bump`: the transaction this one replaces.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    replaces: Option<String>,
-    #[serde(flatten)]
-    review: &'a BtcReview,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    qr: Option<Vec<String>>,
-}
-
-impl Report for Built<'_> {
-    fn human(&self) -> String {
-        let replaces = self
-            .replaces
-            .as_deref()
-            .map(|t| format!("replaces transaction {t} (only one of the two can confirm)\n"))
-            .unwrap_or_default();
-        format!(
-            "{}\n{replaces}unsigned PSBT written to {}\ncompare the intent digest {} on every signer\n",
-            review_view::render_from(self.review, review_view::Vantage::Host),
-            self.output.display(),
-            self.review.intent_digest
-        )
-    }
+    build::choose_fee_rate(fee.fee_rate, fee.target_blocks, |target| {
+        backend.connect(network)?.estimate_fee_rate(target)
+    })
 }
 
 /// Reviews `psbt` as the signer will, writes it, prints the review (and the QR).
@@ -392,29 +292,21 @@ fn deliver(
     replaces: Option<Txid>,
     payouts: &[Payout],
 ) -> Result<()> {
-    let version = if out.psbt_v2 {
-        PsbtVersion::V2
-    } else {
-        PsbtVersion::V0
-    };
-    let mut r = w.review(psbt, version);
-    label_outputs(&mut r, payouts);
-    let data = encode_psbt(psbt, version, None, Encoding::Base64)?;
-    let replace = Replace::allowed_if(out.force);
-    files::write_output(&out.output, &data, replace)?;
-    let raw = if out.qr {
-        Some(encode_psbt(psbt, version, None, Encoding::Binary)?)
-    } else {
-        None
-    };
+    let unsigned = Unsigned::new(w, psbt, out.psbt_v2, payouts, out.qr)?;
+    files::write_output(
+        &out.output,
+        &unsigned.base64,
+        Replace::allowed_if(out.force),
+    )?;
     let mut built = Built {
         output: &out.output,
         replaces: replaces.map(|t| t.to_string()),
-        review: &r,
+        review: &unsigned.review,
         qr: None,
+        rendered: review_view::render_from(&unsigned.review, review_view::Vantage::Host),
     };
     if ctx.json {
-        if let Some(raw) = &raw {
+        if let Some(raw) = &unsigned.binary {
             built.qr = super::qr::show_psbt(ctx, raw)?;
         }
         return ctx.emit(&built);
@@ -424,19 +316,10 @@ fn deliver(
     } else {
         ctx.emit(&built)?;
     }
-    if let Some(raw) = &raw {
+    if let Some(raw) = &unsigned.binary {
         super::qr::show_psbt(ctx, raw)?;
     }
     Ok(())
-}
-
-fn parse_outpoint(s: &str) -> Result<OutPoint> {
-    OutPoint::from_str(s).map_err(|e| {
-        Error::usage(
-            format!("--utxo {s:?} is not TXID:VOUT ({e})"),
-            "list the wallet's coins with 'coldsign wallet show NAME'",
-        )
-    })
 }
 
 /// `coldsign build`.
@@ -449,28 +332,16 @@ pub fn build_cmd(ctx: &Context, args: BuildArgs) -> Result<()> {
         .as_deref()
         .map(files::read_text)
         .transpose()?;
-    let spend = Spend::from_request(
-        args.consolidate,
-        args.send_max,
-        &args.to,
-        csv.as_deref(),
-        network,
-    )?;
-    let utxos = args
-        .utxo
-        .iter()
-        .map(|u| parse_outpoint(u))
-        .collect::<Result<Vec<_>>>()?;
-    let payouts = match &spend {
-        Spend::Pay(payouts) => payouts.clone(),
-        Spend::SendMax(_) | Spend::Consolidate => Vec::new(),
-    };
-    let options = BuildOptions {
-        spend,
-        fee_rate: fee_rate(&args.fee, &args.backend, network)?,
-        utxos,
+    let request = build::Request {
+        consolidate: args.consolidate,
+        send_max: args.send_max,
+        to: &args.to,
+        csv: csv.as_deref(),
+        utxos: &args.utxo,
         rbf: !args.no_rbf,
     };
+    let (options, payouts) =
+        request.options(network, || fee_rate(&args.fee, &args.backend, network))?;
     let psbt = build::build(&mut w.wallet, &options)?;
     deliver(ctx, &w, &psbt, &args.out, None, &payouts)?;
     // The change address is handed out only once the PSBT is written.
@@ -480,8 +351,7 @@ pub fn build_cmd(ctx: &Context, args: BuildArgs) -> Result<()> {
 /// `coldsign bump`.
 pub fn bump_cmd(ctx: &Context, args: BumpArgs) -> Result<()> {
     let dir = &ctx.wallet_dir()?;
-    let txid = Txid::from_str(&args.txid)
-        .map_err(|_| Error::bad_input(format!("{:?} is not a transaction id", args.txid)))?;
+    let txid = build::parse_txid(&args.txid)?;
     let mut w = store::WatchWallet::open(dir, &args.wallet)?;
     let rate = fee_rate(&args.fee, &args.backend, w.network())?;
     let psbt = build::bump(&mut w.wallet, txid, rate)?;
@@ -489,29 +359,10 @@ pub fn bump_cmd(ctx: &Context, args: BumpArgs) -> Result<()> {
     w.persist()
 }
 
-#[derive(Serialize)]
-struct Broadcast {
-    txid: String,
-}
-
-impl Report for Broadcast {
-    fn human(&self) -> String {
-        format!("{}\n", self.txid)
-    }
-}
-
 /// `coldsign broadcast`.
 pub fn broadcast(ctx: &Context, args: BroadcastArgs) -> Result<()> {
-    let file = PsbtFile::decode(&files::read_input(&args.file)?)?;
-    let mut psbt = file.psbt;
-    let (outcomes, tx) = finalize::finalize_and_verify(&mut psbt)?;
-    let tx = tx.ok_or_else(|| {
-        let (i, why) = finalize::first_not_final(&outcomes);
-        Error::usage(
-            format!("cannot broadcast: input {i} is not final ({why})"),
-            "collect the missing signatures first",
-        )
-    })?;
+    let mut psbt = psbt_tools::read(&args.file)?.psbt;
+    let tx = psbt_tools::final_transaction(&mut psbt)?;
     let txid = args.backend.connect(ctx.network)?.broadcast(&tx)?;
     ctx.emit(&Broadcast {
         txid: txid.to_string(),

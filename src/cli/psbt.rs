@@ -2,19 +2,15 @@
 
 use std::path::{Path, PathBuf};
 
-use bitcoin::consensus::encode::serialize_hex;
-use bitcoin::psbt::Psbt;
 use clap::{Args, ValueEnum};
-use serde::Serialize;
 
 use super::context::{Context, Report};
 use super::sign::write;
-use crate::btc::finalize::{self, FinalizeOutcome};
+use crate::btc::psbt_tools;
 use crate::btc::psbt_v2::PsbtVersion;
-use crate::files;
-use crate::request::{Encoding, PsbtFile};
-use crate::review::bitcoin::canonical_intent;
-use crate::{Error, Result};
+use crate::report::psbt::{Digest, Finalized};
+use crate::request::Encoding;
+use crate::Result;
 
 #[derive(Debug, Args)]
 pub struct DigestArgs {
@@ -83,112 +79,17 @@ pub struct ConvertArgs {
     lossy: bool,
 }
 
-/// Reads and decodes a PSBT file (or stdin).
-pub fn read_psbt(path: &Path) -> Result<PsbtFile> {
-    let data = files::read_input(path)?;
-    Ok(PsbtFile::decode(&data)?)
-}
-
-#[derive(Serialize)]
-struct Digest {
-    intent_digest: String,
-    txid: String,
-    network: String,
-}
-
-impl Report for Digest {
-    fn human(&self) -> String {
-        format!(
-            "intent digest  {}\ntxid           {}\nnetwork        {}\n",
-            self.intent_digest, self.txid, self.network
-        )
-    }
-}
-
 /// `coldsign digest`: the intent digest without any key (for the online host).
 pub fn digest(ctx: &Context, args: DigestArgs) -> Result<()> {
-    let file = PsbtFile::decode(&files::read_input(&args.file)?)?;
-    ctx.emit(&Digest {
-        intent_digest: crate::review::intent_digest(&canonical_intent(&file.psbt)),
-        txid: file.psbt.unsigned_tx.compute_txid().to_string(),
-        network: match ctx.network_for(&file.psbt) {
-            Ok(network) => network.to_string(),
-            Err(_) => "a test network (coin type 1'; the digest does not depend on it)".into(),
-        },
-    })
-}
-
-#[derive(Serialize)]
-struct Finalized<'a> {
-    inputs: Vec<FinalizeOutcome>,
-    complete: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    txid: Option<String>,
-    output: &'a Path,
-}
-
-impl Report for Finalized<'_> {
-    fn human(&self) -> String {
-        let mut s = String::new();
-        for i in self.inputs.iter().filter(|i| !i.finalized) {
-            s.push_str(&format!(
-                "input {}: not final: {}\n",
-                i.index,
-                i.error.as_deref().unwrap_or("?")
-            ));
-        }
-        if let Some(txid) = &self.txid {
-            s.push_str(&format!("complete; every input verified by Bitcoin Core's script interpreter; txid {txid}\n"));
-        }
-        s
-    }
+    let file = psbt_tools::read(&args.file)?;
+    ctx.emit(&Digest::new(&file.psbt, ctx.network_for(&file.psbt).ok()))
 }
 
 /// `coldsign finalize`.
 pub fn finalize(ctx: &Context, args: FinalizeArgs) -> Result<()> {
-    let file = read_psbt(&args.file)?;
-    let mut psbt = file.psbt.clone();
-    let outcomes = finalize::finalize(&mut psbt);
-    if let Some(bad) = outcomes.iter().find(|o| o.verification_failed) {
-        return Err(Error::Verification(format!(
-            "{}; nothing was written",
-            bad.error
-                .as_deref()
-                .unwrap_or("an input fails verification")
-        )));
-    }
-    let tx = finalize::extract(&psbt).ok();
-    if let Some(tx) = &tx {
-        let spent = finalize::spent_outputs(&psbt).map_err(|e| Error::bad_input(e.to_string()))?;
-        finalize::verify(tx, &spent).map_err(|e| Error::Verification(e.to_string()))?;
-    }
-    let (data, binary) = match (&tx, args.extract) {
-        (Some(tx), true) => ((serialize_hex(tx) + "\n").into_bytes(), false),
-        (None, true) => {
-            let first = outcomes
-                .iter()
-                .find(|o| !o.finalized)
-                .map(|o| o.index)
-                .unwrap_or(0);
-            let why = outcomes
-                .iter()
-                .find(|o| !o.finalized)
-                .and_then(|o| o.error.clone())
-                .unwrap_or_default();
-            return Err(Error::usage(
-                format!("cannot extract: input {first} is not final ({why})"),
-                "collect the missing signatures first",
-            ));
-        }
-        (_, false) => (file.encode_like(&psbt)?, file.encoding == Encoding::Binary),
-    };
-    write(&args.output, &data, binary, args.force)?;
-    let report = Finalized {
-        complete: tx.is_some(),
-        txid: tx.as_ref().map(|t| t.compute_txid().to_string()),
-        inputs: outcomes,
-        output: &args.output,
-    };
+    let finalized = psbt_tools::finalize(&psbt_tools::read(&args.file)?, args.extract)?;
+    write(&args.output, &finalized.data, finalized.binary, args.force)?;
+    let report = Finalized::new(finalized, &args.output);
     if args.output == Path::new("-") {
         if !ctx.json {
             eprint!("{}", report.human());
@@ -200,26 +101,17 @@ pub fn finalize(ctx: &Context, args: FinalizeArgs) -> Result<()> {
 
 /// `coldsign combine`.
 pub fn combine(_ctx: &Context, args: CombineArgs) -> Result<()> {
-    let mut files = args.files.iter().map(|p| read_psbt(p).map(|f| (p, f)));
-    let (_, first) = files.next().expect("clap requires two files")?;
-    let mut combined: Psbt = first.psbt.clone();
-    for next in files {
-        let (path, next) = next?;
-        combined
-            .combine(next.psbt)
-            .map_err(|e| Error::bad_input(format!("cannot combine {}: {e}", path.display())))?;
-    }
-    write(
-        &args.output,
-        &first.encode_like(&combined)?,
-        first.encoding == Encoding::Binary,
-        args.force,
-    )
+    let files = args
+        .files
+        .iter()
+        .map(|p| psbt_tools::read(p).map(|f| (p.as_path(), f)));
+    let (data, binary) = psbt_tools::combine(files)?;
+    write(&args.output, &data, binary, args.force)
 }
 
 /// `coldsign convert`.
 pub fn convert(_ctx: &Context, args: ConvertArgs) -> Result<()> {
-    let file = read_psbt(&args.file)?;
+    let file = psbt_tools::read(&args.file)?;
     let mut version = file.version;
     let mut encoding = file.encoding;
     for t in &args.to {
@@ -231,22 +123,10 @@ pub fn convert(_ctx: &Context, args: ConvertArgs) -> Result<()> {
             Target::Binary => encoding = Encoding::Binary,
         }
     }
-    let lost = match (&file.extras, version) {
-        (Some(extras), PsbtVersion::V0) if !args.lossy => extras.lost_in_v0(),
-        _ => Vec::new(),
-    };
-    if !lost.is_empty() {
-        return Err(Error::usage(
-            format!(
-                "version 0 cannot carry {}; converting would drop it",
-                lost.join(", ")
-            ),
-            "keep version 2, or pass --lossy to drop these fields",
-        ));
-    }
+    let data = psbt_tools::convert(&file, version, encoding, args.lossy)?;
     write(
         &args.output,
-        &file.encode(version, encoding)?,
+        &data,
         encoding == Encoding::Binary,
         args.force,
     )

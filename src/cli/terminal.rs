@@ -3,17 +3,12 @@
 //! come from argv.
 
 use std::io::{BufRead, IsTerminal, Read, Write};
-use std::path::Path;
 
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
-use crate::keys::password::{self, Emptiness};
 use crate::prompt::Prompt;
 use crate::{Error, Result};
-
-/// The environment variable holding the keystore password for automation.
-pub const PASSWORD_ENV: &str = "COLDSIGN_PASSWORD";
 
 /// Prompts on the controlling terminal (stderr for text), or reads answers from stdin lines
 /// when stdin is not a terminal.
@@ -58,58 +53,6 @@ impl Prompt for TerminalPrompt {
     fn interactive(&self) -> bool {
         interactive()
     }
-}
-
-/// Reads the first line of a secret file (without its line ending).
-pub fn secret_from_file(path: &Path) -> Result<SecretString> {
-    let data = Zeroizing::new(crate::files::read_input(path)?);
-    let text = std::str::from_utf8(&data)
-        .map_err(|_| Error::bad_input(format!("{} is not UTF-8 text", path.display())))?;
-    let first = text.lines().next().unwrap_or("");
-    Ok(SecretString::from(first.to_string()))
-}
-
-/// The password of an existing keystore: `--password-file`, then `COLDSIGN_PASSWORD`, then
-/// the terminal.
-pub fn existing_password(file: Option<&Path>, what: &str) -> Result<SecretString> {
-    if let Some(path) = file {
-        return secret_from_file(path);
-    }
-    if let Ok(value) = std::env::var(PASSWORD_ENV) {
-        return Ok(SecretString::from(value));
-    }
-    TerminalPrompt
-        .secret(&format!("password for {what}"))
-        .map_err(|_| no_password())
-}
-
-/// A password for a new keystore, settled before anything is generated or shown:
-/// `--password-file` or `COLDSIGN_PASSWORD` (refused when empty), otherwise asked twice on the
-/// terminal (asked again on a mismatch or an empty entry); no source at all is a usage error.
-pub fn new_password(file: Option<&Path>, what: &str) -> Result<SecretString> {
-    if let Some(path) = file {
-        return password::require_non_empty(secret_from_file(path)?, &path.display().to_string());
-    }
-    if let Ok(value) = std::env::var(PASSWORD_ENV) {
-        return password::require_non_empty(SecretString::from(value), PASSWORD_ENV);
-    }
-    if !interactive() {
-        return Err(no_password());
-    }
-    choose_twice(&format!("new password for {what}"), Emptiness::Refused)
-}
-
-/// Asks for a new secret twice on the terminal, asking again until both entries match.
-pub fn choose_twice(question: &str, emptiness: Emptiness) -> Result<SecretString> {
-    password::choose(&TerminalPrompt, question, emptiness)
-}
-
-/// The error for a secret that has no source: no file, no environment, no terminal.
-pub fn no_password() -> Error {
-    Error::usage(
-        "no password given and stdin is not a terminal",
-        format!("pass --password-file FILE or set {PASSWORD_ENV}"),
-    )
 }
 
 /// Mnemonic words: a hidden prompt on a terminal, otherwise all of stdin.

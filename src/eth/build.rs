@@ -3,8 +3,8 @@
 //! transaction across the gap, and the review the signer will show of it.
 
 use alloy_consensus::{TxEip1559, TxEip2930, TxLegacy};
-use alloy_primitives::utils::parse_units;
-use alloy_primitives::{Address, Bytes, TxKind, U256};
+use alloy_primitives::utils::{parse_ether, parse_units};
+use alloy_primitives::{hex, Address, Bytes, TxKind, U256};
 use alloy_sol_types::{sol, SolCall};
 
 use super::rpc::{Rpc, RpcError};
@@ -17,6 +17,63 @@ use crate::{Error, Result};
 sol! {
     function decimals() returns (uint8);
     function transfer(address to, uint256 amount) returns (bool);
+}
+
+/// An address typed for the option `what`.
+pub fn named_address(text: &str, what: &str) -> Result<Address> {
+    super::parse_address(text).map_err(|e| Error::bad_input(format!("{what}: {e}")))
+}
+
+/// An amount of ether typed in decimal (`--value`), none meaning zero.
+pub fn ether(text: Option<&str>) -> Result<U256> {
+    let Some(text) = text else {
+        return Ok(U256::ZERO);
+    };
+    parse_ether(text)
+        .map_err(|e| Error::bad_input(format!("--value {text:?} is not an amount of ether ({e})")))
+}
+
+/// Calldata typed as hex (`--data`), none meaning empty.
+pub fn hex_data(text: Option<&str>) -> Result<Bytes> {
+    let Some(text) = text else {
+        return Ok(Bytes::new());
+    };
+    hex::decode(text.trim())
+        .map(Bytes::from)
+        .map_err(|_| Error::bad_input(format!("--data {text:?} is not hex")))
+}
+
+/// What `eth build` sends, as typed: ether (and calldata) to `to`, or `amount` whole tokens
+/// of the ERC-20 `token` to `to`.
+pub struct Payment<'a> {
+    /// The recipient.
+    pub to: &'a str,
+    /// Ether to send.
+    pub value: Option<&'a str>,
+    /// The ERC-20 token contract.
+    pub token: Option<&'a str>,
+    /// The token amount.
+    pub amount: Option<&'a str>,
+    /// Raw calldata.
+    pub data: Option<&'a str>,
+}
+
+/// The unsigned transaction of `payment` from `from`, assembled from what the node says.
+pub fn payment(
+    rpc: &Rpc,
+    from: Address,
+    payment: &Payment,
+    overrides: &Overrides,
+) -> Result<UnsignedTx> {
+    let to = named_address(payment.to, "--to")?;
+    let (target, value, data) = match (payment.token, payment.amount) {
+        (Some(token), Some(amount)) => {
+            let token = named_address(token, "--token")?;
+            (token, U256::ZERO, erc20_transfer(rpc, token, to, amount)?)
+        }
+        _ => (to, ether(payment.value)?, hex_data(payment.data)?),
+    };
+    assemble(rpc, from, Some(target), value, data, overrides)
 }
 
 /// A node's failure as an error: unreachable (exit 3) or a refusal of the request (exit 2).

@@ -155,3 +155,15 @@ fn key_hint(keypath: &Keypath) -> Result<KeyHint, String> {
         fingerprint: keypath.source_fingerprint,
     })
 }
+
+/// `request` as written to a file: EIP-4527 UR text, or (`raw`) its bare payload, the
+/// typed-data JSON as is and anything else as 0x-hex.
+pub fn request_text(request: &EthSignRequest, raw: bool) -> crate::Result<String> {
+    Ok(match raw {
+        false => crate::transport::parts::ur_text(&Payload::EthSignRequest(request.clone()))?,
+        true if request.data_type == EthDataType::TypedData => {
+            String::from_utf8_lossy(&request.sign_data).into_owned() + "\n"
+        }
+        true => hex::encode_prefixed(&request.sign_data) + "\n",
+    })
+}

@@ -8,10 +8,12 @@ use alloy_dyn_abi::TypedData;
 use alloy_primitives::{hex, Address, Signature, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolValue};
 
-use super::build::rpc_error;
+use super::build::{assemble, chain_of, ether, hex_data, named_address, rpc_error, Overrides};
+use super::calldata::Operation;
 use super::rpc::Rpc;
 use super::safe::{self, SafeTx};
 use super::sign::{from_rsv, recover};
+use super::tx::UnsignedTx;
 use super::{EthPayload, EthRequest};
 use crate::transport::collect::{receive, Received};
 use crate::transport::registry::Payload;
@@ -62,6 +64,77 @@ pub fn agreed_hash(rpc: &Rpc, safe_address: Address, chain_id: u64, tx: &SafeTx)
     Ok(ours)
 }
 
+/// A SafeTx as typed for `eth safe-tx`: addresses, ether and calldata still text.
+pub struct SafeTxSpec<'a> {
+    /// The Safe.
+    pub safe: &'a str,
+    /// The call's target.
+    pub to: &'a str,
+    /// Ether the Safe sends.
+    pub value: Option<&'a str>,
+    /// Calldata (hex).
+    pub data: Option<&'a str>,
+    /// CALL or DELEGATECALL.
+    pub operation: Operation,
+    /// The Safe nonce [default: the Safe's current nonce()].
+    pub nonce: Option<u64>,
+    /// safeTxGas.
+    pub safe_tx_gas: u64,
+    /// baseGas.
+    pub base_gas: u64,
+    /// gasPrice for the refund.
+    pub refund_gas_price: u64,
+    /// Token of the refund (none: native).
+    pub gas_token: Option<&'a str>,
+    /// Who gets the refund (none: the executor).
+    pub refund_receiver: Option<&'a str>,
+    /// The chain id the node must have.
+    pub chain_id: Option<u64>,
+}
+
+/// A SafeTx ready for the owners to sign: its EIP-712 typed data and the hash the Safe
+/// contract agrees on.
+pub struct PreparedSafeTx {
+    /// The node's chain id.
+    pub chain_id: u64,
+    /// The safeTxHash, checked against the Safe's own.
+    pub hash: B256,
+    /// The typed-data JSON the owners sign.
+    pub typed_data: Vec<u8>,
+}
+
+/// Builds the SafeTx of `spec`, asking the node for the chain id (and the nonce when not
+/// given) and the Safe for its own hash of it.
+pub fn prepare(rpc: &Rpc, spec: &SafeTxSpec) -> Result<PreparedSafeTx> {
+    let chain_id = chain_of(rpc, spec.chain_id)?;
+    let safe_address = named_address(spec.safe, "--safe")?;
+    let zero_or = |a: Option<&str>, what| a.map_or(Ok(Address::ZERO), |t| named_address(t, what));
+    let nonce = match spec.nonce {
+        Some(n) => U256::from(n),
+        None => current_nonce(rpc, safe_address)?,
+    };
+    let tx = SafeTx {
+        to: named_address(spec.to, "--to")?,
+        value: ether(spec.value)?,
+        data: hex_data(spec.data)?,
+        operation: spec.operation as u8,
+        safeTxGas: U256::from(spec.safe_tx_gas),
+        baseGas: U256::from(spec.base_gas),
+        gasPrice: U256::from(spec.refund_gas_price),
+        gasToken: zero_or(spec.gas_token, "--gas-token")?,
+        refundReceiver: zero_or(spec.refund_receiver, "--refund-receiver")?,
+        nonce,
+    };
+    let hash = agreed_hash(rpc, safe_address, chain_id, &tx)?;
+    let typed_data = serde_json::to_vec(&safe::typed_data_json(&tx, safe_address, chain_id))
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(PreparedSafeTx {
+        chain_id,
+        hash,
+        typed_data,
+    })
+}
+
 /// An `execTransaction` ready to send, and what it rests on.
 pub struct Execution {
     /// The calldata.
@@ -70,6 +143,23 @@ pub struct Execution {
     pub signers: Vec<Address>,
     /// The Safe's threshold.
     pub threshold: U256,
+}
+
+impl Execution {
+    /// What the execution of the SafeTx `hash` carries: its owner signatures against the
+    /// Safe's threshold.
+    pub fn summary(&self, hash: B256) -> String {
+        format!(
+            "safeTxHash {hash} carries {} owner signature(s), the Safe's threshold is {}: {}",
+            self.signers.len(),
+            self.threshold,
+            self.signers
+                .iter()
+                .map(|o| o.to_checksum(None))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
 }
 
 /// A SafeTx the owners signed, from its request.
@@ -103,6 +193,34 @@ impl SignedSafeTx {
             tx,
             hash: signing_hash(typed)?,
         })
+    }
+
+    /// Reads the SafeTx request in `file` (- for stdin).
+    pub fn read(file: &Path) -> Result<Self> {
+        Self::decode(&crate::files::read_input(file)?, file)
+    }
+
+    /// The transaction from `from` (asked once the signatures are checked) that executes
+    /// this SafeTx with the owners' signatures read from `files` ([`SignedSafeTx::exec_calldata`]),
+    /// assembled from what the node says, and the summary of what it carries.
+    pub fn execution_tx(
+        &self,
+        rpc: &Rpc,
+        files: &[PathBuf],
+        skip_owner_check: bool,
+        from: impl FnOnce() -> Result<Address>,
+        overrides: &Overrides,
+    ) -> Result<(UnsignedTx, String)> {
+        let execution = self.exec_calldata(rpc, files, skip_owner_check)?;
+        let tx = assemble(
+            rpc,
+            from()?,
+            Some(self.safe),
+            U256::ZERO,
+            execution.calldata.clone().into(),
+            overrides,
+        )?;
+        Ok((tx, execution.summary(self.hash)))
     }
 
     /// The `execTransaction` calldata with the owners' signatures (read from `files`),

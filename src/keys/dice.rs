@@ -112,6 +112,30 @@ impl DiceRolls {
     }
 }
 
+/// The mnemonic from dice rolls as typed, with a note saying where the words came from and
+/// how to reproduce them; `mix_os_rng` mixes in 32 bytes from the OS RNG.
+pub fn mnemonic_from_rolls(
+    typed: &str,
+    word_count: usize,
+    list: WordList,
+    mix_os_rng: bool,
+) -> Result<(SecretMnemonic, String)> {
+    let rolls = DiceRolls::parse(typed)?;
+    let (mnemonic, origin) = if mix_os_rng {
+        (
+            rolls.mnemonic_mixed_with_os_rng(word_count, list)?,
+            "mixed with 32 bytes from this computer's RNG: they can NOT be reproduced from the rolls alone",
+        )
+    } else {
+        (
+            rolls.mnemonic(word_count, list)?,
+            "SHA-256 of the rolls as typed (Coldcard's method): `echo -n ROLLS | sha256sum` reproduces the entropy",
+        )
+    };
+    let note = format!("words from {} dice rolls, {origin}", rolls.count());
+    Ok((mnemonic, note))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,6 +22,15 @@ pub enum EthLayout {
 }
 
 impl EthLayout {
+    /// Ledger Live's layout when `ledger_live`, else BIP44.
+    pub fn chosen(ledger_live: bool) -> Self {
+        if ledger_live {
+            EthLayout::LedgerLive
+        } else {
+            EthLayout::Bip44
+        }
+    }
+
     /// The path of account `index`.
     pub fn path(self, index: u32) -> DerivationPath {
         let text = match self {

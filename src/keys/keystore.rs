@@ -307,6 +307,18 @@ impl Keystore {
         Self::seal_with_header(material, self.header.clone(), new_password, cost)
     }
 
+    /// Re-encrypts `material` under `new_password` and replaces the keystore at `path`.
+    pub fn change_password(
+        &self,
+        path: &Path,
+        material: &KeyMaterial,
+        new_password: &SecretString,
+        cost: KdfCost,
+    ) -> Result<()> {
+        self.rekey(material, new_password, cost)?
+            .save(path, Replace::Allowed)
+    }
+
     /// Writes the keystore atomically with mode 0600.
     pub fn save(&self, path: &Path, replace: Replace) -> Result<()> {
         files::ensure_parent_dir(path)?;

@@ -261,3 +261,34 @@ fn uuid_v4() -> String {
         &h[20..32]
     )
 }
+
+/// An Ethereum account key of `material` exported as a keystore v3 document.
+pub struct ExportedAccount {
+    /// The v3 JSON document.
+    pub document: Vec<u8>,
+    /// The key's checksummed address.
+    pub address: String,
+    /// Its derivation path, when derived.
+    pub path: Option<String>,
+}
+
+/// Exports the key at `path` (or account `index` in `layout`) of `material`, encrypted under
+/// the password `password` gives once the key is found, at scrypt `cost`.
+pub fn export_account(
+    material: &super::material::KeyMaterial,
+    path: Option<&str>,
+    layout: super::ethereum::EthLayout,
+    index: u32,
+    cost: KdfCost,
+    password: impl FnOnce() -> crate::Result<SecretString>,
+) -> crate::Result<ExportedAccount> {
+    let (key, path) = super::ethereum::account_key(material, path, layout, index)?;
+    let document = encrypt(&key, &password()?, cost);
+    let address =
+        address_of_private(&bitcoin::secp256k1::Secp256k1::signing_only(), &key).to_checksum(None);
+    Ok(ExportedAccount {
+        document,
+        address,
+        path,
+    })
+}

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod backup;
+pub mod create;
 pub mod dice;
 pub mod ethereum;
 pub mod keystore;
@@ -10,6 +11,7 @@ pub mod material;
 pub mod mnemonic;
 pub mod password;
 pub mod secret;
+pub mod secret_source;
 pub mod slip132;
 pub mod watch_only;
 pub mod xkey;

@@ -24,6 +24,26 @@ pub struct WatchOnlyOptions {
     pub eth_layout: EthLayout,
 }
 
+impl WatchOnlyOptions {
+    /// Account `account` on `network`, with SLIP-132 forms when `slip132`, and `eth_count`
+    /// Ethereum addresses in Ledger Live's layout when `ledger_live`, else BIP44.
+    pub fn new(
+        network: Network,
+        account: u32,
+        slip132: bool,
+        eth_count: u32,
+        ledger_live: bool,
+    ) -> Self {
+        WatchOnlyOptions {
+            network,
+            account,
+            slip132,
+            eth_count,
+            eth_layout: EthLayout::chosen(ledger_live),
+        }
+    }
+}
+
 /// Public keys, descriptors and addresses of a keystore. Contains no secret.
 #[derive(Debug, Clone, Serialize)]
 pub struct WatchOnly {
@@ -88,6 +108,17 @@ impl WatchOnly {
             .iter()
             .filter_map(|a| a.descriptor.as_deref())
             .collect()
+    }
+
+    /// The export written by `key export --watch-only`: pretty JSON when `json`, else
+    /// [`WatchOnly::to_text`].
+    pub fn export(&self, json: bool) -> Result<String> {
+        if json {
+            let text =
+                serde_json::to_string_pretty(self).map_err(|e| Error::Internal(e.to_string()))?;
+            return Ok(text + "\n");
+        }
+        Ok(self.to_text())
     }
 
     /// The plain-text export: one descriptor per line, everything else as `#` comments.

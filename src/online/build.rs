@@ -3,6 +3,8 @@
 //! signer needs (BIP32 derivations, previous transactions, witness and redeem scripts,
 //! taproot fields); change always goes to the wallet's change branch. Nothing is signed here.
 
+use std::str::FromStr;
+
 use bdk_wallet::error::{BuildFeeBumpError, CreateTxError};
 use bdk_wallet::{KeychainKind, TxBuilder, Wallet};
 use bitcoin::psbt::Psbt;
@@ -84,6 +86,84 @@ pub fn fee_rate_sat_per_vb(rate: f64) -> Result<FeeRate> {
     }
 }
 
+/// The fee rate: `rate` in sat/vB when given, else what `estimate` says confirms within
+/// `target` blocks; neither is a usage error.
+pub fn choose_fee_rate(
+    rate: Option<f64>,
+    target: Option<u16>,
+    estimate: impl FnOnce(u16) -> Result<FeeRate>,
+) -> Result<FeeRate> {
+    match (rate, target) {
+        (Some(rate), _) => fee_rate_sat_per_vb(rate),
+        (None, Some(target)) => estimate(target),
+        (None, None) => Err(Error::usage(
+            "no fee rate given",
+            "pass --fee-rate SAT_PER_VB or --target-blocks N",
+        )),
+    }
+}
+
+/// A coin typed as TXID:VOUT (`--utxo`).
+pub fn parse_outpoint(s: &str) -> Result<OutPoint> {
+    OutPoint::from_str(s).map_err(|e| {
+        Error::usage(
+            format!("--utxo {s:?} is not TXID:VOUT ({e})"),
+            "list the wallet's coins with 'coldsign wallet show NAME'",
+        )
+    })
+}
+
+/// A transaction id typed as hex (`bump`).
+pub fn parse_txid(s: &str) -> Result<Txid> {
+    Txid::from_str(s).map_err(|_| Error::bad_input(format!("{s:?} is not a transaction id")))
+}
+
+/// What `coldsign build` was asked for, as typed.
+pub struct Request<'a> {
+    /// Move every coin to the wallet's own change branch.
+    pub consolidate: bool,
+    /// Send everything minus the fee to the one `to` address.
+    pub send_max: bool,
+    /// ADDRESS:AMOUNT payments.
+    pub to: &'a [String],
+    /// A payout CSV file's text.
+    pub csv: Option<&'a str>,
+    /// Coins to spend, TXID:VOUT.
+    pub utxos: &'a [String],
+    /// Signal replaceability.
+    pub rbf: bool,
+}
+
+impl Request<'_> {
+    /// The build options on `network` with the fee rate `fee_rate` gives (asked last), and
+    /// the payouts (to label the outputs of the review).
+    pub fn options(
+        &self,
+        network: Network,
+        fee_rate: impl FnOnce() -> Result<FeeRate>,
+    ) -> Result<(BuildOptions, Vec<Payout>)> {
+        let spend =
+            Spend::from_request(self.consolidate, self.send_max, self.to, self.csv, network)?;
+        let utxos = self
+            .utxos
+            .iter()
+            .map(|u| parse_outpoint(u))
+            .collect::<Result<Vec<_>>>()?;
+        let payouts = match &spend {
+            Spend::Pay(payouts) => payouts.clone(),
+            Spend::SendMax(_) | Spend::Consolidate => Vec::new(),
+        };
+        let options = BuildOptions {
+            spend,
+            fee_rate: fee_rate()?,
+            utxos,
+            rbf: self.rbf,
+        };
+        Ok((options, payouts))
+    }
+}
+
+/// How to build it.
 /// How to build it.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {

@@ -4,6 +4,7 @@
 
 pub mod backend;
 pub mod build;
+pub mod deliver;
 pub use crate::config;
 pub mod import;
 pub mod payouts;

@@ -2,7 +2,7 @@
 //! (command-line options win over the file).
 
 use crate::config::Config;
-use crate::online::backend::{parse_spec, BackendSpec, CoreAuth};
+use crate::online::backend::{parse_spec, Backend, BackendSpec, CoreAuth};
 use crate::{files, Error, Result};
 
 impl Config {
@@ -20,6 +20,15 @@ impl Config {
                 _ => self.electrum_insecure_tls,
             },
         }
+    }
+
+    /// Connects to the backend for `network` that the config file names, with what `over`
+    /// sets winning over the file.
+    pub fn connect_overriding(over: Config, network: bitcoin::Network) -> Result<Backend> {
+        Backend::connect(
+            &Config::load()?.overridden_by(over).backend_spec()?,
+            network,
+        )
     }
 
     /// The backend to connect to, with its credentials.

@@ -111,6 +111,40 @@ impl WatchWallet {
         Ok(path)
     }
 
+    /// Checks that `descriptor` is for `network`, then creates wallet `name` in `dir`
+    /// ([`WatchWallet::create`]) and opens it; also returns where it is stored.
+    pub fn add(
+        dir: &Path,
+        name: &str,
+        descriptor: &Descriptor<DescriptorPublicKey>,
+        network: Network,
+        birthday: u32,
+    ) -> Result<(PathBuf, Self)> {
+        super::import::check_network(descriptor, network)?;
+        let path = Self::create(dir, name, descriptor, network, birthday)?;
+        Ok((path, Self::open(dir, name)?))
+    }
+
+    /// The first receive address, to compare with the signer's.
+    pub fn first_receive(&self) -> String {
+        self.wallet
+            .peek_address(KeychainKind::External, 0)
+            .address
+            .to_string()
+    }
+
+    /// Brings the wallet up to date from `backend` (scanning from its birthday at the
+    /// earliest), showing `progress`, and saves it.
+    pub fn sync(
+        &mut self,
+        backend: &super::backend::Backend,
+        progress: &indicatif::ProgressBar,
+    ) -> Result<()> {
+        backend.sync(&mut self.wallet, self.birthday, progress)?;
+        progress.finish_and_clear();
+        self.persist()
+    }
+
     /// Opens wallet `name` in `dir`.
     pub fn open(dir: &Path, name: &str) -> Result<Self> {
         check_name(name)?;

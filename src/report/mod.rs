@@ -9,6 +9,15 @@ pub mod sign;
 
 use serde::Serialize;
 
+pub mod approval;
+pub mod audit;
+#[cfg(feature = "online")]
+pub mod eth;
+pub mod keys;
+#[cfg(feature = "online")]
+pub mod online;
+pub mod psbt;
+
 /// A command's result: JSON for `--json`, text otherwise.
 pub trait Report: Serialize {
     /// The human rendering.

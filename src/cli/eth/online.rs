@@ -5,25 +5,19 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use alloy_primitives::utils::parse_ether;
-use alloy_primitives::{hex, Address, Bytes, B256, U256};
 use clap::{Args, ValueEnum};
-use serde::Serialize;
 
-use super::super::context::{Context, Report};
+use super::super::context::Context;
 use super::output::{sign_request, write_request, RequestOutput, Signer};
 use crate::eth::broadcast::{send, signed_raw, wait_for_receipt};
-use crate::eth::build::{self, assemble, chain_of, Overrides};
+use crate::eth::build::{self, Overrides, Payment};
 use crate::eth::calldata::Operation;
-use crate::eth::parse_address;
 use crate::eth::rpc::Rpc;
-use crate::eth::safe::{self, SafeTx};
-use crate::eth::safe_chain::{self, SignedSafeTx};
+use crate::eth::safe_chain::{self, SafeTxSpec, SignedSafeTx};
 use crate::eth::tx::UnsignedTx;
-use crate::review::ethereum::EthReview;
-use crate::review::render::ethereum as view;
+use crate::report::eth::{Broadcasted, Built};
 use crate::transport::registry::{EthDataType, EthSignRequest};
-use crate::{Error, Result};
+use crate::Result;
 
 /// The node to ask.
 #[derive(Debug, Args)]
@@ -86,27 +80,6 @@ impl FeeArgs {
     }
 }
 
-fn ether(text: &str) -> Result<U256> {
-    parse_ether(text)
-        .map_err(|e| Error::bad_input(format!("--value {text:?} is not an amount of ether ({e})")))
-}
-
-#[derive(Serialize)]
-struct Built<'a> {
-    review: &'a EthReview,
-    output: &'a Path,
-}
-
-impl Report for Built<'_> {
-    fn human(&self) -> String {
-        let mut s = format!("intent digest {}\n", self.review.intent_digest);
-        if self.output != Path::new("-") {
-            s.push_str(&format!("request written to {}\n", self.output.display()));
-        }
-        s
-    }
-}
-
 /// Writes a transaction request and prints the same review the signer will show.
 fn emit_request(ctx: &Context, tx: UnsignedTx, signer: &Signer, out: &RequestOutput) -> Result<()> {
     let (data, data_type) = build::sign_data(&tx);
@@ -122,7 +95,7 @@ fn finish(
 ) -> Result<()> {
     let r = build::preview(&request, signer.address()?)?;
     if !ctx.json {
-        eprint!("{}", view::render(&r));
+        eprint!("{}", crate::review::render::ethereum::render(&r));
     }
     write_request(ctx, request, out)?;
     if out.output == Path::new("-") {
@@ -161,49 +134,18 @@ pub struct BuildArgs {
     out: RequestOutput,
 }
 
-fn address(text: &str, what: &str) -> Result<Address> {
-    parse_address(text).map_err(|e| Error::bad_input(format!("{what}: {e}")))
-}
-
-fn hex_data(text: &str) -> Result<Bytes> {
-    hex::decode(text.trim())
-        .map(Bytes::from)
-        .map_err(|_| Error::bad_input(format!("--data {text:?} is not hex")))
-}
-
 /// `coldsign eth build`.
 pub fn build(ctx: &Context, args: BuildArgs) -> Result<()> {
     let rpc = Rpc::new(&args.rpc.rpc);
     let from = args.signer.address()?;
-    let to = address(&args.to, "--to")?;
-    let (target, value, data) = match (&args.token, &args.amount) {
-        (Some(token), Some(amount)) => {
-            let token = address(token, "--token")?;
-            let call = build::erc20_transfer(&rpc, token, to, amount)?;
-            (token, U256::ZERO, call)
-        }
-        _ => (
-            to,
-            args.value
-                .as_deref()
-                .map(ether)
-                .transpose()?
-                .unwrap_or_default(),
-            args.data
-                .as_deref()
-                .map(hex_data)
-                .transpose()?
-                .unwrap_or_default(),
-        ),
+    let payment = Payment {
+        to: &args.to,
+        value: args.value.as_deref(),
+        token: args.token.as_deref(),
+        amount: args.amount.as_deref(),
+        data: args.data.as_deref(),
     };
-    let tx = assemble(
-        &rpc,
-        from,
-        Some(target),
-        value,
-        data,
-        &args.fees.overrides(),
-    )?;
+    let tx = build::payment(&rpc, from, &payment, &args.fees.overrides())?;
     emit_request(ctx, tx, &args.signer, &args.out)
 }
 
@@ -224,44 +166,14 @@ pub struct BroadcastArgs {
     rpc: RpcArgs,
 }
 
-#[derive(Serialize)]
-struct Broadcasted {
-    transaction_hash: B256,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    block: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    gas_used: Option<u64>,
-}
-
-impl Report for Broadcasted {
-    fn human(&self) -> String {
-        let mut s = format!("transaction {}\n", self.transaction_hash);
-        if let (Some(status), Some(block), Some(gas)) = (self.status, self.block, self.gas_used) {
-            let outcome = if status == 1 { "success" } else { "REVERTED" };
-            s.push_str(&format!(
-                "mined in block {block}: {outcome}, gas used {gas}\n"
-            ));
-        }
-        s
-    }
-}
-
 /// `coldsign eth broadcast`.
 pub fn broadcast(ctx: &Context, args: BroadcastArgs) -> Result<()> {
     let data = crate::files::read_input(&args.file)?;
     let raw = signed_raw(data, &args.file, args.request.as_deref())?;
     let rpc = Rpc::new(&args.rpc.rpc);
     let hash = send(&rpc, &raw)?;
-    let mut report = Broadcasted {
-        transaction_hash: hash,
-        status: None,
-        block: None,
-        gas_used: None,
-    };
     if args.no_wait {
-        return ctx.emit(&report);
+        return ctx.emit(&Broadcasted::sent(hash));
     }
     let bar = (std::io::stderr().is_terminal() && !ctx.json && !ctx.quiet()).then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
@@ -273,18 +185,9 @@ pub fn broadcast(ctx: &Context, args: BroadcastArgs) -> Result<()> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let receipt = receipt?;
-    report.status = Some(receipt.status);
-    report.block = Some(receipt.block);
-    report.gas_used = Some(receipt.gas_used);
+    let report = Broadcasted::mined(hash, &receipt?);
     ctx.emit(&report)?;
-    if receipt.status != 1 {
-        return Err(Error::Verification(format!(
-            "transaction {hash} reverted in block {}",
-            receipt.block
-        )));
-    }
-    Ok(())
+    report.check_success()
 }
 
 /// A Safe call's operation, as typed.
@@ -346,44 +249,34 @@ pub struct SafeTxArgs {
 /// `coldsign eth safe-tx`.
 pub fn safe_tx(ctx: &Context, args: SafeTxArgs) -> Result<()> {
     let rpc = Rpc::new(&args.rpc.rpc);
-    let chain_id = chain_of(&rpc, args.chain_id)?;
-    let safe_address = address(&args.safe, "--safe")?;
-    let zero_or =
-        |a: &Option<String>, what| a.as_deref().map_or(Ok(Address::ZERO), |t| address(t, what));
-    let nonce = match args.nonce {
-        Some(n) => U256::from(n),
-        None => safe_chain::current_nonce(&rpc, safe_address)?,
-    };
-    let tx = SafeTx {
-        to: address(&args.to, "--to")?,
-        value: args
-            .value
-            .as_deref()
-            .map(ether)
-            .transpose()?
-            .unwrap_or_default(),
-        data: args
-            .data
-            .as_deref()
-            .map(hex_data)
-            .transpose()?
-            .unwrap_or_default(),
+    let spec = SafeTxSpec {
+        safe: &args.safe,
+        to: &args.to,
+        value: args.value.as_deref(),
+        data: args.data.as_deref(),
         operation: match args.operation {
-            OperationArg::Call => Operation::Call as u8,
-            OperationArg::Delegatecall => Operation::DelegateCall as u8,
+            OperationArg::Call => Operation::Call,
+            OperationArg::Delegatecall => Operation::DelegateCall,
         },
-        safeTxGas: U256::from(args.safe_tx_gas),
-        baseGas: U256::from(args.base_gas),
-        gasPrice: U256::from(args.refund_gas_price),
-        gasToken: zero_or(&args.gas_token, "--gas-token")?,
-        refundReceiver: zero_or(&args.refund_receiver, "--refund-receiver")?,
-        nonce,
+        nonce: args.nonce,
+        safe_tx_gas: args.safe_tx_gas,
+        base_gas: args.base_gas,
+        refund_gas_price: args.refund_gas_price,
+        gas_token: args.gas_token.as_deref(),
+        refund_receiver: args.refund_receiver.as_deref(),
+        chain_id: args.chain_id,
     };
-    let ours = safe_chain::agreed_hash(&rpc, safe_address, chain_id, &tx)?;
-    ctx.note(&format!("safeTxHash {ours} (the Safe contract agrees)"));
-    let json = serde_json::to_vec(&safe::typed_data_json(&tx, safe_address, chain_id))
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    let request = sign_request(&args.signer, json, EthDataType::TypedData, Some(chain_id))?;
+    let prepared = safe_chain::prepare(&rpc, &spec)?;
+    ctx.note(&format!(
+        "safeTxHash {} (the Safe contract agrees)",
+        prepared.hash
+    ));
+    let request = sign_request(
+        &args.signer,
+        prepared.typed_data,
+        EthDataType::TypedData,
+        Some(prepared.chain_id),
+    )?;
     finish(ctx, request, &args.signer, &args.out)
 }
 
@@ -410,29 +303,15 @@ pub struct SafeExecArgs {
 
 /// `coldsign eth safe-exec`.
 pub fn safe_exec(ctx: &Context, args: SafeExecArgs) -> Result<()> {
-    let signed = SignedSafeTx::decode(&crate::files::read_input(&args.safe_tx)?, &args.safe_tx)?;
+    let signed = SignedSafeTx::read(&args.safe_tx)?;
     let rpc = Rpc::new(&args.rpc.rpc);
-    let execution = signed.exec_calldata(&rpc, &args.signatures, args.skip_owner_check)?;
-    let from = args.signer.address()?;
-    let unsigned = assemble(
+    let (unsigned, summary) = signed.execution_tx(
         &rpc,
-        from,
-        Some(signed.safe),
-        U256::ZERO,
-        execution.calldata.clone().into(),
+        &args.signatures,
+        args.skip_owner_check,
+        || args.signer.address(),
         &args.fees.overrides(),
     )?;
-    ctx.note(&format!(
-        "safeTxHash {} carries {} owner signature(s), the Safe's threshold is {}: {}",
-        signed.hash,
-        execution.signers.len(),
-        execution.threshold,
-        execution
-            .signers
-            .iter()
-            .map(|o| o.to_checksum(None))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
+    ctx.note(&summary);
     emit_request(ctx, unsigned, &args.signer, &args.out)
 }

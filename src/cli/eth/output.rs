@@ -3,16 +3,15 @@
 
 use std::path::{Path, PathBuf};
 
-use alloy_primitives::{hex, Address};
+use alloy_primitives::Address;
 use bitcoin::bip32::{DerivationPath, Fingerprint};
 use clap::{Args, ValueEnum};
 
 use super::super::context::Context;
 use super::super::qr::show_payload;
-use crate::eth::request::new_sign_request;
+use crate::eth::request::{new_sign_request, request_text};
 use crate::eth::KeyHint;
 use crate::files::{self, Replace};
-pub use crate::transport::parts::ur_text;
 use crate::transport::registry::{EthDataType, EthSignRequest, Payload};
 use crate::Result;
 
@@ -86,13 +85,7 @@ pub fn sign_request(
 
 /// Writes `request` as `out.format` says, then shows it as a QR code if asked.
 pub fn write_request(ctx: &Context, request: EthSignRequest, out: &RequestOutput) -> Result<()> {
-    let text = match out.format {
-        RequestFormat::Ur => ur_text(&Payload::EthSignRequest(request.clone()))?,
-        RequestFormat::Raw if request.data_type == EthDataType::TypedData => {
-            String::from_utf8_lossy(&request.sign_data).into_owned() + "\n"
-        }
-        RequestFormat::Raw => hex::encode_prefixed(&request.sign_data) + "\n",
-    };
+    let text = request_text(&request, out.format == RequestFormat::Raw)?;
     write_text(&out.output, &text, out.force)?;
     if out.qr {
         show_payload(ctx, &Payload::EthSignRequest(request))?;

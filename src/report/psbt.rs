@@ -1,0 +1,88 @@
+//! What the PSBT commands beside signing report: `digest` and `finalize`.
+
+use std::path::Path;
+
+use bitcoin::psbt::Psbt;
+use serde::Serialize;
+
+use super::Report;
+use crate::btc::finalize::FinalizeOutcome;
+use crate::btc::psbt_tools;
+use crate::review::bitcoin::canonical_intent;
+
+/// `digest`: the intent digest computed without any key (for the online host).
+#[derive(Serialize)]
+pub struct Digest {
+    /// The intent digest every signer shows.
+    pub intent_digest: String,
+    /// The transaction id.
+    pub txid: String,
+    /// The network, or a note that it is some test network.
+    pub network: String,
+}
+
+impl Digest {
+    /// The digest of `psbt` on `network` (none when only "a test network" is known).
+    pub fn new(psbt: &Psbt, network: Option<bitcoin::Network>) -> Self {
+        Digest {
+            intent_digest: crate::review::intent_digest(&canonical_intent(psbt)),
+            txid: psbt.unsigned_tx.compute_txid().to_string(),
+            network: match network {
+                Some(network) => network.to_string(),
+                None => "a test network (coin type 1'; the digest does not depend on it)".into(),
+            },
+        }
+    }
+}
+
+impl Report for Digest {
+    fn human(&self) -> String {
+        format!(
+            "intent digest  {}\ntxid           {}\nnetwork        {}\n",
+            self.intent_digest, self.txid, self.network
+        )
+    }
+}
+
+/// `finalize`: what became of each input, and the transaction when complete.
+#[derive(Serialize)]
+pub struct Finalized<'a> {
+    /// One outcome per input.
+    pub inputs: Vec<FinalizeOutcome>,
+    /// Whether every input is final.
+    pub complete: bool,
+    /// The transaction id, when complete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub txid: Option<String>,
+    /// Where the result was written.
+    pub output: &'a Path,
+}
+
+impl<'a> Finalized<'a> {
+    /// The report of `finalized`, written to `output`.
+    pub fn new(finalized: psbt_tools::Finalized, output: &'a Path) -> Self {
+        Finalized {
+            complete: finalized.tx.is_some(),
+            txid: finalized.tx.as_ref().map(|t| t.compute_txid().to_string()),
+            inputs: finalized.outcomes,
+            output,
+        }
+    }
+}
+
+impl Report for Finalized<'_> {
+    fn human(&self) -> String {
+        let mut s = String::new();
+        for i in self.inputs.iter().filter(|i| !i.finalized) {
+            s.push_str(&format!(
+                "input {}: not final: {}\n",
+                i.index,
+                i.error.as_deref().unwrap_or("?")
+            ));
+        }
+        if let Some(txid) = &self.txid {
+            s.push_str(&format!("complete; every input verified by Bitcoin Core's script interpreter; txid {txid}\n"));
+        }
+        s
+    }
+}
