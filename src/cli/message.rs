@@ -190,8 +190,7 @@ fn verify_cmd(ctx: &Context, args: VerifyArgs) -> Result<()> {
             .map_err(|_| Error::bad_input("the signature file is not text"))?,
         (None, None) => return Err(Error::bad_input("no signature given")),
     };
-    let secp = bitcoin::secp256k1::Secp256k1::verification_only();
-    let format = message::verify(&secp, &address.script_pubkey(), &message, &signature)?;
+    let format = message::verify_address(&address, &message, &signature)?;
     ctx.emit(&Verified {
         valid: true,
         address: address.to_string(),

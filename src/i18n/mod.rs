@@ -79,9 +79,13 @@ impl Lang {
     /// The catalog files of this language, in load order.
     pub fn catalog(self) -> &'static [&'static str] {
         match self {
-            Lang::En => &[include_str!("../../locales/en/coldsign.ftl")],
+            Lang::En => &[
+                include_str!("../../locales/en/coldsign.ftl"),
+                include_str!("../../locales/en/review.ftl"),
+            ],
             Lang::Ja => &[
                 include_str!("../../locales/ja/coldsign.ftl"),
+                include_str!("../../locales/ja/review.ftl"),
                 include_str!("../../locales/ja/help.ftl"),
             ],
         }

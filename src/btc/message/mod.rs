@@ -34,6 +34,16 @@ impl From<MessageError> for Error {
     }
 }
 
+/// [`verify`] for `address`, with a verification context of its own.
+pub fn verify_address(
+    address: &bitcoin::Address,
+    message: &[u8],
+    signature: &str,
+) -> Result<String, MessageError> {
+    let secp = bitcoin::secp256k1::Secp256k1::verification_only();
+    verify(&secp, &address.script_pubkey(), message, signature)
+}
+
 /// Verifies `signature` of `message` for the address script `address`: a legacy (BIP-137)
 /// signature when it has that shape, BIP-322 otherwise. Returns what was verified, for a
 /// person.
