@@ -11,6 +11,7 @@ use alloy_primitives::Address;
 use super::calldata::{Call, Decoder, RawCall};
 use super::flows::Known;
 use crate::erc7730::{self, crosscheck, ClearSigned, Fact, Lookup, TokenInfo};
+use crate::i18n::Text;
 use crate::review::Severity;
 
 impl Lookup for Known<'_> {
@@ -117,7 +118,9 @@ impl Decoder<'_> {
                 self.warn(
                     "eth.clear-sign.failed",
                     Severity::High,
-                    format!("{place}: an installed descriptor describes this but does not fit it: {why}"),
+                    Text::new("warning-eth-clear-sign-failed")
+                        .arg("place", place)
+                        .arg("why", why),
                 );
                 return None;
             }
@@ -132,17 +135,22 @@ impl Decoder<'_> {
             self.warn(
                 "eth.clear-sign.mismatch",
                 Severity::High,
-                format!(
-                    "{place}: the descriptor ({}) disagrees with the review's own decoding: {disagreement}",
-                    shown.descriptor_owner.as_deref().unwrap_or("no owner")
-                ),
+                Text::new("warning-eth-clear-sign-mismatch")
+                    .arg("place", place)
+                    .arg(
+                        "owner",
+                        shown.descriptor_owner.as_deref().unwrap_or("no owner"),
+                    )
+                    .arg("disagreement", disagreement),
             );
         }
         for note in &shown.warnings {
             self.warn(
                 "eth.clear-sign.incomplete",
                 Severity::Warning,
-                format!("{place}: {note}"),
+                Text::new("warning-eth-clear-sign-incomplete")
+                    .arg("place", place)
+                    .arg("note", note),
             );
         }
         Some(shown)
