@@ -240,9 +240,9 @@ fn flag_limits(review: &mut Review, signer: &SignerInfo) {
         if let (Some(t), TypedDataSupport::Hashed) = (&r.typed_data, signer.capabilities.typed_data)
         {
             let text = Text::new("warning-eth-device-blind-typed-data")
-                .arg("device", &signer.name)
-                .arg("domain_hash", &t.domain_separator)
-                .arg("message_hash", &t.message_hash);
+                .arg("device", signer.name)
+                .arg("domain_hash", t.domain_separator)
+                .arg("message_hash", t.message_hash);
             r.warnings.push(Warning::said(
                 "eth.device.blind-typed-data",
                 Severity::High,
