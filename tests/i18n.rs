@@ -222,3 +222,26 @@ fn selected_variants_give_the_english_wording() {
     assert!(path("input").starts_with("入力 2 "), "{}", path("input"));
     assert!(path("output").starts_with("出力 2 "), "{}", path("output"));
 }
+
+#[test]
+fn nested_texts_and_lists_are_said_in_the_language_of_the_whole() {
+    let allows = Text::list([
+        Text::new("warning-btc-psbt-modifiable-inputs"),
+        Text::new("warning-btc-psbt-modifiable-outputs"),
+        Text::new("warning-btc-psbt-modifiable-undefined").arg("bits", "0x08"),
+    ])
+    .unwrap();
+    let whole = Text::new("warning-btc-psbt-modifiable")
+        .arg("flags", "0x0b")
+        .text_arg("allows", allows);
+    assert_eq!(
+        whole.english(),
+        "the PSBT's modifiable flags (0x0b) say: inputs may still be added or removed; \
+         outputs may still be added or removed; undefined bits 0x08 whose meaning no \
+         specification gives"
+    );
+    let ja = whole.in_lang(Lang::Ja);
+    assert!(is_japanese(&ja) && !ja.contains("added"), "{ja}");
+    assert!(ja.contains("0x0b") && ja.contains("0x08"), "{ja}");
+    assert!(Text::list([]).is_none());
+}

@@ -4,6 +4,9 @@
 
 language-name = English
 
+# A list of texts, two at a time: "a; b; c".
+list-more = { $head }; { $item }
+
 ## Warnings: one message per warning code (docs/warnings.md), `warning-<code>` with `-` for
 ## `.` and `_`, suffixed when a code has several messages. Their English is what JSON output
 ## and the audit log carry.
@@ -48,6 +51,12 @@ warning-btc-sighash-nondefault = input { $index } asks for sighash { $sighash },
 warning-btc-psbt-modifiable = the PSBT's modifiable flags ({ $flags }) say: { $allows }
 warning-btc-psbt-modifiable-voided = the PSBT's modifiable flags ({ $flags }) say: { $allows }. Every signature commits to all inputs and outputs (SIGHASH_ALL), so any such change voids them
 warning-btc-psbt-modifiable-loose = the PSBT's modifiable flags ({ $flags }) say: { $allows }, and { $loose }: others may change the transaction after it is signed
+warning-btc-psbt-modifiable-inputs = inputs may still be added or removed
+warning-btc-psbt-modifiable-outputs = outputs may still be added or removed
+warning-btc-psbt-modifiable-single = some signature uses SIGHASH_SINGLE, pinning an input to its output
+warning-btc-psbt-modifiable-undefined = undefined bits { $bits } whose meaning no specification gives
+warning-btc-psbt-modifiable-requested = input { $index } asks for sighash { $sighash }
+warning-btc-psbt-modifiable-present = input { $index } carries a signature that does not commit to everything
 warning-btc-network-mismatch-xpub = the PSBT's global xpubs are not for { $network }
 warning-btc-xpub-not-ours = the PSBT's global xpub { $xpub } claims to be our key { $origin } but ours there is another: a wallet that trusts it would accept keys that are not ours as cosigners or change
 warning-btc-key-origin-not-ours = { $what ->
@@ -85,6 +94,12 @@ warning-eth-contract-create = { $place }: deploys a new contract from { $bytes }
 warning-eth-safe-delegatecall-multisend = { $place }: DELEGATECALL to the canonical { $name } (a batch; each call is shown)
 warning-eth-safe-delegatecall = { $place }: DELEGATECALL to { $to }: that code would run with the Safe's own storage and funds and can take it over
 warning-eth-calldata-blind = { $place }: { $bytes } bytes of calldata to { $to } cannot be decoded ({ $why }): signing would be blind
+warning-eth-calldata-blind-short = calldata shorter than a selector
+warning-eth-calldata-blind-unknown-function = unknown function { $selector }
+warning-eth-calldata-blind-not-wrapped = { $function } means something only on a wrapped native coin
+warning-eth-calldata-blind-malformed = arguments of { $function } are malformed
+warning-eth-calldata-blind-too-deep = nested too deeply
+warning-eth-calldata-blind-undescribed-nested = { $why }; its descriptor does not describe the call it carries
 warning-eth-calldata-blind-operation = { $place }: Safe operation { $operation } is neither CALL nor DELEGATECALL
 warning-eth-calldata-blind-multisend = { $place }: the MultiSend batch is malformed ({ $why })
 warning-eth-safe-admin = { $place }: { $function } changes who controls the Safe { $safe }
@@ -112,6 +127,22 @@ warning-eth-safe-refund-ours = { $place }: the Safe pays a gas refund of { $amou
 warning-eth-clear-sign-failed = { $place }: an installed descriptor describes this but does not fit it: { $why }
 warning-eth-clear-sign-mismatch = { $place }: the descriptor ({ $owner }) disagrees with the review's own decoding: { $disagreement }
 warning-eth-clear-sign-incomplete = { $place }: { $note }
+warning-eth-clear-sign-incomplete-token = token { $token } unknown to the signer
+warning-eth-clear-sign-incomplete-token-on-chain = token { $token } on chain { $chain } is unknown to the signer
+warning-eth-clear-sign-incomplete-enum = { $format } at { $path }: { $key } is not in { $reference }
+warning-eth-clear-sign-incomplete-nested = embedded call { $has_selector ->
+        [yes] { $selector }
+       *[no] without data
+    } to { $callee } at { $path } has no descriptor
+warning-eth-clear-sign-incomplete-extra-bytes = calldata carries { $bytes } bytes after the parameters of { $function } that the descriptor does not describe
+warning-eth-clear-sign-incomplete-token = token { $token } unknown to the signer
+warning-eth-clear-sign-incomplete-token-on-chain = token { $token } on chain { $chain } is unknown to the signer
+warning-eth-clear-sign-incomplete-enum = { $format } at { $path }: { $key } is not in { $reference }
+warning-eth-clear-sign-incomplete-nested = embedded call { $has_selector ->
+        [yes] { $selector }
+       *[no] without data
+    } to { $callee } at { $path } has no descriptor
+warning-eth-clear-sign-incomplete-extra-bytes = calldata carries { $bytes } bytes after the parameters of { $function } that the descriptor does not describe
 warning-eth-permit = this { $what ->
         [permit2] Permit2
         [permit] Permit

@@ -3,6 +3,9 @@
 
 language-name = 日本語
 
+# テキストの列挙（2 つずつ連結）。
+list-more = { $head }、{ $item }
+
 ## 警告: 警告コード（docs/warnings.md）ごとのメッセージ。英語カタログと同じ識別子を使う。
 ## JSON 出力と監査ログには英語版が残り、ここは画面表示用。
 
@@ -45,7 +48,13 @@ warning-btc-sighash-single-bug = 入力 { $index } は SIGHASH_SINGLE を要求�
 warning-btc-sighash-nondefault = 入力 { $index } は sighash { $sighash } を要求しています。署名後に他者がトランザクションの一部を変更できてしまいます
 warning-btc-psbt-modifiable = PSBT の変更可能フラグ（{ $flags }）の内容: { $allows }
 warning-btc-psbt-modifiable-voided = PSBT の変更可能フラグ（{ $flags }）の内容: { $allows }。すべての署名がすべての入力と出力にコミットする（SIGHASH_ALL）ため、そのような変更があれば署名は無効になります
-warning-btc-psbt-modifiable-loose = PSBT の変更可能フラグ（{ $flags }）の内容: { $allows }。さらに { $loose }: 署名後に他者がトランザクションを変更できるおそれがあります
+warning-btc-psbt-modifiable-loose = PSBT の変更可能フラグ（{ $flags }）の内容: { $allows }。さらに、{ $loose }ため、署名後に他者がトランザクションを変更できるおそれがあります
+warning-btc-psbt-modifiable-inputs = 入力をまだ追加・削除できる
+warning-btc-psbt-modifiable-outputs = 出力をまだ追加・削除できる
+warning-btc-psbt-modifiable-single = SIGHASH_SINGLE を使い、入力を対応する出力に固定する署名がある
+warning-btc-psbt-modifiable-undefined = どの仕様も意味を定めていない未定義のビット { $bits }
+warning-btc-psbt-modifiable-requested = 入力 { $index } が sighash { $sighash } を要求している
+warning-btc-psbt-modifiable-present = 入力 { $index } に、すべてにコミットしない署名がある
 warning-btc-network-mismatch-xpub = PSBT のグローバル xpub は { $network } 用ではありません
 warning-btc-xpub-not-ours = PSBT のグローバル xpub { $xpub } は自分の鍵 { $origin } だと主張していますが、そこにある自分の鍵は別のものです: これを信用するウォレットは、自分のものではない鍵を共同署名者やお釣りとして受け入れてしまいます
 warning-btc-key-origin-not-ours = { $what ->
@@ -83,6 +92,12 @@ warning-eth-contract-create = { $place }: 署名者が読めない { $bytes } �
 warning-eth-safe-delegatecall-multisend = { $place }: 正規の { $name } への DELEGATECALL（バッチです。各呼び出しを表示します）
 warning-eth-safe-delegatecall = { $place }: { $to } への DELEGATECALL: そのコードは Safe 自身のストレージと資金で実行され、Safe を乗っ取ることができます
 warning-eth-calldata-blind = { $place }: { $to } への { $bytes } バイトのコールデータをデコードできません（{ $why }）: 署名すればブラインド署名になります
+warning-eth-calldata-blind-short = コールデータがセレクタより短い
+warning-eth-calldata-blind-unknown-function = 未知の関数 { $selector }
+warning-eth-calldata-blind-not-wrapped = { $function } はラップされたネイティブコインでのみ意味を持つ
+warning-eth-calldata-blind-malformed = { $function } の引数の形式が不正
+warning-eth-calldata-blind-too-deep = 入れ子が深すぎる
+warning-eth-calldata-blind-undescribed-nested = { $why }。そのディスクリプタは、含まれる呼び出しを記述していない
 warning-eth-calldata-blind-operation = { $place }: Safe のオペレーション { $operation } は CALL でも DELEGATECALL でもありません
 warning-eth-calldata-blind-multisend = { $place }: MultiSend のバッチの形式が不正です（{ $why }）
 warning-eth-safe-admin = { $place }: { $function } は Safe { $safe } を管理する者を変更します
@@ -110,6 +125,22 @@ warning-eth-safe-refund-ours = { $place }: Safe は { $to } にガス代の払�
 warning-eth-clear-sign-failed = { $place }: インストール済みのディスクリプタがこれを記述していますが、内容が適合しません: { $why }
 warning-eth-clear-sign-mismatch = { $place }: ディスクリプタ（{ $owner }）の内容が、レビュー自身のデコード結果と一致しません: { $disagreement }
 warning-eth-clear-sign-incomplete = { $place }: ディスクリプタの表示に未解決の部分があります: { $note }
+warning-eth-clear-sign-incomplete-token = トークン { $token } は署名者の知らないトークンです
+warning-eth-clear-sign-incomplete-token-on-chain = チェーン { $chain } のトークン { $token } は署名者の知らないトークンです
+warning-eth-clear-sign-incomplete-enum = { $format }（{ $path }）: { $key } は { $reference } にありません
+warning-eth-clear-sign-incomplete-nested = { $path } にある { $callee } への埋め込み呼び出し（{ $has_selector ->
+        [yes] { $selector }
+       *[no] データなし
+    }）にはディスクリプタがありません
+warning-eth-clear-sign-incomplete-extra-bytes = コールデータには { $function } のパラメータの後に、ディスクリプタが記述していない { $bytes } バイトがあります
+warning-eth-clear-sign-incomplete-token = トークン { $token } は署名者の知らないトークンです
+warning-eth-clear-sign-incomplete-token-on-chain = チェーン { $chain } のトークン { $token } は署名者の知らないトークンです
+warning-eth-clear-sign-incomplete-enum = { $format }（{ $path }）: { $key } は { $reference } にありません
+warning-eth-clear-sign-incomplete-nested = { $path } にある { $callee } への埋め込み呼び出し（{ $has_selector ->
+        [yes] { $selector }
+       *[no] データなし
+    }）にはディスクリプタがありません
+warning-eth-clear-sign-incomplete-extra-bytes = コールデータには { $function } のパラメータの後に、ディスクリプタが記述していない { $bytes } バイトがあります
 warning-eth-permit = この{ $what ->
         [permit2] Permit2
         [permit] Permit

@@ -281,7 +281,7 @@ impl<'a> Decoder<'a> {
         }
         let selector: [u8; 4] = match call.data.get(..4).map(<[u8; 4]>::try_from) {
             Some(Ok(s)) => s,
-            _ => return self.blind(out, "calldata shorter than a selector"),
+            _ => return self.blind(out, Text::new("warning-eth-calldata-blind-short")),
         };
         self.touches.push(Touch::Contract(to, selector));
         if !call.value.is_zero() {
@@ -291,17 +291,16 @@ impl<'a> Decoder<'a> {
             return self.unexplained(
                 out,
                 (&call, first),
-                &format!("unknown function {}", hex(&selector)),
+                Text::new("warning-eth-calldata-blind-unknown-function")
+                    .arg("selector", hex(&selector)),
             );
         };
         if *kind == Kind::Wrap && !self.known.registry.is_wrapped_native(self.chain_id, to) {
             return self.unexplained(
                 out,
                 (&call, first),
-                &format!(
-                    "{} means something only on a wrapped native coin",
-                    function.signature()
-                ),
+                Text::new("warning-eth-calldata-blind-not-wrapped")
+                    .arg("function", function.signature()),
             );
         }
         let values = match function.abi_decode_input(&call.data[4..]) {
@@ -310,7 +309,8 @@ impl<'a> Decoder<'a> {
                 return self.unexplained(
                     out,
                     (&call, first),
-                    &format!("arguments of {} are malformed", function.signature()),
+                    Text::new("warning-eth-calldata-blind-malformed")
+                        .arg("function", function.signature()),
                 )
             }
         };
@@ -354,7 +354,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Marks `out` blind: the signer cannot show what it does.
-    pub(crate) fn blind(&mut self, mut out: Call, why: &str) -> Call {
+    pub(crate) fn blind(&mut self, mut out: Call, why: Text) -> Call {
         out.blind = true;
         self.warn(
             "eth.calldata.blind",
@@ -363,7 +363,7 @@ impl<'a> Decoder<'a> {
                 .arg("place", &out.place)
                 .arg("bytes", out.data_bytes)
                 .arg("to", out.to.as_deref().unwrap_or("?"))
-                .arg("why", why),
+                .text_arg("why", why),
         );
         out
     }
@@ -501,7 +501,7 @@ impl<'a> Decoder<'a> {
     pub fn nested(&mut self, place: &str, call: RawCall<'_>, depth: usize) -> Call {
         if depth + 1 > MAX_DEPTH {
             let out = self.undecoded(place, &call);
-            return self.blind(out, "nested too deeply");
+            return self.blind(out, Text::new("warning-eth-calldata-blind-too-deep"));
         }
         self.decode_at(place, call, depth + 1)
     }

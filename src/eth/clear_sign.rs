@@ -42,7 +42,7 @@ impl Decoder<'_> {
         &mut self,
         mut out: Call,
         (call, first): (&RawCall<'_>, usize),
-        why: &str,
+        why: Text,
     ) -> Call {
         let Some(shown) = self.described(&out.place, call, first) else {
             return self.blind(out, why);
@@ -60,7 +60,7 @@ impl Decoder<'_> {
         if undescribed {
             return self.blind(
                 out,
-                &format!("{why}; its descriptor does not describe the call it carries"),
+                Text::new("warning-eth-calldata-blind-undescribed-nested").text_arg("why", why),
             );
         }
         out
@@ -144,13 +144,13 @@ impl Decoder<'_> {
                     .arg("disagreement", disagreement),
             );
         }
-        for note in &shown.warnings {
+        for note in &shown.notes {
             self.warn(
                 "eth.clear-sign.incomplete",
                 Severity::Warning,
                 Text::new("warning-eth-clear-sign-incomplete")
                     .arg("place", place)
-                    .arg("note", note),
+                    .text_arg("note", note.clone()),
             );
         }
         Some(shown)

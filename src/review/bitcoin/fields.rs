@@ -48,31 +48,31 @@ impl Checks<'_, '_> {
         };
         let mut allows = Vec::new();
         if flags & V2Extras::INPUTS_MODIFIABLE != 0 {
-            allows.push("inputs may still be added or removed".to_string());
+            allows.push(Text::new("warning-btc-psbt-modifiable-inputs"));
         }
         if flags & V2Extras::OUTPUTS_MODIFIABLE != 0 {
-            allows.push("outputs may still be added or removed".to_string());
+            allows.push(Text::new("warning-btc-psbt-modifiable-outputs"));
         }
         if flags & V2Extras::HAS_SIGHASH_SINGLE != 0 {
-            allows
-                .push("some signature uses SIGHASH_SINGLE, pinning an input to its output".into());
+            allows.push(Text::new("warning-btc-psbt-modifiable-single"));
         }
         let undefined = flags
             & !(V2Extras::INPUTS_MODIFIABLE
                 | V2Extras::OUTPUTS_MODIFIABLE
                 | V2Extras::HAS_SIGHASH_SINGLE);
         if undefined != 0 {
-            allows.push(format!(
-                "undefined bits {undefined:#04x} whose meaning no specification gives"
-            ));
+            allows.push(
+                Text::new("warning-btc-psbt-modifiable-undefined")
+                    .arg("bits", format!("{undefined:#04x}")),
+            );
         }
-        if allows.is_empty() {
+        let Some(allows) = Text::list(allows) else {
             return;
-        }
+        };
         let stated = |key| {
             Text::new(key)
                 .arg("flags", format!("{flags:#04x}"))
-                .arg("allows", allows.join("; "))
+                .text_arg("allows", allows.clone())
         };
         match loose_signature(psbt) {
             None if undefined == 0 => self.warn(
@@ -88,7 +88,7 @@ impl Checks<'_, '_> {
             Some(loose) => self.warn(
                 "btc.psbt.modifiable",
                 Severity::High,
-                stated("warning-btc-psbt-modifiable-loose").arg("loose", loose),
+                stated("warning-btc-psbt-modifiable-loose").text_arg("loose", loose),
             ),
         }
     }
@@ -172,7 +172,7 @@ impl Checks<'_, '_> {
 
 /// The first signature (asked for by an input's sighash type, or already in the PSBT) that
 /// does not commit to every input and output, described.
-fn loose_signature(psbt: &Psbt) -> Option<String> {
+fn loose_signature(psbt: &Psbt) -> Option<Text> {
     let ecdsa_all = |t: EcdsaSighashType| t == EcdsaSighashType::All;
     let tap_all = |t: TapSighashType| matches!(t, TapSighashType::All | TapSighashType::Default);
     psbt.inputs.iter().enumerate().find_map(|(n, input)| {
@@ -189,10 +189,12 @@ fn loose_signature(psbt: &Psbt) -> Option<String> {
                 .values()
                 .any(|s| !tap_all(s.sighash_type));
         match (requested, present) {
-            (Some(t), _) => Some(format!("input {n} asks for sighash {t}")),
-            (None, true) => Some(format!(
-                "input {n} carries a signature that does not commit to everything"
-            )),
+            (Some(t), _) => Some(
+                Text::new("warning-btc-psbt-modifiable-requested")
+                    .arg("index", n)
+                    .arg("sighash", t),
+            ),
+            (None, true) => Some(Text::new("warning-btc-psbt-modifiable-present").arg("index", n)),
             (None, false) => None,
         }
     })
