@@ -185,17 +185,19 @@ impl Checks<'_, '_> {
         ) else {
             return false;
         };
-        let hex = inner.to_hex_string();
+        let revealed = |key, reason| {
+            Text::new(key)
+                .arg("index", index)
+                .arg("amount", amount)
+                .arg("script", inner.to_hex_string())
+                .arg("reason", reason)
+        };
         match scripts::classify(inner) {
             ScriptClass::AnyoneCanSpend { reason, .. } => {
                 self.warn(
                     "btc.output.anyone_can_spend",
                     Severity::High,
-                    Text::new("warning-btc-output-anyone-can-spend-revealed")
-                        .arg("index", index)
-                        .arg("amount", amount)
-                        .arg("script", &hex)
-                        .arg("reason", reason),
+                    revealed("warning-btc-output-anyone-can-spend-revealed", reason),
                 );
                 false
             }
@@ -203,11 +205,7 @@ impl Checks<'_, '_> {
                 self.warn(
                     "btc.output.burned",
                     Severity::High,
-                    Text::new("warning-btc-output-burned-revealed")
-                        .arg("index", index)
-                        .arg("amount", amount)
-                        .arg("script", &hex)
-                        .arg("reason", reason),
+                    revealed("warning-btc-output-burned-revealed", reason),
                 );
                 true
             }
