@@ -17,7 +17,7 @@ warning-btc-fee-unknown = 手数料を計算できません: 入力の金額が�
 warning-btc-fee-negative = 出力（{ $outputs } sat）が入力（{ $inputs } sat）を超えています: このトランザクションは無効です
 warning-btc-locktime = { $when } より前には有効になりません
 warning-btc-locktime-not-enforced = nLockTime は { $when } ですが、すべての入力の sequence が final のため、強制されません
-warning-btc-utxo-unverified = 入力 { $index }: 金額 { $amount } sat は申告にすぎません（照合できる前のトランザクションがありません）
+warning-btc-utxo-unverified = 入力 { $index }: 金額 { $amount } sat は主張されているだけです（照合できる前のトランザクションがありません）
 warning-btc-utxo-txid-mismatch = 入力 { $index }: 添付された前のトランザクションは { $txid } ではありません
 warning-btc-utxo-txid-mismatch-no-output = 入力 { $index }: 前のトランザクションに出力 { $vout } がありません
 warning-btc-utxo-amount-mismatch = 入力 { $index }: witness_utxo は { $claimed } sat としていますが、前のトランザクションが支払う額は { $paid } sat です（手数料攻撃）
@@ -25,7 +25,7 @@ warning-btc-input-no-utxo = 入力 { $index }（{ $outpoint }）には witness_u
 warning-btc-input-unverified-key = 入力 { $index } は { $path } にある自分の鍵だと主張していますが、そのスクリプトはここで把握しているどのポリシーからも導出されません
 warning-btc-input-unverified-key-stray = 入力 { $index } は { $path } にある自分の鍵を { $script_type } スクリプトで使用していますが、ここにあるどのウォレットのポリシーもそのスクリプトを生成しません
 warning-btc-input-foreign = 入力 { $index }（{ $outpoint }）は自分のものではないため、ここでは署名しません
-warning-btc-sequence-relative = 入力 { $index } には相対ロックタイム（BIP68）が設定されています。マイニングできるのは: { $lock }
+warning-btc-sequence-relative = 入力 { $index } には相対ロックタイム（BIP68）が設定されています。マイニング可能になる時期: { $lock }
 warning-btc-network-mismatch = { $what ->
         [input] 入力
        *[output] 出力
