@@ -19,6 +19,7 @@ use crate::btc::wallets::{registry_dir, Wallet};
 use crate::eth::flows::Known;
 use crate::eth::registry::Registry;
 use crate::eth::EthRequest;
+use crate::i18n::Text;
 use crate::policy::{LoadedPolicy, Verdict, DAY};
 use crate::prompt::Prompt;
 use crate::request::{PsbtFile, Request};
@@ -238,14 +239,14 @@ fn flag_limits(review: &mut Review, signer: &SignerInfo) {
     if let Review::Ethereum(r) = review {
         if let (Some(t), TypedDataSupport::Hashed) = (&r.typed_data, signer.capabilities.typed_data)
         {
-            let message = format!(
-                "the {} signs this typed data blind: its screen shows only domain hash {} and message hash {}; compare both with this review",
-                signer.name, t.domain_separator, t.message_hash
-            );
-            r.warnings.push(Warning::new(
+            let text = Text::new("warning-eth-device-blind-typed-data")
+                .arg("device", signer.name)
+                .arg("domain_hash", t.domain_separator)
+                .arg("message_hash", t.message_hash);
+            r.warnings.push(Warning::said(
                 "eth.device.blind-typed-data",
                 Severity::High,
-                message,
+                text,
             ));
         }
     }

@@ -185,3 +185,187 @@ fn every_signing_side_help_text_is_in_japanese() {
     }
     assert!(missing.is_empty(), "no Japanese --help for {missing:?}");
 }
+/// The warning codes docs/warnings.md documents (the first column of its tables).
+fn documented_codes() -> BTreeSet<String> {
+    include_str!("../docs/warnings.md")
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `"))
+        .filter_map(|rest| rest.split_once('`').map(|(code, _)| code.to_string()))
+        .filter(|code| code.contains('.'))
+        .collect()
+}
+
+/// The message identifier prefix of a warning code: `btc.fee.high` → `warning-btc-fee-high`.
+fn warning_id(code: &str) -> String {
+    format!("warning-{}", code.replace(['.', '_'], "-"))
+}
+
+#[test]
+fn every_documented_warning_code_has_a_message_in_every_language() {
+    let codes = documented_codes();
+    assert!(codes.len() > 50, "docs/warnings.md lists {codes:?}");
+    for lang in LANGS {
+        let ids = ids(lang);
+        for code in &codes {
+            let id = warning_id(code);
+            let found = ids
+                .iter()
+                .any(|i| *i == id || i.strip_prefix(&id).is_some_and(|s| s.starts_with('-')));
+            assert!(found, "{} has no message for {code} ({id})", lang.tag());
+        }
+    }
+}
+
+/// The `warning-…` identifiers the library's source uses.
+fn used_warning_ids(dir: &std::path::Path, out: &mut BTreeSet<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            used_warning_ids(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let source = std::fs::read_to_string(&path).unwrap();
+            for piece in source.split("\"warning-").skip(1) {
+                let id: String = piece
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                    .collect();
+                out.insert(format!("warning-{id}"));
+            }
+        }
+    }
+}
+
+#[test]
+fn every_warning_message_the_code_uses_is_in_the_catalogs() {
+    let mut used = BTreeSet::new();
+    used_warning_ids(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut used,
+    );
+    assert!(used.len() > 50, "found only {used:?}");
+    for lang in LANGS {
+        let theirs = ids(lang);
+        let missing: Vec<_> = used.difference(&theirs).collect();
+        assert!(missing.is_empty(), "{} lacks {missing:?}", lang.tag());
+    }
+}
+
+/// Whether `text` holds Japanese (kana or CJK ideographs).
+fn is_japanese(text: &str) -> bool {
+    text.chars()
+        .any(|c| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}'))
+}
+
+#[test]
+fn japanese_warnings_keep_every_value_unchanged() {
+    let address = "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh";
+    let entry = "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlx";
+    let spender = "0x000000000022D473030F116dDEE9F6B43aC78BA3";
+    let token = "USDC (0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48)";
+    let cases = [
+        (
+            Text::new("warning-btc-fee-negative")
+                .arg("outputs", "150000")
+                .arg("inputs", "100000"),
+            vec!["150000", "100000"],
+        ),
+        (
+            Text::new("warning-fee-high-fraction")
+                .arg("fee", "250000")
+                .arg("percent", "12.5")
+                .arg("base_kind", "sent")
+                .arg("base", "2000000"),
+            vec!["250000", "12.5%", "2000000"],
+        ),
+        (
+            Text::new("warning-addr-lookalike-output")
+                .arg("index", 1)
+                .arg("address", address)
+                .arg("label", "\"cold storage\"")
+                .arg("entry", entry),
+            vec![address, entry, "\"cold storage\""],
+        ),
+        (
+            Text::new("warning-btc-path-unusual")
+                .arg("what", "output")
+                .arg("index", 0)
+                .arg("path", "m/84'/0'/0'/0/200000"),
+            vec!["m/84'/0'/0'/0/200000"],
+        ),
+        (
+            Text::new("warning-eth-erc20-unlimited-approval")
+                .arg("place", "call")
+                .arg("spender", spender)
+                .arg("token", token),
+            vec![spender, token],
+        ),
+        (
+            Text::new("warning-eth-fee-high")
+                .arg("gwei", "2000")
+                .arg("gas", "21000")
+                .arg("cost", "0.042 ETH"),
+            vec!["2000 gwei", "21000", "0.042 ETH"],
+        ),
+    ];
+    for (text, values) in cases {
+        let ja = text.in_lang(Lang::Ja);
+        assert!(is_japanese(&ja), "{} is not Japanese: {ja}", text.key);
+        assert_ne!(ja, text.english());
+        for value in values {
+            assert!(ja.contains(value), "{} lost {value:?}: {ja}", text.key);
+            assert!(text.english().contains(value), "{}", text.key);
+        }
+    }
+}
+
+#[test]
+fn selected_variants_give_the_english_wording() {
+    let fee = |kind: &str| {
+        Text::new("warning-fee-high-fraction")
+            .arg("fee", 20000)
+            .arg("percent", "20.0")
+            .arg("base_kind", kind)
+            .arg("base", 100000)
+            .english()
+    };
+    assert_eq!(
+        fee("sent"),
+        "the fee (20000 sat) is 20.0% of the amount sent (100000 sat)"
+    );
+    assert_eq!(
+        fee("moved"),
+        "the fee (20000 sat) is 20.0% of the amount moved (100000 sat)"
+    );
+    let path = |what: &str| {
+        Text::new("warning-btc-path-unusual")
+            .arg("what", what)
+            .arg("index", 2)
+            .arg("path", "m/1'/0'/0'")
+            .in_lang(Lang::Ja)
+    };
+    assert!(path("input").starts_with("入力 2 "), "{}", path("input"));
+    assert!(path("output").starts_with("出力 2 "), "{}", path("output"));
+}
+
+#[test]
+fn nested_texts_and_lists_are_said_in_the_language_of_the_whole() {
+    let allows = Text::list([
+        Text::new("warning-btc-psbt-modifiable-inputs"),
+        Text::new("warning-btc-psbt-modifiable-outputs"),
+        Text::new("warning-btc-psbt-modifiable-undefined").arg("bits", "0x08"),
+    ])
+    .unwrap();
+    let whole = Text::new("warning-btc-psbt-modifiable")
+        .arg("flags", "0x0b")
+        .text_arg("allows", allows);
+    assert_eq!(
+        whole.english(),
+        "the PSBT's modifiable flags (0x0b) say: inputs may still be added or removed; \
+         outputs may still be added or removed; undefined bits 0x08 whose meaning no \
+         specification gives"
+    );
+    let ja = whole.in_lang(Lang::Ja);
+    assert!(is_japanese(&ja) && !ja.contains("added"), "{ja}");
+    assert!(ja.contains("0x0b") && ja.contains("0x08"), "{ja}");
+    assert!(Text::list([]).is_none());
+}

@@ -9,6 +9,7 @@ use super::descriptor::parse_address;
 use super::render::{addresses, Site};
 use super::{Call, ClearSigned, Fact};
 use crate::eth::{chains, format_amount};
+use crate::i18n::Text;
 
 /// A formatted value.
 pub struct Shown {
@@ -17,7 +18,7 @@ pub struct Shown {
     /// What the field names, for cross-checks.
     pub facts: Vec<Fact>,
     /// What could not be resolved (unknown token, undescribed nested call).
-    pub warnings: Vec<String>,
+    pub notes: Vec<Text>,
     /// The rendering of embedded calldata.
     pub nested: Option<Box<ClearSigned>>,
 }
@@ -27,7 +28,7 @@ impl Shown {
         Shown {
             text,
             facts: Vec::new(),
-            warnings: Vec::new(),
+            notes: Vec::new(),
             nested: None,
         }
     }
@@ -35,8 +36,8 @@ impl Shown {
         self.facts.push(fact);
         self
     }
-    fn warn(mut self, warning: String) -> Shown {
-        self.warnings.push(warning);
+    fn note(mut self, note: Text) -> Shown {
+        self.notes.push(note);
         self
     }
 }
@@ -55,7 +56,7 @@ pub fn format(site: &Site<'_, '_>, name: &str, value: &Data) -> Result<Shown, St
             Ok(match site.ctx.lookup.token(chain, token) {
                 Some(t) => Shown::text(sanitize(&t.symbol)),
                 None => Shown::text(token.to_checksum(None))
-                    .warn(format!("token {token} unknown to the signer")),
+                    .note(Text::new("warning-eth-clear-sign-incomplete-token").arg("token", token)),
             })
         }
         "amount" => {
@@ -118,10 +119,13 @@ pub fn format(site: &Site<'_, '_>, name: &str, value: &Data) -> Result<Shown, St
             };
             Ok(match label.and_then(Value::as_str) {
                 Some(label) => Shown::text(sanitize(label)),
-                None => Shown::text(key.clone()).warn(format!(
-                    "{} at {}: {key} is not in {reference}",
-                    name, site.path
-                )),
+                None => Shown::text(key.clone()).note(
+                    Text::new("warning-eth-clear-sign-incomplete-enum")
+                        .arg("format", name)
+                        .arg("path", site.path)
+                        .arg("key", &key)
+                        .arg("reference", reference),
+                ),
             })
         }
         "chainId" => {
@@ -311,10 +315,11 @@ fn token_amount(site: &Site<'_, '_>, amount: U256) -> Result<Shown, String> {
             token.to_checksum(None)
         ))
         .fact(fact)
-        .warn(format!(
-            "token {} on chain {chain} is unknown to the signer",
-            token.to_checksum(None)
-        )));
+        .note(
+            Text::new("warning-eth-clear-sign-incomplete-token-on-chain")
+                .arg("token", token.to_checksum(None))
+                .arg("chain", chain),
+        ));
     };
     let text = match threshold {
         Some(t) if amount >= t => format!("{message} {symbol}"),
@@ -446,12 +451,16 @@ fn calldata(site: &Site<'_, '_>, bytes: &[u8]) -> Result<Shown, String> {
                 value,
                 described: false,
             })
-            .warn(format!(
-                "embedded call {} to {} at {} has no descriptor",
-                selector.unwrap_or_else(|| "without data".into()),
-                callee.to_checksum(None),
-                site.path
-            ))),
+            .note(
+                Text::new("warning-eth-clear-sign-incomplete-nested")
+                    .arg(
+                        "has_selector",
+                        if selector.is_some() { "yes" } else { "no" },
+                    )
+                    .arg("selector", selector.unwrap_or_default())
+                    .arg("callee", callee.to_checksum(None))
+                    .arg("path", site.path),
+            )),
     }
 }
 

@@ -19,6 +19,8 @@ pub mod store;
 use alloy_primitives::{Address, B256, U256};
 use serde::Serialize;
 
+use crate::i18n::Text;
+
 pub use descriptor::{Binding, Deployment, Descriptor};
 pub use registry::Registry;
 
@@ -111,8 +113,19 @@ pub struct ClearSigned {
     pub descriptor_source: String,
     /// What the fields name, for the review's cross-checks.
     pub facts: Vec<Fact>,
-    /// What the descriptor refers to but the signer could not resolve.
+    /// What the descriptor refers to but the signer could not resolve, in English.
     pub warnings: Vec<String>,
+    /// The same in the catalogs, for the review screen.
+    #[serde(skip)]
+    pub notes: Vec<Text>,
+}
+
+impl ClearSigned {
+    /// Adds something the descriptor refers to but the signer could not resolve.
+    pub fn note(&mut self, text: Text) {
+        self.warnings.push(text.english());
+        self.notes.push(text);
+    }
 }
 
 /// One labelled value.

@@ -13,6 +13,7 @@ use super::data::Data;
 use super::descriptor::{parse_address, Binding, Deployment, Descriptor};
 use super::render::{render, Container, Ctx};
 use super::{Call, ClearSigned, Lookup};
+use crate::i18n::Text;
 
 /// Directories of a registry checkout that hold no descriptors.
 const NOT_DESCRIPTORS: &[&str] = &["tests", "testsv2", "sigs", "specs"];
@@ -164,10 +165,11 @@ impl Registry {
             };
             let mut shown = render(&ctx, &format.key)?;
             if extra > 0 {
-                shown.warnings.push(format!(
-                    "calldata carries {extra} bytes after the parameters of {} that the descriptor does not describe",
-                    f.signature()
-                ));
+                shown.note(
+                    Text::new("warning-eth-clear-sign-incomplete-extra-bytes")
+                        .arg("bytes", extra)
+                        .arg("function", f.signature()),
+                );
             }
             Ok(shown)
         })())

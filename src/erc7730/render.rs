@@ -9,6 +9,7 @@ use super::descriptor::{parse_address, Descriptor};
 use super::format;
 use super::path::{Path, Root, Step};
 use super::{Call, ClearSigned, Fact, Field, Lookup, Registry};
+use crate::i18n::Text;
 
 /// Most fields one rendering shows (a reviewer cannot read more; it also bounds the work an
 /// array times many fields can cause).
@@ -123,7 +124,8 @@ pub fn render(ctx: &Ctx<'_>, key: &str) -> Result<ClearSigned, String> {
         descriptor_hash: ctx.descriptor.hash,
         descriptor_source: ctx.descriptor.source.display().to_string(),
         facts: out.facts,
-        warnings: out.warnings,
+        warnings: out.notes.iter().map(Text::english).collect(),
+        notes: out.notes,
     })
 }
 
@@ -133,7 +135,7 @@ struct Output {
     weight: usize,
     rendered: Vec<Rendered>,
     facts: Vec<Fact>,
-    warnings: Vec<String>,
+    notes: Vec<Text>,
 }
 
 /// The fields of a rendering, nested calls' fields included.
@@ -248,7 +250,7 @@ fn leaf(
             ));
         }
         out.facts.extend(shown.facts);
-        out.warnings.extend(shown.warnings);
+        out.notes.extend(shown.notes);
         out.rendered.push(Rendered {
             spec_path: path.as_ref().map(Path::to_string),
             field: Field {

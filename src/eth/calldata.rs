@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::flows::{Known, Movement, MovementKind, Refund};
 use super::registry::ContractKind;
+use crate::i18n::Text;
 use crate::review::{Severity, Warning};
 
 /// A Safe call's operation.
@@ -198,8 +199,8 @@ impl<'a> Decoder<'a> {
     }
 
     /// Adds a finding.
-    pub fn warn(&mut self, code: &'static str, severity: Severity, message: String) {
-        self.warnings.push(Warning::new(code, severity, message));
+    pub fn warn(&mut self, code: &'static str, severity: Severity, text: Text) {
+        self.warnings.push(Warning::said(code, severity, text));
     }
 
     /// An address with its label (address book, then registry, then "you"), if any.
@@ -265,10 +266,9 @@ impl<'a> Decoder<'a> {
             self.warn(
                 "eth.contract.create",
                 Severity::High,
-                format!(
-                    "{place}: deploys a new contract from {} bytes of code the signer cannot read",
-                    call.data.len()
-                ),
+                Text::new("warning-eth-contract-create")
+                    .arg("place", place)
+                    .arg("bytes", call.data.len()),
             );
             return out;
         };
@@ -281,7 +281,7 @@ impl<'a> Decoder<'a> {
         }
         let selector: [u8; 4] = match call.data.get(..4).map(<[u8; 4]>::try_from) {
             Some(Ok(s)) => s,
-            _ => return self.blind(out, "calldata shorter than a selector"),
+            _ => return self.blind(out, Text::new("warning-eth-calldata-blind-short")),
         };
         self.touches.push(Touch::Contract(to, selector));
         if !call.value.is_zero() {
@@ -291,17 +291,16 @@ impl<'a> Decoder<'a> {
             return self.unexplained(
                 out,
                 (&call, first),
-                &format!("unknown function {}", hex(&selector)),
+                Text::new("warning-eth-calldata-blind-unknown-function")
+                    .arg("selector", hex(&selector)),
             );
         };
         if *kind == Kind::Wrap && !self.known.registry.is_wrapped_native(self.chain_id, to) {
             return self.unexplained(
                 out,
                 (&call, first),
-                &format!(
-                    "{} means something only on a wrapped native coin",
-                    function.signature()
-                ),
+                Text::new("warning-eth-calldata-blind-not-wrapped")
+                    .arg("function", function.signature()),
             );
         }
         let values = match function.abi_decode_input(&call.data[4..]) {
@@ -310,7 +309,8 @@ impl<'a> Decoder<'a> {
                 return self.unexplained(
                     out,
                     (&call, first),
-                    &format!("arguments of {} are malformed", function.signature()),
+                    Text::new("warning-eth-calldata-blind-malformed")
+                        .arg("function", function.signature()),
                 )
             }
         };
@@ -339,31 +339,31 @@ impl<'a> Decoder<'a> {
             Some(name) => self.warn(
                 "eth.safe.delegatecall-multisend",
                 Severity::Info,
-                format!("{place}: DELEGATECALL to the canonical {name} (a batch; each call is shown)"),
+                Text::new("warning-eth-safe-delegatecall-multisend")
+                    .arg("place", place)
+                    .arg("name", name),
             ),
             None => self.warn(
                 "eth.safe.delegatecall",
                 Severity::Deny,
-                format!(
-                    "{place}: DELEGATECALL to {}: that code would run with the Safe's own storage and funds and can take it over",
-                    self.show_address(to)
-                ),
+                Text::new("warning-eth-safe-delegatecall")
+                    .arg("place", place)
+                    .arg("to", self.show_address(to)),
             ),
         }
     }
 
     /// Marks `out` blind: the signer cannot show what it does.
-    pub(crate) fn blind(&mut self, mut out: Call, why: &str) -> Call {
+    pub(crate) fn blind(&mut self, mut out: Call, why: Text) -> Call {
         out.blind = true;
         self.warn(
             "eth.calldata.blind",
             Severity::Deny,
-            format!(
-                "{}: {} bytes of calldata to {} cannot be decoded ({why}): signing would be blind",
-                out.place,
-                out.data_bytes,
-                out.to.as_deref().unwrap_or("?")
-            ),
+            Text::new("warning-eth-calldata-blind")
+                .arg("place", &out.place)
+                .arg("bytes", out.data_bytes)
+                .arg("to", out.to.as_deref().unwrap_or("?"))
+                .text_arg("why", why),
         );
         out
     }
@@ -412,31 +412,42 @@ impl<'a> Decoder<'a> {
             Kind::Permit2Approve => {
                 let (token, spender, amount) = (address(0), address(1), uint(2));
                 out.args[2].value = self.token_amount(token, amount);
-                self.approval(&place, MovementKind::Approval, token, spender, amount, Some(uint(3)));
+                self.approval(
+                    &place,
+                    MovementKind::Approval,
+                    token,
+                    spender,
+                    amount,
+                    Some(uint(3)),
+                );
             }
-            Kind::ApprovalForAll => self.approval_for_all(&place, to, address(0), values[1].as_bool() == Some(true)),
+            Kind::ApprovalForAll => {
+                self.approval_for_all(&place, to, address(0), values[1].as_bool() == Some(true))
+            }
             Kind::NftTransfer | Kind::Erc1155Transfer => {
                 self.touches.push(Touch::Recipient(address(1)));
-                let amount = if kind == Kind::NftTransfer { U256::from(1u8) } else { uint(3) };
+                let amount = if kind == Kind::NftTransfer {
+                    U256::from(1u8)
+                } else {
+                    uint(3)
+                };
                 self.nft_transfer(&place, to, (address(0), address(1)), uint(2), amount);
             }
             Kind::Wrap => {}
             Kind::SafeAdmin => self.warn(
                 "eth.safe.admin",
                 Severity::High,
-                format!(
-                    "{place}: {} changes who controls the Safe {}",
-                    out.function.as_deref().unwrap_or("?"),
-                    self.show_address(to)
-                ),
+                Text::new("warning-eth-safe-admin")
+                    .arg("place", &place)
+                    .arg("function", out.function.as_deref().unwrap_or("?"))
+                    .arg("safe", self.show_address(to)),
             ),
             Kind::SafeApproveHash => self.warn(
                 "eth.safe.approve-hash",
                 Severity::High,
-                format!(
-                    "{place}: approveHash pre-approves a Safe transaction known only by its hash {}",
-                    self.show_value(&values[0])
-                ),
+                Text::new("warning-eth-safe-approve-hash")
+                    .arg("place", &place)
+                    .arg("hash", self.show_value(&values[0])),
             ),
             Kind::SafeExec => self.safe_exec(out, to, values, depth),
             Kind::MultiSend => {
@@ -457,11 +468,9 @@ impl<'a> Decoder<'a> {
                 self.warn(
                     "eth.calldata.blind",
                     Severity::Deny,
-                    format!(
-                        "{}: Safe operation {} is neither CALL nor DELEGATECALL",
-                        out.place,
-                        uint(3)
-                    ),
+                    Text::new("warning-eth-calldata-blind-operation")
+                        .arg("place", &out.place)
+                        .arg("operation", uint(3)),
                 );
                 return;
             }
@@ -492,7 +501,7 @@ impl<'a> Decoder<'a> {
     pub fn nested(&mut self, place: &str, call: RawCall<'_>, depth: usize) -> Call {
         if depth + 1 > MAX_DEPTH {
             let out = self.undecoded(place, &call);
-            return self.blind(out, "nested too deeply");
+            return self.blind(out, Text::new("warning-eth-calldata-blind-too-deep"));
         }
         self.decode_at(place, call, depth + 1)
     }
@@ -511,7 +520,9 @@ impl<'a> Decoder<'a> {
                 self.warn(
                     "eth.calldata.blind",
                     Severity::Deny,
-                    format!("{}: the MultiSend batch is malformed ({why})", out.place),
+                    Text::new("warning-eth-calldata-blind-multisend")
+                        .arg("place", &out.place)
+                        .arg("why", why),
                 );
             }
         }

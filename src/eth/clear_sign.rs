@@ -11,6 +11,7 @@ use alloy_primitives::Address;
 use super::calldata::{Call, Decoder, RawCall};
 use super::flows::Known;
 use crate::erc7730::{self, crosscheck, ClearSigned, Fact, Lookup, TokenInfo};
+use crate::i18n::Text;
 use crate::review::Severity;
 
 impl Lookup for Known<'_> {
@@ -41,7 +42,7 @@ impl Decoder<'_> {
         &mut self,
         mut out: Call,
         (call, first): (&RawCall<'_>, usize),
-        why: &str,
+        why: Text,
     ) -> Call {
         let Some(shown) = self.described(&out.place, call, first) else {
             return self.blind(out, why);
@@ -59,7 +60,7 @@ impl Decoder<'_> {
         if undescribed {
             return self.blind(
                 out,
-                &format!("{why}; its descriptor does not describe the call it carries"),
+                Text::new("warning-eth-calldata-blind-undescribed-nested").text_arg("why", why),
             );
         }
         out
@@ -117,7 +118,9 @@ impl Decoder<'_> {
                 self.warn(
                     "eth.clear-sign.failed",
                     Severity::High,
-                    format!("{place}: an installed descriptor describes this but does not fit it: {why}"),
+                    Text::new("warning-eth-clear-sign-failed")
+                        .arg("place", place)
+                        .arg("why", why),
                 );
                 return None;
             }
@@ -132,17 +135,22 @@ impl Decoder<'_> {
             self.warn(
                 "eth.clear-sign.mismatch",
                 Severity::High,
-                format!(
-                    "{place}: the descriptor ({}) disagrees with the review's own decoding: {disagreement}",
-                    shown.descriptor_owner.as_deref().unwrap_or("no owner")
-                ),
+                Text::new("warning-eth-clear-sign-mismatch")
+                    .arg("place", place)
+                    .arg(
+                        "owner",
+                        shown.descriptor_owner.as_deref().unwrap_or("no owner"),
+                    )
+                    .arg("disagreement", disagreement),
             );
         }
-        for note in &shown.warnings {
+        for note in &shown.notes {
             self.warn(
                 "eth.clear-sign.incomplete",
                 Severity::Warning,
-                format!("{place}: {note}"),
+                Text::new("warning-eth-clear-sign-incomplete")
+                    .arg("place", place)
+                    .text_arg("note", note.clone()),
             );
         }
         Some(shown)

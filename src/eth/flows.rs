@@ -11,6 +11,7 @@ use super::calldata::Decoder;
 use super::registry::Registry;
 use crate::addressbook::AddressBook;
 use crate::erc7730::crosscheck::Movement as Exact;
+use crate::i18n::Text;
 use crate::review::Severity;
 
 /// What the signer knows about addresses besides the request.
@@ -198,39 +199,32 @@ impl Decoder<'_> {
             until: None,
         });
         let why = match to {
-            None => Some(
-                "a contract being created (if its code keeps it, no one can take it back)"
-                    .to_string(),
-            ),
-            Some(a) if a.is_zero() => Some("the zero address, which no one controls".into()),
-            Some(a) if is_precompile_or_burn(a) => Some(format!(
-                "{a}, a precompile or burn address that no one controls"
-            )),
+            None => Some(("create", String::new())),
+            Some(a) if a.is_zero() => Some(("zero", String::new())),
+            Some(a) if is_precompile_or_burn(a) => Some(("burn", a.to_string())),
             Some(a)
                 if self.known.registry.token(self.chain_id, a).is_some()
                     && !self.known.registry.is_wrapped_native(self.chain_id, a) =>
             {
-                Some(format!(
-                    "the token contract {}, which has no way to send coins back",
-                    self.show_address(a)
-                ))
+                Some(("token", self.show_address(a)))
             }
             Some(a) if plain && self.known.registry.contract(self.chain_id, a).is_some() => {
-                Some(format!(
-                    "{} with no call: a contract that keeps what it is sent this way",
-                    self.show_address(a)
-                ))
+                Some(("contract", self.show_address(a)))
             }
             Some(_) => None,
         };
-        if let Some(why) = why {
+        if let Some((why, to)) = why {
             self.warn(
                 "eth.value.unrecoverable",
                 Severity::High,
-                format!(
-                    "{place}: sends {} {symbol} to {why}",
-                    super::format_amount(value, 18)
-                ),
+                Text::new("warning-eth-value-unrecoverable")
+                    .arg("place", place)
+                    .arg(
+                        "amount",
+                        format!("{} {symbol}", super::format_amount(value, 18)),
+                    )
+                    .arg("why", why)
+                    .arg("to", to),
             );
         }
     }
@@ -323,31 +317,29 @@ impl Decoder<'_> {
             } else {
                 Severity::High
             },
-            format!(
-                "{place}: lets {} take every NFT of {}{}",
-                self.show_address(operator),
-                self.show_address(collection),
-                if known {
-                    ""
-                } else {
-                    " — an operator the signer cannot name"
-                }
-            ),
+            Text::new(if known {
+                "warning-eth-nft-approval-for-all-known"
+            } else {
+                "warning-eth-nft-approval-for-all"
+            })
+            .arg("place", place)
+            .arg("operator", self.show_address(operator))
+            .arg("collection", self.show_address(collection)),
         );
     }
 
     /// Tokens sent to a token contract, the zero address or a precompile are lost.
     pub fn check_token_recipient(&mut self, place: &str, token: Address, to: Address) {
         let why = if to == token {
-            Some("the token's own contract")
+            Some("own")
         } else if to.is_zero() {
-            Some("the zero address")
+            Some("zero")
         } else if is_precompile_or_burn(to) {
-            Some("a precompile or burn address")
+            Some("burn")
         } else if self.known.registry.token(self.chain_id, to).is_some() {
-            Some("another token's contract")
+            Some("token")
         } else if self.known.registry.contract(self.chain_id, to).is_some() {
-            Some("a known contract (Permit2, Safe, MultiSend, marketplace, router) that keeps what is sent to it")
+            Some("contract")
         } else {
             None
         };
@@ -355,11 +347,11 @@ impl Decoder<'_> {
             self.warn(
                 "eth.value.unrecoverable",
                 Severity::High,
-                format!(
-                    "{place}: tokens of {} go to {} — {why}, which cannot send them back",
-                    self.show_address(token),
-                    self.show_address(to)
-                ),
+                Text::new("warning-eth-value-unrecoverable-tokens")
+                    .arg("place", place)
+                    .arg("token", self.show_address(token))
+                    .arg("to", self.show_address(to))
+                    .arg("why", why),
             );
         }
     }
@@ -403,21 +395,19 @@ impl Decoder<'_> {
             self.warn(
                 "eth.erc20.unlimited-approval",
                 Severity::High,
-                format!(
-                    "{place}: approves {} to spend an unlimited amount of token {} (at least 10^12 whole tokens counts as unlimited)",
-                    self.show_address(spender),
-                    self.show_address(token)
-                ),
+                Text::new("warning-eth-erc20-unlimited-approval")
+                    .arg("place", place)
+                    .arg("spender", self.show_address(spender))
+                    .arg("token", self.show_address(token)),
             );
         }
         if !self.is_known(spender) {
             self.warn(
                 "eth.erc20.unknown-spender",
                 Severity::High,
-                format!(
-                    "{place}: the spender {} is neither in the address book nor a contract the signer knows: it could take the tokens",
-                    spender.to_checksum(None)
-                ),
+                Text::new("warning-eth-erc20-unknown-spender")
+                    .arg("place", place)
+                    .arg("spender", spender.to_checksum(None)),
             );
         }
     }
@@ -467,14 +457,14 @@ impl Decoder<'_> {
         self.warn(
             "eth.safe.refund",
             if ours { Severity::Info } else { Severity::High },
-            format!(
-                "{place}: the Safe pays a gas refund of {amount_text} to {to}{}",
-                if ours {
-                    ""
-                } else {
-                    ": a payment to someone who is not you and not in the address book"
-                }
-            ),
+            Text::new(if ours {
+                "warning-eth-safe-refund-ours"
+            } else {
+                "warning-eth-safe-refund"
+            })
+            .arg("place", place)
+            .arg("amount", amount_text)
+            .arg("to", to),
         );
     }
 }

@@ -12,6 +12,7 @@ use super::calldata::{Call, Decoder, Operation, RawCall, Touch};
 use super::flows::{Movement, MovementKind};
 use super::registry::ContractKind;
 use super::typed_data::{address_field, uint_field};
+use crate::i18n::Text;
 use crate::review::Severity;
 
 const PLACE: &str = "typed data";
@@ -115,9 +116,9 @@ fn summarise(decoder: &mut Decoder<'_>, what: &str, first_movement: usize, risky
         } else {
             Severity::Warning
         },
-        format!(
-            "this {what} signature moves value without any further transaction from you: {list}"
-        ),
+        Text::new("warning-eth-permit")
+            .arg("what", what)
+            .arg("list", list),
     );
 }
 
@@ -154,7 +155,7 @@ fn permit2(m: &Value, decoder: &mut Decoder<'_>) {
         }
     }
     let risky = risky_right(decoder, first, spender);
-    summarise(decoder, "Permit2", first, risky);
+    summarise(decoder, "permit2", first, risky);
 }
 
 fn permit(m: &Value, token: Address, decoder: &mut Decoder<'_>) {
@@ -178,7 +179,7 @@ fn permit(m: &Value, token: Address, decoder: &mut Decoder<'_>) {
         deadline,
     );
     let risky = risky_right(decoder, first, spender);
-    summarise(decoder, "Permit", first, risky);
+    summarise(decoder, "permit", first, risky);
 }
 
 fn authorization(m: &Value, token: Address, decoder: &mut Decoder<'_>) -> Option<()> {
@@ -200,7 +201,7 @@ fn authorization(m: &Value, token: Address, decoder: &mut Decoder<'_>) -> Option
     decoder.check_token_recipient(PLACE, token, to);
     decoder.touches.push(Touch::Recipient(to));
     let risky = !decoder.is_ours_or_listed(to);
-    summarise(decoder, "EIP-3009 transfer authorisation", first, risky);
+    summarise(decoder, "eip3009", first, risky);
     Some(())
 }
 
@@ -283,32 +284,32 @@ fn seaport(m: &Value, decoder: &mut Decoder<'_>) -> Option<()> {
             .fold(U256::ZERO, |sum, (_, n, _)| sum.saturating_add(*n))
     };
     let one_sided = if offered > 0 && to_offerer.iter().all(|(_, n, _)| n.is_zero()) {
-        Some("the offerer receives nothing in return".to_string())
+        Some(Text::new("warning-eth-order-one-sided-nothing"))
     } else if offered > 0 && to_offerer.iter().all(|(_, _, nameless)| *nameless) {
-        Some(
-            "the offerer is paid only in tokens the signer cannot name (their value is unknown)"
-                .to_string(),
-        )
+        Some(Text::new("warning-eth-order-one-sided-nameless"))
     } else {
         to_others
             .iter()
             .find(|(asset, n, _)| *n > received(asset))
-            .map(|(asset, _, who)| format!("{who} receives more {asset} than the offerer does"))
+            .map(|(asset, _, who)| {
+                Text::new("warning-eth-order-one-sided-third-party")
+                    .arg("who", who)
+                    .arg("asset", asset)
+            })
     };
     if let Some(why) = one_sided {
         decoder.warn(
             "eth.order.one-sided",
             Severity::High,
-            format!("{PLACE}: in this Seaport order {why}"),
+            why.arg("place", PLACE),
         );
     }
     decoder.warn(
         "eth.order",
         Severity::Warning,
-        format!(
-            "{PLACE}: this Seaport order lets anyone take what it offers, paying what it asks, until {}",
-            until_time.as_deref().unwrap_or("?")
-        ),
+        Text::new("warning-eth-order-seaport")
+            .arg("place", PLACE)
+            .arg("until", until_time.as_deref().unwrap_or("?")),
     );
     Some(())
 }
@@ -352,16 +353,15 @@ fn cow_order(m: &Value, decoder: &mut Decoder<'_>) -> Option<()> {
         decoder.warn(
             "eth.order.one-sided",
             Severity::High,
-            format!(
-                "{PLACE}: this CoW order pays what it buys to {}, not to you",
-                decoder.show_address(receiver)
-            ),
+            Text::new("warning-eth-order-one-sided-cow")
+                .arg("place", PLACE)
+                .arg("receiver", decoder.show_address(receiver)),
         );
     }
     decoder.warn(
         "eth.order",
         Severity::Warning,
-        format!("{PLACE}: this CoW Protocol order sells tokens when a solver settles it"),
+        Text::new("warning-eth-order-cow").arg("place", PLACE),
     );
     Some(())
 }
@@ -380,11 +380,10 @@ fn forwarded(
     decoder.warn(
         "eth.meta-tx",
         Severity::Warning,
-        format!(
-            "{PLACE}: this signature lets anyone submit a call as {} to {} (decoded below)",
-            decoder.show_address(from),
-            decoder.show_address(to)
-        ),
+        Text::new("warning-eth-meta-tx")
+            .arg("place", PLACE)
+            .arg("from", decoder.show_address(from))
+            .arg("to", decoder.show_address(to)),
     );
     Some(decoder.decode_as(
         from,

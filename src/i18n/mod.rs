@@ -138,6 +138,8 @@ pub struct Text {
     pub key: &'static str,
     /// Named arguments.
     pub args: Vec<(&'static str, String)>,
+    /// Named arguments that are catalog texts themselves, said in the same language.
+    pub texts: Vec<(&'static str, Text)>,
 }
 
 impl Text {
@@ -146,6 +148,7 @@ impl Text {
         Text {
             key,
             args: Vec::new(),
+            texts: Vec::new(),
         }
     }
 
@@ -155,12 +158,36 @@ impl Text {
         self
     }
 
+    /// Adds the argument `name`, a catalog text said in the language of the whole.
+    pub fn text_arg(mut self, name: &'static str, value: Text) -> Self {
+        self.texts.push((name, value));
+        self
+    }
+
+    /// The texts `items` as one list (`a; b; c` in English); `None` when there are none.
+    pub fn list(items: impl IntoIterator<Item = Text>) -> Option<Text> {
+        items.into_iter().reduce(|head, item| {
+            Text::new("list-more")
+                .text_arg("head", head)
+                .text_arg("item", item)
+        })
+    }
+
     /// The text in `lang`, else in English, else the key itself (a missing message is a bug
     /// the catalog tests catch, never a failure of the command).
     pub fn in_lang(&self, lang: Lang) -> String {
-        format_in(lang, self.key, &self.args)
-            .or_else(|| format_in(Lang::En, self.key, &self.args))
+        self.format(lang)
+            .or_else(|| self.format(Lang::En))
             .unwrap_or_else(|| self.key.to_string())
+    }
+
+    fn format(&self, lang: Lang) -> Option<String> {
+        let texts: Vec<(&'static str, String)> = self
+            .texts
+            .iter()
+            .map(|(name, text)| (*name, text.in_lang(lang)))
+            .collect();
+        format_in(lang, self.key, self.args.iter().chain(&texts))
     }
 
     /// The text in the process's language.
@@ -181,13 +208,17 @@ pub fn has(lang: Lang, key: &str) -> bool {
 
 /// The message `key` of `lang`'s own catalog (no English fallback), without arguments.
 fn format_own(lang: Lang, key: &str) -> Option<String> {
-    format_in(lang, key, &[])
+    format_in(lang, key, std::iter::empty())
 }
 
-fn format_in(lang: Lang, key: &str, args: &[(&'static str, String)]) -> Option<String> {
+fn format_in<'a>(
+    lang: Lang,
+    key: &str,
+    args: impl Iterator<Item = &'a (&'static str, String)>,
+) -> Option<String> {
     let bundle = bundle(lang);
     let pattern = bundle.get_message(key)?.value()?;
-    let mut fluent_args = FluentArgs::with_capacity(args.len());
+    let mut fluent_args = FluentArgs::new();
     for (name, value) in args {
         fluent_args.set(*name, FluentValue::from(value.as_str()));
     }

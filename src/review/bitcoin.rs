@@ -25,6 +25,7 @@ use serde::Serialize;
 use super::{intent_digest, Severity, Warning};
 use crate::btc::ownership::{Owner, Policies};
 use crate::btc::psbt_v2::{PsbtVersion, V2Extras};
+use crate::i18n::Text;
 use crate::request::PsbtFile;
 
 pub use balance::Balance;
@@ -290,7 +291,11 @@ fn review_with_extras(
         policies,
     };
     if let Err(e) = amounts::check(psbt) {
-        ctx.warn("btc.amount.out_of_range", Severity::Deny, e.to_string());
+        ctx.warn(
+            "btc.amount.out_of_range",
+            Severity::Deny,
+            Text::new("warning-btc-amount-out-of-range").arg("error", e),
+        );
     }
     let tx = &psbt.unsigned_tx;
     let mut inputs = Vec::with_capacity(tx.input.len());
@@ -304,10 +309,9 @@ fn review_with_extras(
             ctx.warn(
                 "btc.input.duplicate",
                 Severity::Deny,
-                format!(
-                    "input {index} spends {} a second time",
-                    txin.previous_output
-                ),
+                Text::new("warning-btc-input-duplicate")
+                    .arg("index", index)
+                    .arg("outpoint", txin.previous_output),
             );
         }
         let (view, owner, weight) = ctx.input(index, txin, tx.version.0, input);
@@ -347,14 +351,14 @@ fn review_with_extras(
         (None, _) => ctx.warn(
             "btc.fee.unknown",
             Severity::Deny,
-            "the fee cannot be computed: an input's amount is unknown",
+            Text::new("warning-btc-fee-unknown"),
         ),
         (Some(i), None) => ctx.warn(
             "btc.fee.negative",
             Severity::Deny,
-            format!(
-                "outputs ({output_total} sat) exceed inputs ({i} sat): the transaction is invalid"
-            ),
+            Text::new("warning-btc-fee-negative")
+                .arg("outputs", output_total)
+                .arg("inputs", i),
         ),
         (Some(i), Some(f)) => ctx.check_fee(f, i, leaving, vsize, limits),
     }
@@ -403,8 +407,8 @@ struct Checks<'a, 'p> {
 }
 
 impl Checks<'_, '_> {
-    fn warn(&mut self, code: &'static str, severity: Severity, message: impl Into<String>) {
-        self.warnings.push(Warning::new(code, severity, message));
+    fn warn(&mut self, code: &'static str, severity: Severity, text: Text) {
+        self.warnings.push(Warning::said(code, severity, text));
     }
 
     fn owner_view(&self, owner: &Owner) -> OwnerView {

@@ -12,6 +12,7 @@ use crate::eth::safe::{self, SafeHashes};
 use crate::eth::tx::UnsignedTx;
 use crate::eth::typed_data::{self, TypedView};
 use crate::eth::{chains, typed_flows, EthPayload, EthRequest};
+use crate::i18n::Text;
 use crate::review::text::suspicious_text;
 use crate::review::{intent_digest, lookalike, Severity, Warning};
 
@@ -152,36 +153,32 @@ pub fn review(
     };
     if let (Some(stated), Some(actual)) = (request.chain_id, chain_id) {
         if stated != actual {
-            warnings.push(Warning::new(
+            warnings.push(Warning::said(
                 "eth.chain.mismatch",
                 Severity::Deny,
-                format!(
-                    "the request says chain {stated} but what is signed is bound to chain {actual}"
-                ),
+                Text::new("warning-eth-chain-mismatch")
+                    .arg("stated", stated)
+                    .arg("actual", actual),
             ));
         }
     }
     if let Some(id) = chain_id {
         if chains::by_id(id).is_none() {
-            warnings.push(Warning::new(
+            warnings.push(Warning::said(
                 "eth.chain.unknown",
                 Severity::Warning,
-                format!(
-                    "chain id {id} is not in the signer's table: check which network this is for"
-                ),
+                Text::new("warning-eth-chain-unknown").arg("id", id),
             ));
         }
     }
     if let Some(stated) = request.address {
         if stated != from {
-            warnings.push(Warning::new(
+            warnings.push(Warning::said(
                 "eth.from.mismatch",
                 Severity::Deny,
-                format!(
-                    "the request names signer {} but this key is {}",
-                    stated.to_checksum(None),
-                    from.to_checksum(None)
-                ),
+                Text::new("warning-eth-from-mismatch")
+                    .arg("stated", stated.to_checksum(None))
+                    .arg("key", from.to_checksum(None)),
             ));
         }
     }
@@ -239,34 +236,29 @@ fn lookalikes(decoder: &Decoder<'_>, known: &Known<'_>, warnings: &mut Vec<Warni
         {
             continue;
         }
-        let ours = [
-            (decoder.owner, "your own address"),
-            (decoder.payer, "the paying Safe"),
-        ];
+        let ours = [(decoder.owner, "you"), (decoder.payer, "safe")];
         if let Some((real, what)) = ours
             .iter()
             .find(|(real, _)| lookalike::eth_imitates(a, *real))
         {
-            warnings.push(Warning::new(
+            warnings.push(Warning::said(
                 "addr.lookalike",
                 Severity::High,
-                format!(
-                    "{} looks like {what} ({}) but is a different address",
-                    a.to_checksum(None),
-                    real.to_checksum(None)
-                ),
+                Text::new("warning-addr-lookalike-ours")
+                    .arg("address", a.to_checksum(None))
+                    .arg("what", what)
+                    .arg("real", real.to_checksum(None)),
             ));
             continue;
         }
         if let Some((real, name)) = known.registry.imitated(chain, a) {
-            warnings.push(Warning::new(
+            warnings.push(Warning::said(
                 "addr.lookalike",
                 Severity::High,
-                format!(
-                    "{} looks like {name} ({}) but is a different address",
-                    a.to_checksum(None),
-                    real.to_checksum(None)
-                ),
+                Text::new("warning-addr-lookalike-registry")
+                    .arg("address", a.to_checksum(None))
+                    .arg("name", name)
+                    .arg("real", real.to_checksum(None)),
             ));
         }
     }
@@ -309,27 +301,27 @@ fn transaction(out: &mut EthReview, tx: &UnsignedTx, decoder: &mut Decoder<'_>) 
             .collect(),
     });
     if fee_per_gas > HIGH_FEE_PER_GAS || out.max_fee >= U256::from(HIGH_FEE_TOTAL) {
-        decoder.warnings.push(Warning::new(
+        decoder.warn(
             "eth.fee.high",
             Severity::High,
-            format!(
-                "max fee per gas is {} gwei for {} gas: the fee alone can cost {}",
-                fee_per_gas / 1_000_000_000,
-                tx.gas_limit(),
-                show_wei(out.max_fee, out.chain_id)
-            ),
-        ));
+            Text::new("warning-eth-fee-high")
+                .arg("gwei", fee_per_gas / 1_000_000_000)
+                .arg("gas", tx.gas_limit())
+                .arg("cost", show_wei(out.max_fee, out.chain_id)),
+        );
     }
     for a in tx.authorizations() {
-        decoder.warnings.push(Warning::new(
+        let key = if a.chain_id.is_zero() {
+            "warning-eth-eip7702-authorization-every-chain"
+        } else {
+            "warning-eth-eip7702-authorization"
+        };
+        let delegate = decoder.show_address(a.address);
+        decoder.warn(
             "eth.eip7702.authorization",
             Severity::Deny,
-            format!(
-                "EIP-7702: this transaction makes the account {}run the code of {}: that code gets full control of the account",
-                if a.chain_id.is_zero() { "on EVERY chain " } else { "" },
-                decoder.show_address(a.address)
-            ),
-        ));
+            Text::new(key).arg("delegate", delegate),
+        );
     }
     out.calls.push(decoder.decode(
         "call",
@@ -348,7 +340,10 @@ fn typed(out: &mut EthReview, t: &TypedData, decoder: &mut Decoder<'_>) {
         decoder.warn(
             "eth.text.deceptive",
             Severity::High,
-            format!("typed data {at} reads differently from what it is ({reasons}): {escaped}"),
+            Text::new("warning-eth-text-deceptive-typed-data")
+                .arg("at", at)
+                .arg("reasons", reasons)
+                .arg("escaped", escaped),
         );
     }
     let mut addresses = Vec::new();
@@ -367,7 +362,7 @@ fn typed(out: &mut EthReview, t: &TypedData, decoder: &mut Decoder<'_>) {
         decoder.warn(
             "eth.typed-data.any-chain",
             Severity::High,
-            "the typed data's domain has no chainId: the signature is valid on every chain where its contract exists".into(),
+            Text::new("warning-eth-typed-data-any-chain"),
         );
     }
     let first = decoder.exact.len();
@@ -390,33 +385,31 @@ fn unexplained(t: &TypedData, decoder: &mut Decoder<'_>) {
             .label_of(&c.to_checksum(None))
             .map(str::to_string)
     });
-    let domain = format!(
-        "{} at {}",
-        t.domain
-            .name
-            .as_deref()
-            .map_or("an unnamed domain".into(), |n| format!("{n:?}")),
-        t.domain
-            .verifying_contract
-            .map_or("no verifying contract".into(), |c| decoder.show_address(c))
-    );
-    let (severity, tail) = match &listed {
-        Some(label) => (
+    let name = t.domain.name.as_deref().map(|n| format!("{n:?}"));
+    let contract = t.domain.verifying_contract.map(|c| decoder.show_address(c));
+    let (severity, key) = match &listed {
+        Some(_) => (
             Severity::Warning,
-            format!("its domain is address-book entry {label:?}"),
+            "warning-eth-typed-data-unrecognised-listed",
         ),
-        None => (
-            Severity::High,
-            "the signer does not know what signing it allows, and its domain is not in the address book".to_string(),
-        ),
+        None => (Severity::High, "warning-eth-typed-data-unrecognised"),
     };
     decoder.warn(
         "eth.typed-data.unrecognised",
         severity,
-        format!(
-            "typed data of type {} for {domain}: its fields are shown; {tail}",
-            t.primary_type
-        ),
+        Text::new(key)
+            .arg("type", &t.primary_type)
+            .arg("named", if name.is_some() { "yes" } else { "no" })
+            .arg("name", name.unwrap_or_default())
+            .arg(
+                "has_contract",
+                if contract.is_some() { "yes" } else { "no" },
+            )
+            .arg("contract", contract.unwrap_or_default())
+            .arg(
+                "label",
+                listed.map(|l| format!("{l:?}")).unwrap_or_default(),
+            ),
     );
 }
 
@@ -424,11 +417,11 @@ fn safe_tx(out: &mut EthReview, t: &TypedData, decoder: &mut Decoder<'_>) {
     let (Some(safe_address), Some(tx)) =
         (t.domain.verifying_contract, safe::from_message(&t.message))
     else {
-        decoder.warnings.push(Warning::new(
+        decoder.warn(
             "eth.calldata.blind",
             Severity::Deny,
-            "a SafeTx without a verifying contract or with unreadable fields",
-        ));
+            Text::new("warning-eth-calldata-blind-safe-tx"),
+        );
         return;
     };
     let chain_id = out.chain_id.unwrap_or(0);
@@ -440,21 +433,18 @@ fn safe_tx(out: &mut EthReview, t: &TypedData, decoder: &mut Decoder<'_>) {
         hashes.safe_tx_hash
     };
     if signed != out.signing_hash {
-        decoder.warnings.push(Warning::new(
+        decoder.warn(
             "eth.safe.hash-mismatch",
             Severity::Deny,
-            "the SafeTx typed data does not hash to the recomputed safeTxHash (extra domain fields or types)",
-        ));
+            Text::new("warning-eth-safe-hash-mismatch"),
+        );
     }
     let Some(operation) = Operation::from_u8(tx.operation) else {
-        decoder.warnings.push(Warning::new(
+        decoder.warn(
             "eth.calldata.blind",
             Severity::Deny,
-            format!(
-                "Safe operation {} is neither CALL nor DELEGATECALL",
-                tx.operation
-            ),
-        ));
+            Text::new("warning-eth-calldata-blind-safe-operation").arg("operation", tx.operation),
+        );
         return;
     };
     decoder.payer = safe_address;
@@ -504,14 +494,12 @@ fn message(m: &[u8], warnings: &mut Vec<Warning>) -> MessageView {
         .filter(|s| !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t'))
         .map(str::to_string);
     if text.is_none() || m.len() == 32 {
-        warnings.push(Warning::new(
+        warnings.push(Warning::said(
             "eth.message.blind",
             Severity::High,
-            format!(
-                "the message is {} bytes of {}: it may be a hash of something else, so signing it may authorise anything",
-                m.len(),
-                if text.is_none() { "binary data" } else { "text" }
-            ),
+            Text::new("warning-eth-message-blind")
+                .arg("bytes", m.len())
+                .arg("kind", if text.is_none() { "binary" } else { "text" }),
         ));
     }
     let escaped =
@@ -519,13 +507,12 @@ fn message(m: &[u8], warnings: &mut Vec<Warning>) -> MessageView {
             .ok()
             .and_then(suspicious_text)
             .map(|(escaped, reasons)| {
-                warnings.push(Warning::new(
+                warnings.push(Warning::said(
                     "eth.text.deceptive",
                     Severity::High,
-                    format!(
-                        "the message reads differently from what it is ({}): {escaped}",
-                        reasons.join(", ")
-                    ),
+                    Text::new("warning-eth-text-deceptive-message")
+                        .arg("reasons", reasons.join(", "))
+                        .arg("escaped", &escaped),
                 ));
                 escaped
             });

@@ -4,6 +4,7 @@
 use super::bitcoin::{BtcReview, OutputKind};
 use super::{Severity, Warning};
 use crate::addressbook::AddressBook;
+use crate::i18n::Text;
 
 /// The warning code of a destination that imitates an address-book entry.
 pub const LOOKALIKE: &str = "addr.lookalike";
@@ -22,13 +23,14 @@ pub fn apply(review: &mut BtcReview, book: &AddressBook) {
             output.label = Some(label.to_string());
         } else if let Some(entry) = book.lookalike(&address) {
             output.flags.push(LOOKALIKE);
-            review.warnings.push(Warning::new(
+            review.warnings.push(Warning::said(
                 LOOKALIKE,
                 Severity::High,
-                format!(
-                    "output {} pays {address}, which looks like address-book entry {:?} ({}) but is a different address",
-                    output.index, entry.label, entry.address
-                ),
+                Text::new("warning-addr-lookalike-output")
+                    .arg("index", output.index)
+                    .arg("address", &address)
+                    .arg("label", format!("{:?}", entry.label))
+                    .arg("entry", &entry.address),
             ));
         }
     }
@@ -45,13 +47,13 @@ pub fn check_addresses(addresses: &[String], book: &AddressBook) -> Vec<Warning>
         .filter(|a| book.label_of(a).is_none())
         .filter_map(|a| {
             book.lookalike(a).map(|entry| {
-                Warning::new(
+                Warning::said(
                     "addr.lookalike",
                     Severity::High,
-                    format!(
-                        "{a} looks like address-book entry {:?} ({}) but is a different address",
-                        entry.label, entry.address
-                    ),
+                    Text::new("warning-addr-lookalike")
+                        .arg("address", a)
+                        .arg("label", format!("{:?}", entry.label))
+                        .arg("entry", &entry.address),
                 )
             })
         })

@@ -129,36 +129,24 @@ pub struct Warning {
     pub message: String,
     /// The same in the catalogs, for the review screen in the operator's language.
     #[serde(skip)]
-    pub text: Option<Text>,
+    pub text: Text,
 }
 
 impl Warning {
-    /// A new warning whose message is not in the catalogs yet (shown in English).
-    pub fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
-        Warning {
-            code,
-            severity,
-            message: message.into(),
-            text: None,
-        }
-    }
-
-    /// A new warning whose message is the catalog text `text`.
+    /// A new warning whose message is the catalog text `text` (every warning's is: the
+    /// English in `message` is computed from the English catalog).
     pub fn said(code: &'static str, severity: Severity, text: Text) -> Self {
         Warning {
             code,
             severity,
             message: text.english(),
-            text: Some(text),
+            text,
         }
     }
 
     /// The message in the process's language ([`crate::i18n::current`]).
     pub fn localized(&self) -> String {
-        match &self.text {
-            Some(text) => text.localized(),
-            None => self.message.clone(),
-        }
+        self.text.localized()
     }
 }
 

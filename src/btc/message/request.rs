@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::MessageError;
 use crate::btc::address_search::{self, Found, Limits, Policy};
+use crate::i18n::Text;
 use crate::keys::accounts::Standard;
 use crate::keys::material::HdKeys;
 use crate::review::text::suspicious_text;
@@ -241,42 +242,36 @@ pub fn review(found: &Found, message: &[u8], network: Network) -> Result<Message
     let text = match std::str::from_utf8(message) {
         Ok(text) => Some(match suspicious_text(text) {
             Some((escaped, reasons)) => {
-                warnings.push(Warning::new(
+                warnings.push(Warning::said(
                     "msg.text.suspicious",
                     Severity::High,
-                    format!(
-                        "the message text may not read as it is signed: {}",
-                        reasons.join("; ")
-                    ),
+                    Text::new("warning-msg-text-suspicious").arg("reasons", reasons.join("; ")),
                 ));
                 escaped
             }
             None => text.to_string(),
         }),
         Err(_) => {
-            warnings.push(Warning::new(
+            warnings.push(Warning::said(
                 "msg.binary",
                 Severity::High,
-                format!(
-                    "the message is {} bytes of binary data, not text: only its hex can be shown",
-                    message.len()
-                ),
+                Text::new("warning-msg-binary").arg("bytes", message.len()),
             ));
             None
         }
     };
     if message.len() == 32 {
-        warnings.push(Warning::new(
+        warnings.push(Warning::said(
             "msg.hash-like",
             Severity::High,
-            "the message is 32 bytes: it may be the hash of something else, so signing it may authorise anything",
+            Text::new("warning-msg-hash-like"),
         ));
     }
     if found.policy.standard.is_some() && found.branch == 1 {
-        warnings.push(Warning::new(
+        warnings.push(Warning::said(
             "msg.change-address",
             Severity::Warning,
-            "the address is a change address: proofs are usually made for receive addresses",
+            Text::new("warning-msg-change-address"),
         ));
     }
     warnings.sort_by_key(|w| std::cmp::Reverse(w.severity));

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::amounts::checked_sum;
 use super::{Checks, FeeLimits, InputView, OutputKind, OutputView};
+use crate::i18n::Text;
 use crate::review::Severity;
 
 /// The conservation equation of a review, each term in satoshis.
@@ -114,33 +115,30 @@ impl Checks<'_, '_> {
             self.warn(
                 "fee.high",
                 Severity::High,
-                format!(
-                    "the fee is {fee} sat, above the limit of {} sat",
-                    limits.max_fee
-                ),
+                Text::new("warning-fee-high-absolute")
+                    .arg("fee", fee)
+                    .arg("limit", limits.max_fee),
             );
         } else if fee > 10_000 && fee as f64 > base as f64 * limits.max_fraction {
             self.warn(
                 "fee.high",
                 Severity::High,
-                format!(
-                    "the fee ({fee} sat) is {:.1}% of the {} ({base} sat)",
-                    100.0 * fee as f64 / base as f64,
-                    if external > 0 {
-                        "amount sent"
-                    } else {
-                        "amount moved"
-                    }
-                ),
+                Text::new("warning-fee-high-fraction")
+                    .arg("fee", fee)
+                    .arg(
+                        "percent",
+                        format!("{:.1}", 100.0 * fee as f64 / base as f64),
+                    )
+                    .arg("base_kind", if external > 0 { "sent" } else { "moved" })
+                    .arg("base", base),
             );
         } else if rate > limits.max_rate {
             self.warn(
                 "fee.high",
                 Severity::High,
-                format!(
-                    "the fee rate is {rate:.1} sat/vB, above {} sat/vB",
-                    limits.max_rate
-                ),
+                Text::new("warning-fee-high-rate")
+                    .arg("rate", format!("{rate:.1}"))
+                    .arg("limit", limits.max_rate),
             );
         }
     }

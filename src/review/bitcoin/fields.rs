@@ -8,6 +8,7 @@ use bitcoin::sighash::{EcdsaSighashType, TapSighashType};
 
 use super::{key_origins, Checks, InputView};
 use crate::btc::psbt_v2::V2Extras;
+use crate::i18n::Text;
 use crate::keys::accounts::display_path;
 use crate::review::Severity;
 
@@ -21,15 +22,19 @@ impl Checks<'_, '_> {
                 continue;
             }
             if s.contains("single") && input.index >= output_count {
-                self.warn("btc.sighash.single_bug", Severity::Deny, format!(
-                    "input {} asks for SIGHASH_SINGLE but there is no output {}: the signature would sign the constant 1 and let anyone spend it",
-                    input.index, input.index
-                ));
+                self.warn(
+                    "btc.sighash.single_bug",
+                    Severity::Deny,
+                    Text::new("warning-btc-sighash-single-bug").arg("index", input.index),
+                );
             } else {
-                self.warn("btc.sighash.nondefault", Severity::Deny, format!(
-                    "input {} asks for sighash {}, which lets others change parts of the transaction after signing",
-                    input.index, input.sighash
-                ));
+                self.warn(
+                    "btc.sighash.nondefault",
+                    Severity::Deny,
+                    Text::new("warning-btc-sighash-nondefault")
+                        .arg("index", input.index)
+                        .arg("sighash", &input.sighash),
+                );
             }
         }
     }
@@ -43,42 +48,47 @@ impl Checks<'_, '_> {
         };
         let mut allows = Vec::new();
         if flags & V2Extras::INPUTS_MODIFIABLE != 0 {
-            allows.push("inputs may still be added or removed".to_string());
+            allows.push(Text::new("warning-btc-psbt-modifiable-inputs"));
         }
         if flags & V2Extras::OUTPUTS_MODIFIABLE != 0 {
-            allows.push("outputs may still be added or removed".to_string());
+            allows.push(Text::new("warning-btc-psbt-modifiable-outputs"));
         }
         if flags & V2Extras::HAS_SIGHASH_SINGLE != 0 {
-            allows
-                .push("some signature uses SIGHASH_SINGLE, pinning an input to its output".into());
+            allows.push(Text::new("warning-btc-psbt-modifiable-single"));
         }
         let undefined = flags
             & !(V2Extras::INPUTS_MODIFIABLE
                 | V2Extras::OUTPUTS_MODIFIABLE
                 | V2Extras::HAS_SIGHASH_SINGLE);
         if undefined != 0 {
-            allows.push(format!(
-                "undefined bits {undefined:#04x} whose meaning no specification gives"
-            ));
+            allows.push(
+                Text::new("warning-btc-psbt-modifiable-undefined")
+                    .arg("bits", format!("{undefined:#04x}")),
+            );
         }
-        if allows.is_empty() {
+        let Some(allows) = Text::list(allows) else {
             return;
-        }
-        let stated = format!(
-            "the PSBT's modifiable flags ({flags:#04x}) say: {}",
-            allows.join("; ")
-        );
+        };
+        let stated = |key| {
+            Text::new(key)
+                .arg("flags", format!("{flags:#04x}"))
+                .text_arg("allows", allows.clone())
+        };
         match loose_signature(psbt) {
             None if undefined == 0 => self.warn(
                 "btc.psbt.modifiable",
                 Severity::Info,
-                format!("{stated}. Every signature commits to all inputs and outputs (SIGHASH_ALL), so any such change voids them"),
+                stated("warning-btc-psbt-modifiable-voided"),
             ),
-            None => self.warn("btc.psbt.modifiable", Severity::High, stated),
+            None => self.warn(
+                "btc.psbt.modifiable",
+                Severity::High,
+                stated("warning-btc-psbt-modifiable"),
+            ),
             Some(loose) => self.warn(
                 "btc.psbt.modifiable",
                 Severity::High,
-                format!("{stated}, and {loose}: others may change the transaction after it is signed"),
+                stated("warning-btc-psbt-modifiable-loose").text_arg("loose", loose),
             ),
         }
     }
@@ -91,7 +101,7 @@ impl Checks<'_, '_> {
             self.warn(
                 "btc.network.mismatch",
                 Severity::Deny,
-                format!("the PSBT's global xpubs are not for {}", self.network),
+                Text::new("warning-btc-network-mismatch-xpub").arg("network", self.network),
             );
         }
         for (xpub, (fingerprint, path)) in &psbt.xpub {
@@ -102,10 +112,19 @@ impl Checks<'_, '_> {
                 continue;
             };
             if ours.public_key != xpub.public_key || ours.chain_code != xpub.chain_code {
-                self.warn("btc.xpub.not_ours", Severity::High, format!(
-                    "the PSBT's global xpub {xpub} claims to be our key [{fingerprint}{}] but ours there is another: a wallet that trusts it would accept keys that are not ours as cosigners or change",
-                    display_path(path).trim_start_matches('m')
-                ));
+                self.warn(
+                    "btc.xpub.not_ours",
+                    Severity::High,
+                    Text::new("warning-btc-xpub-not-ours")
+                        .arg("xpub", xpub)
+                        .arg(
+                            "origin",
+                            format!(
+                                "[{fingerprint}{}]",
+                                display_path(path).trim_start_matches('m')
+                            ),
+                        ),
+                );
             }
         }
     }
@@ -118,23 +137,27 @@ impl Checks<'_, '_> {
             .iter()
             .map(|i| key_origins(&i.bip32_derivation, &i.tap_key_origins))
             .enumerate()
-            .map(|(n, o)| (format!("input {n}"), o))
+            .map(|(n, o)| ("input", n, o))
             .chain(
                 psbt.outputs
                     .iter()
                     .map(|o| key_origins(&o.bip32_derivation, &o.tap_key_origins))
                     .enumerate()
-                    .map(|(n, o)| (format!("output {n}"), o)),
+                    .map(|(n, o)| ("output", n, o)),
             );
-        for (place, origins) in maps {
+        for (what, index, origins) in maps {
             if let Some((_, source)) = origins
                 .iter()
                 .find(|(key, source)| self.forged(key, source))
             {
-                self.warn("btc.key_origin.not_ours", Severity::High, format!(
-                    "{place} lists a key under our fingerprint at {} that is not our key there: key origins in a PSBT are claims, this one is false",
-                    display_path(&source.1)
-                ));
+                self.warn(
+                    "btc.key_origin.not_ours",
+                    Severity::High,
+                    Text::new("warning-btc-key-origin-not-ours")
+                        .arg("what", what)
+                        .arg("index", index)
+                        .arg("path", display_path(&source.1)),
+                );
             }
         }
     }
@@ -149,7 +172,7 @@ impl Checks<'_, '_> {
 
 /// The first signature (asked for by an input's sighash type, or already in the PSBT) that
 /// does not commit to every input and output, described.
-fn loose_signature(psbt: &Psbt) -> Option<String> {
+fn loose_signature(psbt: &Psbt) -> Option<Text> {
     let ecdsa_all = |t: EcdsaSighashType| t == EcdsaSighashType::All;
     let tap_all = |t: TapSighashType| matches!(t, TapSighashType::All | TapSighashType::Default);
     psbt.inputs.iter().enumerate().find_map(|(n, input)| {
@@ -166,10 +189,12 @@ fn loose_signature(psbt: &Psbt) -> Option<String> {
                 .values()
                 .any(|s| !tap_all(s.sighash_type));
         match (requested, present) {
-            (Some(t), _) => Some(format!("input {n} asks for sighash {t}")),
-            (None, true) => Some(format!(
-                "input {n} carries a signature that does not commit to everything"
-            )),
+            (Some(t), _) => Some(
+                Text::new("warning-btc-psbt-modifiable-requested")
+                    .arg("index", n)
+                    .arg("sighash", t),
+            ),
+            (None, true) => Some(Text::new("warning-btc-psbt-modifiable-present").arg("index", n)),
             (None, false) => None,
         }
     })

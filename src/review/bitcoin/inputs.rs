@@ -8,6 +8,7 @@ use bitcoin::{OutPoint, Script, TxIn, Weight};
 use super::timelocks::relative_lock;
 use super::{key_origins, spent_output, Checks, InputView};
 use crate::btc::ownership::{Owner, Ownership};
+use crate::i18n::Text;
 use crate::keys::accounts::display_path;
 use crate::review::Severity;
 
@@ -22,10 +23,20 @@ impl Checks<'_, '_> {
     ) -> bool {
         let Some(prev) = &input.non_witness_utxo else {
             if input.witness_utxo.is_some() && !taproot {
-                self.warn("btc.utxo.unverified", Severity::High, format!(
-                    "input {index}: amount {} sat is only claimed (no previous transaction to check it against)",
-                    input.witness_utxo.as_ref().map(|o| o.value.to_sat()).unwrap_or(0)
-                ));
+                self.warn(
+                    "btc.utxo.unverified",
+                    Severity::High,
+                    Text::new("warning-btc-utxo-unverified")
+                        .arg("index", index)
+                        .arg(
+                            "amount",
+                            input
+                                .witness_utxo
+                                .as_ref()
+                                .map(|o| o.value.to_sat())
+                                .unwrap_or(0),
+                        ),
+                );
             }
             return taproot && input.witness_utxo.is_some();
         };
@@ -33,10 +44,9 @@ impl Checks<'_, '_> {
             self.warn(
                 "btc.utxo.txid_mismatch",
                 Severity::Deny,
-                format!(
-                    "input {index}: the supplied previous transaction is not {}",
-                    outpoint.txid
-                ),
+                Text::new("warning-btc-utxo-txid-mismatch")
+                    .arg("index", index)
+                    .arg("txid", outpoint.txid),
             );
             return false;
         }
@@ -44,20 +54,22 @@ impl Checks<'_, '_> {
             self.warn(
                 "btc.utxo.txid_mismatch",
                 Severity::Deny,
-                format!(
-                    "input {index}: previous transaction has no output {}",
-                    outpoint.vout
-                ),
+                Text::new("warning-btc-utxo-txid-mismatch-no-output")
+                    .arg("index", index)
+                    .arg("vout", outpoint.vout),
             );
             return false;
         };
         if let Some(w) = &input.witness_utxo {
             if w != out {
-                self.warn("btc.utxo.amount_mismatch", Severity::Deny, format!(
-                    "input {index}: witness_utxo says {} sat but the previous transaction pays {} sat (fee attack)",
-                    w.value.to_sat(),
-                    out.value.to_sat()
-                ));
+                self.warn(
+                    "btc.utxo.amount_mismatch",
+                    Severity::Deny,
+                    Text::new("warning-btc-utxo-amount-mismatch")
+                        .arg("index", index)
+                        .arg("claimed", w.value.to_sat())
+                        .arg("paid", out.value.to_sat()),
+                );
                 return false;
             }
         }
@@ -84,7 +96,13 @@ impl Checks<'_, '_> {
         let mut not_signed = None;
         let owner = match &spent {
             None => {
-                self.warn("btc.input.no_utxo", Severity::Deny, format!("input {index} ({outpoint}) carries neither witness_utxo nor the previous transaction"));
+                self.warn(
+                    "btc.input.no_utxo",
+                    Severity::Deny,
+                    Text::new("warning-btc-input-no-utxo")
+                        .arg("index", index)
+                        .arg("outpoint", outpoint),
+                );
                 not_signed = Some("the spent output is unknown".to_string());
                 None
             }
@@ -100,23 +118,36 @@ impl Checks<'_, '_> {
                         Some(*owner)
                     }
                     Ownership::Claimed(path) => {
-                        self.warn("btc.input.unverified_key", Severity::High, format!(
-                        "input {index} claims our key at {} but its script does not derive from any policy known here",
-                        display_path(&path)
-                    ));
+                        self.warn(
+                            "btc.input.unverified_key",
+                            Severity::High,
+                            Text::new("warning-btc-input-unverified-key")
+                                .arg("index", index)
+                                .arg("path", display_path(&path)),
+                        );
                         not_signed = Some("its script does not derive from our keys under a known policy (register the wallet with 'coldsign wallet import')".into());
                         None
                     }
                     Ownership::Stray(stray) => {
-                        self.warn("btc.input.unverified_key", Severity::High, format!(
-                        "input {index} spends our key at {} in a {} script that no wallet policy here produces",
-                        display_path(&stray.path), stray.script_type
-                    ));
+                        self.warn(
+                            "btc.input.unverified_key",
+                            Severity::High,
+                            Text::new("warning-btc-input-unverified-key-stray")
+                                .arg("index", index)
+                                .arg("path", display_path(&stray.path))
+                                .arg("script_type", stray.script_type),
+                        );
                         not_signed = Some("its script does not derive from our keys under a known policy (register the wallet with 'coldsign wallet import')".into());
                         None
                     }
                     Ownership::Foreign => {
-                        self.warn("btc.input.foreign", Severity::Info, format!("input {index} ({outpoint}) is not ours and will not be signed here"));
+                        self.warn(
+                            "btc.input.foreign",
+                            Severity::Info,
+                            Text::new("warning-btc-input-foreign")
+                                .arg("index", index)
+                                .arg("outpoint", outpoint),
+                        );
                         not_signed = Some("not our key".into());
                         None
                     }
@@ -156,7 +187,9 @@ impl Checks<'_, '_> {
             self.warn(
                 "btc.sequence.relative",
                 Severity::Info,
-                format!("input {index} can be mined only {lock} (BIP68 relative lock time)"),
+                Text::new("warning-btc-sequence-relative")
+                    .arg("index", index)
+                    .arg("lock", lock),
             );
         }
         let view = InputView {

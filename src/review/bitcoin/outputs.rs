@@ -12,6 +12,7 @@ use bitcoin::{Address, TxOut};
 use super::scripts::{self, ScriptClass};
 use super::{key_origins, Checks, OutputKind, OutputView, OwnerView};
 use crate::btc::ownership::{Owner, Ownership, Stray};
+use crate::i18n::Text;
 use crate::keys::accounts::display_path;
 use crate::review::Severity;
 
@@ -71,7 +72,11 @@ impl Checks<'_, '_> {
                     self.warn(
                         "btc.output.burned",
                         Severity::High,
-                        format!("output {index} burns {amount} sat: {reason} (script {hex})"),
+                        Text::new("warning-btc-output-burned")
+                            .arg("index", index)
+                            .arg("amount", amount)
+                            .arg("reason", reason)
+                            .arg("script", &hex),
                     );
                 }
                 let kind = if script.is_op_return() {
@@ -90,9 +95,11 @@ impl Checks<'_, '_> {
                 self.warn(
                     "btc.output.anyone_can_spend",
                     severity,
-                    format!(
-                        "output {index} ({amount} sat) can be taken by anyone: {reason} (script {hex})"
-                    ),
+                    Text::new("warning-btc-output-anyone-can-spend")
+                        .arg("index", index)
+                        .arg("amount", amount)
+                        .arg("reason", reason)
+                        .arg("script", &hex),
                 );
                 (OutputKind::External, None)
             }
@@ -103,9 +110,11 @@ impl Checks<'_, '_> {
                         self.warn(
                             "btc.output.nonstandard",
                             Severity::High,
-                            format!(
-                                "output {index} ({amount} sat) pays a script with no address: {reason} (script {hex})"
-                            ),
+                            Text::new("warning-btc-output-nonstandard")
+                                .arg("index", index)
+                                .arg("amount", amount)
+                                .arg("reason", reason)
+                                .arg("script", &hex),
                         );
                         false
                     }
@@ -138,10 +147,10 @@ impl Checks<'_, '_> {
             self.warn(
                 "btc.output.dust",
                 Severity::Warning,
-                format!(
-                    "output {index} ({amount} sat) is below the dust limit of {} sat and will not relay",
-                    script.minimal_non_dust().to_sat()
-                ),
+                Text::new("warning-btc-output-dust")
+                    .arg("index", index)
+                    .arg("amount", amount)
+                    .arg("limit", script.minimal_non_dust().to_sat()),
             );
         }
         OutputView {
@@ -176,18 +185,28 @@ impl Checks<'_, '_> {
         ) else {
             return false;
         };
-        let hex = inner.to_hex_string();
+        let revealed = |key, reason| {
+            Text::new(key)
+                .arg("index", index)
+                .arg("amount", amount)
+                .arg("script", inner.to_hex_string())
+                .arg("reason", reason)
+        };
         match scripts::classify(inner) {
             ScriptClass::AnyoneCanSpend { reason, .. } => {
-                self.warn("btc.output.anyone_can_spend", Severity::High, format!(
-                    "output {index} ({amount} sat) can be taken by anyone: the script behind its hash, which the PSBT reveals, is {hex}: {reason}"
-                ));
+                self.warn(
+                    "btc.output.anyone_can_spend",
+                    Severity::High,
+                    revealed("warning-btc-output-anyone-can-spend-revealed", reason),
+                );
                 false
             }
             ScriptClass::Unspendable { reason, .. } => {
-                self.warn("btc.output.burned", Severity::High, format!(
-                    "output {index} burns {amount} sat: the script behind its hash, which the PSBT reveals, is {hex}: {reason}"
-                ));
+                self.warn(
+                    "btc.output.burned",
+                    Severity::High,
+                    revealed("warning-btc-output-burned-revealed", reason),
+                );
                 true
             }
             _ => false,
@@ -200,14 +219,17 @@ impl Checks<'_, '_> {
         let text = std::str::from_utf8(data)
             .ok()
             .filter(|s| s.chars().all(|c| !c.is_control()));
+        let key = match text {
+            Some(_) => "warning-btc-output-op-return-text",
+            None => "warning-btc-output-op-return",
+        };
         self.warn(
             "btc.output.op_return",
             Severity::Info,
-            format!(
-                "output {index} carries data: {}{}",
-                data.to_lower_hex_string(),
-                text.map(|t| format!(" ({t:?})")).unwrap_or_default()
-            ),
+            Text::new(key)
+                .arg("index", index)
+                .arg("data", data.to_lower_hex_string())
+                .arg("text", text.map(|t| format!("{t:?}")).unwrap_or_default()),
         );
     }
 
@@ -249,10 +271,13 @@ impl Checks<'_, '_> {
                 (OutputKind::OursNotChange, Some(view))
             }
             Ownership::Claimed(path) => {
-                self.warn("btc.change.unverified", Severity::High, format!(
-                    "output {index} claims to be ours ({}) but its script does not derive from our keys under the inputs' policy: it is treated as a payment to someone else",
-                    display_path(&path)
-                ));
+                self.warn(
+                    "btc.change.unverified",
+                    Severity::High,
+                    Text::new("warning-btc-change-unverified")
+                        .arg("index", index)
+                        .arg("path", display_path(&path)),
+                );
                 (OutputKind::External, None)
             }
             Ownership::Foreign => (OutputKind::External, None),
@@ -273,10 +298,18 @@ impl Checks<'_, '_> {
         let wallet = &owner.wallet;
         let highest = spending.highest.get(wallet.as_str()).copied().unwrap_or(0);
         if owner.index > highest.saturating_add(GAP_LIMIT) {
-            self.warn("btc.output.ours_hidden", Severity::High, format!(
-                "output {index} pays {amount} sat to our wallet {wallet} at address index {} ({path}), more than {GAP_LIMIT} past the highest index this spend uses ({highest}): a wallet restored from the seed stops looking long before it and will not show these coins",
-                owner.index
-            ));
+            self.warn(
+                "btc.output.ours_hidden",
+                Severity::High,
+                Text::new("warning-btc-output-ours-hidden-gap")
+                    .arg("index", index)
+                    .arg("amount", amount)
+                    .arg("wallet", wallet)
+                    .arg("address_index", owner.index)
+                    .arg("path", &path)
+                    .arg("gap", GAP_LIMIT)
+                    .arg("highest", highest),
+            );
         }
         let account = match owner.path.as_ref() {
             [ChildNumber::Hardened { index: purpose }, _, ChildNumber::Hardened { index: account }, ..]
@@ -287,31 +320,51 @@ impl Checks<'_, '_> {
             _ => None,
         };
         if let Some(account) = account.filter(|a| *a > MAX_DISCOVERED_ACCOUNT) {
-            self.warn("btc.output.ours_hidden", Severity::High, format!(
-                "output {index} pays {amount} sat to our account {account}' ({path}): wallets discover accounts in order and stop at the first unused one, so a restored wallet will not find these coins"
-            ));
+            self.warn(
+                "btc.output.ours_hidden",
+                Severity::High,
+                Text::new("warning-btc-output-ours-hidden-account")
+                    .arg("index", index)
+                    .arg("amount", amount)
+                    .arg("account", account)
+                    .arg("path", &path),
+            );
         }
-        let branch = if owner.branch == 1 {
-            "change"
-        } else {
-            "receive"
-        };
         match (in_spending, owner.branch) {
             (true, 1) => {}
-            (true, _) => self.warn("btc.output.ours_not_change", Severity::Info, format!(
-                "output {index} pays our own wallet {wallet} ({path}) but is not change of this spend"
-            )),
+            (true, _) => self.warn(
+                "btc.output.ours_not_change",
+                Severity::Info,
+                Text::new("warning-btc-output-ours-not-change")
+                    .arg("index", index)
+                    .arg("wallet", wallet)
+                    .arg("path", &path),
+            ),
             (false, b) => {
-                let from = if spending.highest.is_empty() {
-                    "this spend spends none of our coins".to_string()
+                let (key, severity) = if b == 1 {
+                    (
+                        "warning-btc-output-ours-other-wallet-change",
+                        Severity::High,
+                    )
                 } else {
-                    format!("this spend comes from {}", spending.names())
+                    ("warning-btc-output-ours-other-wallet", Severity::Warning)
                 };
-                let severity = if b == 1 { Severity::High } else { Severity::Warning };
-                self.warn("btc.output.ours_other_wallet", severity, format!(
-                    "output {index} pays {amount} sat to our {branch} address {path} in wallet {wallet}, not back to the spending wallet ({from}): the coins stay ours, but a wallet that shows only the spending wallet will not list them{}",
-                    if b == 1 { "; it looks like change but is not this spend's change" } else { "" }
-                ));
+                let from = if spending.highest.is_empty() {
+                    "none"
+                } else {
+                    "some"
+                };
+                self.warn(
+                    "btc.output.ours_other_wallet",
+                    severity,
+                    Text::new(key)
+                        .arg("index", index)
+                        .arg("amount", amount)
+                        .arg("path", &path)
+                        .arg("wallet", wallet)
+                        .arg("from", from)
+                        .arg("spending", spending.names()),
+                );
             }
         }
     }
@@ -325,13 +378,19 @@ impl Checks<'_, '_> {
             .last()
             .is_some_and(|c| c.is_hardened())
         {
-            "its path ends in a hardened step, which no wallet derives addresses with"
+            "hardened"
         } else {
-            "no standard account and no registered wallet pays that key with this script type"
+            "script"
         };
-        self.warn("btc.output.ours_hidden", Severity::High, format!(
-            "output {index} pays {amount} sat to our key at {path} in a {} script: {why}; the coins stay under this seed, but a normal wallet will not show them and a restored one will not find them unless told this exact path and script",
-            stray.script_type
-        ));
+        self.warn(
+            "btc.output.ours_hidden",
+            Severity::High,
+            Text::new("warning-btc-output-ours-hidden-stray")
+                .arg("index", index)
+                .arg("amount", amount)
+                .arg("path", &path)
+                .arg("script_type", stray.script_type)
+                .arg("why", why),
+        );
     }
 }

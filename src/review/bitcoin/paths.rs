@@ -5,6 +5,7 @@ use bitcoin::bip32::{ChildNumber, DerivationPath};
 use bitcoin::Network;
 
 use super::Checks;
+use crate::i18n::Text;
 use crate::keys::accounts::display_path;
 use crate::review::Severity;
 
@@ -31,17 +32,22 @@ impl Checks<'_, '_> {
                 self.warn(
                     "btc.network.mismatch",
                     Severity::Deny,
-                    format!(
-                        "{what} {index} uses coin type {coin}' ({shown}), which is not {}",
-                        self.network
-                    ),
+                    Text::new("warning-btc-network-mismatch")
+                        .arg("what", what)
+                        .arg("index", index)
+                        .arg("coin", coin)
+                        .arg("path", &shown)
+                        .arg("network", self.network),
                 );
             }
             if ![44, 49, 84, 86, 48].contains(&purpose) || account > 100 {
                 self.warn(
                     "btc.path.unusual",
                     Severity::Warning,
-                    format!("{what} {index} uses an unusual derivation path {shown}"),
+                    Text::new("warning-btc-path-unusual")
+                        .arg("what", what)
+                        .arg("index", index)
+                        .arg("path", &shown),
                 );
             }
         }
@@ -51,9 +57,11 @@ impl Checks<'_, '_> {
                 self.warn(
                     "btc.path.unusual",
                     Severity::Warning,
-                    format!(
-                    "{what} {index} uses address index {last}, far beyond the gap limit ({shown})"
-                ),
+                    Text::new("warning-btc-path-unusual-index")
+                        .arg("what", what)
+                        .arg("index", index)
+                        .arg("last", last)
+                        .arg("path", &shown),
                 );
             }
         }

@@ -5,6 +5,8 @@
 
 use bitcoin::Sequence;
 
+use crate::i18n::Text;
+
 /// `nLockTime` values from this one on are Unix times.
 const LOCKTIME_THRESHOLD: u32 = 500_000_000;
 
@@ -46,18 +48,16 @@ pub fn relative_lock(version: i32, sequence: Sequence) -> Option<String> {
 }
 
 /// The absolute lock time for people, saying whether it is enforced.
-pub fn describe_absolute(locktime: u32, sequences: impl IntoIterator<Item = Sequence>) -> String {
+pub fn describe_absolute(locktime: u32, sequences: impl IntoIterator<Item = Sequence>) -> Text {
     let enforced = sequences
         .into_iter()
         .any(|s| s.enables_absolute_lock_time());
-    if enforced {
-        format!("not valid before {}", describe_locktime(locktime))
+    let key = if enforced {
+        "warning-btc-locktime"
     } else {
-        format!(
-            "nLockTime is {} but every input's sequence is final, so it is not enforced",
-            describe_locktime(locktime)
-        )
-    }
+        "warning-btc-locktime-not-enforced"
+    };
+    Text::new(key).arg("when", describe_locktime(locktime))
 }
 
 #[cfg(test)]
@@ -84,9 +84,11 @@ mod tests {
         assert_eq!(describe_locktime(800_000), "block 800000");
         assert!(describe_locktime(1_700_000_000).starts_with("2023-11-14T22:13:20Z"));
         assert_eq!(
-            describe_absolute(800_000, [Sequence::ENABLE_RBF_NO_LOCKTIME]),
+            describe_absolute(800_000, [Sequence::ENABLE_RBF_NO_LOCKTIME]).english(),
             "not valid before block 800000"
         );
-        assert!(describe_absolute(800_000, [Sequence::MAX]).contains("not enforced"));
+        assert!(describe_absolute(800_000, [Sequence::MAX])
+            .english()
+            .contains("not enforced"));
     }
 }

@@ -30,6 +30,6 @@ pub fn render_warnings(s: &mut String, warnings: &[Warning]) {
             Severity::Warning => "warn",
             Severity::Info => "info",
         };
-        let _ = writeln!(s, "  [{label}] {}: {}", w.code, w.message);
+        let _ = writeln!(s, "  [{label}] {}: {}", w.code, w.localized());
     }
 }
