@@ -6,9 +6,9 @@
 mod common;
 
 use bitcoin::{Amount, Transaction, TxOut};
-use bitcoinconsensus::{Error, Utxo};
+use bitcoinconsensus::Error;
 use coldsign::btc::builder::SpendBuilder;
-use coldsign::btc::core_verify::{CoreChecker, FLAGS};
+use coldsign::btc::core_verify::{utxos, CoreChecker, FLAGS};
 use coldsign::btc::finalize;
 use common::btc::*;
 use common::ABANDON;
@@ -42,14 +42,7 @@ fn signed_mix() -> (Transaction, Vec<TxOut>) {
 /// libbitcoinconsensus's verdict on input `index`, through its C API.
 fn reference(tx: &Transaction, spent: &[TxOut], index: usize) -> Result<(), Error> {
     let bytes = bitcoin::consensus::serialize(tx);
-    let utxos: Vec<Utxo> = spent
-        .iter()
-        .map(|o| Utxo {
-            script_pubkey: o.script_pubkey.as_bytes().as_ptr(),
-            script_pubkey_len: o.script_pubkey.len() as u32,
-            value: o.value.to_sat() as i64,
-        })
-        .collect();
+    let utxos = utxos(spent);
     let (script, amount) = spent.get(index).map_or((&[][..], 0), |o| {
         (o.script_pubkey.as_bytes(), o.value.to_sat())
     });

@@ -67,15 +67,8 @@ impl CoreChecker {
     /// read the transaction.
     pub fn new(tx: &Transaction, spent: &[TxOut]) -> Result<Self, Error> {
         let bytes = bitcoin::consensus::serialize(tx);
-        // Pointers into `spent`, which outlives the call (the bridge copies what it keeps).
-        let utxos: Vec<Utxo> = spent
-            .iter()
-            .map(|o| Utxo {
-                script_pubkey: o.script_pubkey.as_bytes().as_ptr(),
-                script_pubkey_len: o.script_pubkey.len() as c_uint,
-                value: o.value.to_sat() as i64,
-            })
-            .collect();
+        // `spent` outlives the call; the bridge copies what it keeps.
+        let utxos = utxos(spent);
         let mut raw = std::ptr::null_mut();
         // SAFETY: the pointers and lengths describe live buffers; `raw` is written only on
         // success, when it receives a checker that we then own.
@@ -90,12 +83,7 @@ impl CoreChecker {
         };
         match NonNull::new(raw) {
             Some(raw) if code == 0 => Ok(CoreChecker { raw }),
-            Some(raw) => {
-                // SAFETY: a checker the bridge made and nobody else holds.
-                unsafe { ffi::coldsign_core_checker_free(raw.as_ptr()) };
-                Err(error(code))
-            }
-            None => Err(error(code)),
+            _ => Err(error(code)),
         }
     }
 
@@ -120,6 +108,19 @@ impl Drop for CoreChecker {
         // SAFETY: the checker is ours and dropped once.
         unsafe { ffi::coldsign_core_checker_free(self.raw.as_ptr()) }
     }
+}
+
+/// `spent` as libbitcoinconsensus's C API reads spent outputs (Core's `UTXO`: pointers into
+/// `spent`, valid while it is).
+pub fn utxos(spent: &[TxOut]) -> Vec<Utxo> {
+    spent
+        .iter()
+        .map(|o| Utxo {
+            script_pubkey: o.script_pubkey.as_bytes().as_ptr(),
+            script_pubkey_len: o.script_pubkey.len() as c_uint,
+            value: o.value.to_sat() as i64,
+        })
+        .collect()
 }
 
 /// The crate's error for a `bitcoinconsensus_error` code (0, "OK", with a failed check is a
