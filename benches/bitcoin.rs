@@ -59,11 +59,6 @@ fn bench(c: &mut Criterion) {
                     })
                 },
             );
-            if n > 1_000 {
-                // Finalizing verifies with libbitcoinconsensus, quadratic in N (see
-                // docs/performance.md): too slow for repeated runs at 5,000.
-                continue;
-            }
             let policies = Policies::new(&hd, vec![]);
             let r = review(
                 &unsigned,
@@ -81,6 +76,17 @@ fn bench(c: &mut Criterion) {
                     b.iter(|| {
                         let mut p = p.clone();
                         finalize::finalize(&mut p)
+                    })
+                },
+            );
+            // What `coldsign finalize` does: finalize, extract, verify every input.
+            group.bench_with_input(
+                BenchmarkId::new(format!("finalize+verify/{name}"), n),
+                &signed,
+                |b, p| {
+                    b.iter(|| {
+                        let mut p = p.clone();
+                        finalize::finalize_and_verify(&mut p).unwrap()
                     })
                 },
             );

@@ -1,12 +1,12 @@
 //! Finalizing (BIP174's finalizer, see `satisfy`), extracting, and verifying inputs with
-//! Bitcoin Core's own script interpreter (libbitcoinconsensus) before anything is written.
-//! Everything here is linear in the input count except libbitcoinconsensus itself, which
-//! re-reads the whole transaction for every input it checks; those checks run on all cores.
+//! Bitcoin Core's own script interpreter (`core_verify`) before anything is written.
+//! Everything here is linear in the input count; the script checks run on all cores.
 
 use bitcoin::psbt::{Input, Psbt};
 use bitcoin::{Transaction, TxOut};
 use serde::Serialize;
 
+use super::core_verify::CoreChecker;
 use super::satisfy::{satisfy, KnownKeys};
 use crate::review::bitcoin::signatures::multisig_signatures;
 use crate::review::bitcoin::spent_output;
@@ -105,7 +105,7 @@ pub enum VerifyError {
     Script {
         /// The input.
         index: usize,
-        /// libbitcoinconsensus's error.
+        /// The error, as the `bitcoinconsensus` crate names it (`ERR_SCRIPT`: the script fails).
         reason: String,
     },
 }
@@ -145,36 +145,20 @@ pub fn verify(tx: &Transaction, spent: &[TxOut]) -> Result<(), VerifyError> {
 }
 
 /// Verifies the inputs `indexes` of `tx` (other inputs may be unsigned: no sighash covers
-/// another input's scriptSig or witness) with libbitcoinconsensus, spread over the available
-/// cores. Returns the failures in input order.
+/// another input's scriptSig or witness) with Bitcoin Core's interpreter ([`CoreChecker`]: the
+/// transaction is parsed and hashed once), spread over the available cores. Returns the
+/// failures in input order.
 pub fn verify_inputs(tx: &Transaction, spent: &[TxOut], indexes: &[usize]) -> Vec<VerifyError> {
-    let bytes = bitcoin::consensus::serialize(tx);
-    let flags = bitcoinconsensus::VERIFY_ALL_PRE_TAPROOT | bitcoinconsensus::VERIFY_TAPROOT;
-    // The spent outputs as libbitcoinconsensus reads them (raw pointers: one list per thread).
-    let utxo_list = || -> Vec<bitcoinconsensus::Utxo> {
-        spent
-            .iter()
-            .map(|o| bitcoinconsensus::Utxo {
-                script_pubkey: o.script_pubkey.as_bytes().as_ptr(),
-                script_pubkey_len: o.script_pubkey.len() as u32,
-                value: o.value.to_sat() as i64,
-            })
-            .collect()
-    };
-    let check = |index: usize, utxos: &[bitcoinconsensus::Utxo]| -> Option<VerifyError> {
-        let Some(out) = spent.get(index) else {
+    let checker = CoreChecker::new(tx, spent);
+    let check = |index: usize| -> Option<VerifyError> {
+        if index >= spent.len() {
             return Some(VerifyError::UnknownSpent(index));
+        }
+        let verdict = match &checker {
+            Ok(checker) => checker.verify(index),
+            Err(e) => Err(*e),
         };
-        bitcoinconsensus::verify_with_flags(
-            out.script_pubkey.as_bytes(),
-            out.value.to_sat(),
-            &bytes,
-            Some(utxos),
-            index,
-            flags,
-        )
-        .err()
-        .map(|e| VerifyError::Script {
+        verdict.err().map(|e| VerifyError::Script {
             index,
             reason: format!("{e:?}"),
         })
@@ -184,14 +168,7 @@ pub fn verify_inputs(tx: &Transaction, spent: &[TxOut], indexes: &[usize]) -> Ve
     std::thread::scope(|scope| {
         let workers: Vec<_> = indexes
             .chunks(chunk)
-            .map(|part| {
-                scope.spawn(|| {
-                    let utxos = utxo_list();
-                    part.iter()
-                        .filter_map(|&i| check(i, &utxos))
-                        .collect::<Vec<_>>()
-                })
-            })
+            .map(|part| scope.spawn(|| part.iter().filter_map(|&i| check(i)).collect::<Vec<_>>()))
             .collect();
         workers
             .into_iter()

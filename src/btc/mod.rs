@@ -4,6 +4,7 @@
 pub mod address_search;
 pub mod bip373;
 pub mod builder;
+pub mod core_verify;
 pub mod derive;
 pub mod finalize;
 pub mod message;
