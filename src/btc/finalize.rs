@@ -172,7 +172,18 @@ pub fn verify_inputs(tx: &Transaction, spent: &[TxOut], indexes: &[usize]) -> Ve
             .collect();
         workers
             .into_iter()
-            .flat_map(|w| w.join().expect("a verification thread panicked"))
+            .zip(indexes.chunks(chunk))
+            .flat_map(|(w, part)| {
+                // A worker that died verified nothing: its inputs count as failing.
+                w.join().unwrap_or_else(|_| {
+                    part.iter()
+                        .map(|&index| VerifyError::Script {
+                            index,
+                            reason: "the verification thread stopped".into(),
+                        })
+                        .collect()
+                })
+            })
             .collect()
     })
 }
@@ -206,17 +217,23 @@ fn one_line(s: &str) -> String {
 
 /// Finalizes every input that can be ([`finalize`]); when all are final, extracts the network
 /// transaction and verifies every input with Bitcoin Core's interpreter (an input that fails
-/// is a verification error).
+/// is a verification error). [`finalize`] has verified the inputs it finalized, so only those
+/// that came final are checked here: each input once.
 pub fn finalize_and_verify(
     psbt: &mut Psbt,
 ) -> crate::Result<(Vec<FinalizeOutcome>, Option<Transaction>)> {
+    let came_final: Vec<usize> = (0..psbt.inputs.len())
+        .filter(|&i| is_final(&psbt.inputs[i]))
+        .collect();
     let outcomes = finalize(psbt);
     let Ok(tx) = extract(psbt) else {
         return Ok((outcomes, None));
     };
     let spent = spent_outputs(psbt).map_err(|e| crate::Error::bad_input(e.to_string()))?;
-    verify(&tx, &spent).map_err(|e| crate::Error::Verification(e.to_string()))?;
-    Ok((outcomes, Some(tx)))
+    match verify_inputs(&tx, &spent, &came_final).into_iter().next() {
+        Some(failure) => Err(crate::Error::Verification(failure.to_string())),
+        None => Ok((outcomes, Some(tx))),
+    }
 }
 
 /// The first input that is not final, and why (empty when the finalizer gave no reason).
