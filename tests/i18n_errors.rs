@@ -279,3 +279,40 @@ fn every_error_message_the_code_uses_is_in_the_catalogs() {
         assert!(missing.is_empty(), "{} lacks {missing:?}", lang.tag());
     }
 }
+
+#[test]
+fn usage_errors_said_by_the_catalogs_keep_their_english() {
+    use coldsign::i18n::Text;
+    let cases = [
+        (
+            Text::new("hint-no-password").arg("variable", "COLDSIGN_PASSWORD"),
+            "pass --password-file FILE or set COLDSIGN_PASSWORD",
+        ),
+        (
+            Text::new("error-derivation-path")
+                .arg("path", "\"m/x\"")
+                .arg("reason", "invalid child number format"),
+            "invalid derivation path \"m/x\": invalid child number format",
+        ),
+        (
+            Text::new("hint-derivation-path-eth"),
+            "write it like m/44'/60'/0'/0/0",
+        ),
+        (
+            Text::new("error-device-too-many-accounts")
+                .arg("count", 9)
+                .arg("max", 8),
+            "the PSBT names 9 account paths of this device; at most 8 are read",
+        ),
+        (
+            Text::new("error-policy-invalid")
+                .arg("path", "p.toml")
+                .text_arg("reason", Text::new("error-request-empty")),
+            "policy p.toml: the input is empty",
+        ),
+    ];
+    for (text, english) in cases {
+        assert_eq!(text.english(), english);
+        assert!(is_japanese(&text.in_lang(Lang::Ja)), "{english}");
+    }
+}

@@ -78,3 +78,27 @@ error-device-transport = device transport failed: {$reason}
 hint-device-transport = reconnect the device; on Linux check the udev rules (docs/devices.md)
 error-device-protocol = device error: {$reason}
 hint-device-protocol = update the device firmware and app, then retry
+
+## Usage errors of files, passwords, policies, keys and devices
+
+error-not-text = {$path} is not text
+error-not-utf8 = {$path} is not UTF-8 text
+error-is-directory = {$path} is a directory, not a file
+error-password-empty = the password from {$origin} is empty
+hint-password-empty = a keystore password must not be empty
+error-new-password-no-terminal = cannot ask for the new password: stdin is not a terminal
+hint-new-password-no-terminal = pass --new-password-file FILE
+error-no-password = no password given and stdin is not a terminal
+hint-no-password = pass --password-file FILE or set {$variable}
+error-policy-not-text = policy {$path} is not text
+error-policy-invalid = policy {$path}: {$reason}
+error-single-key-path = this keystore holds a single key; --path does not apply
+error-derivation-path = invalid derivation path {$path}: {$reason}
+hint-derivation-path-eth = write it like m/44'/60'/0'/0/0
+error-device-no-key = the PSBT names no key of this device (fingerprint {$fingerprint})
+hint-device-no-key = check that the device holds the wallet's seed (and passphrase)
+error-device-too-many-accounts = the PSBT names {$count} account paths of this device; at most {$max} are read
+error-ledger-fixed-key = the Ledger Bitcoin app cannot register a policy with the fixed key {$key}
+hint-ledger-fixed-key = BIP388 wallet policies take extended keys only
+error-trezor-eip1559-only = the Trezor signs EIP-1559 transactions only here, not {$kind}
+hint-trezor-eip1559-only = sign it with the keystore or a Ledger

@@ -78,3 +78,27 @@ error-device-transport = デバイスとの通信に失敗しました: {$reason
 hint-device-transport = デバイスを接続し直してください。Linux では udev ルールを確認してください（docs/devices.md）
 error-device-protocol = デバイスのエラー: {$reason}
 hint-device-protocol = デバイスのファームウェアとアプリを更新してから、もう一度実行してください
+
+## Usage errors of files, passwords, policies, keys and devices
+
+error-not-text = {$path} はテキストではありません
+error-not-utf8 = {$path} は UTF-8 のテキストではありません
+error-is-directory = {$path} はファイルではなくディレクトリです
+error-password-empty = {$origin} から読んだパスワードが空です
+hint-password-empty = 鍵ストアのパスワードは空にできません
+error-new-password-no-terminal = 新しいパスワードを尋ねられません: 標準入力が端末ではありません
+hint-new-password-no-terminal = --new-password-file FILE を指定してください
+error-no-password = パスワードが指定されておらず、標準入力が端末ではありません
+hint-no-password = --password-file FILE を指定するか、{$variable} を設定してください
+error-policy-not-text = ポリシー {$path} はテキストではありません
+error-policy-invalid = ポリシー {$path} に誤りがあります: {$reason}
+error-single-key-path = この鍵ストアは単一の鍵を保管しています。--path は使えません
+error-derivation-path = 導出パス {$path} が不正です: {$reason}
+hint-derivation-path-eth = m/44'/60'/0'/0/0 のように書いてください
+error-device-no-key = PSBT にこのデバイスの鍵がありません（フィンガープリント {$fingerprint}）
+hint-device-no-key = デバイスがウォレットのシード（とパスフレーズ）を保管しているか確認してください
+error-device-too-many-accounts = PSBT がこのデバイスのアカウントの導出パスを {$count} 個挙げています。読み込むのは {$max} 個までです
+error-ledger-fixed-key = Ledger の Bitcoin アプリは、固定鍵 {$key} を含むポリシーを登録できません
+hint-ledger-fixed-key = BIP388 のウォレットポリシーには拡張鍵しか使えません
+error-trezor-eip1559-only = ここでは Trezor は EIP-1559 トランザクションにしか署名しません（{$kind} には署名しません）
+hint-trezor-eip1559-only = 鍵ストアか Ledger で署名してください
