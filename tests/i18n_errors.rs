@@ -3,14 +3,13 @@
 
 mod common;
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
 use bitcoin::Amount;
 use coldsign::btc::builder::SpendBuilder;
 use coldsign::hw::DeviceError;
-use coldsign::i18n::{Lang, LANGS};
+use coldsign::i18n::Lang;
 use coldsign::keys::keystore::KeystoreError;
 use coldsign::keys::keystore_v3::V3Error;
 use coldsign::keys::mnemonic::MnemonicError;
@@ -240,44 +239,6 @@ fn values_reach_the_japanese_error_unchanged() {
     let japanese = e.catalog_texts().unwrap().message.in_lang(Lang::Ja);
     assert!(japanese.contains("x.psbt"));
     assert!(japanese.contains("(os error 2)"));
-}
-
-/// The `error-…` and `hint-…` identifiers the library's source uses.
-fn used_error_ids(dir: &std::path::Path, out: &mut BTreeSet<String>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            used_error_ids(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            let source = std::fs::read_to_string(&path).unwrap();
-            for prefix in ["error-", "hint-"] {
-                for piece in source.split(&format!("\"{prefix}")).skip(1) {
-                    let id: String = piece
-                        .chars()
-                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-                        .collect();
-                    out.insert(format!("{prefix}{id}"));
-                }
-            }
-        }
-    }
-}
-
-#[test]
-fn every_error_message_the_code_uses_is_in_the_catalogs() {
-    let mut used = BTreeSet::new();
-    used_error_ids(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-        &mut used,
-    );
-    assert!(used.len() > 40, "found only {used:?}");
-    for lang in LANGS {
-        let missing: Vec<_> = used
-            .iter()
-            .filter(|id| !coldsign::i18n::has(lang, id))
-            .collect();
-        assert!(missing.is_empty(), "{} lacks {missing:?}", lang.tag());
-    }
 }
 
 #[test]
