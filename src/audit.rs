@@ -17,6 +17,7 @@ use bitcoin::secp256k1::{schnorr, Keypair, Message, Secp256k1, XOnlyPublicKey};
 use serde::{Deserialize, Serialize};
 
 use crate::files::{self, Replace};
+use crate::i18n::Text;
 use crate::keys::material::{HdKeys, KeyMaterial};
 use crate::keys::random_bytes;
 use crate::keys::secret::PrivateKey;
@@ -518,17 +519,24 @@ fn hex_signature(hex: &str) -> Option<schnorr::Signature> {
 pub fn key_from_export(json: &[u8], path: &Path) -> Result<XOnlyPublicKey> {
     let export: serde_json::Value = serde_json::from_slice(json)
         .map_err(|e| Error::bad_input(format!("{}: {e}", path.display())))?;
-    let hex = export["audit_key"]
-        .as_str()
-        .ok_or_else(|| Error::bad_input(format!("{} has no audit_key", path.display())))?;
+    let hex = export["audit_key"].as_str().ok_or_else(|| {
+        Error::said(
+            Text::new("error-audit-no-key-field").arg("path", path.display()),
+            None,
+        )
+    })?;
     XOnlyPublicKey::from_str(hex)
-        .map_err(|_| Error::bad_input("the export's audit_key is malformed"))
+        .map_err(|_| Error::said(Text::new("error-audit-key-malformed"), None))
 }
 
 /// An audit public key typed as x-only hex.
 pub fn parse_key(hex: &str) -> Result<XOnlyPublicKey> {
-    XOnlyPublicKey::from_str(hex)
-        .map_err(|_| Error::bad_input(format!("{hex:?} is not an x-only public key")))
+    XOnlyPublicKey::from_str(hex).map_err(|_| {
+        Error::said(
+            Text::new("error-audit-key-not-x-only").arg("key", format!("{hex:?}")),
+            None,
+        )
+    })
 }
 
 /// The audit public key of a watch-only export read from `path`: its text form's audit key
@@ -541,7 +549,10 @@ pub fn key_from_any_export(data: &[u8], path: &Path) -> Result<XOnlyPublicKey> {
         .flatten()
     {
         Some(export) => parse_key(export.audit_key.ok_or_else(|| {
-            Error::bad_input(format!("{} has no audit key line", path.display()))
+            Error::said(
+                Text::new("error-audit-no-key-line").arg("path", path.display()),
+                None,
+            )
         })?),
         None => key_from_export(data, path),
     }

@@ -13,6 +13,7 @@ use crate::ceremony::Home;
 use crate::erc7730::store::{self, Store, Summary};
 use crate::eth::registry;
 use crate::files::Replace;
+use crate::i18n::Text;
 use crate::keys::material::HdKeys;
 use crate::prompt::Prompt;
 use crate::report::address::{tokens_to_import, TokensImported};
@@ -153,8 +154,12 @@ pub fn register_wallet(
     network: bitcoin::Network,
     home: &Home,
 ) -> Result<(WalletView, std::path::PathBuf)> {
-    let text = String::from_utf8(crate::files::read_input(import.file)?)
-        .map_err(|_| Error::bad_input(format!("{} is not text", import.file.display())))?;
+    let text = String::from_utf8(crate::files::read_input(import.file)?).map_err(|_| {
+        Error::said(
+            Text::new("error-not-text").arg("path", import.file.display()),
+            None,
+        )
+    })?;
     let wallet = Wallet::parse_file(import.name, &text, import.file)?;
     let cosigners = wallet.check_contains(hd)?;
     let shown = WalletView::new(&wallet, network, cosigners)?;
@@ -196,11 +201,10 @@ pub fn import_descriptors(
 ) -> Result<DescriptorsImported> {
     let candidates = store::read_candidates(path)?;
     if candidates.descriptors.is_empty() {
-        return Err(Error::bad_input(format!(
-            "{} holds no usable descriptor ({} file(s) skipped)",
-            path.display(),
-            candidates.skipped.len()
-        )));
+        let message = Text::new("error-no-usable-descriptor")
+            .arg("path", path.display())
+            .arg("skipped", candidates.skipped.len());
+        return Err(Error::said(message, None));
     }
     require_answerable(
         prompt,

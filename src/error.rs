@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::i18n::Text;
 use crate::keys::{
     keystore::KeystoreError, keystore_v3::V3Error, mnemonic::MnemonicError, xkey::XkeyError,
 };
@@ -38,6 +39,8 @@ pub enum Error {
         message: String,
         /// How to fix it.
         hint: Option<String>,
+        /// The message and hint in the catalogs, when they are there.
+        said: Option<Box<Said>>,
     },
     /// Reading or writing a file failed.
     #[error("{action} {path}: {source}")]
@@ -89,6 +92,8 @@ pub enum Error {
         message: String,
         /// What the user can do about it.
         hint: Option<String>,
+        /// The message and hint in the catalogs, when they are there.
+        said: Option<Box<Said>>,
     },
     /// A verification failed (a script, a signature, a derived value).
     #[error("{0}")]
@@ -106,12 +111,30 @@ pub enum Error {
     Internal(String),
 }
 
+/// An error's message and hint as catalog texts (`locales/*/errors.ftl`), said in the
+/// operator's language on stderr. Their English is the error's `to_string()` and `hint()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    /// The message.
+    pub message: Text,
+    /// The hint, when there is one.
+    pub hint: Option<Text>,
+}
+
+impl Said {
+    /// The message `message` with the hint `hint`.
+    pub fn new(message: Text, hint: Option<Text>) -> Self {
+        Said { message, hint }
+    }
+}
+
 impl Error {
     /// A usage error with a hint.
     pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Self {
         Error::Usage {
             message: message.into(),
             hint: Some(hint.into()),
+            said: None,
         }
     }
 
@@ -120,6 +143,26 @@ impl Error {
         Error::Usage {
             message: message.into(),
             hint: None,
+            said: None,
+        }
+    }
+
+    /// A usage error said by the catalogs: its English (JSON, `to_string()`) is the English
+    /// catalog's text.
+    pub fn said(message: Text, hint: Option<Text>) -> Self {
+        Error::Usage {
+            message: message.english(),
+            hint: hint.as_ref().map(Text::english),
+            said: Some(Box::new(Said::new(message, hint))),
+        }
+    }
+
+    /// A device error said by the catalogs (English as in [`Error::said`]).
+    pub fn device_said(said: Said) -> Self {
+        Error::Device {
+            message: said.message.english(),
+            hint: said.hint.as_ref().map(Text::english),
+            said: Some(Box::new(said)),
         }
     }
 
@@ -180,6 +223,90 @@ impl Error {
         }
     }
 }
+
+impl Error {
+    /// The message in the operator's language (English when the catalogs lack it).
+    pub fn localized_message(&self) -> String {
+        match self.catalog_texts() {
+            Some(said) => said.message.localized(),
+            None => self.to_string(),
+        }
+    }
+
+    /// The hint in the operator's language (English when the catalogs lack it).
+    pub fn localized_hint(&self) -> Option<String> {
+        match self.catalog_texts() {
+            Some(said) => said.hint.map(|hint| hint.localized()),
+            None => self.hint(),
+        }
+    }
+
+    /// The message and hint as catalog texts; `None` for an error said only in English.
+    pub fn catalog_texts(&self) -> Option<Said> {
+        match self {
+            Error::Usage { said, .. } | Error::Device { said, .. } => said.as_deref().cloned(),
+            Error::File {
+                action,
+                path,
+                source,
+            } => file_action_id(action).map(|id| {
+                let message = Text::new(id)
+                    .arg("path", path.display())
+                    .arg("reason", source);
+                Said::new(message, None)
+            }),
+            Error::Exists(path) => Some(Said::new(
+                Text::new("error-exists").arg("path", path.display()),
+                Some(Text::new("hint-exists")),
+            )),
+            Error::Declined(message) => DECLINED_IDS
+                .iter()
+                .map(|&id| Text::new(id))
+                .find(|text| text.english() == *message)
+                .map(|text| Said::new(text, None)),
+            Error::PolicyDenied { rule, detail } => Some(Said::new(
+                Text::new("error-policy-denied")
+                    .arg("rule", rule)
+                    .arg("detail", detail),
+                Some(Text::new("hint-policy-denied")),
+            )),
+            Error::Refused(codes) => Some(Said::new(
+                Text::new("error-refused").arg("codes", codes.join(", ")),
+                Some(Text::new(if codes.contains(&"btc.network.mismatch") {
+                    "hint-refused-network"
+                } else {
+                    "hint-refused"
+                })),
+            )),
+            Error::Mnemonic(e) => Some(e.said()),
+            Error::Keystore(e) => Some(e.said()),
+            Error::KeystoreV3(e) => Some(e.said()),
+            Error::Xkey(e) => Some(e.said()),
+            Error::Request(e) => e.said(),
+            Error::Internal(detail) => Some(Said::new(
+                Text::new("error-internal").arg("detail", detail),
+                None,
+            )),
+            Error::Verification(_) | Error::Backend { .. } => None,
+        }
+    }
+}
+
+/// The catalog message of a [`Error::File`] action.
+fn file_action_id(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "cannot read" => "error-file-read",
+        "cannot write" => "error-file-write",
+        "cannot create" => "error-file-create",
+        "cannot append to" => "error-file-append",
+        "cannot create directory" => "error-file-create-directory",
+        "cannot remove" => "error-file-remove",
+        _ => return None,
+    })
+}
+
+/// The catalog messages of the fixed [`Error::Declined`] texts, found by their English.
+const DECLINED_IDS: [&str; 2] = ["error-declined-device", "error-declined-sign"];
 
 /// Shorthand for results in coldsign.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

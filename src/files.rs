@@ -6,6 +6,7 @@ use std::io::{Read, Write};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
+use crate::i18n::Text;
 use crate::{Error, Result};
 
 /// Whether an existing output file may be replaced.
@@ -47,8 +48,12 @@ pub fn write_new_files(dir: &Path, files: &[(String, String)]) -> Result<()> {
 
 /// Reads a whole input file (or stdin for `-`) that must be UTF-8 text.
 pub fn read_text(path: &Path) -> Result<String> {
-    String::from_utf8(read_input(path)?)
-        .map_err(|_| Error::bad_input(format!("{} is not text", path.display())))
+    String::from_utf8(read_input(path)?).map_err(|_| {
+        Error::said(
+            Text::new("error-not-text").arg("path", path.display()),
+            None,
+        )
+    })
 }
 
 /// Refuses an output `path` that exists unless `replace` allows it (stdout, `-`, is never
@@ -74,10 +79,10 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
         return Ok(data);
     }
     if path.is_dir() {
-        return Err(Error::bad_input(format!(
-            "{} is a directory, not a file",
-            path.display()
-        )));
+        return Err(Error::said(
+            Text::new("error-is-directory").arg("path", path.display()),
+            None,
+        ));
     }
     fs::read(path).map_err(|source| Error::File {
         action: "cannot read",

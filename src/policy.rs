@@ -10,6 +10,7 @@ use bitcoin::{Address, Network, ScriptBuf};
 use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Text;
 use crate::review::bitcoin::{BtcReview, OutputKind};
 use crate::{Error, Result};
 
@@ -286,10 +287,20 @@ struct Sections {
 impl LoadedPolicy {
     /// Reads and checks a policy file for `network`.
     pub fn load(path: &Path, network: Network) -> Result<Self> {
-        let text = String::from_utf8(crate::files::read_input(path)?)
-            .map_err(|_| Error::bad_input(format!("policy {} is not text", path.display())))?;
-        let mut loaded = Self::from_text(&text, network)
-            .map_err(|e| Error::bad_input(format!("policy {}: {e}", path.display())))?;
+        let text = String::from_utf8(crate::files::read_input(path)?).map_err(|_| {
+            Error::said(
+                Text::new("error-policy-not-text").arg("path", path.display()),
+                None,
+            )
+        })?;
+        let mut loaded = Self::from_text(&text, network).map_err(|e| {
+            let message = Text::new("error-policy-invalid").arg("path", path.display());
+            let message = match e.catalog_texts() {
+                Some(said) => message.text_arg("reason", said.message),
+                None => message.arg("reason", e),
+            };
+            Error::said(message, None)
+        })?;
         loaded.path = path.to_path_buf();
         Ok(loaded)
     }

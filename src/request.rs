@@ -8,7 +8,9 @@ use bitcoin::hex::{DisplayHex, FromHex};
 use bitcoin::psbt::Psbt;
 
 use crate::btc::psbt_v2::{self, PsbtVersion, V2Extras};
+use crate::error::Said;
 use crate::eth::EthRequest;
+use crate::i18n::Text;
 use crate::transport::collect::{self, Received};
 use crate::transport::registry::Payload;
 
@@ -154,6 +156,27 @@ pub enum RequestError {
     /// An Ethereum request that does not decode.
     #[error("{0}")]
     Ethereum(String),
+}
+
+impl RequestError {
+    /// The message as a catalog text; `None` for a message made elsewhere (a transfer's or an
+    /// Ethereum request's), shown as it is.
+    pub(crate) fn said(&self) -> Option<Said> {
+        let message = match self {
+            RequestError::Empty => Text::new("error-request-empty"),
+            RequestError::Unrecognised => Text::new("error-request-unrecognised"),
+            RequestError::BadText(encoding) => {
+                Text::new("error-request-bad-text").arg("encoding", encoding)
+            }
+            RequestError::Psbt(reason) => Text::new("error-request-psbt").arg("reason", reason),
+            RequestError::NotARequest(source) => Text::new(match *source {
+                "input" => "error-request-not-a-request-input",
+                _ => "error-request-not-a-request-ur-bytes",
+            }),
+            RequestError::Transport(_) | RequestError::Ethereum(_) => return None,
+        };
+        Some(Said::new(message, None))
+    }
 }
 
 const MAGIC: &[u8] = b"psbt\xff";

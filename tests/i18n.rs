@@ -216,20 +216,20 @@ fn every_documented_warning_code_has_a_message_in_every_language() {
     }
 }
 
-/// The `warning-…` identifiers the library's source uses.
-fn used_warning_ids(dir: &std::path::Path, out: &mut BTreeSet<String>) {
+/// The identifiers starting with `prefix` (`warning-`, `error-`) the library's source uses.
+fn used_ids(dir: &std::path::Path, prefix: &str, out: &mut BTreeSet<String>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
-            used_warning_ids(&path, out);
+            used_ids(&path, prefix, out);
         } else if path.extension().is_some_and(|e| e == "rs") {
             let source = std::fs::read_to_string(&path).unwrap();
-            for piece in source.split("\"warning-").skip(1) {
+            for piece in source.split(&format!("\"{prefix}")).skip(1) {
                 let id: String = piece
                     .chars()
                     .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
                     .collect();
-                out.insert(format!("warning-{id}"));
+                out.insert(format!("{prefix}{id}"));
             }
         }
     }
@@ -238,16 +238,32 @@ fn used_warning_ids(dir: &std::path::Path, out: &mut BTreeSet<String>) {
 #[test]
 fn every_warning_message_the_code_uses_is_in_the_catalogs() {
     let mut used = BTreeSet::new();
-    used_warning_ids(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-        &mut used,
-    );
+    used_ids(&source_dir(), "warning-", &mut used);
     assert!(used.len() > 50, "found only {used:?}");
+    assert_in_every_catalog(&used);
+}
+
+/// Asserts that every message of `used` is in every language's catalog.
+fn assert_in_every_catalog(used: &BTreeSet<String>) {
     for lang in LANGS {
         let theirs = ids(lang);
         let missing: Vec<_> = used.difference(&theirs).collect();
         assert!(missing.is_empty(), "{} lacks {missing:?}", lang.tag());
     }
+}
+
+/// The library's source folder.
+fn source_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+#[test]
+fn every_error_and_hint_message_the_code_uses_is_in_the_catalogs() {
+    let mut used = BTreeSet::new();
+    used_ids(&source_dir(), "error-", &mut used);
+    used_ids(&source_dir(), "hint-", &mut used);
+    assert!(used.len() > 40, "found only {used:?}");
+    assert_in_every_catalog(&used);
 }
 
 /// Whether `text` holds Japanese (kana or CJK ideographs).

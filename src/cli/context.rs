@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::GlobalArgs;
+use crate::i18n::Text;
 use crate::keys::keystore::KdfCost;
 use crate::{Error, Result};
 
@@ -137,9 +138,14 @@ impl Context {
             }
             println!("{body}");
         } else {
-            eprintln!("error: {}", one_line(&e.to_string()));
-            if let Some(hint) = e.hint() {
-                eprintln!("hint: {}", one_line(&hint));
+            let message = one_line(&e.localized_message());
+            eprintln!(
+                "{}",
+                Text::new("error-line").arg("message", message).localized()
+            );
+            if let Some(hint) = e.localized_hint() {
+                let hint = one_line(&hint);
+                eprintln!("{}", Text::new("hint-line").arg("hint", hint).localized());
             }
         }
         std::process::ExitCode::from(code as u8)

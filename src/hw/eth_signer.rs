@@ -11,6 +11,7 @@ use super::trezor::{EthTxFields, TrezorDevice};
 use super::{DeviceError, EthSig};
 use crate::eth::tx::UnsignedTx;
 use crate::eth::EthPayload;
+use crate::i18n::Text;
 use crate::{Error, Result};
 
 /// The y-parity of the Ledger Ethereum app's one-byte `v` for a legacy transaction, as
@@ -98,9 +99,9 @@ pub fn typed_hashes(typed: &alloy_dyn_abi::TypedData) -> Result<(B256, B256)> {
 /// anything else is refused as bad input (before the device is asked).
 pub fn trezor_fields(payload: &EthPayload) -> Result<EthTxFields> {
     let refuse = |what: &str| {
-        Error::usage(
-            format!("the Trezor signs EIP-1559 transactions only here, not {what}"),
-            "sign it with the keystore or a Ledger",
+        Error::said(
+            Text::new("error-trezor-eip1559-only").arg("kind", what),
+            Some(Text::new("hint-trezor-eip1559-only")),
         )
     };
     let tx = match payload {

@@ -26,6 +26,9 @@ pub mod trezor;
 pub mod trezor_fake;
 pub mod watch;
 
+use crate::error::Said;
+use crate::i18n::Text;
+
 pub use apdu::Transport;
 
 /// What can go wrong talking to a device. Rejections on the device are [`DeviceError::Declined`]
@@ -101,13 +104,56 @@ impl DeviceError {
     }
 }
 
+impl DeviceError {
+    /// The message and hint as catalog texts; `None` for a decline (an [`crate::Error::Declined`])
+    /// and a FAKE replay mismatch.
+    fn said(&self) -> Option<Said> {
+        let (message, hint) = match self {
+            DeviceError::Declined => return None,
+            DeviceError::Locked(device) => (
+                Text::new("error-device-locked").arg("device", device),
+                Some(Text::new("hint-device-locked")),
+            ),
+            DeviceError::WrongApp { expected, status } => (
+                Text::new("error-device-wrong-app")
+                    .arg("app", expected)
+                    .arg("status", format!("{status:#06x}")),
+                Some(Text::new("hint-device-wrong-app").arg("app", expected)),
+            ),
+            DeviceError::NotFound(device) => (
+                Text::new("error-device-not-found").arg("device", device),
+                Some(Text::new("hint-device-not-found")),
+            ),
+            DeviceError::Unavailable(reason) => (
+                Text::new("error-device-unavailable").arg("reason", reason),
+                Some(Text::new("hint-device-unavailable")),
+            ),
+            DeviceError::Transport(reason) => (
+                Text::new("error-device-transport").arg("reason", reason),
+                Some(Text::new("hint-device-transport")),
+            ),
+            DeviceError::Protocol(reason) => (
+                Text::new("error-device-protocol").arg("reason", reason),
+                Some(Text::new("hint-device-protocol")),
+            ),
+            #[cfg(feature = "test-fakes")]
+            DeviceError::ReplayMismatch { .. } => return None,
+        };
+        Some(Said::new(message, hint))
+    }
+}
+
 impl From<DeviceError> for crate::Error {
     fn from(e: DeviceError) -> Self {
-        match e {
-            DeviceError::Declined => crate::Error::Declined(e.to_string()),
-            other => crate::Error::Device {
-                hint: other.hint(),
-                message: other.to_string(),
+        if e == DeviceError::Declined {
+            return crate::Error::Declined(e.to_string());
+        }
+        match e.said() {
+            Some(said) => crate::Error::device_said(said),
+            None => crate::Error::Device {
+                hint: e.hint(),
+                message: e.to_string(),
+                said: None,
             },
         }
     }

@@ -8,6 +8,7 @@ use miniscript::descriptor::DescriptorPublicKey;
 use miniscript::ForEachKey;
 
 use crate::btc::wallets::{origin, Wallet};
+use crate::i18n::Text;
 use crate::keys::accounts::Standard;
 use crate::{Error, Result};
 
@@ -72,9 +73,9 @@ pub fn wallet_policy(wallet: &Wallet) -> Result<WalletPolicy> {
         true
     });
     if let Some(key) = single {
-        return Err(Error::usage(
-            format!("the Ledger Bitcoin app cannot register a policy with the fixed key {key}"),
-            "BIP388 wallet policies take extended keys only",
+        return Err(Error::said(
+            Text::new("error-ledger-fixed-key").arg("key", key),
+            Some(Text::new("hint-ledger-fixed-key")),
         ));
     }
     for (i, (shown, _)) in keys.iter().enumerate() {

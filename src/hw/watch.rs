@@ -6,6 +6,7 @@
 use bitcoin::bip32::{DerivationPath, Fingerprint, Xpub};
 use bitcoin::psbt::Psbt;
 
+use crate::i18n::Text;
 use crate::{Error, Result};
 
 /// Most distinct account paths read from a device for one PSBT (each is a device round trip).
@@ -51,16 +52,16 @@ pub fn account_xpubs(
 ) -> Result<Vec<(DerivationPath, Xpub)>> {
     let paths = account_paths(psbt, fingerprint);
     if paths.is_empty() {
-        return Err(Error::usage(
-            format!("the PSBT names no key of this device (fingerprint {fingerprint})"),
-            "check that the device holds the wallet's seed (and passphrase)",
+        return Err(Error::said(
+            Text::new("error-device-no-key").arg("fingerprint", fingerprint),
+            Some(Text::new("hint-device-no-key")),
         ));
     }
     if paths.len() > MAX_ACCOUNTS {
-        return Err(Error::bad_input(format!(
-            "the PSBT names {} account paths of this device; at most {MAX_ACCOUNTS} are read",
-            paths.len()
-        )));
+        let message = Text::new("error-device-too-many-accounts")
+            .arg("count", paths.len())
+            .arg("max", MAX_ACCOUNTS);
+        return Err(Error::said(message, None));
     }
     paths
         .into_iter()

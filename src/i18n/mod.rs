@@ -82,11 +82,13 @@ impl Lang {
             Lang::En => &[
                 include_str!("../../locales/en/coldsign.ftl"),
                 include_str!("../../locales/en/review.ftl"),
+                include_str!("../../locales/en/errors.ftl"),
             ],
             Lang::Ja => &[
                 include_str!("../../locales/ja/coldsign.ftl"),
                 include_str!("../../locales/ja/review.ftl"),
                 include_str!("../../locales/ja/help.ftl"),
+                include_str!("../../locales/ja/errors.ftl"),
             ],
         }
     }

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::mnemonic::{SecretMnemonic, WordList};
+use crate::i18n::Text;
 use crate::{Error, Result};
 
 /// The rolls a fair six-sided die needs for the entropy of `word_count` words: 99 rolls give
@@ -16,9 +17,10 @@ pub fn minimum_rolls(word_count: usize) -> Result<usize> {
     match word_count {
         12 => Ok(50),
         24 => Ok(99),
-        n => Err(Error::bad_input(format!(
-            "dice entropy makes 12 or 24 words, not {n}"
-        ))),
+        n => Err(Error::said(
+            Text::new("error-dice-word-count").arg("count", n),
+            None,
+        )),
     }
 }
 
@@ -32,13 +34,10 @@ impl DiceRolls {
         let mut rolls = Zeroizing::new(String::with_capacity(typed.len()));
         for (position, c) in typed.chars().filter(|c| !c.is_whitespace()).enumerate() {
             if !('1'..='6').contains(&c) {
-                return Err(Error::usage(
-                    format!(
-                        "roll {} is {c:?}: a six-sided die shows 1 to 6",
-                        position + 1
-                    ),
-                    "type each roll as the digit on the die, nothing else",
-                ));
+                let message = Text::new("error-dice-roll")
+                    .arg("position", position + 1)
+                    .arg("roll", format!("{c:?}"));
+                return Err(Error::said(message, Some(Text::new("hint-dice-roll"))));
             }
             rolls.push(c);
         }
@@ -61,14 +60,12 @@ impl DiceRolls {
     pub fn entropy(&self, word_count: usize) -> Result<Zeroizing<Vec<u8>>> {
         let needed = minimum_rolls(word_count)?;
         if self.count() < needed {
-            return Err(Error::usage(
-                format!(
-                    "{} dice rolls give about {} bits of entropy; {word_count} words need at least {needed} rolls",
-                    self.count(),
-                    self.count().saturating_mul(2585) / 1000
-                ),
-                "keep rolling: every roll adds about 2.585 bits",
-            ));
+            let message = Text::new("error-dice-too-few")
+                .arg("rolls", self.count())
+                .arg("bits", self.count().saturating_mul(2585) / 1000)
+                .arg("words", word_count)
+                .arg("needed", needed);
+            return Err(Error::said(message, Some(Text::new("hint-dice-too-few"))));
         }
         Ok(Zeroizing::new(
             self.sha256()[..word_count / 12 * 16].to_vec(),

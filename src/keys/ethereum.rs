@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::material::{HdKeys, KeyMaterial};
 use super::secret::PrivateKey;
+use crate::i18n::Text;
 use crate::{Error, Result};
 
 /// How account indexes map to derivation paths.
@@ -84,17 +85,17 @@ pub fn account_key(
     index: u32,
 ) -> Result<(PrivateKey, Option<String>)> {
     match (material, material.hd()) {
-        (KeyMaterial::PrivateKey(_), _) if path.is_some() => Err(Error::bad_input(
-            "this keystore holds a single key; --path does not apply",
-        )),
+        (KeyMaterial::PrivateKey(_), _) if path.is_some() => {
+            Err(Error::said(Text::new("error-single-key-path"), None))
+        }
         (KeyMaterial::PrivateKey(key), _) => Ok((PrivateKey::new(*key.expose_secret()), None)),
         (_, Some(hd)) => {
             let path = match path {
                 Some(p) => DerivationPath::from_str(p).map_err(|e| {
-                    Error::usage(
-                        format!("invalid derivation path {p:?}: {e}"),
-                        "write it like m/44'/60'/0'/0/0",
-                    )
+                    let message = Text::new("error-derivation-path")
+                        .arg("path", format!("{p:?}"))
+                        .arg("reason", e);
+                    Error::said(message, Some(Text::new("hint-derivation-path-eth")))
                 })?,
                 None => layout.path(index),
             };

@@ -18,8 +18,9 @@ use super::material::KeyMaterial;
 use super::mnemonic::{SecretMnemonic, WordList};
 use super::random_bytes;
 use super::secret::PrivateKey;
-use crate::error::ExitCode;
+use crate::error::{ExitCode, Said};
 use crate::files::{self, Replace};
+use crate::i18n::Text;
 use crate::{Error, Result};
 
 const FORMAT: &str = "coldsign-keystore";
@@ -90,6 +91,27 @@ impl KeystoreError {
             KeystoreError::WrongPassword(_) => ExitCode::WrongPassword,
             _ => ExitCode::BadInput,
         }
+    }
+
+    /// The message and hint as catalog texts.
+    pub(crate) fn said(&self) -> Said {
+        let (message, hint) = match self {
+            KeystoreError::Missing(path) => (
+                Text::new("error-keystore-missing").arg("path", path.display()),
+                "hint-keystore-missing",
+            ),
+            KeystoreError::Malformed { path, reason } => (
+                Text::new("error-keystore-malformed")
+                    .arg("path", path.display())
+                    .arg("reason", reason),
+                "hint-keystore-malformed",
+            ),
+            KeystoreError::WrongPassword(path) => (
+                Text::new("error-keystore-wrong-password").arg("path", path.display()),
+                "hint-keystore-wrong-password",
+            ),
+        };
+        Said::new(message, Some(Text::new(hint)))
     }
 
     pub(crate) fn hint(&self) -> Option<String> {

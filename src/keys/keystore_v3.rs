@@ -16,7 +16,8 @@ use super::ethereum::address_of_private;
 use super::keystore::KdfCost;
 use super::random_bytes;
 use super::secret::PrivateKey;
-use crate::error::ExitCode;
+use crate::error::{ExitCode, Said};
+use crate::i18n::Text;
 
 type Aes128Ctr = ctr::Ctr128BE<aes::Aes128>;
 
@@ -54,6 +55,29 @@ impl V3Error {
             V3Error::WrongPassword => ExitCode::WrongPassword,
             V3Error::AddressMismatch { .. } => ExitCode::Verification,
             _ => ExitCode::BadInput,
+        }
+    }
+
+    /// The message and hint as catalog texts.
+    pub(crate) fn said(&self) -> Said {
+        match self {
+            V3Error::Malformed(reason) => {
+                Said::new(Text::new("error-v3-malformed").arg("reason", reason), None)
+            }
+            V3Error::Unsupported(reason) => Said::new(
+                Text::new("error-v3-unsupported").arg("reason", reason),
+                None,
+            ),
+            V3Error::WrongPassword => Said::new(
+                Text::new("error-v3-wrong-password"),
+                Some(Text::new("hint-v3-wrong-password")),
+            ),
+            V3Error::AddressMismatch { stated, actual } => Said::new(
+                Text::new("error-v3-address-mismatch")
+                    .arg("stated", stated)
+                    .arg("actual", actual),
+                None,
+            ),
         }
     }
 

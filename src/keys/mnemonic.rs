@@ -7,6 +7,8 @@ use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
 use super::secret::Seed;
+use crate::error::Said;
+use crate::i18n::Text;
 
 /// The word lists coldsign supports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +81,37 @@ pub enum MnemonicError {
 }
 
 impl MnemonicError {
+    /// The message and hint as catalog texts.
+    pub(crate) fn said(&self) -> Said {
+        let message = match self {
+            MnemonicError::WordCount(count) => {
+                Text::new("error-mnemonic-word-count").arg("count", count)
+            }
+            MnemonicError::UnknownWord {
+                position,
+                word,
+                list,
+                ..
+            } => Text::new("error-mnemonic-unknown-word")
+                .arg("position", position)
+                .arg("word", format!("{word:?}"))
+                .arg("list", list),
+            MnemonicError::Checksum => Text::new("error-mnemonic-checksum"),
+            MnemonicError::EntropyLength(bits) => {
+                Text::new("error-mnemonic-entropy-length").arg("bits", bits)
+            }
+            MnemonicError::Language => Text::new("error-mnemonic-language"),
+        };
+        let hint = match self {
+            MnemonicError::UnknownWord { suggestions, .. } if !suggestions.is_empty() => {
+                Some(Text::new("hint-mnemonic-did-you-mean").arg("words", suggestions.join(", ")))
+            }
+            MnemonicError::Checksum => Some(Text::new("hint-mnemonic-checksum")),
+            _ => None,
+        };
+        Said::new(message, hint)
+    }
+
     /// A suggestion for the user.
     pub fn hint(&self) -> Option<String> {
         match self {

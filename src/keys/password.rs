@@ -5,6 +5,7 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::i18n::Text;
 use crate::prompt::Prompt;
 use crate::{Error, Result};
 
@@ -43,9 +44,9 @@ pub fn choose(prompt: &dyn Prompt, question: &str, emptiness: Emptiness) -> Resu
 /// Refuses an empty password from a file or the environment, naming where it came from.
 pub fn require_non_empty(password: SecretString, origin: &str) -> Result<SecretString> {
     if password.expose_secret().is_empty() {
-        return Err(Error::usage(
-            format!("the password from {origin} is empty"),
-            "a keystore password must not be empty",
+        return Err(Error::said(
+            Text::new("error-password-empty").arg("origin", origin),
+            Some(Text::new("hint-password-empty")),
         ));
     }
     Ok(password)

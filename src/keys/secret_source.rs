@@ -9,6 +9,7 @@ use zeroize::Zeroizing;
 use super::keystore::Keystore;
 use super::material::KeyMaterial;
 use super::password::{self, Emptiness};
+use crate::i18n::Text;
 use crate::prompt::Prompt;
 use crate::{Error, Result};
 
@@ -18,8 +19,12 @@ pub const PASSWORD_ENV: &str = "COLDSIGN_PASSWORD";
 /// Reads the first line of a secret file (without its line ending).
 pub fn from_file(path: &Path) -> Result<SecretString> {
     let data = Zeroizing::new(crate::files::read_input(path)?);
-    let text = std::str::from_utf8(&data)
-        .map_err(|_| Error::bad_input(format!("{} is not UTF-8 text", path.display())))?;
+    let text = std::str::from_utf8(&data).map_err(|_| {
+        Error::said(
+            Text::new("error-not-utf8").arg("path", path.display()),
+            None,
+        )
+    })?;
     let first = text.lines().next().unwrap_or("");
     Ok(SecretString::from(first.to_string()))
 }
@@ -109,9 +114,9 @@ pub fn replacement_password(
             from_file(file)?,
             &file.display().to_string(),
         )?)),
-        None if !prompt.interactive() => Err(Error::usage(
-            "cannot ask for the new password: stdin is not a terminal",
-            "pass --new-password-file FILE",
+        None if !prompt.interactive() => Err(Error::said(
+            Text::new("error-new-password-no-terminal"),
+            Some(Text::new("hint-new-password-no-terminal")),
         )),
         None => Ok(None),
     }
@@ -119,8 +124,8 @@ pub fn replacement_password(
 
 /// The error for a secret that has no source: no file, no environment, no terminal.
 fn no_password() -> Error {
-    Error::usage(
-        "no password given and stdin is not a terminal",
-        format!("pass --password-file FILE or set {PASSWORD_ENV}"),
+    Error::said(
+        Text::new("error-no-password"),
+        Some(Text::new("hint-no-password").arg("variable", PASSWORD_ENV)),
     )
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::accounts::{self, Account};
 use super::ethereum::{self, EthAccount, EthLayout};
 use super::material::KeyMaterial;
+use crate::i18n::Text;
 use crate::{Error, Result};
 
 /// What to include in a watch-only view.
@@ -184,9 +185,7 @@ impl<'a> TextExport<'a> {
         for line in lines.map(str::trim) {
             if let Some(key) = line.strip_prefix(AUDIT_KEY_LINE) {
                 if audit_key.replace(key.trim()).is_some() {
-                    return Err(Error::bad_input(
-                        "the watch-only export names two audit keys",
-                    ));
+                    return Err(Error::said(Text::new("error-audit-two-keys"), None));
                 }
             } else if !line.is_empty() && !line.starts_with('#') {
                 descriptors.push(line);

@@ -4,6 +4,9 @@
 use bitcoin::base58;
 use bitcoin::bip32::{Xpriv, Xpub};
 
+use crate::error::Said;
+use crate::i18n::Text;
+
 /// Why an extended key string was rejected.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
@@ -23,6 +26,20 @@ pub enum XkeyError {
     /// The key data is not a valid key.
     #[error("extended key contains an invalid {0} key")]
     KeyData(&'static str),
+}
+
+impl XkeyError {
+    /// The message as a catalog text.
+    pub(crate) fn said(&self) -> Said {
+        let message = match self {
+            XkeyError::Base58 => Text::new("error-xkey-base58"),
+            XkeyError::Length(bytes) => Text::new("error-xkey-length").arg("bytes", bytes),
+            XkeyError::Version(version) => Text::new("error-xkey-version").arg("version", version),
+            XkeyError::MasterFields => Text::new("error-xkey-master-fields"),
+            XkeyError::KeyData(kind) => Text::new("error-xkey-key-data").arg("kind", kind),
+        };
+        Said::new(message, None)
+    }
 }
 
 const XPUB: [u8; 4] = [0x04, 0x88, 0xB2, 0x1E];

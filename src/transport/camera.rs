@@ -31,6 +31,7 @@ impl Camera {
             Error::Device {
                 message: format!("cannot open camera {device}: {e}"),
                 hint: Some(hint.into()),
+                said: None,
             }
         })?;
         let mut last = String::new();
@@ -59,6 +60,7 @@ impl Camera {
                 "camera {device} offers neither YUYV nor MJPEG at 640x480 or 1280x720 ({last})"
             ),
             hint: Some("scan frames saved as images instead: coldsign qr read FRAMES_DIR".into()),
+            said: None,
         })
     }
 }
@@ -68,6 +70,7 @@ impl FrameSource for Camera {
         let frame = self.camera.capture().map_err(|e| Error::Device {
             message: format!("camera {} stopped: {e}", self.device),
             hint: None,
+            said: None,
         })?;
         let (width, height) = frame.resolution;
         let gray = match &self.format {

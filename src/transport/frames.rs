@@ -162,6 +162,7 @@ fn camera(_device: &Path) -> Result<Box<dyn FrameSource>> {
         hint: Some(
             "rebuild with --features camera, or save the frames as images and run: coldsign qr read FRAMES_DIR".into(),
         ),
+        said: None,
     })
 }
 

@@ -1,0 +1,115 @@
+## Errors and hints (src/error.rs and the errors it carries), shown on stderr. The English text
+## is byte for byte the error's own text: `--json` errors carry it, in every language.
+
+error-line = error: {$message}
+hint-line = hint: {$hint}
+
+## Files
+
+error-file-read = cannot read {$path}: {$reason}
+error-file-write = cannot write {$path}: {$reason}
+error-file-create = cannot create {$path}: {$reason}
+error-file-append = cannot append to {$path}: {$reason}
+error-file-create-directory = cannot create directory {$path}: {$reason}
+error-file-remove = cannot remove {$path}: {$reason}
+error-exists = refusing to overwrite existing file {$path}
+hint-exists = choose another path, or pass --force to replace it
+
+## Declines, policy, refusals
+
+error-declined-device = declined on the device; nothing was signed
+error-declined-sign = declined; nothing was signed
+error-policy-denied = policy denies this request: {$rule}: {$detail}
+hint-policy-denied = the policy file decides; change it through your approval process, not here
+error-refused = refusing to sign: {$codes} not allowed
+hint-refused-network = the request is for another network than this signer's: pass --network (or set network in config.toml), not --allow
+hint-refused = read each warning above; accept one only by naming it with --allow CODE
+error-internal = internal error: {$detail}
+
+## Keystores
+
+error-keystore-missing = no keystore at {$path}
+hint-keystore-missing = create one with 'coldsign key new' or 'coldsign key restore', or pass --keystore PATH
+error-keystore-malformed = {$path} is not a valid coldsign keystore: {$reason}
+hint-keystore-malformed = restore the file from your backup, or restore the keys from the words
+error-keystore-wrong-password = wrong password for keystore {$path} (or the file was altered)
+hint-keystore-wrong-password = check --password-file or COLDSIGN_PASSWORD; nothing was changed
+error-v3-malformed = not a valid keystore v3 file: {$reason}
+error-v3-unsupported = unsupported keystore v3 file: {$reason}
+error-v3-wrong-password = wrong password for the keystore v3 file
+hint-v3-wrong-password = give the password the file was created with
+error-v3-address-mismatch = keystore v3 address {$stated} does not match its key (which is {$actual})
+
+## Mnemonics and extended keys
+
+error-mnemonic-word-count = a mnemonic has 12, 15, 18, 21 or 24 words, not {$count}
+error-mnemonic-unknown-word = word {$position} ({$word}) is not in the {$list} BIP39 word list
+hint-mnemonic-did-you-mean = did you mean: {$words}?
+error-mnemonic-checksum = the mnemonic checksum is wrong: a word is mistyped or out of order
+hint-mnemonic-checksum = check each word against your backup, in order
+error-mnemonic-entropy-length = entropy must be 16 to 32 bytes in steps of 4, not {$bits} bits
+error-mnemonic-language = the words do not all come from one supported word list (english, japanese)
+error-xkey-base58 = extended key is not valid base58check
+error-xkey-length = extended key has {$bytes} bytes instead of 78
+error-xkey-version = unknown or mismatched extended key version {$version}
+error-xkey-master-fields = extended key has depth 0 but a non-zero parent fingerprint or child index
+error-xkey-key-data = extended key contains an invalid {$kind} key
+
+## Requests
+
+error-request-empty = the input is empty
+error-request-unrecognised = the input is not a PSBT (expected binary, base64 or hex)
+error-request-bad-text = the input is not valid {$encoding}
+error-request-psbt = invalid PSBT: {$reason}
+error-request-not-a-request-input = the input is no request (expected a PSBT, UR or QR transfer, unsigned Ethereum transaction hex or typed-data JSON)
+error-request-not-a-request-ur-bytes = the content of the ur:bytes transfer is no request (expected a PSBT, UR or QR transfer, unsigned Ethereum transaction hex or typed-data JSON)
+
+## Hardware devices
+
+error-device-locked = the {$device} is locked
+hint-device-locked = unlock the device with its PIN and try again
+error-device-wrong-app = the Ledger does not run the {$app} app (status {$status})
+hint-device-wrong-app = open the {$app} app on the Ledger (app version 2.1 or later for Bitcoin)
+error-device-not-found = no {$device} found
+hint-device-not-found = plug the device in, unlock it, and check the udev rules (docs/devices.md)
+error-device-unavailable = USB is not available here: {$reason}
+hint-device-unavailable = a VM or container needs the USB device passed through (/dev/bus/usb, /dev/hidraw*); without a device, sign from a file or QR code
+error-device-transport = device transport failed: {$reason}
+hint-device-transport = reconnect the device; on Linux check the udev rules (docs/devices.md)
+error-device-protocol = device error: {$reason}
+hint-device-protocol = update the device firmware and app, then retry
+
+## Usage errors of files, passwords, policies, keys and devices
+
+error-not-text = {$path} is not text
+error-not-utf8 = {$path} is not UTF-8 text
+error-is-directory = {$path} is a directory, not a file
+error-password-empty = the password from {$origin} is empty
+hint-password-empty = a keystore password must not be empty
+error-new-password-no-terminal = cannot ask for the new password: stdin is not a terminal
+hint-new-password-no-terminal = pass --new-password-file FILE
+error-no-password = no password given and stdin is not a terminal
+hint-no-password = pass --password-file FILE or set {$variable}
+error-policy-not-text = policy {$path} is not text
+error-policy-invalid = policy {$path}: {$reason}
+error-single-key-path = this keystore holds a single key; --path does not apply
+error-derivation-path = invalid derivation path {$path}: {$reason}
+hint-derivation-path-eth = write it like m/44'/60'/0'/0/0
+error-device-no-key = the PSBT names no key of this device (fingerprint {$fingerprint})
+hint-device-no-key = check that the device holds the wallet's seed (and passphrase)
+error-device-too-many-accounts = the PSBT names {$count} account paths of this device; at most {$max} are read
+error-ledger-fixed-key = the Ledger Bitcoin app cannot register a policy with the fixed key {$key}
+hint-ledger-fixed-key = BIP388 wallet policies take extended keys only
+error-trezor-eip1559-only = the Trezor signs EIP-1559 transactions only here, not {$kind}
+hint-trezor-eip1559-only = sign it with the keystore or a Ledger
+error-audit-no-key-field = {$path} has no audit_key
+error-audit-key-malformed = the export's audit_key is malformed
+error-audit-key-not-x-only = {$key} is not an x-only public key
+error-audit-no-key-line = {$path} has no audit key line
+error-audit-two-keys = the watch-only export names two audit keys
+error-no-usable-descriptor = {$path} holds no usable descriptor ({$skipped} file(s) skipped)
+error-dice-word-count = dice entropy makes 12 or 24 words, not {$count}
+error-dice-roll = roll {$position} is {$roll}: a six-sided die shows 1 to 6
+hint-dice-roll = type each roll as the digit on the die, nothing else
+error-dice-too-few = {$rolls} dice rolls give about {$bits} bits of entropy; {$words} words need at least {$needed} rolls
+hint-dice-too-few = keep rolling: every roll adds about 2.585 bits

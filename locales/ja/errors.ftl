@@ -1,0 +1,115 @@
+## エラーとヒント（標準エラー出力）。パス・アドレス・コード・OS のエラー文・16 進値は引数で、
+## 翻訳しません。`--json` のエラーは常に英語です。
+
+error-line = エラー: {$message}
+hint-line = ヒント: {$hint}
+
+## Files
+
+error-file-read = {$path} を読み込めません: {$reason}
+error-file-write = {$path} に書き込めません: {$reason}
+error-file-create = {$path} を作成できません: {$reason}
+error-file-append = {$path} に追記できません: {$reason}
+error-file-create-directory = ディレクトリ {$path} を作成できません: {$reason}
+error-file-remove = {$path} を削除できません: {$reason}
+error-exists = 既存のファイル {$path} は上書きしません
+hint-exists = 別のパスを指定するか、置き換える場合は --force を付けてください
+
+## Declines, policy, refusals
+
+error-declined-device = デバイス上で拒否されました。何も署名していません
+error-declined-sign = 拒否しました。何も署名していません
+error-policy-denied = ポリシーがこのリクエストを拒否しました: {$rule}: {$detail}
+hint-policy-denied = 判断するのはポリシーファイルです。変更は承認手続きを通して行い、ここでは変更しないでください
+error-refused = 署名を拒否します: {$codes} は許可されていません
+hint-refused-network = このリクエストはこの署名者と別のネットワーク向けです。--allow ではなく --network を指定してください（または config.toml の network を設定してください）
+hint-refused = 上の警告をそれぞれ読んでください。受け入れる警告は --allow CODE で一つずつ指定します
+error-internal = 内部エラー: {$detail}
+
+## Keystores
+
+error-keystore-missing = {$path} に鍵ストアがありません
+hint-keystore-missing = 'coldsign key new' または 'coldsign key restore' で作成するか、--keystore PATH を指定してください
+error-keystore-malformed = {$path} は有効な coldsign の鍵ストアではありません: {$reason}
+hint-keystore-malformed = バックアップからファイルを復元するか、単語から鍵を復元してください
+error-keystore-wrong-password = 鍵ストア {$path} のパスワードが違います（またはファイルが改変されています）
+hint-keystore-wrong-password = --password-file または COLDSIGN_PASSWORD を確認してください。何も変更していません
+error-v3-malformed = 有効な keystore v3 ファイルではありません: {$reason}
+error-v3-unsupported = 対応していない keystore v3 ファイルです: {$reason}
+error-v3-wrong-password = keystore v3 ファイルのパスワードが違います
+hint-v3-wrong-password = ファイルを作成したときのパスワードを入力してください
+error-v3-address-mismatch = keystore v3 のアドレス {$stated} は鍵と一致しません（鍵のアドレスは {$actual}）
+
+## Mnemonics and extended keys
+
+error-mnemonic-word-count = ニーモニックは 12・15・18・21・24 単語です（{$count} 単語ではありません）
+error-mnemonic-unknown-word = {$position} 番目の単語 {$word} は {$list} の BIP39 単語リストにありません
+hint-mnemonic-did-you-mean = 次の単語ではありませんか: {$words}
+error-mnemonic-checksum = ニーモニックのチェックサムが合いません。単語の誤入力か順序の誤りがあります
+hint-mnemonic-checksum = バックアップと一語ずつ、順番どおりに照合してください
+error-mnemonic-entropy-length = エントロピーは 16〜32 バイト（4 バイト刻み）です（{$bits} ビットではありません）
+error-mnemonic-language = 単語がすべて同じ対応単語リスト（english, japanese）のものではありません
+error-xkey-base58 = 拡張鍵が有効な base58check ではありません
+error-xkey-length = 拡張鍵が 78 バイトではなく {$bytes} バイトです
+error-xkey-version = 拡張鍵のバージョン {$version} が不明か、種類が合いません
+error-xkey-master-fields = 拡張鍵の深さが 0 なのに、親のフィンガープリントまたは子インデックスが 0 ではありません
+error-xkey-key-data = 拡張鍵に無効な {$kind} 鍵が含まれています
+
+## Requests
+
+error-request-empty = 入力が空です
+error-request-unrecognised = 入力が PSBT ではありません（バイナリ・base64・hex のいずれかが必要です）
+error-request-bad-text = 入力が有効な {$encoding} ではありません
+error-request-psbt = PSBT が不正です: {$reason}
+error-request-not-a-request-input = 入力は署名リクエストではありません（PSBT、UR または QR での転送、未署名の Ethereum トランザクションの hex、型付きデータの JSON のいずれかが必要です）
+error-request-not-a-request-ur-bytes = ur:bytes の転送の内容は署名リクエストではありません（PSBT、UR または QR での転送、未署名の Ethereum トランザクションの hex、型付きデータの JSON のいずれかが必要です）
+
+## Hardware devices
+
+error-device-locked = {$device} がロックされています
+hint-device-locked = PIN でデバイスのロックを解除してから、もう一度実行してください
+error-device-wrong-app = Ledger で {$app} アプリが起動していません（ステータス {$status}）
+hint-device-wrong-app = Ledger で {$app} アプリを開いてください（Bitcoin はアプリのバージョン 2.1 以降）
+error-device-not-found = {$device} が見つかりません
+hint-device-not-found = デバイスを接続してロックを解除し、udev ルールを確認してください（docs/devices.md）
+error-device-unavailable = この環境では USB を使えません: {$reason}
+hint-device-unavailable = VM やコンテナでは USB デバイスのパススルー（/dev/bus/usb, /dev/hidraw*）が必要です。デバイスがない場合はファイルか QR コードから署名してください
+error-device-transport = デバイスとの通信に失敗しました: {$reason}
+hint-device-transport = デバイスを接続し直してください。Linux では udev ルールを確認してください（docs/devices.md）
+error-device-protocol = デバイスのエラー: {$reason}
+hint-device-protocol = デバイスのファームウェアとアプリを更新してから、もう一度実行してください
+
+## Usage errors of files, passwords, policies, keys and devices
+
+error-not-text = {$path} はテキストではありません
+error-not-utf8 = {$path} は UTF-8 のテキストではありません
+error-is-directory = {$path} はファイルではなくディレクトリです
+error-password-empty = {$origin} から読んだパスワードが空です
+hint-password-empty = 鍵ストアのパスワードは空にできません
+error-new-password-no-terminal = 新しいパスワードを尋ねられません: 標準入力が端末ではありません
+hint-new-password-no-terminal = --new-password-file FILE を指定してください
+error-no-password = パスワードが指定されておらず、標準入力が端末ではありません
+hint-no-password = --password-file FILE を指定するか、{$variable} を設定してください
+error-policy-not-text = ポリシー {$path} はテキストではありません
+error-policy-invalid = ポリシー {$path} に誤りがあります: {$reason}
+error-single-key-path = この鍵ストアは単一の鍵を保管しています。--path は使えません
+error-derivation-path = 導出パス {$path} が不正です: {$reason}
+hint-derivation-path-eth = m/44'/60'/0'/0/0 のように書いてください
+error-device-no-key = PSBT にこのデバイスの鍵がありません（フィンガープリント {$fingerprint}）
+hint-device-no-key = デバイスがウォレットのシード（とパスフレーズ）を保管しているか確認してください
+error-device-too-many-accounts = PSBT がこのデバイスのアカウントの導出パスを {$count} 個挙げています。読み込むのは {$max} 個までです
+error-ledger-fixed-key = Ledger の Bitcoin アプリは、固定鍵 {$key} を含むポリシーを登録できません
+hint-ledger-fixed-key = BIP388 のウォレットポリシーには拡張鍵しか使えません
+error-trezor-eip1559-only = ここでは Trezor は EIP-1559 トランザクションにしか署名しません（{$kind} には署名しません）
+hint-trezor-eip1559-only = 鍵ストアか Ledger で署名してください
+error-audit-no-key-field = {$path} に audit_key がありません
+error-audit-key-malformed = エクスポートの audit_key が不正です
+error-audit-key-not-x-only = {$key} は x-only 公開鍵ではありません
+error-audit-no-key-line = {$path} に監査鍵の行がありません
+error-audit-two-keys = ウォッチオンリーのエクスポートに監査鍵が 2 つあります
+error-no-usable-descriptor = {$path} に使えるディスクリプタがありません（{$skipped} 個のファイルを読み飛ばしました）
+error-dice-word-count = サイコロのエントロピーで作れるのは 12 単語か 24 単語です（{$count} 単語ではありません）
+error-dice-roll = {$position} 回目の出目 {$roll} は不正です: 6 面のサイコロの目は 1〜6 です
+hint-dice-roll = 出目はサイコロの数字だけを入力してください
+error-dice-too-few = サイコロ {$rolls} 回分のエントロピーは約 {$bits} ビットです。{$words} 単語には {$needed} 回以上必要です
+hint-dice-too-few = 続けて振ってください。1 回ごとに約 2.585 ビット増えます
