@@ -4,10 +4,13 @@
 
 mod common;
 
+use std::collections::BTreeSet;
+
 use alloy_consensus::{SignableTransaction, TxEip1559};
 use alloy_primitives::{address, hex, TxKind, U256};
 use alloy_sol_types::{sol, SolCall};
 use coldsign::i18n::width::width;
+use coldsign::i18n::{has, LANGS};
 use common::btc::benign_spend;
 use common::{Sandbox, ABANDON};
 
@@ -82,7 +85,10 @@ fn column_of(text: &str, line_has: &str, needle: &str) -> usize {
 fn the_english_screen_is_unchanged() {
     let sb = requests();
     let (btc, eth) = screens(&sb, &[]);
-    assert_eq!(btc, include_str!("snapshots/psbt-external-change-warning.en.txt"));
+    assert_eq!(
+        btc,
+        include_str!("snapshots/psbt-external-change-warning.en.txt")
+    );
     assert_eq!(eth, include_str!("snapshots/erc20-transfer.en.txt"));
     assert_eq!(screens(&sb, &["--lang", "en"]), (btc, eth));
 }
@@ -105,7 +111,13 @@ fn the_japanese_screen_keeps_every_value_and_column() {
     ] {
         assert!(btc.contains(line), "{line:?} missing from\n{btc}");
     }
-    for line in ["Ethereum トランザクション", "署名者", "最大総コスト", "価値の移動", "署名ハッシュ"] {
+    for line in [
+        "Ethereum トランザクション",
+        "署名者",
+        "最大総コスト",
+        "価値の移動",
+        "署名ハッシュ",
+    ] {
         assert!(eth.contains(line), "{line:?} missing from\n{eth}");
     }
     // Every value of the English screen is on the Japanese one, in the same order.
@@ -127,8 +139,28 @@ fn the_japanese_screen_keeps_every_value_and_column() {
             .map(|label| column_of(text, label, " BTC").saturating_sub(12))
             .collect()
     };
-    let en = totals(&btc_en, ["inputs   ", "external", "  change ", "ours, not change", "burned", "fee  "]);
-    let ja = totals(&btc, ["入力   ", "外部送金先  ", "  お釣り ", "自分の（お釣り以外）", "焼却", "手数料 "]);
+    let en = totals(
+        &btc_en,
+        [
+            "inputs   ",
+            "external",
+            "  change ",
+            "ours, not change",
+            "burned",
+            "fee  ",
+        ],
+    );
+    let ja = totals(
+        &btc,
+        [
+            "入力   ",
+            "外部送金先  ",
+            "  お釣り ",
+            "自分の（お釣り以外）",
+            "焼却",
+            "手数料 ",
+        ],
+    );
     assert!(en.windows(2).all(|w| w[0] == w[1]), "{en:?}\n{btc_en}");
     assert!(ja.windows(2).all(|w| w[0] == w[1]), "{ja:?}\n{btc}");
     // The Ethereum labels' values start in one display column too.
@@ -171,14 +203,76 @@ fn json_is_the_same_in_every_language() {
         assert_eq!(json(&[("COLDSIGN_LANG", "ja")], &[], args), english);
         assert_eq!(json(&[], &["--lang", "ja"], args), english);
     }
-    // The demo's report (the walkthrough is told on stderr in the chosen language).
-    let demo = |env: (&str, &str)| {
-        let mut cmd = sb.command();
-        cmd.env(env.0, env.1);
-        sb.run_with(cmd, &["--json", "demo"], "").ok()
+    // The demo's report; its walkthrough (without `--json`) is told in the chosen language.
+    // The demo's simulated QR transfer loses frames and now and then ends short of a part
+    // (a known flake of the demo itself, not of the language): such a run is repeated.
+    let demo = |env: (&str, &str), args: &[&str]| {
+        let run = || {
+            let mut cmd = sb.command();
+            cmd.env(env.0, env.1);
+            sb.run_with(cmd, args, "")
+        };
+        let outcome = (0..3)
+            .map(|_| run())
+            .find(|o| o.code == 0 || !format!("{}{}", o.stdout, o.stderr).contains("incomplete"))
+            .unwrap_or_else(run);
+        outcome.ok().stdout
     };
-    let (english, japanese) = (demo(("LANG", "C")), demo(("LANG", "ja_JP.UTF-8")));
-    assert_eq!(japanese.stdout, english.stdout);
-    assert!(japanese.stderr.contains("署名"), "{}", japanese.stderr);
+    let english = demo(("LANG", "C"), &["--json", "demo"]);
+    assert!(english.contains("\"intent_digest\""), "{english}");
+    assert_eq!(demo(("LANG", "ja_JP.UTF-8"), &["--json", "demo"]), english);
+    let told = demo(("LANG", "ja_JP.UTF-8"), &["demo"]);
+    for line in [
+        "== オフライン署名者: 準備",
+        "== エアギャップ",
+        "   | 意図ダイジェスト ",
+        "   |   お釣り ",
+        "デモを終了しました",
+    ] {
+        assert!(told.contains(line), "{line:?} missing from\n{told}");
+    }
+    let ascii_only = told
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c == '=' || c.is_ascii_digit()))
+        .filter(|l| l.is_ascii())
+        .collect::<Vec<_>>();
+    assert!(
+        ascii_only.is_empty(),
+        "narration left in English: {ascii_only:?}"
+    );
 }
 
+/// The `review-…`, `prompt-…` and `demo-…` message identifiers the library's source uses.
+fn used_ids(dir: &std::path::Path, out: &mut BTreeSet<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            used_ids(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let source = std::fs::read_to_string(&path).unwrap();
+            for prefix in ["\"review-", "\"prompt-", "\"demo-"] {
+                for piece in source.split(prefix).skip(1) {
+                    let id: String = piece
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                        .collect();
+                    out.insert(format!("{}{id}", &prefix[1..]));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_screen_prompt_and_demo_message_the_code_uses_is_in_the_catalogs() {
+    let mut used = BTreeSet::new();
+    used_ids(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut used,
+    );
+    assert!(used.len() > 100, "found only {used:?}");
+    for lang in LANGS {
+        let missing: Vec<_> = used.iter().filter(|id| !has(lang, id)).collect();
+        assert!(missing.is_empty(), "{} lacks {missing:?}", lang.tag());
+    }
+}

@@ -101,3 +101,38 @@ review-msg-receive = receive
 review-msg-change = change
 review-msg-message = message
 review-msg-bytes = { $bytes } bytes
+
+## The signing ceremony's prompts (src/ceremony.rs, src/signing.rs, src/btc/message/ceremony.rs,
+## src/keys/backup.rs, src/cli/key.rs). $action is `sign` or `approve`.
+
+prompt-confirm = { $action } this? [y/N]
+prompt-type-digest = high-severity warnings: type the last 4 characters of the intent digest to { $action } anyway
+prompt-policy-allowed = policy { $path } (sha256 { $sha256 }): allowed
+prompt-policy-allowed-confirm = policy { $path } (sha256 { $sha256 }): allowed; a person must confirm
+prompt-approved-by = approved by { $names }
+prompt-confirm-on-device = confirm on the { $device } screen; compare it with this review
+prompt-signing-with-found = note: signing with { $address } found at { $path }
+prompt-bip322-signed-text = BIP-322 signature for { $address } over the message { $message }
+prompt-bip322-signed-bytes = BIP-322 signature for { $address } over the message of { $bytes } bytes
+prompt-backup-word = word #{ $number }
+prompt-backup-written = press Enter once the words are written down
+prompt-backup-type-words = Type the words asked for, from your paper backup.
+
+## The demo's narration (src/demo/walkthrough.rs)
+
+demo-setup = == offline signer: setup
+demo-restore = 1. restore the public test mnemonic (abandon ×11 about) into a throwaway keystore
+demo-keystore = { $path } (mode 0600, scrypt + XChaCha20-Poly1305)
+demo-watch-only = 2. watch-only export for the online machine (fingerprint { $fingerprint })
+demo-build = == online host: build
+demo-psbt = 3. a PSBT spending 4 coins (p2wpkh, p2tr, p2sh-p2wpkh, p2pkh) to an outside address with change: { $path } ({ $bytes } bytes base64)
+demo-air-gap-to-signer = == air gap: animated QR, host screen to signer camera
+demo-qr = { $fragments } fragments as crypto-psbt QR frames; every { $drop_every }th frame lost, the rest scanned out of order: complete after { $frames } frames
+demo-review = == offline signer: review, confirm, sign
+demo-review-screen = 4. the review the signer computes by itself (this is the confirmation screen):
+demo-signed = 5. confirmed (the demo answers yes); signed { $inputs } inputs with { $signatures } signatures
+demo-air-gap-to-host = == air gap: animated QR, signer screen to host camera
+demo-finalize = == online host: finalize, verify
+demo-finalized = 6. finalized; each of the { $inputs } inputs verified by Bitcoin Core's script interpreter (libbitcoinconsensus)
+demo-ready = 7. transaction { $txid } ({ $vbytes } vbytes) is ready to broadcast
+demo-finished = demo finished; the throwaway keystore and files are deleted

@@ -101,3 +101,47 @@ review-msg-receive = 受取
 review-msg-change = お釣り
 review-msg-message = メッセージ
 review-msg-bytes = { $bytes } バイト
+
+## 署名セレモニーの質問（src/ceremony.rs、src/signing.rs、src/btc/message/ceremony.rs、
+## src/keys/backup.rs、src/cli/key.rs）。$action は sign か approve。
+## [y/N] の答えは y / yes のほか「はい」も受け付ける。
+
+prompt-confirm = { $action ->
+        [sign] これに署名しますか？
+        [approve] これを承認しますか？
+       *[other] { $action } しますか？
+    } [y/N]
+prompt-type-digest = { $action ->
+        [sign] 重大な警告があります。それでも署名するには、意図ダイジェストの最後の 4 文字を入力してください
+        [approve] 重大な警告があります。それでも承認するには、意図ダイジェストの最後の 4 文字を入力してください
+       *[other] 重大な警告があります。それでも { $action } するには、意図ダイジェストの最後の 4 文字を入力してください
+    }
+prompt-policy-allowed = ポリシー { $path }（sha256 { $sha256 }）: 許可
+prompt-policy-allowed-confirm = ポリシー { $path }（sha256 { $sha256 }）: 許可。ただし人による確認が必要です
+prompt-approved-by = 承認者: { $names }
+prompt-confirm-on-device = { $device } の画面で確認し、このレビューと照合してください
+prompt-signing-with-found = 注意: { $path } で見つかった { $address } で署名します
+prompt-bip322-signed-text = { $address } のメッセージ { $message } への BIP-322 署名
+prompt-bip322-signed-bytes = { $address } の { $bytes } バイトのメッセージへの BIP-322 署名
+prompt-backup-word = { $number } 番目の単語
+prompt-backup-written = 単語を書き留めたら Enter を押してください
+prompt-backup-type-words = 紙のバックアップを見て、尋ねられた単語を入力してください。
+
+## デモの説明（src/demo/walkthrough.rs）
+
+demo-setup = == オフライン署名者: 準備
+demo-restore = 1. 公開されているテスト用ニーモニック（abandon ×11 about）を使い捨ての鍵ストアに復元する
+demo-keystore = { $path }（モード 0600、scrypt + XChaCha20-Poly1305）
+demo-watch-only = 2. オンラインマシン用のウォッチオンリーのエクスポート（フィンガープリント { $fingerprint }）
+demo-build = == オンラインホスト: 作成
+demo-psbt = 3. 4 つのコイン（p2wpkh、p2tr、p2sh-p2wpkh、p2pkh）を外部のアドレスへ送り、お釣りのある PSBT: { $path }（base64 で { $bytes } バイト）
+demo-air-gap-to-signer = == エアギャップ: アニメーション QR、ホストの画面から署名者のカメラへ
+demo-qr = crypto-psbt の QR フレームで { $fragments } 個の断片。{ $drop_every } フレームごとに 1 つを失い、残りは順不同で読み取り: { $frames } フレームで完了
+demo-review = == オフライン署名者: レビュー、確認、署名
+demo-review-screen = 4. 署名者が自分で計算したレビュー（これが確認画面です）:
+demo-signed = 5. 確認済み（デモは「はい」と答えます）。{ $inputs } 個の入力に { $signatures } 個の署名をしました
+demo-air-gap-to-host = == エアギャップ: アニメーション QR、署名者の画面からホストのカメラへ
+demo-finalize = == オンラインホスト: 確定、検証
+demo-finalized = 6. 確定しました。{ $inputs } 個の入力すべてを Bitcoin Core のスクリプトインタプリタ（libbitcoinconsensus）で検証しました
+demo-ready = 7. トランザクション { $txid }（{ $vbytes } vbytes）はブロードキャストできます
+demo-finished = デモを終了しました。使い捨ての鍵ストアとファイルは削除されました
