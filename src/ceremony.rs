@@ -19,7 +19,7 @@ use crate::btc::wallets::{registry_dir, Wallet};
 use crate::eth::flows::Known;
 use crate::eth::registry::Registry;
 use crate::eth::EthRequest;
-use crate::i18n::Text;
+use crate::i18n::{self, Lang, Text};
 use crate::policy::{LoadedPolicy, Verdict, DAY};
 use crate::prompt::Prompt;
 use crate::request::{PsbtFile, Request};
@@ -344,16 +344,15 @@ pub fn sign(
                 Review::Ethereum(r) => policy.allowed_ethereum_warnings(r),
             });
             needs_person = verdict.needs_person;
-            prompt.show(&format!(
-                "policy {} (sha256 {}): allowed{}",
-                policy.path.display(),
-                policy.sha256,
-                if needs_person {
-                    "; a person must confirm"
-                } else {
-                    ""
-                }
-            ));
+            let key = if needs_person {
+                "prompt-policy-allowed-confirm"
+            } else {
+                "prompt-policy-allowed"
+            };
+            let allowed = Text::new(key)
+                .arg("path", policy.path.display())
+                .arg("sha256", &policy.sha256);
+            prompt.show(&allowed.localized());
             Some(verdict)
         }
         None => None,
@@ -361,7 +360,8 @@ pub fn sign(
     let approvers = match check_approvals(approvals, review, request_hash) {
         Ok(names) => {
             if !names.is_empty() {
-                prompt.show(&format!("approved by {}", names.join(", ")));
+                let approved = Text::new("prompt-approved-by").arg("names", names.join(", "));
+                prompt.show(&approved.localized());
             }
             names
         }
@@ -390,10 +390,8 @@ pub fn sign(
         return Err(e);
     }
     if info.capabilities.on_device_display {
-        prompt.show(&format!(
-            "confirm on the {} screen; compare it with this review",
-            info.name
-        ));
+        let device = Text::new("prompt-confirm-on-device").arg("device", info.name);
+        prompt.show(&device.localized());
     }
     let signed = match signer
         .sign(request, review, prompt)
@@ -554,6 +552,12 @@ fn detail(signed: &Signed) -> String {
     }
 }
 
+/// Whether `answer` to a `[y/N]` question is yes: `y`, `Y` or `yes` in every language, and
+/// `はい` when the operator's language is Japanese.
+fn is_yes(answer: &str) -> bool {
+    matches!(answer, "y" | "Y" | "yes") || (i18n::current() == Lang::Ja && answer == "はい")
+}
+
 /// Applies the gate over `warnings` before `action` ("sign", "approve"): refuse, ask the
 /// person, or proceed.
 pub fn confirm(
@@ -576,11 +580,13 @@ pub fn confirm(
             }
             let accepted = if type_digest {
                 let last = intent_digest.rsplit('-').next().unwrap_or_default();
-                let answer = prompt.line(&format!("high-severity warnings: type the last 4 characters of the intent digest to {action} anyway"))?;
+                let question = Text::new("prompt-type-digest").arg("action", action);
+                let answer = prompt.line(&question.localized())?;
                 answer.trim().eq_ignore_ascii_case(last)
             } else {
-                let answer = prompt.line(&format!("{action} this? [y/N]"))?;
-                matches!(answer.trim(), "y" | "Y" | "yes")
+                let question = Text::new("prompt-confirm").arg("action", action);
+                let answer = prompt.line(&question.localized())?;
+                is_yes(answer.trim())
             };
             if accepted {
                 Ok(())

@@ -15,6 +15,7 @@ use crate::ceremony::{self, Approvals, Home, Outcome};
 use crate::eth::account;
 use crate::eth::sign::Answer;
 use crate::eth::EthRequest;
+use crate::i18n::Text;
 use crate::keys::material::{HdKeys, KeyMaterial};
 use crate::prompt::Prompt;
 use crate::report::sign::{Decision, SignedEth, SignedPsbt, SignedRequest};
@@ -147,11 +148,10 @@ impl Session<'_> {
         let key = account::resolve(material, &request.key, request.address, self.path)
             .map_err(|e| Error::usage(e, "pass --path with the account's derivation path"))?;
         if key.found_by_search {
-            self.prompt.show(&format!(
-                "note: signing with {} found at {}",
-                key.address,
-                key.path.as_deref().unwrap_or("?")
-            ));
+            let note = Text::new("prompt-signing-with-found")
+                .arg("address", key.address)
+                .arg("path", key.path.as_deref().unwrap_or("?"));
+            self.prompt.show(&note.localized());
         }
         Ok(key)
     }

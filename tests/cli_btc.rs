@@ -183,6 +183,8 @@ fn sign_at_terminal(sb: &Sandbox, file: &str, pattern: &str, answer: &str) -> i3
     let ks = sb.keystore();
     let pw = sb.path("password.txt");
     std::process::Command::new("python3")
+        // The screen is matched in English, whatever the machine's locale.
+        .env("COLDSIGN_LANG", "en")
         .current_dir(sb.root())
         .env("COLDSIGN_SCRYPT_LOG_N", "10")
         .args([

@@ -641,6 +641,8 @@ fn key_new_at_a_terminal(mode: &str) -> (i32, String, Sandbox) {
     let sb = Sandbox::new();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tty/key_new.py");
     let output = std::process::Command::new("python3")
+        // The screen is matched in English, whatever the machine's locale.
+        .env("COLDSIGN_LANG", "en")
         .args([
             script,
             env!("CARGO_BIN_EXE_coldsign"),
@@ -658,7 +660,8 @@ fn key_new_at_a_terminal(mode: &str) -> (i32, String, Sandbox) {
 fn dialogue(sb: &Sandbox, steps: &[(&str, &str)], args: &[&str]) -> (i32, String) {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tty/dialogue.py");
     let mut cmd = std::process::Command::new("python3");
-    cmd.arg(script);
+    // The dialogue matches English prompts, whatever the machine's locale.
+    cmd.arg(script).env("COLDSIGN_LANG", "en");
     for (pattern, answer) in steps {
         cmd.args([pattern, answer]);
     }

@@ -294,6 +294,8 @@ fn the_terminal_animation_loops_until_a_key() {
     sb.write_psbt("p.psbt", &big_psbt());
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tty/answer.py");
     let status = std::process::Command::new("python3")
+        // The screen is matched in English, whatever the machine's locale.
+        .env("COLDSIGN_LANG", "en")
         .current_dir(sb.root())
         .args([
             script,

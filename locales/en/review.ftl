@@ -1,2 +1,138 @@
 # The confirmation screen (src/review/render/), the prompts of the signing ceremony and the
 # demo's narration, in English. Values arrive as finished text in { $args }.
+
+## The confirmation screen (src/review/render/)
+
+review-warnings = warnings
+review-intent-digest = intent digest
+review-verified = verified
+review-per-host-wallet = per this host's wallet
+review-host-preview = preview by the online host from its watch-only wallet: nothing here is verified; the signer's review is the one to trust
+review-unknown = UNKNOWN
+review-unknown-amount = unknown amount
+review-unverified = UNVERIFIED
+review-not-ours = not ours
+review-yes = yes
+review-no = no
+review-multisig = multisig: { $count } ({ $state })
+review-multisig-complete = complete
+review-multisig-more-needed = more needed
+review-relative-lock = relative lock: { $lock }
+review-locktime-none = none
+
+## A Bitcoin PSBT (src/review/render/bitcoin.rs)
+
+review-btc-header = PSBT v{ $version } on { $network }, txid { $txid }
+review-btc-inputs = inputs ({ $count })
+review-btc-input-ours = ours: { $fingerprint } { $path } ({ $wallet })
+review-btc-input-final = final
+review-btc-input-sign = sign, sighash { $sighash }
+review-btc-input-skip = skip: { $reason }
+review-btc-outputs = outputs ({ $count })
+review-btc-output-script = { $type } script { $script }
+review-btc-output-change = change, { $verified } ({ $wallet } { $path })
+review-btc-output-ours = ours, not change ({ $wallet } { $path })
+review-btc-output-burned-data = BURNED (OP_RETURN data)
+review-btc-output-data = data (OP_RETURN)
+review-btc-output-unspendable = BURNED (no one can spend it)
+review-btc-output-external = EXTERNAL
+review-btc-output-flag = { $flag }: see the warnings below
+review-btc-locktime = locktime  { $lock }; replaceable (RBF): { $rbf }
+review-total-inputs = inputs
+review-total-external = external
+review-total-change = change
+review-total-ours-not-change = ours, not change
+review-total-burned = burned
+review-total-fee = fee
+review-btc-fee = { $amount } ({ $sats } sat, { $rate } sat/vB at { $vsize } vB)
+review-btc-balanced = balanced: inputs = external + change + ours, not change + burned + fee
+review-btc-not-balanced = NOT BALANCED: { $why }
+
+## An Ethereum request (src/review/render/ethereum.rs)
+
+review-eth-transaction = Ethereum transaction on { $chain }
+review-eth-typed-data = EIP-712 typed data signature on { $chain }
+review-eth-personal-message = personal message signature (EIP-191) on { $chain }
+review-eth-from = from
+review-eth-type = type
+review-eth-nonce = nonce
+review-eth-value = value
+review-eth-gas = gas
+review-eth-gas-line = { $limit } × max { $max }{ $tip }
+review-eth-priority = , priority { $gwei }
+review-eth-max-cost = max total cost
+review-eth-max-cost-line = { $cost } (value + the most the fee can be)
+review-eth-access-list = access list
+review-eth-access-list-entries = { $count } entries
+review-eth-authorization = authorization
+review-eth-primary-type = primary type
+review-eth-domain = domain
+review-eth-message = message
+review-eth-domain-hash = domain hash
+review-eth-message-hash = message hash
+review-eth-message-text = message text
+review-eth-message-text-escaped = message text (deceptive characters escaped)
+review-eth-message-bytes = message bytes
+review-eth-signing-hash = signing hash
+review-eth-call = { $place }: to { $to }
+review-eth-call-delegate = { $place } by DELEGATECALL: to { $to }
+review-eth-new-contract = (new contract)
+review-eth-call-value = value { $value }
+review-eth-blind-data = BLIND DATA: { $bytes } bytes the signer cannot decode
+review-eth-plain-transfer = plain transfer (no data)
+review-eth-descriptor-intent = intent: { $intent }  (descriptor by { $owner }, { $hash })
+review-eth-no-stated-owner = no stated owner
+review-eth-movements = value movements ({ $count })
+review-eth-movements-none = none: nothing of value leaves or is authorised
+review-eth-movement-asset = asset { $asset }
+review-eth-movement-route = from { $from } to { $to } ({ $place })
+review-eth-movement-until = , until { $until }
+review-eth-safe = Safe { $safe } nonce { $nonce }
+review-eth-safe-legacy = (the legacy domain of Safe < 1.3.0: no chain id)
+review-eth-safe-tx-hash = safeTxHash
+review-eth-safe-compare = (compare with the Safe web page and your device)
+
+## A Bitcoin message request (src/review/render/message.rs)
+
+review-msg-heading = Sign a Bitcoin message
+review-msg-address = address
+review-msg-address-line = { $address } ({ $wallet }, { $branch } #{ $index })
+review-msg-receive = receive
+review-msg-change = change
+review-msg-message = message
+review-msg-bytes = { $bytes } bytes
+
+## The signing ceremony's prompts (src/ceremony.rs, src/signing.rs, src/btc/message/ceremony.rs,
+## src/keys/backup.rs, src/cli/key.rs). $action is `sign` or `approve`.
+
+prompt-confirm = { $action } this? [y/N]
+prompt-type-digest = high-severity warnings: type the last 4 characters of the intent digest to { $action } anyway
+prompt-policy-allowed = policy { $path } (sha256 { $sha256 }): allowed
+prompt-policy-allowed-confirm = policy { $path } (sha256 { $sha256 }): allowed; a person must confirm
+prompt-approved-by = approved by { $names }
+prompt-confirm-on-device = confirm on the { $device } screen; compare it with this review
+prompt-signing-with-found = note: signing with { $address } found at { $path }
+prompt-bip322-signed-text = BIP-322 signature for { $address } over the message { $message }
+prompt-bip322-signed-bytes = BIP-322 signature for { $address } over the message of { $bytes } bytes
+prompt-backup-word = word #{ $number }
+prompt-backup-written = press Enter once the words are written down
+prompt-backup-type-words = Type the words asked for, from your paper backup.
+
+## The demo's narration (src/demo/walkthrough.rs)
+
+demo-setup = == offline signer: setup
+demo-restore = 1. restore the public test mnemonic (abandon ×11 about) into a throwaway keystore
+demo-keystore = { $path } (mode 0600, scrypt + XChaCha20-Poly1305)
+demo-watch-only = 2. watch-only export for the online machine (fingerprint { $fingerprint })
+demo-build = == online host: build
+demo-psbt = 3. a PSBT spending 4 coins (p2wpkh, p2tr, p2sh-p2wpkh, p2pkh) to an outside address with change: { $path } ({ $bytes } bytes base64)
+demo-air-gap-to-signer = == air gap: animated QR, host screen to signer camera
+demo-qr = { $fragments } fragments as crypto-psbt QR frames; every { $drop_every }th frame lost, the rest scanned out of order: complete after { $frames } frames
+demo-review = == offline signer: review, confirm, sign
+demo-review-screen = 4. the review the signer computes by itself (this is the confirmation screen):
+demo-signed = 5. confirmed (the demo answers yes); signed { $inputs } inputs with { $signatures } signatures
+demo-air-gap-to-host = == air gap: animated QR, signer screen to host camera
+demo-finalize = == online host: finalize, verify
+demo-finalized = 6. finalized; each of the { $inputs } inputs verified by Bitcoin Core's script interpreter (libbitcoinconsensus)
+demo-ready = 7. transaction { $txid } ({ $vbytes } vbytes) is ready to broadcast
+demo-finished = demo finished; the throwaway keystore and files are deleted

@@ -1,2 +1,147 @@
 # 確認画面（src/review/render/）、署名セレモニーの質問、デモの説明の日本語。
 # 値は { $args } で完成済みの文字列として渡される。用語は docs/ja/glossary.md に従う。
+
+## 確認画面（src/review/render/）
+
+review-warnings = 警告
+review-intent-digest = 意図ダイジェスト
+review-verified = 検証済み
+review-per-host-wallet = このホストのウォレットによる
+review-host-preview = オンラインホストがウォッチオンリーのウォレットから作ったプレビューです。ここに検証済みの情報はありません。信頼すべきは署名者のレビューです
+review-unknown = 不明
+review-unknown-amount = 金額不明
+review-unverified = 未検証
+review-not-ours = 自分のものではない
+review-yes = はい
+review-no = いいえ
+review-multisig = マルチシグ: { $count }（{ $state }）
+review-multisig-complete = 署名完了
+review-multisig-more-needed = 署名がまだ必要
+review-relative-lock = 相対ロックタイム: { $lock }
+review-locktime-none = なし
+
+## Bitcoin の PSBT（src/review/render/bitcoin.rs）
+
+review-btc-header = PSBT v{ $version }（{ $network }）、txid { $txid }
+review-btc-inputs = 入力（{ $count } 件）
+review-btc-input-ours = 自分の鍵: { $fingerprint } { $path }（{ $wallet }）
+review-btc-input-final = 確定済み
+review-btc-input-sign = 署名する、sighash { $sighash }
+review-btc-input-skip = 署名しない: { $reason }
+review-btc-outputs = 出力（{ $count } 件）
+review-btc-output-script = { $type } スクリプト { $script }
+review-btc-output-change = お釣り、{ $verified }（{ $wallet } { $path }）
+review-btc-output-ours = 自分のアドレス、お釣りではない（{ $wallet } { $path }）
+review-btc-output-burned-data = 焼却（OP_RETURN データ）
+review-btc-output-data = データ（OP_RETURN）
+review-btc-output-unspendable = 焼却（誰も使えない）
+review-btc-output-external = 外部送金先
+review-btc-output-flag = { $flag }: 下の警告を参照
+review-btc-locktime = ロックタイム  { $lock }、置き換え可能（RBF）: { $rbf }
+review-total-inputs = 入力
+review-total-external = 外部送金先
+review-total-change = お釣り
+review-total-ours-not-change = 自分の（お釣り以外）
+review-total-burned = 焼却
+review-total-fee = 手数料
+review-btc-fee = { $amount }（{ $sats } sat、{ $rate } sat/vB、{ $vsize } vB）
+review-btc-balanced = 収支一致: 入力 = 外部送金先 + お釣り + 自分の（お釣り以外）+ 焼却 + 手数料
+review-btc-not-balanced = 収支不一致: { $why }
+
+## Ethereum のリクエスト（src/review/render/ethereum.rs）
+
+review-eth-transaction = Ethereum トランザクション（{ $chain }）
+review-eth-typed-data = EIP-712 型付きデータへの署名（{ $chain }）
+review-eth-personal-message = パーソナルメッセージへの署名（EIP-191、{ $chain }）
+review-eth-from = 署名者
+review-eth-type = 種類
+review-eth-nonce = nonce
+review-eth-value = 金額
+review-eth-gas = ガス
+review-eth-gas-line = { $limit } × 最大 { $max }{ $tip }
+review-eth-priority = 、優先手数料 { $gwei }
+review-eth-max-cost = 最大総コスト
+review-eth-max-cost-line = { $cost }（金額 + 手数料の上限）
+review-eth-access-list = アクセスリスト
+review-eth-access-list-entries = { $count } 件
+review-eth-authorization = 委任（7702）
+review-eth-primary-type = プライマリ型
+review-eth-domain = ドメイン
+review-eth-message = メッセージ
+review-eth-domain-hash = ドメインハッシュ
+review-eth-message-hash = メッセージハッシュ
+review-eth-message-text = メッセージ本文
+review-eth-message-text-escaped = メッセージ本文（紛らわしい文字はエスケープ済み）
+review-eth-message-bytes = メッセージバイト列
+review-eth-signing-hash = 署名ハッシュ
+review-eth-call = { $place }: 宛先 { $to }
+review-eth-call-delegate = { $place }（DELEGATECALL）: 宛先 { $to }
+review-eth-new-contract = （新しいコントラクト）
+review-eth-call-value = 金額 { $value }
+review-eth-blind-data = ブラインドデータ: 署名者が解読できない { $bytes } バイト
+review-eth-plain-transfer = 単純な送金（データなし）
+review-eth-descriptor-intent = 意図: { $intent }  （ディスクリプタ作成者 { $owner }、{ $hash }）
+review-eth-no-stated-owner = 作成者の記載なし
+review-eth-movements = 価値の移動（{ $count } 件）
+review-eth-movements-none = なし: 価値のあるものは何も出ていかず、何も承認されない
+review-eth-movement-asset = 資産 { $asset }
+review-eth-movement-route = { $from } から { $to } へ（{ $place }）
+review-eth-movement-until = 、期限 { $until }
+review-eth-safe = Safe { $safe } nonce { $nonce }
+review-eth-safe-legacy = （Safe < 1.3.0 の旧ドメイン: チェーン ID なし）
+review-eth-safe-tx-hash = safeTxHash
+review-eth-safe-compare = （Safe のウェブページと自分のデバイスの表示と照合してください）
+
+## Bitcoin のメッセージ署名リクエスト（src/review/render/message.rs）
+
+review-msg-heading = Bitcoin メッセージへの署名
+review-msg-address = アドレス
+review-msg-address-line = { $address }（{ $wallet }、{ $branch } #{ $index }）
+review-msg-receive = 受取
+review-msg-change = お釣り
+review-msg-message = メッセージ
+review-msg-bytes = { $bytes } バイト
+
+## 署名セレモニーの質問（src/ceremony.rs、src/signing.rs、src/btc/message/ceremony.rs、
+## src/keys/backup.rs、src/cli/key.rs）。$action は sign か approve。
+## [y/N] の答えは y / yes のほか「はい」も受け付ける。
+
+prompt-confirm = { $action ->
+        [sign] これに署名しますか？
+        [approve] これを承認しますか？
+       *[other] { $action } しますか？
+    } [y/N]
+prompt-type-digest = { $action ->
+        [sign] 重大な警告があります。それでも署名するには、意図ダイジェストの最後の 4 文字を入力してください
+        [approve] 重大な警告があります。それでも承認するには、意図ダイジェストの最後の 4 文字を入力してください
+       *[other] 重大な警告があります。それでも { $action } するには、意図ダイジェストの最後の 4 文字を入力してください
+    }
+prompt-policy-allowed = ポリシー { $path }（sha256 { $sha256 }）: 許可
+prompt-policy-allowed-confirm = ポリシー { $path }（sha256 { $sha256 }）: 許可。ただし人による確認が必要です
+prompt-approved-by = 承認者: { $names }
+prompt-confirm-on-device = { $device } の画面で確認し、このレビューと照合してください
+prompt-signing-with-found = 注意: { $path } で見つかった { $address } で署名します
+prompt-bip322-signed-text = { $address } のメッセージ { $message } への BIP-322 署名
+prompt-bip322-signed-bytes = { $address } の { $bytes } バイトのメッセージへの BIP-322 署名
+prompt-backup-word = { $number } 番目の単語
+prompt-backup-written = 単語を書き留めたら Enter を押してください
+prompt-backup-type-words = 紙のバックアップを見て、尋ねられた単語を入力してください。
+
+## デモの説明（src/demo/walkthrough.rs）
+
+demo-setup = == オフライン署名者: 準備
+demo-restore = 1. 公開されているテスト用ニーモニック（abandon ×11 about）を使い捨ての鍵ストアに復元する
+demo-keystore = { $path }（モード 0600、scrypt + XChaCha20-Poly1305）
+demo-watch-only = 2. オンラインマシン用のウォッチオンリーのエクスポート（フィンガープリント { $fingerprint }）
+demo-build = == オンラインホスト: 作成
+demo-psbt = 3. 4 つのコイン（p2wpkh、p2tr、p2sh-p2wpkh、p2pkh）を外部のアドレスへ送り、お釣りのある PSBT: { $path }（base64 で { $bytes } バイト）
+demo-air-gap-to-signer = == エアギャップ: アニメーション QR、ホストの画面から署名者のカメラへ
+demo-qr = crypto-psbt の QR フレームで { $fragments } 個の断片。{ $drop_every } フレームごとに 1 つを失い、残りは順不同で読み取り: { $frames } フレームで完了
+demo-review = == オフライン署名者: レビュー、確認、署名
+demo-review-screen = 4. 署名者が自分で計算したレビュー（これが確認画面です）:
+demo-signed = 5. 確認済み（デモは「はい」と答えます）。{ $inputs } 個の入力に { $signatures } 個の署名をしました
+demo-air-gap-to-host = == エアギャップ: アニメーション QR、署名者の画面からホストのカメラへ
+demo-finalize = == オンラインホスト: 確定、検証
+demo-finalized = 6. 確定しました。{ $inputs } 個の入力すべてを Bitcoin Core のスクリプトインタプリタ（libbitcoinconsensus）で検証しました
+demo-ready = 7. トランザクション { $txid }（{ $vbytes } vbytes）はブロードキャストできます
+demo-finished = デモを終了しました。使い捨ての鍵ストアとファイルは削除されました

@@ -270,10 +270,10 @@ fn new(ctx: &Context, args: NewArgs) -> Result<()> {
 /// cleared.
 fn confirm_backup(mnemonic: &SecretMnemonic) -> Result<()> {
     let prompt = TerminalPrompt;
-    prompt.line("press Enter once the words are written down")?;
+    prompt.line(&crate::i18n::t("prompt-backup-written"))?;
     // Clear the screen so the words cannot simply be read off it.
     eprint!("\x1b[2J\x1b[H");
-    prompt.show("Type the words asked for, from your paper backup.");
+    prompt.show(&crate::i18n::t("prompt-backup-type-words"));
     backup::confirm_backup(mnemonic, &prompt)
 }
 

@@ -8,6 +8,7 @@ use secrecy::SecretString;
 use super::{finalize, review_and_sign, sample_keystore, sample_spend, QrTransfer};
 use crate::btc::psbt_v2::PsbtVersion;
 use crate::files::{self, Replace};
+use crate::i18n::{t, Text};
 use crate::report::demo::DemoReport;
 use crate::request::{encode_psbt, Encoding, PsbtFile};
 use crate::review::render::bitcoin::render;
@@ -24,46 +25,45 @@ pub fn run(say: &mut dyn FnMut(&str)) -> Result<DemoReport> {
     let keystore_path = dir.path().join("keystore.json");
     let password = SecretString::from("demo password");
 
-    say("== offline signer: setup");
-    say("1. restore the public test mnemonic (abandon ×11 about) into a throwaway keystore");
+    say(&t("demo-setup"));
+    say(&t("demo-restore"));
     let export = sample_keystore(&keystore_path, &password)?;
-    say(&format!(
-        "   {} (mode 0600, scrypt + XChaCha20-Poly1305)",
-        keystore_path.display()
-    ));
-    say(&format!(
-        "2. watch-only export for the online machine (fingerprint {})",
-        export.fingerprint.as_deref().unwrap_or("?")
-    ));
+    let keystore = Text::new("demo-keystore").arg("path", keystore_path.display());
+    say(&format!("   {}", keystore.localized()));
+    let watch_only = Text::new("demo-watch-only")
+        .arg("fingerprint", export.fingerprint.as_deref().unwrap_or("?"));
+    say(&watch_only.localized());
     for line in export.descriptor_lines() {
         say(&format!("   {line}"));
     }
 
-    say("\n== online host: build");
+    say(&format!("\n{}", t("demo-build")));
     let psbt_path = dir.path().join("spend.psbt");
     let psbt = sample_spend(&export)?;
     let text = encode_psbt(&psbt, PsbtVersion::V2, None, Encoding::Base64)?;
     files::write_atomic(&psbt_path, &text, 0o644, Replace::Never)?;
-    say(&format!(
-        "3. a PSBT spending 4 coins (p2wpkh, p2tr, p2sh-p2wpkh, p2pkh) to an outside address with change: {} ({} bytes base64)",
-        psbt_path.display(),
-        text.len()
-    ));
+    let built = Text::new("demo-psbt")
+        .arg("path", psbt_path.display())
+        .arg("bytes", text.len());
+    say(&built.localized());
 
-    say("\n== air gap: animated QR, host screen to signer camera");
+    say(&format!("\n{}", t("demo-air-gap-to-signer")));
     let scanned = through_qr(say, &files::read_input(&psbt_path)?, 4)?;
-    say("\n== offline signer: review, confirm, sign");
+    say(&format!("\n{}", t("demo-review")));
     let file = PsbtFile::decode(&scanned)?;
     let signed = review_and_sign(&file, &keystore_path, &password)?;
-    say("4. the review the signer computes by itself (this is the confirmation screen):\n");
+    say(&format!("{}\n", t("demo-review-screen")));
     for line in render(&signed.review).lines() {
         say(&format!("   | {line}"));
     }
     let signatures: usize = signed.inputs.iter().map(|o| o.signatures).sum();
-    say(&format!(
-        "\n5. confirmed (the demo answers yes); signed {} inputs with {signatures} signatures",
-        signed.inputs.iter().filter(|o| o.signatures > 0).count()
-    ));
+    let confirmed = Text::new("demo-signed")
+        .arg(
+            "inputs",
+            signed.inputs.iter().filter(|o| o.signatures > 0).count(),
+        )
+        .arg("signatures", signatures);
+    say(&format!("\n{}", confirmed.localized()));
     let signed_path = dir.path().join("spend.signed.psbt");
     files::write_atomic(
         &signed_path,
@@ -71,18 +71,19 @@ pub fn run(say: &mut dyn FnMut(&str)) -> Result<DemoReport> {
         0o644,
         Replace::Never,
     )?;
-    say("\n== air gap: animated QR, signer screen to host camera");
+    say(&format!("\n{}", t("demo-air-gap-to-host")));
     let returned = through_qr(say, &files::read_input(&signed_path)?, 5)?;
 
-    say("\n== online host: finalize, verify");
+    say(&format!("\n{}", t("demo-finalize")));
     let tx = finalize(PsbtFile::decode(&returned)?.psbt)?;
-    say(&format!("6. finalized; each of the {} inputs verified by Bitcoin Core's script interpreter (libbitcoinconsensus)", tx.input.len()));
-    say(&format!(
-        "7. transaction {} ({} vbytes) is ready to broadcast",
-        tx.compute_txid(),
-        tx.vsize()
-    ));
-    say("\ndemo finished; the throwaway keystore and files are deleted");
+    say(&Text::new("demo-finalized")
+        .arg("inputs", tx.input.len())
+        .localized());
+    let ready = Text::new("demo-ready")
+        .arg("txid", tx.compute_txid())
+        .arg("vbytes", tx.vsize());
+    say(&ready.localized());
+    say(&format!("\n{}", t("demo-finished")));
     Ok(DemoReport {
         txid: tx.compute_txid().to_string(),
         intent_digest: signed.review.intent_digest,
@@ -97,8 +98,10 @@ fn through_qr(say: &mut dyn FnMut(&str), psbt_file: &[u8], drop_every: usize) ->
         fragments,
         frames_scanned,
     } = super::through_qr(psbt_file, drop_every)?;
-    say(&format!(
-        "   {fragments} fragments as crypto-psbt QR frames; every {drop_every}th frame lost, the rest scanned out of order: complete after {frames_scanned} frames"
-    ));
+    let carried = Text::new("demo-qr")
+        .arg("fragments", fragments)
+        .arg("drop_every", drop_every)
+        .arg("frames", frames_scanned);
+    say(&format!("   {}", carried.localized()));
     Ok(psbt)
 }

@@ -6,6 +6,7 @@
 //! language.
 
 pub mod help;
+pub mod width;
 
 use std::sync::OnceLock;
 

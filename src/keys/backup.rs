@@ -1,6 +1,7 @@
 //! The paper backup: the sheet of new words, and confirming that the user wrote them down
 //! by asking a few of them back.
 
+use crate::i18n::Text;
 use crate::prompt::Prompt;
 use crate::{Error, Result};
 
@@ -36,7 +37,8 @@ pub const WORDS_ASKED: usize = 3;
 /// keystore is not written) when an answer is wrong.
 pub fn confirm_backup(mnemonic: &SecretMnemonic, prompt: &dyn Prompt) -> Result<()> {
     for position in random_positions(mnemonic.word_count()) {
-        let answer = prompt.line(&format!("word #{}", position + 1))?;
+        let question = Text::new("prompt-backup-word").arg("number", position + 1);
+        let answer = prompt.line(&question.localized())?;
         if !mnemonic.word_matches(position, &answer) {
             return Err(Error::Declined(format!(
                 "word #{} does not match the backup; nothing was written",

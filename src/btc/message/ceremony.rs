@@ -15,6 +15,7 @@ use crate::btc::address_search::{self, Limits};
 use crate::btc::wallets::{registry_dir, Wallet};
 use crate::ceremony::confirm;
 use crate::files::{self, Replace};
+use crate::i18n::Text;
 use crate::keys::material::KeyMaterial;
 use crate::prompt::Prompt;
 use crate::report::message::{Finalized, SignedMessage};
@@ -172,13 +173,11 @@ pub fn finalize(
             Some((escaped, _)) => escaped,
             None => t.to_string(),
         });
-    prompt.show(&format!(
-        "BIP-322 signature for {address} over the message {}",
-        text.as_deref().map_or_else(
-            || format!("of {} bytes", message.len()),
-            |t| format!("{t:?}")
-        )
-    ));
+    let signed = match &text {
+        Some(t) => Text::new("prompt-bip322-signed-text").arg("message", format!("{t:?}")),
+        None => Text::new("prompt-bip322-signed-bytes").arg("bytes", message.len()),
+    };
+    prompt.show(&signed.arg("address", &address).localized());
     Ok(Finalized {
         address,
         message: text,

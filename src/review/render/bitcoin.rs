@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::render_warnings;
+use super::{column, label_columns, render_warnings};
+use crate::i18n::{t, Text};
 use crate::review::bitcoin::{describe_locktime, BtcReview, OutputKind};
 
 /// Satoshis as BTC with eight decimals.
@@ -27,76 +28,101 @@ pub fn render(r: &BtcReview) -> String {
 
 /// Renders the review for a person at `vantage`.
 pub fn render_from(r: &BtcReview, vantage: Vantage) -> String {
-    let verified = match vantage {
-        Vantage::Signer => "verified",
-        Vantage::Host => "per this host's wallet",
-    };
+    let verified = t(match vantage {
+        Vantage::Signer => "review-verified",
+        Vantage::Host => "review-per-host-wallet",
+    });
     let mut s = String::new();
     if vantage == Vantage::Host {
-        let _ = writeln!(
-            s,
-            "preview by the online host from its watch-only wallet: nothing here is verified; the signer's review is the one to trust"
-        );
+        let _ = writeln!(s, "{}", t("review-host-preview"));
     }
+    let header = Text::new("review-btc-header")
+        .arg("version", r.psbt_version)
+        .arg("network", &r.network)
+        .arg("txid", &r.txid);
+    let _ = writeln!(s, "{}", header.localized());
     let _ = writeln!(
         s,
-        "PSBT v{} on {}, txid {}",
-        r.psbt_version, r.network, r.txid
+        "{}{}",
+        column("review-intent-digest", 15),
+        r.intent_digest
     );
-    let _ = writeln!(s, "intent digest  {}", r.intent_digest);
-    let _ = writeln!(s, "\ninputs ({})", r.inputs.len());
+    let inputs = Text::new("review-btc-inputs").arg("count", r.inputs.len());
+    let _ = writeln!(s, "\n{}", inputs.localized());
     for i in &r.inputs {
-        let amount = i.amount.map(btc).unwrap_or_else(|| "unknown amount".into());
+        let amount = i
+            .amount
+            .map(btc)
+            .unwrap_or_else(|| t("review-unknown-amount"));
         let check = if i.amount_verified {
-            verified
+            verified.clone()
         } else {
-            "UNVERIFIED"
+            t("review-unverified")
         };
         let owner = match &i.owner {
-            Some(o) => format!("ours: {} {} ({})", o.fingerprint, o.path, o.wallet),
-            None => "not ours".into(),
+            Some(o) => Text::new("review-btc-input-ours")
+                .arg("fingerprint", &o.fingerprint)
+                .arg("path", &o.path)
+                .arg("wallet", &o.wallet)
+                .localized(),
+            None => t("review-not-ours"),
         };
         let action = if i.finalized {
-            "final".to_string()
+            t("review-btc-input-final")
         } else if i.signable {
-            format!("sign, sighash {}", i.sighash)
+            Text::new("review-btc-input-sign")
+                .arg("sighash", &i.sighash)
+                .localized()
         } else {
-            format!(
-                "skip: {}",
-                i.not_signed_because.as_deref().unwrap_or("not ours")
-            )
+            let reason = i
+                .not_signed_because
+                .clone()
+                .unwrap_or_else(|| t("review-not-ours"));
+            Text::new("review-btc-input-skip")
+                .arg("reason", reason)
+                .localized()
         };
         let _ = writeln!(s, "  {:>3}  {}  {}", i.index, i.outpoint, i.script_type);
         let _ = writeln!(s, "       {amount} ({check}); {owner}; {action}");
         if let Some(count) = &i.signatures {
-            let state = if count.complete() {
-                "complete"
+            let state = t(if count.complete() {
+                "review-multisig-complete"
             } else {
-                "more needed"
-            };
-            let _ = writeln!(s, "       multisig: {count} ({state})");
+                "review-multisig-more-needed"
+            });
+            let multisig = Text::new("review-multisig")
+                .arg("count", count)
+                .arg("state", state);
+            let _ = writeln!(s, "       {}", multisig.localized());
         }
         if let Some(lock) = &i.relative_lock {
-            let _ = writeln!(s, "       relative lock: {lock}");
+            let lock = Text::new("review-relative-lock").arg("lock", lock);
+            let _ = writeln!(s, "       {}", lock.localized());
         }
     }
-    let _ = writeln!(s, "\noutputs ({})", r.outputs.len());
+    let outputs = Text::new("review-btc-outputs").arg("count", r.outputs.len());
+    let _ = writeln!(s, "\n{}", outputs.localized());
     for o in &r.outputs {
-        let place = o
-            .address
-            .clone()
-            .unwrap_or_else(|| format!("{} script {}", o.script_type, o.script));
+        let place = o.address.clone().unwrap_or_else(|| {
+            Text::new("review-btc-output-script")
+                .arg("type", o.script_type)
+                .arg("script", &o.script)
+                .localized()
+        });
         let kind = match (o.kind, &o.owner) {
-            (OutputKind::Change, Some(w)) => {
-                format!("change, {verified} ({} {})", w.wallet, w.path)
-            }
-            (OutputKind::OursNotChange, Some(w)) => {
-                format!("ours, not change ({} {})", w.wallet, w.path)
-            }
-            (OutputKind::OpReturn, _) if o.amount > 0 => "BURNED (OP_RETURN data)".into(),
-            (OutputKind::OpReturn, _) => "data (OP_RETURN)".into(),
-            (OutputKind::Unspendable, _) => "BURNED (no one can spend it)".into(),
-            _ => "EXTERNAL".into(),
+            (OutputKind::Change, Some(w)) => Text::new("review-btc-output-change")
+                .arg("verified", &verified)
+                .arg("wallet", &w.wallet)
+                .arg("path", &w.path)
+                .localized(),
+            (OutputKind::OursNotChange, Some(w)) => Text::new("review-btc-output-ours")
+                .arg("wallet", &w.wallet)
+                .arg("path", &w.path)
+                .localized(),
+            (OutputKind::OpReturn, _) if o.amount > 0 => t("review-btc-output-burned-data"),
+            (OutputKind::OpReturn, _) => t("review-btc-output-data"),
+            (OutputKind::Unspendable, _) => t("review-btc-output-unspendable"),
+            _ => t("review-btc-output-external"),
         };
         let label = o
             .label
@@ -110,7 +136,8 @@ pub fn render_from(r: &BtcReview, vantage: Vantage) -> String {
             btc(o.amount)
         );
         for flag in &o.flags {
-            let _ = writeln!(s, "       !!! {flag}: see the warnings below");
+            let flag = Text::new("review-btc-output-flag").arg("flag", flag);
+            let _ = writeln!(s, "       !!! {}", flag.localized());
         }
         if let Some(reason) = &o.reason {
             let _ = writeln!(s, "       {reason}");
@@ -118,54 +145,62 @@ pub fn render_from(r: &BtcReview, vantage: Vantage) -> String {
     }
     render_totals(&mut s, r);
     let lock = if r.locktime == 0 {
-        "none".into()
+        t("review-locktime-none")
     } else {
         describe_locktime(r.locktime)
     };
-    let _ = writeln!(
-        s,
-        "locktime  {lock}; replaceable (RBF): {}",
-        if r.rbf { "yes" } else { "no" }
-    );
+    let rbf = t(if r.rbf { "review-yes" } else { "review-no" });
+    let locktime = Text::new("review-btc-locktime")
+        .arg("lock", lock)
+        .arg("rbf", rbf);
+    let _ = writeln!(s, "{}", locktime.localized());
     render_warnings(&mut s, &r.warnings);
     s
 }
 
+/// The labels of the conservation lines below the inputs' total, in order (the fee last).
+const TOTAL_LABELS: [&str; 6] = [
+    "review-total-external",
+    "review-total-change",
+    "review-total-ours-not-change",
+    "review-total-burned",
+    "review-total-fee",
+    "review-total-inputs",
+];
+
 /// Appends the conservation lines: inputs = external + change + ours-not-change + burned + fee.
 fn render_totals(s: &mut String, r: &BtcReview) {
-    let t = &r.totals;
-    let b = &t.balance;
-    let amount = |sats: Option<u64>| sats.map(btc).unwrap_or_else(|| "UNKNOWN".into());
-    let _ = writeln!(s, "\n{:<19}{}", "inputs", amount(b.inputs));
-    for (label, sats) in [
-        ("external", b.external),
-        ("change", b.change),
-        ("ours, not change", b.ours_not_change),
-        ("burned", b.burned),
-    ] {
-        let _ = writeln!(s, "  {label:<17}{}", btc(sats));
+    let totals = &r.totals;
+    let b = &totals.balance;
+    let amount = |sats: Option<u64>| sats.map(btc).unwrap_or_else(|| t("review-unknown"));
+    // The amounts start in one column (19 in English), however wide the labels are.
+    let columns = label_columns(&TOTAL_LABELS, 17);
+    let _ = writeln!(
+        s,
+        "\n{}{}",
+        column("review-total-inputs", columns + 2),
+        amount(b.inputs)
+    );
+    let parts = [b.external, b.change, b.ours_not_change, b.burned];
+    for (key, sats) in TOTAL_LABELS.into_iter().zip(parts) {
+        let _ = writeln!(s, "  {}{}", column(key, columns), btc(sats));
     }
-    let fee = match (b.fee, t.fee_rate) {
+    let fee = match (b.fee, totals.fee_rate) {
         (Some(fee), Some(rate)) => {
-            let approx = if t.vsize_exact { "" } else { "~" };
-            format!(
-                "{} ({fee} sat, {rate:.1} sat/vB at {approx}{} vB)",
-                btc(fee),
-                t.vsize
-            )
+            let approx = if totals.vsize_exact { "" } else { "~" };
+            Text::new("review-btc-fee")
+                .arg("amount", btc(fee))
+                .arg("sats", fee)
+                .arg("rate", format!("{rate:.1}"))
+                .arg("vsize", format!("{approx}{}", totals.vsize))
+                .localized()
         }
-        _ => "UNKNOWN".into(),
+        _ => t("review-unknown"),
     };
-    let _ = writeln!(s, "  {:<17}{fee}", "fee");
-    match &b.unbalanced_because {
-        None => {
-            let _ = writeln!(
-                s,
-                "balanced: inputs = external + change + ours, not change + burned + fee"
-            );
-        }
-        Some(why) => {
-            let _ = writeln!(s, "NOT BALANCED: {why}");
-        }
-    }
+    let _ = writeln!(s, "  {}{fee}", column("review-total-fee", columns));
+    let balance = match &b.unbalanced_because {
+        None => Text::new("review-btc-balanced"),
+        Some(why) => Text::new("review-btc-not-balanced").arg("why", why),
+    };
+    let _ = writeln!(s, "{}", balance.localized());
 }

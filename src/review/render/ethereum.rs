@@ -4,10 +4,11 @@ use std::fmt::Write as _;
 
 use alloy_primitives::U256;
 
-use super::render_warnings;
+use super::{column, label_columns, render_warnings};
 use crate::erc7730::ClearSigned;
 use crate::eth::calldata::{Call, Operation};
 use crate::eth::flows::Movement;
+use crate::i18n::{t, Text};
 use crate::review::ethereum::{show_wei, EthReview};
 
 fn wei(text: &str, chain: Option<u64>) -> String {
@@ -25,22 +26,25 @@ fn gwei(text: &str) -> String {
 
 fn render_call(s: &mut String, c: &Call, chain: Option<u64>, indent: usize) {
     let pad = " ".repeat(indent);
-    let op = if c.operation == Operation::DelegateCall {
-        " by DELEGATECALL"
+    let key = if c.operation == Operation::DelegateCall {
+        "review-eth-call-delegate"
     } else {
-        ""
+        "review-eth-call"
     };
-    let to = c.to.as_deref().unwrap_or("(new contract)");
-    let _ = writeln!(s, "{pad}{}{op}: to {to}", c.place);
+    let to = c.to.clone().unwrap_or_else(|| t("review-eth-new-contract"));
+    let call = Text::new(key).arg("place", &c.place).arg("to", to);
+    let _ = writeln!(s, "{pad}{}", call.localized());
     if c.value_wei != "0" {
-        let _ = writeln!(s, "{pad}  value {}", wei(&c.value_wei, chain));
+        let value = Text::new("review-eth-call-value").arg("value", wei(&c.value_wei, chain));
+        let _ = writeln!(s, "{pad}  {}", value.localized());
     }
     if let Some(shown) = &c.clear_signed {
         render_clear_signed(s, shown, &format!("{pad}  "));
     }
     match (&c.function, c.blind, c.data_bytes) {
         (_, true, n) => {
-            let _ = writeln!(s, "{pad}  BLIND DATA: {n} bytes the signer cannot decode");
+            let blind = Text::new("review-eth-blind-data").arg("bytes", n);
+            let _ = writeln!(s, "{pad}  {}", blind.localized());
         }
         (Some(f), _, _) => {
             let _ = writeln!(s, "{pad}  {f}");
@@ -49,7 +53,7 @@ fn render_call(s: &mut String, c: &Call, chain: Option<u64>, indent: usize) {
             }
         }
         (None, _, 0) => {
-            let _ = writeln!(s, "{pad}  plain transfer (no data)");
+            let _ = writeln!(s, "{pad}  {}", t("review-eth-plain-transfer"));
         }
         (None, _, _) => {}
     }
@@ -62,15 +66,15 @@ fn render_call(s: &mut String, c: &Call, chain: Option<u64>, indent: usize) {
 /// indented under theirs).
 fn render_clear_signed(s: &mut String, shown: &ClearSigned, pad: &str) {
     let intent = shown.interpolated_intent.as_ref().unwrap_or(&shown.intent);
-    let _ = writeln!(
-        s,
-        "{pad}intent: {intent}  (descriptor by {}, {})",
-        shown
-            .descriptor_owner
-            .as_deref()
-            .unwrap_or("no stated owner"),
-        shown.descriptor_hash
-    );
+    let owner = shown
+        .descriptor_owner
+        .clone()
+        .unwrap_or_else(|| t("review-eth-no-stated-owner"));
+    let line = Text::new("review-eth-descriptor-intent")
+        .arg("intent", intent)
+        .arg("owner", owner)
+        .arg("hash", shown.descriptor_hash);
+    let _ = writeln!(s, "{pad}{}", line.localized());
     for field in &shown.fields {
         let _ = writeln!(s, "{pad}  {}: {}", field.label, field.value);
         if let Some(inner) = &field.nested {
@@ -81,9 +85,10 @@ fn render_clear_signed(s: &mut String, shown: &ClearSigned, pad: &str) {
 
 /// Every movement of value, one line each.
 fn render_movements(s: &mut String, movements: &[Movement]) {
-    let _ = writeln!(s, "\nvalue movements ({})", movements.len());
+    let heading = Text::new("review-eth-movements").arg("count", movements.len());
+    let _ = writeln!(s, "\n{}", heading.localized());
     if movements.is_empty() {
-        let _ = writeln!(s, "  none: nothing of value leaves or is authorised");
+        let _ = writeln!(s, "  {}", t("review-eth-movements-none"));
     }
     for m in movements {
         let kind = serde_json::to_value(m.kind)
@@ -93,92 +98,168 @@ fn render_movements(s: &mut String, movements: &[Movement]) {
         let until = m
             .until
             .as_deref()
-            .map(|u| format!(", until {u}"))
+            .map(|u| {
+                Text::new("review-eth-movement-until")
+                    .arg("until", u)
+                    .localized()
+            })
             .unwrap_or_default();
+        let asset = Text::new("review-eth-movement-asset").arg("asset", &m.asset);
+        let route = Text::new("review-eth-movement-route")
+            .arg("from", &m.from)
+            .arg("to", &m.to)
+            .arg("place", format!("{}{until}", m.place));
         let _ = writeln!(
             s,
-            "  {kind:<19} {}\n  {:<19} asset {}\n  {:<19} from {} to {} ({}{until})",
-            m.amount, "", m.asset, "", m.from, m.to, m.place
+            "  {kind:<19} {}\n  {:<19} {}\n  {:<19} {}",
+            m.amount,
+            "",
+            asset.localized(),
+            "",
+            route.localized()
         );
     }
 }
+
+/// The labels of the review's first column.
+const LABELS: [&str; 14] = [
+    "review-intent-digest",
+    "review-eth-from",
+    "review-eth-type",
+    "review-eth-nonce",
+    "review-eth-value",
+    "review-eth-gas",
+    "review-eth-max-cost",
+    "review-eth-access-list",
+    "review-eth-authorization",
+    "review-eth-primary-type",
+    "review-eth-domain-hash",
+    "review-eth-message-hash",
+    "review-eth-message-bytes",
+    "review-eth-signing-hash",
+];
+
+/// The labels of a Safe's hashes.
+const SAFE_LABELS: [&str; 3] = [
+    "review-eth-domain-hash",
+    "review-eth-message-hash",
+    "review-eth-safe-tx-hash",
+];
 
 /// Renders the review for a person.
 pub fn render(r: &EthReview) -> String {
     let mut s = String::new();
     let what = match r.kind {
-        "transaction" => "Ethereum transaction",
-        "typed-data" => "EIP-712 typed data signature",
-        _ => "personal message signature (EIP-191)",
+        "transaction" => "review-eth-transaction",
+        "typed-data" => "review-eth-typed-data",
+        _ => "review-eth-personal-message",
     };
-    let _ = writeln!(s, "{what} on {}", r.chain);
-    let _ = writeln!(s, "intent digest  {}", r.intent_digest);
+    let heading = Text::new(what).arg("chain", &r.chain);
+    let _ = writeln!(s, "{}", heading.localized());
+    let columns = label_columns(&LABELS, 15);
+    let label = |key| column(key, columns);
+    let _ = writeln!(s, "{}{}", label("review-intent-digest"), r.intent_digest);
     let _ = writeln!(
         s,
-        "from           {}{}",
+        "{}{}{}",
+        label("review-eth-from"),
         r.from,
         r.path
             .as_ref()
             .map(|p| format!(" ({p})"))
             .unwrap_or_default()
     );
-    if let Some(t) = &r.transaction {
-        let _ = writeln!(s, "type           {}", t.kind);
-        let _ = writeln!(s, "nonce          {}", t.nonce);
-        let _ = writeln!(s, "value          {}", wei(&t.value_wei, r.chain_id));
-        let tip = t
+    if let Some(tx) = &r.transaction {
+        let _ = writeln!(s, "{}{}", label("review-eth-type"), tx.kind);
+        let _ = writeln!(s, "{}{}", label("review-eth-nonce"), tx.nonce);
+        let _ = writeln!(
+            s,
+            "{}{}",
+            label("review-eth-value"),
+            wei(&tx.value_wei, r.chain_id)
+        );
+        let tip = tx
             .max_priority_fee_per_gas
             .as_deref()
-            .map(|p| format!(", priority {}", gwei(p)))
+            .map(|p| {
+                Text::new("review-eth-priority")
+                    .arg("gwei", gwei(p))
+                    .localized()
+            })
             .unwrap_or_default();
-        let _ = writeln!(
-            s,
-            "gas            {} × max {}{tip}",
-            t.gas_limit,
-            gwei(&t.max_fee_per_gas)
-        );
-        let _ = writeln!(
-            s,
-            "max total cost {} (value + the most the fee can be)",
-            wei(&t.max_total_cost_wei, r.chain_id)
-        );
-        if t.access_list_entries > 0 {
-            let _ = writeln!(s, "access list    {} entries", t.access_list_entries);
+        let gas = Text::new("review-eth-gas-line")
+            .arg("limit", tx.gas_limit)
+            .arg("max", gwei(&tx.max_fee_per_gas))
+            .arg("tip", tip);
+        let _ = writeln!(s, "{}{}", label("review-eth-gas"), gas.localized());
+        let cost = Text::new("review-eth-max-cost-line")
+            .arg("cost", wei(&tx.max_total_cost_wei, r.chain_id));
+        let _ = writeln!(s, "{}{}", label("review-eth-max-cost"), cost.localized());
+        if tx.access_list_entries > 0 {
+            let entries =
+                Text::new("review-eth-access-list-entries").arg("count", tx.access_list_entries);
+            let _ = writeln!(
+                s,
+                "{}{}",
+                label("review-eth-access-list"),
+                entries.localized()
+            );
         }
-        for a in &t.authorizations {
-            let _ = writeln!(s, "authorization  {a}");
+        for a in &tx.authorizations {
+            let _ = writeln!(s, "{}{a}", label("review-eth-authorization"));
         }
     }
-    if let Some(t) = &r.typed_data {
-        let _ = writeln!(s, "primary type   {}", t.primary_type);
-        let _ = writeln!(s, "domain");
-        for a in &t.domain {
+    if let Some(typed) = &r.typed_data {
+        let _ = writeln!(
+            s,
+            "{}{}",
+            label("review-eth-primary-type"),
+            typed.primary_type
+        );
+        let _ = writeln!(s, "{}", t("review-eth-domain"));
+        for a in &typed.domain {
             let _ = writeln!(s, "  {}: {}", a.name, a.value);
         }
-        let _ = writeln!(s, "message");
-        for line in &t.message {
+        let _ = writeln!(s, "{}", t("review-eth-message"));
+        for line in &typed.message {
             let _ = writeln!(s, "{line}");
         }
         if let Some(shown) = &r.clear_signed {
             render_clear_signed(&mut s, shown, "");
         }
-        let _ = writeln!(s, "domain hash    {}", t.domain_separator);
-        let _ = writeln!(s, "message hash   {}", t.message_hash);
+        let _ = writeln!(
+            s,
+            "{}{}",
+            label("review-eth-domain-hash"),
+            typed.domain_separator
+        );
+        let _ = writeln!(
+            s,
+            "{}{}",
+            label("review-eth-message-hash"),
+            typed.message_hash
+        );
     }
     if let Some(m) = &r.message {
         match (&m.text, &m.escaped) {
             (_, Some(escaped)) => {
                 let _ = writeln!(
                     s,
-                    "message text (deceptive characters escaped)\n  {}",
+                    "{}\n  {}",
+                    t("review-eth-message-text-escaped"),
                     escaped.replace('\n', "\n  ")
                 );
             }
             (Some(text), None) => {
-                let _ = writeln!(s, "message text\n  {}", text.replace('\n', "\n  "));
+                let _ = writeln!(
+                    s,
+                    "{}\n  {}",
+                    t("review-eth-message-text"),
+                    text.replace('\n', "\n  ")
+                );
             }
             (None, None) => {
-                let _ = writeln!(s, "message bytes  {}", m.hex);
+                let _ = writeln!(s, "{}{}", label("review-eth-message-bytes"), m.hex);
             }
         }
     }
@@ -197,20 +278,37 @@ pub fn render(r: &EthReview) -> String {
             (
                 h.legacy_domain_separator,
                 h.legacy_safe_tx_hash,
-                "  (the legacy domain of Safe < 1.3.0: no chain id)",
+                format!("  {}", t("review-eth-safe-legacy")),
             )
         } else {
-            (h.domain_separator, h.safe_tx_hash, "")
+            (h.domain_separator, h.safe_tx_hash, String::new())
         };
-        let _ = writeln!(s, "\nSafe {} nonce {}{which}", safe.safe, safe.nonce);
-        let _ = writeln!(s, "  domain hash  {domain}");
-        let _ = writeln!(s, "  message hash {}", h.message_hash);
+        let heading = Text::new("review-eth-safe")
+            .arg("safe", &safe.safe)
+            .arg("nonce", &safe.nonce);
+        let _ = writeln!(s, "\n{}{which}", heading.localized());
+        let safe_columns = label_columns(&SAFE_LABELS, 13);
+        let safe_label = |key| column(key, safe_columns);
+        let _ = writeln!(s, "  {}{domain}", safe_label("review-eth-domain-hash"));
         let _ = writeln!(
             s,
-            "  safeTxHash   {safe_tx_hash}  (compare with the Safe web page and your device)"
+            "  {}{}",
+            safe_label("review-eth-message-hash"),
+            h.message_hash
+        );
+        let _ = writeln!(
+            s,
+            "  {}{safe_tx_hash}  {}",
+            safe_label("review-eth-safe-tx-hash"),
+            t("review-eth-safe-compare")
         );
     }
-    let _ = writeln!(s, "\nsigning hash   {}", r.signing_hash);
+    let _ = writeln!(
+        s,
+        "\n{}{}",
+        label("review-eth-signing-hash"),
+        r.signing_hash
+    );
     render_warnings(&mut s, &r.warnings);
     s
 }

@@ -8,6 +8,8 @@ pub mod message;
 use std::fmt::Write as _;
 
 use super::{Review, Severity, Warning};
+use crate::i18n::t;
+use crate::i18n::width::{pad_end, width};
 
 /// The confirmation screen of any review.
 pub fn render(review: &Review) -> String {
@@ -17,12 +19,29 @@ pub fn render(review: &Review) -> String {
     }
 }
 
-/// Appends the warnings block (nothing when there are none).
+/// The label `key` in the operator's language and a space, padded to `columns` display
+/// columns: the start of a labelled line whose values stay in one column in every language.
+pub fn column(key: &'static str, columns: usize) -> String {
+    pad_end(&format!("{} ", t(key)), columns)
+}
+
+/// How wide a column of the labels `keys` is: `min` display columns (the English layout), or
+/// wider when a label and its space need more in the operator's language, so the values
+/// after them still start in one column.
+pub fn label_columns(keys: &[&'static str], min: usize) -> usize {
+    keys.iter()
+        .map(|key| width(&t(key)) + 1)
+        .fold(min, usize::max)
+}
+
+/// Appends the warnings block (nothing when there are none). Severities stay the codes
+/// `[DENY]`, `[HIGH]`, `[warn]`, `[info]` in every language, like the warning codes beside
+/// them.
 pub fn render_warnings(s: &mut String, warnings: &[Warning]) {
     if warnings.is_empty() {
         return;
     }
-    let _ = writeln!(s, "\nwarnings");
+    let _ = writeln!(s, "\n{}", t("review-warnings"));
     for w in warnings {
         let label = match w.severity {
             Severity::Deny => "DENY",
