@@ -88,6 +88,9 @@ pub fn sample_spend(export: &WatchOnly) -> Result<Psbt> {
         .build())
 }
 
+/// How many animated frames per fragment the demo's sender shows at most.
+const FRAMES_PER_FRAGMENT: usize = 20;
+
 /// A PSBT carried through QR images.
 pub struct QrTransfer {
     /// The PSBT as it arrived (binary).
@@ -103,7 +106,10 @@ pub struct QrTransfer {
 pub fn through_qr(psbt_file: &[u8], drop_every: usize) -> Result<QrTransfer> {
     let payload = Payload::Psbt(PsbtFile::decode(psbt_file)?.psbt.serialize());
     let fragments = ur_parts(&payload, true, 200, None)?.len();
-    let frames = ur_parts(&payload, true, 200, Some(fragments * 2))?;
+    // Fountain parts after the first `fragments` mix several fragments at random: with a frame
+    // in every `drop_every` lost, twice the fragments is not always enough to decode, so the
+    // demo shows as many frames as a receiver would wait for (it stops once complete).
+    let frames = ur_parts(&payload, true, 200, Some(fragments * FRAMES_PER_FRAGMENT))?;
     let mut collector = Collector::new();
     let mut frames_scanned = 0;
     for (i, part) in frames.iter().enumerate().rev() {
