@@ -39,7 +39,7 @@ impl Report for SignedMessage {
             _ => format!(
                 "{}\n",
                 Text::new("report-message-signature-written")
-                    .arg("format", &self.format)
+                    .arg("format", self.format)
                     .arg("path", self.output.display())
                     .localized()
             ),
