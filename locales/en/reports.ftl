@@ -32,3 +32,11 @@ report-finalized = complete; every input verified by Bitcoin Core's script inter
 ## qr
 report-qr-read = { $kind }: { $bytes } bytes from { $parts } parts
 report-qr-read-written = { $kind }: { $bytes } bytes from { $parts } parts, written to { $path }
+
+## key
+report-keystore-written = keystore written: { $path } (label { $label }, { $id })
+report-id-fingerprint = fingerprint { $fingerprint }
+report-id-address = address { $address }
+report-password-changed = password changed for { $path }
+report-v3-written = keystore v3 written: { $path } (address { $address })
+report-v3-written-path = keystore v3 written: { $path } (address { $address }, path { $derivation })

@@ -29,3 +29,11 @@ report-finalized = 完了しました。すべての入力を Bitcoin Core の�
 ## qr
 report-qr-read = { $kind }: { $parts } 個のパートから { $bytes } バイト
 report-qr-read-written = { $kind }: { $parts } 個のパートから { $bytes } バイト、{ $path } に書き出しました
+
+## key
+report-keystore-written = 鍵ストアを書き出しました: { $path }（ラベル { $label }、{ $id }）
+report-id-fingerprint = フィンガープリント { $fingerprint }
+report-id-address = アドレス { $address }
+report-password-changed = { $path } のパスワードを変更しました
+report-v3-written = keystore v3 を書き出しました: { $path }（アドレス { $address }）
+report-v3-written-path = keystore v3 を書き出しました: { $path }（アドレス { $address }、導出パス { $derivation }）
