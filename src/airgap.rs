@@ -13,9 +13,9 @@ pub fn check(required: bool) -> crate::Result<Option<String>> {
     }
     let list = active.join(", ");
     if required {
-        return Err(crate::Error::Declined(format!(
-            "refusing to sign: network interface {list} is up (--require-airgap)"
-        )));
+        return Err(crate::Error::declined(
+            crate::i18n::Text::new("error-declined-airgap").arg("interfaces", list),
+        ));
     }
     Ok(Some(format!(
         "warning: network interface {list} is up: this signer is not air-gapped"

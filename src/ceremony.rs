@@ -463,7 +463,7 @@ fn check_approvals(
 fn verdict_of(e: &Error, otherwise: &'static str) -> &'static str {
     match e {
         Error::Refused(_) => "refused",
-        Error::Declined(_) => "declined",
+        Error::Declined { .. } => "declined",
         _ => otherwise,
     }
 }
@@ -591,9 +591,9 @@ pub fn confirm(
             if accepted {
                 Ok(())
             } else {
-                Err(Error::Declined(match action {
-                    "sign" => "declined; nothing was signed".into(),
-                    other => format!("declined; nothing to {other}"),
+                Err(Error::declined(match action {
+                    "sign" => Text::new("error-declined-sign"),
+                    other => Text::new("error-declined-action").arg("action", other),
                 }))
             }
         }

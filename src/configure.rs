@@ -30,13 +30,14 @@ pub fn require_answerable(prompt: &dyn Prompt, yes: bool, refusal: &str, hint: &
     Err(Error::usage(refusal, hint))
 }
 
-/// Asks a yes/no `question`; anything but yes declines (exit 1) with `declined`.
-pub fn agree(prompt: &dyn Prompt, question: &str, declined: &str) -> Result<()> {
+/// Asks a yes/no `question`; anything but yes declines (exit 1) with the catalog message
+/// `declined`.
+pub fn agree(prompt: &dyn Prompt, question: &str, declined: &'static str) -> Result<()> {
     let answer = prompt.line(question)?;
     if matches!(answer.trim(), "y" | "Y" | "yes") {
         Ok(())
     } else {
-        Err(Error::Declined(declined.into()))
+        Err(Error::declined(Text::new(declined)))
     }
 }
 
@@ -115,7 +116,7 @@ pub fn import_tokens(
                 "add these {} tokens to the signer's registry? [y/N]",
                 list.tokens.len()
             ),
-            "declined; nothing was imported",
+            "error-declined-imported",
         )?;
     }
     registry::save_imported(book, &list)?;
@@ -174,7 +175,7 @@ pub fn register_wallet(
         agree(
             prompt,
             "register this wallet? [y/N]",
-            "declined; nothing was registered",
+            "error-declined-registered",
         )?;
     }
     let replace = if import.force {
@@ -230,7 +231,7 @@ pub fn import_descriptors(
                 "trust these {} descriptor(s) to name calls and messages in reviews? [y/N]",
                 candidates.descriptors.len()
             ),
-            "declined; nothing was imported",
+            "error-declined-imported",
         )?;
     }
     let descriptors: Vec<_> = candidates

@@ -55,9 +55,14 @@ pub enum Error {
     /// An output file exists and may not be replaced.
     #[error("refusing to overwrite existing file {0}")]
     Exists(PathBuf),
-    /// The user answered no.
-    #[error("{0}")]
-    Declined(String),
+    /// The user answered no, or a check refused to go on.
+    #[error("{message}")]
+    Declined {
+        /// What was declined (English).
+        message: String,
+        /// The same as a catalog text, when the catalogs say it.
+        said: Option<Box<Text>>,
+    },
     /// The treasury policy denied the request.
     #[error("policy denies this request: {rule}: {detail}")]
     PolicyDenied {
@@ -166,6 +171,15 @@ impl Error {
         }
     }
 
+    /// A decline said by the catalogs: its English (JSON, `to_string()`) is the English
+    /// catalog's text.
+    pub fn declined(message: Text) -> Self {
+        Error::Declined {
+            message: message.english(),
+            said: Some(Box::new(message)),
+        }
+    }
+
     /// The exit code this error ends the process with.
     pub fn exit_code(&self) -> ExitCode {
         match self {
@@ -175,7 +189,7 @@ impl Error {
             | Error::Xkey(_)
             | Error::Request(_) => ExitCode::BadInput,
             Error::File { .. } | Error::Backend { .. } => ExitCode::Io,
-            Error::Declined(_) | Error::Refused(_) | Error::PolicyDenied { .. } => {
+            Error::Declined { .. } | Error::Refused(_) | Error::PolicyDenied { .. } => {
                 ExitCode::Declined
             }
             Error::Verification(_) => ExitCode::Verification,
@@ -259,11 +273,9 @@ impl Error {
                 Text::new("error-exists").arg("path", path.display()),
                 Some(Text::new("hint-exists")),
             )),
-            Error::Declined(message) => DECLINED_IDS
-                .iter()
-                .map(|&id| Text::new(id))
-                .find(|text| text.english() == *message)
-                .map(|text| Said::new(text, None)),
+            Error::Declined { said, .. } => {
+                said.as_deref().map(|text| Said::new(text.clone(), None))
+            }
             Error::PolicyDenied { rule, detail } => Some(Said::new(
                 Text::new("error-policy-denied")
                     .arg("rule", rule)
@@ -304,9 +316,6 @@ fn file_action_id(action: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
-
-/// The catalog messages of the fixed [`Error::Declined`] texts, found by their English.
-const DECLINED_IDS: [&str; 2] = ["error-declined-device", "error-declined-sign"];
 
 /// Shorthand for results in coldsign.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

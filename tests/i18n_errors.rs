@@ -145,7 +145,7 @@ fn said_errors() -> Vec<Error> {
         Error::Refused(vec!["btc.fee.high", "btc.dust"]),
         Error::Refused(vec!["btc.network.mismatch"]),
         Error::Internal("x".into()),
-        Error::Declined("declined; nothing was signed".into()),
+        Error::declined(coldsign::i18n::Text::new("error-declined-sign")),
         KeystoreError::Missing(path.clone()).into(),
         KeystoreError::WrongPassword(path.clone()).into(),
         KeystoreError::Malformed {
@@ -276,4 +276,30 @@ fn usage_errors_said_by_the_catalogs_keep_their_english() {
         assert_eq!(text.english(), english);
         assert!(is_japanese(&text.in_lang(Lang::Ja)), "{english}");
     }
+}
+
+#[test]
+fn a_decline_is_japanese_with_the_same_exit_code() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON).ok();
+    let theirs = "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh";
+    let verify = |lang: &[&str]| {
+        let args = ["address", "verify", theirs, "--gap", "20"];
+        let full: Vec<&str> = lang.iter().chain(&args).copied().collect();
+        sb.run_keyed(&full, "")
+    };
+    let english = verify(&[]).fails_with(1);
+    let japanese = verify(&["--lang", "ja"]);
+    assert_eq!(japanese.code, 1, "{}", japanese.stderr);
+    let says = |out: &common::Outcome, line: &str| out.stderr.lines().any(|l| l == line);
+    assert!(
+        says(&english, &format!("error: {theirs} is NOT ours: not in standard accounts 0..3 nor in 0 registered wallet(s), indexes 0..20 on receive and change")),
+        "{}",
+        english.stderr
+    );
+    assert!(
+        says(&japanese, &format!("エラー: {theirs} は自分のアドレスではありません: 標準アカウント 0..3 にも登録済みウォレット 0 個にも（受取・お釣りのインデックス 0..20）見つかりません")),
+        "{}",
+        japanese.stderr
+    );
 }

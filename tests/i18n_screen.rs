@@ -233,7 +233,7 @@ fn json_is_the_same_in_every_language() {
     );
 }
 
-/// The `review-…`, `prompt-…` and `demo-…` message identifiers the library's source uses.
+/// The `review-…`, `prompt-…`, `demo-…` and `report-…` message identifiers the library's source uses.
 fn used_ids(dir: &std::path::Path, out: &mut BTreeSet<String>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -241,7 +241,7 @@ fn used_ids(dir: &std::path::Path, out: &mut BTreeSet<String>) {
             used_ids(&path, out);
         } else if path.extension().is_some_and(|e| e == "rs") {
             let source = std::fs::read_to_string(&path).unwrap();
-            for prefix in ["\"review-", "\"prompt-", "\"demo-"] {
+            for prefix in ["\"review-", "\"prompt-", "\"demo-", "\"report-"] {
                 for piece in source.split(prefix).skip(1) {
                     let id: String = piece
                         .chars()
@@ -265,5 +265,39 @@ fn every_screen_prompt_and_demo_message_the_code_uses_is_in_the_catalogs() {
     for lang in LANGS {
         let missing: Vec<_> = used.iter().filter(|id| !has(lang, id)).collect();
         assert!(missing.is_empty(), "{} lacks {missing:?}", lang.tag());
+    }
+}
+
+#[test]
+fn sign_says_its_result_in_japanese() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    sb.write_psbt("good.psbt", &benign_spend());
+    let sign = |lang: &[&str], out: &str| {
+        let args = [
+            "--network",
+            "regtest",
+            "sign",
+            "good.psbt",
+            "-o",
+            out,
+            "--yes",
+        ];
+        let full: Vec<&str> = lang.iter().chain(&args).copied().collect();
+        sb.run_keyed(&full, "").ok().stdout
+    };
+    let english = sign(&[], "en.psbt");
+    let japanese = sign(&["--lang", "ja"], "ja.psbt");
+    for line in [
+        "input 0: signed (1 signature)\n",
+        "\nsigned PSBT written to ",
+    ] {
+        assert!(english.contains(line), "{english}");
+    }
+    for line in [
+        "入力 0: 署名しました（署名 1 個）\n",
+        "\n署名済みの PSBT を ",
+    ] {
+        assert!(japanese.contains(line), "{japanese}");
     }
 }

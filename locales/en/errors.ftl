@@ -19,6 +19,12 @@ hint-exists = choose another path, or pass --force to replace it
 
 error-declined-device = declined on the device; nothing was signed
 error-declined-sign = declined; nothing was signed
+error-declined-action = declined; nothing to { $action }
+error-declined-imported = declined; nothing was imported
+error-declined-registered = declined; nothing was registered
+error-declined-backup-word = word #{ $number } does not match the backup; nothing was written
+error-declined-airgap = refusing to sign: network interface { $interfaces } is up (--require-airgap)
+error-declined-not-ours = { $address } is NOT ours: not in standard accounts 0..{ $accounts } nor in { $wallets } registered wallet(s), indexes 0..{ $gap } on receive and change
 error-policy-denied = policy denies this request: {$rule}: {$detail}
 hint-policy-denied = the policy file decides; change it through your approval process, not here
 error-refused = refusing to sign: {$codes} not allowed

@@ -19,6 +19,8 @@ review-multisig-complete = complete
 review-multisig-more-needed = more needed
 review-relative-lock = relative lock: { $lock }
 review-locktime-none = none
+review-locktime-block = block { $height }
+review-locktime-time = { $time } (Unix time { $unix })
 
 ## A Bitcoin PSBT (src/review/render/bitcoin.rs)
 

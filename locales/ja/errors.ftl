@@ -19,6 +19,15 @@ hint-exists = 別のパスを指定するか、置き換える場合は --force 
 
 error-declined-device = デバイス上で拒否されました。何も署名していません
 error-declined-sign = 拒否しました。何も署名していません
+error-declined-action = { $action ->
+        [approve] 拒否しました。何も承認していません
+       *[other] 拒否しました。何も実行していません（{ $action }）
+    }
+error-declined-imported = 拒否しました。何もインポートしていません
+error-declined-registered = 拒否しました。何も登録していません
+error-declined-backup-word = { $number } 番目の単語がバックアップと一致しません。何も書き込んでいません
+error-declined-airgap = 署名を拒否します: ネットワークインターフェース { $interfaces } が有効です（--require-airgap）
+error-declined-not-ours = { $address } は自分のアドレスではありません: 標準アカウント 0..{ $accounts } にも登録済みウォレット { $wallets } 個にも（受取・お釣りのインデックス 0..{ $gap }）見つかりません
 error-policy-denied = ポリシーがこのリクエストを拒否しました: {$rule}: {$detail}
 hint-policy-denied = 判断するのはポリシーファイルです。変更は承認手続きを通して行い、ここでは変更しないでください
 error-refused = 署名を拒否します: {$codes} は許可されていません

@@ -19,6 +19,8 @@ review-multisig-complete = 署名完了
 review-multisig-more-needed = 署名がまだ必要
 review-relative-lock = 相対ロックタイム: { $lock }
 review-locktime-none = なし
+review-locktime-block = ブロック高 { $height }
+review-locktime-time = { $time }（Unix 時刻 { $unix }）
 
 ## Bitcoin の PSBT（src/review/render/bitcoin.rs）
 

@@ -12,6 +12,7 @@ use miniscript::ForEachKey;
 
 use super::derive::PublicDerivations;
 use super::wallets::{branches, Wallet};
+use crate::i18n::Text;
 use crate::keys::accounts::{account, Standard};
 use crate::keys::material::HdKeys;
 use crate::{Error, Result};
@@ -56,12 +57,13 @@ pub fn locate(
     let wallets = Wallet::load_all(&super::wallets::registry_dir(keystore))?;
     let policies = policies(hd, &wallets, network, limits.accounts)?;
     let found = search(hd, &policies, &address.script_pubkey(), limits).ok_or_else(|| {
-        Error::Declined(format!(
-            "{address} is NOT ours: not in standard accounts 0..{} nor in {} registered wallet(s), indexes 0..{} on receive and change",
-            limits.accounts,
-            wallets.len(),
-            limits.gap
-        ))
+        Error::declined(
+            Text::new("error-declined-not-ours")
+                .arg("address", address)
+                .arg("accounts", limits.accounts)
+                .arg("wallets", wallets.len())
+                .arg("gap", limits.gap),
+        )
     })?;
     Ok(crate::report::address::Ours {
         address: address.to_string(),

@@ -146,7 +146,7 @@ impl DeviceError {
 impl From<DeviceError> for crate::Error {
     fn from(e: DeviceError) -> Self {
         if e == DeviceError::Declined {
-            return crate::Error::Declined(e.to_string());
+            return crate::Error::declined(crate::i18n::Text::new("error-declined-device"));
         }
         match e.said() {
             Some(said) => crate::Error::device_said(said),

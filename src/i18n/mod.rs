@@ -84,12 +84,14 @@ impl Lang {
                 include_str!("../../locales/en/coldsign.ftl"),
                 include_str!("../../locales/en/review.ftl"),
                 include_str!("../../locales/en/errors.ftl"),
+                include_str!("../../locales/en/reports.ftl"),
             ],
             Lang::Ja => &[
                 include_str!("../../locales/ja/coldsign.ftl"),
                 include_str!("../../locales/ja/review.ftl"),
                 include_str!("../../locales/ja/help.ftl"),
                 include_str!("../../locales/ja/errors.ftl"),
+                include_str!("../../locales/ja/reports.ftl"),
             ],
         }
     }

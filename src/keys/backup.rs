@@ -40,10 +40,9 @@ pub fn confirm_backup(mnemonic: &SecretMnemonic, prompt: &dyn Prompt) -> Result<
         let question = Text::new("prompt-backup-word").arg("number", position + 1);
         let answer = prompt.line(&question.localized())?;
         if !mnemonic.word_matches(position, &answer) {
-            return Err(Error::Declined(format!(
-                "word #{} does not match the backup; nothing was written",
-                position + 1
-            )));
+            return Err(Error::declined(
+                Text::new("error-declined-backup-word").arg("number", position + 1),
+            ));
         }
     }
     Ok(())

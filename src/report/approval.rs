@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::Report;
 use crate::approval::{Approval, ApproverKey, APPROVER_PATH};
+use crate::i18n::Text;
 
 /// `approve`: an approval signed and written.
 #[derive(Serialize)]
@@ -34,13 +35,12 @@ impl Approved {
 
 impl Report for Approved {
     fn human(&self) -> String {
-        format!(
-            "approved {} as {}; expires at {} (Unix time); written to {}\n",
-            self.intent_digest,
-            self.approver,
-            self.expires,
-            self.output.display()
-        )
+        let line = Text::new("report-approved")
+            .arg("digest", &self.intent_digest)
+            .arg("approver", &self.approver)
+            .arg("expires", self.expires)
+            .arg("path", self.output.display());
+        format!("{}\n", line.localized())
     }
 }
 
@@ -65,9 +65,7 @@ impl ApproverView {
 
 impl Report for ApproverView {
     fn human(&self) -> String {
-        format!(
-            "{}\n(list it in the policy: [[approvals.approvers]] name = \"…\" key = \"{}\")\n",
-            self.key, self.key
-        )
+        let listing = Text::new("report-approver-key-listing").arg("key", &self.key);
+        format!("{}\n{}\n", self.key, listing.localized())
     }
 }

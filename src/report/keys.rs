@@ -5,6 +5,7 @@ use std::path::Path;
 use serde::{Serialize, Serializer};
 
 use super::Report;
+use crate::i18n::Text;
 use crate::keys::keystore::Keystore;
 use crate::keys::material::KeyMaterial;
 use crate::keys::mnemonic::SecretMnemonic;
@@ -72,14 +73,18 @@ impl Report for Created<'_> {
     fn human(&self) -> String {
         let id = self
             .fingerprint
-            .map(|f| format!("fingerprint {f}"))
-            .or(self.address.map(|a| format!("address {a}")));
-        format!(
-            "keystore written: {} (label {:?}, {})\n",
-            self.keystore.display(),
-            self.label,
-            id.unwrap_or_default()
-        )
+            .map(|f| Text::new("report-id-fingerprint").arg("fingerprint", f))
+            .or(self
+                .address
+                .map(|a| Text::new("report-id-address").arg("address", a)));
+        let line = Text::new("report-keystore-written")
+            .arg("path", self.keystore.display())
+            .arg("label", format!("{:?}", self.label));
+        let line = match id {
+            Some(id) => line.text_arg("id", id),
+            None => line.arg("id", ""),
+        };
+        format!("{}\n", line.localized())
     }
 }
 
@@ -165,7 +170,8 @@ pub struct Changed<'a> {
 
 impl Report for Changed<'_> {
     fn human(&self) -> String {
-        format!("password changed for {}\n", self.keystore.display())
+        let line = Text::new("report-password-changed").arg("path", self.keystore.display());
+        format!("{}\n", line.localized())
     }
 }
 
@@ -183,14 +189,13 @@ pub struct ExportedV3<'a> {
 
 impl Report for ExportedV3<'_> {
     fn human(&self) -> String {
-        format!(
-            "keystore v3 written: {} (address {}{})\n",
-            self.file.display(),
-            self.address,
-            self.path
-                .as_deref()
-                .map(|p| format!(", path {p}"))
-                .unwrap_or_default()
-        )
+        let line = match &self.path {
+            Some(path) => Text::new("report-v3-written-path").arg("derivation", path),
+            None => Text::new("report-v3-written"),
+        };
+        let line = line
+            .arg("path", self.file.display())
+            .arg("address", &self.address);
+        format!("{}\n", line.localized())
     }
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::Report;
 use crate::btc::message::request::MessageReview;
+use crate::i18n::Text;
 
 /// A signed message request: the review and the signature, or our share of a multisig proof.
 #[derive(Serialize)]
@@ -30,13 +31,17 @@ impl Report for SignedMessage {
         match (text, self.output == Path::new("-")) {
             (Some(text), true) => format!("{text}\n"),
             _ if self.share_psbt.is_some() => format!(
-                "our share written to {} as a BIP-322 PSBT: collect the cosigners' shares with `coldsign combine`, then `coldsign message finalize`\n",
-                self.output.display()
+                "{}\n",
+                Text::new("report-message-share-written")
+                    .arg("path", self.output.display())
+                    .localized()
             ),
             _ => format!(
-                "{} signature written to {}\n",
-                self.format,
-                self.output.display()
+                "{}\n",
+                Text::new("report-message-signature-written")
+                    .arg("format", self.format)
+                    .arg("path", self.output.display())
+                    .localized()
             ),
         }
     }
@@ -55,7 +60,10 @@ pub struct Verified {
 
 impl Report for Verified {
     fn human(&self) -> String {
-        format!("valid: {} for {}\n", self.format, self.address)
+        let line = Text::new("report-message-valid")
+            .arg("format", &self.format)
+            .arg("address", &self.address);
+        format!("{}\n", line.localized())
     }
 }
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::Report;
 use crate::btc::finalize::FinalizeOutcome;
 use crate::btc::psbt_tools;
+use crate::i18n::Text;
 use crate::review::bitcoin::canonical_intent;
 
 /// `digest`: the intent digest computed without any key (for the online host).
@@ -37,10 +38,14 @@ impl Digest {
 
 impl Report for Digest {
     fn human(&self) -> String {
-        format!(
-            "intent digest  {}\ntxid           {}\nnetwork        {}\n",
-            self.intent_digest, self.txid, self.network
-        )
+        [
+            Text::new("report-digest-intent").arg("digest", &self.intent_digest),
+            Text::new("report-digest-txid").arg("txid", &self.txid),
+            Text::new("report-digest-network").arg("network", &self.network),
+        ]
+        .iter()
+        .map(|line| format!("{}\n", line.localized()))
+        .collect()
     }
 }
 
@@ -74,14 +79,14 @@ impl Report for Finalized<'_> {
     fn human(&self) -> String {
         let mut s = String::new();
         for i in self.inputs.iter().filter(|i| !i.finalized) {
-            s.push_str(&format!(
-                "input {}: not final: {}\n",
-                i.index,
-                i.error.as_deref().unwrap_or("?")
-            ));
+            let line = Text::new("report-input-not-final")
+                .arg("index", i.index)
+                .arg("reason", i.error.as_deref().unwrap_or("?"));
+            s.push_str(&format!("{}\n", line.localized()));
         }
         if let Some(txid) = &self.txid {
-            s.push_str(&format!("complete; every input verified by Bitcoin Core's script interpreter; txid {txid}\n"));
+            let line = Text::new("report-finalized").arg("txid", txid);
+            s.push_str(&format!("{}\n", line.localized()));
         }
         s
     }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::Report;
+use crate::i18n::Text;
 
 /// UR parts, one per line.
 #[derive(Serialize)]
@@ -35,14 +36,14 @@ pub struct ReadReport {
 
 impl Report for ReadReport {
     fn human(&self) -> String {
-        let to = self
-            .output
-            .as_ref()
-            .map(|o| format!(", written to {}", o.display()))
-            .unwrap_or_default();
-        format!(
-            "{}: {} bytes from {} parts{to}\n",
-            self.kind, self.bytes, self.parts
-        )
+        let line = match &self.output {
+            Some(path) => Text::new("report-qr-read-written").arg("path", path.display()),
+            None => Text::new("report-qr-read"),
+        };
+        let line = line
+            .arg("kind", &self.kind)
+            .arg("bytes", self.bytes)
+            .arg("parts", self.parts);
+        format!("{}\n", line.localized())
     }
 }

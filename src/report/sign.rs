@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::Report;
+use crate::i18n::Text;
 use crate::policy::Verdict;
 use crate::review::render::render;
 use crate::review::{EthReview, Review};
@@ -62,21 +63,19 @@ impl Report for SignedPsbt {
     fn human(&self) -> String {
         let mut s = String::new();
         for i in &self.inputs {
-            match &i.not_signed_because {
-                None => s.push_str(&format!(
-                    "input {}: signed ({} signature{})\n",
-                    i.index,
-                    i.signatures,
-                    if i.signatures == 1 { "" } else { "s" }
-                )),
-                Some(why) => s.push_str(&format!("input {}: not signed: {why}\n", i.index)),
-            }
+            let line = match &i.not_signed_because {
+                None => Text::new("report-input-signed")
+                    .arg("index", i.index)
+                    .arg("count", i.signatures)
+                    .arg("plural", if i.signatures == 1 { "one" } else { "other" }),
+                Some(why) => Text::new("report-input-not-signed")
+                    .arg("index", i.index)
+                    .arg("reason", why),
+            };
+            s.push_str(&format!("{}\n", line.localized()));
         }
         if self.output != Path::new("-") {
-            s.push_str(&format!(
-                "signed PSBT written to {}\n",
-                self.output.display()
-            ));
+            s.push_str(&written("report-psbt-written", &self.output));
         }
         s
     }
@@ -109,16 +108,17 @@ pub struct SignedEth {
 
 impl Report for SignedEth {
     fn human(&self) -> String {
-        let mut s = format!("signed by {}", self.review.from);
-        if let Some(device) = self.device {
-            s.push_str(&format!(" on the {device} (its signature recovers to it)"));
-        }
-        s.push('\n');
+        let signer = match self.device {
+            Some(device) => Text::new("report-signed-by-device").arg("device", device),
+            None => Text::new("report-signed-by"),
+        };
+        let mut s = format!("{}\n", signer.arg("address", &self.review.from).localized());
         if let Some(h) = &self.transaction_hash {
-            s.push_str(&format!("transaction hash {h}\n"));
+            let line = Text::new("report-transaction-hash").arg("hash", h);
+            s.push_str(&format!("{}\n", line.localized()));
         }
         if self.output != Path::new("-") {
-            s.push_str(&format!("written to {}\n", self.output.display()));
+            s.push_str(&written("report-written", &self.output));
         }
         s
     }
@@ -142,6 +142,14 @@ impl SignedRequest {
             SignedRequest::Ethereum(r) => r.qr = parts,
         }
     }
+}
+
+/// The line `key` saying the result went to `path`.
+fn written(key: &'static str, path: &Path) -> String {
+    format!(
+        "{}\n",
+        Text::new(key).arg("path", path.display()).localized()
+    )
 }
 
 impl Report for SignedRequest {

@@ -10,17 +10,17 @@ use crate::i18n::Text;
 /// `nLockTime` values from this one on are Unix times.
 const LOCKTIME_THRESHOLD: u32 = 500_000_000;
 
-/// A block height or a time, for people.
-pub fn describe_locktime(value: u32) -> String {
+/// A block height or a time, for people (the time stays RFC 3339 in every language).
+pub fn describe_locktime(value: u32) -> Text {
     if value < LOCKTIME_THRESHOLD {
-        format!("block {value}")
+        Text::new("review-locktime-block").arg("height", value)
     } else {
-        format!(
-            "{} (Unix time {value})",
-            humantime::format_rfc3339(
-                std::time::UNIX_EPOCH + std::time::Duration::from_secs(value.into())
-            )
-        )
+        let time = humantime::format_rfc3339(
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(value.into()),
+        );
+        Text::new("review-locktime-time")
+            .arg("time", time)
+            .arg("unix", value)
     }
 }
 
@@ -57,7 +57,7 @@ pub fn describe_absolute(locktime: u32, sequences: impl IntoIterator<Item = Sequ
     } else {
         "warning-btc-locktime-not-enforced"
     };
-    Text::new(key).arg("when", describe_locktime(locktime))
+    Text::new(key).text_arg("when", describe_locktime(locktime))
 }
 
 #[cfg(test)]
@@ -81,8 +81,11 @@ mod tests {
 
     #[test]
     fn lock_times_are_heights_or_times_and_may_not_be_enforced() {
-        assert_eq!(describe_locktime(800_000), "block 800000");
-        assert!(describe_locktime(1_700_000_000).starts_with("2023-11-14T22:13:20Z"));
+        assert_eq!(describe_locktime(800_000).english(), "block 800000");
+        assert_eq!(
+            describe_locktime(1_700_000_000).english(),
+            "2023-11-14T22:13:20Z (Unix time 1700000000)"
+        );
         assert_eq!(
             describe_absolute(800_000, [Sequence::ENABLE_RBF_NO_LOCKTIME]).english(),
             "not valid before block 800000"

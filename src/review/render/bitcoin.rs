@@ -147,7 +147,7 @@ pub fn render_from(r: &BtcReview, vantage: Vantage) -> String {
     let lock = if r.locktime == 0 {
         t("review-locktime-none")
     } else {
-        describe_locktime(r.locktime)
+        describe_locktime(r.locktime).localized()
     };
     let rbf = t(if r.rbf { "review-yes" } else { "review-no" });
     let locktime = Text::new("review-btc-locktime")

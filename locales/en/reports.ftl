@@ -1,0 +1,42 @@
+## What signing-side commands report after they ran (stdout). Paths, digests, txids,
+## addresses, keys, counts and the reasons passed in are arguments and are never translated.
+
+## sign
+report-input-signed = input { $index }: signed ({ $count } { $plural ->
+        [one] signature
+       *[other] signatures
+    })
+report-input-not-signed = input { $index }: not signed: { $reason }
+report-psbt-written = signed PSBT written to { $path }
+report-signed-by = signed by { $address }
+report-signed-by-device = signed by { $address } on the { $device } (its signature recovers to it)
+report-transaction-hash = transaction hash { $hash }
+report-written = written to { $path }
+
+## approve
+report-approved = approved { $digest } as { $approver }; expires at { $expires } (Unix time); written to { $path }
+report-approver-key-listing = (list it in the policy: [[approvals.approvers]] name = "…" key = "{ $key }")
+
+## message
+report-message-share-written = our share written to { $path } as a BIP-322 PSBT: collect the cosigners' shares with `coldsign combine`, then `coldsign message finalize`
+report-message-signature-written = { $format } signature written to { $path }
+report-message-valid = valid: { $format } for { $address }
+
+## digest, finalize
+report-digest-intent = intent digest  { $digest }
+report-digest-txid = txid           { $txid }
+report-digest-network = network        { $network }
+report-input-not-final = input { $index }: not final: { $reason }
+report-finalized = complete; every input verified by Bitcoin Core's script interpreter; txid { $txid }
+
+## qr
+report-qr-read = { $kind }: { $bytes } bytes from { $parts } parts
+report-qr-read-written = { $kind }: { $bytes } bytes from { $parts } parts, written to { $path }
+
+## key
+report-keystore-written = keystore written: { $path } (label { $label }, { $id })
+report-id-fingerprint = fingerprint { $fingerprint }
+report-id-address = address { $address }
+report-password-changed = password changed for { $path }
+report-v3-written = keystore v3 written: { $path } (address { $address })
+report-v3-written-path = keystore v3 written: { $path } (address { $address }, path { $derivation })

@@ -1,0 +1,39 @@
+## 署名側のコマンドが実行後に表示する結果（標準出力）。パス・ダイジェスト・txid・アドレス・鍵・
+## 個数・引数で渡される理由は翻訳しません。
+
+## sign
+report-input-signed = 入力 { $index }: 署名しました（署名 { $count } 個）
+report-input-not-signed = 入力 { $index }: 署名していません: { $reason }
+report-psbt-written = 署名済みの PSBT を { $path } に書き出しました
+report-signed-by = { $address } で署名しました
+report-signed-by-device = { $device } 上で { $address } で署名しました（署名からこのアドレスが復元されることを確認済み）
+report-transaction-hash = トランザクションハッシュ { $hash }
+report-written = { $path } に書き出しました
+
+## approve
+report-approved = { $digest } を { $approver } として承認しました。有効期限 { $expires }（Unix 時刻）。{ $path } に書き出しました
+report-approver-key-listing = （ポリシーに登録してください: [[approvals.approvers]] name = "…" key = "{ $key }"）
+
+## message
+report-message-share-written = 自分の分担署名を BIP-322 PSBT として { $path } に書き出しました。`coldsign combine` で共同署名者の分担署名を集め、`coldsign message finalize` を実行してください
+report-message-signature-written = { $format } 署名を { $path } に書き出しました
+report-message-valid = 有効な署名です: { $format }、{ $address }
+
+## digest, finalize
+report-digest-intent = 意図ダイジェスト  { $digest }
+report-digest-txid = txid              { $txid }
+report-digest-network = ネットワーク      { $network }
+report-input-not-final = 入力 { $index }: 最終化されていません: { $reason }
+report-finalized = 完了しました。すべての入力を Bitcoin Core のスクリプトインタプリタで検証しました。txid { $txid }
+
+## qr
+report-qr-read = { $kind }: { $parts } 個のパートから { $bytes } バイト
+report-qr-read-written = { $kind }: { $parts } 個のパートから { $bytes } バイト、{ $path } に書き出しました
+
+## key
+report-keystore-written = 鍵ストアを書き出しました: { $path }（ラベル { $label }、{ $id }）
+report-id-fingerprint = フィンガープリント { $fingerprint }
+report-id-address = アドレス { $address }
+report-password-changed = { $path } のパスワードを変更しました
+report-v3-written = keystore v3 を書き出しました: { $path }（アドレス { $address }）
+report-v3-written-path = keystore v3 を書き出しました: { $path }（アドレス { $address }、導出パス { $derivation }）
