@@ -7,13 +7,13 @@ mod common;
 use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
 use bitcoin::hex::{DisplayHex, FromHex};
 use bitcoin::psbt::Psbt;
-use bitcoin::secp256k1::{Secp256k1, SecretKey};
+use bitcoin::secp256k1::{Parity, Secp256k1, SecretKey};
 use bitcoin::sighash::SighashCache;
 use bitcoin::{PrivateKey, TxOut, XOnlyPublicKey};
 use coldsign::btc::finalize;
 use coldsign::request::PsbtFile;
 use coldsign::review::bitcoin::spent_output;
-use coldsign::signer::software::{sign_ecdsa_input, sign_taproot_input};
+use coldsign::signer::software::{sign_ecdsa_input, sign_taproot_input, TaprootKey};
 use serde_json::Value;
 
 fn fixture(name: &str) -> Value {
@@ -217,41 +217,53 @@ fn bip174_signer_checks_refuse_mismatched_scripts() {
     }
 }
 
+/// A BIP371 signing vector's unsigned PSBT, its signing key and that key's leaves.
+fn signing_vector(v: &Value) -> (Psbt, SecretKey, Vec<bitcoin::taproot::TapLeafHash>) {
+    let p = psbt(&v["derived"]["unsigned_psbt"]);
+    let path = v["signing_key_path"]
+        .as_str()
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap();
+    let hex = list(&v["keys"]).iter().find(|k| k["path"] == path).unwrap()["privkey_hex"]
+        .as_str()
+        .unwrap();
+    let secret = SecretKey::from_slice(&Vec::from_hex(hex).unwrap()).unwrap();
+    let xonly = XOnlyPublicKey::from(secret.public_key(&Secp256k1::new()));
+    let leaves = p.inputs[0]
+        .tap_key_origins
+        .get(&xonly)
+        .map(|(l, _)| l.clone())
+        .unwrap_or_default();
+    (p, secret, leaves)
+}
+
+/// Signs input 0 of `p` with `key` (zero auxiliary randomness).
+fn sign_first_input(p: &mut Psbt, key: TaprootKey) -> Result<usize, String> {
+    let prevouts = vec![p.inputs[0].witness_utxo.clone().unwrap()];
+    let tx = p.unsigned_tx.clone();
+    let mut cache = SighashCache::new(&tx);
+    let zero = || [0u8; 32];
+    sign_taproot_input(
+        &Secp256k1::new(),
+        &mut cache,
+        0,
+        &mut p.inputs[0],
+        &prevouts,
+        &[key],
+        &zero,
+    )
+}
+
 #[test]
 fn bip371_taproot_signing_key_path_and_script_path() {
     let secp = Secp256k1::new();
     for v in list(&fixture("bip371.json")["signing"]) {
-        let mut p = psbt(&v["derived"]["unsigned_psbt"]);
-        let path = v["signing_key_path"]
-            .as_str()
-            .unwrap()
-            .split(' ')
-            .next()
-            .unwrap();
-        let hex = list(&v["keys"]).iter().find(|k| k["path"] == path).unwrap()["privkey_hex"]
-            .as_str()
-            .unwrap();
-        let secret = SecretKey::from_slice(&Vec::from_hex(hex).unwrap()).unwrap();
-        let xonly = XOnlyPublicKey::from(secret.public_key(&secp));
-        let leaves = p.inputs[0]
-            .tap_key_origins
-            .get(&xonly)
-            .map(|(l, _)| l.clone())
-            .unwrap_or_default();
+        let (mut p, secret, leaves) = signing_vector(v);
+        let public = secret.public_key(&secp);
         let prevouts = vec![p.inputs[0].witness_utxo.clone().unwrap()];
-        let tx = p.unsigned_tx.clone();
-        let mut cache = SighashCache::new(&tx);
-        let zero = || [0u8; 32];
-        let n = sign_taproot_input(
-            &secp,
-            &mut cache,
-            0,
-            &mut p.inputs[0],
-            &prevouts,
-            &[(xonly, leaves, &secret)],
-            &zero,
-        )
-        .unwrap();
+        let n = sign_first_input(&mut p, TaprootKey::new(public, leaves, &secret)).unwrap();
         assert_eq!(n, 1);
         let input = &p.inputs[0];
         let signature = match v["spend"].as_str().unwrap() {
@@ -278,5 +290,35 @@ fn bip371_taproot_signing_key_path_and_script_path() {
             v["expected"]["tx_hex"].as_str().unwrap()
         );
         finalize::verify(&tx, &prevouts).unwrap();
+    }
+}
+
+#[test]
+fn bip371_key_path_signing_refuses_a_key_that_does_not_tweak_to_the_spent_output() {
+    let secp = Secp256k1::new();
+    let signing = fixture("bip371.json")["signing"].clone();
+    let v = list(&signing)
+        .iter()
+        .find(|v| v["spend"] == "key_path")
+        .unwrap();
+    let (p, secret, leaves) = signing_vector(v);
+    let public = secret.public_key(&secp);
+    // The wrong parity: the secret would be tweaked without its negation (or with it).
+    let mut wrong = TaprootKey::new(public, leaves.clone(), &secret);
+    wrong.parity = match wrong.parity {
+        Parity::Even => Parity::Odd,
+        Parity::Odd => Parity::Even,
+    };
+    // A merkle root the spent output was not made with.
+    let mut rerooted = p.clone();
+    rerooted.inputs[0].tap_merkle_root =
+        Some(bitcoin::taproot::TapNodeHash::assume_hidden([7; 32]));
+    for (mut p, key) in [
+        (p.clone(), wrong),
+        (rerooted, TaprootKey::new(public, leaves, &secret)),
+    ] {
+        let refusal = sign_first_input(&mut p, key).unwrap_err();
+        assert!(refusal.contains("not the key of the output"), "{refusal}");
+        assert!(p.inputs[0].tap_key_sig.is_none());
     }
 }

@@ -5,12 +5,10 @@
 
 use bitcoin::hashes::Hash;
 use bitcoin::psbt::{Input, Psbt};
-use bitcoin::secp256k1::{All, Keypair, Message, PublicKey, Secp256k1, SecretKey};
+use bitcoin::secp256k1::{All, Keypair, Message, Parity, PublicKey, Secp256k1, SecretKey};
 use bitcoin::sighash::{EcdsaSighashType, Prevouts, SighashCache};
-use bitcoin::taproot::{LeafVersion, TapLeafHash};
-use bitcoin::{
-    ecdsa, key::TapTweak, taproot, Script, ScriptBuf, Transaction, TxOut, XOnlyPublicKey,
-};
+use bitcoin::taproot::{LeafVersion, TapLeafHash, TapNodeHash, TapTweakHash};
+use bitcoin::{ecdsa, taproot, Script, ScriptBuf, Transaction, TxOut, XOnlyPublicKey};
 
 use super::{capabilities, InputOutcome, Signed, Signer, SignerInfo};
 use crate::btc::ownership::Policies;
@@ -130,7 +128,9 @@ pub fn sign_psbt(psbt: &mut Psbt, review: &BtcReview, policies: &Policies) -> Ve
                 let ours = our_taproot_keys(input, policies, &mut keys);
                 let refs: Vec<_> = ours
                     .iter()
-                    .map(|(x, l, k)| (*x, l.clone(), k.expose_secret()))
+                    .map(|(public, leaves, secret)| {
+                        TaprootKey::new(*public, leaves.clone(), secret.expose_secret())
+                    })
                     .collect();
                 all_spent
                     .as_deref()
@@ -170,18 +170,48 @@ fn our_ecdsa_keys(
         .collect()
 }
 
-/// Our verified taproot keys with the leaves each may sign.
+/// Our verified taproot keys (the full public key the review derived, so its parity is known)
+/// with the leaves each may sign.
 fn our_taproot_keys(
     input: &Input,
     policies: &Policies,
     keys: &mut PrivateKeyCache,
-) -> Vec<(XOnlyPublicKey, Vec<TapLeafHash>, PrivateKey)> {
+) -> Vec<(PublicKey, Vec<TapLeafHash>, PrivateKey)> {
     input
         .tap_key_origins
         .iter()
         .filter(|(pk, (_, src))| policies.is_our_key(src, &pk.serialize()))
-        .map(|(pk, (leaves, src))| (*pk, leaves.clone(), keys.key(&src.1)))
+        .filter_map(|(_, (leaves, src))| {
+            let public = policies.public_key(src.0, &src.1)?;
+            Some((public, leaves.clone(), keys.key(&src.1)))
+        })
         .collect()
+}
+
+/// A taproot key to sign with: the x-only key and the parity of the full key its secret
+/// gives (which decides how BIP341 tweaks the secret), the leaves it signs, and the secret.
+pub struct TaprootKey<'a> {
+    /// The x-only public key, as the PSBT lists it.
+    pub xonly: XOnlyPublicKey,
+    /// The parity of `secret`'s full public key.
+    pub parity: Parity,
+    /// The leaves this key signs (none: only the key path, if it is the internal key).
+    pub leaves: Vec<TapLeafHash>,
+    /// The secret key.
+    pub secret: &'a SecretKey,
+}
+
+impl<'a> TaprootKey<'a> {
+    /// The key whose full public key is `public` (the caller proved that `secret` gives it).
+    pub fn new(public: PublicKey, leaves: Vec<TapLeafHash>, secret: &'a SecretKey) -> Self {
+        let (xonly, parity) = public.x_only_public_key();
+        TaprootKey {
+            xonly,
+            parity,
+            leaves,
+            secret,
+        }
+    }
 }
 
 /// Adds an ECDSA signature (low-R, RFC 6979) for each of `keys` to input `index`: legacy,
@@ -221,7 +251,7 @@ pub fn sign_taproot_input(
     index: usize,
     input: &mut Input,
     prevouts: &[TxOut],
-    keys: &[(XOnlyPublicKey, Vec<TapLeafHash>, &SecretKey)],
+    keys: &[TaprootKey],
     aux: AuxRand,
 ) -> Result<usize, String> {
     let ty = input
@@ -231,13 +261,15 @@ pub fn sign_taproot_input(
     let sighash_err =
         |e: &dyn std::fmt::Display| format!("cannot compute the taproot sighash: {e}");
     let mut count = 0;
-    for (xonly, leaves, secret) in keys {
-        let keypair = Keypair::from_secret_key(secp, secret);
-        if leaves.is_empty() && input.tap_internal_key == Some(*xonly) {
+    for key in keys {
+        if key.leaves.is_empty() && input.tap_internal_key == Some(key.xonly) {
+            let spent = prevouts
+                .get(index)
+                .ok_or("the spent output of this input is missing")?;
+            let tweaked = key_path_keypair(secp, key, input.tap_merkle_root, spent)?;
             let sighash = cache
                 .taproot_key_spend_signature_hash(index, &Prevouts::All(prevouts), ty)
                 .map_err(|e| sighash_err(&e))?;
-            let tweaked = keypair.tap_tweak(secp, input.tap_merkle_root).to_keypair();
             let signature =
                 secp.sign_schnorr_with_aux_rand(&Message::from(sighash), &tweaked, &aux());
             input.tap_key_sig = Some(taproot::Signature {
@@ -246,11 +278,16 @@ pub fn sign_taproot_input(
             });
             count += 1;
         }
-        let present: Vec<TapLeafHash> = leaves
+        let present: Vec<TapLeafHash> = key
+            .leaves
             .iter()
             .filter(|l| has_leaf(input, l))
             .copied()
             .collect();
+        if present.is_empty() {
+            continue;
+        }
+        let keypair = Keypair::from_secret_key(secp, key.secret);
         for leaf in &present {
             let sighash = cache
                 .taproot_script_spend_signature_hash(index, &Prevouts::All(prevouts), *leaf, ty)
@@ -258,7 +295,7 @@ pub fn sign_taproot_input(
             let signature =
                 secp.sign_schnorr_with_aux_rand(&Message::from(sighash), &keypair, &aux());
             input.tap_script_sigs.insert(
-                (*xonly, *leaf),
+                (key.xonly, *leaf),
                 taproot::Signature {
                     signature,
                     sighash_type: ty,
@@ -268,6 +305,32 @@ pub fn sign_taproot_input(
         }
     }
     Ok(count)
+}
+
+/// The key-path keypair of `key`: its secret tweaked by BIP341's TapTweak in scalar arithmetic
+/// (the parity is known, so the internal point is not recomputed), and checked against the key
+/// of the output it spends.
+fn key_path_keypair(
+    secp: &Secp256k1<All>,
+    key: &TaprootKey,
+    merkle_root: Option<TapNodeHash>,
+    spent: &TxOut,
+) -> Result<Keypair, String> {
+    let tweak = TapTweakHash::from_key_and_tweak(key.xonly, merkle_root).to_scalar();
+    let even = match key.parity {
+        Parity::Even => *key.secret,
+        Parity::Odd => key.secret.negate(),
+    };
+    let tweaked = even
+        .add_tweak(&tweak)
+        .map_err(|_| "the taproot tweak gives no valid key".to_string())?;
+    let keypair = Keypair::from_secret_key(secp, &tweaked);
+    let output_key = keypair.x_only_public_key().0.serialize();
+    let spk = spent.script_pubkey.as_bytes();
+    if !spent.script_pubkey.is_p2tr() || spk.get(2..) != Some(&output_key[..]) {
+        return Err("the tweaked key is not the key of the output this input spends".into());
+    }
+    Ok(keypair)
 }
 
 /// SIGHASH_SINGLE on an input with no output at its index signs the constant 1 (legacy) or is

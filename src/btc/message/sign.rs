@@ -12,7 +12,6 @@ use bitcoin::key::CompressedPublicKey;
 use bitcoin::psbt::Psbt;
 use bitcoin::secp256k1::{All, PublicKey, Secp256k1, SecretKey};
 use bitcoin::sighash::SighashCache;
-use bitcoin::taproot::TapLeafHash;
 use bitcoin::{ScriptBuf, XOnlyPublicKey};
 use miniscript::descriptor::{DefiniteDescriptorKey, Descriptor};
 use miniscript::psbt::PsbtInputExt;
@@ -23,7 +22,7 @@ use crate::btc::address_search::Found;
 use crate::btc::finalize;
 use crate::keys::accounts::Standard;
 use crate::keys::material::HdKeys;
-use crate::signer::software::{fresh_aux, sign_ecdsa_input, sign_taproot_input};
+use crate::signer::software::{fresh_aux, sign_ecdsa_input, sign_taproot_input, TaprootKey};
 use crate::{Error, Result};
 
 /// Which signature to make.
@@ -138,7 +137,7 @@ pub fn sign_with_key(
     let public = key.public_key(secp);
     add_key_fields(&mut psbt, standard, public, origin)?;
     let keys = if standard == Standard::Bip86 {
-        Keys::Taproot(vec![(XOnlyPublicKey::from(public), Vec::new(), key)])
+        Keys::Taproot(vec![TaprootKey::new(public, Vec::new(), key)])
     } else {
         Keys::Ecdsa(vec![(public, key)])
     };
@@ -151,7 +150,7 @@ enum Keys<'a> {
     /// ECDSA keys (legacy, nested and native segwit v0).
     Ecdsa(Vec<(PublicKey, &'a SecretKey)>),
     /// Taproot keys with the leaves each signs (none: the key path of the internal key).
-    Taproot(Vec<(XOnlyPublicKey, Vec<TapLeafHash>, &'a SecretKey)>),
+    Taproot(Vec<TaprootKey<'a>>),
 }
 
 /// Signs the only input of a BIP-322 PSBT with the software signer's sighash code.
@@ -223,30 +222,34 @@ fn share(
         .map_err(|e| Error::Internal(format!("cannot describe the wallet's input: {e}")))?;
     let ours = |fingerprint: Fingerprint, path: &DerivationPath, public: &[u8]| {
         let key = (fingerprint == hd.fingerprint()).then(|| hd.private_key(path))?;
-        let derived = key.expose_secret().public_key(secp).serialize();
+        let derived = key.expose_secret().public_key(secp);
+        let bytes = derived.serialize();
         let matches = match public.len() {
-            32 => derived[1..] == *public,
-            _ => derived[..] == *public,
+            32 => bytes[1..] == *public,
+            _ => bytes[..] == *public,
         };
-        matches.then_some(key)
+        matches.then_some((derived, key))
     };
     let ecdsa: Vec<_> = input
         .bip32_derivation
         .iter()
-        .filter_map(|(pk, (fp, path))| Some((*pk, ours(*fp, path, &pk.serialize())?)))
+        .filter_map(|(pk, (fp, path))| Some((*pk, ours(*fp, path, &pk.serialize())?.1)))
         .collect();
     let taproot: Vec<_> = input
         .tap_key_origins
         .iter()
         .filter_map(|(x, (leaves, (fp, path)))| {
-            Some((*x, leaves.clone(), ours(*fp, path, &x.serialize())?))
+            let (public, key) = ours(*fp, path, &x.serialize())?;
+            Some((public, leaves.clone(), key))
         })
         .collect();
     let keys = if script.is_p2tr() {
         Keys::Taproot(
             taproot
                 .iter()
-                .map(|(x, l, k)| (*x, l.clone(), k.expose_secret()))
+                .map(|(public, leaves, key)| {
+                    TaprootKey::new(*public, leaves.clone(), key.expose_secret())
+                })
                 .collect(),
         )
     } else {
