@@ -3,8 +3,8 @@
 //! watch-only export can verify it). A signed head file records the last line, so truncation
 //! is detected too. Format: docs/audit.md.
 
-use std::fs::OpenOptions;
-use std::io::Write;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -201,6 +201,19 @@ pub struct Verified {
     pub head_stale: bool,
 }
 
+/// What verifying the log's chain establishes, without its entries (see [`AuditLog::walk`]).
+#[derive(Debug, Clone)]
+pub struct Chain {
+    /// The number of complete lines.
+    pub count: u64,
+    /// SHA-256 of the last line (the genesis hash for an empty log).
+    pub head: String,
+    /// Byte length of the complete lines, when a torn, unterminated line follows them.
+    pub torn_tail_at: Option<u64>,
+    /// The signed head names the line before the last.
+    pub head_stale: bool,
+}
+
 /// The audit log beside a keystore.
 #[derive(Debug, Clone)]
 pub struct AuditLog {
@@ -235,19 +248,15 @@ impl AuditLog {
     /// Verifies the whole log (chain, signatures with `key`, head) and appends `record`.
     pub fn append(&self, signer: &AuditSigner, record: Record) -> Result<Entry> {
         let key = signer.public();
-        let verified = self
-            .verify(&key)
+        let chain = self
+            .walk(&key, |_| {})
             .map_err(|e| Error::Verification(format!("{e}; nothing was signed")))?;
         let secp = Secp256k1::signing_only();
         let keypair = Keypair::from_secret_key(&secp, signer.secret.expose_secret());
         let mut entry = Entry {
-            seq: verified.entries.len() as u64,
+            seq: chain.count,
             time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-            prev: if verified.entries.is_empty() {
-                GENESIS.into()
-            } else {
-                verified.head.clone()
-            },
+            prev: chain.head.clone(),
             event: record.event.into(),
             intent_digest: record.intent_digest,
             request_sha256: record.request_sha256,
@@ -268,7 +277,7 @@ impl AuditLog {
             path: self.path.clone(),
             source,
         };
-        if let Some(len) = verified.torn_tail_at {
+        if let Some(len) = chain.torn_tail_at {
             // A crash left a torn line after what the signed head vouches for: drop it.
             OpenOptions::new()
                 .write(true)
@@ -276,14 +285,9 @@ impl AuditLog {
                 .and_then(|f| f.set_len(len))
                 .map_err(write_err)?;
         }
-        if verified.head_stale {
+        if chain.head_stale {
             // Catch the head up first, so the log is never more than one line ahead of it.
-            self.write_head(
-                &secp,
-                &keypair,
-                verified.entries.len() as u64 - 1,
-                verified.head.clone(),
-            )?;
+            self.write_head(&secp, &keypair, chain.count - 1, chain.head.clone())?;
         }
         let mut file = OpenOptions::new()
             .create(true)
@@ -327,8 +331,29 @@ impl AuditLog {
 
     /// Verifies the chain, every signature against `key`, and the head file.
     pub fn verify(&self, key: &XOnlyPublicKey) -> std::result::Result<Verified, Tampered> {
-        let text = match std::fs::read_to_string(&self.path) {
-            Ok(t) => t,
+        let mut entries = Vec::new();
+        let chain = self.walk(key, |entry| entries.push(entry))?;
+        Ok(Verified {
+            entries,
+            head: chain.head,
+            torn_tail_at: chain.torn_tail_at,
+            head_stale: chain.head_stale,
+        })
+    }
+
+    /// Verifies the log as [`AuditLog::verify`] does, one line at a time, handing each
+    /// verified entry to `visit` instead of keeping it: memory does not grow with the log.
+    pub fn walk(
+        &self,
+        key: &XOnlyPublicKey,
+        mut visit: impl FnMut(Entry),
+    ) -> std::result::Result<Chain, Tampered> {
+        let cannot_read = |e: std::io::Error| Tampered {
+            line: 0,
+            reason: format!("cannot read: {e}"),
+        };
+        let file = match File::open(&self.path) {
+            Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if self.head_path().exists() {
                     return Err(Tampered {
@@ -336,39 +361,52 @@ impl AuditLog {
                         reason: "the log is missing but its head file exists (deleted)".into(),
                     });
                 }
-                return Ok(Verified {
-                    entries: Vec::new(),
+                return Ok(Chain {
+                    count: 0,
                     head: GENESIS.into(),
                     torn_tail_at: None,
                     head_stale: false,
                 });
             }
-            Err(e) => {
-                return Err(Tampered {
-                    line: 0,
-                    reason: format!("cannot read: {e}"),
-                })
-            }
+            Err(e) => return Err(cannot_read(e)),
         };
         let secp = Secp256k1::verification_only();
-        let mut entries = Vec::new();
-        let mut prev = GENESIS.to_string();
-        let complete = text.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let (body, tail) = text.split_at(complete);
-        for (i, line) in body.lines().enumerate() {
-            let n = i + 1;
+        let mut reader = BufReader::new(file);
+        let mut bytes = Vec::new();
+        // Hashes of the last two complete lines: the signed head may name either.
+        let mut last_two: [Option<String>; 2] = [None, None];
+        let mut count: u64 = 0;
+        let mut complete: u64 = 0;
+        let mut torn = false;
+        loop {
+            bytes.clear();
+            let read = reader.read_until(b'\n', &mut bytes).map_err(cannot_read)?;
+            if read == 0 {
+                break;
+            }
+            if bytes.last() != Some(&b'\n') {
+                torn = true;
+                break;
+            }
+            let line = std::str::from_utf8(&bytes).map_err(|e| {
+                cannot_read(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+            })?;
+            let line = line.strip_suffix('\n').unwrap_or(line);
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            let n = count as usize + 1;
             let fail = |reason: &str| Tampered {
                 line: n,
                 reason: reason.into(),
             };
             let entry: Entry =
                 serde_json::from_str(line).map_err(|e| fail(&format!("not a log entry ({e})")))?;
-            if entry.seq != i as u64 {
+            if entry.seq != count {
                 return Err(fail(&format!(
                     "sequence {} where {} was expected (lines removed or reordered)",
-                    entry.seq, i
+                    entry.seq, count
                 )));
             }
+            let prev = last_two[1].as_deref().unwrap_or(GENESIS);
             if entry.prev != prev {
                 return Err(fail("does not chain to the line before it (a line was edited, removed or reordered)"));
             }
@@ -387,38 +425,41 @@ impl AuditLog {
                     "signature does not verify (edited, or signed by another key)"
                 }));
             }
-            prev = sha256::Hash::hash(line.as_bytes()).to_string();
-            entries.push(entry);
+            let hash = sha256::Hash::hash(line.as_bytes()).to_string();
+            last_two = [last_two[1].take(), Some(hash)];
+            count += 1;
+            complete += read as u64;
+            visit(entry);
         }
-        let head_covers_all = self.check_head(&secp, key, &entries, body)?;
-        if !tail.is_empty() && !head_covers_all {
+        let head_covers_all = self.check_head(&secp, key, count, &last_two)?;
+        if torn && !head_covers_all {
             return Err(Tampered {
-                line: entries.len() + 1,
+                line: count as usize + 1,
                 reason: "the last line is incomplete".into(),
             });
         }
-        let torn_tail_at = (!tail.is_empty()).then_some(complete as u64);
-        Ok(Verified {
-            head_stale: !head_covers_all && !entries.is_empty(),
-            entries,
-            head: prev,
-            torn_tail_at,
+        Ok(Chain {
+            count,
+            head: last_two[1].take().unwrap_or_else(|| GENESIS.into()),
+            torn_tail_at: torn.then_some(complete),
+            head_stale: !head_covers_all && count > 0,
         })
     }
 
-    /// Checks the signed head against the complete lines in `body`. The log may be one fully
-    /// signed line ahead of its head (a crash between appending and updating the head), never
-    /// behind it. Returns whether the head names the last complete line.
+    /// Checks the signed head against the `count` complete lines, the last two of which hash
+    /// to `last_two`. The log may be one fully signed line ahead of its head (a crash between
+    /// appending and updating the head), never behind it. Returns whether the head names the
+    /// last complete line.
     fn check_head(
         &self,
         secp: &Secp256k1<bitcoin::secp256k1::VerifyOnly>,
         key: &XOnlyPublicKey,
-        entries: &[Entry],
-        body: &str,
+        count: u64,
+        last_two: &[Option<String>; 2],
     ) -> std::result::Result<bool, Tampered> {
         let fail = |reason: String| Tampered { line: 0, reason };
         let Ok(bytes) = std::fs::read(self.head_path()) else {
-            return match entries.len() {
+            return match count {
                 0 => Ok(true),
                 1 => Ok(false),
                 _ => Err(fail("the head file is missing".into())),
@@ -434,12 +475,13 @@ impl AuditLog {
         {
             return Err(fail("head file signature does not verify".into()));
         }
-        let n = entries.len() as u64;
-        let named = body
-            .lines()
-            .nth(head.seq as usize)
-            .map(|l| sha256::Hash::hash(l.as_bytes()).to_string());
-        if head.seq >= n || named.as_deref() != Some(head.hash.as_str()) || n - 1 - head.seq > 1 {
+        let n = count;
+        let named = match n.checked_sub(head.seq) {
+            Some(1) => last_two[1].as_deref(),
+            Some(2) => last_two[0].as_deref(),
+            _ => None,
+        };
+        if head.seq >= n || named != Some(head.hash.as_str()) || n - 1 - head.seq > 1 {
             return Err(fail(format!(
                 "the log ends at line {n} but its signed head says line {} (lines were removed from the end)",
                 head.seq + 1
