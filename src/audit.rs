@@ -331,8 +331,22 @@ impl AuditLog {
 
     /// Verifies the chain, every signature against `key`, and the head file.
     pub fn verify(&self, key: &XOnlyPublicKey) -> std::result::Result<Verified, Tampered> {
+        self.verify_keeping(key, |_| true)
+    }
+
+    /// Verifies the whole log as [`AuditLog::verify`] does, keeping only the entries `keep`
+    /// selects (the rest are verified, then dropped).
+    pub fn verify_keeping(
+        &self,
+        key: &XOnlyPublicKey,
+        keep: impl Fn(&Entry) -> bool,
+    ) -> std::result::Result<Verified, Tampered> {
         let mut entries = Vec::new();
-        let chain = self.walk(key, |entry| entries.push(entry))?;
+        let chain = self.walk(key, |entry| {
+            if keep(&entry) {
+                entries.push(entry)
+            }
+        })?;
         Ok(Verified {
             entries,
             head: chain.head,
@@ -503,9 +517,11 @@ impl AuditLog {
             .checked_sub(window)
             .unwrap_or(SystemTime::UNIX_EPOCH);
         let mut kept: Vec<&Entry> = Vec::new();
-        for e in verified.entries.iter().filter(|e| {
-            e.event == "decision" && e.verdict == "signed" && e.summary.network == network
-        }) {
+        for e in verified
+            .entries
+            .iter()
+            .filter(|e| Self::is_decision(e) && e.summary.network == network)
+        {
             kept.retain(|k| !overlaps(&k.summary.spends, &e.summary.spends));
             let recent = humantime::parse_rfc3339(&e.time)
                 .map(|t| t >= since)
@@ -516,6 +532,11 @@ impl AuditLog {
         }
         kept.retain(|k| !overlaps(&k.summary.spends, replacing));
         kept
+    }
+
+    /// Whether `entry` records a signature given (what the 24-hour limits count).
+    pub fn is_decision(entry: &Entry) -> bool {
+        entry.event == "decision" && entry.verdict == "signed"
     }
 
     /// External value (base unit) of the [`signed_within`](Self::signed_within) decisions.

@@ -13,7 +13,7 @@ use bitcoin::hashes::{sha256, Hash};
 
 use crate::addressbook::{self, AddressBook};
 use crate::approval::Approval;
-use crate::audit::{AuditLog, AuditSigner, Record, Verified};
+use crate::audit::{AuditLog, AuditSigner, Entry, Record, Verified};
 use crate::btc::ownership::Policies;
 use crate::btc::wallets::{registry_dir, Wallet};
 use crate::eth::flows::Known;
@@ -193,7 +193,7 @@ impl Home {
         if self.audit.is_none() {
             return Ok(Vec::new());
         }
-        trusted::unrecorded(&self.keystore, &self.verified_log()?)
+        trusted::unrecorded(&self.keystore, &self.verified_log(trusted::is_configuration)?)
     }
 
     /// Records, on the operator's word, every part changed outside coldsign and each of
@@ -216,11 +216,16 @@ impl Home {
             return Ok(());
         }
         let policy = policy.map(|p| (p.path.as_path(), p.sha256.as_str()));
-        trusted::check(&self.keystore, &self.verified_log()?, policy)
+        trusted::check(
+            &self.keystore,
+            &self.verified_log(trusted::is_configuration)?,
+            policy,
+        )
     }
 
-    /// The verified audit log, which the policy's 24-hour limits are computed from.
-    fn verified_log(&self) -> Result<Verified> {
+    /// The verified audit log with the entries `keep` selects (the policy's 24-hour limits
+    /// are computed from its decisions, the trusted configuration from its records).
+    fn verified_log(&self, keep: impl Fn(&Entry) -> bool) -> Result<Verified> {
         let Some(audit) = &self.audit else {
             return Err(Error::usage(
                 "the policy's max_per_24h needs the audit log, which only a keystore can sign",
@@ -228,7 +233,7 @@ impl Home {
             ));
         };
         self.log
-            .verify(&audit.public())
+            .verify_keeping(&audit.public(), keep)
             .map_err(|e| Error::Verification(e.to_string()))
     }
 }
@@ -475,7 +480,7 @@ fn evaluate(home: &Home, policy: &LoadedPolicy, review: &Review) -> Result<Verdi
         Review::Bitcoin(r) => {
             let spent = match policy.policy.bitcoin.max_per_24h {
                 Some(_) => AuditLog::spent_within(
-                    &home.verified_log()?,
+                    &home.verified_log(AuditLog::is_decision)?,
                     &summary.network,
                     DAY,
                     &summary.spends,
@@ -486,7 +491,7 @@ fn evaluate(home: &Home, policy: &LoadedPolicy, review: &Review) -> Result<Verdi
         }
         Review::Ethereum(r) => {
             let spent = if crate::eth::policy::needs_window(&policy.policy.ethereum) {
-                let log = home.verified_log()?;
+                let log = home.verified_log(AuditLog::is_decision)?;
                 let signed = AuditLog::signed_within(&log, &summary.network, DAY, &summary.spends);
                 crate::eth::policy::spent(&signed)
             } else {

@@ -265,7 +265,13 @@ pub fn serialize_as(
 pub fn encode_raw(raw: Vec<u8>, encoding: Encoding) -> Vec<u8> {
     match encoding {
         Encoding::Binary => raw,
-        Encoding::Base64 => (BASE64_STANDARD.encode(&raw) + "\n").into_bytes(),
+        Encoding::Base64 => {
+            // Sized once: appending the newline to an exactly sized string would double it.
+            let mut text = String::with_capacity(raw.len().div_ceil(3) * 4 + 1);
+            BASE64_STANDARD.encode_string(&raw, &mut text);
+            text.push('\n');
+            text.into_bytes()
+        }
         Encoding::Hex => (raw.to_lower_hex_string() + "\n").into_bytes(),
     }
 }

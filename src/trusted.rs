@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use bitcoin::hashes::{sha256, Hash, HashEngine};
 
-use crate::audit::Verified;
+use crate::audit::{Entry, Verified};
 use crate::{addressbook, btc, erc7730, eth, Error, Result};
 
 /// One part of the signer's trusted configuration, stored beside the keystore.
@@ -172,6 +172,12 @@ pub fn unrecorded(keystore: &Path, log: &Verified) -> Result<Vec<(Part, Unrecord
         }
     }
     Ok(out)
+}
+
+/// Whether `entry` records the trusted configuration (all that [`unrecorded`], [`check`] and
+/// [`policy_accepted`] read from the log).
+pub fn is_configuration(entry: &Entry) -> bool {
+    entry.event == "configuration"
 }
 
 /// Whether the policy file with SHA-256 `sha256` was accepted on this signer.
