@@ -247,9 +247,11 @@ pub fn add(ctx: &Context, args: AddArgs) -> Result<()> {
 pub fn addresses(ctx: &Context, args: AddressesArgs) -> Result<()> {
     let dir = &ctx.wallet_dir()?;
     let mut w = store::WatchWallet::open(dir, &args.name)?;
-    let addresses = (0..args.count.max(1))
-        .map(|_| w.reveal_receive().map(AddressView::from))
-        .collect::<Result<_>>()?;
+    let addresses = w
+        .reveal_receive(args.count.max(1))?
+        .into_iter()
+        .map(AddressView::from)
+        .collect();
     ctx.emit(&Addresses {
         wallet: args.name,
         addresses,

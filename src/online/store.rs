@@ -246,12 +246,14 @@ impl WatchWallet {
         }
     }
 
-    /// The next unrevealed receive address (revealed and saved, so it is never handed out
-    /// twice).
-    pub fn reveal_receive(&mut self) -> Result<bdk_wallet::AddressInfo> {
-        let info = self.wallet.reveal_next_address(KeychainKind::External);
+    /// The next `count` unrevealed receive addresses, revealed and saved in one write before
+    /// they are returned, so none is ever handed out twice.
+    pub fn reveal_receive(&mut self, count: u32) -> Result<Vec<bdk_wallet::AddressInfo>> {
+        let revealed = (0..count)
+            .map(|_| self.wallet.reveal_next_address(KeychainKind::External))
+            .collect();
         self.persist()?;
-        Ok(info)
+        Ok(revealed)
     }
 }
 
