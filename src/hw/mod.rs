@@ -7,7 +7,10 @@
 //! Transports: USB HID ([`hid`]), the Speculos emulator over TCP (`speculos`, only with the
 //! non-default `emulator` feature) and, in test builds (feature `test-fakes`), a FAKE that
 //! replays real-device transcripts byte for byte (`replay`). Trezor speaks protobuf through
-//! `trezor-client`; its test double `trezor_fake` is also a FAKE of test builds only. The
+//! `trezor-client` (over WebUSB, or the emulator's UDP in `trezor_udp` with the `emulator`
+//! feature); its test double `trezor_fake` is also a FAKE of test builds only. Every
+//! transport gives up after [`READ_TIMEOUT`] without an answer (Trezor transports through
+//! [`trezor_deadline`]), and errors name the device and the [`Step`]. The
 //! [`crate::signer::device::Device`] signer is built on these drivers.
 
 pub mod apdu;
