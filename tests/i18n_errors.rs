@@ -213,6 +213,12 @@ fn said_errors() -> Vec<Error> {
         }
         .during("ledger", Step::Address("m/44'/0'/0'/0/0".into()))
         .into(),
+        DeviceError::Refused {
+            app: "Ethereum",
+            status: 0x6a82,
+        }
+        .during("ledger", Step::EthAddress("m/44'/60'/0'/0/0".into()))
+        .into(),
     ];
     for action in [
         "cannot read",

@@ -89,6 +89,7 @@ error-device-protocol = デバイスのエラー: {$reason}
 hint-device-protocol = デバイスのファームウェアとアプリを更新してから、もう一度実行してください
 error-device-refused = {$app} アプリが要求を拒否しました（ステータス {$status}）
 hint-device-refused = {$app} アプリは標準でない導出パスを画面に表示してからでないと扱いません。標準のパス（用途 44'、49'、84'、86' とアプリのコインタイプ）を使うか、デバイスに表示して確かめてください（device address --show）
+hint-device-refused-other = {$app} アプリはこの要求を扱いません。導出パスとアプリの設定を確認するか、アプリを更新してください
 error-device-timeout = {$device} が {$after} 以内に応答しませんでした
 hint-device-timeout = デバイスが接続されロックが解除されてアプリが開いているか確認し、画面の確認に時間内に応えてから、もう一度実行してください
 error-device-during = {$device}: {$step}: {$reason}

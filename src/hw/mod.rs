@@ -150,10 +150,14 @@ impl DeviceError {
         Some(match self {
             DeviceError::Declined => return None,
             DeviceError::During { error, .. } => return error.hint(),
-            DeviceError::Refused { app, .. } => format!(
+            DeviceError::Refused { app, .. } if app.starts_with("Bitcoin") => format!(
                 "the {app} app shows a non-standard derivation path before it serves it: use a \
                  standard path (purpose 44', 49', 84' or 86' with the app's coin type), or one \
                  shown on the device (device address --show)"
+            ),
+            DeviceError::Refused { app, .. } => format!(
+                "the {app} app does not serve this request: check the derivation path and the \
+                 app's settings, or update the app"
             ),
             DeviceError::Timeout { .. } => "check that the device is connected and unlocked \
                  with the app open, answer its prompt in time, and try again"
@@ -206,7 +210,14 @@ impl DeviceError {
                 Text::new("error-device-refused")
                     .arg("app", app)
                     .arg("status", format!("{status:#06x}")),
-                Some(Text::new("hint-device-refused").arg("app", app)),
+                Some(
+                    Text::new(if app.starts_with("Bitcoin") {
+                        "hint-device-refused"
+                    } else {
+                        "hint-device-refused-other"
+                    })
+                    .arg("app", app),
+                ),
             ),
             DeviceError::Timeout { device, after } => (
                 Text::new("error-device-timeout")
