@@ -8,7 +8,7 @@ use bitcoin::bip32::DerivationPath;
 
 use super::ledger_eth::LedgerEth;
 use super::trezor::{EthTxFields, TrezorDevice};
-use super::{DeviceError, EthSig, Step};
+use super::{DeviceError, EthSig, Step, LEDGER, TREZOR};
 use crate::eth::tx::UnsignedTx;
 use crate::eth::EthPayload;
 use crate::i18n::Text;
@@ -66,7 +66,7 @@ pub fn ledger_sign(
     path: &DerivationPath,
     payload: &EthPayload,
 ) -> Result<Signature> {
-    let at = |e: DeviceError| e.during("ledger", Step::EthSign);
+    let at = |e: DeviceError| e.during(LEDGER, Step::EthSign);
     Ok(match payload {
         EthPayload::Transaction(tx) => {
             let sig = eth
@@ -139,7 +139,7 @@ pub fn trezor_sign(
     let fields = trezor_fields(payload)?;
     let sig = dev
         .eth_sign_eip1559(path, &fields)
-        .map_err(|e| e.during("trezor", Step::EthSign))?;
+        .map_err(|e| e.during(TREZOR, Step::EthSign))?;
     Ok(signature(&sig, parity(sig.v)?))
 }
 

@@ -43,6 +43,11 @@ use crate::i18n::Text;
 pub use apdu::Transport;
 pub use step::Step;
 
+/// How device errors name a Ledger (`ledger: reading the xpub at …`).
+pub const LEDGER: &str = "ledger";
+/// How device errors name a Trezor.
+pub const TREZOR: &str = "trezor";
+
 /// How long every device transport waits for an answer before giving up with
 /// [`DeviceError::Timeout`]: long enough for a person to review a transaction on the device's
 /// screen, short enough that a device that went silent never hangs the command.

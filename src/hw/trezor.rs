@@ -2,6 +2,8 @@
 //! the PSBT's `non_witness_utxo`), xpubs and addresses, and Ethereum EIP-1559 signing. Every
 //! Bitcoin signature is verified against coldsign's own sighash before it enters the PSBT.
 
+use std::time::Duration;
+
 use bitcoin::bip32::{DerivationPath, Xpub};
 use bitcoin::psbt::Psbt;
 use bitcoin::{ecdsa, Address, EcdsaSighashType, Network};
@@ -12,8 +14,6 @@ use trezor_client::transport::Transport as TrezorTransport;
 use trezor_client::{
     AvailableDevice, InputScriptType, Model, Trezor, TrezorMessage, TrezorResponse,
 };
-
-use std::time::Duration;
 
 use super::merge::{self, DeviceSignature};
 use super::trezor_deadline::{timed_out, DeadlineTransport};

@@ -11,8 +11,7 @@ use super::{hmac_for, Conn, Device};
 use crate::btc::wallets::Wallet;
 use crate::hw::policy::{default_policy, standard_of, wallet_policy};
 use crate::hw::Step;
-use crate::keys::accounts::display_path;
-use crate::keys::accounts::key_expression;
+use crate::keys::accounts::{display_path, key_expression};
 use crate::{Error, Result};
 
 impl Device {

@@ -21,7 +21,7 @@ use crate::hw::ledger_btc::LedgerBtc;
 use crate::hw::ledger_eth::LedgerEth;
 use crate::hw::policy::{default_policy, standard_of, wallet_policy};
 use crate::hw::trezor::TrezorDevice;
-use crate::hw::{DeviceError, Step, Transport};
+use crate::hw::{DeviceError, Step, Transport, LEDGER, TREZOR};
 use crate::keys::accounts::display_path;
 use crate::keys::ethereum::EthLayout;
 use crate::prompt::Prompt;
@@ -60,11 +60,6 @@ pub fn ledger_transport() -> Result<Box<dyn Transport>> {
     }
     Ok(Box::new(HidTransport::open()?))
 }
-
-/// How device errors name a Ledger.
-const LEDGER: &str = "ledger";
-/// How device errors name a Trezor.
-const TREZOR: &str = "trezor";
 
 /// A Trezor: the emulator when built with the `emulator` feature and `COLDSIGN_TREZOR_EMU`
 /// is set (`udp:host:port`; its button requests approved through the debug link at
