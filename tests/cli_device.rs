@@ -92,6 +92,44 @@ fn locked_and_wrong_app_exit_with_the_device_code_and_a_hint() {
     }
 }
 
+/// 0x6a82 from the open Bitcoin app is its refusal of a path (one it serves only on its
+/// screen), not a wrong app: the error names the device, the step and the refusal, on one
+/// line, with a hint towards a standard path or the screen.
+#[test]
+fn a_path_the_app_refuses_is_named_with_the_device_and_the_step() {
+    let sb = Sandbox::new();
+    let path = "m/44'/0'/0'/0/0";
+    let request = "=> e10000011600058000002c80000000800000000000000000000000";
+    let out = run_fake(
+        &sb,
+        &format!("{VERSION}{request}\n<= 6a82\n"),
+        &["device", "xpub", "--device", "ledger", "--path", path],
+    )
+    .fails_with(3);
+    let error = format!(
+        "error: ledger: reading the xpub at {path}: the Bitcoin app refused the request (status 0x6a82)"
+    );
+    assert!(out.stderr.lines().any(|l| l == error), "{}", out.stderr);
+    assert!(!out.stderr.contains("does not run"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("hint: the Bitcoin app shows a non-standard derivation path"),
+        "{}",
+        out.stderr
+    );
+    let json = run_fake(
+        &sb,
+        &format!("{VERSION}{request}\n<= 6a82\n"),
+        &[
+            "--json", "device", "xpub", "--device", "ledger", "--path", path,
+        ],
+    );
+    assert_eq!(json.code, 3, "{}", json.stderr);
+    let body: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(body["code"], "device");
+    assert_eq!(body["error"], error.trim_start_matches("error: "));
+}
+
 #[test]
 fn a_bad_path_is_bad_input() {
     let sb = Sandbox::new();

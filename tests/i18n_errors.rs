@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
 use bitcoin::Amount;
 use coldsign::btc::builder::SpendBuilder;
-use coldsign::hw::DeviceError;
+use coldsign::hw::{DeviceError, Step};
 use coldsign::i18n::Lang;
 use coldsign::keys::keystore::KeystoreError;
 use coldsign::keys::keystore_v3::V3Error;
@@ -194,6 +194,31 @@ fn said_errors() -> Vec<Error> {
         DeviceError::Unavailable("no /dev/bus/usb".into()).into(),
         DeviceError::Transport("x".into()).into(),
         DeviceError::Protocol("x".into()).into(),
+        DeviceError::Refused {
+            app: "Bitcoin",
+            status: 0x6a82,
+        }
+        .into(),
+        DeviceError::Timeout {
+            device: "Trezor",
+            after: std::time::Duration::from_secs(300),
+        }
+        .into(),
+        DeviceError::Locked("Ledger")
+            .during("ledger", Step::Xpub("m/84'/0'/0'".into()))
+            .into(),
+        DeviceError::Refused {
+            app: "Bitcoin",
+            status: 0x6a82,
+        }
+        .during("ledger", Step::Address("m/44'/0'/0'/0/0".into()))
+        .into(),
+        DeviceError::Refused {
+            app: "Ethereum",
+            status: 0x6a82,
+        }
+        .during("ledger", Step::EthAddress("m/44'/60'/0'/0/0".into()))
+        .into(),
     ];
     for action in [
         "cannot read",

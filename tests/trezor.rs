@@ -22,11 +22,14 @@ use bitcoin::{Network, Transaction, Witness};
 use coldsign::btc::finalize;
 use coldsign::hw::trezor::{EthTxFields, TrezorDevice};
 use coldsign::hw::trezor_fake::{decode, FakeTrezorTransport, SentLog, Step};
+use coldsign::hw::trezor_press::{ButtonPresser, PressOnRequest};
 use coldsign::hw::DeviceError;
 use trezor_client::protos::button_request::ButtonRequestType;
 use trezor_client::protos::failure::FailureType;
 use trezor_client::protos::tx_request::RequestType;
 use trezor_client::protos::{self, MessageType};
+use trezor_client::transport::error::Error as TransportError;
+use trezor_client::transport::ProtoMessage;
 use trezor_client::Model;
 
 const ALL: &str = "all all all all all all all all all all all all";
@@ -506,4 +509,133 @@ fn eth_sign_on_the_trezor_yields_the_seed_address_raw_transaction() {
     assert_eq!(err.exit_code() as i32, 2);
     let err = trezor_fields(&EthPayload::PersonalMessage(b"hi".to_vec())).unwrap_err();
     assert_eq!(err.exit_code() as i32, 2);
+}
+
+// ---- button presses and timeouts ----
+
+/// The emulator's debug link presses "yes" only after the device sent a ButtonRequest and
+/// coldsign acknowledged it: the signing flow (five button requests) completes with exactly
+/// five presses, none stray.
+#[test]
+fn debug_link_presses_follow_button_requests() {
+    let f = fixture("btc_send_native");
+    let (mut psbt, signed) = btc_psbt(&f);
+    let (fake, _, link) =
+        FakeTrezorTransport::with_debug_link(btc_flow(&f, recorded_signature(&signed)));
+    let pressing = PressOnRequest::new(Box::new(fake), Box::new(link.clone()));
+    let mut dev = TrezorDevice::with_transport(Model::Trezor, Box::new(pressing)).unwrap();
+    let outcomes = dev.sign_psbt(&mut psbt, Network::Testnet).unwrap();
+    assert_eq!(outcomes[0].signatures, 1);
+    assert_eq!(link.presses(), 5);
+}
+
+fn eth_address_steps() -> Vec<Step> {
+    let mut address = protos::EthereumAddress::new();
+    address.set_address("0x73d0385F4d8E00C5e6504C6030F47BF6212736A8".into());
+    vec![
+        features(),
+        Step::new(MessageType::MessageType_EthereumGetAddress, &address),
+    ]
+}
+
+/// A press while the device waits for no button corrupts the next reply on a Trezor One;
+/// the FAKE makes that reply an error, so pressing out of turn fails a test.
+#[test]
+fn an_unrequested_press_corrupts_the_next_reply() {
+    let path = DerivationPath::from_str("m/44'/60'/0'/0/0").unwrap();
+    let (fake, _, mut link) = FakeTrezorTransport::with_debug_link(eth_address_steps());
+    let mut dev = TrezorDevice::with_transport(Model::Trezor, Box::new(fake)).unwrap();
+    link.press_yes().unwrap();
+    let err = dev.eth_address(&path).unwrap_err();
+    assert!(
+        err.to_string().contains("while no button was requested"),
+        "{err}"
+    );
+    assert_eq!(link.presses(), 0);
+
+    // The same request without the stray press is answered.
+    let (fake, _, link) = FakeTrezorTransport::with_debug_link(eth_address_steps());
+    let pressing = PressOnRequest::new(Box::new(fake), Box::new(link.clone()));
+    let mut dev = TrezorDevice::with_transport(Model::Trezor, Box::new(pressing)).unwrap();
+    assert_eq!(
+        dev.eth_address(&path).unwrap(),
+        hex("73d0385f4d8e00c5e6504c6030f47bf6212736a8").as_slice()
+    );
+    assert_eq!(link.presses(), 0, "no button was requested, none pressed");
+}
+
+/// A debug-link FAKE that is never pressed never answers after a button request.
+#[test]
+fn a_button_request_without_a_press_gets_no_reply() {
+    let f = fixture("btc_send_native");
+    let (mut psbt, signed) = btc_psbt(&f);
+    let (fake, _, _) =
+        FakeTrezorTransport::with_debug_link(btc_flow(&f, recorded_signature(&signed)));
+    let mut dev = TrezorDevice::with_transport(Model::Trezor, Box::new(fake)).unwrap();
+    let err = dev.sign_psbt(&mut psbt, Network::Testnet).unwrap_err();
+    assert!(
+        err.to_string().contains("waits for a button press"),
+        "{err}"
+    );
+}
+
+/// An emulator that never answers (a local UDP socket that stays silent): opening it ends
+/// with the Trezor timeout error, not a hang.
+#[test]
+fn a_silent_trezor_emulator_times_out() {
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = silent.local_addr().unwrap().to_string();
+    let timeout = std::time::Duration::from_millis(300);
+    let started = std::time::Instant::now();
+    let err = TrezorDevice::open_emulator(&addr, None, timeout)
+        .err()
+        .unwrap();
+    assert_eq!(
+        err,
+        DeviceError::Timeout {
+            device: "Trezor",
+            after: timeout
+        }
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let named = err.during("trezor", coldsign::hw::Step::Connect);
+    assert_eq!(
+        named.to_string(),
+        "trezor: connecting: the Trezor did not answer within 300ms"
+    );
+    assert!(named.hint().unwrap().contains("try again"));
+}
+
+/// A transport that never answers, behind the deadline every Trezor transport gets: the
+/// request ends with the timeout error, and a later one fails at once.
+#[test]
+fn a_silent_trezor_transport_times_out() {
+    struct Silent;
+    impl trezor_client::transport::Transport for Silent {
+        fn session_begin(&mut self) -> Result<(), TransportError> {
+            Ok(())
+        }
+        fn session_end(&mut self) -> Result<(), TransportError> {
+            Ok(())
+        }
+        fn write_message(&mut self, _: ProtoMessage) -> Result<(), TransportError> {
+            Ok(())
+        }
+        fn read_message(&mut self) -> Result<ProtoMessage, TransportError> {
+            loop {
+                std::thread::park();
+            }
+        }
+    }
+    let timeout = std::time::Duration::from_millis(200);
+    let err = TrezorDevice::with_transport_timeout(Model::Trezor, Box::new(Silent), timeout)
+        .err()
+        .unwrap();
+    assert_eq!(
+        err,
+        DeviceError::Timeout {
+            device: "Trezor",
+            after: timeout
+        }
+    );
 }

@@ -84,6 +84,22 @@ error-device-transport = device transport failed: {$reason}
 hint-device-transport = reconnect the device; on Linux check the udev rules (docs/devices.md)
 error-device-protocol = device error: {$reason}
 hint-device-protocol = update the device firmware and app, then retry
+error-device-refused = the {$app} app refused the request (status {$status})
+hint-device-refused = the {$app} app shows a non-standard derivation path before it serves it: use a standard path (purpose 44', 49', 84' or 86' with the app's coin type), or one shown on the device (device address --show)
+hint-device-refused-other = the {$app} app does not serve this request: check the derivation path and the app's settings, or update the app
+error-device-timeout = the {$device} did not answer within {$after}
+hint-device-timeout = check that the device is connected and unlocked with the app open, answer its prompt in time, and try again
+error-device-during = {$device}: {$step}: {$reason}
+device-step-connect = connecting
+device-step-check-app = checking the open app
+device-step-fingerprint = reading the master fingerprint
+device-step-xpub = reading the xpub at {$path}
+device-step-address = getting the address at {$path}
+device-step-wallet-address = getting address {$index} of wallet {$wallet}
+device-step-register = registering wallet {$wallet}
+device-step-sign-psbt = signing the PSBT
+device-step-eth-address = reading the Ethereum address at {$path}
+device-step-eth-sign = signing the Ethereum request
 
 ## Usage errors of files, passwords, policies, keys and devices
 

@@ -87,6 +87,22 @@ error-device-transport = デバイスとの通信に失敗しました: {$reason
 hint-device-transport = デバイスを接続し直してください。Linux では udev ルールを確認してください（docs/devices.md）
 error-device-protocol = デバイスのエラー: {$reason}
 hint-device-protocol = デバイスのファームウェアとアプリを更新してから、もう一度実行してください
+error-device-refused = {$app} アプリが要求を拒否しました（ステータス {$status}）
+hint-device-refused = {$app} アプリは標準でない導出パスを画面に表示してからでないと扱いません。標準のパス（用途 44'、49'、84'、86' とアプリのコインタイプ）を使うか、デバイスに表示して確かめてください（device address --show）
+hint-device-refused-other = {$app} アプリはこの要求を扱いません。導出パスとアプリの設定を確認するか、アプリを更新してください
+error-device-timeout = {$device} が {$after} 以内に応答しませんでした
+hint-device-timeout = デバイスが接続されロックが解除されてアプリが開いているか確認し、画面の確認に時間内に応えてから、もう一度実行してください
+error-device-during = {$device}: {$step}: {$reason}
+device-step-connect = 接続中
+device-step-check-app = 開いているアプリを確認中
+device-step-fingerprint = マスターフィンガープリントを読み取り中
+device-step-xpub = {$path} の xpub を読み取り中
+device-step-address = {$path} のアドレスを取得中
+device-step-wallet-address = ウォレット {$wallet} のアドレス {$index} を取得中
+device-step-register = ウォレット {$wallet} を登録中
+device-step-sign-psbt = PSBT に署名中
+device-step-eth-address = {$path} の Ethereum アドレスを読み取り中
+device-step-eth-sign = Ethereum のリクエストに署名中
 
 ## Usage errors of files, passwords, policies, keys and devices
 

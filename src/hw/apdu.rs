@@ -47,11 +47,14 @@ pub fn status_error(sw: u16, app: &'static str) -> DeviceError {
         // Device locked (0x5515), screen-locked (0x6982 on older firmware), PIN not validated.
         0x5515 | 0x6982 | 0x6b0c => DeviceError::Locked("Ledger"),
         // App not open: wrong CLA/INS on the dashboard or another app; 0x6e01/0x6d02 from
-        // the dashboard on newer firmware; 0x6a82 "not supported" from another app.
-        0x6d00 | 0x6e00 | 0x6e01 | 0x6d02 | 0x6a82 | 0x6511 => DeviceError::WrongApp {
+        // the dashboard on newer firmware.
+        0x6d00 | 0x6e00 | 0x6e01 | 0x6d02 | 0x6511 => DeviceError::WrongApp {
             expected: app,
             status: sw,
         },
+        // "Not supported" from the open app: the Bitcoin app answers it for a non-standard
+        // path it serves only with display. The right app, refusing.
+        0x6a82 => DeviceError::Refused { app, status: sw },
         0x6a80 => DeviceError::Protocol(format!(
             "the {app} app rejected the data as invalid (0x6a80)"
         )),
@@ -121,6 +124,31 @@ mod tests {
             status_error(0x5515, "Bitcoin"),
             DeviceError::Locked("Ledger")
         );
+    }
+
+    /// 0x6a82 is the open app refusing the request, not another app; the wrong-app statuses
+    /// stay wrong-app.
+    #[test]
+    fn a_refusal_is_not_a_wrong_app() {
+        let refused = status_error(0x6a82, "Bitcoin");
+        assert_eq!(
+            refused,
+            DeviceError::Refused {
+                app: "Bitcoin",
+                status: 0x6a82
+            }
+        );
+        assert_eq!(
+            refused.to_string(),
+            "the Bitcoin app refused the request (status 0x6a82)"
+        );
+        assert!(refused.hint().unwrap().contains("standard path"));
+        for sw in [0x6d00, 0x6e00, 0x6e01, 0x6d02, 0x6511] {
+            assert!(
+                matches!(status_error(sw, "Bitcoin"), DeviceError::WrongApp { status, .. } if status == sw),
+                "{sw:#06x}"
+            );
+        }
     }
 
     #[test]

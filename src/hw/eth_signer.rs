@@ -8,7 +8,7 @@ use bitcoin::bip32::DerivationPath;
 
 use super::ledger_eth::LedgerEth;
 use super::trezor::{EthTxFields, TrezorDevice};
-use super::{DeviceError, EthSig};
+use super::{DeviceError, EthSig, Step, LEDGER, TREZOR};
 use crate::eth::tx::UnsignedTx;
 use crate::eth::EthPayload;
 use crate::i18n::Text;
@@ -66,9 +66,12 @@ pub fn ledger_sign(
     path: &DerivationPath,
     payload: &EthPayload,
 ) -> Result<Signature> {
+    let at = |e: DeviceError| e.during(LEDGER, Step::EthSign);
     Ok(match payload {
         EthPayload::Transaction(tx) => {
-            let sig = eth.eth_sign_transaction(path, &tx.encoded_for_signing())?;
+            let sig = eth
+                .eth_sign_transaction(path, &tx.encoded_for_signing())
+                .map_err(at)?;
             let y = match tx {
                 UnsignedTx::Legacy(_) => ledger_legacy_parity(sig.v, tx.chain_id())?,
                 _ => parity(sig.v)?,
@@ -76,12 +79,14 @@ pub fn ledger_sign(
             signature(&sig, y)
         }
         EthPayload::PersonalMessage(message) => {
-            let sig = eth.eth_sign_personal(path, message)?;
+            let sig = eth.eth_sign_personal(path, message).map_err(at)?;
             signature(&sig, parity(sig.v)?)
         }
         EthPayload::TypedData(typed) => {
             let (domain, message) = typed_hashes(typed)?;
-            let sig = eth.eth_sign_typed_hashed(path, domain.0, message.0)?;
+            let sig = eth
+                .eth_sign_typed_hashed(path, domain.0, message.0)
+                .map_err(at)?;
             signature(&sig, parity(sig.v)?)
         }
     })
@@ -132,7 +137,9 @@ pub fn trezor_sign(
     payload: &EthPayload,
 ) -> Result<Signature> {
     let fields = trezor_fields(payload)?;
-    let sig = dev.eth_sign_eip1559(path, &fields)?;
+    let sig = dev
+        .eth_sign_eip1559(path, &fields)
+        .map_err(|e| e.during(TREZOR, Step::EthSign))?;
     Ok(signature(&sig, parity(sig.v)?))
 }
 

@@ -7,11 +7,13 @@
 //! report starts with the total length of the APDU (or of the response), and the last report
 //! is padded with zeros.
 
+use std::time::{Duration, Instant};
+
 use hidapi::{HidApi, HidDevice};
 use serde::Serialize;
 
 use super::apdu::app_and_version;
-use super::{DeviceError, Result, Transport};
+use super::{DeviceError, Result, Transport, READ_TIMEOUT};
 
 /// Ledger's USB vendor id.
 const LEDGER_VID: u16 = 0x2c97;
@@ -29,6 +31,8 @@ const HEADER_SIZE: usize = 5;
 /// A Ledger plugged in over USB.
 pub struct HidTransport {
     device: HidDevice,
+    /// How long one exchange waits for the answer.
+    timeout: Duration,
 }
 
 impl HidTransport {
@@ -45,7 +49,10 @@ impl HidTransport {
         let device = info
             .open_device(api)
             .map_err(|e| DeviceError::Transport(format!("cannot open the Ledger: {e}")))?;
-        Ok(HidTransport { device })
+        Ok(HidTransport {
+            device,
+            timeout: READ_TIMEOUT,
+        })
     }
 }
 
@@ -66,14 +73,39 @@ impl Transport for HidTransport {
                 )));
             }
         }
-        let mut response = Reassembly::default();
-        loop {
-            let mut report = [0u8; REPORT_SIZE];
-            // Blocks while the user reviews on the device.
-            let read = self.device.read(&mut report).map_err(unplugged)?;
-            if let Some(answer) = response.push(&report[..read])? {
-                return Ok(answer);
-            }
+        // Waits while the user reviews on the device, up to the timeout.
+        let device = &self.device;
+        receive(self.timeout, |report, millis| {
+            device.read_timeout(report, millis).map_err(unplugged)
+        })
+    }
+}
+
+/// Reads reports with `read` (into a buffer, waiting at most the given milliseconds; 0 bytes
+/// when nothing came) until the response is complete, or fails with
+/// [`DeviceError::Timeout`] once `timeout` has passed without it.
+fn receive(
+    timeout: Duration,
+    mut read: impl FnMut(&mut [u8], i32) -> Result<usize>,
+) -> Result<Vec<u8>> {
+    let deadline = Instant::now() + timeout;
+    let mut response = Reassembly::default();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(DeviceError::Timeout {
+                device: "Ledger",
+                after: timeout,
+            });
+        }
+        let millis = i32::try_from(left.as_millis()).unwrap_or(i32::MAX).max(1);
+        let mut report = [0u8; REPORT_SIZE];
+        let read = read(&mut report, millis)?;
+        if read == 0 {
+            continue;
+        }
+        if let Some(answer) = response.push(&report[..read])? {
+            return Ok(answer);
         }
     }
 }
@@ -234,7 +266,10 @@ pub fn list_devices() -> Result<Vec<DeviceInfo>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{frame_apdu, Reassembly, REPORT_SIZE};
+    use std::time::{Duration, Instant};
+
+    use super::{frame_apdu, receive, Reassembly, REPORT_SIZE};
+    use crate::hw::DeviceError;
 
     fn hex(bytes: &[u8]) -> String {
         bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -321,6 +356,48 @@ mod tests {
         // The first report again instead of the second: out of order.
         assert!(refused(&good[0], true).contains("number 0 out of order, expected 1"));
         assert!(refused(&frame_apdu(&[0x90]).unwrap()[0], false).contains("less than a status"));
+    }
+
+    /// A Ledger that never answers: the exchange ends with a timeout error, not a hang.
+    #[test]
+    fn a_silent_device_times_out() {
+        let timeout = Duration::from_millis(200);
+        let started = Instant::now();
+        let err = receive(timeout, |_, millis| {
+            std::thread::sleep(Duration::from_millis(
+                u64::try_from(millis).unwrap().min(50),
+            ));
+            Ok(0)
+        })
+        .unwrap_err();
+        assert_eq!(
+            err,
+            DeviceError::Timeout {
+                device: "Ledger",
+                after: timeout
+            }
+        );
+        assert_eq!(err.to_string(), "the Ledger did not answer within 200ms");
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    /// Reports that come in pieces, with silent reads between them, still make the response.
+    #[test]
+    fn silent_reads_between_reports_are_waited_out() {
+        let long: Vec<u8> = (0..200u8).collect();
+        let mut reports = frame_apdu(&long).unwrap().into_iter();
+        let mut silent = false;
+        let answer = receive(Duration::from_secs(5), |buffer, _| {
+            silent = !silent;
+            if silent {
+                return Ok(0);
+            }
+            let report = reports.next().unwrap();
+            buffer[..REPORT_SIZE].copy_from_slice(&report);
+            Ok(REPORT_SIZE)
+        })
+        .unwrap();
+        assert_eq!(answer, long);
     }
 
     #[test]

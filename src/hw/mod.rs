@@ -7,7 +7,10 @@
 //! Transports: USB HID ([`hid`]), the Speculos emulator over TCP (`speculos`, only with the
 //! non-default `emulator` feature) and, in test builds (feature `test-fakes`), a FAKE that
 //! replays real-device transcripts byte for byte (`replay`). Trezor speaks protobuf through
-//! `trezor-client`; its test double `trezor_fake` is also a FAKE of test builds only. The
+//! `trezor-client` (over WebUSB, or the emulator's UDP in `trezor_udp` with the `emulator`
+//! feature); its test double `trezor_fake` is also a FAKE of test builds only. Every
+//! transport gives up after [`READ_TIMEOUT`] without an answer (Trezor transports through
+//! [`trezor_deadline`]), and errors name the device and the [`Step`]. The
 //! [`crate::signer::device::Device`] signer is built on these drivers.
 
 pub mod apdu;
@@ -21,15 +24,34 @@ pub mod policy;
 pub mod replay;
 #[cfg(feature = "emulator")]
 pub mod speculos;
+pub mod step;
 pub mod trezor;
+pub mod trezor_deadline;
 #[cfg(feature = "test-fakes")]
 pub mod trezor_fake;
+#[cfg(any(feature = "emulator", feature = "test-fakes"))]
+pub mod trezor_press;
+#[cfg(any(feature = "emulator", feature = "test-fakes"))]
+pub mod trezor_udp;
 pub mod watch;
+
+use std::time::Duration;
 
 use crate::error::Said;
 use crate::i18n::Text;
 
 pub use apdu::Transport;
+pub use step::Step;
+
+/// How device errors name a Ledger (`ledger: reading the xpub at …`).
+pub const LEDGER: &str = "ledger";
+/// How device errors name a Trezor.
+pub const TREZOR: &str = "trezor";
+
+/// How long every device transport waits for an answer before giving up with
+/// [`DeviceError::Timeout`]: long enough for a person to review a transaction on the device's
+/// screen, short enough that a device that went silent never hangs the command.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// What can go wrong talking to a device. Rejections on the device are [`DeviceError::Declined`]
 /// (exit code 1); everything else maps to the device exit code 3 with a hint.
@@ -49,6 +71,34 @@ pub enum DeviceError {
         expected: &'static str,
         /// The status word the device returned.
         status: u16,
+    },
+    /// The Ledger app refused the request (status 0x6a82): the Bitcoin app serves a
+    /// non-standard derivation path only when it is shown on the screen.
+    #[error("the {app} app refused the request (status {status:#06x})")]
+    Refused {
+        /// The app that refused.
+        app: &'static str,
+        /// The status word the device returned.
+        status: u16,
+    },
+    /// The device did not answer within the time allowed (see [`READ_TIMEOUT`]).
+    #[error("the {device} did not answer within {}", humantime::format_duration(*.after))]
+    Timeout {
+        /// "Ledger" or "Trezor".
+        device: &'static str,
+        /// How long coldsign waited.
+        after: Duration,
+    },
+    /// An error at one step of a device session: names the device and what coldsign was
+    /// doing (`ledger: reading the xpub at m/84'/0'/0': …`).
+    #[error("{device}: {step}: {error}")]
+    During {
+        /// "ledger" or "trezor".
+        device: &'static str,
+        /// What coldsign was doing.
+        step: Step,
+        /// What went wrong.
+        error: Box<DeviceError>,
     },
     /// No device was found, or it went away.
     #[error("no {0} found")]
@@ -76,10 +126,47 @@ pub enum DeviceError {
 }
 
 impl DeviceError {
+    /// This error at `step` of a session with `device` ("ledger", "trezor"). A decline, a
+    /// missing device and an error that already names its step are left as they are.
+    pub fn during(self, device: &'static str, step: Step) -> Self {
+        match self {
+            DeviceError::Declined
+            | DeviceError::NotFound(_)
+            | DeviceError::Unavailable(_)
+            | DeviceError::During { .. } => self,
+            error => DeviceError::During {
+                device,
+                step,
+                error: Box::new(error),
+            },
+        }
+    }
+
+    /// The error itself, without the step it happened at.
+    pub fn root(&self) -> &DeviceError {
+        match self {
+            DeviceError::During { error, .. } => error.root(),
+            other => other,
+        }
+    }
+
     /// The hint shown under the error.
     pub fn hint(&self) -> Option<String> {
         Some(match self {
             DeviceError::Declined => return None,
+            DeviceError::During { error, .. } => return error.hint(),
+            DeviceError::Refused { app, .. } if app.starts_with("Bitcoin") => format!(
+                "the {app} app shows a non-standard derivation path before it serves it: use a \
+                 standard path (purpose 44', 49', 84' or 86' with the app's coin type), or one \
+                 shown on the device (device address --show)"
+            ),
+            DeviceError::Refused { app, .. } => format!(
+                "the {app} app does not serve this request: check the derivation path and the \
+                 app's settings, or update the app"
+            ),
+            DeviceError::Timeout { .. } => "check that the device is connected and unlocked \
+                 with the app open, answer its prompt in time, and try again"
+                .into(),
             DeviceError::Locked(_) => "unlock the device with its PIN and try again".into(),
             DeviceError::WrongApp { expected, .. } => {
                 format!(
@@ -110,6 +197,39 @@ impl DeviceError {
     fn said(&self) -> Option<Said> {
         let (message, hint) = match self {
             DeviceError::Declined => return None,
+            DeviceError::During {
+                device,
+                step,
+                error,
+            } => {
+                let inner = error.said()?;
+                return Some(Said::new(
+                    Text::new("error-device-during")
+                        .arg("device", device)
+                        .text_arg("step", step.text())
+                        .text_arg("reason", inner.message),
+                    inner.hint,
+                ));
+            }
+            DeviceError::Refused { app, status } => (
+                Text::new("error-device-refused")
+                    .arg("app", app)
+                    .arg("status", format!("{status:#06x}")),
+                Some(
+                    Text::new(if app.starts_with("Bitcoin") {
+                        "hint-device-refused"
+                    } else {
+                        "hint-device-refused-other"
+                    })
+                    .arg("app", app),
+                ),
+            ),
+            DeviceError::Timeout { device, after } => (
+                Text::new("error-device-timeout")
+                    .arg("device", device)
+                    .arg("after", humantime::format_duration(*after)),
+                Some(Text::new("hint-device-timeout")),
+            ),
             DeviceError::Locked(device) => (
                 Text::new("error-device-locked").arg("device", device),
                 Some(Text::new("hint-device-locked")),
@@ -145,7 +265,7 @@ impl DeviceError {
 
 impl From<DeviceError> for crate::Error {
     fn from(e: DeviceError) -> Self {
-        if e == DeviceError::Declined {
+        if *e.root() == DeviceError::Declined {
             return crate::Error::declined(crate::i18n::Text::new("error-declined-device"));
         }
         match e.said() {
@@ -173,4 +293,51 @@ pub struct EthSig {
     pub r: [u8; 32],
     /// s, big-endian.
     pub s: [u8; 32],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ExitCode;
+
+    /// A device error names the device and the step on one lower-case line and keeps the
+    /// hint and exit code of the error itself; a decline stays a decline.
+    #[test]
+    fn errors_name_the_device_and_the_step() {
+        let refused = DeviceError::Refused {
+            app: "Bitcoin",
+            status: 0x6a82,
+        };
+        let at = refused
+            .clone()
+            .during("ledger", Step::Xpub("m/84'/0'/0'".into()));
+        assert_eq!(
+            at.to_string(),
+            "ledger: reading the xpub at m/84'/0'/0': the Bitcoin app refused the request \
+             (status 0x6a82)"
+        );
+        assert_eq!(at.hint(), refused.hint());
+        assert_eq!(at.root(), &refused);
+        let error = crate::Error::from(at.clone());
+        assert_eq!(error.exit_code(), ExitCode::Device);
+        assert_eq!(error.to_string(), at.to_string());
+        assert_eq!(
+            at.clone().during("trezor", Step::SignPsbt),
+            at,
+            "named once"
+        );
+        let declined = DeviceError::Declined.during("trezor", Step::SignPsbt);
+        assert_eq!(declined, DeviceError::Declined);
+        assert_eq!(crate::Error::from(declined).exit_code(), ExitCode::Declined);
+        let timeout = DeviceError::Timeout {
+            device: "Trezor",
+            after: READ_TIMEOUT,
+        }
+        .during("trezor", Step::Fingerprint);
+        assert_eq!(
+            timeout.to_string(),
+            "trezor: reading the master fingerprint: the Trezor did not answer within 5m"
+        );
+        assert_eq!(crate::Error::from(timeout).exit_code(), ExitCode::Device);
+    }
 }

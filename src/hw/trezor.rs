@@ -2,6 +2,8 @@
 //! the PSBT's `non_witness_utxo`), xpubs and addresses, and Ethereum EIP-1559 signing. Every
 //! Bitcoin signature is verified against coldsign's own sighash before it enters the PSBT.
 
+use std::time::Duration;
+
 use bitcoin::bip32::{DerivationPath, Xpub};
 use bitcoin::psbt::Psbt;
 use bitcoin::{ecdsa, Address, EcdsaSighashType, Network};
@@ -14,7 +16,8 @@ use trezor_client::{
 };
 
 use super::merge::{self, DeviceSignature};
-use super::{DeviceError, EthSig, Result};
+use super::trezor_deadline::{timed_out, DeadlineTransport};
+use super::{DeviceError, EthSig, Result, READ_TIMEOUT};
 use crate::signer::InputOutcome;
 
 /// The fields of an EIP-1559 transaction, as the Trezor takes them.
@@ -60,7 +63,13 @@ pub fn trezor_error(e: trezor_client::Error) -> DeviceError {
         | E::TransportBeginSession(t)
         | E::TransportEndSession(t)
         | E::TransportSendMessage(t)
-        | E::TransportReceiveMessage(t) => DeviceError::Transport(format!("trezor: {t}")),
+        | E::TransportReceiveMessage(t) => match timed_out(&t) {
+            Some(after) => DeviceError::Timeout {
+                device: "Trezor",
+                after,
+            },
+            None => DeviceError::Transport(format!("trezor: {t}")),
+        },
         other => DeviceError::Protocol(format!("trezor: {other}")),
     }
 }
@@ -117,12 +126,43 @@ impl TrezorDevice {
             .into_iter()
             .next()
             .ok_or(DeviceError::NotFound("Trezor"))?;
-        let client = device.connect().map_err(trezor_error)?;
-        Self::start(client)
+        let transport = trezor_client::transport::connect(&device)
+            .map_err(|e| trezor_error(trezor_client::Error::TransportConnect(e)))?;
+        Self::with_transport(device.model, transport)
     }
 
-    /// Uses `transport` (a FAKE in tests) as a Trezor of `model`.
+    /// Opens the Trezor emulator at UDP `addr` (`host:port`, e.g. 127.0.0.1:21324), awaiting
+    /// every answer for `timeout`. With `debug_link` (its debug port, e.g. 127.0.0.1:21325)
+    /// every button request is approved there, after the device asked
+    /// ([`super::trezor_press::PressOnRequest`]).
+    #[cfg(any(feature = "emulator", feature = "test-fakes"))]
+    pub fn open_emulator(addr: &str, debug_link: Option<&str>, timeout: Duration) -> Result<Self> {
+        use super::trezor_press::PressOnRequest;
+        use super::trezor_udp::{DebugLink, UdpTransport};
+        let connect_error = |e| trezor_error(trezor_client::Error::TransportConnect(e));
+        let mut transport: Box<dyn TrezorTransport> =
+            Box::new(UdpTransport::connect(addr, timeout).map_err(connect_error)?);
+        if let Some(debug) = debug_link {
+            let link = DebugLink::connect(debug, timeout).map_err(connect_error)?;
+            transport = Box::new(PressOnRequest::new(transport, Box::new(link)));
+        }
+        Self::with_transport_timeout(Model::TrezorEmulator, transport, timeout)
+    }
+
+    /// Uses `transport` (a FAKE in tests) as a Trezor of `model`; every answer is awaited
+    /// for [`READ_TIMEOUT`] at most.
     pub fn with_transport(model: Model, transport: Box<dyn TrezorTransport>) -> Result<Self> {
+        Self::with_transport_timeout(model, transport, READ_TIMEOUT)
+    }
+
+    /// As [`TrezorDevice::with_transport`], awaiting every answer for `timeout` (tests use a
+    /// short one).
+    pub fn with_transport_timeout(
+        model: Model,
+        transport: Box<dyn TrezorTransport>,
+        timeout: Duration,
+    ) -> Result<Self> {
+        let transport = Box::new(DeadlineTransport::new(transport, timeout));
         Self::start(trezor_client::client::trezor_with_transport(
             model, transport,
         ))

@@ -10,7 +10,8 @@ use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
 use super::{hmac_for, Conn, Device};
 use crate::btc::wallets::Wallet;
 use crate::hw::policy::{default_policy, standard_of, wallet_policy};
-use crate::keys::accounts::key_expression;
+use crate::hw::Step;
+use crate::keys::accounts::{display_path, key_expression};
 use crate::{Error, Result};
 
 impl Device {
@@ -22,6 +23,7 @@ impl Device {
         let (account, change, index) = split_single_sig(path)?;
         let fingerprint = self.fingerprint()?;
         let xpub = self.xpub(&account, false)?;
+        let at = self.at(Step::Address(display_path(path)));
         let shown = match self.ledger_btc()? {
             Some(ledger) => {
                 let standard = standard_of(&account).ok_or_else(|| {
@@ -33,12 +35,13 @@ impl Device {
                 let policy = default_policy(standard, fingerprint, account.clone(), xpub)
                     .ok_or_else(|| Error::Internal("single-sig without a template".into()))?;
                 ledger
-                    .address(&policy, None, change, index, show)?
+                    .address(&policy, None, change, index, show)
+                    .map_err(at)?
                     .require_network(network)
                     .map_err(|e| Error::Verification(format!("device address: {e}")))?
             }
             None => match &mut self.conn {
-                Conn::Trezor(dev) => dev.address(path, network, show)?,
+                Conn::Trezor(dev) => dev.address(path, network, show).map_err(at)?,
                 Conn::Ledger(_) => return Err(Error::Internal("unreachable ledger".into())),
             },
         };
@@ -64,6 +67,10 @@ impl Device {
         let network = self.network;
         let policy = wallet_policy(wallet)?;
         let fingerprint = self.fingerprint()?.to_string();
+        let at = self.at(Step::WalletAddress {
+            wallet: wallet.name.clone(),
+            index,
+        });
         let Some(ledger) = self.ledger_btc()? else {
             return Err(Error::usage(
                 "registered wallets are shown on a Ledger only here",
@@ -72,7 +79,8 @@ impl Device {
         };
         let hmac = hmac_for(wallet, &fingerprint)?;
         let shown = ledger
-            .address(&policy, Some(&hmac), change, index, show)?
+            .address(&policy, Some(&hmac), change, index, show)
+            .map_err(at)?
             .require_network(network)
             .map_err(|e| Error::Verification(format!("device address: {e}")))?;
         let ours = derive(&wallet.descriptor, change, index, network)?;
@@ -85,13 +93,14 @@ impl Device {
     pub fn register(&mut self, wallet: &Wallet) -> Result<(Fingerprint, [u8; 32])> {
         let policy = wallet_policy(wallet)?;
         let fingerprint = self.fingerprint()?;
+        let at = self.at(Step::Register(wallet.name.clone()));
         let Some(ledger) = self.ledger_btc()? else {
             return Err(Error::usage(
                 "only a Ledger registers wallet policies",
                 "a Trezor checks multisig cosigners at signing time",
             ));
         };
-        Ok((fingerprint, ledger.register(&policy)?))
+        Ok((fingerprint, ledger.register(&policy).map_err(at)?))
     }
 }
 

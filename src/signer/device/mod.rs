@@ -21,7 +21,7 @@ use crate::hw::ledger_btc::LedgerBtc;
 use crate::hw::ledger_eth::LedgerEth;
 use crate::hw::policy::{default_policy, standard_of, wallet_policy};
 use crate::hw::trezor::TrezorDevice;
-use crate::hw::Transport;
+use crate::hw::{DeviceError, Step, Transport, LEDGER, TREZOR};
 use crate::keys::accounts::display_path;
 use crate::keys::ethereum::EthLayout;
 use crate::prompt::Prompt;
@@ -61,6 +61,27 @@ pub fn ledger_transport() -> Result<Box<dyn Transport>> {
     Ok(Box::new(HidTransport::open()?))
 }
 
+/// A Trezor: the emulator when built with the `emulator` feature and `COLDSIGN_TREZOR_EMU`
+/// is set (`udp:host:port`; its button requests approved through the debug link at
+/// `COLDSIGN_TREZOR_DEBUGLINK`, when set, after the device asked), otherwise USB.
+pub fn trezor_device() -> Result<TrezorDevice, DeviceError> {
+    #[cfg(feature = "emulator")]
+    if let Some(addr) = emulator_address("COLDSIGN_TREZOR_EMU") {
+        let debug_link = emulator_address("COLDSIGN_TREZOR_DEBUGLINK");
+        return TrezorDevice::open_emulator(&addr, debug_link.as_deref(), crate::hw::READ_TIMEOUT);
+    }
+    TrezorDevice::open_usb()
+}
+
+/// The `host:port` in the variable `name` (`udp:` prefix optional), when it is set.
+#[cfg(feature = "emulator")]
+fn emulator_address(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|a| a.trim_start_matches("udp:").to_string())
+        .filter(|a| !a.is_empty())
+}
+
 enum Conn {
     Ledger(Box<dyn Transport>),
     Trezor(Box<TrezorDevice>),
@@ -83,7 +104,9 @@ impl Device {
     pub fn open(kind: DeviceKind, network: Network, wallets: Vec<Wallet>) -> Result<Self> {
         let conn = match kind {
             DeviceKind::Ledger => Conn::Ledger(ledger_transport()?),
-            DeviceKind::Trezor => Conn::Trezor(Box::new(TrezorDevice::open_usb()?)),
+            DeviceKind::Trezor => Conn::Trezor(Box::new(
+                trezor_device().map_err(|e| e.during(TREZOR, Step::Connect))?,
+            )),
         };
         Ok(Device {
             conn,
@@ -99,6 +122,20 @@ impl Device {
         self.info().name
     }
 
+    /// "ledger" or "trezor": how device errors name the device.
+    fn tag(&self) -> &'static str {
+        match self.conn {
+            Conn::Ledger(_) => LEDGER,
+            Conn::Trezor(_) => TREZOR,
+        }
+    }
+
+    /// Names the device and `step` in a device error.
+    fn at(&self, step: Step) -> impl FnOnce(DeviceError) -> DeviceError {
+        let tag = self.tag();
+        move |e| e.during(tag, step)
+    }
+
     /// The Ledger's Bitcoin app (checked once to be 2.1 or later), or `None` on a Trezor.
     fn ledger_btc(&mut self) -> Result<Option<LedgerBtc<'_>>> {
         let Conn::Ledger(t) = &mut self.conn else {
@@ -106,7 +143,9 @@ impl Device {
         };
         let ledger = LedgerBtc::new(&mut **t);
         if !self.bitcoin_app_checked {
-            ledger.check_app()?;
+            ledger
+                .check_app()
+                .map_err(|e| e.during(LEDGER, Step::CheckApp))?;
             self.bitcoin_app_checked = true;
         }
         Ok(Some(ledger))
@@ -115,12 +154,14 @@ impl Device {
     /// The device's master key fingerprint.
     pub fn fingerprint(&mut self) -> Result<Fingerprint> {
         let network = self.network;
+        let at = self.at(Step::Fingerprint);
         if let Some(ledger) = self.ledger_btc()? {
-            return Ok(ledger.fingerprint()?);
+            return Ok(ledger.fingerprint().map_err(at)?);
         }
         match &mut self.conn {
             Conn::Trezor(dev) => Ok(dev
-                .xpub(&DerivationPath::master(), network, false)?
+                .xpub(&DerivationPath::master(), network, false)
+                .map_err(at)?
                 .fingerprint()),
             Conn::Ledger(_) => Err(Error::Internal("ledger without its bitcoin app".into())),
         }
@@ -130,10 +171,11 @@ impl Device {
     /// `display`).
     pub fn xpub(&mut self, path: &DerivationPath, display: bool) -> Result<Xpub> {
         let network = self.network;
+        let at = self.at(Step::Xpub(display_path(path)));
         let mut xpub = match self.ledger_btc()? {
-            Some(ledger) => ledger.xpub(path, display)?,
+            Some(ledger) => ledger.xpub(path, display).map_err(at)?,
             None => match &mut self.conn {
-                Conn::Trezor(dev) => dev.xpub(path, network, display)?,
+                Conn::Trezor(dev) => dev.xpub(path, network, display).map_err(at)?,
                 Conn::Ledger(_) => return Err(Error::Internal("unreachable ledger".into())),
             },
         };
@@ -147,10 +189,12 @@ impl Device {
         path: &DerivationPath,
         display: bool,
     ) -> Result<alloy_primitives::Address> {
+        let at = self.at(Step::EthAddress(display_path(path)));
         let bytes = match &mut self.conn {
-            Conn::Ledger(t) => LedgerEth::new(&mut **t).eth_address(path, display)?,
-            Conn::Trezor(dev) => dev.eth_address(path)?,
-        };
+            Conn::Ledger(t) => LedgerEth::new(&mut **t).eth_address(path, display),
+            Conn::Trezor(dev) => dev.eth_address(path),
+        }
+        .map_err(at)?;
         Ok(alloy_primitives::Address::from(bytes))
     }
 
@@ -168,7 +212,9 @@ impl Device {
             None => match &mut self.conn {
                 Conn::Trezor(dev) => {
                     ui.show("confirm the transaction on the Trezor screen");
-                    Ok(dev.sign_psbt(psbt, network)?)
+                    Ok(dev
+                        .sign_psbt(psbt, network)
+                        .map_err(|e| e.during(TREZOR, Step::SignPsbt))?)
                 }
                 Conn::Ledger(_) => Err(Error::Internal("unreachable ledger".into())),
             },
@@ -280,7 +326,9 @@ fn ledger_sign(
             ));
         };
         let hmac = hmac_for(wallet, &fp.to_string())?;
-        return Ok(ledger.sign_into(psbt, &wallet_policy(wallet)?, Some(&hmac))?);
+        return Ok(ledger
+            .sign_into(psbt, &wallet_policy(wallet)?, Some(&hmac))
+            .map_err(|e| e.during(LEDGER, Step::SignPsbt))?);
     }
     let path = psbt
         .inputs
@@ -305,11 +353,15 @@ fn ledger_sign(
             "register the wallet and sign with it",
         )
     })?;
-    let mut xpub = ledger.xpub(&account, false)?;
+    let mut xpub = ledger
+        .xpub(&account, false)
+        .map_err(|e| e.during(LEDGER, Step::Xpub(display_path(&account))))?;
     xpub.network = NetworkKind::from(network);
     let policy = default_policy(standard, fp, account, xpub)
         .ok_or_else(|| Error::Internal("single-sig standard without a template".into()))?;
-    Ok(ledger.sign_into(psbt, &policy, None)?)
+    Ok(ledger
+        .sign_into(psbt, &policy, None)
+        .map_err(|e| e.during(LEDGER, Step::SignPsbt))?)
 }
 
 /// The HMAC a Ledger returned when `wallet` was registered on the device `fingerprint`.
