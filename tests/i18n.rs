@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use coldsign::i18n::{Lang, Text, LANGS};
+use coldsign::i18n::{Lang, Phrase, Text, LANGS};
 
 /// The message identifiers a catalog defines (lines `id = …` outside comments).
 fn ids(lang: Lang) -> BTreeSet<String> {
@@ -384,4 +384,21 @@ fn nested_texts_and_lists_are_said_in_the_language_of_the_whole() {
     assert!(is_japanese(&ja) && !ja.contains("added"), "{ja}");
     assert!(ja.contains("0x0b") && ja.contains("0x08"), "{ja}");
     assert!(Text::list([]).is_none());
+}
+
+#[test]
+fn a_phrase_reads_as_its_english_wherever_it_is_data() {
+    let phrase = Phrase::from(
+        Text::new("review-relative-blocks")
+            .arg("blocks", 144)
+            .arg("plural", "other"),
+    );
+    assert_eq!(&*phrase, "144 blocks after the spent coin confirms");
+    assert_eq!(phrase.to_string(), &*phrase);
+    assert_eq!(
+        serde_json::to_string(&phrase).unwrap(),
+        "\"144 blocks after the spent coin confirms\""
+    );
+    let ja = phrase.text().in_lang(Lang::Ja);
+    assert!(is_japanese(&ja) && ja.contains("144"), "{ja}");
 }

@@ -301,3 +301,52 @@ fn sign_says_its_result_in_japanese() {
         assert!(japanese.contains(line), "{japanese}");
     }
 }
+
+/// A PSBT whose screen says pieces built inside its lines: a relative lock time on input 0,
+/// input 1 not ours (its key origins removed), and an output paying a bare public key.
+fn reasons_psbt() -> bitcoin::psbt::Psbt {
+    use bitcoin::{transaction::Version, Amount, Sequence, TxOut};
+    let mut psbt = benign_spend();
+    psbt.unsigned_tx.version = Version::TWO;
+    psbt.unsigned_tx.input[0].sequence = Sequence::from_height(144);
+    psbt.inputs[1].bip32_derivation.clear();
+    let key: bitcoin::PublicKey =
+        "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
+            .parse()
+            .unwrap();
+    psbt.unsigned_tx.output.push(TxOut {
+        value: Amount::from_sat(1_000),
+        script_pubkey: bitcoin::ScriptBuf::new_p2pk(&key),
+    });
+    psbt.outputs.push(Default::default());
+    psbt
+}
+
+#[test]
+fn reasons_inside_lines_are_said_in_the_operators_language() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    sb.write_psbt("reasons.psbt", &reasons_psbt());
+    let screen = |lang: &str| {
+        let args = [
+            "--lang",
+            lang,
+            "--network",
+            "regtest",
+            "inspect",
+            "reasons.psbt",
+        ];
+        sb.run_keyed(&args, "").ok().stdout
+    };
+    let (en, ja) = (screen("en"), screen("ja"));
+    assert_eq!(en, include_str!("snapshots/psbt-reasons.en.txt"));
+    assert_eq!(ja, include_str!("snapshots/psbt-reasons.ja.txt"));
+    for line in [
+        "相対ロックタイム: 使用するコインの承認から 144 ブロック後",
+        "署名しない: 自分の鍵ではありません",
+        "裸の公開鍵（P2PK）です。",
+    ] {
+        assert!(ja.contains(line), "{line:?} missing from\n{ja}");
+    }
+    assert!(en.contains("relative lock: 144 blocks after the spent coin confirms"));
+}

@@ -120,6 +120,40 @@ prompt-backup-word = word #{ $number }
 prompt-backup-written = press Enter once the words are written down
 prompt-backup-type-words = Type the words asked for, from your paper backup.
 
+## Pieces said inside other lines: relative lock times (src/review/bitcoin/timelocks.rs),
+## what an output script allows (src/review/bitcoin/scripts.rs) and why an input is not
+## signed (the review and the signers). Their English is also what JSON carries.
+
+review-relative-blocks = { $blocks } { $plural ->
+        [one] block
+       *[other] blocks
+    } after the spent coin confirms
+review-relative-time = { $seconds } seconds ({ $duration }) after the spent coin confirms
+script-op-return = it starts with OP_RETURN, which ends every spend in failure
+script-oversize = it is { $bytes } bytes long; scripts over { $limit } bytes fail in every spend
+script-empty = the script is empty: a spender only has to push a true value
+script-malformed = a push runs past the end of the script, which fails in every spend
+script-disabled-opcode = it contains { $opcode }, which fails a spend even where it is not executed
+script-push-only-true = it only pushes data and leaves a true value: anyone can spend it with an empty input script
+script-push-only-false = it only pushes data and leaves a false value: no input script can change that
+script-p2pk-invalid-key = a bare public key that is not a valid point: no signature can ever satisfy it
+script-p2pk = a bare public key (P2PK): it has no address, so whose key it is cannot be checked the usual way
+script-bare-multisig = bare multisig: it has no address, so whose keys these are cannot be checked the usual way
+script-nonstandard = it matches no standard template: the review cannot tell who can spend it
+script-witness-v0-invalid = a version 0 witness program must be 20 or 32 bytes, this one is { $bytes }: every spend fails
+script-p2tr-invalid-key = its taproot output key is not a point on the curve: neither a key nor a script can ever spend it
+script-p2a = pay-to-anchor (P2A): anyone can spend it, with an empty witness
+script-witness-unknown = witness version { $version } with a { $bytes }-byte program has no spending rules today: anyone can spend it (until a soft fork gives it rules)
+reason-spent-output-unknown = the spent output is unknown
+reason-unknown-policy = its script does not derive from our keys under a known policy (register the wallet with 'coldsign wallet import')
+reason-not-our-key = not our key
+reason-already-finalized = already finalized
+reason-legacy-needs-previous-tx = a legacy input needs the previous transaction
+reason-watch-only = watch-only policies hold no private key
+reason-no-key-signs = none of our keys can sign this input
+reason-signing-failed = { $detail }
+reason-device-did-not-sign = the device did not sign this input
+
 ## The demo's narration (src/demo/walkthrough.rs)
 
 demo-setup = == offline signer: setup

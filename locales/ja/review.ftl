@@ -129,6 +129,37 @@ prompt-backup-word = { $number } 番目の単語
 prompt-backup-written = 単語を書き留めたら Enter を押してください
 prompt-backup-type-words = 紙のバックアップを見て、尋ねられた単語を入力してください。
 
+## 他の行の中で言う部分: 相対ロックタイム（src/review/bitcoin/timelocks.rs）、出力スクリプトで
+## 何が起こりうるか（src/review/bitcoin/scripts.rs）、入力に署名しない理由（レビューと署名者）。
+## JSON には英語版が入る。
+
+review-relative-blocks = 使用するコインの承認から { $blocks } ブロック後
+review-relative-time = 使用するコインの承認から { $seconds } 秒（{ $duration }）後
+script-op-return = OP_RETURN で始まり、どの使用も失敗に終わります
+script-oversize = 長さが { $bytes } バイトです。{ $limit } バイトを超えるスクリプトはどの使用でも失敗します
+script-empty = スクリプトが空です。使用者は真の値をプッシュするだけで済みます
+script-malformed = プッシュがスクリプトの末尾を越えており、どの使用でも失敗します
+script-disabled-opcode = { $opcode } を含みます。実行されない位置にあっても使用は失敗します
+script-push-only-true = データをプッシュするだけで真の値が残ります。空の入力スクリプトで誰でも使用できます
+script-push-only-false = データをプッシュするだけで偽の値が残ります。どの入力スクリプトでも変えられません
+script-p2pk-invalid-key = 有効な点ではない裸の公開鍵です。どの署名でも満たせません
+script-p2pk = 裸の公開鍵（P2PK）です。アドレスがないため、誰の鍵かを通常の方法で確認できません
+script-bare-multisig = 裸のマルチシグです。アドレスがないため、誰の鍵かを通常の方法で確認できません
+script-nonstandard = どの標準テンプレートにも一致しません。誰が使用できるかレビューでは判断できません
+script-witness-v0-invalid = バージョン 0 のウィットネスプログラムは 20 または 32 バイトでなければなりませんが、これは { $bytes } バイトです。どの使用も失敗します
+script-p2tr-invalid-key = Taproot の出力鍵が曲線上の点ではありません。鍵でもスクリプトでも決して使用できません
+script-p2a = pay-to-anchor（P2A）です。空のウィットネスで誰でも使用できます
+script-witness-unknown = ウィットネスバージョン { $version }、{ $bytes } バイトのプログラムには現在使用のルールがありません。誰でも使用できます（ソフトフォークでルールが決まるまで）
+reason-spent-output-unknown = 使用する出力が不明です
+reason-unknown-policy = スクリプトが既知のポリシーのもとで自分の鍵から導出されません（'coldsign wallet import' でウォレットを登録してください）
+reason-not-our-key = 自分の鍵ではありません
+reason-already-finalized = 最終化済みです
+reason-legacy-needs-previous-tx = レガシー入力には前のトランザクションが必要です
+reason-watch-only = ウォッチオンリーのポリシーは秘密鍵を持ちません
+reason-no-key-signs = この入力に署名できる自分の鍵がありません
+reason-signing-failed = 署名できませんでした（{ $detail }）
+reason-device-did-not-sign = デバイスはこの入力に署名しませんでした
+
 ## デモの説明（src/demo/walkthrough.rs）
 
 demo-setup = == オフライン署名者: 準備

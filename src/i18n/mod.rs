@@ -206,6 +206,62 @@ impl Text {
     }
 }
 
+/// A catalog text kept as a value of a report: it reads as its English wherever it is data
+/// (`Deref` to `str`, `Display`, JSON, the audit log) and is said in the operator's language
+/// on a screen ([`Phrase::localized`]).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Phrase {
+    english: String,
+    text: Text,
+}
+
+impl Phrase {
+    /// The catalog text, said in the language of a sentence it is part of.
+    pub fn text(&self) -> &Text {
+        &self.text
+    }
+
+    /// The text in the process's language.
+    pub fn localized(&self) -> String {
+        self.text.localized()
+    }
+}
+
+impl From<Text> for Phrase {
+    fn from(text: Text) -> Self {
+        Phrase {
+            english: text.english(),
+            text,
+        }
+    }
+}
+
+impl std::ops::Deref for Phrase {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.english
+    }
+}
+
+impl std::fmt::Display for Phrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.english)
+    }
+}
+
+impl std::fmt::Debug for Phrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.english, f)
+    }
+}
+
+impl serde::Serialize for Phrase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.english)
+    }
+}
+
 /// Whether `lang`'s catalog has the message `key`.
 pub fn has(lang: Lang, key: &str) -> bool {
     bundle(lang).has_message(key)

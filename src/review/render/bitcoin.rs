@@ -76,7 +76,8 @@ pub fn render_from(r: &BtcReview, vantage: Vantage) -> String {
         } else {
             let reason = i
                 .not_signed_because
-                .clone()
+                .as_ref()
+                .map(|r| r.localized())
                 .unwrap_or_else(|| t("review-not-ours"));
             Text::new("review-btc-input-skip")
                 .arg("reason", reason)
@@ -96,7 +97,7 @@ pub fn render_from(r: &BtcReview, vantage: Vantage) -> String {
             let _ = writeln!(s, "       {}", multisig.localized());
         }
         if let Some(lock) = &i.relative_lock {
-            let lock = Text::new("review-relative-lock").arg("lock", lock);
+            let lock = Text::new("review-relative-lock").text_arg("lock", lock.text().clone());
             let _ = writeln!(s, "       {}", lock.localized());
         }
     }
@@ -140,7 +141,7 @@ pub fn render_from(r: &BtcReview, vantage: Vantage) -> String {
             let _ = writeln!(s, "       !!! {}", flag.localized());
         }
         if let Some(reason) = &o.reason {
-            let _ = writeln!(s, "       {reason}");
+            let _ = writeln!(s, "       {}", reason.localized());
         }
     }
     render_totals(&mut s, r);
