@@ -554,7 +554,7 @@ fn detail(signed: &Signed) -> String {
 
 /// Whether `answer` to a `[y/N]` question is yes: `y`, `Y` or `yes` in every language, and
 /// `はい` when the operator's language is Japanese.
-fn is_yes(answer: &str) -> bool {
+pub(crate) fn is_yes(answer: &str) -> bool {
     matches!(answer, "y" | "Y" | "yes") || (i18n::current() == Lang::Ja && answer == "はい")
 }
 

@@ -38,11 +38,18 @@ fn prepare() -> Sandbox {
             "mainnet.psbt",
             BASE64_STANDARD.encode(foreign_network.serialize()),
         ),
+        ("token-list.json", TOKEN_LIST.into()),
     ] {
         std::fs::write(sb.path(name), data).unwrap();
     }
     sb
 }
+
+/// A token list of one token (the EIP-55 example address).
+const TOKEN_LIST: &str = r#"{"name": "Example list", "timestamp": "2026-01-01T00:00:00Z",
+    "version": {"major": 1, "minor": 0, "patch": 0},
+    "tokens": [{"chainId": 1, "address": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+                "name": "Example", "symbol": "EXM", "decimals": 9}]}"#;
 
 /// Bad inputs: arguments, the exit code, and a Japanese word the error line must hold.
 const CASES: &[(&[&str], i32, &str)] = &[
@@ -66,6 +73,11 @@ const CASES: &[(&[&str], i32, &str)] = &[
         &["sign", "mainnet.psbt", "-o", "s.psbt", "--yes"],
         1,
         "署名を拒否します",
+    ),
+    (
+        &["address", "import-tokens", "token-list.json"],
+        2,
+        "確認が必要です",
     ),
 ];
 

@@ -119,3 +119,13 @@ error-dice-roll = roll {$position} is {$roll}: a six-sided die shows 1 to 6
 hint-dice-roll = type each roll as the digit on the die, nothing else
 error-dice-too-few = {$rolls} dice rolls give about {$bits} bits of entropy; {$words} words need at least {$needed} rolls
 hint-dice-too-few = keep rolling: every roll adds about 2.585 bits
+
+## Changes to what the signer trusts that need a person (src/configure.rs), and secrets
+## asked at the terminal (src/keys/password.rs)
+error-tokens-need-confirmation = importing tokens needs a confirmation and stdin is not a terminal
+hint-tokens-need-confirmation = pass --yes (every token is still shown before it is stored)
+error-wallet-needs-confirmation = registering a wallet needs a confirmation
+hint-wallet-needs-confirmation = pass --yes for scripted setups
+error-descriptors-need-confirmation = importing descriptors needs a confirmation and stdin is not a terminal
+hint-descriptors-need-confirmation = pass --yes (every descriptor is still shown before it is stored)
+error-no-matching-entry = { $question }: no matching entry after { $attempts } tries

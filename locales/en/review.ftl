@@ -120,6 +120,25 @@ prompt-backup-word = word #{ $number }
 prompt-backup-written = press Enter once the words are written down
 prompt-backup-type-words = Type the words asked for, from your paper backup.
 
+prompt-password-keystore = password for keystore { $path }
+prompt-new-password-keystore = new password for the keystore
+prompt-new-password = new password
+prompt-password-of = password of { $path }
+prompt-password-v3-file = password for the v3 file
+prompt-bip39-passphrase = BIP39 passphrase
+prompt-secret-repeat = repeat it
+prompt-secret-empty-retry = it must not be empty; try again
+prompt-secret-differ-retry = the two entries differ; try again
+prompt-mnemonic-words = mnemonic words (hidden, separated by spaces)
+prompt-dice-rolls = dice rolls (digits 1-6, hidden; Enter when done)
+
+## Configuration questions (src/configure.rs): what the signer trusts is changed only after them.
+
+prompt-import-tokens = add these { $count } tokens to the signer's registry? [y/N]
+prompt-register-wallet = register this wallet? [y/N]
+prompt-trust-descriptors = trust these { $count } descriptor(s) to name calls and messages in reviews? [y/N]
+prompt-descriptor-skipped = skipped { $path }: { $reason }
+
 ## Pieces said inside other lines: relative lock times (src/review/bitcoin/timelocks.rs),
 ## what an output script allows (src/review/bitcoin/scripts.rs) and why an input is not
 ## signed (the review and the signers). Their English is also what JSON carries.

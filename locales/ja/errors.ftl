@@ -122,3 +122,13 @@ error-dice-roll = {$position} 回目の出目 {$roll} は不正です: 6 面の�
 hint-dice-roll = 出目はサイコロの数字だけを入力してください
 error-dice-too-few = サイコロ {$rolls} 回分のエントロピーは約 {$bits} ビットです。{$words} 単語には {$needed} 回以上必要です
 hint-dice-too-few = 続けて振ってください。1 回ごとに約 2.585 ビット増えます
+
+## 人の確認が必要な、署名者が信頼するものの変更（src/configure.rs）と、端末で尋ねる秘密
+## （src/keys/password.rs）
+error-tokens-need-confirmation = トークンのインポートには確認が必要ですが、標準入力が端末ではありません
+hint-tokens-need-confirmation = --yes を指定してください（保存する前に各トークンは表示されます）
+error-wallet-needs-confirmation = ウォレットの登録には確認が必要です
+hint-wallet-needs-confirmation = スクリプトで設定する場合は --yes を指定してください
+error-descriptors-need-confirmation = ディスクリプタのインポートには確認が必要ですが、標準入力が端末ではありません
+hint-descriptors-need-confirmation = --yes を指定してください（保存する前に各ディスクリプタは表示されます）
+error-no-matching-entry = { $question }: { $attempts } 回試しても一致する入力がありませんでした

@@ -129,6 +129,25 @@ prompt-backup-word = { $number } 番目の単語
 prompt-backup-written = 単語を書き留めたら Enter を押してください
 prompt-backup-type-words = 紙のバックアップを見て、尋ねられた単語を入力してください。
 
+prompt-password-keystore = 鍵ストア { $path } のパスワード
+prompt-new-password-keystore = 鍵ストアの新しいパスワード
+prompt-new-password = 新しいパスワード
+prompt-password-of = { $path } のパスワード
+prompt-password-v3-file = v3 ファイルのパスワード
+prompt-bip39-passphrase = BIP39 パスフレーズ
+prompt-secret-repeat = もう一度入力してください
+prompt-secret-empty-retry = 空にはできません。もう一度入力してください
+prompt-secret-differ-retry = 2 回の入力が一致しません。もう一度入力してください
+prompt-mnemonic-words = ニーモニックの単語（表示されません。スペースで区切ってください）
+prompt-dice-rolls = サイコロの出目（1〜6 の数字。表示されません。終わったら Enter）
+
+## 設定の質問（src/configure.rs）: 署名者が信頼するものは、これに答えてから変わる。
+
+prompt-import-tokens = この { $count } 個のトークンを署名者のレジストリに追加しますか？ [y/N]
+prompt-register-wallet = このウォレットを登録しますか？ [y/N]
+prompt-trust-descriptors = この { $count } 個のディスクリプタを信頼し、レビューで呼び出しとメッセージの名前に使いますか？ [y/N]
+prompt-descriptor-skipped = { $path } をスキップしました: { $reason }
+
 ## 他の行の中で言う部分: 相対ロックタイム（src/review/bitcoin/timelocks.rs）、出力スクリプトで
 ## 何が起こりうるか（src/review/bitcoin/scripts.rs）、入力に署名しない理由（レビューと署名者）。
 ## JSON には英語版が入る。
