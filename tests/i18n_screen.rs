@@ -98,6 +98,11 @@ fn the_japanese_screen_keeps_every_value_and_column() {
     let sb = requests();
     let (btc_en, eth_en) = screens(&sb, &[]);
     let (btc, eth) = screens(&sb, &["--lang", "ja"]);
+    assert_eq!(
+        btc,
+        include_str!("snapshots/psbt-external-change-warning.ja.txt")
+    );
+    assert_eq!(eth, include_str!("snapshots/erc20-transfer.ja.txt"));
     for line in [
         "意図ダイジェスト",
         "入力（2 件）",
@@ -116,6 +121,9 @@ fn the_japanese_screen_keeps_every_value_and_column() {
         "署名者",
         "最大総コスト",
         "価値の移動",
+        "  トークン送金        1500 USDC",
+        "（自分） から ネットワーク（ブロック生成者） へ（手数料）",
+        "へ（呼び出し）",
         "署名ハッシュ",
     ] {
         assert!(eth.contains(line), "{line:?} missing from\n{eth}");

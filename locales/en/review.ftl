@@ -94,6 +94,30 @@ review-eth-safe-legacy = (the legacy domain of Safe < 1.3.0: no chain id)
 review-eth-safe-tx-hash = safeTxHash
 review-eth-safe-compare = (compare with the Safe web page and your device)
 
+## Ethereum movements and places (src/review/render/ethereum.rs, src/eth/place.rs): a kind's
+## English is its JSON name; a place's segments are joined by " → " and stay English in JSON.
+
+review-eth-kind-native = native
+review-eth-kind-token-transfer = token-transfer
+review-eth-kind-approval = approval
+review-eth-kind-signed-approval = signed-approval
+review-eth-kind-signed-transfer = signed-transfer
+review-eth-kind-order-offer = order-offer
+review-eth-kind-order-consideration = order-consideration
+review-eth-kind-refund = refund
+review-eth-kind-fee = fee
+review-eth-party-network = the network (block producer)
+review-eth-party-new-contract = a new contract
+review-eth-party-you = { $address } (you)
+place-path = { $head } → { $item }
+place-call = call
+place-safe-call = Safe call
+place-typed-data = typed data
+place-forwarded-call = forwarded call
+place-fee = fee
+place-multisend = MultiSend #{ $number }
+place-verbatim = { $text }
+
 ## A Bitcoin message request (src/review/render/message.rs)
 
 review-msg-heading = Sign a Bitcoin message

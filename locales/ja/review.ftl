@@ -94,6 +94,30 @@ review-eth-safe-legacy = （Safe < 1.3.0 の旧ドメイン: チェーン ID な
 review-eth-safe-tx-hash = safeTxHash
 review-eth-safe-compare = （Safe のウェブページと自分のデバイスの表示と照合してください）
 
+## Ethereum の価値の移動と場所（src/review/render/ethereum.rs、src/eth/place.rs）。種類の英語は
+## JSON の名前。場所の区切りは " → "。JSON では英語のまま。
+
+review-eth-kind-native = ネイティブ通貨
+review-eth-kind-token-transfer = トークン送金
+review-eth-kind-approval = 承認
+review-eth-kind-signed-approval = 署名による承認
+review-eth-kind-signed-transfer = 署名による送金
+review-eth-kind-order-offer = 注文の提供
+review-eth-kind-order-consideration = 注文の対価
+review-eth-kind-refund = 払い戻し
+review-eth-kind-fee = 手数料
+review-eth-party-network = ネットワーク（ブロック生成者）
+review-eth-party-new-contract = 新しいコントラクト
+review-eth-party-you = { $address }（自分）
+place-path = { $head } → { $item }
+place-call = 呼び出し
+place-safe-call = Safe の呼び出し
+place-typed-data = 型付きデータ
+place-forwarded-call = 転送される呼び出し
+place-fee = 手数料
+place-multisend = MultiSend #{ $number }
+place-verbatim = { $text }
+
 ## Bitcoin のメッセージ署名リクエスト（src/review/render/message.rs）
 
 review-msg-heading = Bitcoin メッセージへの署名

@@ -119,7 +119,7 @@ impl Decoder<'_> {
                     "eth.clear-sign.failed",
                     Severity::High,
                     Text::new("warning-eth-clear-sign-failed")
-                        .arg("place", place)
+                        .text_arg("place", super::place::said(place))
                         .arg("why", why),
                 );
                 return None;
@@ -136,7 +136,7 @@ impl Decoder<'_> {
                 "eth.clear-sign.mismatch",
                 Severity::High,
                 Text::new("warning-eth-clear-sign-mismatch")
-                    .arg("place", place)
+                    .text_arg("place", super::place::said(place))
                     .arg(
                         "owner",
                         shown.descriptor_owner.as_deref().unwrap_or("no owner"),
@@ -149,7 +149,7 @@ impl Decoder<'_> {
                 "eth.clear-sign.incomplete",
                 Severity::Warning,
                 Text::new("warning-eth-clear-sign-incomplete")
-                    .arg("place", place)
+                    .text_arg("place", super::place::said(place))
                     .text_arg("note", note.clone()),
             );
         }

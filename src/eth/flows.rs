@@ -218,7 +218,7 @@ impl Decoder<'_> {
                 "eth.value.unrecoverable",
                 Severity::High,
                 Text::new("warning-eth-value-unrecoverable")
-                    .arg("place", place)
+                    .text_arg("place", super::place::said(place))
                     .arg(
                         "amount",
                         format!("{} {symbol}", super::format_amount(value, 18)),
@@ -322,7 +322,7 @@ impl Decoder<'_> {
             } else {
                 "warning-eth-nft-approval-for-all"
             })
-            .arg("place", place)
+            .text_arg("place", super::place::said(place))
             .arg("operator", self.show_address(operator))
             .arg("collection", self.show_address(collection)),
         );
@@ -348,7 +348,7 @@ impl Decoder<'_> {
                 "eth.value.unrecoverable",
                 Severity::High,
                 Text::new("warning-eth-value-unrecoverable-tokens")
-                    .arg("place", place)
+                    .text_arg("place", super::place::said(place))
                     .arg("token", self.show_address(token))
                     .arg("to", self.show_address(to))
                     .arg("why", why),
@@ -396,7 +396,7 @@ impl Decoder<'_> {
                 "eth.erc20.unlimited-approval",
                 Severity::High,
                 Text::new("warning-eth-erc20-unlimited-approval")
-                    .arg("place", place)
+                    .text_arg("place", super::place::said(place))
                     .arg("spender", self.show_address(spender))
                     .arg("token", self.show_address(token)),
             );
@@ -406,7 +406,7 @@ impl Decoder<'_> {
                 "eth.erc20.unknown-spender",
                 Severity::High,
                 Text::new("warning-eth-erc20-unknown-spender")
-                    .arg("place", place)
+                    .text_arg("place", super::place::said(place))
                     .arg("spender", spender.to_checksum(None)),
             );
         }
@@ -462,7 +462,7 @@ impl Decoder<'_> {
             } else {
                 "warning-eth-safe-refund"
             })
-            .arg("place", place)
+            .text_arg("place", super::place::said(place))
             .arg("amount", amount_text)
             .arg("to", to),
         );

@@ -301,14 +301,14 @@ fn seaport(m: &Value, decoder: &mut Decoder<'_>) -> Option<()> {
         decoder.warn(
             "eth.order.one-sided",
             Severity::High,
-            why.arg("place", PLACE),
+            why.text_arg("place", super::place::said(PLACE)),
         );
     }
     decoder.warn(
         "eth.order",
         Severity::Warning,
         Text::new("warning-eth-order-seaport")
-            .arg("place", PLACE)
+            .text_arg("place", super::place::said(PLACE))
             .arg("until", until_time.as_deref().unwrap_or("?")),
     );
     Some(())
@@ -354,14 +354,14 @@ fn cow_order(m: &Value, decoder: &mut Decoder<'_>) -> Option<()> {
             "eth.order.one-sided",
             Severity::High,
             Text::new("warning-eth-order-one-sided-cow")
-                .arg("place", PLACE)
+                .text_arg("place", super::place::said(PLACE))
                 .arg("receiver", decoder.show_address(receiver)),
         );
     }
     decoder.warn(
         "eth.order",
         Severity::Warning,
-        Text::new("warning-eth-order-cow").arg("place", PLACE),
+        Text::new("warning-eth-order-cow").text_arg("place", super::place::said(PLACE)),
     );
     Some(())
 }
@@ -381,7 +381,7 @@ fn forwarded(
         "eth.meta-tx",
         Severity::Warning,
         Text::new("warning-eth-meta-tx")
-            .arg("place", PLACE)
+            .text_arg("place", super::place::said(PLACE))
             .arg("from", decoder.show_address(from))
             .arg("to", decoder.show_address(to)),
     );
