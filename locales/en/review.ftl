@@ -94,7 +94,8 @@ review-eth-safe-legacy = (the legacy domain of Safe < 1.3.0: no chain id)
 review-eth-safe-tx-hash = safeTxHash
 review-eth-safe-compare = (compare with the Safe web page and your device)
 
-## Ethereum movements and places (src/review/render/ethereum.rs, src/eth/place.rs): a kind's
+## Ethereum movements, places and the ERC-7730 cross-check (src/review/render/ethereum.rs,
+## src/eth/place.rs, src/erc7730/crosscheck.rs): a kind's
 ## English is its JSON name; a place's segments are joined by " → " and stay English in JSON.
 
 review-eth-kind-native = native
@@ -116,7 +117,13 @@ place-typed-data = typed data
 place-forwarded-call = forwarded call
 place-fee = fee
 place-multisend = MultiSend #{ $number }
-place-verbatim = { $text }
+verbatim = { $text }
+crosscheck-no-owner = no owner
+crosscheck-native-amount = the transaction sends { $amount } wei; the descriptor shows { $shown }
+crosscheck-other-tokens = the call moves token { $token } but the descriptor shows amounts of other tokens only
+crosscheck-token-amount = the call moves { $amount } of token { $token }; the descriptor shows { $shown }
+crosscheck-pays = the call pays { $party }; the descriptor names { $shown }
+crosscheck-approves = the call approves { $party }; the descriptor names { $shown }
 
 ## A Bitcoin message request (src/review/render/message.rs)
 

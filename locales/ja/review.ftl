@@ -116,7 +116,13 @@ place-typed-data = 型付きデータ
 place-forwarded-call = 転送される呼び出し
 place-fee = 手数料
 place-multisend = MultiSend #{ $number }
-place-verbatim = { $text }
+verbatim = { $text }
+crosscheck-no-owner = 作成者の記載なし
+crosscheck-native-amount = トランザクションは { $amount } wei を送りますが、ディスクリプタの表示は { $shown } です
+crosscheck-other-tokens = 呼び出しはトークン { $token } を動かしますが、ディスクリプタは他のトークンの金額しか表示しません
+crosscheck-token-amount = 呼び出しはトークン { $token } を { $amount } 動かしますが、ディスクリプタの表示は { $shown } です
+crosscheck-pays = 呼び出しは { $party } に支払いますが、ディスクリプタが示すアドレスは { $shown } です
+crosscheck-approves = 呼び出しは { $party } を承認しますが、ディスクリプタが示すアドレスは { $shown } です
 
 ## Bitcoin のメッセージ署名リクエスト（src/review/render/message.rs）
 

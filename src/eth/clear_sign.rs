@@ -137,11 +137,8 @@ impl Decoder<'_> {
                 Severity::High,
                 Text::new("warning-eth-clear-sign-mismatch")
                     .text_arg("place", super::place::said(place))
-                    .arg(
-                        "owner",
-                        shown.descriptor_owner.as_deref().unwrap_or("no owner"),
-                    )
-                    .arg("disagreement", disagreement),
+                    .text_arg("owner", owner(&shown))
+                    .text_arg("disagreement", disagreement.text().clone()),
             );
         }
         for note in &shown.notes {
@@ -154,5 +151,13 @@ impl Decoder<'_> {
             );
         }
         Some(shown)
+    }
+}
+
+/// Who wrote a descriptor, as it says, or that it names no one.
+fn owner(shown: &ClearSigned) -> Text {
+    match &shown.descriptor_owner {
+        Some(owner) => Text::new("verbatim").arg("text", owner),
+        None => Text::new("crosscheck-no-owner"),
     }
 }

@@ -236,6 +236,12 @@ impl From<Text> for Phrase {
     }
 }
 
+impl PartialEq<String> for Phrase {
+    fn eq(&self, other: &String) -> bool {
+        self.english == *other
+    }
+}
+
 impl std::ops::Deref for Phrase {
     type Target = str;
 
