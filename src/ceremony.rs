@@ -229,7 +229,7 @@ impl Home {
         };
         self.log
             .verify(&audit.public())
-            .map_err(|e| Error::Verification(e.to_string()))
+            .map_err(|e| Error::verification(e.to_string()))
     }
 }
 
@@ -520,14 +520,14 @@ pub fn check_recovers(
 ) -> Result<()> {
     match crate::eth::sign::recover(hash, signature) {
         Some(signer) if signer == from => Ok(()),
-        Some(signer) => Err(Error::Verification(format!(
-            "the signature recovers to {}, not to the reviewed {}; nothing was written",
-            signer.to_checksum(None),
-            from.to_checksum(None)
-        ))),
-        None => Err(Error::Verification(
-            "the signature recovers to no key; nothing was written".into(),
+        Some(signer) => Err(Error::unverified(
+            Text::new("error-signature-recovers-other")
+                .arg("signer", signer.to_checksum(None))
+                .arg("from", from.to_checksum(None)),
         )),
+        None => Err(Error::unverified(Text::new(
+            "error-signature-recovers-none",
+        ))),
     }
 }
 

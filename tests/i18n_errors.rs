@@ -315,3 +315,37 @@ fn a_decline_is_japanese_with_the_same_exit_code() {
         japanese.stderr
     );
 }
+
+#[test]
+fn a_failed_verification_is_japanese_with_the_same_exit_code_and_json() {
+    let sb = prepare();
+    // The imported tokens changed outside coldsign: signing stops before the review.
+    std::fs::write(sb.path("tokens.json"), TOKEN_LIST).unwrap();
+    let args = ["sign", "good.psbt", "-o", "s.psbt", "--yes"];
+    let english = run(&sb, &[], &args);
+    let japanese = run(&sb, &["--lang", "ja"], &args);
+    assert_eq!((english.code, japanese.code), (4, 4), "{}", japanese.stderr);
+    assert!(
+        english
+            .stderr
+            .contains("error: the imported tokens (tokens.json) changed outside coldsign: sha256 "),
+        "{}",
+        english.stderr
+    );
+    assert!(
+        japanese.stderr.contains(
+            "エラー: インポートしたトークン（tokens.json）が coldsign の外で変更されました: sha256 "
+        ),
+        "{}",
+        japanese.stderr
+    );
+    let json: Vec<&str> = ["--json"].iter().chain(&args).copied().collect();
+    let (english, japanese) = (run(&sb, &[], &json), run(&sb, &["--lang", "ja"], &json));
+    assert_eq!(english.stdout, japanese.stdout);
+    assert_eq!(
+        english.json()["code"],
+        "verification_failed",
+        "{}",
+        english.stdout
+    );
+}

@@ -129,3 +129,46 @@ hint-wallet-needs-confirmation = pass --yes for scripted setups
 error-descriptors-need-confirmation = importing descriptors needs a confirmation and stdin is not a terminal
 hint-descriptors-need-confirmation = pass --yes (every descriptor is still shown before it is stored)
 error-no-matching-entry = { $question }: no matching entry after { $attempts } tries
+
+## Failed verifications (exit 4): a signature, a hash, a device's answer or the audit log's
+## record does not match what coldsign computed
+error-safe-hash-differs = the Safe computes safeTxHash { $theirs }, coldsign { $ours }: not a Safe 1.3.0 or later
+error-signature-file-invalid = { $path }: the signature does not verify
+error-signature-not-owner = { $path }: signed by { $owner }, who is not an owner of the Safe
+error-signature-invalid = the signature does not verify
+error-signed-by-other = the transaction was signed by { $signer }, not the requested account
+error-tx-reverted = transaction { $txid } reverted in block { $block }
+error-part-changed = the { $part } ({ $path }) changed outside coldsign: sha256 { $sha256 }, last recorded { $recorded }; check it, then record it with 'coldsign log attest'
+error-part-never-recorded = nothing
+part-address-book = address book
+part-tokens = imported tokens
+part-wallets = registered wallets
+part-descriptors = ERC-7730 descriptors
+error-policy-never-accepted = policy { $path } (sha256 { $sha256 }) was never accepted on this signer; review it, then accept it with 'coldsign log attest --policy { $path }'
+error-input-fails-verification = an input fails verification
+error-nothing-written = { $failure }; nothing was written
+error-message-signature-incomplete = the message signature is not complete or not valid: { $error }
+error-input-not-finalized = input { $index } is not finalized
+error-descriptor-changed = installed descriptor { $path } was changed after import
+error-nothing-signed = { $failure }; nothing was signed
+error-audit-head-missing = head { $head } is not in the log: it was rolled back or replaced
+error-no-reason-given = no reason given
+error-core-rejects = bitcoin core rejects the transaction: { $reason }
+error-binary-not-in-sums = this binary ({ $path }, sha256 { $sha256 }) is not in the sums file: do not use it
+error-signature-recovers-other = the signature recovers to { $signer }, not to the reviewed { $from }; nothing was written
+error-signature-recovers-none = the signature recovers to no key; nothing was written
+error-device-address = device address: { $error }
+error-device-address-differs = the device shows { $device } but coldsign derives { $ours }: do not use this address
+error-device-other-seed = the device's seed (fingerprint { $fingerprint }) is not this keystore's ({ $ours })
+
+## Backends (exit 6): Bitcoin Core, an Electrum server, an Ethereum node
+error-backend-block-disconnected = block { $height } does not connect: { $error }
+error-backend-chain-disconnected = the server's chain does not connect: { $error }
+error-backend-core-credentials = bitcoin core at { $url } rejected the rpc credentials
+hint-backend-core-credentials = check --rpc-cookie, or --rpc-user and --rpc-password-file
+error-backend-core = bitcoin core at { $url }: { $error }
+error-backend-core-unreachable = cannot reach bitcoin core at { $url }: { $error }
+error-backend-electrum = electrum server at { $url }: { $error }
+hint-backend = check --backend, the credentials, and that the server is running
+error-eth-node = { $error }
+hint-eth-node = check --rpc, that the node is running, and the network

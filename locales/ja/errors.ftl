@@ -132,3 +132,46 @@ hint-wallet-needs-confirmation = スクリプトで設定する場合は --yes �
 error-descriptors-need-confirmation = ディスクリプタのインポートには確認が必要ですが、標準入力が端末ではありません
 hint-descriptors-need-confirmation = --yes を指定してください（保存する前に各ディスクリプタは表示されます）
 error-no-matching-entry = { $question }: { $attempts } 回試しても一致する入力がありませんでした
+
+## 検証の失敗（終了コード 4）: 署名、ハッシュ、デバイスの答え、監査ログの記録が coldsign の
+## 計算と一致しない
+error-safe-hash-differs = Safe が計算した safeTxHash は { $theirs }、coldsign の計算は { $ours } です: Safe 1.3.0 以降ではありません
+error-signature-file-invalid = { $path }: 署名を検証できません
+error-signature-not-owner = { $path }: 署名者 { $owner } は Safe のオーナーではありません
+error-signature-invalid = 署名を検証できません
+error-signed-by-other = トランザクションに署名したのは { $signer } で、要求されたアカウントではありません
+error-tx-reverted = トランザクション { $txid } はブロック { $block } でリバートしました
+error-part-changed = { $part }（{ $path }）が coldsign の外で変更されました: sha256 { $sha256 }、最後の記録 { $recorded }。確認してから 'coldsign log attest' で記録してください
+error-part-never-recorded = なし
+part-address-book = アドレス帳
+part-tokens = インポートしたトークン
+part-wallets = 登録したウォレット
+part-descriptors = ERC-7730 ディスクリプタ
+error-policy-never-accepted = ポリシー { $path }（sha256 { $sha256 }）はこの署名者で一度も受け入れられていません。内容を確認してから 'coldsign log attest --policy { $path }' で受け入れてください
+error-input-fails-verification = 検証に失敗した入力があります
+error-nothing-written = { $failure }。何も書き出していません
+error-message-signature-incomplete = メッセージの署名が完成していないか、有効ではありません: { $error }
+error-input-not-finalized = 入力 { $index } は最終化されていません
+error-descriptor-changed = インストール済みのディスクリプタ { $path } はインポート後に変更されました
+error-nothing-signed = { $failure }。何も署名していません
+error-audit-head-missing = ヘッド { $head } がログにありません: ロールバックされたか、置き換えられています
+error-no-reason-given = 理由の記載なし
+error-core-rejects = Bitcoin Core がトランザクションを拒否しました: { $reason }
+error-binary-not-in-sums = このバイナリ（{ $path }、sha256 { $sha256 }）はチェックサムファイルにありません: 使用しないでください
+error-signature-recovers-other = 署名から復元される鍵は { $signer } で、レビューした { $from } ではありません。何も書き出していません
+error-signature-recovers-none = 署名からどの鍵も復元できません。何も書き出していません
+error-device-address = デバイスのアドレス: { $error }
+error-device-address-differs = デバイスは { $device } を表示していますが、coldsign の導出は { $ours } です: このアドレスを使用しないでください
+error-device-other-seed = デバイスのシード（フィンガープリント { $fingerprint }）はこの鍵ストアのもの（{ $ours }）ではありません
+
+## バックエンド（終了コード 6）: Bitcoin Core、Electrum サーバー、Ethereum ノード
+error-backend-block-disconnected = ブロック { $height } がつながりません: { $error }
+error-backend-chain-disconnected = サーバーのチェーンがつながりません: { $error }
+error-backend-core-credentials = { $url } の Bitcoin Core が RPC の認証情報を拒否しました
+hint-backend-core-credentials = --rpc-cookie、または --rpc-user と --rpc-password-file を確認してください
+error-backend-core = { $url } の Bitcoin Core: { $error }
+error-backend-core-unreachable = { $url } の Bitcoin Core に接続できません: { $error }
+error-backend-electrum = { $url } の Electrum サーバー: { $error }
+hint-backend = --backend、認証情報、サーバーが動いているかを確認してください
+error-eth-node = Ethereum ノード: { $error }
+hint-eth-node = --rpc、ノードが動いているか、ネットワークを確認してください

@@ -231,7 +231,7 @@ pub fn finalize_and_verify(
     };
     let spent = spent_outputs(psbt).map_err(|e| crate::Error::bad_input(e.to_string()))?;
     match verify_inputs(&tx, &spent, &came_final).into_iter().next() {
-        Some(failure) => Err(crate::Error::Verification(failure.to_string())),
+        Some(failure) => Err(crate::Error::verification(failure.to_string())),
         None => Ok((outcomes, Some(tx))),
     }
 }

@@ -9,6 +9,7 @@ use bitcoin::Transaction;
 
 use super::finalize::{self, FinalizeOutcome};
 use super::psbt_v2::PsbtVersion;
+use crate::i18n::Text;
 use crate::request::{Encoding, PsbtFile};
 use crate::{Error, Result};
 
@@ -38,12 +39,13 @@ pub fn finalize(file: &PsbtFile, extract: bool) -> Result<Finalized> {
     // An input failing verification is left unfinalized, so no transaction is extracted.
     let (outcomes, tx) = finalize::finalize_and_verify(&mut psbt)?;
     if let Some(bad) = outcomes.iter().find(|o| o.verification_failed) {
-        return Err(Error::Verification(format!(
-            "{}; nothing was written",
-            bad.error
-                .as_deref()
-                .unwrap_or("an input fails verification")
-        )));
+        let failure = match &bad.error {
+            Some(error) => Text::new("verbatim").arg("text", error),
+            None => Text::new("error-input-fails-verification"),
+        };
+        return Err(Error::unverified(
+            Text::new("error-nothing-written").text_arg("failure", failure),
+        ));
     }
     let (data, binary) = match (&tx, extract) {
         (Some(tx), true) => ((serialize_hex(tx) + "\n").into_bytes(), false),

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use super::descriptor::{Binding, Descriptor};
 use super::registry::{Registry, Skipped, ERC20_INTERFACE};
 use crate::files::{self, Replace};
+use crate::i18n::Text;
 use crate::{Error, Result};
 
 /// The descriptor directory that belongs to the keystore at `keystore`.
@@ -270,10 +271,9 @@ impl Store {
                 let path = self.file_of(&e.hash);
                 let bytes = files::read_input(&path)?;
                 if hex::encode(Sha256::digest(&bytes)) != e.stored {
-                    return Err(Error::Verification(format!(
-                        "installed descriptor {} was changed after import",
-                        path.display()
-                    )));
+                    return Err(Error::unverified(
+                        Text::new("error-descriptor-changed").arg("path", path.display()),
+                    ));
                 }
                 let parsed = if e.token_interface {
                     Descriptor::token_interface_from_bytes(&bytes)
@@ -421,6 +421,6 @@ mod tests {
             .replace("Circle", "Circle!");
         std::fs::write(&stored, text).unwrap();
         let err = store.registry().err().unwrap();
-        assert!(matches!(err, Error::Verification(_)), "{err}");
+        assert!(matches!(err, Error::Verification { .. }), "{err}");
     }
 }

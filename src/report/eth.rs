@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::Report;
 use crate::eth::rpc::Receipt;
+use crate::i18n::Text;
 use crate::review::ethereum::EthReview;
 use crate::{Error, Result};
 
@@ -69,10 +70,11 @@ impl Broadcasted {
     /// A verification error when the mined transaction reverted.
     pub fn check_success(&self) -> Result<()> {
         match (self.status, self.block) {
-            (Some(status), Some(block)) if status != 1 => Err(Error::Verification(format!(
-                "transaction {} reverted in block {block}",
-                self.transaction_hash
-            ))),
+            (Some(status), Some(block)) if status != 1 => Err(Error::unverified(
+                Text::new("error-tx-reverted")
+                    .arg("txid", self.transaction_hash)
+                    .arg("block", block),
+            )),
             _ => Ok(()),
         }
     }

@@ -21,6 +21,7 @@ use super::bip322::{self, Proof};
 use super::{bip137, MessageError};
 use crate::btc::address_search::Found;
 use crate::btc::finalize;
+use crate::i18n::Text;
 use crate::keys::accounts::Standard;
 use crate::keys::material::HdKeys;
 use crate::signer::software::{fresh_aux, sign_ecdsa_input, sign_taproot_input};
@@ -276,12 +277,12 @@ pub fn finish_psbt(psbt: &mut Psbt, challenge: &bitcoin::Script, message: &[u8])
     }
     let outcome = finalize::finalize(psbt);
     if let Some(error) = outcome.into_iter().find_map(|o| o.error) {
-        return Err(Error::Verification(format!(
-            "the message signature is not complete or not valid: {error}"
-        )));
+        return Err(Error::unverified(
+            Text::new("error-message-signature-incomplete").arg("error", error),
+        ));
     }
     let tx = finalize::extract(psbt)
-        .map_err(|i| Error::Verification(format!("input {i} is not finalized")))?;
+        .map_err(|i| Error::unverified(Text::new("error-input-not-finalized").arg("index", i)))?;
     let simple = challenge.is_witness_program()
         && tx == {
             let mut plain = expected.clone();

@@ -10,6 +10,7 @@ use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
 use super::{hmac_for, Conn, Device};
 use crate::btc::wallets::Wallet;
 use crate::hw::policy::{default_policy, standard_of, wallet_policy};
+use crate::i18n::Text;
 use crate::keys::accounts::key_expression;
 use crate::{Error, Result};
 
@@ -35,7 +36,7 @@ impl Device {
                 ledger
                     .address(&policy, None, change, index, show)?
                     .require_network(network)
-                    .map_err(|e| Error::Verification(format!("device address: {e}")))?
+                    .map_err(device_address_error)?
             }
             None => match &mut self.conn {
                 Conn::Trezor(dev) => dev.address(path, network, show)?,
@@ -74,7 +75,7 @@ impl Device {
         let shown = ledger
             .address(&policy, Some(&hmac), change, index, show)?
             .require_network(network)
-            .map_err(|e| Error::Verification(format!("device address: {e}")))?;
+            .map_err(device_address_error)?;
         let ours = derive(&wallet.descriptor, change, index, network)?;
         refuse_mismatch(&shown, &ours)?;
         Ok(shown)
@@ -156,7 +157,14 @@ fn refuse_mismatch(device: &Address, ours: &Address) -> Result<()> {
     if device == ours {
         return Ok(());
     }
-    Err(Error::Verification(format!(
-        "the device shows {device} but coldsign derives {ours}: do not use this address"
-    )))
+    Err(Error::unverified(
+        Text::new("error-device-address-differs")
+            .arg("device", device)
+            .arg("ours", ours),
+    ))
+}
+
+/// The device showed an address of another network.
+fn device_address_error(e: bitcoin::address::ParseError) -> Error {
+    Error::unverified(Text::new("error-device-address").arg("error", e))
 }

@@ -22,6 +22,7 @@ use crate::hw::ledger_eth::LedgerEth;
 use crate::hw::policy::{default_policy, standard_of, wallet_policy};
 use crate::hw::trezor::TrezorDevice;
 use crate::hw::Transport;
+use crate::i18n::Text;
 use crate::keys::accounts::display_path;
 use crate::keys::ethereum::EthLayout;
 use crate::prompt::Prompt;
@@ -157,9 +158,11 @@ impl Device {
     fn sign_psbt(&mut self, psbt: &mut Psbt, ui: &dyn Prompt) -> Result<Vec<InputOutcome>> {
         let fingerprint = self.fingerprint()?;
         if let Some(ours) = self.required_fingerprint.filter(|f| *f != fingerprint) {
-            return Err(Error::Verification(format!(
-                "the device's seed (fingerprint {fingerprint}) is not this keystore's ({ours})"
-            )));
+            return Err(Error::unverified(
+                Text::new("error-device-other-seed")
+                    .arg("fingerprint", fingerprint)
+                    .arg("ours", ours),
+            ));
         }
         let network = self.network;
         let wallets = self.wallets.clone();
