@@ -402,3 +402,47 @@ fn a_phrase_reads_as_its_english_wherever_it_is_data() {
     let ja = phrase.text().in_lang(Lang::Ja);
     assert!(is_japanese(&ja) && ja.contains("144"), "{ja}");
 }
+
+#[test]
+fn clap_annotations_and_the_help_command_are_said_in_japanese() {
+    let rendered = |lang: Lang, long: bool, path: &[&str]| {
+        let mut cmd = coldsign::i18n::help::localize(coldsign::cli::command(), lang);
+        cmd.build();
+        let mut at = &mut cmd;
+        for name in path {
+            at = at.find_subcommand_mut(name).expect("a command");
+        }
+        if long {
+            at.render_long_help().to_string()
+        } else {
+            at.render_help().to_string()
+        }
+    };
+    let long = rendered(Lang::Ja, true, &["sign"]);
+    for piece in [
+        "指定できる値:\n",
+        "- bitcoin: ビットコインのメインネット",
+        "- ledger: Bitcoin アプリ",
+        "[既定: 18]",
+    ] {
+        assert!(long.contains(piece), "{piece:?} missing from\n{long}");
+    }
+    assert!(
+        !long.contains("Possible values") && !long.contains("[default:"),
+        "{long}"
+    );
+    let short = rendered(Lang::Ja, false, &["sign"]);
+    assert!(
+        short.contains("[指定できる値: bitcoin, testnet, signet, regtest]"),
+        "{short}"
+    );
+    let root = rendered(Lang::Ja, false, &[]);
+    assert!(
+        root.contains("このメッセージ、または指定したサブコマンドのヘルプを表示"),
+        "{root}"
+    );
+    // English keeps clap's own words.
+    let english = rendered(Lang::En, true, &["sign"]);
+    assert!(english.contains("Possible values:") && english.contains("[default: 18]"));
+    assert!(rendered(Lang::En, false, &[]).contains("Print this message or the help"));
+}

@@ -11,6 +11,10 @@ heading-options = Options
 heading-arguments = Arguments
 flag-help = Print help
 flag-version = Print version
+clap-help-command = Print this message or the help of the given subcommand(s)
+clap-default = [default: { $value }]
+clap-possible-values = [possible values: { $values }]
+clap-possible-values-heading = Possible values:
 
 # A list of texts, two at a time: "a; b; c".
 list-more = { $head }; { $item }

@@ -10,6 +10,10 @@ heading-options = オプション
 heading-arguments = 引数
 flag-help = ヘルプを表示
 flag-version = バージョンを表示
+clap-help-command = このメッセージ、または指定したサブコマンドのヘルプを表示
+clap-default = [既定: { $value }]
+clap-possible-values = [指定できる値: { $values }]
+clap-possible-values-heading = 指定できる値:
 
 # テキストの列挙（2 つずつ連結）。
 list-more = { $head }、{ $item }
