@@ -199,9 +199,9 @@ pub fn check(keystore: &Path, log: &Verified, policy: Option<(&Path, &str)>) -> 
         let part = Part::ALL
             .iter()
             .find(|p| p.name() == u.part)
-            .map_or_else(|| Text::new("verbatim").arg("text", u.part), |p| p.said());
+            .map_or_else(|| Text::verbatim(u.part), |p| p.said());
         let recorded = match &u.recorded {
-            Some(sha256) => Text::new("verbatim").arg("text", sha256),
+            Some(sha256) => Text::verbatim(sha256),
             None => Text::new("error-part-never-recorded"),
         };
         return Err(Error::unverified(

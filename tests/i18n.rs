@@ -446,3 +446,25 @@ fn clap_annotations_and_the_help_command_are_said_in_japanese() {
     assert!(english.contains("Possible values:") && english.contains("[default: 18]"));
     assert!(rendered(Lang::En, false, &[]).contains("Print this message or the help"));
 }
+
+#[test]
+fn counts_and_reasons_built_inside_lines_keep_their_english() {
+    use coldsign::review::bitcoin::signatures::SignatureCount;
+    let count = SignatureCount {
+        present: 1,
+        needed: 2,
+    };
+    assert_eq!(count.said().english(), count.to_string());
+    let missing = Text::new("finalize-missing-signatures").text_arg("count", count.said());
+    assert_eq!(
+        missing.english(),
+        "it has 1 of 2 signatures; collect the missing signatures"
+    );
+    let ja = missing.in_lang(Lang::Ja);
+    assert!(is_japanese(&ja) && ja.contains("1 / 2"), "{ja}");
+    let unbalanced = Text::new("balance-input-amount-unknown").arg("index", 3);
+    assert_eq!(
+        unbalanced.english(),
+        "input 3's amount is unknown, so the fee cannot be known and the totals cannot balance"
+    );
+}

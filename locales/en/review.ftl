@@ -203,6 +203,13 @@ reason-watch-only = watch-only policies hold no private key
 reason-no-key-signs = none of our keys can sign this input
 reason-signing-failed = { $detail }
 reason-device-did-not-sign = the device did not sign this input
+balance-input-amount-unknown = input { $index }'s amount is unknown, so the fee cannot be known and the totals cannot balance
+balance-out-of-range = the amounts add up to more than 21,000,000 BTC
+balance-outputs-exceed-inputs = the outputs exceed the inputs
+balance-does-not-add-up = the outputs and the fee do not add up to the inputs
+review-signature-count = { $present } of { $needed } signatures
+finalize-cannot-verify = cannot finalize and verify: { $error }
+finalize-missing-signatures = it has { $count }; collect the missing signatures
 
 ## The demo's narration (src/demo/walkthrough.rs)
 

@@ -208,6 +208,13 @@ reason-watch-only = ウォッチオンリーのポリシーは秘密鍵を持ち
 reason-no-key-signs = この入力に署名できる自分の鍵がありません
 reason-signing-failed = 署名できませんでした（{ $detail }）
 reason-device-did-not-sign = デバイスはこの入力に署名しませんでした
+balance-input-amount-unknown = 入力 { $index } の金額が不明なため、手数料がわからず合計が一致しません
+balance-out-of-range = 金額の合計が 21,000,000 BTC を超えます
+balance-outputs-exceed-inputs = 出力が入力を上回っています
+balance-does-not-add-up = 出力と手数料の合計が入力と一致しません
+review-signature-count = 署名 { $present } / { $needed } 個
+finalize-cannot-verify = 最終化と検証ができません: { $error }
+finalize-missing-signatures = { $count } です。足りない署名を集めてください
 
 ## デモの説明（src/demo/walkthrough.rs）
 

@@ -40,7 +40,7 @@ pub fn finalize(file: &PsbtFile, extract: bool) -> Result<Finalized> {
     let (outcomes, tx) = finalize::finalize_and_verify(&mut psbt)?;
     if let Some(bad) = outcomes.iter().find(|o| o.verification_failed) {
         let failure = match &bad.error {
-            Some(error) => Text::new("verbatim").arg("text", error),
+            Some(error) => error.text().clone(),
             None => Text::new("error-input-fails-verification"),
         };
         return Err(Error::unverified(

@@ -157,7 +157,7 @@ impl Decoder<'_> {
 /// Who wrote a descriptor, as it says, or that it names no one.
 fn owner(shown: &ClearSigned) -> Text {
     match &shown.descriptor_owner {
-        Some(owner) => Text::new("verbatim").arg("text", owner),
+        Some(owner) => Text::verbatim(owner),
         None => Text::new("crosscheck-no-owner"),
     }
 }

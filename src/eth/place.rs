@@ -31,7 +31,7 @@ fn segment(text: &str) -> Text {
         _ => {
             return match text.strip_prefix("MultiSend #") {
                 Some(number) => Text::new("place-multisend").arg("number", number),
-                None => Text::new("verbatim").arg("text", text),
+                None => Text::verbatim(text),
             }
         }
     };

@@ -157,6 +157,12 @@ impl Text {
         }
     }
 
+    /// A text said as it is in every language: a value, or a reason another library gave in
+    /// English.
+    pub fn verbatim(text: impl ToString) -> Self {
+        Text::new("verbatim").arg("text", text)
+    }
+
     /// Adds the argument `name`.
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
         self.args.push((name, value.to_string()));

@@ -258,7 +258,7 @@ impl Backend {
                 let first = &verdict[0];
                 if first["allowed"] != json!(true) {
                     let reason = match first["reject-reason"].as_str() {
-                        Some(reason) => Text::new("verbatim").arg("text", reason),
+                        Some(reason) => Text::verbatim(reason),
                         None => Text::new("error-no-reason-given"),
                     };
                     return Err(Error::unverified(

@@ -92,7 +92,7 @@ pub fn render_from(r: &BtcReview, vantage: Vantage) -> String {
                 "review-multisig-more-needed"
             });
             let multisig = Text::new("review-multisig")
-                .arg("count", count)
+                .text_arg("count", count.said())
                 .arg("state", state);
             let _ = writeln!(s, "       {}", multisig.localized());
         }
@@ -201,7 +201,7 @@ fn render_totals(s: &mut String, r: &BtcReview) {
     let _ = writeln!(s, "  {}{fee}", column("review-total-fee", columns));
     let balance = match &b.unbalanced_because {
         None => Text::new("review-btc-balanced"),
-        Some(why) => Text::new("review-btc-not-balanced").arg("why", why),
+        Some(why) => Text::new("review-btc-not-balanced").text_arg("why", why.text().clone()),
     };
     let _ = writeln!(s, "{}", balance.localized());
 }
