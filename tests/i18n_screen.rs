@@ -358,3 +358,33 @@ fn reasons_inside_lines_are_said_in_the_operators_language() {
     }
     assert!(en.contains("relative lock: 144 blocks after the spent coin confirms"));
 }
+
+#[test]
+fn key_show_is_japanese_with_its_values_in_one_column() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    let show = |lang: &str| {
+        sb.run_keyed(&["--lang", lang, "key", "show"], "")
+            .ok()
+            .stdout
+    };
+    let (en, ja) = (show("en"), show("ja"));
+    assert!(en.starts_with("keystore     "), "{en}");
+    assert!(en.contains("\n  first receive  "), "{en}");
+    for line in [
+        "フィンガープリント 73c5da0a\n",
+        "  ディスクリプタ       wpkh([73c5da0a/84'/",
+        "  最初のお釣りアドレス bc1q",
+        "\nEthereum\n",
+    ] {
+        assert!(ja.contains(line), "{line:?} missing from\n{ja}");
+    }
+    // The same values in the same order, each account's values starting in one column.
+    assert_eq!(values(&en, 6), values(&ja, 6));
+    let starts: BTreeSet<usize> = ja
+        .lines()
+        .filter(|l| l.starts_with("  ") && l.contains(" bc1"))
+        .map(|l| width(&l[..l.find(" bc1").unwrap()]))
+        .collect();
+    assert_eq!(starts.len(), 1, "{ja}");
+}

@@ -40,3 +40,16 @@ report-id-address = address { $address }
 report-password-changed = password changed for { $path }
 report-v3-written = keystore v3 written: { $path } (address { $address })
 report-v3-written-path = keystore v3 written: { $path } (address { $address }, path { $derivation })
+
+## key show: the keystore and what its keys derive (labels padded by display width)
+report-show-keystore = keystore
+report-show-keystore-value = { $path } ({ $label }, created { $created })
+report-show-fingerprint = fingerprint
+report-show-network = network
+report-show-slip132 = slip-132
+report-show-descriptor = descriptor
+report-show-cosigner-key = cosigner key
+report-show-first-receive = first receive
+report-show-first-change = first change
+report-show-ethereum = ethereum
+report-show-imported-key = (imported key)

@@ -37,3 +37,16 @@ report-id-address = アドレス { $address }
 report-password-changed = { $path } のパスワードを変更しました
 report-v3-written = keystore v3 を書き出しました: { $path }（アドレス { $address }）
 report-v3-written-path = keystore v3 を書き出しました: { $path }（アドレス { $address }、導出パス { $derivation }）
+
+## key show: 鍵ストアと、その鍵から導出されるもの（ラベルは表示幅で揃える）
+report-show-keystore = 鍵ストア
+report-show-keystore-value = { $path }（{ $label }、作成 { $created }）
+report-show-fingerprint = フィンガープリント
+report-show-network = ネットワーク
+report-show-slip132 = slip-132
+report-show-descriptor = ディスクリプタ
+report-show-cosigner-key = 共同署名者の鍵
+report-show-first-receive = 最初の受取アドレス
+report-show-first-change = 最初のお釣りアドレス
+report-show-ethereum = Ethereum
+report-show-imported-key = （インポートした鍵）
