@@ -388,3 +388,47 @@ fn key_show_is_japanese_with_its_values_in_one_column() {
         .collect();
     assert_eq!(starts.len(), 1, "{ja}");
 }
+
+#[test]
+fn a_registered_wallet_is_shown_in_japanese() {
+    use common::btc::{hd, key, multipath, LETTER};
+    use common::LEGAL;
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    let keys: Vec<String> = [ABANDON, LEGAL, LETTER]
+        .iter()
+        .map(|words| key(&hd(words), "m/48'/1'/0'/2'"))
+        .collect();
+    let vault = multipath("wsh(sortedmulti(2,{0},{1},{2}))", &keys);
+    std::fs::write(sb.path("vault.txt"), vault.to_string()).unwrap();
+    let imported = sb.regtest(
+        &["--lang", "ja", "wallet", "import", "vault.txt", "--yes"],
+        "",
+    );
+    let show = |lang: &str| {
+        sb.regtest(&["--lang", lang, "wallet", "show", "vault"], "")
+            .ok()
+            .stdout
+    };
+    let (en, ja) = (show("en"), show("ja"));
+    assert_eq!(imported.ok().stdout, ja);
+    assert!(
+        en.contains("\n  policy         2-of-3 P2WSH\n  first receive  bcrt1q"),
+        "{en}"
+    );
+    for line in [
+        "ウォレット vault\n",
+        "  ポリシー           2-of-3 マルチシグ（P2WSH）\n",
+        "  最初の受取アドレス bcrt1q",
+        "共同署名者（それぞれを持ち主と別の経路で照合してください）:",
+        "  <- この署名者\n",
+    ] {
+        assert!(ja.contains(line), "{line:?} missing from\n{ja}");
+    }
+    assert_eq!(values(&en, 6), values(&ja, 6));
+    let list = sb
+        .regtest(&["--lang", "ja", "wallet", "list"], "")
+        .ok()
+        .stdout;
+    assert!(list.starts_with("vault  署名者  wsh("), "{list}");
+}

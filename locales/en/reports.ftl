@@ -53,3 +53,16 @@ report-show-first-receive = first receive
 report-show-first-change = first change
 report-show-ethereum = ethereum
 report-show-imported-key = (imported key)
+
+## wallet show / import / list: a registered wallet, compared with its cosigners
+report-wallet = wallet { $name }
+report-wallet-policy = policy
+report-wallet-first-receive = first receive
+report-wallet-first-receive-value = { $address } (every cosigner's device must show this address)
+report-wallet-cosigners = cosigners (compare each with its owner, out of band):
+report-wallet-this-signer = <- this signer
+report-wallet-none = no wallets
+report-wallet-kind-signer = signer
+report-wallet-kind-watch-only = watch-only
+wallet-policy-threshold = { $needed }-of-{ $total } { $script }
+wallet-policy-miniscript = miniscript policy over { $keys } keys, { $script }

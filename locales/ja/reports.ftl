@@ -50,3 +50,16 @@ report-show-first-receive = 最初の受取アドレス
 report-show-first-change = 最初のお釣りアドレス
 report-show-ethereum = Ethereum
 report-show-imported-key = （インポートした鍵）
+
+## wallet show / import / list: 登録したウォレットと、共同署名者との照合
+report-wallet = ウォレット { $name }
+report-wallet-policy = ポリシー
+report-wallet-first-receive = 最初の受取アドレス
+report-wallet-first-receive-value = { $address }（すべての共同署名者のデバイスがこのアドレスを表示するはずです）
+report-wallet-cosigners = 共同署名者（それぞれを持ち主と別の経路で照合してください）:
+report-wallet-this-signer = <- この署名者
+report-wallet-none = ウォレットはありません
+report-wallet-kind-signer = 署名者
+report-wallet-kind-watch-only = ウォッチオンリー
+wallet-policy-threshold = { $needed }-of-{ $total } マルチシグ（{ $script }）
+wallet-policy-miniscript = { $keys } 個の鍵による miniscript ポリシー（{ $script }）
