@@ -224,7 +224,7 @@ pub fn import_descriptors(
         prompt.show(&line.localized());
     }
     for (_, summary) in &candidates.descriptors {
-        show_block(prompt, &summary.describe());
+        show_block(prompt, &summary.localized());
     }
     if !yes {
         agree(

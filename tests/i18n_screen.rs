@@ -432,3 +432,46 @@ fn a_registered_wallet_is_shown_in_japanese() {
         .stdout;
     assert!(list.starts_with("vault  署名者  wsh("), "{list}");
 }
+
+#[test]
+fn what_configuration_commands_show_is_japanese() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    let run = |args: &[&str]| sb.run_keyed(args, "").ok();
+    let list = run(&["--lang", "ja", "address", "list"]);
+    assert_eq!(list.stdout, "アドレス帳は空です\n");
+    assert_eq!(
+        run(&["--lang", "ja", "registry", "list"]).stdout,
+        "インストール済みのディスクリプタはありません\n"
+    );
+    // A descriptor is shown before it is trusted: labels Japanese, values unchanged.
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/erc7730/calldata-usdc.json");
+    let file = file.to_str().unwrap();
+    let imported = run(&["--lang", "ja", "registry", "import", file, "--yes"]);
+    for shown in [
+        "  作成者     Circle\n",
+        "  デプロイ先 チェーン 1 0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48\n",
+        "  記述対象   0xa9059cbb transfer(address to,uint256 value)\n",
+    ] {
+        assert!(
+            imported.stderr.contains(shown),
+            "{shown:?} not in\n{}",
+            imported.stderr
+        );
+    }
+    assert!(
+        imported.stdout.starts_with("1 個のディスクリプタを "),
+        "{}",
+        imported.stdout
+    );
+    let english = run(&["registry", "list"]).stdout;
+    assert!(
+        english.contains("\n  owner     Circle\n  source    "),
+        "{english}"
+    );
+    assert!(
+        english.contains("\n  deployed  chain 1 0xA0b8"),
+        "{english}"
+    );
+}

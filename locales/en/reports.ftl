@@ -66,3 +66,30 @@ report-wallet-kind-signer = signer
 report-wallet-kind-watch-only = watch-only
 wallet-policy-threshold = { $needed }-of-{ $total } { $script }
 wallet-policy-miniscript = miniscript policy over { $keys } keys, { $script }
+
+## registry import / list / show / remove: the ERC-7730 descriptors the signer trusts
+report-registry-descriptor = descriptor { $hash }
+report-registry-owner = owner
+report-registry-owner-none = (none stated)
+report-registry-source = source
+report-registry-kind = kind
+report-registry-deployed = deployed
+report-registry-deployed-chain = chain { $chain } { $address }
+report-registry-deployed-every-token = every token of the signer's token table
+report-registry-domain = domain
+report-registry-describes = describes
+report-registry-imported = imported { $count } descriptor(s) into { $path }
+report-registry-none = no descriptors installed
+report-registry-removed = removed { $summary }
+
+## address: the address book, imported tokens, and where an address of ours lives
+report-book-empty = the address book is empty
+report-tokens-imported = imported { $count } tokens of { $list } into { $path }
+report-token = chain { $chain } { $address } { $symbol } { $decimals } decimals  { $name }
+report-token-replaces = REPLACES built-in { $symbol } ({ $decimals } decimals)
+report-token-known = (already known)
+report-token-looks-like = LOOKS LIKE { $name } { $real }
+report-token-same-symbol = SAME SYMBOL as the built-in { $symbol } at { $address }
+report-ours = ours: { $address } is { $wallet } { $branch } #{ $index } ({ $paths })
+report-branch-receive = receive
+report-branch-change = change

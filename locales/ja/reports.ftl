@@ -63,3 +63,30 @@ report-wallet-kind-signer = 署名者
 report-wallet-kind-watch-only = ウォッチオンリー
 wallet-policy-threshold = { $needed }-of-{ $total } マルチシグ（{ $script }）
 wallet-policy-miniscript = { $keys } 個の鍵による miniscript ポリシー（{ $script }）
+
+## registry import / list / show / remove: 署名者が信頼する ERC-7730 ディスクリプタ
+report-registry-descriptor = ディスクリプタ { $hash }
+report-registry-owner = 作成者
+report-registry-owner-none = （記載なし）
+report-registry-source = 取得元
+report-registry-kind = 種類
+report-registry-deployed = デプロイ先
+report-registry-deployed-chain = チェーン { $chain } { $address }
+report-registry-deployed-every-token = 署名者のトークン表にあるすべてのトークン
+report-registry-domain = ドメイン
+report-registry-describes = 記述対象
+report-registry-imported = { $count } 個のディスクリプタを { $path } にインポートしました
+report-registry-none = インストール済みのディスクリプタはありません
+report-registry-removed = 削除しました: { $summary }
+
+## address: アドレス帳、インポートしたトークン、自分のアドレスの所在
+report-book-empty = アドレス帳は空です
+report-tokens-imported = { $list } の { $count } 個のトークンを { $path } にインポートしました
+report-token = チェーン { $chain } { $address } { $symbol } 小数点以下 { $decimals } 桁  { $name }
+report-token-replaces = 【置き換え】組み込みの { $symbol }（小数点以下 { $decimals } 桁）を置き換えます
+report-token-known = （登録済み）
+report-token-looks-like = 【なりすましの疑い】{ $name } { $real } に似ています
+report-token-same-symbol = 【同じシンボル】組み込みの { $symbol }（{ $address }）と同じシンボルです
+report-ours = 自分のアドレス: { $address } は { $wallet } の{ $branch } #{ $index }（{ $paths }）
+report-branch-receive = 受取
+report-branch-change = お釣り
