@@ -153,6 +153,16 @@ pub struct Unrecorded {
     pub recorded: Option<String>,
 }
 
+impl Unrecorded {
+    /// The part's name in the operator's language.
+    pub fn part_said(&self) -> Text {
+        Part::ALL
+            .iter()
+            .find(|p| p.name() == self.part)
+            .map_or_else(|| Text::verbatim(self.part), |p| p.said())
+    }
+}
+
 /// The parts whose current fingerprint the verified log does not hold as their latest
 /// (an absent part needs no record).
 pub fn unrecorded(keystore: &Path, log: &Verified) -> Result<Vec<(Part, Unrecorded)>> {
@@ -196,10 +206,7 @@ pub fn policy_accepted(log: &Verified, sha256: &str) -> bool {
 /// coldsign, or a policy (`policy_sha256`) never accepted.
 pub fn check(keystore: &Path, log: &Verified, policy: Option<(&Path, &str)>) -> Result<()> {
     if let Some((_, u)) = unrecorded(keystore, log)?.into_iter().next() {
-        let part = Part::ALL
-            .iter()
-            .find(|p| p.name() == u.part)
-            .map_or_else(|| Text::verbatim(u.part), |p| p.said());
+        let part = u.part_said();
         let recorded = match &u.recorded {
             Some(sha256) => Text::verbatim(sha256),
             None => Text::new("error-part-never-recorded"),

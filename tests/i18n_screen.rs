@@ -475,3 +475,47 @@ fn what_configuration_commands_show_is_japanese() {
         "{english}"
     );
 }
+
+#[test]
+fn the_audit_log_and_multisig_setups_are_reported_in_japanese() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    let run = |args: &[&str]| sb.run_keyed(args, "").ok().stdout;
+    let verified = run(&["--lang", "ja", "log", "verify"]);
+    assert!(
+        verified.starts_with("監査ログは有効です: エントリ "),
+        "{verified}"
+    );
+    assert!(run(&["log", "verify"]).starts_with("audit log valid: "));
+    assert_eq!(
+        run(&["--lang", "ja", "log", "attest"]),
+        "前回の記録から何も変わっていません\n"
+    );
+    let keys = [
+        "[73c5da0a/48h/1h/0h/2h]tpubDFH9dgzveyD8zTbPUFuLrGmCydNvxehyNdUXKJAQN8x4aZ4j6UZqGfnqFrD4NqyaTVGKbvEW54tsvPTK2UoSbCC1PJY8iCNiwTL3RWZEheQ",
+        "[b8688df1/48h/1h/0h/2h]tpubDEfobrrtptRTbKf4gysDhoabneABDTAcdj3Vbn4XwPsLE2pmqpizSPRG6zHsbAMuiSgWmWPsYCLHTKTPpyrGJ5rAoTpKoQNZcxodiPf2tSJ",
+    ];
+    let create = |lang: &str| {
+        let args = [
+            "--lang",
+            lang,
+            "--network",
+            "regtest",
+            "multisig",
+            "create",
+            "--threshold",
+            "1",
+            "--key",
+            keys[0],
+            "--key",
+            keys[1],
+        ];
+        sb.run(&args, "").ok().stdout
+    };
+    let (en, ja) = (create("en"), create("ja"));
+    assert!(en.starts_with("descriptor\n  wsh(") && en.contains("\nBIP388 wallet policy\n"));
+    assert!(
+        ja.starts_with("ディスクリプタ\n  wsh(") && ja.contains("\nBIP388 ウォレットポリシー\n")
+    );
+    assert_eq!(values(&en, 6), values(&ja, 6));
+}

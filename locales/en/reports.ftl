@@ -93,3 +93,22 @@ report-token-same-symbol = SAME SYMBOL as the built-in { $symbol } at { $address
 report-ours = ours: { $address } is { $wallet } { $branch } #{ $index } ({ $paths })
 report-branch-receive = receive
 report-branch-change = change
+
+## log verify / attest: the audit log and what an attestation recorded
+report-log-valid = audit log valid: { $entries } entries, head { $head }
+report-log-recorded = recorded the { $part } ({ $path }): sha256 { $sha256 }
+report-log-accepted-policy = accepted policy { $path } (sha256 { $sha256 })
+report-log-unchanged = nothing changed since the last record
+
+## device list / address / register
+report-device-none = no Ledger or Trezor found on USB
+report-device-app = app: { $app }
+report-device-address-identical = (derived independently by coldsign: identical)
+report-device-address-compare = (derived independently by coldsign: identical; compare it with the device screen)
+report-device-registered = wallet { $wallet } registered on Ledger { $fingerprint }; HMAC stored with the wallet
+
+## multisig create: the wallet in each format
+report-multisig-descriptor = descriptor
+report-multisig-bip388 = BIP388 wallet policy
+report-multisig-coldcard = Coldcard multisig file
+report-multisig-caravan = Caravan wallet

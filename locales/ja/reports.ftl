@@ -90,3 +90,22 @@ report-token-same-symbol = 【同じシンボル】組み込みの { $symbol }�
 report-ours = 自分のアドレス: { $address } は { $wallet } の{ $branch } #{ $index }（{ $paths }）
 report-branch-receive = 受取
 report-branch-change = お釣り
+
+## log verify / attest: 監査ログと、記録した内容
+report-log-valid = 監査ログは有効です: エントリ { $entries } 件、ヘッド { $head }
+report-log-recorded = { $part }（{ $path }）を記録しました: sha256 { $sha256 }
+report-log-accepted-policy = ポリシー { $path }（sha256 { $sha256 }）を受け入れました
+report-log-unchanged = 前回の記録から何も変わっていません
+
+## device list / address / register
+report-device-none = USB に Ledger も Trezor も見つかりません
+report-device-app = アプリ: { $app }
+report-device-address-identical = （coldsign が独自に導出したものと同一）
+report-device-address-compare = （coldsign が独自に導出したものと同一。デバイスの画面と照合してください）
+report-device-registered = ウォレット { $wallet } を Ledger { $fingerprint } に登録しました。HMAC はウォレットと一緒に保存しました
+
+## multisig create: 各形式のウォレット
+report-multisig-descriptor = ディスクリプタ
+report-multisig-bip388 = BIP388 ウォレットポリシー
+report-multisig-coldcard = Coldcard のマルチシグファイル
+report-multisig-caravan = Caravan のウォレット
