@@ -112,3 +112,16 @@ report-multisig-descriptor = descriptor
 report-multisig-bip388 = BIP388 wallet policy
 report-multisig-coldcard = Coldcard multisig file
 report-multisig-caravan = Caravan wallet
+
+## online and Ethereum node commands: a watch-only wallet, a PSBT built, a transaction sent
+report-online-wallet = watch-only wallet { $name } ({ $network })
+report-online-first-receive = first receive address { $address }
+report-online-replaces = replaces transaction { $txid } (only one of the two can confirm)
+report-online-psbt-written = unsigned PSBT written to { $path }
+report-online-compare-digest = compare the intent digest { $digest } on every signer
+report-eth-intent-digest = intent digest { $digest }
+report-eth-request-written = request written to { $path }
+report-eth-transaction = transaction { $txid }
+report-eth-mined = mined in block { $block }: { $outcome }, gas used { $gas }
+report-eth-success = success
+report-eth-reverted = REVERTED

@@ -109,3 +109,16 @@ report-multisig-descriptor = ディスクリプタ
 report-multisig-bip388 = BIP388 ウォレットポリシー
 report-multisig-coldcard = Coldcard のマルチシグファイル
 report-multisig-caravan = Caravan のウォレット
+
+## オンラインと Ethereum ノードのコマンド: ウォッチオンリーのウォレット、作った PSBT、送ったトランザクション
+report-online-wallet = ウォッチオンリーのウォレット { $name }（{ $network }）
+report-online-first-receive = 最初の受取アドレス { $address }
+report-online-replaces = トランザクション { $txid } を置き換えます（承認されるのは 2 つのうち 1 つだけです）
+report-online-psbt-written = 未署名の PSBT を { $path } に書き出しました
+report-online-compare-digest = すべての署名者で意図ダイジェスト { $digest } を照合してください
+report-eth-intent-digest = 意図ダイジェスト { $digest }
+report-eth-request-written = リクエストを { $path } に書き出しました
+report-eth-transaction = トランザクション { $txid }
+report-eth-mined = ブロック { $block } でマイニングされました: { $outcome }、使用ガス { $gas }
+report-eth-success = 成功
+report-eth-reverted = リバート（失敗）
