@@ -349,3 +349,31 @@ fn a_failed_verification_is_japanese_with_the_same_exit_code_and_json() {
         english.stdout
     );
 }
+
+#[test]
+fn an_argument_error_keeps_clap_s_words_under_japanese_labels() {
+    let sb = Sandbox::new();
+    let english = sb.run(&["sign", "--no-such-flag"], "");
+    let japanese = sb.run(&["--lang", "ja", "sign", "--no-such-flag"], "");
+    assert_eq!((english.code, japanese.code), (2, 2));
+    assert!(english
+        .stderr
+        .contains("\nhint: run with --help to see the accepted arguments"));
+    assert!(
+        japanese.stderr.starts_with("エラー: ")
+            && japanese
+                .stderr
+                .contains("\nヒント: --help で受け付ける引数を確認してください"),
+        "{}",
+        japanese.stderr
+    );
+    let json = |lang: &[&str]| {
+        let args: Vec<&str> = lang
+            .iter()
+            .chain(&["--json", "sign", "--no-such-flag"])
+            .copied()
+            .collect();
+        sb.run(&args, "").stdout
+    };
+    assert_eq!(json(&[]), json(&["--lang", "ja"]));
+}

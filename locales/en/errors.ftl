@@ -172,3 +172,4 @@ error-backend-electrum = electrum server at { $url }: { $error }
 hint-backend = check --backend, the credentials, and that the server is running
 error-eth-node = { $error }
 hint-eth-node = check --rpc, that the node is running, and the network
+hint-arguments = run with --help to see the accepted arguments

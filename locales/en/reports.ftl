@@ -125,3 +125,14 @@ report-eth-transaction = transaction { $txid }
 report-eth-mined = mined in block { $block }: { $outcome }, gas used { $gas }
 report-eth-success = success
 report-eth-reverted = REVERTED
+
+## Notes on stderr while a command runs (suppressed by -q)
+report-note-no-audit-log = no keystore here: this change is not recorded in an audit log
+report-note-watch-only-written = watch-only export written to { $path }
+report-note-v3-private-key = the file holds a private key, encrypted only by the password you chose for it
+report-note-safe-tx-hash = safeTxHash { $hash } (the Safe contract agrees)
+report-note-files-written = wrote { $count } files to { $path }
+report-note-device-without-keystore = no keystore at { $path }: the device's own public keys prove ownership; no audit entry is written
+report-note-qr-frames = wrote { $frames } frames: { $fragments } fragments and { $spare } spare fountain parts, so a lost frame is not fatal (--parts N for another count)
+report-note-registered-in = registered in { $path }
+report-note-confirm-on-ledger = confirm the wallet policy and every cosigner key on the Ledger screen

@@ -175,3 +175,4 @@ error-backend-electrum = { $url } の Electrum サーバー: { $error }
 hint-backend = --backend、認証情報、サーバーが動いているかを確認してください
 error-eth-node = Ethereum ノード: { $error }
 hint-eth-node = --rpc、ノードが動いているか、ネットワークを確認してください
+hint-arguments = --help で受け付ける引数を確認してください

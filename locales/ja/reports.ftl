@@ -122,3 +122,14 @@ report-eth-transaction = トランザクション { $txid }
 report-eth-mined = ブロック { $block } でマイニングされました: { $outcome }、使用ガス { $gas }
 report-eth-success = 成功
 report-eth-reverted = リバート（失敗）
+
+## コマンドの実行中に標準エラーに出す注記（-q で出さない）
+report-note-no-audit-log = ここに鍵ストアがありません: この変更は監査ログに記録されません
+report-note-watch-only-written = ウォッチオンリーのエクスポートを { $path } に書き出しました
+report-note-v3-private-key = このファイルには秘密鍵が入っています。暗号化しているのは、あなたが選んだパスワードだけです
+report-note-safe-tx-hash = safeTxHash { $hash }（Safe コントラクトの計算と一致）
+report-note-files-written = { $count } 個のファイルを { $path } に書き出しました
+report-note-device-without-keystore = { $path } に鍵ストアがありません: デバイス自身の公開鍵で所有を確かめます。監査ログには記録しません
+report-note-qr-frames = { $frames } フレームを書き出しました: フラグメント { $fragments } 個と予備のファウンテンパート { $spare } 個。1 フレーム失っても読み取れます（数を変えるには --parts N）
+report-note-registered-in = { $path } に登録しました
+report-note-confirm-on-ledger = ウォレットポリシーとすべての共同署名者の鍵を Ledger の画面で確認してください

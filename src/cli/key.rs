@@ -316,7 +316,7 @@ pub(super) fn audited_home_if_any(ctx: &Context) -> Result<Option<crate::ceremon
     if ctx.keystore_path()?.exists() {
         return audited_home(ctx).map(Some);
     }
-    ctx.note("no keystore here: this change is not recorded in an audit log");
+    ctx.say(Text::new("report-note-no-audit-log"));
     Ok(None)
 }
 
@@ -354,10 +354,7 @@ fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
         Replace::allowed_if(args.force),
     )?;
     if args.output != Path::new("-") {
-        ctx.note(&format!(
-            "watch-only export written to {}",
-            args.output.display()
-        ));
+        ctx.say(Text::new("report-note-watch-only-written").arg("path", args.output.display()));
     }
     Ok(())
 }
@@ -429,7 +426,7 @@ fn export_v3(ctx: &Context, args: ExportV3Args) -> Result<()> {
     )?;
     let replace = Replace::allowed_if(args.force);
     files::write_atomic(&args.output, &exported.document, 0o600, replace)?;
-    ctx.note("the file holds a private key, encrypted only by the password you chose for it");
+    ctx.say(Text::new("report-note-v3-private-key"));
     ctx.emit(&ExportedV3 {
         file: &args.output,
         address: exported.address,
