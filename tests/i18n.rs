@@ -468,3 +468,20 @@ fn counts_and_reasons_built_inside_lines_keep_their_english() {
         "input 3's amount is unknown, so the fee cannot be known and the totals cannot balance"
     );
 }
+
+#[test]
+fn why_text_is_deceptive_is_said_in_japanese_with_the_word_unchanged() {
+    let (_, reasons) =
+        coldsign::review::text::suspicious_text("login to p\u{0430}ypal\u{200b} now").unwrap();
+    let reasons = Text::comma_list(reasons).unwrap();
+    assert_eq!(
+        reasons.english(),
+        "invisible character U+200B, look-alike letters: \"pаypal\" mixes Latin and Cyrillic letters"
+    );
+    let ja = reasons.in_lang(Lang::Ja);
+    assert!(
+        ja.contains("\"pаypal\"") && ja.contains("ラテンとキリル"),
+        "{ja}"
+    );
+    assert!(ja.contains("見えない文字 U+200B"), "{ja}");
+}

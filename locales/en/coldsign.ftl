@@ -18,6 +18,7 @@ clap-possible-values-heading = Possible values:
 
 # A list of texts, two at a time: "a; b; c".
 list-more = { $head }; { $item }
+list-comma = { $head }, { $item }
 
 ## Warnings: one message per warning code (docs/warnings.md), `warning-<code>` with `-` for
 ## `.` and `_`, suffixed when a code has several messages. Their English is what JSON output

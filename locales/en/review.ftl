@@ -229,3 +229,19 @@ demo-finalize = == online host: finalize, verify
 demo-finalized = 6. finalized; each of the { $inputs } inputs verified by Bitcoin Core's script interpreter (libbitcoinconsensus)
 demo-ready = 7. transaction { $txid } ({ $vbytes } vbytes) is ready to broadcast
 demo-finished = demo finished; the throwaway keystore and files are deleted
+
+## Why text to be signed reads differently from its bytes (src/review/text.rs)
+text-hidden-character = { $kind } { $code }
+text-control-character = control character
+text-bidirectional-control = bidirectional control (reorders what is shown)
+text-invisible-character = invisible character
+text-private-use-character = private-use character
+text-look-alike = look-alike letters: { $word } mixes { $scripts } letters
+text-script-and = { $head } and { $item }
+text-script-latin = Latin
+text-script-fullwidth-latin = fullwidth Latin
+text-script-greek = Greek
+text-script-cyrillic = Cyrillic
+text-script-armenian = Armenian
+text-script-cherokee = Cherokee
+text-script-other = other

@@ -234,3 +234,19 @@ demo-finalize = == オンラインホスト: 確定、検証
 demo-finalized = 6. 確定しました。{ $inputs } 個の入力すべてを Bitcoin Core のスクリプトインタプリタ（libbitcoinconsensus）で検証しました
 demo-ready = 7. トランザクション { $txid }（{ $vbytes } vbytes）はブロードキャストできます
 demo-finished = デモを終了しました。使い捨ての鍵ストアとファイルは削除されました
+
+## 署名するテキストの見た目がバイト列と違う理由（src/review/text.rs）
+text-hidden-character = { $kind } { $code }
+text-control-character = 制御文字
+text-bidirectional-control = 双方向制御文字（表示の順序を入れ替える）
+text-invisible-character = 見えない文字
+text-private-use-character = 私用領域の文字
+text-look-alike = 似た形の文字: { $word } は { $scripts } の文字が混ざっています
+text-script-and = { $head }と{ $item }
+text-script-latin = ラテン
+text-script-fullwidth-latin = 全角ラテン
+text-script-greek = ギリシャ
+text-script-cyrillic = キリル
+text-script-armenian = アルメニア
+text-script-cherokee = チェロキー
+text-script-other = その他

@@ -177,11 +177,19 @@ impl Text {
 
     /// The texts `items` as one list (`a; b; c` in English); `None` when there are none.
     pub fn list(items: impl IntoIterator<Item = Text>) -> Option<Text> {
-        items.into_iter().reduce(|head, item| {
-            Text::new("list-more")
-                .text_arg("head", head)
-                .text_arg("item", item)
-        })
+        Text::joined("list-more", items)
+    }
+
+    /// The texts `items` as one list of short items (`a, b, c` in English); `None` when there
+    /// are none.
+    pub fn comma_list(items: impl IntoIterator<Item = Text>) -> Option<Text> {
+        Text::joined("list-comma", items)
+    }
+
+    fn joined(key: &'static str, items: impl IntoIterator<Item = Text>) -> Option<Text> {
+        items
+            .into_iter()
+            .reduce(|head, item| Text::new(key).text_arg("head", head).text_arg("item", item))
     }
 
     /// The text in `lang`, else in English, else the key itself (a missing message is a bug

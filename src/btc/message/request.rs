@@ -245,7 +245,10 @@ pub fn review(found: &Found, message: &[u8], network: Network) -> Result<Message
                 warnings.push(Warning::said(
                     "msg.text.suspicious",
                     Severity::High,
-                    Text::new("warning-msg-text-suspicious").arg("reasons", reasons.join("; ")),
+                    Text::new("warning-msg-text-suspicious").text_arg(
+                        "reasons",
+                        Text::list(reasons).unwrap_or_else(|| Text::verbatim("")),
+                    ),
                 ));
                 escaped
             }
