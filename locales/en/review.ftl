@@ -110,6 +110,9 @@ review-eth-kind-fee = fee
 review-eth-party-network = the network (block producer)
 review-eth-party-new-contract = a new contract
 review-eth-party-you = { $address } (you)
+review-eth-party-filler = whoever fills the order
+review-eth-party-cow-settlement = the CoW Protocol settlement (solvers)
+review-eth-party-executor = whoever executes it (refundReceiver 0 = tx.origin, anyone who submits the signed transaction)
 place-path = { $head } → { $item }
 place-call = call
 place-safe-call = Safe call
@@ -245,3 +248,15 @@ text-script-cyrillic = Cyrillic
 text-script-armenian = Armenian
 text-script-cherokee = Cherokee
 text-script-other = other
+
+## Amounts of Ethereum movements as a person reads them (src/eth/flows.rs): the numbers and
+## symbols are arguments and never translated; JSON carries the English
+amount-unlimited-max = unlimited (2^256-1)
+amount-token = { $value } { $symbol } ({ $raw } raw)
+amount-raw-units = { $raw } raw units (decimals of this token unknown to the signer)
+amount-fee-at-most = at most { $value } { $symbol } ({ $gas } gas × { $fee } wei)
+amount-all-now-and-later = all, now and later
+amount-unlimited-in-effect = unlimited in effect ({ $amount })
+amount-up-to-about = up to about { $amount }
+amount-refund-unbounded = unbounded: { $price } per gas with safeTxGas 0 lets the executor burn as much gas as the block allows
+amount-at-least = at least { $amount }

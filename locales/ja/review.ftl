@@ -109,6 +109,9 @@ review-eth-kind-fee = 手数料
 review-eth-party-network = ネットワーク（ブロック生成者）
 review-eth-party-new-contract = 新しいコントラクト
 review-eth-party-you = { $address }（自分）
+review-eth-party-filler = 注文を約定させる人（誰でも）
+review-eth-party-cow-settlement = CoW Protocol の決済（ソルバー）
+review-eth-party-executor = 実行する人（refundReceiver 0 = tx.origin。署名済みトランザクションを送信する誰でも）
 place-path = { $head } → { $item }
 place-call = 呼び出し
 place-safe-call = Safe の呼び出し
@@ -250,3 +253,15 @@ text-script-cyrillic = キリル
 text-script-armenian = アルメニア
 text-script-cherokee = チェロキー
 text-script-other = その他
+
+## Ethereum の価値の移動の金額（src/eth/flows.rs）。数値とシンボルは引数で、翻訳しない。
+## JSON には英語版が入る
+amount-unlimited-max = 無制限（2^256-1）
+amount-token = { $value } { $symbol }（最小単位 { $raw }）
+amount-raw-units = 最小単位で { $raw }（このトークンの小数点以下の桁数は署名者にはわかりません）
+amount-fee-at-most = 最大 { $value } { $symbol }（{ $gas } gas × { $fee } wei）
+amount-all-now-and-later = すべて（今後のものも含む）
+amount-unlimited-in-effect = 事実上無制限（{ $amount }）
+amount-up-to-about = 最大でおよそ { $amount }
+amount-refund-unbounded = 上限なし: ガスあたり { $price }。safeTxGas が 0 なので、実行者はブロックが許す限りのガスを消費できます
+amount-at-least = 最低 { $amount }

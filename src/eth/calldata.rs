@@ -396,22 +396,22 @@ impl<'a> Decoder<'a> {
         match kind {
             Kind::Erc20Transfer => {
                 self.touches.push(Touch::Recipient(address(0)));
-                out.args[1].value = self.token_amount(to, uint(1));
+                out.args[1].value = self.token_amount(to, uint(1)).english();
                 self.token_transfer(&place, to, payer, address(0), uint(1));
             }
             Kind::Erc20TransferFrom => {
                 self.touches.push(Touch::Recipient(address(1)));
-                out.args[2].value = self.token_amount(to, uint(2));
+                out.args[2].value = self.token_amount(to, uint(2)).english();
                 self.token_transfer(&place, to, address(0), address(1), uint(2));
             }
             Kind::Erc20Approve => {
                 let (spender, amount) = (address(0), uint(1));
-                out.args[1].value = self.token_amount(to, amount);
+                out.args[1].value = self.token_amount(to, amount).english();
                 self.approval(&place, MovementKind::Approval, to, spender, amount, None);
             }
             Kind::Permit2Approve => {
                 let (token, spender, amount) = (address(0), address(1), uint(2));
-                out.args[2].value = self.token_amount(token, amount);
+                out.args[2].value = self.token_amount(token, amount).english();
                 self.approval(
                     &place,
                     MovementKind::Approval,

@@ -102,12 +102,18 @@ fn movement_kind(kind: MovementKind) -> &'static str {
     }
 }
 
-/// A movement's party in the operator's language: the network, a new contract, or an
-/// address with its label, where the signer's own label (`you`) is said too.
+/// A movement's party in the operator's language: the network, a new contract, whoever fills
+/// an order or executes a Safe transaction, or an address with its label, where the signer's
+/// own label (`you`) is said too.
 fn party(text: &str) -> String {
     match text {
         "the network (block producer)" => t("review-eth-party-network"),
         "a new contract" => t("review-eth-party-new-contract"),
+        "whoever fills the order" => t("review-eth-party-filler"),
+        "the CoW Protocol settlement (solvers)" => t("review-eth-party-cow-settlement"),
+        "whoever executes it (refundReceiver 0 = tx.origin, anyone who submits the signed transaction)" => {
+            t("review-eth-party-executor")
+        }
         _ => match text.strip_suffix(" (you)") {
             Some(address) => Text::new("review-eth-party-you")
                 .arg("address", address)
@@ -146,7 +152,7 @@ fn render_movements(s: &mut String, movements: &[Movement]) {
         let _ = writeln!(
             s,
             "  {kind} {}\n  {:<19} {}\n  {:<19} {}",
-            m.amount,
+            m.amount.localized(),
             "",
             asset.localized(),
             "",
