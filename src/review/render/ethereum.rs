@@ -53,7 +53,8 @@ fn render_call(s: &mut String, c: &Call, chain: Option<u64>, indent: usize) {
         (Some(f), _, _) => {
             let _ = writeln!(s, "{pad}  {f}");
             for a in &c.args {
-                let _ = writeln!(s, "{pad}    {}: {}", a.name, a.value);
+                let value = own_address(&a.value).unwrap_or_else(|| a.value.clone());
+                let _ = writeln!(s, "{pad}    {}: {value}", a.name);
             }
         }
         (None, _, 0) => {
@@ -114,13 +115,20 @@ fn party(text: &str) -> String {
         "whoever executes it (refundReceiver 0 = tx.origin, anyone who submits the signed transaction)" => {
             t("review-eth-party-executor")
         }
-        _ => match text.strip_suffix(" (you)") {
-            Some(address) => Text::new("review-eth-party-you")
-                .arg("address", address)
-                .localized(),
-            None => text.to_string(),
-        },
+        _ => own_address(text).unwrap_or_else(|| text.to_string()),
     }
+}
+
+/// An address the review labelled as the signer's own (`0x… (you)`), with that label in the
+/// operator's language; `None` for any other text (call arguments are otherwise shown as is).
+fn own_address(text: &str) -> Option<String> {
+    let address = text.strip_suffix(" (you)")?;
+    let hex = address.strip_prefix("0x")?;
+    (hex.len() == 40 && hex.chars().all(|c| c.is_ascii_hexdigit())).then(|| {
+        Text::new("review-eth-party-you")
+            .arg("address", address)
+            .localized()
+    })
 }
 
 /// Every movement of value, one line each.
@@ -351,4 +359,18 @@ pub fn render(r: &EthReview) -> String {
     );
     render_warnings(&mut s, &r.warnings);
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_address_labelled_ours_has_its_label_said() {
+        let ours = "0x9858EfFD232B4033E47d90003D41EC34EcaEda94 (you)";
+        assert_eq!(own_address(ours).as_deref(), Some(ours));
+        assert_eq!(own_address("a string argument (you)"), None);
+        assert_eq!(own_address("0x9858 (you)"), None);
+        assert_eq!(party("a string argument (you)"), "a string argument (you)");
+    }
 }
