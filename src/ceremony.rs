@@ -222,9 +222,9 @@ impl Home {
     /// The verified audit log, which the policy's 24-hour limits are computed from.
     fn verified_log(&self) -> Result<Verified> {
         let Some(audit) = &self.audit else {
-            return Err(Error::usage(
-                "the policy's max_per_24h needs the audit log, which only a keystore can sign",
-                "sign with a keystore holding the device's seed, or use a policy without max_per_24h",
+            return Err(Error::said(
+                Text::new("error-daily-limit-needs-audit-log"),
+                Some(Text::new("hint-daily-limit-needs-audit-log")),
             ));
         };
         self.log
@@ -373,9 +373,9 @@ pub fn sign(
     let info = signer.info();
     if let Some(why) = info.refusal(request) {
         record("refused", why.clone())?;
-        return Err(Error::usage(
-            why,
-            "sign it with the keystore or another device",
+        return Err(Error::said(
+            Text::verbatim(why),
+            Some(Text::new("hint-signer-refuses")),
         ));
     }
     if let Err(e) = confirm(
@@ -407,9 +407,9 @@ pub fn sign(
     if let Signed::Psbt(outcomes) = &signed {
         if outcomes.iter().all(|o| o.signatures == 0) {
             record("declined", detail.clone())?;
-            return Err(Error::usage(
-                format!("nothing was signed ({detail})"),
-                "check that this keystore or device (and its registered wallets) owns the inputs",
+            return Err(Error::said(
+                Text::new("error-nothing-signed-by-signer").arg("detail", detail),
+                Some(Text::new("hint-nothing-signed-by-signer")),
             ));
         }
     }
@@ -450,9 +450,9 @@ fn check_approvals(
                 crate::approval::now(),
             )
             .map_err(|e| deny(e.to_string())),
-        None if !approvals.approvals.is_empty() => Err(Error::usage(
-            "approvals were given but no policy names the approvers",
-            "pass --policy FILE with an [approvals] section",
+        None if !approvals.approvals.is_empty() => Err(Error::said(
+            Text::new("error-approvals-without-policy"),
+            Some(Text::new("hint-approvals-without-policy")),
         )),
         _ => Ok(Vec::new()),
     }
@@ -573,9 +573,9 @@ pub fn confirm(
         Gate::Refuse(codes) => Err(Error::Refused(codes)),
         Gate::Confirm { type_digest } => {
             if !prompt.interactive() {
-                return Err(Error::usage(
-                    "signing needs a confirmation and stdin is not a terminal",
-                    "pass --yes (and --allow CODE for each high or deny warning you accept)",
+                return Err(Error::said(
+                    Text::new("error-signing-needs-confirmation"),
+                    Some(Text::new("hint-signing-needs-confirmation")),
                 ));
             }
             let accepted = if type_digest {

@@ -79,6 +79,11 @@ const CASES: &[(&[&str], i32, &str)] = &[
         2,
         "確認が必要です",
     ),
+    (
+        &["sign", "good.psbt", "-o", "unconfirmed.psbt"],
+        2,
+        "署名には確認が必要です",
+    ),
 ];
 
 fn run(sb: &Sandbox, lang: &[&str], args: &[&str]) -> common::Outcome {

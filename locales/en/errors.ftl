@@ -173,3 +173,19 @@ hint-backend = check --backend, the credentials, and that the server is running
 error-eth-node = { $error }
 hint-eth-node = check --rpc, that the node is running, and the network
 hint-arguments = run with --help to see the accepted arguments
+
+## The signing ceremony's refusals (src/ceremony.rs, src/signing.rs, src/btc/psbt_tools.rs)
+error-daily-limit-needs-audit-log = the policy's max_per_24h needs the audit log, which only a keystore can sign
+hint-daily-limit-needs-audit-log = sign with a keystore holding the device's seed, or use a policy without max_per_24h
+hint-signer-refuses = sign it with the keystore or another device
+error-nothing-signed-by-signer = nothing was signed ({ $detail })
+hint-nothing-signed-by-signer = check that this keystore or device (and its registered wallets) owns the inputs
+error-approvals-without-policy = approvals were given but no policy names the approvers
+hint-approvals-without-policy = pass --policy FILE with an [approvals] section
+error-signing-needs-confirmation = signing needs a confirmation and stdin is not a terminal
+hint-signing-needs-confirmation = pass --yes (and --allow CODE for each high or deny warning you accept)
+error-ethereum-key-cannot-sign-bitcoin = this keystore holds a single Ethereum key and cannot sign Bitcoin
+hint-ethereum-key-cannot-sign-bitcoin = use a keystore created from a mnemonic
+error-cannot-extract-not-final = cannot extract: input { $index } is not final ({ $why })
+error-cannot-broadcast-not-final = cannot broadcast: input { $index } is not final ({ $why })
+hint-collect-signatures = collect the missing signatures first

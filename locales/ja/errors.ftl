@@ -176,3 +176,19 @@ hint-backend = --backend、認証情報、サーバーが動いているかを�
 error-eth-node = Ethereum ノード: { $error }
 hint-eth-node = --rpc、ノードが動いているか、ネットワークを確認してください
 hint-arguments = --help で受け付ける引数を確認してください
+
+## 署名セレモニーの拒否（src/ceremony.rs、src/signing.rs、src/btc/psbt_tools.rs）
+error-daily-limit-needs-audit-log = ポリシーの max_per_24h には監査ログが必要ですが、監査ログに署名できるのは鍵ストアだけです
+hint-daily-limit-needs-audit-log = デバイスと同じシードを持つ鍵ストアで署名するか、max_per_24h のないポリシーを使ってください
+hint-signer-refuses = 鍵ストアか別のデバイスで署名してください
+error-nothing-signed-by-signer = 何も署名されませんでした（{ $detail }）
+hint-nothing-signed-by-signer = この鍵ストアまたはデバイス（と登録済みのウォレット）が入力を所有しているか確認してください
+error-approvals-without-policy = 承認が渡されましたが、承認者を指名するポリシーがありません
+hint-approvals-without-policy = [approvals] の節を持つ --policy FILE を指定してください
+error-signing-needs-confirmation = 署名には確認が必要ですが、標準入力が端末ではありません
+hint-signing-needs-confirmation = --yes を指定してください（受け入れる重大度 high・deny の警告ごとに --allow CODE も）
+error-ethereum-key-cannot-sign-bitcoin = この鍵ストアは Ethereum の鍵を 1 つ持つだけで、Bitcoin には署名できません
+hint-ethereum-key-cannot-sign-bitcoin = ニーモニックから作った鍵ストアを使ってください
+error-cannot-extract-not-final = 取り出せません: 入力 { $index } は最終化されていません（{ $why }）
+error-cannot-broadcast-not-final = ブロードキャストできません: 入力 { $index } は最終化されていません（{ $why }）
+hint-collect-signatures = まず足りない署名を集めてください

@@ -239,10 +239,13 @@ pub fn finalize_and_verify(
 }
 
 /// The first input that is not final, and why (empty when the finalizer gave no reason).
-pub fn first_not_final(outcomes: &[FinalizeOutcome]) -> (usize, String) {
+pub fn first_not_final(outcomes: &[FinalizeOutcome]) -> (usize, Text) {
     outcomes
         .iter()
         .find(|o| !o.finalized)
-        .map(|o| (o.index, o.error.as_deref().unwrap_or_default().to_string()))
-        .unwrap_or_default()
+        .map(|o| {
+            let why = o.error.as_ref().map(|e| e.text().clone());
+            (o.index, why.unwrap_or_else(|| Text::verbatim("")))
+        })
+        .unwrap_or_else(|| (0, Text::verbatim("")))
 }

@@ -51,9 +51,11 @@ pub fn finalize(file: &PsbtFile, extract: bool) -> Result<Finalized> {
         (Some(tx), true) => ((serialize_hex(tx) + "\n").into_bytes(), false),
         (None, true) => {
             let (first, why) = finalize::first_not_final(&outcomes);
-            return Err(Error::usage(
-                format!("cannot extract: input {first} is not final ({why})"),
-                "collect the missing signatures first",
+            return Err(Error::said(
+                Text::new("error-cannot-extract-not-final")
+                    .arg("index", first)
+                    .text_arg("why", why),
+                Some(Text::new("hint-collect-signatures")),
             ));
         }
         (_, false) => (file.encode_like(&psbt)?, file.encoding == Encoding::Binary),
@@ -72,9 +74,11 @@ pub fn final_transaction(psbt: &mut Psbt) -> Result<Transaction> {
     let (outcomes, tx) = finalize::finalize_and_verify(psbt)?;
     tx.ok_or_else(|| {
         let (i, why) = finalize::first_not_final(&outcomes);
-        Error::usage(
-            format!("cannot broadcast: input {i} is not final ({why})"),
-            "collect the missing signatures first",
+        Error::said(
+            Text::new("error-cannot-broadcast-not-final")
+                .arg("index", i)
+                .text_arg("why", why),
+            Some(Text::new("hint-collect-signatures")),
         )
     })
 }
