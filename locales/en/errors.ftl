@@ -189,3 +189,23 @@ hint-ethereum-key-cannot-sign-bitcoin = use a keystore created from a mnemonic
 error-cannot-extract-not-final = cannot extract: input { $index } is not final ({ $why })
 error-cannot-broadcast-not-final = cannot broadcast: input { $index } is not final ({ $why })
 hint-collect-signatures = collect the missing signatures first
+
+## Bitcoin message signing and verification (src/btc/message/, src/cli/message.rs)
+error-msg-no-bitcoin-keys = this keystore holds no Bitcoin keys (an imported Ethereum key)
+error-msg-psbt-no-message = the PSBT has no BIP-322 message (global field 0x09)
+error-msg-psbt-no-witness-utxo = the PSBT's first input has no witness UTXO (the address's script)
+error-msg-path-derives-other = the request's path derives { $derived }, not its address { $address }
+error-msg-address-not-ours = { $address } is not ours: not in the standard accounts 0..{ $accounts } nor the registered wallets, indexes 0..{ $gap }
+hint-msg-address-not-ours = check the address; widen the search with --accounts / --gap, or register its wallet
+error-msg-path-not-standard = path { $path } is not a standard single-sig address path
+hint-msg-path-not-standard = use m/84'/0'/0'/0/5 style paths (purpose 44, 49, 84 or 86), or name the address
+error-msg-legacy-single-key = legacy signatures exist only for single-key addresses
+error-msg-legacy-script = legacy signatures are for p2pkh and p2wpkh addresses, not { $script }
+hint-msg-legacy-script = use the default BIP-322 format
+error-msg-no-key-of-ours = none of this wallet's keys at this address is ours
+error-msg-no-policy-rules = the policy file has no rules for message signing yet
+hint-msg-no-policy-rules = sign messages without --policy or --approval
+error-msg-no-message = give the message with one of --message, --message-file, --message-hex
+hint-msg-no-message = the signature proves nothing without the exact message
+error-msg-signature-not-text = the signature file is not text
+error-msg-no-signature = no signature given

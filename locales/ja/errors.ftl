@@ -192,3 +192,23 @@ hint-ethereum-key-cannot-sign-bitcoin = ニーモニックから作った鍵ス�
 error-cannot-extract-not-final = 取り出せません: 入力 { $index } は最終化されていません（{ $why }）
 error-cannot-broadcast-not-final = ブロードキャストできません: 入力 { $index } は最終化されていません（{ $why }）
 hint-collect-signatures = まず足りない署名を集めてください
+
+## Bitcoin メッセージの署名と検証（src/btc/message/、src/cli/message.rs）
+error-msg-no-bitcoin-keys = この鍵ストアには Bitcoin の鍵がありません（インポートした Ethereum の鍵）
+error-msg-psbt-no-message = PSBT に BIP-322 のメッセージ（グローバルフィールド 0x09）がありません
+error-msg-psbt-no-witness-utxo = PSBT の最初の入力にウィットネス UTXO（アドレスのスクリプト）がありません
+error-msg-path-derives-other = リクエストのパスから導出されるのは { $derived } で、リクエストのアドレス { $address } ではありません
+error-msg-address-not-ours = { $address } は自分のアドレスではありません: 標準アカウント 0..{ $accounts } にも登録済みウォレットにも（インデックス 0..{ $gap }）見つかりません
+hint-msg-address-not-ours = アドレスを確認してください。--accounts / --gap で探す範囲を広げるか、そのウォレットを登録してください
+error-msg-path-not-standard = パス { $path } はシングルシグの標準的なアドレスのパスではありません
+hint-msg-path-not-standard = m/84'/0'/0'/0/5 のようなパス（purpose 44、49、84、86）を使うか、アドレスを指定してください
+error-msg-legacy-single-key = レガシー署名は単一鍵のアドレスにしかありません
+error-msg-legacy-script = レガシー署名は p2pkh と p2wpkh のアドレス用で、{ $script } には使えません
+hint-msg-legacy-script = 既定の BIP-322 形式を使ってください
+error-msg-no-key-of-ours = このアドレスにあるこのウォレットの鍵に、自分の鍵がありません
+error-msg-no-policy-rules = ポリシーファイルにはまだメッセージ署名のルールがありません
+hint-msg-no-policy-rules = --policy や --approval を付けずにメッセージに署名してください
+error-msg-no-message = --message、--message-file、--message-hex のどれかでメッセージを指定してください
+hint-msg-no-message = 正確なメッセージがなければ、署名は何も証明しません
+error-msg-signature-not-text = 署名ファイルがテキストではありません
+error-msg-no-signature = 署名が指定されていません

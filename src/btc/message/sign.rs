@@ -64,9 +64,7 @@ pub fn sign(
     let descriptor = found.descriptor()?;
     let Some(standard) = found.policy.standard else {
         if format == Format::Legacy {
-            return Err(Error::bad_input(
-                "legacy signatures exist only for single-key addresses",
-            ));
+            return Err(Error::said(Text::new("error-msg-legacy-single-key"), None));
         }
         // Our keys alone may meet the wallet's threshold (1-of-n, a single-key miniscript):
         // then the signature is complete; otherwise the share waits for cosigners.
@@ -85,12 +83,9 @@ pub fn sign(
     let legacy = match (format, standard) {
         (Format::Legacy, Standard::Bip44 | Standard::Bip84) => true,
         (Format::Legacy, _) => {
-            return Err(Error::usage(
-                format!(
-                    "legacy signatures are for p2pkh and p2wpkh addresses, not {}",
-                    standard.script_name()
-                ),
-                "use the default BIP-322 format",
+            return Err(Error::said(
+                Text::new("error-msg-legacy-script").arg("script", standard.script_name()),
+                Some(Text::new("hint-msg-legacy-script")),
             ))
         }
         (Format::Auto, Standard::Bip44) => true,
@@ -254,9 +249,7 @@ fn share(
         Keys::Ecdsa(ecdsa.iter().map(|(p, k)| (*p, k.expose_secret())).collect())
     };
     if ecdsa.is_empty() && taproot.is_empty() {
-        return Err(Error::bad_input(
-            "none of this wallet's keys at this address is ours",
-        ));
+        return Err(Error::said(Text::new("error-msg-no-key-of-ours"), None));
     }
     sign_input(secp, &mut psbt, keys)?;
     Ok(psbt)
