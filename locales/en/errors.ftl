@@ -209,3 +209,16 @@ error-msg-no-message = give the message with one of --message, --message-file, -
 hint-msg-no-message = the signature proves nothing without the exact message
 error-msg-signature-not-text = the signature file is not text
 error-msg-no-signature = no signature given
+
+## Signing with a hardware wallet (src/signer/device/)
+error-device-request-other-account = the request is for { $stated }, the { $device }'s address at { $path } is { $address }
+hint-device-request-other-account = pass --path with that account's derivation path
+error-ledger-needs-one-wallet = multisig signing on a Ledger needs exactly one wallet registered on it
+hint-ledger-needs-one-wallet = run 'coldsign device register --wallet NAME'
+error-device-no-input-key = no input carries a key of this device
+hint-device-no-input-key = check the PSBT's BIP32 derivations
+error-device-path-not-standard = { $path } is not a standard single-sig path
+hint-device-path-not-standard = register the wallet and sign with it
+error-wallet-not-on-ledger = wallet { $wallet } is not registered on Ledger { $fingerprint }
+hint-wallet-not-on-ledger = run 'coldsign device register --wallet { $wallet }' first
+error-ledger-hmac-damaged = wallet { $wallet }: damaged ledger HMAC

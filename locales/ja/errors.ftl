@@ -212,3 +212,16 @@ error-msg-no-message = --message、--message-file、--message-hex のどれか�
 hint-msg-no-message = 正確なメッセージがなければ、署名は何も証明しません
 error-msg-signature-not-text = 署名ファイルがテキストではありません
 error-msg-no-signature = 署名が指定されていません
+
+## ハードウェアウォレットでの署名（src/signer/device/）
+error-device-request-other-account = リクエストは { $stated } 宛てですが、{ $device } の { $path } のアドレスは { $address } です
+hint-device-request-other-account = そのアカウントの導出パスを --path で指定してください
+error-ledger-needs-one-wallet = Ledger でのマルチシグ署名には、Ledger に登録したウォレットがちょうど 1 つ必要です
+hint-ledger-needs-one-wallet = 'coldsign device register --wallet NAME' を実行してください
+error-device-no-input-key = このデバイスの鍵を持つ入力がありません
+hint-device-no-input-key = PSBT の BIP32 導出情報を確認してください
+error-device-path-not-standard = { $path } はシングルシグの標準的なパスではありません
+hint-device-path-not-standard = ウォレットを登録して、そのウォレットで署名してください
+error-wallet-not-on-ledger = ウォレット { $wallet } は Ledger { $fingerprint } に登録されていません
+hint-wallet-not-on-ledger = 先に 'coldsign device register --wallet { $wallet }' を実行してください
+error-ledger-hmac-damaged = ウォレット { $wallet }: Ledger の HMAC が壊れています
