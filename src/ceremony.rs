@@ -372,9 +372,9 @@ pub fn sign(
     };
     let info = signer.info();
     if let Some(why) = info.refusal(request) {
-        record("refused", why.clone())?;
+        record("refused", why.to_string())?;
         return Err(Error::said(
-            Text::verbatim(why),
+            why.text().clone(),
             Some(Text::new("hint-signer-refuses")),
         ));
     }

@@ -222,3 +222,15 @@ hint-device-path-not-standard = register the wallet and sign with it
 error-wallet-not-on-ledger = wallet { $wallet } is not registered on Ledger { $fingerprint }
 hint-wallet-not-on-ledger = run 'coldsign device register --wallet { $wallet }' first
 error-ledger-hmac-damaged = wallet { $wallet }: damaged ledger HMAC
+
+## What a signer cannot sign (src/signer/capabilities.rs)
+refusal-signer-cannot = the { $signer } cannot sign { $what } here
+refusal-bitcoin-transactions = Bitcoin transactions
+refusal-taproot-inputs = taproot inputs
+refusal-multisig-inputs = multisig inputs
+refusal-ethereum-requests = Ethereum requests
+refusal-eip1559-transactions = EIP-1559 transactions
+refusal-access-list-transactions = transactions with an access list
+refusal-kind-transactions = { $kind } transactions
+refusal-personal-messages = personal messages
+refusal-typed-data = typed data

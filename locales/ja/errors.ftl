@@ -225,3 +225,15 @@ hint-device-path-not-standard = ウォレットを登録して、そのウォレ
 error-wallet-not-on-ledger = ウォレット { $wallet } は Ledger { $fingerprint } に登録されていません
 hint-wallet-not-on-ledger = 先に 'coldsign device register --wallet { $wallet }' を実行してください
 error-ledger-hmac-damaged = ウォレット { $wallet }: Ledger の HMAC が壊れています
+
+## 署名者が署名できないもの（src/signer/capabilities.rs）
+refusal-signer-cannot = { $signer } はここでは{ $what }に署名できません
+refusal-bitcoin-transactions = Bitcoin のトランザクション
+refusal-taproot-inputs = Taproot の入力
+refusal-multisig-inputs = マルチシグの入力
+refusal-ethereum-requests = Ethereum のリクエスト
+refusal-eip1559-transactions = EIP-1559 のトランザクション
+refusal-access-list-transactions = アクセスリスト付きのトランザクション
+refusal-kind-transactions = { $kind } のトランザクション
+refusal-personal-messages = パーソナルメッセージ
+refusal-typed-data = 型付きデータ
