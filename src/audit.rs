@@ -250,7 +250,7 @@ impl AuditLog {
         let key = signer.public();
         let chain = self
             .walk(&key, |_| {})
-            .map_err(|e| Error::Verification(format!("{e}; nothing was signed")))?;
+            .map_err(|e| Error::unverified(Text::new("error-nothing-signed").arg("failure", e)))?;
         let secp = Secp256k1::signing_only();
         let keypair = Keypair::from_secret_key(&secp, signer.secret.expose_secret());
         let mut entry = Entry {
@@ -641,7 +641,7 @@ impl AuditLog {
     pub fn verify_with_head(&self, key: &XOnlyPublicKey, head: Option<&str>) -> Result<Verified> {
         let verified = self
             .verify(key)
-            .map_err(|e| Error::Verification(e.to_string()))?;
+            .map_err(|e| Error::verification(e.to_string()))?;
         if let Some(head) = head {
             verified.check_head(head)?;
         }
@@ -663,9 +663,9 @@ impl Verified {
         if heads.contains(&head) {
             Ok(())
         } else {
-            Err(Error::Verification(format!(
-                "head {head} is not in the log: it was rolled back or replaced"
-            )))
+            Err(Error::unverified(
+                Text::new("error-audit-head-missing").arg("head", head),
+            ))
         }
     }
 

@@ -227,14 +227,14 @@ impl Home {
     /// are computed from its decisions, the trusted configuration from its records).
     fn verified_log(&self, keep: impl Fn(&Entry) -> bool) -> Result<Verified> {
         let Some(audit) = &self.audit else {
-            return Err(Error::usage(
-                "the policy's max_per_24h needs the audit log, which only a keystore can sign",
-                "sign with a keystore holding the device's seed, or use a policy without max_per_24h",
+            return Err(Error::said(
+                Text::new("error-daily-limit-needs-audit-log"),
+                Some(Text::new("hint-daily-limit-needs-audit-log")),
             ));
         };
         self.log
             .verify_keeping(&audit.public(), keep)
-            .map_err(|e| Error::Verification(e.to_string()))
+            .map_err(|e| Error::verification(e.to_string()))
     }
 }
 
@@ -377,10 +377,10 @@ pub fn sign(
     };
     let info = signer.info();
     if let Some(why) = info.refusal(request) {
-        record("refused", why.clone())?;
-        return Err(Error::usage(
-            why,
-            "sign it with the keystore or another device",
+        record("refused", why.to_string())?;
+        return Err(Error::said(
+            why.text().clone(),
+            Some(Text::new("hint-signer-refuses")),
         ));
     }
     if let Err(e) = confirm(
@@ -412,9 +412,9 @@ pub fn sign(
     if let Signed::Psbt(outcomes) = &signed {
         if outcomes.iter().all(|o| o.signatures == 0) {
             record("declined", detail.clone())?;
-            return Err(Error::usage(
-                format!("nothing was signed ({detail})"),
-                "check that this keystore or device (and its registered wallets) owns the inputs",
+            return Err(Error::said(
+                Text::new("error-nothing-signed-by-signer").arg("detail", detail),
+                Some(Text::new("hint-nothing-signed-by-signer")),
             ));
         }
     }
@@ -455,9 +455,9 @@ fn check_approvals(
                 crate::approval::now(),
             )
             .map_err(|e| deny(e.to_string())),
-        None if !approvals.approvals.is_empty() => Err(Error::usage(
-            "approvals were given but no policy names the approvers",
-            "pass --policy FILE with an [approvals] section",
+        None if !approvals.approvals.is_empty() => Err(Error::said(
+            Text::new("error-approvals-without-policy"),
+            Some(Text::new("hint-approvals-without-policy")),
         )),
         _ => Ok(Vec::new()),
     }
@@ -525,14 +525,14 @@ pub fn check_recovers(
 ) -> Result<()> {
     match crate::eth::sign::recover(hash, signature) {
         Some(signer) if signer == from => Ok(()),
-        Some(signer) => Err(Error::Verification(format!(
-            "the signature recovers to {}, not to the reviewed {}; nothing was written",
-            signer.to_checksum(None),
-            from.to_checksum(None)
-        ))),
-        None => Err(Error::Verification(
-            "the signature recovers to no key; nothing was written".into(),
+        Some(signer) => Err(Error::unverified(
+            Text::new("error-signature-recovers-other")
+                .arg("signer", signer.to_checksum(None))
+                .arg("from", from.to_checksum(None)),
         )),
+        None => Err(Error::unverified(Text::new(
+            "error-signature-recovers-none",
+        ))),
     }
 }
 
@@ -559,7 +559,7 @@ fn detail(signed: &Signed) -> String {
 
 /// Whether `answer` to a `[y/N]` question is yes: `y`, `Y` or `yes` in every language, and
 /// `はい` when the operator's language is Japanese.
-fn is_yes(answer: &str) -> bool {
+pub(crate) fn is_yes(answer: &str) -> bool {
     matches!(answer, "y" | "Y" | "yes") || (i18n::current() == Lang::Ja && answer == "はい")
 }
 
@@ -578,9 +578,9 @@ pub fn confirm(
         Gate::Refuse(codes) => Err(Error::Refused(codes)),
         Gate::Confirm { type_digest } => {
             if !prompt.interactive() {
-                return Err(Error::usage(
-                    "signing needs a confirmation and stdin is not a terminal",
-                    "pass --yes (and --allow CODE for each high or deny warning you accept)",
+                return Err(Error::said(
+                    Text::new("error-signing-needs-confirmation"),
+                    Some(Text::new("hint-signing-needs-confirmation")),
                 ));
             }
             let accepted = if type_digest {

@@ -22,19 +22,25 @@ use crate::report::wallet::WalletView;
 use crate::trusted::Part;
 use crate::{Error, Result};
 
-/// Refuses a change that needs a confirmation (`yes` not given) when nobody can answer.
-pub fn require_answerable(prompt: &dyn Prompt, yes: bool, refusal: &str, hint: &str) -> Result<()> {
+/// Refuses a change that needs a confirmation (`yes` not given) when nobody can answer, with
+/// the catalog messages `refusal` and `hint`.
+pub fn require_answerable(
+    prompt: &dyn Prompt,
+    yes: bool,
+    refusal: &'static str,
+    hint: &'static str,
+) -> Result<()> {
     if yes || prompt.interactive() {
         return Ok(());
     }
-    Err(Error::usage(refusal, hint))
+    Err(Error::said(Text::new(refusal), Some(Text::new(hint))))
 }
 
-/// Asks a yes/no `question`; anything but yes declines (exit 1) with the catalog message
-/// `declined`.
-pub fn agree(prompt: &dyn Prompt, question: &str, declined: &'static str) -> Result<()> {
-    let answer = prompt.line(question)?;
-    if matches!(answer.trim(), "y" | "Y" | "yes") {
+/// Asks a yes/no `question`; anything but yes (`はい` too in Japanese) declines (exit 1) with
+/// the catalog message `declined`.
+pub fn agree(prompt: &dyn Prompt, question: &Text, declined: &'static str) -> Result<()> {
+    let answer = prompt.line(&question.localized())?;
+    if crate::ceremony::is_yes(answer.trim()) {
         Ok(())
     } else {
         Err(Error::declined(Text::new(declined)))
@@ -104,18 +110,15 @@ pub fn import_tokens(
     require_answerable(
         prompt,
         yes,
-        "importing tokens needs a confirmation and stdin is not a terminal",
-        "pass --yes (every token is still shown before it is stored)",
+        "error-tokens-need-confirmation",
+        "hint-tokens-need-confirmation",
     )?;
     let home = home()?;
     show_block(prompt, &tokens_to_import(&list.tokens));
     if !yes {
         agree(
             prompt,
-            &format!(
-                "add these {} tokens to the signer's registry? [y/N]",
-                list.tokens.len()
-            ),
+            &Text::new("prompt-import-tokens").arg("count", list.tokens.len()),
             "error-declined-imported",
         )?;
     }
@@ -168,13 +171,13 @@ pub fn register_wallet(
         require_answerable(
             prompt,
             false,
-            "registering a wallet needs a confirmation",
-            "pass --yes for scripted setups",
+            "error-wallet-needs-confirmation",
+            "hint-wallet-needs-confirmation",
         )?;
         show_block(prompt, &crate::report::Report::human(&shown));
         agree(
             prompt,
-            "register this wallet? [y/N]",
+            &Text::new("prompt-register-wallet"),
             "error-declined-registered",
         )?;
     }
@@ -210,27 +213,23 @@ pub fn import_descriptors(
     require_answerable(
         prompt,
         yes,
-        "importing descriptors needs a confirmation and stdin is not a terminal",
-        "pass --yes (every descriptor is still shown before it is stored)",
+        "error-descriptors-need-confirmation",
+        "hint-descriptors-need-confirmation",
     )?;
     let home = home()?;
     for skipped in &candidates.skipped {
-        prompt.show(&format!(
-            "skipped {}: {}",
-            skipped.file.display(),
-            crate::erc7730::format::sanitize(&skipped.reason)
-        ));
+        let line = Text::new("prompt-descriptor-skipped")
+            .arg("path", skipped.file.display())
+            .arg("reason", crate::erc7730::format::sanitize(&skipped.reason));
+        prompt.show(&line.localized());
     }
     for (_, summary) in &candidates.descriptors {
-        show_block(prompt, &summary.describe());
+        show_block(prompt, &summary.localized());
     }
     if !yes {
         agree(
             prompt,
-            &format!(
-                "trust these {} descriptor(s) to name calls and messages in reviews? [y/N]",
-                candidates.descriptors.len()
-            ),
+            &Text::new("prompt-trust-descriptors").arg("count", candidates.descriptors.len()),
             "error-declined-imported",
         )?;
     }

@@ -101,8 +101,13 @@ pub enum Error {
         said: Option<Box<Said>>,
     },
     /// A verification failed (a script, a signature, a derived value).
-    #[error("{0}")]
-    Verification(String),
+    #[error("{message}")]
+    Verification {
+        /// What failed (English).
+        message: String,
+        /// The same as a catalog text, when the catalogs say it.
+        said: Option<Box<Text>>,
+    },
     /// A network backend (Bitcoin Core, Electrum) failed or was unreachable.
     #[error("{message}")]
     Backend {
@@ -110,6 +115,8 @@ pub enum Error {
         message: String,
         /// What to check.
         hint: Option<String>,
+        /// The message and hint in the catalogs, when they are there.
+        said: Option<Box<Said>>,
     },
     /// An invariant did not hold: a bug.
     #[error("internal error: {0}")]
@@ -171,6 +178,32 @@ impl Error {
         }
     }
 
+    /// A failed verification whose message comes from elsewhere (another library's error),
+    /// said in English in every language.
+    pub fn verification(message: impl Into<String>) -> Self {
+        Error::Verification {
+            message: message.into(),
+            said: None,
+        }
+    }
+
+    /// A failed verification said by the catalogs (English as in [`Error::said`]).
+    pub fn unverified(message: Text) -> Self {
+        Error::Verification {
+            message: message.english(),
+            said: Some(Box::new(message)),
+        }
+    }
+
+    /// A backend failure said by the catalogs (English as in [`Error::said`]).
+    pub fn backend_said(said: Said) -> Self {
+        Error::Backend {
+            message: said.message.english(),
+            hint: said.hint.as_ref().map(Text::english),
+            said: Some(Box::new(said)),
+        }
+    }
+
     /// A decline said by the catalogs: its English (JSON, `to_string()`) is the English
     /// catalog's text.
     pub fn declined(message: Text) -> Self {
@@ -192,7 +225,7 @@ impl Error {
             Error::Declined { .. } | Error::Refused(_) | Error::PolicyDenied { .. } => {
                 ExitCode::Declined
             }
-            Error::Verification(_) => ExitCode::Verification,
+            Error::Verification { .. } => ExitCode::Verification,
             Error::Device { .. } => ExitCode::Device,
             Error::Keystore(e) => e.exit_code(),
             Error::KeystoreV3(e) => e.exit_code(),
@@ -258,7 +291,9 @@ impl Error {
     /// The message and hint as catalog texts; `None` for an error said only in English.
     pub fn catalog_texts(&self) -> Option<Said> {
         match self {
-            Error::Usage { said, .. } | Error::Device { said, .. } => said.as_deref().cloned(),
+            Error::Usage { said, .. }
+            | Error::Device { said, .. }
+            | Error::Backend { said, .. } => said.as_deref().cloned(),
             Error::File {
                 action,
                 path,
@@ -273,7 +308,7 @@ impl Error {
                 Text::new("error-exists").arg("path", path.display()),
                 Some(Text::new("hint-exists")),
             )),
-            Error::Declined { said, .. } => {
+            Error::Declined { said, .. } | Error::Verification { said, .. } => {
                 said.as_deref().map(|text| Said::new(text.clone(), None))
             }
             Error::PolicyDenied { rule, detail } => Some(Said::new(
@@ -299,7 +334,6 @@ impl Error {
                 Text::new("error-internal").arg("detail", detail),
                 None,
             )),
-            Error::Verification(_) | Error::Backend { .. } => None,
         }
     }
 }

@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 
+use crate::i18n::Text;
 use crate::{Error, Result};
 
 /// The features compiled into this binary, in Cargo.toml's order.
@@ -157,10 +158,11 @@ pub fn verify_file(binary: &Path, sums: &str) -> Result<BinaryMatch> {
         .into_iter()
         .find(|e| e.sha256 == sha256)
         .ok_or_else(|| {
-            Error::Verification(format!(
-                "this binary ({}, sha256 {sha256}) is not in the sums file: do not use it",
-                binary.display()
-            ))
+            Error::unverified(
+                Text::new("error-binary-not-in-sums")
+                    .arg("path", binary.display())
+                    .arg("sha256", &sha256),
+            )
         })?;
     Ok(BinaryMatch {
         path: binary.into(),

@@ -30,9 +30,9 @@ use crate::{Error, Result};
 /// The keystore's HD key tree (a single-key keystore cannot sign Bitcoin).
 pub fn hd_keys(material: &KeyMaterial) -> Result<HdKeys> {
     material.hd().ok_or_else(|| {
-        Error::usage(
-            "this keystore holds a single Ethereum key and cannot sign Bitcoin",
-            "use a keystore created from a mnemonic",
+        Error::said(
+            Text::new("error-ethereum-key-cannot-sign-bitcoin"),
+            Some(Text::new("hint-ethereum-key-cannot-sign-bitcoin")),
         )
     })
 }

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use bitcoin::hashes::{sha256, Hash, HashEngine};
 
 use crate::audit::{Entry, Verified};
+use crate::i18n::Text;
 use crate::{addressbook, btc, erc7730, eth, Error, Result};
 
 /// One part of the signer's trusted configuration, stored beside the keystore.
@@ -48,6 +49,16 @@ impl Part {
             Part::Wallets => "registered wallets",
             Part::Descriptors => "ERC-7730 descriptors",
         }
+    }
+
+    /// Its name in the operator's language (English: [`Part::name`]).
+    pub fn said(self) -> Text {
+        Text::new(match self {
+            Part::AddressBook => "part-address-book",
+            Part::Tokens => "part-tokens",
+            Part::Wallets => "part-wallets",
+            Part::Descriptors => "part-descriptors",
+        })
     }
 
     /// The audit verdict that records a change of it (its subject is the new fingerprint).
@@ -142,6 +153,16 @@ pub struct Unrecorded {
     pub recorded: Option<String>,
 }
 
+impl Unrecorded {
+    /// The part's name in the operator's language.
+    pub fn part_said(&self) -> Text {
+        Part::ALL
+            .iter()
+            .find(|p| p.name() == self.part)
+            .map_or_else(|| Text::verbatim(self.part), |p| p.said())
+    }
+}
+
 /// The parts whose current fingerprint the verified log does not hold as their latest
 /// (an absent part needs no record).
 pub fn unrecorded(keystore: &Path, log: &Verified) -> Result<Vec<(Part, Unrecorded)>> {
@@ -191,21 +212,26 @@ pub fn policy_accepted(log: &Verified, sha256: &str) -> bool {
 /// coldsign, or a policy (`policy_sha256`) never accepted.
 pub fn check(keystore: &Path, log: &Verified, policy: Option<(&Path, &str)>) -> Result<()> {
     if let Some((_, u)) = unrecorded(keystore, log)?.into_iter().next() {
-        return Err(Error::Verification(format!(
-            "the {} ({}) changed outside coldsign: sha256 {}, last recorded {}; check it, then record it with 'coldsign log attest'",
-            u.part,
-            u.path.display(),
-            u.sha256,
-            u.recorded.as_deref().unwrap_or("nothing"),
-        )));
+        let part = u.part_said();
+        let recorded = match &u.recorded {
+            Some(sha256) => Text::verbatim(sha256),
+            None => Text::new("error-part-never-recorded"),
+        };
+        return Err(Error::unverified(
+            Text::new("error-part-changed")
+                .text_arg("part", part)
+                .arg("path", u.path.display())
+                .arg("sha256", &u.sha256)
+                .text_arg("recorded", recorded),
+        ));
     }
     if let Some((path, sha256)) = policy {
         if !policy_accepted(log, sha256) {
-            return Err(Error::Verification(format!(
-                "policy {} (sha256 {sha256}) was never accepted on this signer; review it, then accept it with 'coldsign log attest --policy {}'",
-                path.display(),
-                path.display()
-            )));
+            return Err(Error::unverified(
+                Text::new("error-policy-never-accepted")
+                    .arg("path", path.display())
+                    .arg("sha256", sha256),
+            ));
         }
     }
     Ok(())

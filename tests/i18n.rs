@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use coldsign::i18n::{Lang, Text, LANGS};
+use coldsign::i18n::{Lang, Phrase, Text, LANGS};
 
 /// The message identifiers a catalog defines (lines `id = …` outside comments).
 fn ids(lang: Lang) -> BTreeSet<String> {
@@ -384,4 +384,104 @@ fn nested_texts_and_lists_are_said_in_the_language_of_the_whole() {
     assert!(is_japanese(&ja) && !ja.contains("added"), "{ja}");
     assert!(ja.contains("0x0b") && ja.contains("0x08"), "{ja}");
     assert!(Text::list([]).is_none());
+}
+
+#[test]
+fn a_phrase_reads_as_its_english_wherever_it_is_data() {
+    let phrase = Phrase::from(
+        Text::new("review-relative-blocks")
+            .arg("blocks", 144)
+            .arg("plural", "other"),
+    );
+    assert_eq!(&*phrase, "144 blocks after the spent coin confirms");
+    assert_eq!(phrase.to_string(), &*phrase);
+    assert_eq!(
+        serde_json::to_string(&phrase).unwrap(),
+        "\"144 blocks after the spent coin confirms\""
+    );
+    let ja = phrase.text().in_lang(Lang::Ja);
+    assert!(is_japanese(&ja) && ja.contains("144"), "{ja}");
+}
+
+#[test]
+fn clap_annotations_and_the_help_command_are_said_in_japanese() {
+    let rendered = |lang: Lang, long: bool, path: &[&str]| {
+        let mut cmd = coldsign::i18n::help::localize(coldsign::cli::command(), lang);
+        cmd.build();
+        let mut at = &mut cmd;
+        for name in path {
+            at = at.find_subcommand_mut(name).expect("a command");
+        }
+        if long {
+            at.render_long_help().to_string()
+        } else {
+            at.render_help().to_string()
+        }
+    };
+    let long = rendered(Lang::Ja, true, &["sign"]);
+    for piece in [
+        "指定できる値:\n",
+        "- bitcoin: ビットコインのメインネット",
+        "- ledger: Bitcoin アプリ",
+        "[既定: 18]",
+    ] {
+        assert!(long.contains(piece), "{piece:?} missing from\n{long}");
+    }
+    assert!(
+        !long.contains("Possible values") && !long.contains("[default:"),
+        "{long}"
+    );
+    let short = rendered(Lang::Ja, false, &["sign"]);
+    assert!(
+        short.contains("[指定できる値: bitcoin, testnet, signet, regtest]"),
+        "{short}"
+    );
+    let root = rendered(Lang::Ja, false, &[]);
+    assert!(
+        root.contains("このメッセージ、または指定したサブコマンドのヘルプを表示"),
+        "{root}"
+    );
+    // English keeps clap's own words.
+    let english = rendered(Lang::En, true, &["sign"]);
+    assert!(english.contains("Possible values:") && english.contains("[default: 18]"));
+    assert!(rendered(Lang::En, false, &[]).contains("Print this message or the help"));
+}
+
+#[test]
+fn counts_and_reasons_built_inside_lines_keep_their_english() {
+    use coldsign::review::bitcoin::signatures::SignatureCount;
+    let count = SignatureCount {
+        present: 1,
+        needed: 2,
+    };
+    assert_eq!(count.said().english(), count.to_string());
+    let missing = Text::new("finalize-missing-signatures").text_arg("count", count.said());
+    assert_eq!(
+        missing.english(),
+        "it has 1 of 2 signatures; collect the missing signatures"
+    );
+    let ja = missing.in_lang(Lang::Ja);
+    assert!(is_japanese(&ja) && ja.contains("1 / 2"), "{ja}");
+    let unbalanced = Text::new("balance-input-amount-unknown").arg("index", 3);
+    assert_eq!(
+        unbalanced.english(),
+        "input 3's amount is unknown, so the fee cannot be known and the totals cannot balance"
+    );
+}
+
+#[test]
+fn why_text_is_deceptive_is_said_in_japanese_with_the_word_unchanged() {
+    let (_, reasons) =
+        coldsign::review::text::suspicious_text("login to p\u{0430}ypal\u{200b} now").unwrap();
+    let reasons = Text::comma_list(reasons).unwrap();
+    assert_eq!(
+        reasons.english(),
+        "invisible character U+200B, look-alike letters: \"pаypal\" mixes Latin and Cyrillic letters"
+    );
+    let ja = reasons.in_lang(Lang::Ja);
+    assert!(
+        ja.contains("\"pаypal\"") && ja.contains("ラテンとキリル"),
+        "{ja}"
+    );
+    assert!(ja.contains("見えない文字 U+200B"), "{ja}");
 }

@@ -38,11 +38,18 @@ fn prepare() -> Sandbox {
             "mainnet.psbt",
             BASE64_STANDARD.encode(foreign_network.serialize()),
         ),
+        ("token-list.json", TOKEN_LIST.into()),
     ] {
         std::fs::write(sb.path(name), data).unwrap();
     }
     sb
 }
+
+/// A token list of one token (the EIP-55 example address).
+const TOKEN_LIST: &str = r#"{"name": "Example list", "timestamp": "2026-01-01T00:00:00Z",
+    "version": {"major": 1, "minor": 0, "patch": 0},
+    "tokens": [{"chainId": 1, "address": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+                "name": "Example", "symbol": "EXM", "decimals": 9}]}"#;
 
 /// Bad inputs: arguments, the exit code, and a Japanese word the error line must hold.
 const CASES: &[(&[&str], i32, &str)] = &[
@@ -66,6 +73,16 @@ const CASES: &[(&[&str], i32, &str)] = &[
         &["sign", "mainnet.psbt", "-o", "s.psbt", "--yes"],
         1,
         "署名を拒否します",
+    ),
+    (
+        &["address", "import-tokens", "token-list.json"],
+        2,
+        "確認が必要です",
+    ),
+    (
+        &["sign", "good.psbt", "-o", "unconfirmed.psbt"],
+        2,
+        "署名には確認が必要です",
     ),
 ];
 
@@ -327,4 +344,66 @@ fn a_decline_is_japanese_with_the_same_exit_code() {
         "{}",
         japanese.stderr
     );
+}
+
+#[test]
+fn a_failed_verification_is_japanese_with_the_same_exit_code_and_json() {
+    let sb = prepare();
+    // The imported tokens changed outside coldsign: signing stops before the review.
+    std::fs::write(sb.path("tokens.json"), TOKEN_LIST).unwrap();
+    let args = ["sign", "good.psbt", "-o", "s.psbt", "--yes"];
+    let english = run(&sb, &[], &args);
+    let japanese = run(&sb, &["--lang", "ja"], &args);
+    assert_eq!((english.code, japanese.code), (4, 4), "{}", japanese.stderr);
+    assert!(
+        english
+            .stderr
+            .contains("error: the imported tokens (tokens.json) changed outside coldsign: sha256 "),
+        "{}",
+        english.stderr
+    );
+    assert!(
+        japanese.stderr.contains(
+            "エラー: インポートしたトークン（tokens.json）が coldsign の外で変更されました: sha256 "
+        ),
+        "{}",
+        japanese.stderr
+    );
+    let json: Vec<&str> = ["--json"].iter().chain(&args).copied().collect();
+    let (english, japanese) = (run(&sb, &[], &json), run(&sb, &["--lang", "ja"], &json));
+    assert_eq!(english.stdout, japanese.stdout);
+    assert_eq!(
+        english.json()["code"],
+        "verification_failed",
+        "{}",
+        english.stdout
+    );
+}
+
+#[test]
+fn an_argument_error_keeps_clap_s_words_under_japanese_labels() {
+    let sb = Sandbox::new();
+    let english = sb.run(&["sign", "--no-such-flag"], "");
+    let japanese = sb.run(&["--lang", "ja", "sign", "--no-such-flag"], "");
+    assert_eq!((english.code, japanese.code), (2, 2));
+    assert!(english
+        .stderr
+        .contains("\nhint: run with --help to see the accepted arguments"));
+    assert!(
+        japanese.stderr.starts_with("エラー: ")
+            && japanese
+                .stderr
+                .contains("\nヒント: --help で受け付ける引数を確認してください"),
+        "{}",
+        japanese.stderr
+    );
+    let json = |lang: &[&str]| {
+        let args: Vec<&str> = lang
+            .iter()
+            .chain(&["--json", "sign", "--no-such-flag"])
+            .copied()
+            .collect();
+        sb.run(&args, "").stdout
+    };
+    assert_eq!(json(&[]), json(&["--lang", "ja"]));
 }

@@ -98,6 +98,11 @@ fn the_japanese_screen_keeps_every_value_and_column() {
     let sb = requests();
     let (btc_en, eth_en) = screens(&sb, &[]);
     let (btc, eth) = screens(&sb, &["--lang", "ja"]);
+    assert_eq!(
+        btc,
+        include_str!("snapshots/psbt-external-change-warning.ja.txt")
+    );
+    assert_eq!(eth, include_str!("snapshots/erc20-transfer.ja.txt"));
     for line in [
         "意図ダイジェスト",
         "入力（2 件）",
@@ -116,6 +121,9 @@ fn the_japanese_screen_keeps_every_value_and_column() {
         "署名者",
         "最大総コスト",
         "価値の移動",
+        "  トークン送金        1500 USDC",
+        "（自分） から ネットワーク（ブロック生成者） へ（手数料）",
+        "へ（呼び出し）",
         "署名ハッシュ",
     ] {
         assert!(eth.contains(line), "{line:?} missing from\n{eth}");
@@ -300,4 +308,214 @@ fn sign_says_its_result_in_japanese() {
     ] {
         assert!(japanese.contains(line), "{japanese}");
     }
+}
+
+/// A PSBT whose screen says pieces built inside its lines: a relative lock time on input 0,
+/// input 1 not ours (its key origins removed), and an output paying a bare public key.
+fn reasons_psbt() -> bitcoin::psbt::Psbt {
+    use bitcoin::{transaction::Version, Amount, Sequence, TxOut};
+    let mut psbt = benign_spend();
+    psbt.unsigned_tx.version = Version::TWO;
+    psbt.unsigned_tx.input[0].sequence = Sequence::from_height(144);
+    psbt.inputs[1].bip32_derivation.clear();
+    let key: bitcoin::PublicKey =
+        "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
+            .parse()
+            .unwrap();
+    psbt.unsigned_tx.output.push(TxOut {
+        value: Amount::from_sat(1_000),
+        script_pubkey: bitcoin::ScriptBuf::new_p2pk(&key),
+    });
+    psbt.outputs.push(Default::default());
+    psbt
+}
+
+#[test]
+fn reasons_inside_lines_are_said_in_the_operators_language() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    sb.write_psbt("reasons.psbt", &reasons_psbt());
+    let screen = |lang: &str| {
+        let args = [
+            "--lang",
+            lang,
+            "--network",
+            "regtest",
+            "inspect",
+            "reasons.psbt",
+        ];
+        sb.run_keyed(&args, "").ok().stdout
+    };
+    let (en, ja) = (screen("en"), screen("ja"));
+    assert_eq!(en, include_str!("snapshots/psbt-reasons.en.txt"));
+    assert_eq!(ja, include_str!("snapshots/psbt-reasons.ja.txt"));
+    for line in [
+        "相対ロックタイム: 使用するコインの承認から 144 ブロック後",
+        "署名しない: 自分の鍵ではありません",
+        "裸の公開鍵（P2PK）です。",
+    ] {
+        assert!(ja.contains(line), "{line:?} missing from\n{ja}");
+    }
+    assert!(en.contains("relative lock: 144 blocks after the spent coin confirms"));
+}
+
+#[test]
+fn key_show_is_japanese_with_its_values_in_one_column() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    let show = |lang: &str| {
+        sb.run_keyed(&["--lang", lang, "key", "show"], "")
+            .ok()
+            .stdout
+    };
+    let (en, ja) = (show("en"), show("ja"));
+    assert!(en.starts_with("keystore     "), "{en}");
+    assert!(en.contains("\n  first receive  "), "{en}");
+    for line in [
+        "フィンガープリント 73c5da0a\n",
+        "  ディスクリプタ       wpkh([73c5da0a/84'/",
+        "  最初のお釣りアドレス bc1q",
+        "\nEthereum\n",
+    ] {
+        assert!(ja.contains(line), "{line:?} missing from\n{ja}");
+    }
+    // The same values in the same order, each account's values starting in one column.
+    assert_eq!(values(&en, 6), values(&ja, 6));
+    let starts: BTreeSet<usize> = ja
+        .lines()
+        .filter(|l| l.starts_with("  ") && l.contains(" bc1"))
+        .map(|l| width(&l[..l.find(" bc1").unwrap()]))
+        .collect();
+    assert_eq!(starts.len(), 1, "{ja}");
+}
+
+#[test]
+fn a_registered_wallet_is_shown_in_japanese() {
+    use common::btc::{hd, key, multipath, LETTER};
+    use common::LEGAL;
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    let keys: Vec<String> = [ABANDON, LEGAL, LETTER]
+        .iter()
+        .map(|words| key(&hd(words), "m/48'/1'/0'/2'"))
+        .collect();
+    let vault = multipath("wsh(sortedmulti(2,{0},{1},{2}))", &keys);
+    std::fs::write(sb.path("vault.txt"), vault.to_string()).unwrap();
+    let imported = sb.regtest(
+        &["--lang", "ja", "wallet", "import", "vault.txt", "--yes"],
+        "",
+    );
+    let show = |lang: &str| {
+        sb.regtest(&["--lang", lang, "wallet", "show", "vault"], "")
+            .ok()
+            .stdout
+    };
+    let (en, ja) = (show("en"), show("ja"));
+    assert_eq!(imported.ok().stdout, ja);
+    assert!(
+        en.contains("\n  policy         2-of-3 P2WSH\n  first receive  bcrt1q"),
+        "{en}"
+    );
+    for line in [
+        "ウォレット vault\n",
+        "  ポリシー           2-of-3 マルチシグ（P2WSH）\n",
+        "  最初の受取アドレス bcrt1q",
+        "共同署名者（それぞれを持ち主と別の経路で照合してください）:",
+        "  <- この署名者\n",
+    ] {
+        assert!(ja.contains(line), "{line:?} missing from\n{ja}");
+    }
+    assert_eq!(values(&en, 6), values(&ja, 6));
+    let list = sb
+        .regtest(&["--lang", "ja", "wallet", "list"], "")
+        .ok()
+        .stdout;
+    assert!(list.starts_with("vault  署名者  wsh("), "{list}");
+}
+
+#[test]
+fn what_configuration_commands_show_is_japanese() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    let run = |args: &[&str]| sb.run_keyed(args, "").ok();
+    let list = run(&["--lang", "ja", "address", "list"]);
+    assert_eq!(list.stdout, "アドレス帳は空です\n");
+    assert_eq!(
+        run(&["--lang", "ja", "registry", "list"]).stdout,
+        "インストール済みのディスクリプタはありません\n"
+    );
+    // A descriptor is shown before it is trusted: labels Japanese, values unchanged.
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/erc7730/calldata-usdc.json");
+    let file = file.to_str().unwrap();
+    let imported = run(&["--lang", "ja", "registry", "import", file, "--yes"]);
+    for shown in [
+        "  作成者     Circle\n",
+        "  デプロイ先 チェーン 1 0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48\n",
+        "  記述対象   0xa9059cbb transfer(address to,uint256 value)\n",
+    ] {
+        assert!(
+            imported.stderr.contains(shown),
+            "{shown:?} not in\n{}",
+            imported.stderr
+        );
+    }
+    assert!(
+        imported.stdout.starts_with("1 個のディスクリプタを "),
+        "{}",
+        imported.stdout
+    );
+    let english = run(&["registry", "list"]).stdout;
+    assert!(
+        english.contains("\n  owner     Circle\n  source    "),
+        "{english}"
+    );
+    assert!(
+        english.contains("\n  deployed  chain 1 0xA0b8"),
+        "{english}"
+    );
+}
+
+#[test]
+fn the_audit_log_and_multisig_setups_are_reported_in_japanese() {
+    let sb = Sandbox::new();
+    sb.restore(ABANDON);
+    let run = |args: &[&str]| sb.run_keyed(args, "").ok().stdout;
+    let verified = run(&["--lang", "ja", "log", "verify"]);
+    assert!(
+        verified.starts_with("監査ログは有効です: エントリ "),
+        "{verified}"
+    );
+    assert!(run(&["log", "verify"]).starts_with("audit log valid: "));
+    assert_eq!(
+        run(&["--lang", "ja", "log", "attest"]),
+        "前回の記録から何も変わっていません\n"
+    );
+    let keys = [
+        "[73c5da0a/48h/1h/0h/2h]tpubDFH9dgzveyD8zTbPUFuLrGmCydNvxehyNdUXKJAQN8x4aZ4j6UZqGfnqFrD4NqyaTVGKbvEW54tsvPTK2UoSbCC1PJY8iCNiwTL3RWZEheQ",
+        "[b8688df1/48h/1h/0h/2h]tpubDEfobrrtptRTbKf4gysDhoabneABDTAcdj3Vbn4XwPsLE2pmqpizSPRG6zHsbAMuiSgWmWPsYCLHTKTPpyrGJ5rAoTpKoQNZcxodiPf2tSJ",
+    ];
+    let create = |lang: &str| {
+        let args = [
+            "--lang",
+            lang,
+            "--network",
+            "regtest",
+            "multisig",
+            "create",
+            "--threshold",
+            "1",
+            "--key",
+            keys[0],
+            "--key",
+            keys[1],
+        ];
+        sb.run(&args, "").ok().stdout
+    };
+    let (en, ja) = (create("en"), create("ja"));
+    assert!(en.starts_with("descriptor\n  wsh(") && en.contains("\nBIP388 wallet policy\n"));
+    assert!(
+        ja.starts_with("ディスクリプタ\n  wsh(") && ja.contains("\nBIP388 ウォレットポリシー\n")
+    );
+    assert_eq!(values(&en, 6), values(&ja, 6));
 }

@@ -11,9 +11,14 @@ heading-options = Options
 heading-arguments = Arguments
 flag-help = Print help
 flag-version = Print version
+clap-help-command = Print this message or the help of the given subcommand(s)
+clap-default = [default: { $value }]
+clap-possible-values = [possible values: { $values }]
+clap-possible-values-heading = Possible values:
 
 # A list of texts, two at a time: "a; b; c".
 list-more = { $head }; { $item }
+list-comma = { $head }, { $item }
 
 ## Warnings: one message per warning code (docs/warnings.md), `warning-<code>` with `-` for
 ## `.` and `_`, suffixed when a code has several messages. Their English is what JSON output

@@ -135,3 +135,118 @@ error-dice-roll = roll {$position} is {$roll}: a six-sided die shows 1 to 6
 hint-dice-roll = type each roll as the digit on the die, nothing else
 error-dice-too-few = {$rolls} dice rolls give about {$bits} bits of entropy; {$words} words need at least {$needed} rolls
 hint-dice-too-few = keep rolling: every roll adds about 2.585 bits
+
+## Changes to what the signer trusts that need a person (src/configure.rs), and secrets
+## asked at the terminal (src/keys/password.rs)
+error-tokens-need-confirmation = importing tokens needs a confirmation and stdin is not a terminal
+hint-tokens-need-confirmation = pass --yes (every token is still shown before it is stored)
+error-wallet-needs-confirmation = registering a wallet needs a confirmation
+hint-wallet-needs-confirmation = pass --yes for scripted setups
+error-descriptors-need-confirmation = importing descriptors needs a confirmation and stdin is not a terminal
+hint-descriptors-need-confirmation = pass --yes (every descriptor is still shown before it is stored)
+error-no-matching-entry = { $question }: no matching entry after { $attempts } tries
+
+## Failed verifications (exit 4): a signature, a hash, a device's answer or the audit log's
+## record does not match what coldsign computed
+error-safe-hash-differs = the Safe computes safeTxHash { $theirs }, coldsign { $ours }: not a Safe 1.3.0 or later
+error-signature-file-invalid = { $path }: the signature does not verify
+error-signature-not-owner = { $path }: signed by { $owner }, who is not an owner of the Safe
+error-signature-invalid = the signature does not verify
+error-signed-by-other = the transaction was signed by { $signer }, not the requested account
+error-tx-reverted = transaction { $txid } reverted in block { $block }
+error-part-changed = the { $part } ({ $path }) changed outside coldsign: sha256 { $sha256 }, last recorded { $recorded }; check it, then record it with 'coldsign log attest'
+error-part-never-recorded = nothing
+part-address-book = address book
+part-tokens = imported tokens
+part-wallets = registered wallets
+part-descriptors = ERC-7730 descriptors
+error-policy-never-accepted = policy { $path } (sha256 { $sha256 }) was never accepted on this signer; review it, then accept it with 'coldsign log attest --policy { $path }'
+error-input-fails-verification = an input fails verification
+error-nothing-written = { $failure }; nothing was written
+error-message-signature-incomplete = the message signature is not complete or not valid: { $error }
+error-input-not-finalized = input { $index } is not finalized
+error-descriptor-changed = installed descriptor { $path } was changed after import
+error-nothing-signed = { $failure }; nothing was signed
+error-audit-head-missing = head { $head } is not in the log: it was rolled back or replaced
+error-no-reason-given = no reason given
+error-core-rejects = bitcoin core rejects the transaction: { $reason }
+error-binary-not-in-sums = this binary ({ $path }, sha256 { $sha256 }) is not in the sums file: do not use it
+error-signature-recovers-other = the signature recovers to { $signer }, not to the reviewed { $from }; nothing was written
+error-signature-recovers-none = the signature recovers to no key; nothing was written
+error-device-address = device address: { $error }
+error-device-address-differs = the device shows { $device } but coldsign derives { $ours }: do not use this address
+error-device-other-seed = the device's seed (fingerprint { $fingerprint }) is not this keystore's ({ $ours })
+
+## Backends (exit 6): Bitcoin Core, an Electrum server, an Ethereum node
+error-backend-block-disconnected = block { $height } does not connect: { $error }
+error-backend-chain-disconnected = the server's chain does not connect: { $error }
+error-backend-core-credentials = bitcoin core at { $url } rejected the rpc credentials
+hint-backend-core-credentials = check --rpc-cookie, or --rpc-user and --rpc-password-file
+error-backend-core = bitcoin core at { $url }: { $error }
+error-backend-core-unreachable = cannot reach bitcoin core at { $url }: { $error }
+error-backend-electrum = electrum server at { $url }: { $error }
+hint-backend = check --backend, the credentials, and that the server is running
+error-eth-node = { $error }
+hint-eth-node = check --rpc, that the node is running, and the network
+hint-arguments = run with --help to see the accepted arguments
+
+## The signing ceremony's refusals (src/ceremony.rs, src/signing.rs, src/btc/psbt_tools.rs)
+error-daily-limit-needs-audit-log = the policy's max_per_24h needs the audit log, which only a keystore can sign
+hint-daily-limit-needs-audit-log = sign with a keystore holding the device's seed, or use a policy without max_per_24h
+hint-signer-refuses = sign it with the keystore or another device
+error-nothing-signed-by-signer = nothing was signed ({ $detail })
+hint-nothing-signed-by-signer = check that this keystore or device (and its registered wallets) owns the inputs
+error-approvals-without-policy = approvals were given but no policy names the approvers
+hint-approvals-without-policy = pass --policy FILE with an [approvals] section
+error-signing-needs-confirmation = signing needs a confirmation and stdin is not a terminal
+hint-signing-needs-confirmation = pass --yes (and --allow CODE for each high or deny warning you accept)
+error-ethereum-key-cannot-sign-bitcoin = this keystore holds a single Ethereum key and cannot sign Bitcoin
+hint-ethereum-key-cannot-sign-bitcoin = use a keystore created from a mnemonic
+error-cannot-extract-not-final = cannot extract: input { $index } is not final ({ $why })
+error-cannot-broadcast-not-final = cannot broadcast: input { $index } is not final ({ $why })
+hint-collect-signatures = collect the missing signatures first
+
+## Bitcoin message signing and verification (src/btc/message/, src/cli/message.rs)
+error-msg-no-bitcoin-keys = this keystore holds no Bitcoin keys (an imported Ethereum key)
+error-msg-psbt-no-message = the PSBT has no BIP-322 message (global field 0x09)
+error-msg-psbt-no-witness-utxo = the PSBT's first input has no witness UTXO (the address's script)
+error-msg-path-derives-other = the request's path derives { $derived }, not its address { $address }
+error-msg-address-not-ours = { $address } is not ours: not in the standard accounts 0..{ $accounts } nor the registered wallets, indexes 0..{ $gap }
+hint-msg-address-not-ours = check the address; widen the search with --accounts / --gap, or register its wallet
+error-msg-path-not-standard = path { $path } is not a standard single-sig address path
+hint-msg-path-not-standard = use m/84'/0'/0'/0/5 style paths (purpose 44, 49, 84 or 86), or name the address
+error-msg-legacy-single-key = legacy signatures exist only for single-key addresses
+error-msg-legacy-script = legacy signatures are for p2pkh and p2wpkh addresses, not { $script }
+hint-msg-legacy-script = use the default BIP-322 format
+error-msg-no-key-of-ours = none of this wallet's keys at this address is ours
+error-msg-no-policy-rules = the policy file has no rules for message signing yet
+hint-msg-no-policy-rules = sign messages without --policy or --approval
+error-msg-no-message = give the message with one of --message, --message-file, --message-hex
+hint-msg-no-message = the signature proves nothing without the exact message
+error-msg-signature-not-text = the signature file is not text
+error-msg-no-signature = no signature given
+
+## Signing with a hardware wallet (src/signer/device/)
+error-device-request-other-account = the request is for { $stated }, the { $device }'s address at { $path } is { $address }
+hint-device-request-other-account = pass --path with that account's derivation path
+error-ledger-needs-one-wallet = multisig signing on a Ledger needs exactly one wallet registered on it
+hint-ledger-needs-one-wallet = run 'coldsign device register --wallet NAME'
+error-device-no-input-key = no input carries a key of this device
+hint-device-no-input-key = check the PSBT's BIP32 derivations
+error-device-path-not-standard = { $path } is not a standard single-sig path
+hint-device-path-not-standard = register the wallet and sign with it
+error-wallet-not-on-ledger = wallet { $wallet } is not registered on Ledger { $fingerprint }
+hint-wallet-not-on-ledger = run 'coldsign device register --wallet { $wallet }' first
+error-ledger-hmac-damaged = wallet { $wallet }: damaged ledger HMAC
+
+## What a signer cannot sign (src/signer/capabilities.rs)
+refusal-signer-cannot = the { $signer } cannot sign { $what } here
+refusal-bitcoin-transactions = Bitcoin transactions
+refusal-taproot-inputs = taproot inputs
+refusal-multisig-inputs = multisig inputs
+refusal-ethereum-requests = Ethereum requests
+refusal-eip1559-transactions = EIP-1559 transactions
+refusal-access-list-transactions = transactions with an access list
+refusal-kind-transactions = { $kind } transactions
+refusal-personal-messages = personal messages
+refusal-typed-data = typed data

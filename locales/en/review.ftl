@@ -94,6 +94,40 @@ review-eth-safe-legacy = (the legacy domain of Safe < 1.3.0: no chain id)
 review-eth-safe-tx-hash = safeTxHash
 review-eth-safe-compare = (compare with the Safe web page and your device)
 
+## Ethereum movements, places and the ERC-7730 cross-check (src/review/render/ethereum.rs,
+## src/eth/place.rs, src/erc7730/crosscheck.rs): a kind's
+## English is its JSON name; a place's segments are joined by " → " and stay English in JSON.
+
+review-eth-kind-native = native
+review-eth-kind-token-transfer = token-transfer
+review-eth-kind-approval = approval
+review-eth-kind-signed-approval = signed-approval
+review-eth-kind-signed-transfer = signed-transfer
+review-eth-kind-order-offer = order-offer
+review-eth-kind-order-consideration = order-consideration
+review-eth-kind-refund = refund
+review-eth-kind-fee = fee
+review-eth-party-network = the network (block producer)
+review-eth-party-new-contract = a new contract
+review-eth-party-you = { $address } (you)
+review-eth-party-filler = whoever fills the order
+review-eth-party-cow-settlement = the CoW Protocol settlement (solvers)
+review-eth-party-executor = whoever executes it (refundReceiver 0 = tx.origin, anyone who submits the signed transaction)
+place-path = { $head } → { $item }
+place-call = call
+place-safe-call = Safe call
+place-typed-data = typed data
+place-forwarded-call = forwarded call
+place-fee = fee
+place-multisend = MultiSend #{ $number }
+verbatim = { $text }
+crosscheck-no-owner = no owner
+crosscheck-native-amount = the transaction sends { $amount } wei; the descriptor shows { $shown }
+crosscheck-other-tokens = the call moves token { $token } but the descriptor shows amounts of other tokens only
+crosscheck-token-amount = the call moves { $amount } of token { $token }; the descriptor shows { $shown }
+crosscheck-pays = the call pays { $party }; the descriptor names { $shown }
+crosscheck-approves = the call approves { $party }; the descriptor names { $shown }
+
 ## A Bitcoin message request (src/review/render/message.rs)
 
 review-msg-heading = Sign a Bitcoin message
@@ -120,6 +154,66 @@ prompt-backup-word = word #{ $number }
 prompt-backup-written = press Enter once the words are written down
 prompt-backup-type-words = Type the words asked for, from your paper backup.
 
+prompt-password-keystore = password for keystore { $path }
+prompt-new-password-keystore = new password for the keystore
+prompt-new-password = new password
+prompt-password-of = password of { $path }
+prompt-password-v3-file = password for the v3 file
+prompt-bip39-passphrase = BIP39 passphrase
+prompt-secret-repeat = repeat it
+prompt-secret-empty-retry = it must not be empty; try again
+prompt-secret-differ-retry = the two entries differ; try again
+prompt-mnemonic-words = mnemonic words (hidden, separated by spaces)
+prompt-dice-rolls = dice rolls (digits 1-6, hidden; Enter when done)
+
+## Configuration questions (src/configure.rs): what the signer trusts is changed only after them.
+
+prompt-import-tokens = add these { $count } tokens to the signer's registry? [y/N]
+prompt-register-wallet = register this wallet? [y/N]
+prompt-trust-descriptors = trust these { $count } descriptor(s) to name calls and messages in reviews? [y/N]
+prompt-descriptor-skipped = skipped { $path }: { $reason }
+
+## Pieces said inside other lines: relative lock times (src/review/bitcoin/timelocks.rs),
+## what an output script allows (src/review/bitcoin/scripts.rs) and why an input is not
+## signed (the review and the signers). Their English is also what JSON carries.
+
+review-relative-blocks = { $blocks } { $plural ->
+        [one] block
+       *[other] blocks
+    } after the spent coin confirms
+review-relative-time = { $seconds } seconds ({ $duration }) after the spent coin confirms
+script-op-return = it starts with OP_RETURN, which ends every spend in failure
+script-oversize = it is { $bytes } bytes long; scripts over { $limit } bytes fail in every spend
+script-empty = the script is empty: a spender only has to push a true value
+script-malformed = a push runs past the end of the script, which fails in every spend
+script-disabled-opcode = it contains { $opcode }, which fails a spend even where it is not executed
+script-push-only-true = it only pushes data and leaves a true value: anyone can spend it with an empty input script
+script-push-only-false = it only pushes data and leaves a false value: no input script can change that
+script-p2pk-invalid-key = a bare public key that is not a valid point: no signature can ever satisfy it
+script-p2pk = a bare public key (P2PK): it has no address, so whose key it is cannot be checked the usual way
+script-bare-multisig = bare multisig: it has no address, so whose keys these are cannot be checked the usual way
+script-nonstandard = it matches no standard template: the review cannot tell who can spend it
+script-witness-v0-invalid = a version 0 witness program must be 20 or 32 bytes, this one is { $bytes }: every spend fails
+script-p2tr-invalid-key = its taproot output key is not a point on the curve: neither a key nor a script can ever spend it
+script-p2a = pay-to-anchor (P2A): anyone can spend it, with an empty witness
+script-witness-unknown = witness version { $version } with a { $bytes }-byte program has no spending rules today: anyone can spend it (until a soft fork gives it rules)
+reason-spent-output-unknown = the spent output is unknown
+reason-unknown-policy = its script does not derive from our keys under a known policy (register the wallet with 'coldsign wallet import')
+reason-not-our-key = not our key
+reason-already-finalized = already finalized
+reason-legacy-needs-previous-tx = a legacy input needs the previous transaction
+reason-watch-only = watch-only policies hold no private key
+reason-no-key-signs = none of our keys can sign this input
+reason-signing-failed = { $detail }
+reason-device-did-not-sign = the device did not sign this input
+balance-input-amount-unknown = input { $index }'s amount is unknown, so the fee cannot be known and the totals cannot balance
+balance-out-of-range = the amounts add up to more than 21,000,000 BTC
+balance-outputs-exceed-inputs = the outputs exceed the inputs
+balance-does-not-add-up = the outputs and the fee do not add up to the inputs
+review-signature-count = { $present } of { $needed } signatures
+finalize-cannot-verify = cannot finalize and verify: { $error }
+finalize-missing-signatures = it has { $count }; collect the missing signatures
+
 ## The demo's narration (src/demo/walkthrough.rs)
 
 demo-setup = == offline signer: setup
@@ -138,3 +232,31 @@ demo-finalize = == online host: finalize, verify
 demo-finalized = 6. finalized; each of the { $inputs } inputs verified by Bitcoin Core's script interpreter (libbitcoinconsensus)
 demo-ready = 7. transaction { $txid } ({ $vbytes } vbytes) is ready to broadcast
 demo-finished = demo finished; the throwaway keystore and files are deleted
+
+## Why text to be signed reads differently from its bytes (src/review/text.rs)
+text-hidden-character = { $kind } { $code }
+text-control-character = control character
+text-bidirectional-control = bidirectional control (reorders what is shown)
+text-invisible-character = invisible character
+text-private-use-character = private-use character
+text-look-alike = look-alike letters: { $word } mixes { $scripts } letters
+text-script-and = { $head } and { $item }
+text-script-latin = Latin
+text-script-fullwidth-latin = fullwidth Latin
+text-script-greek = Greek
+text-script-cyrillic = Cyrillic
+text-script-armenian = Armenian
+text-script-cherokee = Cherokee
+text-script-other = other
+
+## Amounts of Ethereum movements as a person reads them (src/eth/flows.rs): the numbers and
+## symbols are arguments and never translated; JSON carries the English
+amount-unlimited-max = unlimited (2^256-1)
+amount-token = { $value } { $symbol } ({ $raw } raw)
+amount-raw-units = { $raw } raw units (decimals of this token unknown to the signer)
+amount-fee-at-most = at most { $value } { $symbol } ({ $gas } gas × { $fee } wei)
+amount-all-now-and-later = all, now and later
+amount-unlimited-in-effect = unlimited in effect ({ $amount })
+amount-up-to-about = up to about { $amount }
+amount-refund-unbounded = unbounded: { $price } per gas with safeTxGas 0 lets the executor burn as much gas as the block allows
+amount-at-least = at least { $amount }

@@ -10,9 +10,14 @@ heading-options = オプション
 heading-arguments = 引数
 flag-help = ヘルプを表示
 flag-version = バージョンを表示
+clap-help-command = このメッセージ、または指定したサブコマンドのヘルプを表示
+clap-default = [既定: { $value }]
+clap-possible-values = [指定できる値: { $values }]
+clap-possible-values-heading = 指定できる値:
 
 # テキストの列挙（2 つずつ連結）。
 list-more = { $head }、{ $item }
+list-comma = { $head }、{ $item }
 
 ## 警告: 警告コード（docs/warnings.md）ごとのメッセージ。英語カタログと同じ識別子を使う。
 ## JSON 出力と監査ログには英語版が残り、ここは画面表示用。

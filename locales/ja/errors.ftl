@@ -138,3 +138,118 @@ error-dice-roll = {$position} 回目の出目 {$roll} は不正です: 6 面の�
 hint-dice-roll = 出目はサイコロの数字だけを入力してください
 error-dice-too-few = サイコロ {$rolls} 回分のエントロピーは約 {$bits} ビットです。{$words} 単語には {$needed} 回以上必要です
 hint-dice-too-few = 続けて振ってください。1 回ごとに約 2.585 ビット増えます
+
+## 人の確認が必要な、署名者が信頼するものの変更（src/configure.rs）と、端末で尋ねる秘密
+## （src/keys/password.rs）
+error-tokens-need-confirmation = トークンのインポートには確認が必要ですが、標準入力が端末ではありません
+hint-tokens-need-confirmation = --yes を指定してください（保存する前に各トークンは表示されます）
+error-wallet-needs-confirmation = ウォレットの登録には確認が必要です
+hint-wallet-needs-confirmation = スクリプトで設定する場合は --yes を指定してください
+error-descriptors-need-confirmation = ディスクリプタのインポートには確認が必要ですが、標準入力が端末ではありません
+hint-descriptors-need-confirmation = --yes を指定してください（保存する前に各ディスクリプタは表示されます）
+error-no-matching-entry = { $question }: { $attempts } 回試しても一致する入力がありませんでした
+
+## 検証の失敗（終了コード 4）: 署名、ハッシュ、デバイスの答え、監査ログの記録が coldsign の
+## 計算と一致しない
+error-safe-hash-differs = Safe が計算した safeTxHash は { $theirs }、coldsign の計算は { $ours } です: Safe 1.3.0 以降ではありません
+error-signature-file-invalid = { $path }: 署名を検証できません
+error-signature-not-owner = { $path }: 署名者 { $owner } は Safe のオーナーではありません
+error-signature-invalid = 署名を検証できません
+error-signed-by-other = トランザクションに署名したのは { $signer } で、要求されたアカウントではありません
+error-tx-reverted = トランザクション { $txid } はブロック { $block } でリバートしました
+error-part-changed = { $part }（{ $path }）が coldsign の外で変更されました: sha256 { $sha256 }、最後の記録 { $recorded }。確認してから 'coldsign log attest' で記録してください
+error-part-never-recorded = なし
+part-address-book = アドレス帳
+part-tokens = インポートしたトークン
+part-wallets = 登録したウォレット
+part-descriptors = ERC-7730 ディスクリプタ
+error-policy-never-accepted = ポリシー { $path }（sha256 { $sha256 }）はこの署名者で一度も受け入れられていません。内容を確認してから 'coldsign log attest --policy { $path }' で受け入れてください
+error-input-fails-verification = 検証に失敗した入力があります
+error-nothing-written = { $failure }。何も書き出していません
+error-message-signature-incomplete = メッセージの署名が完成していないか、有効ではありません: { $error }
+error-input-not-finalized = 入力 { $index } は最終化されていません
+error-descriptor-changed = インストール済みのディスクリプタ { $path } はインポート後に変更されました
+error-nothing-signed = { $failure }。何も署名していません
+error-audit-head-missing = ヘッド { $head } がログにありません: ロールバックされたか、置き換えられています
+error-no-reason-given = 理由の記載なし
+error-core-rejects = Bitcoin Core がトランザクションを拒否しました: { $reason }
+error-binary-not-in-sums = このバイナリ（{ $path }、sha256 { $sha256 }）はチェックサムファイルにありません: 使用しないでください
+error-signature-recovers-other = 署名から復元される鍵は { $signer } で、レビューした { $from } ではありません。何も書き出していません
+error-signature-recovers-none = 署名からどの鍵も復元できません。何も書き出していません
+error-device-address = デバイスのアドレス: { $error }
+error-device-address-differs = デバイスは { $device } を表示していますが、coldsign の導出は { $ours } です: このアドレスを使用しないでください
+error-device-other-seed = デバイスのシード（フィンガープリント { $fingerprint }）はこの鍵ストアのもの（{ $ours }）ではありません
+
+## バックエンド（終了コード 6）: Bitcoin Core、Electrum サーバー、Ethereum ノード
+error-backend-block-disconnected = ブロック { $height } がつながりません: { $error }
+error-backend-chain-disconnected = サーバーのチェーンがつながりません: { $error }
+error-backend-core-credentials = { $url } の Bitcoin Core が RPC の認証情報を拒否しました
+hint-backend-core-credentials = --rpc-cookie、または --rpc-user と --rpc-password-file を確認してください
+error-backend-core = { $url } の Bitcoin Core: { $error }
+error-backend-core-unreachable = { $url } の Bitcoin Core に接続できません: { $error }
+error-backend-electrum = { $url } の Electrum サーバー: { $error }
+hint-backend = --backend、認証情報、サーバーが動いているかを確認してください
+error-eth-node = Ethereum ノード: { $error }
+hint-eth-node = --rpc、ノードが動いているか、ネットワークを確認してください
+hint-arguments = --help で受け付ける引数を確認してください
+
+## 署名セレモニーの拒否（src/ceremony.rs、src/signing.rs、src/btc/psbt_tools.rs）
+error-daily-limit-needs-audit-log = ポリシーの max_per_24h には監査ログが必要ですが、監査ログに署名できるのは鍵ストアだけです
+hint-daily-limit-needs-audit-log = デバイスと同じシードを持つ鍵ストアで署名するか、max_per_24h のないポリシーを使ってください
+hint-signer-refuses = 鍵ストアか別のデバイスで署名してください
+error-nothing-signed-by-signer = 何も署名されませんでした（{ $detail }）
+hint-nothing-signed-by-signer = この鍵ストアまたはデバイス（と登録済みのウォレット）が入力を所有しているか確認してください
+error-approvals-without-policy = 承認が渡されましたが、承認者を指名するポリシーがありません
+hint-approvals-without-policy = [approvals] の節を持つ --policy FILE を指定してください
+error-signing-needs-confirmation = 署名には確認が必要ですが、標準入力が端末ではありません
+hint-signing-needs-confirmation = --yes を指定してください（受け入れる重大度 high・deny の警告ごとに --allow CODE も）
+error-ethereum-key-cannot-sign-bitcoin = この鍵ストアは Ethereum の鍵を 1 つ持つだけで、Bitcoin には署名できません
+hint-ethereum-key-cannot-sign-bitcoin = ニーモニックから作った鍵ストアを使ってください
+error-cannot-extract-not-final = 取り出せません: 入力 { $index } は最終化されていません（{ $why }）
+error-cannot-broadcast-not-final = ブロードキャストできません: 入力 { $index } は最終化されていません（{ $why }）
+hint-collect-signatures = まず足りない署名を集めてください
+
+## Bitcoin メッセージの署名と検証（src/btc/message/、src/cli/message.rs）
+error-msg-no-bitcoin-keys = この鍵ストアには Bitcoin の鍵がありません（インポートした Ethereum の鍵）
+error-msg-psbt-no-message = PSBT に BIP-322 のメッセージ（グローバルフィールド 0x09）がありません
+error-msg-psbt-no-witness-utxo = PSBT の最初の入力にウィットネス UTXO（アドレスのスクリプト）がありません
+error-msg-path-derives-other = リクエストのパスから導出されるのは { $derived } で、リクエストのアドレス { $address } ではありません
+error-msg-address-not-ours = { $address } は自分のアドレスではありません: 標準アカウント 0..{ $accounts } にも登録済みウォレットにも（インデックス 0..{ $gap }）見つかりません
+hint-msg-address-not-ours = アドレスを確認してください。--accounts / --gap で探す範囲を広げるか、そのウォレットを登録してください
+error-msg-path-not-standard = パス { $path } はシングルシグの標準的なアドレスのパスではありません
+hint-msg-path-not-standard = m/84'/0'/0'/0/5 のようなパス（purpose 44、49、84、86）を使うか、アドレスを指定してください
+error-msg-legacy-single-key = レガシー署名は単一鍵のアドレスにしかありません
+error-msg-legacy-script = レガシー署名は p2pkh と p2wpkh のアドレス用で、{ $script } には使えません
+hint-msg-legacy-script = 既定の BIP-322 形式を使ってください
+error-msg-no-key-of-ours = このアドレスにあるこのウォレットの鍵に、自分の鍵がありません
+error-msg-no-policy-rules = ポリシーファイルにはまだメッセージ署名のルールがありません
+hint-msg-no-policy-rules = --policy や --approval を付けずにメッセージに署名してください
+error-msg-no-message = --message、--message-file、--message-hex のどれかでメッセージを指定してください
+hint-msg-no-message = 正確なメッセージがなければ、署名は何も証明しません
+error-msg-signature-not-text = 署名ファイルがテキストではありません
+error-msg-no-signature = 署名が指定されていません
+
+## ハードウェアウォレットでの署名（src/signer/device/）
+error-device-request-other-account = リクエストは { $stated } 宛てですが、{ $device } の { $path } のアドレスは { $address } です
+hint-device-request-other-account = そのアカウントの導出パスを --path で指定してください
+error-ledger-needs-one-wallet = Ledger でのマルチシグ署名には、Ledger に登録したウォレットがちょうど 1 つ必要です
+hint-ledger-needs-one-wallet = 'coldsign device register --wallet NAME' を実行してください
+error-device-no-input-key = このデバイスの鍵を持つ入力がありません
+hint-device-no-input-key = PSBT の BIP32 導出情報を確認してください
+error-device-path-not-standard = { $path } はシングルシグの標準的なパスではありません
+hint-device-path-not-standard = ウォレットを登録して、そのウォレットで署名してください
+error-wallet-not-on-ledger = ウォレット { $wallet } は Ledger { $fingerprint } に登録されていません
+hint-wallet-not-on-ledger = 先に 'coldsign device register --wallet { $wallet }' を実行してください
+error-ledger-hmac-damaged = ウォレット { $wallet }: Ledger の HMAC が壊れています
+
+## 署名者が署名できないもの（src/signer/capabilities.rs）
+refusal-signer-cannot = { $signer } はここでは{ $what }に署名できません
+refusal-bitcoin-transactions = Bitcoin のトランザクション
+refusal-taproot-inputs = Taproot の入力
+refusal-multisig-inputs = マルチシグの入力
+refusal-ethereum-requests = Ethereum のリクエスト
+refusal-eip1559-transactions = EIP-1559 のトランザクション
+refusal-access-list-transactions = アクセスリスト付きのトランザクション
+refusal-kind-transactions = { $kind } のトランザクション
+refusal-personal-messages = パーソナルメッセージ
+refusal-typed-data = 型付きデータ

@@ -262,3 +262,35 @@ help-registry-show = インストール済みのディスクリプタを 1 つ�
 help-registry-show--id = そのハッシュ（16 進数で 8 桁以上）
 help-registry-remove = ディスクリプタをアンインストールする（監査ログに記録される。鍵ストアのパスワードが必要）
 help-registry-remove--id = そのハッシュ（16 進数で 8 桁以上）
+
+## 値の説明（help-<コマンド>--<オプション>--<値>）。値そのものは翻訳しない
+
+help--network--bitcoin = ビットコインのメインネット
+help--network--testnet = Testnet3
+help--network--signet = Signet
+help--network--regtest = Regtest
+help--lang--en = 英語（English）
+help--lang--ja = 日本語
+help-sign--device--ledger = Bitcoin アプリ（2.1 以降）または Ethereum アプリを開いた Ledger
+help-sign--device--trezor = Trezor
+help-eth-sign--device--ledger = Bitcoin アプリ（2.1 以降）または Ethereum アプリを開いた Ledger
+help-eth-sign--device--trezor = Trezor
+help-device-xpub--device--ledger = Bitcoin アプリ（2.1 以降）または Ethereum アプリを開いた Ledger
+help-device-xpub--device--trezor = Trezor
+help-device-address--device--ledger = Bitcoin アプリ（2.1 以降）または Ethereum アプリを開いた Ledger
+help-device-address--device--trezor = Trezor
+help-convert--to--v0 = PSBT バージョン 0（BIP174）
+help-convert--to--v2 = PSBT バージョン 2（BIP370）
+help-convert--to--base64 = Base64 のテキスト
+help-convert--to--hex = 16 進数のテキスト
+help-convert--to--binary = 生のバイト列
+help-qr-show--ur_type--crypto-psbt = `crypto-psbt`（Sparrow と Keystone が読む形式）。エクスポートでは `crypto-account`
+help-qr-show--ur_type--psbt = `psbt`（新しい名前）。エクスポートでは `account-descriptor`
+help-eth-message--format--ur = EIP-4527 の `eth-sign-request` を UR テキストで（coldsign と Keystone 型の署名者が読む）
+help-eth-message--format--raw = 中身そのもの: 未署名トランザクションの hex、または型付きデータの JSON / メッセージの hex
+help-message-sign--format--auto = p2pkh ではレガシー（Bitcoin Core が検証する形式）、それ以外は BIP-322
+help-message-sign--format--bip322 = BIP-322（ネイティブ segwit では simple、それ以外は full）
+help-message-sign--format--legacy = Electrum が書くレガシーの BIP-137（p2pkh と p2wpkh）
+help-multisig-create--kind--wsh = ネイティブ segwit の P2WSH、sortedmulti
+help-multisig-create--kind--sh-wsh = P2SH に入れた P2WSH、sortedmulti
+help-multisig-create--kind--tr = Taproot: 使用不能な内部鍵、multi_a（鍵は指定した順）

@@ -94,6 +94,39 @@ review-eth-safe-legacy = （Safe < 1.3.0 の旧ドメイン: チェーン ID な
 review-eth-safe-tx-hash = safeTxHash
 review-eth-safe-compare = （Safe のウェブページと自分のデバイスの表示と照合してください）
 
+## Ethereum の価値の移動と場所（src/review/render/ethereum.rs、src/eth/place.rs）。種類の英語は
+## JSON の名前。場所の区切りは " → "。JSON では英語のまま。
+
+review-eth-kind-native = ネイティブ通貨
+review-eth-kind-token-transfer = トークン送金
+review-eth-kind-approval = 承認
+review-eth-kind-signed-approval = 署名による承認
+review-eth-kind-signed-transfer = 署名による送金
+review-eth-kind-order-offer = 注文の提供
+review-eth-kind-order-consideration = 注文の対価
+review-eth-kind-refund = 払い戻し
+review-eth-kind-fee = 手数料
+review-eth-party-network = ネットワーク（ブロック生成者）
+review-eth-party-new-contract = 新しいコントラクト
+review-eth-party-you = { $address }（自分）
+review-eth-party-filler = 注文を約定させる人（誰でも）
+review-eth-party-cow-settlement = CoW Protocol の決済（ソルバー）
+review-eth-party-executor = 実行する人（refundReceiver 0 = tx.origin。署名済みトランザクションを送信する誰でも）
+place-path = { $head } → { $item }
+place-call = 呼び出し
+place-safe-call = Safe の呼び出し
+place-typed-data = 型付きデータ
+place-forwarded-call = 転送される呼び出し
+place-fee = 手数料
+place-multisend = MultiSend #{ $number }
+verbatim = { $text }
+crosscheck-no-owner = 作成者の記載なし
+crosscheck-native-amount = トランザクションは { $amount } wei を送りますが、ディスクリプタの表示は { $shown } です
+crosscheck-other-tokens = 呼び出しはトークン { $token } を動かしますが、ディスクリプタは他のトークンの金額しか表示しません
+crosscheck-token-amount = 呼び出しはトークン { $token } を { $amount } 動かしますが、ディスクリプタの表示は { $shown } です
+crosscheck-pays = 呼び出しは { $party } に支払いますが、ディスクリプタが示すアドレスは { $shown } です
+crosscheck-approves = 呼び出しは { $party } を承認しますが、ディスクリプタが示すアドレスは { $shown } です
+
 ## Bitcoin のメッセージ署名リクエスト（src/review/render/message.rs）
 
 review-msg-heading = Bitcoin メッセージへの署名
@@ -129,6 +162,63 @@ prompt-backup-word = { $number } 番目の単語
 prompt-backup-written = 単語を書き留めたら Enter を押してください
 prompt-backup-type-words = 紙のバックアップを見て、尋ねられた単語を入力してください。
 
+prompt-password-keystore = 鍵ストア { $path } のパスワード
+prompt-new-password-keystore = 鍵ストアの新しいパスワード
+prompt-new-password = 新しいパスワード
+prompt-password-of = { $path } のパスワード
+prompt-password-v3-file = v3 ファイルのパスワード
+prompt-bip39-passphrase = BIP39 パスフレーズ
+prompt-secret-repeat = もう一度入力してください
+prompt-secret-empty-retry = 空にはできません。もう一度入力してください
+prompt-secret-differ-retry = 2 回の入力が一致しません。もう一度入力してください
+prompt-mnemonic-words = ニーモニックの単語（表示されません。スペースで区切ってください）
+prompt-dice-rolls = サイコロの出目（1〜6 の数字。表示されません。終わったら Enter）
+
+## 設定の質問（src/configure.rs）: 署名者が信頼するものは、これに答えてから変わる。
+
+prompt-import-tokens = この { $count } 個のトークンを署名者のレジストリに追加しますか？ [y/N]
+prompt-register-wallet = このウォレットを登録しますか？ [y/N]
+prompt-trust-descriptors = この { $count } 個のディスクリプタを信頼し、レビューで呼び出しとメッセージの名前に使いますか？ [y/N]
+prompt-descriptor-skipped = { $path } をスキップしました: { $reason }
+
+## 他の行の中で言う部分: 相対ロックタイム（src/review/bitcoin/timelocks.rs）、出力スクリプトで
+## 何が起こりうるか（src/review/bitcoin/scripts.rs）、入力に署名しない理由（レビューと署名者）。
+## JSON には英語版が入る。
+
+review-relative-blocks = 使用するコインの承認から { $blocks } ブロック後
+review-relative-time = 使用するコインの承認から { $seconds } 秒（{ $duration }）後
+script-op-return = OP_RETURN で始まり、どの使用も失敗に終わります
+script-oversize = 長さが { $bytes } バイトです。{ $limit } バイトを超えるスクリプトはどの使用でも失敗します
+script-empty = スクリプトが空です。使用者は真の値をプッシュするだけで済みます
+script-malformed = プッシュがスクリプトの末尾を越えており、どの使用でも失敗します
+script-disabled-opcode = { $opcode } を含みます。実行されない位置にあっても使用は失敗します
+script-push-only-true = データをプッシュするだけで真の値が残ります。空の入力スクリプトで誰でも使用できます
+script-push-only-false = データをプッシュするだけで偽の値が残ります。どの入力スクリプトでも変えられません
+script-p2pk-invalid-key = 有効な点ではない裸の公開鍵です。どの署名でも満たせません
+script-p2pk = 裸の公開鍵（P2PK）です。アドレスがないため、誰の鍵かを通常の方法で確認できません
+script-bare-multisig = 裸のマルチシグです。アドレスがないため、誰の鍵かを通常の方法で確認できません
+script-nonstandard = どの標準テンプレートにも一致しません。誰が使用できるかレビューでは判断できません
+script-witness-v0-invalid = バージョン 0 のウィットネスプログラムは 20 または 32 バイトでなければなりませんが、これは { $bytes } バイトです。どの使用も失敗します
+script-p2tr-invalid-key = Taproot の出力鍵が曲線上の点ではありません。鍵でもスクリプトでも決して使用できません
+script-p2a = pay-to-anchor（P2A）です。空のウィットネスで誰でも使用できます
+script-witness-unknown = ウィットネスバージョン { $version }、{ $bytes } バイトのプログラムには現在使用のルールがありません。誰でも使用できます（ソフトフォークでルールが決まるまで）
+reason-spent-output-unknown = 使用する出力が不明です
+reason-unknown-policy = スクリプトが既知のポリシーのもとで自分の鍵から導出されません（'coldsign wallet import' でウォレットを登録してください）
+reason-not-our-key = 自分の鍵ではありません
+reason-already-finalized = 最終化済みです
+reason-legacy-needs-previous-tx = レガシー入力には前のトランザクションが必要です
+reason-watch-only = ウォッチオンリーのポリシーは秘密鍵を持ちません
+reason-no-key-signs = この入力に署名できる自分の鍵がありません
+reason-signing-failed = 署名できませんでした（{ $detail }）
+reason-device-did-not-sign = デバイスはこの入力に署名しませんでした
+balance-input-amount-unknown = 入力 { $index } の金額が不明なため、手数料がわからず合計が一致しません
+balance-out-of-range = 金額の合計が 21,000,000 BTC を超えます
+balance-outputs-exceed-inputs = 出力が入力を上回っています
+balance-does-not-add-up = 出力と手数料の合計が入力と一致しません
+review-signature-count = 署名 { $present } / { $needed } 個
+finalize-cannot-verify = 最終化と検証ができません: { $error }
+finalize-missing-signatures = { $count } です。足りない署名を集めてください
+
 ## デモの説明（src/demo/walkthrough.rs）
 
 demo-setup = == オフライン署名者: 準備
@@ -147,3 +237,31 @@ demo-finalize = == オンラインホスト: 確定、検証
 demo-finalized = 6. 確定しました。{ $inputs } 個の入力すべてを Bitcoin Core のスクリプトインタプリタ（libbitcoinconsensus）で検証しました
 demo-ready = 7. トランザクション { $txid }（{ $vbytes } vbytes）はブロードキャストできます
 demo-finished = デモを終了しました。使い捨ての鍵ストアとファイルは削除されました
+
+## 署名するテキストの見た目がバイト列と違う理由（src/review/text.rs）
+text-hidden-character = { $kind } { $code }
+text-control-character = 制御文字
+text-bidirectional-control = 双方向制御文字（表示の順序を入れ替える）
+text-invisible-character = 見えない文字
+text-private-use-character = 私用領域の文字
+text-look-alike = 似た形の文字: { $word } は { $scripts } の文字が混ざっています
+text-script-and = { $head }と{ $item }
+text-script-latin = ラテン
+text-script-fullwidth-latin = 全角ラテン
+text-script-greek = ギリシャ
+text-script-cyrillic = キリル
+text-script-armenian = アルメニア
+text-script-cherokee = チェロキー
+text-script-other = その他
+
+## Ethereum の価値の移動の金額（src/eth/flows.rs）。数値とシンボルは引数で、翻訳しない。
+## JSON には英語版が入る
+amount-unlimited-max = 無制限（2^256-1）
+amount-token = { $value } { $symbol }（最小単位 { $raw }）
+amount-raw-units = 最小単位で { $raw }（このトークンの小数点以下の桁数は署名者にはわかりません）
+amount-fee-at-most = 最大 { $value } { $symbol }（{ $gas } gas × { $fee } wei）
+amount-all-now-and-later = すべて（今後のものも含む）
+amount-unlimited-in-effect = 事実上無制限（{ $amount }）
+amount-up-to-about = 最大でおよそ { $amount }
+amount-refund-unbounded = 上限なし: ガスあたり { $price }。safeTxGas が 0 なので、実行者はブロックが許す限りのガスを消費できます
+amount-at-least = 最低 { $amount }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::core_verify::CoreChecker;
 use super::satisfy::{satisfy, KnownKeys};
+use crate::i18n::{Phrase, Text};
 use crate::review::bitcoin::signatures::multisig_signatures;
 use crate::review::bitcoin::spent_output;
 
@@ -20,7 +21,7 @@ pub struct FinalizeOutcome {
     pub finalized: bool,
     /// Why not, when not.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<Phrase>,
     /// Its signatures were complete but fail Bitcoin Core's script verification (a bad
     /// partial signature): the PSBT cannot become a valid transaction as it is.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -45,7 +46,7 @@ pub fn finalize(psbt: &mut Psbt) -> Vec<FinalizeOutcome> {
         Ok(spent) => spent,
         Err(e) => {
             for o in outcomes.iter_mut().filter(|o| !o.finalized) {
-                o.error = Some(format!("cannot finalize and verify: {e}"));
+                o.error = Some(Text::new("finalize-cannot-verify").arg("error", &e).into());
             }
             return outcomes;
         }
@@ -55,12 +56,13 @@ pub fn finalize(psbt: &mut Psbt) -> Vec<FinalizeOutcome> {
         match satisfy(psbt, o.index, &spent[o.index], &keys) {
             Ok(fin) => fresh.push((o.index, fin)),
             Err(e) => {
-                o.error = Some(match multisig_signatures(&psbt.inputs[o.index]) {
+                let why = match multisig_signatures(&psbt.inputs[o.index]) {
                     Some(count) if !count.complete() => {
-                        format!("it has {count}; collect the missing signatures")
+                        Text::new("finalize-missing-signatures").text_arg("count", count.said())
                     }
-                    _ => one_line(&e),
-                })
+                    _ => Text::verbatim(one_line(&e)),
+                };
+                o.error = Some(why.into());
             }
         }
     }
@@ -80,7 +82,7 @@ pub fn finalize(psbt: &mut Psbt) -> Vec<FinalizeOutcome> {
         match failures.iter().find(|f| f.index() == index) {
             Some(failure) => {
                 psbt.inputs[index] = original;
-                outcomes[index].error = Some(failure.to_string());
+                outcomes[index].error = Some(Text::verbatim(failure).into());
                 outcomes[index].verification_failed = true;
             }
             None => outcomes[index].finalized = true,
@@ -231,16 +233,19 @@ pub fn finalize_and_verify(
     };
     let spent = spent_outputs(psbt).map_err(|e| crate::Error::bad_input(e.to_string()))?;
     match verify_inputs(&tx, &spent, &came_final).into_iter().next() {
-        Some(failure) => Err(crate::Error::Verification(failure.to_string())),
+        Some(failure) => Err(crate::Error::verification(failure.to_string())),
         None => Ok((outcomes, Some(tx))),
     }
 }
 
 /// The first input that is not final, and why (empty when the finalizer gave no reason).
-pub fn first_not_final(outcomes: &[FinalizeOutcome]) -> (usize, String) {
+pub fn first_not_final(outcomes: &[FinalizeOutcome]) -> (usize, Text) {
     outcomes
         .iter()
         .find(|o| !o.finalized)
-        .map(|o| (o.index, o.error.clone().unwrap_or_default()))
-        .unwrap_or_default()
+        .map(|o| {
+            let why = o.error.as_ref().map(|e| e.text().clone());
+            (o.index, why.unwrap_or_else(|| Text::verbatim("")))
+        })
+        .unwrap_or_else(|| (0, Text::verbatim("")))
 }

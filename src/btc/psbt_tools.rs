@@ -9,6 +9,7 @@ use bitcoin::Transaction;
 
 use super::finalize::{self, FinalizeOutcome};
 use super::psbt_v2::PsbtVersion;
+use crate::i18n::Text;
 use crate::request::{Encoding, PsbtFile};
 use crate::{Error, Result};
 
@@ -38,20 +39,23 @@ pub fn finalize(file: &PsbtFile, extract: bool) -> Result<Finalized> {
     // An input failing verification is left unfinalized, so no transaction is extracted.
     let (outcomes, tx) = finalize::finalize_and_verify(&mut psbt)?;
     if let Some(bad) = outcomes.iter().find(|o| o.verification_failed) {
-        return Err(Error::Verification(format!(
-            "{}; nothing was written",
-            bad.error
-                .as_deref()
-                .unwrap_or("an input fails verification")
-        )));
+        let failure = match &bad.error {
+            Some(error) => error.text().clone(),
+            None => Text::new("error-input-fails-verification"),
+        };
+        return Err(Error::unverified(
+            Text::new("error-nothing-written").text_arg("failure", failure),
+        ));
     }
     let (data, binary) = match (&tx, extract) {
         (Some(tx), true) => ((serialize_hex(tx) + "\n").into_bytes(), false),
         (None, true) => {
             let (first, why) = finalize::first_not_final(&outcomes);
-            return Err(Error::usage(
-                format!("cannot extract: input {first} is not final ({why})"),
-                "collect the missing signatures first",
+            return Err(Error::said(
+                Text::new("error-cannot-extract-not-final")
+                    .arg("index", first)
+                    .text_arg("why", why),
+                Some(Text::new("hint-collect-signatures")),
             ));
         }
         (_, false) => (file.encode_like(&psbt)?, file.encoding == Encoding::Binary),
@@ -70,9 +74,11 @@ pub fn final_transaction(psbt: &mut Psbt) -> Result<Transaction> {
     let (outcomes, tx) = finalize::finalize_and_verify(psbt)?;
     tx.ok_or_else(|| {
         let (i, why) = finalize::first_not_final(&outcomes);
-        Error::usage(
-            format!("cannot broadcast: input {i} is not final ({why})"),
-            "collect the missing signatures first",
+        Error::said(
+            Text::new("error-cannot-broadcast-not-final")
+                .arg("index", i)
+                .text_arg("why", why),
+            Some(Text::new("hint-collect-signatures")),
         )
     })
 }

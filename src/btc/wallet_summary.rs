@@ -7,6 +7,7 @@ use miniscript::ForEachKey;
 use serde::Serialize;
 
 use super::wallets::branches;
+use crate::i18n::{Phrase, Text};
 use crate::review::bitcoin::signatures::multisig_threshold;
 use crate::{Error, Result};
 
@@ -14,7 +15,7 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WalletSummary {
     /// "2-of-3 P2WSH", or "miniscript policy over 3 keys, P2WSH".
-    pub policy: String,
+    pub policy: Phrase,
     /// The first receive address (branch 0, index 0).
     pub first_receive: String,
 }
@@ -43,11 +44,13 @@ pub fn summarize(
         .ok()
         .and_then(|s| multisig_threshold(&s));
     let policy = match threshold {
-        Some((needed, total)) => format!("{needed}-of-{total} {script}"),
-        None => format!("miniscript policy over {keys} keys, {script}"),
+        Some((needed, total)) => Text::new("wallet-policy-threshold")
+            .arg("needed", needed)
+            .arg("total", total),
+        None => Text::new("wallet-policy-miniscript").arg("keys", keys),
     };
     Ok(WalletSummary {
-        policy,
+        policy: policy.arg("script", script).into(),
         first_receive,
     })
 }
@@ -89,16 +92,16 @@ mod tests {
         let (a, b, c) = (cosigner(1), cosigner(2), cosigner(3));
         let d = parse_descriptor(&format!("wsh(sortedmulti(2,{a},{b},{c}))")).unwrap();
         let s = summarize(&d, Network::Regtest).unwrap();
-        assert_eq!(s.policy, "2-of-3 P2WSH");
+        assert_eq!(&*s.policy, "2-of-3 P2WSH");
         assert!(s.first_receive.starts_with("bcrt1q"), "{}", s.first_receive);
         let d = parse_descriptor(&format!("sh(wsh(multi(1,{a},{b})))")).unwrap();
         assert_eq!(
-            summarize(&d, Network::Regtest).unwrap().policy,
+            &*summarize(&d, Network::Regtest).unwrap().policy,
             "1-of-2 P2SH-P2WSH"
         );
         let d = parse_descriptor(&format!("wsh(and_v(v:pk({a}),pk({b})))")).unwrap();
         assert_eq!(
-            summarize(&d, Network::Regtest).unwrap().policy,
+            &*summarize(&d, Network::Regtest).unwrap().policy,
             "miniscript policy over 2 keys, P2WSH"
         );
     }

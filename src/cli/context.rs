@@ -121,6 +121,11 @@ impl Context {
         }
     }
 
+    /// An informational line on stderr in the operator's language (suppressed by `-q`).
+    pub fn say(&self, text: Text) {
+        self.note(&text.localized());
+    }
+
     /// A detail line on stderr, shown with `-v`.
     pub fn detail(&self, message: &str) {
         if self.verbose > 0 {
@@ -174,15 +179,21 @@ pub fn report_clap_error(e: clap::Error) -> std::process::ExitCode {
         .find(|l| !l.trim().is_empty())
         .unwrap_or("invalid arguments")
         .trim_start_matches("error: ");
-    let hint = "run with --help to see the accepted arguments";
+    let hint = Text::new("hint-arguments");
     if std::env::args().any(|a| a == "--json") {
         println!(
             "{}",
-            serde_json::json!({ "error": message, "code": "bad_input", "hint": hint })
+            serde_json::json!({ "error": message, "code": "bad_input", "hint": hint.english() })
         );
     } else {
-        eprintln!("error: {message}");
-        eprintln!("hint: {hint}");
+        eprintln!(
+            "{}",
+            Text::new("error-line").arg("message", message).localized()
+        );
+        eprintln!(
+            "{}",
+            Text::new("hint-line").text_arg("hint", hint).localized()
+        );
     }
     std::process::ExitCode::from(crate::ExitCode::BadInput as u8)
 }

@@ -10,6 +10,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use super::context::Context;
 use crate::btc::wallets::{registry_dir, Wallet};
 use crate::hw::hid::list_devices;
+use crate::i18n::Text;
 use crate::report::device::{DeviceAddress, DeviceXpub, Devices, LedgerRegistration};
 use crate::signer::device::{Device, DeviceKind};
 use crate::{Error, Result};
@@ -124,7 +125,7 @@ fn register(ctx: &Context, args: RegisterArgs) -> Result<()> {
     let (dir, mut wallet) = load_wallet(ctx, &args.wallet)?;
     let home = super::key::audited_home_if_any(ctx)?;
     let mut device = open(ctx, DeviceArg::Ledger)?;
-    ctx.note("confirm the wallet policy and every cosigner key on the Ledger screen");
+    ctx.say(Text::new("report-note-confirm-on-ledger"));
     let (fingerprint, hmac) =
         crate::configure::register_on_ledger(&mut device, &mut wallet, &dir, home.as_ref())?;
     ctx.emit(&LedgerRegistration {

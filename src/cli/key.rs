@@ -8,6 +8,7 @@ use secrecy::SecretString;
 use super::context::Context;
 use super::terminal::{self, TerminalPrompt};
 use crate::files::{self, Replace};
+use crate::i18n::{t, Text};
 use crate::keys::create::{self, NewKeystore};
 use crate::keys::ethereum::EthLayout;
 use crate::keys::keystore::Keystore;
@@ -195,7 +196,7 @@ fn passphrase(args: &CreateArgs) -> Result<SecretString> {
         (file, _) => secret_source::chosen(
             &TerminalPrompt,
             file.as_deref(),
-            "BIP39 passphrase",
+            &Text::new("prompt-bip39-passphrase"),
             Emptiness::Allowed,
         ),
     }
@@ -206,7 +207,7 @@ fn keystore_password(ctx: &Context) -> Result<SecretString> {
     secret_source::new_password(
         &TerminalPrompt,
         ctx.password_file.as_deref(),
-        "the keystore",
+        &Text::new("prompt-new-password-keystore"),
     )
 }
 
@@ -280,7 +281,7 @@ fn confirm_backup(mnemonic: &SecretMnemonic) -> Result<()> {
 /// Dice rolls typed at a hidden prompt, or read from stdin.
 fn dice_rolls() -> Result<zeroize::Zeroizing<String>> {
     if terminal::interactive() {
-        let rolls = TerminalPrompt.secret("dice rolls (digits 1-6, hidden; Enter when done)")?;
+        let rolls = TerminalPrompt.secret(&t("prompt-dice-rolls"))?;
         return Ok(zeroize::Zeroizing::new(
             secrecy::ExposeSecret::expose_secret(&rolls).to_string(),
         ));
@@ -315,7 +316,7 @@ pub(super) fn audited_home_if_any(ctx: &Context) -> Result<Option<crate::ceremon
     if ctx.keystore_path()?.exists() {
         return audited_home(ctx).map(Some);
     }
-    ctx.note("no keystore here: this change is not recorded in an audit log");
+    ctx.say(Text::new("report-note-no-audit-log"));
     Ok(None)
 }
 
@@ -353,10 +354,7 @@ fn export(ctx: &Context, args: ExportArgs) -> Result<()> {
         Replace::allowed_if(args.force),
     )?;
     if args.output != Path::new("-") {
-        ctx.note(&format!(
-            "watch-only export written to {}",
-            args.output.display()
-        ));
+        ctx.say(Text::new("report-note-watch-only-written").arg("path", args.output.display()));
     }
     Ok(())
 }
@@ -369,7 +367,11 @@ fn passwd(ctx: &Context, args: PasswdArgs) -> Result<()> {
     let (path, keystore, material) = unlock(ctx)?;
     let new_password = match from_file {
         Some(password) => password,
-        None => password::choose(&TerminalPrompt, "new password", Emptiness::Refused)?,
+        None => password::choose(
+            &TerminalPrompt,
+            &Text::new("prompt-new-password"),
+            Emptiness::Refused,
+        )?,
     };
     keystore.change_password(&path, &material, &new_password, cost)?;
     ctx.emit(&Changed {
@@ -382,7 +384,7 @@ fn import_v3(ctx: &Context, args: ImportV3Args) -> Result<()> {
     let path = target_keystore(ctx, args.create.force)?;
     ctx.kdf_cost()?;
     let json = files::read_input(&args.file)?;
-    let question = format!("password of {}", args.file.display());
+    let question = Text::new("prompt-password-of").arg("path", args.file.display());
     let v3_password =
         secret_source::given(&TerminalPrompt, args.v3_password_file.as_deref(), &question)?;
     let key = keystore_v3::decrypt(&json, &v3_password)?;
@@ -417,14 +419,14 @@ fn export_v3(ctx: &Context, args: ExportV3Args) -> Result<()> {
             secret_source::chosen(
                 &TerminalPrompt,
                 args.v3_password_file.as_deref(),
-                "password for the v3 file",
+                &Text::new("prompt-password-v3-file"),
                 Emptiness::Refused,
             )
         },
     )?;
     let replace = Replace::allowed_if(args.force);
     files::write_atomic(&args.output, &exported.document, 0o600, replace)?;
-    ctx.note("the file holds a private key, encrypted only by the password you chose for it");
+    ctx.say(Text::new("report-note-v3-private-key"));
     ctx.emit(&ExportedV3 {
         file: &args.output,
         address: exported.address,

@@ -14,6 +14,7 @@ use crate::btc::message::ceremony::{finalize, sign_request, Options, Outcome};
 use crate::btc::message::request::{decode_message_hex, MessageRequest, MessageReview};
 use crate::btc::message::sign::{Format, Signed};
 use crate::files::{self, Replace};
+use crate::i18n::Text;
 use crate::report::message::Verified;
 use crate::review::render::message::render;
 use crate::{Error, Result};
@@ -112,9 +113,9 @@ pub fn run(ctx: &Context, command: MessageCommand) -> Result<()> {
 fn sign_cmd(ctx: &Context, args: SignArgs) -> Result<()> {
     args.approval.preflight(ctx, &args.output)?;
     if args.approval.policy.is_some() || !args.approval.approvals.is_empty() {
-        return Err(Error::usage(
-            "the policy file has no rules for message signing yet",
-            "sign messages without --policy or --approval",
+        return Err(Error::said(
+            Text::new("error-msg-no-policy-rules"),
+            Some(Text::new("hint-msg-no-policy-rules")),
         ));
     }
     let data = files::read_input(&args.request)?;
@@ -178,17 +179,17 @@ fn verify_cmd(ctx: &Context, args: VerifyArgs) -> Result<()> {
         (None, Some(file), None) => files::read_input(file)?,
         (None, None, Some(hex)) => decode_message_hex(hex)?,
         _ => {
-            return Err(Error::usage(
-                "give the message with one of --message, --message-file, --message-hex",
-                "the signature proves nothing without the exact message",
+            return Err(Error::said(
+                Text::new("error-msg-no-message"),
+                Some(Text::new("hint-msg-no-message")),
             ))
         }
     };
     let signature = match (&args.signature, &args.signature_file) {
         (Some(s), _) => s.clone(),
         (None, Some(file)) => String::from_utf8(files::read_input(file)?)
-            .map_err(|_| Error::bad_input("the signature file is not text"))?,
-        (None, None) => return Err(Error::bad_input("no signature given")),
+            .map_err(|_| Error::said(Text::new("error-msg-signature-not-text"), None))?,
+        (None, None) => return Err(Error::said(Text::new("error-msg-no-signature"), None)),
     };
     let format = message::verify_address(&address, &message, &signature)?;
     ctx.emit(&Verified {

@@ -7,6 +7,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use super::context::Context;
 use crate::btc::multisig::{read_key_sources, MultisigSetup, MultisigType};
 use crate::files;
+use crate::i18n::Text;
 use crate::report::multisig::MultisigCreated;
 use crate::Result;
 
@@ -59,11 +60,11 @@ pub fn run(ctx: &Context, command: MultisigCommand) -> Result<()> {
     if let Some(dir) = &args.output_dir {
         let outputs = setup.files();
         files::write_new_files(dir, &outputs)?;
-        ctx.note(&format!(
-            "wrote {} files to {}",
-            outputs.len(),
-            dir.display()
-        ));
+        ctx.say(
+            Text::new("report-note-files-written")
+                .arg("count", outputs.len())
+                .arg("path", dir.display()),
+        );
     }
     ctx.emit(&MultisigCreated::from(&setup))
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::context::Context;
 use crate::files::{self, Replace};
+use crate::i18n::Text;
 use crate::report::qr::{Parts, ReadReport};
 use crate::transport::frames::receive_transfer;
 use crate::transport::parts::{
@@ -114,12 +115,12 @@ fn show(ctx: &Context, args: ShowArgs) -> Result<()> {
             write_gif(path, &frames, args.fps)?;
         }
         if args.parts.is_none() && frames.len() > parts.len() {
-            ctx.note(&format!(
-                "wrote {} frames: {} fragments and {} spare fountain parts, so a lost frame is not fatal (--parts N for another count)",
-                frames.len(),
-                parts.len(),
-                frames.len() - parts.len()
-            ));
+            ctx.say(
+                Text::new("report-note-qr-frames")
+                    .arg("frames", frames.len())
+                    .arg("fragments", parts.len())
+                    .arg("spare", frames.len() - parts.len()),
+            );
         }
     }
     if args.text || (!wrote && (ctx.json || !std::io::stdout().is_terminal())) {

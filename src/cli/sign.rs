@@ -14,6 +14,7 @@ use super::context::{Context, Report};
 use crate::audit::AuditSigner;
 use crate::ceremony::Home;
 use crate::files::{self, Replace};
+use crate::i18n::Text;
 use crate::report::sign::Inspected;
 use crate::request::Request;
 use crate::review::render::render;
@@ -97,10 +98,9 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
     let mut device = open_device(network, &args, &home)?;
     let material = match (&device, keystore.exists()) {
         (Some(_), false) => {
-            ctx.note(&format!(
-                "no keystore at {}: the device's own public keys prove ownership; no audit entry is written",
-                keystore.display()
-            ));
+            ctx.say(
+                Text::new("report-note-device-without-keystore").arg("path", keystore.display()),
+            );
             None
         }
         _ => {

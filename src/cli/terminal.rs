@@ -58,7 +58,7 @@ impl Prompt for TerminalPrompt {
 /// Mnemonic words: a hidden prompt on a terminal, otherwise all of stdin.
 pub fn read_words() -> Result<Zeroizing<String>> {
     if std::io::stdin().is_terminal() {
-        let words = TerminalPrompt.secret("mnemonic words (hidden, separated by spaces)")?;
+        let words = TerminalPrompt.secret(&crate::i18n::t("prompt-mnemonic-words"))?;
         return Ok(Zeroizing::new(words.expose_secret().to_string()));
     }
     let mut text = Zeroizing::new(String::new());

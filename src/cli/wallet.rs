@@ -10,6 +10,7 @@ use super::context::Context;
 use super::terminal::TerminalPrompt;
 use crate::btc::wallets::{registry_dir, Wallet};
 use crate::configure::{self, WalletImport};
+use crate::i18n::Text;
 use crate::report::wallet::{Listed, WalletList, WalletView};
 use crate::{Error, Result};
 
@@ -117,7 +118,7 @@ pub fn run(ctx: &Context, command: WalletCommand) -> Result<()> {
             };
             let (shown, path) =
                 configure::register_wallet(&TerminalPrompt, &hd, &dir, import, ctx.network, &home)?;
-            ctx.note(&format!("registered in {}", path.display()));
+            ctx.say(Text::new("report-note-registered-in").arg("path", path.display()));
             ctx.emit(&shown)
         }
         WalletCommand::Show { name, .. } => {

@@ -184,6 +184,9 @@ pub fn finalize(mut psbt: Psbt) -> Result<Transaction> {
     let (outcomes, tx) = finalize::finalize_and_verify(&mut psbt)?;
     tx.ok_or_else(|| {
         let (index, why) = finalize::first_not_final(&outcomes);
-        Error::Internal(format!("demo input {index} did not finalize: {why}"))
+        Error::Internal(format!(
+            "demo input {index} did not finalize: {}",
+            why.english()
+        ))
     })
 }

@@ -4,6 +4,7 @@
 use alloy_primitives::{Address, U256};
 
 use super::{ClearSigned, Fact};
+use crate::i18n::{Phrase, Text};
 
 /// A movement the review decoded itself (the transaction's value, an ERC-20 call it knows).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +51,7 @@ pub fn facts(shown: &ClearSigned) -> Vec<&Fact> {
 /// moved token whose amount no field shows (while fields show token amounts), an amount of
 /// that token different from the one moved, a recipient or spender no address field names
 /// (while fields name addresses), a native amount different from the value sent.
-pub fn disagreements(shown: &ClearSigned, movements: &[Movement]) -> Vec<String> {
+pub fn disagreements(shown: &ClearSigned, movements: &[Movement]) -> Vec<Phrase> {
     let (mut token_amounts, mut addresses, mut native) = (Vec::new(), Vec::new(), Vec::new());
     for fact in facts(shown) {
         match fact {
@@ -65,19 +66,19 @@ pub fn disagreements(shown: &ClearSigned, movements: &[Movement]) -> Vec<String>
         let (token, party, amount, role) = match movement {
             Movement::Native { amount, .. } => {
                 if !native.is_empty() && !native.contains(amount) {
-                    out.push(format!(
-                        "the transaction sends {amount} wei; the descriptor shows {}",
-                        list(&native)
-                    ));
+                    let text = Text::new("crosscheck-native-amount")
+                        .arg("amount", amount)
+                        .arg("shown", list(&native));
+                    out.push(text.into());
                 }
                 continue;
             }
-            Movement::Token { token, to, amount } => (*token, *to, *amount, "pays"),
+            Movement::Token { token, to, amount } => (*token, *to, *amount, "crosscheck-pays"),
             Movement::Allowance {
                 token,
                 spender,
                 amount,
-            } => (*token, *spender, *amount, "approves"),
+            } => (*token, *spender, *amount, "crosscheck-approves"),
         };
         let of_token: Vec<U256> = token_amounts
             .iter()
@@ -85,20 +86,23 @@ pub fn disagreements(shown: &ClearSigned, movements: &[Movement]) -> Vec<String>
             .map(|(_, a)| *a)
             .collect();
         if of_token.is_empty() && !token_amounts.is_empty() {
-            out.push(format!(
-                "the call moves token {token} but the descriptor shows amounts of other tokens only"
-            ));
+            out.push(
+                Text::new("crosscheck-other-tokens")
+                    .arg("token", token)
+                    .into(),
+            );
         } else if !of_token.is_empty() && !of_token.contains(&amount) {
-            out.push(format!(
-                "the call moves {amount} of token {token}; the descriptor shows {}",
-                list(&of_token)
-            ));
+            let text = Text::new("crosscheck-token-amount")
+                .arg("amount", amount)
+                .arg("token", token)
+                .arg("shown", list(&of_token));
+            out.push(text.into());
         }
         if !addresses.is_empty() && !addresses.contains(&party) {
-            out.push(format!(
-                "the call {role} {party}; the descriptor names {}",
-                list(&addresses)
-            ));
+            let text = Text::new(role)
+                .arg("party", party)
+                .arg("shown", list(&addresses));
+            out.push(text.into());
         }
     }
     out

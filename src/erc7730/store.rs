@@ -13,6 +13,8 @@ use sha2::{Digest, Sha256};
 use super::descriptor::{Binding, Descriptor};
 use super::registry::{Registry, Skipped, ERC20_INTERFACE};
 use crate::files::{self, Replace};
+use crate::i18n::width::{pad_end, width};
+use crate::i18n::{Lang, Text};
 use crate::{Error, Result};
 
 /// The descriptor directory that belongs to the keystore at `keystore`.
@@ -50,30 +52,61 @@ impl Summary {
     /// Hash, owner, source and coverage as a person reads them (one item a line), for the
     /// review before import, `show` and the audit log.
     pub fn describe(&self) -> String {
+        self.described(Lang::En)
+    }
+
+    /// The same in the operator's language, for the screen.
+    pub fn localized(&self) -> String {
+        self.described(crate::i18n::current())
+    }
+
+    fn described(&self, lang: Lang) -> String {
+        let labels = [
+            "report-registry-owner",
+            "report-registry-source",
+            "report-registry-kind",
+            "report-registry-deployed",
+            "report-registry-domain",
+            "report-registry-describes",
+        ];
+        let columns = labels
+            .iter()
+            .map(|key| width(&Text::new(key).in_lang(lang)) + 1)
+            .fold(10, usize::max);
+        let line = |key: &'static str, value: String| {
+            let label = pad_end(&format!("{} ", Text::new(key).in_lang(lang)), columns);
+            format!("  {label}{value}\n")
+        };
         let c = &self.coverage;
-        let mut s = format!(
-            "descriptor {}\n  owner     {}\n  source    {}\n  kind      {}\n",
-            self.hash,
-            self.owner.as_deref().unwrap_or("(none stated)"),
+        let owner = match &self.owner {
+            Some(owner) => owner.clone(),
+            None => Text::new("report-registry-owner-none").in_lang(lang),
+        };
+        let heading = Text::new("report-registry-descriptor").arg("hash", self.hash);
+        let mut s = format!("{}\n", heading.in_lang(lang));
+        s.push_str(&line("report-registry-owner", owner));
+        s.push_str(&line(
+            "report-registry-source",
             super::format::sanitize(&self.source),
-            c.kind
-        );
+        ));
+        s.push_str(&line("report-registry-kind", c.kind.to_string()));
         for (chain, address) in &c.deployments {
-            s.push_str(&format!(
-                "  deployed  chain {chain} {}\n",
-                address.to_checksum(None)
-            ));
+            let deployed = Text::new("report-registry-deployed-chain")
+                .arg("chain", chain)
+                .arg("address", address.to_checksum(None));
+            s.push_str(&line("report-registry-deployed", deployed.in_lang(lang)));
         }
         if c.kind == "token-interface" {
-            s.push_str("  deployed  every token of the signer's token table\n");
+            let every = Text::new("report-registry-deployed-every-token").in_lang(lang);
+            s.push_str(&line("report-registry-deployed", every));
         }
         for (key, value) in &c.domain {
-            s.push_str(&format!("  domain    {key} = {value}\n"));
+            s.push_str(&line("report-registry-domain", format!("{key} = {value}")));
         }
         for format in &c.formats {
-            s.push_str(&format!(
-                "  describes {}\n",
-                super::format::sanitize(format)
+            s.push_str(&line(
+                "report-registry-describes",
+                super::format::sanitize(format),
             ));
         }
         s
@@ -270,10 +303,9 @@ impl Store {
                 let path = self.file_of(&e.hash);
                 let bytes = files::read_input(&path)?;
                 if hex::encode(Sha256::digest(&bytes)) != e.stored {
-                    return Err(Error::Verification(format!(
-                        "installed descriptor {} was changed after import",
-                        path.display()
-                    )));
+                    return Err(Error::unverified(
+                        Text::new("error-descriptor-changed").arg("path", path.display()),
+                    ));
                 }
                 let parsed = if e.token_interface {
                     Descriptor::token_interface_from_bytes(&bytes)
@@ -421,6 +453,6 @@ mod tests {
             .replace("Circle", "Circle!");
         std::fs::write(&stored, text).unwrap();
         let err = store.registry().err().unwrap();
-        assert!(matches!(err, Error::Verification(_)), "{err}");
+        assert!(matches!(err, Error::Verification { .. }), "{err}");
     }
 }

@@ -12,6 +12,7 @@ use super::request::Source;
 use super::rpc::{Receipt, Rpc, RpcError};
 use super::sign::{from_rsv, recover};
 use super::{EthPayload, EthRequest};
+use crate::i18n::Text;
 use crate::transport::collect::{receive, Received};
 use crate::transport::registry::Payload;
 use crate::{Error, Result};
@@ -47,11 +48,11 @@ pub fn signed_raw(data: Vec<u8>, file: &Path, request: Option<&Path>) -> Result<
         };
         let signature = from_rsv(&sig.signature).map_err(Error::bad_input)?;
         let signer = recover(tx.signature_hash(), &signature)
-            .ok_or_else(|| Error::Verification("the signature does not verify".into()))?;
+            .ok_or_else(|| Error::unverified(Text::new("error-signature-invalid")))?;
         if request.address.is_some_and(|a| a != signer) {
-            return Err(Error::Verification(format!(
-                "the transaction was signed by {signer}, not the requested account"
-            )));
+            return Err(Error::unverified(
+                Text::new("error-signed-by-other").arg("signer", signer),
+            ));
         }
         return Ok(tx.into_raw_signed(signature));
     }

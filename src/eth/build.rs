@@ -10,6 +10,8 @@ use alloy_sol_types::{sol, SolCall};
 use super::rpc::{Rpc, RpcError};
 use super::tx::UnsignedTx;
 use super::EthRequest;
+use crate::error::Said;
+use crate::i18n::Text;
 use crate::review::ethereum::{review, EthReview};
 use crate::transport::registry::{EthDataType, EthSignRequest};
 use crate::{Error, Result};
@@ -89,10 +91,10 @@ pub fn rpc_error(e: RpcError) -> Error {
 
 /// The node could not be reached.
 pub fn unreachable_node(e: RpcError) -> Error {
-    Error::Backend {
-        message: e.to_string(),
-        hint: Some("check --rpc, that the node is running, and the network".into()),
-    }
+    Error::backend_said(Said::new(
+        Text::new("error-eth-node").arg("error", e),
+        Some(Text::new("hint-eth-node")),
+    ))
 }
 
 /// Transaction type.

@@ -267,7 +267,7 @@ impl<'a> Decoder<'a> {
                 "eth.contract.create",
                 Severity::High,
                 Text::new("warning-eth-contract-create")
-                    .arg("place", place)
+                    .text_arg("place", super::place::said(place))
                     .arg("bytes", call.data.len()),
             );
             return out;
@@ -340,14 +340,14 @@ impl<'a> Decoder<'a> {
                 "eth.safe.delegatecall-multisend",
                 Severity::Info,
                 Text::new("warning-eth-safe-delegatecall-multisend")
-                    .arg("place", place)
+                    .text_arg("place", super::place::said(place))
                     .arg("name", name),
             ),
             None => self.warn(
                 "eth.safe.delegatecall",
                 Severity::Deny,
                 Text::new("warning-eth-safe-delegatecall")
-                    .arg("place", place)
+                    .text_arg("place", super::place::said(place))
                     .arg("to", self.show_address(to)),
             ),
         }
@@ -360,7 +360,7 @@ impl<'a> Decoder<'a> {
             "eth.calldata.blind",
             Severity::Deny,
             Text::new("warning-eth-calldata-blind")
-                .arg("place", &out.place)
+                .text_arg("place", super::place::said(&out.place))
                 .arg("bytes", out.data_bytes)
                 .arg("to", out.to.as_deref().unwrap_or("?"))
                 .text_arg("why", why),
@@ -396,22 +396,22 @@ impl<'a> Decoder<'a> {
         match kind {
             Kind::Erc20Transfer => {
                 self.touches.push(Touch::Recipient(address(0)));
-                out.args[1].value = self.token_amount(to, uint(1));
+                out.args[1].value = self.token_amount(to, uint(1)).english();
                 self.token_transfer(&place, to, payer, address(0), uint(1));
             }
             Kind::Erc20TransferFrom => {
                 self.touches.push(Touch::Recipient(address(1)));
-                out.args[2].value = self.token_amount(to, uint(2));
+                out.args[2].value = self.token_amount(to, uint(2)).english();
                 self.token_transfer(&place, to, address(0), address(1), uint(2));
             }
             Kind::Erc20Approve => {
                 let (spender, amount) = (address(0), uint(1));
-                out.args[1].value = self.token_amount(to, amount);
+                out.args[1].value = self.token_amount(to, amount).english();
                 self.approval(&place, MovementKind::Approval, to, spender, amount, None);
             }
             Kind::Permit2Approve => {
                 let (token, spender, amount) = (address(0), address(1), uint(2));
-                out.args[2].value = self.token_amount(token, amount);
+                out.args[2].value = self.token_amount(token, amount).english();
                 self.approval(
                     &place,
                     MovementKind::Approval,
@@ -438,7 +438,7 @@ impl<'a> Decoder<'a> {
                 "eth.safe.admin",
                 Severity::High,
                 Text::new("warning-eth-safe-admin")
-                    .arg("place", &place)
+                    .text_arg("place", super::place::said(&place))
                     .arg("function", out.function.as_deref().unwrap_or("?"))
                     .arg("safe", self.show_address(to)),
             ),
@@ -446,7 +446,7 @@ impl<'a> Decoder<'a> {
                 "eth.safe.approve-hash",
                 Severity::High,
                 Text::new("warning-eth-safe-approve-hash")
-                    .arg("place", &place)
+                    .text_arg("place", super::place::said(&place))
                     .arg("hash", self.show_value(&values[0])),
             ),
             Kind::SafeExec => self.safe_exec(out, to, values, depth),
@@ -469,7 +469,7 @@ impl<'a> Decoder<'a> {
                     "eth.calldata.blind",
                     Severity::Deny,
                     Text::new("warning-eth-calldata-blind-operation")
-                        .arg("place", &out.place)
+                        .text_arg("place", super::place::said(&out.place))
                         .arg("operation", uint(3)),
                 );
                 return;
@@ -521,7 +521,7 @@ impl<'a> Decoder<'a> {
                     "eth.calldata.blind",
                     Severity::Deny,
                     Text::new("warning-eth-calldata-blind-multisend")
-                        .arg("place", &out.place)
+                        .text_arg("place", super::place::said(&out.place))
                         .arg("why", why),
                 );
             }

@@ -119,7 +119,7 @@ impl Decoder<'_> {
                     "eth.clear-sign.failed",
                     Severity::High,
                     Text::new("warning-eth-clear-sign-failed")
-                        .arg("place", place)
+                        .text_arg("place", super::place::said(place))
                         .arg("why", why),
                 );
                 return None;
@@ -136,12 +136,9 @@ impl Decoder<'_> {
                 "eth.clear-sign.mismatch",
                 Severity::High,
                 Text::new("warning-eth-clear-sign-mismatch")
-                    .arg("place", place)
-                    .arg(
-                        "owner",
-                        shown.descriptor_owner.as_deref().unwrap_or("no owner"),
-                    )
-                    .arg("disagreement", disagreement),
+                    .text_arg("place", super::place::said(place))
+                    .text_arg("owner", owner(&shown))
+                    .text_arg("disagreement", disagreement.text().clone()),
             );
         }
         for note in &shown.notes {
@@ -149,10 +146,18 @@ impl Decoder<'_> {
                 "eth.clear-sign.incomplete",
                 Severity::Warning,
                 Text::new("warning-eth-clear-sign-incomplete")
-                    .arg("place", place)
+                    .text_arg("place", super::place::said(place))
                     .text_arg("note", note.clone()),
             );
         }
         Some(shown)
+    }
+}
+
+/// Who wrote a descriptor, as it says, or that it names no one.
+fn owner(shown: &ClearSigned) -> Text {
+    match &shown.descriptor_owner {
+        Some(owner) => Text::verbatim(owner),
+        None => Text::new("crosscheck-no-owner"),
     }
 }

@@ -11,7 +11,7 @@ use super::calldata::Decoder;
 use super::registry::Registry;
 use crate::addressbook::AddressBook;
 use crate::erc7730::crosscheck::Movement as Exact;
-use crate::i18n::Text;
+use crate::i18n::{Phrase, Text};
 use crate::review::Severity;
 
 /// What the signer knows about addresses besides the request.
@@ -78,7 +78,7 @@ pub struct Movement {
     pub asset: String,
     /// The amount as a person reads it: whole units when the token is known, "unlimited", or
     /// the most it can be.
-    pub amount: String,
+    pub amount: Phrase,
     /// The exact amount in the asset's smallest unit; none when unbounded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raw_amount: Option<String>,
@@ -141,18 +141,17 @@ impl Decoder<'_> {
         self.show_address(self.payer)
     }
 
-    /// An amount of `token`, in whole units when known.
-    pub fn token_amount(&self, token: Address, amount: U256) -> String {
+    /// An amount of `token`, in whole units when known (the numbers are never translated).
+    pub fn token_amount(&self, token: Address, amount: U256) -> Text {
         if amount == U256::MAX {
-            return "unlimited (2^256-1)".into();
+            return Text::new("amount-unlimited-max");
         }
         match self.known.registry.token(self.chain_id, token) {
-            Some(t) => format!(
-                "{} {} ({amount} raw)",
-                super::format_amount(amount, t.decimals),
-                t.symbol
-            ),
-            None => format!("{amount} raw units (decimals of this token unknown to the signer)"),
+            Some(t) => Text::new("amount-token")
+                .arg("value", super::format_amount(amount, t.decimals))
+                .arg("symbol", &t.symbol)
+                .arg("raw", amount),
+            None => Text::new("amount-raw-units").arg("raw", amount),
         }
     }
 
@@ -166,10 +165,12 @@ impl Decoder<'_> {
             from: self.payer_shown(),
             to: "the network (block producer)".into(),
             asset: symbol.to_string(),
-            amount: format!(
-                "at most {} {symbol} ({gas_limit} gas × {max_fee_per_gas} wei)",
-                super::format_amount(most, 18)
-            ),
+            amount: Text::new("amount-fee-at-most")
+                .arg("value", super::format_amount(most, 18))
+                .arg("symbol", symbol)
+                .arg("gas", gas_limit)
+                .arg("fee", max_fee_per_gas)
+                .into(),
             raw_amount: Some(most.to_string()),
             unlimited: false,
             until: None,
@@ -193,7 +194,7 @@ impl Decoder<'_> {
             from: self.payer_shown(),
             to: to.map_or("a new contract".into(), |a| self.show_address(a)),
             asset: symbol.to_string(),
-            amount: format!("{} {symbol}", super::format_amount(value, 18)),
+            amount: Text::verbatim(format!("{} {symbol}", super::format_amount(value, 18))).into(),
             raw_amount: Some(value.to_string()),
             unlimited: false,
             until: None,
@@ -218,7 +219,7 @@ impl Decoder<'_> {
                 "eth.value.unrecoverable",
                 Severity::High,
                 Text::new("warning-eth-value-unrecoverable")
-                    .arg("place", place)
+                    .text_arg("place", super::place::said(place))
                     .arg(
                         "amount",
                         format!("{} {symbol}", super::format_amount(value, 18)),
@@ -258,7 +259,7 @@ impl Decoder<'_> {
             collection,
             (from, to),
             asset,
-            amount.to_string(),
+            Text::verbatim(amount),
             amount,
         );
     }
@@ -269,7 +270,7 @@ impl Decoder<'_> {
         token: Address,
         (from, to): (Address, Address),
         asset: String,
-        amount: String,
+        amount: Text,
         raw: U256,
     ) {
         self.movements.push(Movement {
@@ -278,7 +279,7 @@ impl Decoder<'_> {
             from: self.show_address(from),
             to: self.show_address(to),
             asset,
-            amount,
+            amount: amount.into(),
             raw_amount: Some(raw.to_string()),
             unlimited: false,
             until: None,
@@ -304,7 +305,7 @@ impl Decoder<'_> {
             from: self.payer_shown(),
             to: self.show_address(operator),
             asset: format!("every NFT of {}", self.show_address(collection)),
-            amount: "all, now and later".into(),
+            amount: Text::new("amount-all-now-and-later").into(),
             raw_amount: None,
             unlimited: true,
             until: None,
@@ -322,7 +323,7 @@ impl Decoder<'_> {
             } else {
                 "warning-eth-nft-approval-for-all"
             })
-            .arg("place", place)
+            .text_arg("place", super::place::said(place))
             .arg("operator", self.show_address(operator))
             .arg("collection", self.show_address(collection)),
         );
@@ -348,7 +349,7 @@ impl Decoder<'_> {
                 "eth.value.unrecoverable",
                 Severity::High,
                 Text::new("warning-eth-value-unrecoverable-tokens")
-                    .arg("place", place)
+                    .text_arg("place", super::place::said(place))
                     .arg("token", self.show_address(token))
                     .arg("to", self.show_address(to))
                     .arg("why", why),
@@ -380,9 +381,11 @@ impl Decoder<'_> {
             to: self.show_address(spender),
             asset: self.show_address(token),
             amount: if unlimited {
-                format!("unlimited in effect ({})", self.token_amount(token, amount))
+                Text::new("amount-unlimited-in-effect")
+                    .text_arg("amount", self.token_amount(token, amount))
+                    .into()
             } else {
-                self.token_amount(token, amount)
+                self.token_amount(token, amount).into()
             },
             raw_amount: Some(amount.to_string()),
             unlimited,
@@ -396,7 +399,7 @@ impl Decoder<'_> {
                 "eth.erc20.unlimited-approval",
                 Severity::High,
                 Text::new("warning-eth-erc20-unlimited-approval")
-                    .arg("place", place)
+                    .text_arg("place", super::place::said(place))
                     .arg("spender", self.show_address(spender))
                     .arg("token", self.show_address(token)),
             );
@@ -406,7 +409,7 @@ impl Decoder<'_> {
                 "eth.erc20.unknown-spender",
                 Severity::High,
                 Text::new("warning-eth-erc20-unknown-spender")
-                    .arg("place", place)
+                    .text_arg("place", super::place::said(place))
                     .arg("spender", spender.to_checksum(None)),
             );
         }
@@ -429,18 +432,16 @@ impl Decoder<'_> {
         };
         let (asset, amount) = if refund.gas_token.is_zero() {
             let symbol = super::chains::symbol(self.chain_id);
-            let shown = most.map(|m| format!("{} {symbol}", super::format_amount(m, 18)));
+            let shown =
+                most.map(|m| Text::verbatim(format!("{} {symbol}", super::format_amount(m, 18))));
             (symbol.to_string(), shown)
         } else {
             let shown = most.map(|m| self.token_amount(refund.gas_token, m));
             (self.show_address(refund.gas_token), shown)
         };
         let amount_text = match (bounded, amount) {
-            (true, Some(a)) => format!("up to about {a}"),
-            _ => format!(
-                "unbounded: {} per gas with safeTxGas 0 lets the executor burn as much gas as the block allows",
-                refund.gas_price
-            ),
+            (true, Some(a)) => Text::new("amount-up-to-about").text_arg("amount", a),
+            _ => Text::new("amount-refund-unbounded").arg("price", refund.gas_price),
         };
         self.movements.push(Movement {
             place: place.to_string(),
@@ -448,7 +449,7 @@ impl Decoder<'_> {
             from: self.payer_shown(),
             to: to.clone(),
             asset,
-            amount: amount_text.clone(),
+            amount: amount_text.clone().into(),
             raw_amount: most.filter(|_| bounded).map(|m| m.to_string()),
             unlimited: !bounded,
             until: None,
@@ -462,8 +463,8 @@ impl Decoder<'_> {
             } else {
                 "warning-eth-safe-refund"
             })
-            .arg("place", place)
-            .arg("amount", amount_text)
+            .text_arg("place", super::place::said(place))
+            .text_arg("amount", amount_text)
             .arg("to", to),
         );
     }

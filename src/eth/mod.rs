@@ -11,6 +11,7 @@ pub mod calldata;
 pub mod chains;
 pub mod clear_sign;
 pub mod flows;
+pub mod place;
 pub mod policy;
 pub mod registry;
 pub mod request;

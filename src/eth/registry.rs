@@ -232,9 +232,10 @@ fn parse_token(t: &serde_json::Value) -> std::result::Result<Token, String> {
             return Err(format!("{name:?} must have 1 to 64 characters"));
         }
         if let Some((escaped, reasons)) = text::suspicious_text(s) {
+            let reasons = crate::i18n::Text::comma_list(reasons).map(|r| r.english());
             return Err(format!(
                 "{name} {escaped} is deceptive ({})",
-                reasons.join(", ")
+                reasons.unwrap_or_default()
             ));
         }
         Ok(s.to_string())

@@ -15,6 +15,7 @@ use super::safe::{self, SafeTx};
 use super::sign::{from_rsv, recover};
 use super::tx::UnsignedTx;
 use super::{EthPayload, EthRequest};
+use crate::i18n::Text;
 use crate::transport::collect::{receive, Received};
 use crate::transport::registry::Payload;
 use crate::{Error, Result};
@@ -57,9 +58,11 @@ pub fn agreed_hash(rpc: &Rpc, safe_address: Address, chain_id: u64, tx: &SafeTx)
     .concat();
     let theirs = read_safe_encoded::<getTransactionHashCall>(rpc, safe_address, &calldata)?;
     if theirs != ours {
-        return Err(Error::Verification(format!(
-            "the Safe computes safeTxHash {theirs}, coldsign {ours}: not a Safe 1.3.0 or later"
-        )));
+        return Err(Error::unverified(
+            Text::new("error-safe-hash-differs")
+                .arg("theirs", theirs)
+                .arg("ours", ours),
+        ));
     }
     Ok(ours)
 }
@@ -238,13 +241,16 @@ impl SignedSafeTx {
         for path in files {
             let signature = parse_owner_signature(&crate::files::read_input(path)?, path)?;
             let owner = recover(self.hash, &signature).ok_or_else(|| {
-                Error::Verification(format!("{}: the signature does not verify", path.display()))
+                Error::unverified(
+                    Text::new("error-signature-file-invalid").arg("path", path.display()),
+                )
             })?;
             if !owners.contains(&owner) && !skip_owner_check {
-                return Err(Error::Verification(format!(
-                    "{}: signed by {owner}, who is not an owner of the Safe",
-                    path.display()
-                )));
+                return Err(Error::unverified(
+                    Text::new("error-signature-not-owner")
+                        .arg("path", path.display())
+                        .arg("owner", owner),
+                ));
             }
             if signed.iter().any(|(o, _)| *o == owner) {
                 return Err(Error::bad_input(format!(

@@ -6,6 +6,7 @@ use alloy_primitives::{Address, B256, U256};
 use serde::Serialize;
 
 use super::calldata::Arg;
+use crate::i18n::Text;
 use crate::review::text::suspicious_text;
 
 /// Typed data as shown in the review.
@@ -136,7 +137,7 @@ fn shown_text(s: &str) -> String {
 
 /// Every string in the domain and the message that reads differently from what it is:
 /// (where, escaped text, reasons).
-pub fn deceptive_strings(typed: &TypedData) -> Vec<(String, String, String)> {
+pub fn deceptive_strings(typed: &TypedData) -> Vec<(String, String, Option<Text>)> {
     let mut found = Vec::new();
     let domain = [
         ("domain.name", &typed.domain.name),
@@ -144,18 +145,22 @@ pub fn deceptive_strings(typed: &TypedData) -> Vec<(String, String, String)> {
     ];
     for (at, text) in domain {
         if let Some((escaped, reasons)) = text.as_deref().and_then(suspicious_text) {
-            found.push((at.to_string(), escaped, reasons.join(", ")));
+            found.push((at.to_string(), escaped, Text::comma_list(reasons)));
         }
     }
     walk_strings(&typed.message, "message", &mut found);
     found
 }
 
-fn walk_strings(value: &serde_json::Value, at: &str, found: &mut Vec<(String, String, String)>) {
+fn walk_strings(
+    value: &serde_json::Value,
+    at: &str,
+    found: &mut Vec<(String, String, Option<Text>)>,
+) {
     match value {
         serde_json::Value::String(s) => {
             if let Some((escaped, reasons)) = suspicious_text(s) {
-                found.push((at.to_string(), escaped, reasons.join(", ")));
+                found.push((at.to_string(), escaped, Text::comma_list(reasons)));
             }
         }
         serde_json::Value::Array(items) => {

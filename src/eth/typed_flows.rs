@@ -193,7 +193,7 @@ fn authorization(m: &Value, token: Address, decoder: &mut Decoder<'_>) -> Option
         from: decoder.show_address(from),
         to: decoder.show_address(to),
         asset: decoder.show_address(token),
-        amount: decoder.token_amount(token, value),
+        amount: decoder.token_amount(token, value).into(),
         raw_amount: Some(value.to_string()),
         unlimited: false,
         until: until(m, "/validBefore").map(|u| u.to_string()),
@@ -206,7 +206,7 @@ fn authorization(m: &Value, token: Address, decoder: &mut Decoder<'_>) -> Option
 }
 
 /// A Seaport item: (asset shown, amount shown, the larger of its start and end amounts).
-fn seaport_item(item: &Value, decoder: &Decoder<'_>) -> Option<(String, String, U256)> {
+fn seaport_item(item: &Value, decoder: &Decoder<'_>) -> Option<(String, Text, U256)> {
     let kind = u8::try_from(uint_field(item, "/itemType")?).ok()?;
     let token = address_field(item, "/token")?;
     let id = uint_field(item, "/identifierOrCriteria")?;
@@ -225,9 +225,9 @@ fn seaport_item(item: &Value, decoder: &Decoder<'_>) -> Option<(String, String, 
         _ => return None,
     };
     let shown = match kind {
-        0 => format!("{} {symbol}", super::format_amount(amount, 18)),
+        0 => Text::verbatim(format!("{} {symbol}", super::format_amount(amount, 18))),
         1 => decoder.token_amount(token, amount),
-        _ => amount.to_string(),
+        _ => Text::verbatim(amount),
     };
     Some((asset, shown, amount))
 }
@@ -245,7 +245,7 @@ fn seaport(m: &Value, decoder: &mut Decoder<'_>) -> Option<()> {
             from: decoder.show_address(offerer),
             to: "whoever fills the order".into(),
             asset,
-            amount,
+            amount: amount.into(),
             raw_amount: Some(raw.to_string()),
             unlimited: false,
             until: until_time.clone(),
@@ -263,7 +263,7 @@ fn seaport(m: &Value, decoder: &mut Decoder<'_>) -> Option<()> {
             from: "whoever fills the order".into(),
             to: decoder.show_address(recipient),
             asset: asset.clone(),
-            amount,
+            amount: amount.into(),
             raw_amount: Some(raw.to_string()),
             unlimited: false,
             until: until_time.clone(),
@@ -301,14 +301,14 @@ fn seaport(m: &Value, decoder: &mut Decoder<'_>) -> Option<()> {
         decoder.warn(
             "eth.order.one-sided",
             Severity::High,
-            why.arg("place", PLACE),
+            why.text_arg("place", super::place::said(PLACE)),
         );
     }
     decoder.warn(
         "eth.order",
         Severity::Warning,
         Text::new("warning-eth-order-seaport")
-            .arg("place", PLACE)
+            .text_arg("place", super::place::said(PLACE))
             .arg("until", until_time.as_deref().unwrap_or("?")),
     );
     Some(())
@@ -332,7 +332,7 @@ fn cow_order(m: &Value, decoder: &mut Decoder<'_>) -> Option<()> {
         from: decoder.payer_shown(),
         to: "the CoW Protocol settlement (solvers)".into(),
         asset: decoder.show_address(sell),
-        amount: decoder.token_amount(sell, sell_amount),
+        amount: decoder.token_amount(sell, sell_amount).into(),
         raw_amount: Some(sell_amount.to_string()),
         unlimited: false,
         until: until_time.clone(),
@@ -343,7 +343,9 @@ fn cow_order(m: &Value, decoder: &mut Decoder<'_>) -> Option<()> {
         from: "the CoW Protocol settlement (solvers)".into(),
         to: decoder.show_address(receiver),
         asset: decoder.show_address(buy),
-        amount: format!("at least {}", decoder.token_amount(buy, buy_amount)),
+        amount: Text::new("amount-at-least")
+            .text_arg("amount", decoder.token_amount(buy, buy_amount))
+            .into(),
         raw_amount: Some(buy_amount.to_string()),
         unlimited: false,
         until: until_time,
@@ -354,14 +356,14 @@ fn cow_order(m: &Value, decoder: &mut Decoder<'_>) -> Option<()> {
             "eth.order.one-sided",
             Severity::High,
             Text::new("warning-eth-order-one-sided-cow")
-                .arg("place", PLACE)
+                .text_arg("place", super::place::said(PLACE))
                 .arg("receiver", decoder.show_address(receiver)),
         );
     }
     decoder.warn(
         "eth.order",
         Severity::Warning,
-        Text::new("warning-eth-order-cow").arg("place", PLACE),
+        Text::new("warning-eth-order-cow").text_arg("place", super::place::said(PLACE)),
     );
     Some(())
 }
@@ -381,7 +383,7 @@ fn forwarded(
         "eth.meta-tx",
         Severity::Warning,
         Text::new("warning-eth-meta-tx")
-            .arg("place", PLACE)
+            .text_arg("place", super::place::said(PLACE))
             .arg("from", decoder.show_address(from))
             .arg("to", decoder.show_address(to)),
     );

@@ -8,6 +8,7 @@ use bitcoin::taproot::{self, TapLeafHash};
 use bitcoin::{ecdsa, key::TapTweak, PublicKey, TxOut};
 
 use super::{DeviceError, Result};
+use crate::i18n::Text;
 use crate::review::bitcoin::spent_output;
 use crate::signer::software::ecdsa_message;
 use crate::signer::InputOutcome;
@@ -108,7 +109,7 @@ pub fn merge(psbt: &mut Psbt, sigs: Vec<(usize, DeviceSignature)>) -> Result<Vec
             index,
             signatures,
             not_signed_because: (signatures == 0)
-                .then(|| "the device did not sign this input".to_string()),
+                .then(|| Text::new("reason-device-did-not-sign").into()),
         })
         .collect())
 }

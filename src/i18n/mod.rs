@@ -157,6 +157,12 @@ impl Text {
         }
     }
 
+    /// A text said as it is in every language: a value, or a reason another library gave in
+    /// English.
+    pub fn verbatim(text: impl ToString) -> Self {
+        Text::new("verbatim").arg("text", text)
+    }
+
     /// Adds the argument `name`.
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
         self.args.push((name, value.to_string()));
@@ -171,11 +177,19 @@ impl Text {
 
     /// The texts `items` as one list (`a; b; c` in English); `None` when there are none.
     pub fn list(items: impl IntoIterator<Item = Text>) -> Option<Text> {
-        items.into_iter().reduce(|head, item| {
-            Text::new("list-more")
-                .text_arg("head", head)
-                .text_arg("item", item)
-        })
+        Text::joined("list-more", items)
+    }
+
+    /// The texts `items` as one list of short items (`a, b, c` in English); `None` when there
+    /// are none.
+    pub fn comma_list(items: impl IntoIterator<Item = Text>) -> Option<Text> {
+        Text::joined("list-comma", items)
+    }
+
+    fn joined(key: &'static str, items: impl IntoIterator<Item = Text>) -> Option<Text> {
+        items
+            .into_iter()
+            .reduce(|head, item| Text::new(key).text_arg("head", head).text_arg("item", item))
     }
 
     /// The text in `lang`, else in English, else the key itself (a missing message is a bug
@@ -203,6 +217,68 @@ impl Text {
     /// The text in English (what JSON output and the audit log carry).
     pub fn english(&self) -> String {
         self.in_lang(Lang::En)
+    }
+}
+
+/// A catalog text kept as a value of a report: it reads as its English wherever it is data
+/// (`Deref` to `str`, `Display`, JSON, the audit log) and is said in the operator's language
+/// on a screen ([`Phrase::localized`]).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Phrase {
+    english: String,
+    text: Text,
+}
+
+impl Phrase {
+    /// The catalog text, said in the language of a sentence it is part of.
+    pub fn text(&self) -> &Text {
+        &self.text
+    }
+
+    /// The text in the process's language.
+    pub fn localized(&self) -> String {
+        self.text.localized()
+    }
+}
+
+impl From<Text> for Phrase {
+    fn from(text: Text) -> Self {
+        Phrase {
+            english: text.english(),
+            text,
+        }
+    }
+}
+
+impl PartialEq<String> for Phrase {
+    fn eq(&self, other: &String) -> bool {
+        self.english == *other
+    }
+}
+
+impl std::ops::Deref for Phrase {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.english
+    }
+}
+
+impl std::fmt::Display for Phrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.english)
+    }
+}
+
+impl std::fmt::Debug for Phrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.english, f)
+    }
+}
+
+impl serde::Serialize for Phrase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.english)
     }
 }
 

@@ -5,7 +5,7 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::i18n::Text;
+use crate::i18n::{t, Text};
 use crate::prompt::Prompt;
 use crate::{Error, Result};
 
@@ -22,23 +22,24 @@ pub enum Emptiness {
 }
 
 /// Asks for a new secret and its repetition until both agree; says why on each retry.
-pub fn choose(prompt: &dyn Prompt, question: &str, emptiness: Emptiness) -> Result<SecretString> {
+pub fn choose(prompt: &dyn Prompt, question: &Text, emptiness: Emptiness) -> Result<SecretString> {
     for _ in 0..ATTEMPTS {
-        let first = prompt.secret(question)?;
+        let first = prompt.secret(&question.localized())?;
         if emptiness == Emptiness::Refused && first.expose_secret().is_empty() {
-            prompt.show("it must not be empty; try again");
+            prompt.show(&t("prompt-secret-empty-retry"));
             continue;
         }
-        let second = prompt.secret("repeat it")?;
+        let second = prompt.secret(&t("prompt-secret-repeat"))?;
         if first.expose_secret() != second.expose_secret() {
-            prompt.show("the two entries differ; try again");
+            prompt.show(&t("prompt-secret-differ-retry"));
             continue;
         }
         return Ok(first);
     }
-    Err(Error::bad_input(format!(
-        "{question}: no matching entry after {ATTEMPTS} tries"
-    )))
+    let message = Text::new("error-no-matching-entry")
+        .text_arg("question", question.clone())
+        .arg("attempts", ATTEMPTS);
+    Err(Error::said(message, None))
 }
 
 /// Refuses an empty password from a file or the environment, naming where it came from.
@@ -93,7 +94,12 @@ mod tests {
     #[test]
     fn a_mismatch_or_an_empty_entry_is_asked_again() {
         let prompt = Scripted::new(&["", "one", "two", "pw", "pw"]);
-        let chosen = choose(&prompt, "new password", Emptiness::Refused).unwrap();
+        let chosen = choose(
+            &prompt,
+            &Text::new("prompt-new-password"),
+            Emptiness::Refused,
+        )
+        .unwrap();
         assert_eq!(chosen.expose_secret(), "pw");
         assert_eq!(
             *prompt.shown.borrow(),
@@ -107,11 +113,21 @@ mod tests {
     #[test]
     fn an_empty_passphrase_may_be_allowed_and_tries_are_limited() {
         let prompt = Scripted::new(&["", ""]);
-        let chosen = choose(&prompt, "passphrase", Emptiness::Allowed).unwrap();
+        let chosen = choose(
+            &prompt,
+            &Text::new("prompt-bip39-passphrase"),
+            Emptiness::Allowed,
+        )
+        .unwrap();
         assert_eq!(chosen.expose_secret(), "");
         let answers: Vec<&'static str> = ["a", "b"].repeat(ATTEMPTS);
         let prompt = Scripted::new(&answers);
-        let err = choose(&prompt, "passphrase", Emptiness::Allowed).unwrap_err();
+        let err = choose(
+            &prompt,
+            &Text::new("prompt-bip39-passphrase"),
+            Emptiness::Allowed,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("after 5 tries"), "{err}");
     }
 

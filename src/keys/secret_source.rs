@@ -33,7 +33,7 @@ pub fn from_file(path: &Path) -> Result<SecretString> {
 pub fn existing_password(
     prompt: &dyn Prompt,
     file: Option<&Path>,
-    what: &str,
+    question: &Text,
 ) -> Result<SecretString> {
     if let Some(path) = file {
         return from_file(path);
@@ -42,14 +42,18 @@ pub fn existing_password(
         return Ok(SecretString::from(value));
     }
     prompt
-        .secret(&format!("password for {what}"))
+        .secret(&question.localized())
         .map_err(|_| no_password())
 }
 
 /// A password for a new keystore, settled before anything is generated or shown: `file` or
 /// `COLDSIGN_PASSWORD` (refused when empty), otherwise asked twice (asked again on a mismatch
 /// or an empty entry); no source at all is a usage error.
-pub fn new_password(prompt: &dyn Prompt, file: Option<&Path>, what: &str) -> Result<SecretString> {
+pub fn new_password(
+    prompt: &dyn Prompt,
+    file: Option<&Path>,
+    question: &Text,
+) -> Result<SecretString> {
     if let Some(path) = file {
         return password::require_non_empty(from_file(path)?, &path.display().to_string());
     }
@@ -59,18 +63,14 @@ pub fn new_password(prompt: &dyn Prompt, file: Option<&Path>, what: &str) -> Res
     if !prompt.interactive() {
         return Err(no_password());
     }
-    password::choose(
-        prompt,
-        &format!("new password for {what}"),
-        Emptiness::Refused,
-    )
+    password::choose(prompt, question, Emptiness::Refused)
 }
 
 /// An existing secret read from `file` when given, otherwise asked once at the prompt.
-pub fn given(prompt: &dyn Prompt, file: Option<&Path>, question: &str) -> Result<SecretString> {
+pub fn given(prompt: &dyn Prompt, file: Option<&Path>, question: &Text) -> Result<SecretString> {
     match file {
         Some(file) => from_file(file),
-        None => prompt.secret(question),
+        None => prompt.secret(&question.localized()),
     }
 }
 
@@ -78,7 +78,7 @@ pub fn given(prompt: &dyn Prompt, file: Option<&Path>, question: &str) -> Result
 pub fn chosen(
     prompt: &dyn Prompt,
     file: Option<&Path>,
-    question: &str,
+    question: &Text,
     emptiness: Emptiness,
 ) -> Result<SecretString> {
     match file {
@@ -97,7 +97,7 @@ pub fn unlock(
     let password = existing_password(
         prompt,
         password_file,
-        &format!("keystore {}", path.display()),
+        &Text::new("prompt-password-keystore").arg("path", path.display()),
     )?;
     let material = keystore.unlock(&password, path)?;
     Ok((keystore, material))

@@ -14,6 +14,8 @@ use bitcoin::{FeeRate, Network, Transaction, Txid};
 use indicatif::ProgressBar;
 use serde_json::{json, Value};
 
+use crate::error::Said;
+use crate::i18n::Text;
 use crate::{Error, Result};
 
 /// Addresses past the last used one that an Electrum scan still looks at.
@@ -72,11 +74,8 @@ pub fn parse_spec(spec: &str) -> Result<(&str, String)> {
     }
 }
 
-fn backend_error(message: String) -> Error {
-    Error::Backend {
-        message,
-        hint: Some("check --backend, the credentials, and that the server is running".into()),
-    }
+fn backend_error(message: Text) -> Error {
+    Error::backend_said(Said::new(message, Some(Text::new("hint-backend"))))
 }
 
 /// A connected backend, checked to serve the expected network.
@@ -193,7 +192,11 @@ impl Backend {
                     wallet
                         .apply_block_connected_to(&event.block, height, event.connected_to())
                         .map_err(|e| {
-                            backend_error(format!("block {height} does not connect: {e}"))
+                            backend_error(
+                                Text::new("error-backend-block-disconnected")
+                                    .arg("height", height)
+                                    .arg("error", e),
+                            )
                         })?;
                     progress.set_length(tip.saturating_sub(from));
                     progress.set_position(u64::from(height).saturating_sub(from));
@@ -211,7 +214,7 @@ impl Backend {
                     .full_scan(request, STOP_GAP, BATCH, true)
                     .map_err(|e| electrum_error(url, e))?;
                 wallet.apply_update(update).map_err(|e| {
-                    backend_error(format!("the server's chain does not connect: {e}"))
+                    backend_error(Text::new("error-backend-chain-disconnected").arg("error", e))
                 })?;
                 Ok(())
             }
@@ -254,10 +257,13 @@ impl Backend {
                 let verdict = self.core_call("testmempoolaccept", &[json!([hex])])?;
                 let first = &verdict[0];
                 if first["allowed"] != json!(true) {
-                    return Err(Error::Verification(format!(
-                        "bitcoin core rejects the transaction: {}",
-                        first["reject-reason"].as_str().unwrap_or("no reason given")
-                    )));
+                    let reason = match first["reject-reason"].as_str() {
+                        Some(reason) => Text::verbatim(reason),
+                        None => Text::new("error-no-reason-given"),
+                    };
+                    return Err(Error::unverified(
+                        Text::new("error-core-rejects").text_arg("reason", reason),
+                    ));
                 }
                 client
                     .send_raw_transaction(hex.as_str())
@@ -273,26 +279,29 @@ impl Backend {
 fn core_error(url: &str, e: bitcoincore_rpc::Error) -> Error {
     let text = e.to_string();
     if text.contains("401") {
-        return Error::Backend {
-            message: format!("bitcoin core at {url} rejected the rpc credentials"),
-            hint: Some("check --rpc-cookie, or --rpc-user and --rpc-password-file".into()),
-        };
-    }
-    if let bitcoincore_rpc::Error::JsonRpc(bitcoincore_rpc::jsonrpc::Error::Rpc(rpc)) = &e {
-        return backend_error(format!(
-            "bitcoin core at {url}: {}",
-            rpc.message.to_lowercase()
+        return Error::backend_said(Said::new(
+            Text::new("error-backend-core-credentials").arg("url", url),
+            Some(Text::new("hint-backend-core-credentials")),
         ));
     }
-    backend_error(format!(
-        "cannot reach bitcoin core at {url}: {}",
-        text.to_lowercase()
-    ))
+    if let bitcoincore_rpc::Error::JsonRpc(bitcoincore_rpc::jsonrpc::Error::Rpc(rpc)) = &e {
+        return backend_error(
+            Text::new("error-backend-core")
+                .arg("url", url)
+                .arg("error", rpc.message.to_lowercase()),
+        );
+    }
+    backend_error(
+        Text::new("error-backend-core-unreachable")
+            .arg("url", url)
+            .arg("error", text.to_lowercase()),
+    )
 }
 
 fn electrum_error(url: &str, e: electrum_client::Error) -> Error {
-    backend_error(format!(
-        "electrum server at {url}: {}",
-        e.to_string().to_lowercase()
-    ))
+    backend_error(
+        Text::new("error-backend-electrum")
+            .arg("url", url)
+            .arg("error", e.to_string().to_lowercase()),
+    )
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::Report;
 use crate::addressbook::Entry;
 use crate::eth::registry::{Registry, Token};
+use crate::i18n::{t, Text};
 
 /// The address book's entries.
 #[derive(Serialize)]
@@ -16,7 +17,7 @@ pub struct Book<'a>(pub &'a [Entry]);
 impl Report for Book<'_> {
     fn human(&self) -> String {
         if self.0.is_empty() {
-            return "the address book is empty\n".into();
+            return format!("{}\n", t("report-book-empty"));
         }
         self.0
             .iter()
@@ -38,12 +39,11 @@ pub struct TokensImported {
 
 impl Report for TokensImported {
     fn human(&self) -> String {
-        format!(
-            "imported {} tokens of {:?} into {}\n",
-            self.tokens.len(),
-            self.list,
-            self.stored.display()
-        )
+        let line = Text::new("report-tokens-imported")
+            .arg("count", self.tokens.len())
+            .arg("list", format!("{:?}", self.list))
+            .arg("path", self.stored.display());
+        format!("{}\n", line.localized())
     }
 }
 
@@ -54,31 +54,39 @@ pub fn tokens_to_import(tokens: &[Token]) -> String {
     let mut s = String::new();
     for t in tokens {
         let note = match known.token(t.chain_id, t.address) {
-            Some(k) if k.symbol != t.symbol || k.decimals != t.decimals => {
-                format!("  REPLACES built-in {} ({} decimals)", k.symbol, k.decimals)
-            }
-            Some(_) => "  (already known)".into(),
+            Some(k) if k.symbol != t.symbol || k.decimals != t.decimals => Some(
+                Text::new("report-token-replaces")
+                    .arg("symbol", &k.symbol)
+                    .arg("decimals", k.decimals),
+            ),
+            Some(_) => Some(Text::new("report-token-known")),
             None => match (
                 known.imitated(t.chain_id, t.address),
                 known.token_by_symbol(t.chain_id, &t.symbol),
             ) {
-                (Some((real, name)), _) => format!("  LOOKS LIKE {name} {real}"),
-                (None, Some(k)) => format!(
-                    "  SAME SYMBOL as the built-in {} at {}",
-                    k.symbol,
-                    k.address.to_checksum(None)
+                (Some((real, name)), _) => Some(
+                    Text::new("report-token-looks-like")
+                        .arg("name", name)
+                        .arg("real", real),
                 ),
-                (None, None) => String::new(),
+                (None, Some(k)) => Some(
+                    Text::new("report-token-same-symbol")
+                        .arg("symbol", &k.symbol)
+                        .arg("address", k.address.to_checksum(None)),
+                ),
+                (None, None) => None,
             },
         };
-        s.push_str(&format!(
-            "chain {:<9} {} {:<12} {:>2} decimals  {}{note}\n",
-            t.chain_id,
-            t.address.to_checksum(None),
-            t.symbol,
-            t.decimals,
-            t.name
-        ));
+        let note = note
+            .map(|n| format!("  {}", n.localized()))
+            .unwrap_or_default();
+        let line = Text::new("report-token")
+            .arg("chain", format!("{:<9}", t.chain_id))
+            .arg("address", t.address.to_checksum(None))
+            .arg("symbol", format!("{:<12}", t.symbol))
+            .arg("decimals", format!("{:>2}", t.decimals))
+            .arg("name", &t.name);
+        s.push_str(&format!("{}{note}\n", line.localized()));
     }
     s
 }
@@ -100,13 +108,17 @@ pub struct Ours {
 
 impl Report for Ours {
     fn human(&self) -> String {
-        format!(
-            "ours: {} is {} {} #{} ({})\n",
-            self.address,
-            self.wallet,
-            self.branch,
-            self.index,
-            self.paths.join(", ")
-        )
+        let branch = t(if self.branch == "change" {
+            "report-branch-change"
+        } else {
+            "report-branch-receive"
+        });
+        let line = Text::new("report-ours")
+            .arg("address", &self.address)
+            .arg("wallet", &self.wallet)
+            .arg("branch", branch)
+            .arg("index", self.index)
+            .arg("paths", self.paths.join(", "));
+        format!("{}\n", line.localized())
     }
 }

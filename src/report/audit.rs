@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::Report;
 use crate::audit::Verified;
+use crate::i18n::{t, Text};
 use crate::policy::LoadedPolicy;
 use crate::trusted::Unrecorded;
 
@@ -33,10 +34,10 @@ impl VerifyReport {
 
 impl Report for VerifyReport {
     fn human(&self) -> String {
-        format!(
-            "audit log valid: {} entries, head {}\n",
-            self.entries, self.head
-        )
+        let line = Text::new("report-log-valid")
+            .arg("entries", self.entries)
+            .arg("head", &self.head);
+        format!("{}\n", line.localized())
     }
 }
 
@@ -78,22 +79,20 @@ impl Report for Attested {
     fn human(&self) -> String {
         let mut s = String::new();
         for u in &self.recorded {
-            s.push_str(&format!(
-                "recorded the {} ({}): sha256 {}\n",
-                u.part,
-                u.path.display(),
-                u.sha256
-            ));
+            let line = Text::new("report-log-recorded")
+                .text_arg("part", u.part_said())
+                .arg("path", u.path.display())
+                .arg("sha256", &u.sha256);
+            s.push_str(&format!("{}\n", line.localized()));
         }
         for p in &self.policies {
-            s.push_str(&format!(
-                "accepted policy {} (sha256 {})\n",
-                p.path.display(),
-                p.sha256
-            ));
+            let line = Text::new("report-log-accepted-policy")
+                .arg("path", p.path.display())
+                .arg("sha256", &p.sha256);
+            s.push_str(&format!("{}\n", line.localized()));
         }
         if s.is_empty() {
-            s.push_str("nothing changed since the last record\n");
+            s.push_str(&format!("{}\n", t("report-log-unchanged")));
         }
         s
     }

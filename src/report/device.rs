@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::Report;
 use crate::hw::hid::DeviceInfo;
+use crate::i18n::{t, Text};
 use crate::signer::device::DeviceKind;
 
 /// The Ledger and Trezor devices found on USB.
@@ -13,7 +14,7 @@ pub struct Devices(pub Vec<DeviceInfo>);
 impl Report for Devices {
     fn human(&self) -> String {
         if self.0.is_empty() {
-            return "no Ledger or Trezor found on USB\n".into();
+            return format!("{}\n", t("report-device-none"));
         }
         self.0
             .iter()
@@ -21,7 +22,12 @@ impl Report for Devices {
                 let extra = d
                     .app
                     .as_deref()
-                    .map(|a| format!("  app: {a}"))
+                    .map(|a| {
+                        format!(
+                            "  {}",
+                            Text::new("report-device-app").arg("app", a).localized()
+                        )
+                    })
                     .or(d.note.as_deref().map(|n| format!("  ({n})")))
                     .unwrap_or_default();
                 format!("{}  {}{extra}\n", d.vendor, d.model)
@@ -62,15 +68,12 @@ pub struct DeviceAddress {
 
 impl Report for DeviceAddress {
     fn human(&self) -> String {
-        format!(
-            "{}\n(derived independently by coldsign: identical{})\n",
-            self.address,
-            if self.shown_on_device {
-                "; compare it with the device screen"
-            } else {
-                ""
-            }
-        )
+        let key = if self.shown_on_device {
+            "report-device-address-compare"
+        } else {
+            "report-device-address-identical"
+        };
+        format!("{}\n{}\n", self.address, t(key))
     }
 }
 
@@ -87,9 +90,9 @@ pub struct LedgerRegistration {
 
 impl Report for LedgerRegistration {
     fn human(&self) -> String {
-        format!(
-            "wallet {} registered on Ledger {}; HMAC stored with the wallet\n",
-            self.wallet, self.device_fingerprint
-        )
+        let line = Text::new("report-device-registered")
+            .arg("wallet", &self.wallet)
+            .arg("fingerprint", &self.device_fingerprint);
+        format!("{}\n", line.localized())
     }
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::Report;
 use crate::eth::rpc::Receipt;
+use crate::i18n::Text;
 use crate::review::ethereum::EthReview;
 use crate::{Error, Result};
 
@@ -21,9 +22,13 @@ pub struct Built<'a> {
 
 impl Report for Built<'_> {
     fn human(&self) -> String {
-        let mut s = format!("intent digest {}\n", self.review.intent_digest);
+        let digest =
+            Text::new("report-eth-intent-digest").arg("digest", &self.review.intent_digest);
+        let mut s = format!("{}\n", digest.localized());
         if self.output != Path::new("-") {
-            s.push_str(&format!("request written to {}\n", self.output.display()));
+            let written =
+                Text::new("report-eth-request-written").arg("path", self.output.display());
+            s.push_str(&format!("{}\n", written.localized()));
         }
         s
     }
@@ -69,10 +74,11 @@ impl Broadcasted {
     /// A verification error when the mined transaction reverted.
     pub fn check_success(&self) -> Result<()> {
         match (self.status, self.block) {
-            (Some(status), Some(block)) if status != 1 => Err(Error::Verification(format!(
-                "transaction {} reverted in block {block}",
-                self.transaction_hash
-            ))),
+            (Some(status), Some(block)) if status != 1 => Err(Error::unverified(
+                Text::new("error-tx-reverted")
+                    .arg("txid", self.transaction_hash)
+                    .arg("block", block),
+            )),
             _ => Ok(()),
         }
     }
@@ -80,12 +86,19 @@ impl Broadcasted {
 
 impl Report for Broadcasted {
     fn human(&self) -> String {
-        let mut s = format!("transaction {}\n", self.transaction_hash);
+        let heading = Text::new("report-eth-transaction").arg("txid", self.transaction_hash);
+        let mut s = format!("{}\n", heading.localized());
         if let (Some(status), Some(block), Some(gas)) = (self.status, self.block, self.gas_used) {
-            let outcome = if status == 1 { "success" } else { "REVERTED" };
-            s.push_str(&format!(
-                "mined in block {block}: {outcome}, gas used {gas}\n"
-            ));
+            let outcome = if status == 1 {
+                "report-eth-success"
+            } else {
+                "report-eth-reverted"
+            };
+            let mined = Text::new("report-eth-mined")
+                .arg("block", block)
+                .text_arg("outcome", Text::new(outcome))
+                .arg("gas", gas);
+            s.push_str(&format!("{}\n", mined.localized()));
         }
         s
     }

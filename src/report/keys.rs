@@ -5,11 +5,12 @@ use std::path::Path;
 use serde::{Serialize, Serializer};
 
 use super::Report;
-use crate::i18n::Text;
+use crate::i18n::{t, Text};
 use crate::keys::keystore::Keystore;
 use crate::keys::material::KeyMaterial;
 use crate::keys::mnemonic::SecretMnemonic;
 use crate::keys::watch_only::WatchOnly;
+use crate::review::render::{column, label_columns};
 
 /// A keystore written by `key new`, `key restore` or `key import-v3`.
 #[derive(Serialize)]
@@ -118,41 +119,67 @@ impl<'a> Shown<'a> {
     }
 }
 
+/// The labels of `key show`'s keystore lines.
+const TOP_LABELS: [&str; 3] = [
+    "report-show-keystore",
+    "report-show-fingerprint",
+    "report-show-network",
+];
+
+/// The labels of an account's lines.
+const ACCOUNT_LABELS: [&str; 5] = [
+    "report-show-slip132",
+    "report-show-descriptor",
+    "report-show-cosigner-key",
+    "report-show-first-receive",
+    "report-show-first-change",
+];
+
 impl Report for Shown<'_> {
     fn human(&self) -> String {
+        let top = label_columns(&TOP_LABELS, 13);
+        let inner = label_columns(&ACCOUNT_LABELS, 15);
+        let keystore = Text::new("report-show-keystore-value")
+            .arg("path", self.keystore.display())
+            .arg("label", format!("{:?}", self.label))
+            .arg("created", self.created);
         let mut out = format!(
-            "keystore     {} ({:?}, created {})\n",
-            self.keystore.display(),
-            self.label,
-            self.created
+            "{}{}\n",
+            column("report-show-keystore", top),
+            keystore.localized()
         );
         if let Some(fp) = &self.view.fingerprint {
             out.push_str(&format!(
-                "fingerprint  {fp}\nnetwork      {}\n",
+                "{}{fp}\n{}{}\n",
+                column("report-show-fingerprint", top),
+                column("report-show-network", top),
                 self.view.network
             ));
         }
+        let line =
+            |key, value: &dyn std::fmt::Display| format!("  {}{value}\n", column(key, inner));
         for a in &self.view.bitcoin {
             out.push_str(&format!("\n{} {}  {}\n", a.script, a.path, a.xpub));
             if let Some(s) = &a.slip132 {
-                out.push_str(&format!("  slip-132       {s}\n"));
+                out.push_str(&line("report-show-slip132", s));
             }
             match &a.descriptor {
-                Some(d) => out.push_str(&format!("  descriptor     {d}\n")),
-                None => out.push_str(&format!("  cosigner key   {}\n", a.key)),
+                Some(d) => out.push_str(&line("report-show-descriptor", d)),
+                None => out.push_str(&line("report-show-cosigner-key", &a.key)),
             }
             if let (Some(r), Some(c)) = (&a.first_receive, &a.first_change) {
-                out.push_str(&format!("  first receive  {r}\n  first change   {c}\n"));
+                out.push_str(&line("report-show-first-receive", r));
+                out.push_str(&line("report-show-first-change", c));
             }
         }
         if !self.view.ethereum.is_empty() {
-            out.push_str("\nethereum\n");
+            out.push_str(&format!("\n{}\n", t("report-show-ethereum")));
             for e in &self.view.ethereum {
-                out.push_str(&format!(
-                    "  {}  {}\n",
-                    e.address,
-                    e.path.as_deref().unwrap_or("(imported key)")
-                ));
+                let path = e
+                    .path
+                    .clone()
+                    .unwrap_or_else(|| t("report-show-imported-key"));
+                out.push_str(&format!("  {}  {path}\n", e.address));
             }
         }
         out

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::Report;
 use crate::btc::multisig::MultisigSetup;
+use crate::i18n::t;
 
 /// A new M-of-N wallet in every format cosigners and coordinators use.
 #[derive(Serialize)]
@@ -38,15 +39,19 @@ impl From<&MultisigSetup> for MultisigCreated {
 
 impl Report for MultisigCreated {
     fn human(&self) -> String {
-        let mut s = format!("descriptor\n  {}\n", self.descriptor);
+        let mut s = format!(
+            "{}\n  {}\n",
+            t("report-multisig-descriptor"),
+            self.descriptor
+        );
         if let Some(b) = &self.bip388 {
-            s.push_str(&format!("\nBIP388 wallet policy\n  {b}\n"));
+            s.push_str(&format!("\n{}\n  {b}\n", t("report-multisig-bip388")));
         }
         if let Some(c) = &self.coldcard {
-            s.push_str(&format!("\nColdcard multisig file\n{c}"));
+            s.push_str(&format!("\n{}\n{c}", t("report-multisig-coldcard")));
         }
         if let Some(c) = &self.caravan {
-            s.push_str(&format!("\nCaravan wallet\n  {c}\n"));
+            s.push_str(&format!("\n{}\n  {c}\n", t("report-multisig-caravan")));
         }
         s
     }

@@ -7,6 +7,7 @@ use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
 use serde::Serialize;
 
 use super::Report;
+use crate::i18n::Text;
 use crate::online::store::WatchWallet;
 use crate::review::bitcoin::BtcReview;
 
@@ -45,9 +46,15 @@ impl Added {
 
 impl Report for Added {
     fn human(&self) -> String {
+        let heading = Text::new("report-online-wallet")
+            .arg("name", &self.name)
+            .arg("network", &self.network);
+        let receive = Text::new("report-online-first-receive").arg("address", &self.first_receive);
         format!(
-            "watch-only wallet {} ({})\n  {}\n  first receive address {}\n",
-            self.name, self.network, self.descriptor, self.first_receive
+            "{}\n  {}\n  {}\n",
+            heading.localized(),
+            self.descriptor,
+            receive.localized()
         )
     }
 }
@@ -112,13 +119,19 @@ impl Report for Built<'_> {
         let replaces = self
             .replaces
             .as_deref()
-            .map(|t| format!("replaces transaction {t} (only one of the two can confirm)\n"))
+            .map(|t| {
+                let line = Text::new("report-online-replaces").arg("txid", t);
+                format!("{}\n", line.localized())
+            })
             .unwrap_or_default();
+        let written = Text::new("report-online-psbt-written").arg("path", self.output.display());
+        let compare =
+            Text::new("report-online-compare-digest").arg("digest", &self.review.intent_digest);
         format!(
-            "{}\n{replaces}unsigned PSBT written to {}\ncompare the intent digest {} on every signer\n",
+            "{}\n{replaces}{}\n{}\n",
             self.rendered,
-            self.output.display(),
-            self.review.intent_digest
+            written.localized(),
+            compare.localized()
         )
     }
 }

@@ -81,7 +81,12 @@ impl Report for Finalized<'_> {
         for i in self.inputs.iter().filter(|i| !i.finalized) {
             let line = Text::new("report-input-not-final")
                 .arg("index", i.index)
-                .arg("reason", i.error.as_deref().unwrap_or("?"));
+                .text_arg(
+                    "reason",
+                    i.error
+                        .as_ref()
+                        .map_or_else(|| Text::verbatim("?"), |e| e.text().clone()),
+                );
             s.push_str(&format!("{}\n", line.localized()));
         }
         if let Some(txid) = &self.txid {

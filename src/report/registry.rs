@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::Report;
 use crate::erc7730::registry::Skipped;
 use crate::erc7730::store::Summary;
+use crate::i18n::{t, Text};
 
 /// Descriptors installed by an import, and the files skipped.
 #[derive(Serialize)]
@@ -39,11 +40,10 @@ impl From<&Skipped> for SkippedFile {
 
 impl Report for DescriptorsImported {
     fn human(&self) -> String {
-        format!(
-            "imported {} descriptor(s) into {}\n",
-            self.imported.len(),
-            self.stored.display()
-        )
+        let line = Text::new("report-registry-imported")
+            .arg("count", self.imported.len())
+            .arg("path", self.stored.display());
+        format!("{}\n", line.localized())
     }
 }
 
@@ -54,9 +54,9 @@ pub struct Descriptors(pub Vec<Summary>);
 impl Report for Descriptors {
     fn human(&self) -> String {
         if self.0.is_empty() {
-            return "no descriptors installed\n".into();
+            return format!("{}\n", t("report-registry-none"));
         }
-        self.0.iter().map(Summary::describe).collect()
+        self.0.iter().map(Summary::localized).collect()
     }
 }
 
@@ -69,6 +69,7 @@ pub struct DescriptorRemoved {
 
 impl Report for DescriptorRemoved {
     fn human(&self) -> String {
-        format!("removed {}", self.removed.describe())
+        let line = Text::new("report-registry-removed").arg("summary", self.removed.localized());
+        line.localized()
     }
 }

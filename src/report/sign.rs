@@ -70,7 +70,7 @@ impl Report for SignedPsbt {
                     .arg("plural", if i.signatures == 1 { "one" } else { "other" }),
                 Some(why) => Text::new("report-input-not-signed")
                     .arg("index", i.index)
-                    .arg("reason", why),
+                    .text_arg("reason", why.text().clone()),
             };
             s.push_str(&format!("{}\n", line.localized()));
         }

@@ -5,7 +5,9 @@ use serde::Serialize;
 use super::Report;
 use crate::btc::wallet_summary::{summarize, WalletSummary};
 use crate::btc::wallets::{Cosigner, Wallet};
+use crate::i18n::{t, Text};
 use crate::keys::material::HdKeys;
+use crate::review::render::{column, label_columns};
 use crate::Result;
 
 /// A registered wallet: its descriptor, policy summary and cosigners.
@@ -53,21 +55,31 @@ impl WalletView {
 
 impl Report for WalletView {
     fn human(&self) -> String {
-        let mut s = format!("wallet {}\n  {}\n", self.name, self.descriptor);
+        let heading = Text::new("report-wallet").arg("name", &self.name);
+        let mut s = format!("{}\n  {}\n", heading.localized(), self.descriptor);
         if let Some(summary) = &self.summary {
+            let labels = ["report-wallet-policy", "report-wallet-first-receive"];
+            let columns = label_columns(&labels, 15);
+            let receive = Text::new("report-wallet-first-receive-value")
+                .arg("address", &summary.first_receive);
             s.push_str(&format!(
-                "  policy         {}\n  first receive  {} (every cosigner's device must show this address)\n",
-                summary.policy, summary.first_receive
+                "  {}{}\n  {}{}\n",
+                column(labels[0], columns),
+                summary.policy.localized(),
+                column(labels[1], columns),
+                receive.localized()
             ));
         }
-        s.push_str("  cosigners (compare each with its owner, out of band):\n");
+        s.push_str(&format!("  {}\n", t("report-wallet-cosigners")));
         for c in &self.cosigners {
+            let ours = if c.ours {
+                format!("  {}", t("report-wallet-this-signer"))
+            } else {
+                String::new()
+            };
             s.push_str(&format!(
-                "    {} {} {}{}\n",
-                c.fingerprint,
-                c.path,
-                c.xpub,
-                if c.ours { "  <- this signer" } else { "" }
+                "    {} {} {}{ours}\n",
+                c.fingerprint, c.path, c.xpub
             ));
         }
         s
@@ -92,11 +104,18 @@ pub struct WalletList(pub Vec<Listed>);
 impl Report for WalletList {
     fn human(&self) -> String {
         if self.0.is_empty() {
-            return "no wallets\n".into();
+            return format!("{}\n", t("report-wallet-none"));
         }
         self.0
             .iter()
-            .map(|w| format!("{}  {}  {}\n", w.name, w.kind, w.descriptor))
+            .map(|w| {
+                let kind = t(if w.kind == "signer" {
+                    "report-wallet-kind-signer"
+                } else {
+                    "report-wallet-kind-watch-only"
+                });
+                format!("{}  {kind}  {}\n", w.name, w.descriptor)
+            })
             .collect()
     }
 }

@@ -25,7 +25,7 @@ use serde::Serialize;
 use super::{intent_digest, Severity, Warning};
 use crate::btc::ownership::{Owner, Policies};
 use crate::btc::psbt_v2::{PsbtVersion, V2Extras};
-use crate::i18n::Text;
+use crate::i18n::{Phrase, Text};
 use crate::request::PsbtFile;
 
 pub use balance::Balance;
@@ -86,12 +86,12 @@ pub struct InputView {
     pub sequence: u32,
     /// The relative lock time the sequence sets (BIP68), for people.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub relative_lock: Option<String>,
+    pub relative_lock: Option<Phrase>,
     /// Whether this signer will sign it.
     pub signable: bool,
     /// Why not, when not.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub not_signed_because: Option<String>,
+    pub not_signed_because: Option<Phrase>,
     /// Already finalized.
     pub finalized: bool,
     /// For a multisig input not yet final: the signatures present and needed.
@@ -130,7 +130,7 @@ pub struct OutputView {
     pub script_type: &'static str,
     /// Why a script that is not a standard template was flagged.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Phrase>,
     /// Amount in satoshis.
     pub amount: u64,
     /// Classification.

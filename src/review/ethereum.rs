@@ -342,7 +342,7 @@ fn typed(out: &mut EthReview, t: &TypedData, decoder: &mut Decoder<'_>) {
             Severity::High,
             Text::new("warning-eth-text-deceptive-typed-data")
                 .arg("at", at)
-                .arg("reasons", reasons)
+                .text_arg("reasons", reasons.unwrap_or_else(|| Text::verbatim("")))
                 .arg("escaped", escaped),
         );
     }
@@ -511,7 +511,10 @@ fn message(m: &[u8], warnings: &mut Vec<Warning>) -> MessageView {
                     "eth.text.deceptive",
                     Severity::High,
                     Text::new("warning-eth-text-deceptive-message")
-                        .arg("reasons", reasons.join(", "))
+                        .text_arg(
+                            "reasons",
+                            Text::comma_list(reasons).unwrap_or_else(|| Text::verbatim("")),
+                        )
                         .arg("escaped", &escaped),
                 ));
                 escaped

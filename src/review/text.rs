@@ -11,15 +11,17 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use crate::i18n::Text;
+
 /// Checks `text` for characters that make what is shown differ from what is signed.
 ///
 /// Returns `None` for plain text. Otherwise the text with every flagged character written as
 /// `\u{…}` (its code point), and one reason per kind of finding, in order of first appearance.
-pub fn suspicious_text(text: &str) -> Option<(String, Vec<String>)> {
+pub fn suspicious_text(text: &str) -> Option<(String, Vec<Text>)> {
     let chars: Vec<char> = text.chars().collect();
     let mut flagged = BTreeSet::new();
-    let mut reasons: Vec<String> = Vec::new();
-    let mut note = |reason: String| {
+    let mut reasons: Vec<Text> = Vec::new();
+    let mut note = |reason: Text| {
         if !reasons.contains(&reason) {
             reasons.push(reason);
         }
@@ -33,7 +35,11 @@ pub fn suspicious_text(text: &str) -> Option<(String, Vec<String>)> {
         let emoji_sequence = after_pictograph && matches!(c, '\u{200D}' | '\u{FE0E}' | '\u{FE0F}');
         if let Some(kind) = hidden_kind(c).filter(|_| !emoji_sequence) {
             flagged.insert(i);
-            note(format!("{kind} U+{:04X}", u32::from(c)));
+            note(
+                Text::new("text-hidden-character")
+                    .text_arg("kind", Text::new(kind))
+                    .arg("code", format!("U+{:04X}", u32::from(c))),
+            );
         }
         if !c.is_alphanumeric() {
             mixed_word(&chars, word_start, i, &mut flagged, &mut note);
@@ -53,15 +59,15 @@ fn pictograph(c: char) -> bool {
     matches!(u32::from(c), 0x2190..=0x21FF | 0x2300..=0x23FF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x1F000..=0x1FAFF)
 }
 
-/// Why `c` is hidden or misleading on a screen, if it is.
+/// Why `c` is hidden or misleading on a screen (a catalog message), if it is.
 fn hidden_kind(c: char) -> Option<&'static str> {
     let code = u32::from(c);
     if c.is_control() && c != '\n' && c != '\t' {
-        return Some("control character");
+        return Some("text-control-character");
     }
     match code {
         0x061C | 0x200E | 0x200F | 0x202A..=0x202E | 0x2066..=0x2069 => {
-            Some("bidirectional control (reorders what is shown)")
+            Some("text-bidirectional-control")
         }
         0x00AD
         | 0x034F
@@ -83,8 +89,10 @@ fn hidden_kind(c: char) -> Option<&'static str> {
         | 0xFFF9..=0xFFFB
         | 0x1D173..=0x1D17A
         | 0xE0000..=0xE007F
-        | 0xE0100..=0xE01EF => Some("invisible character"),
-        0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD => Some("private-use character"),
+        | 0xE0100..=0xE01EF => Some("text-invisible-character"),
+        0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD => {
+            Some("text-private-use-character")
+        }
         _ => None,
     }
 }
@@ -117,16 +125,16 @@ impl Script {
         })
     }
 
-    fn name(self) -> &'static str {
-        match self {
-            Script::Latin => "Latin",
-            Script::FullwidthLatin => "fullwidth Latin",
-            Script::Greek => "Greek",
-            Script::Cyrillic => "Cyrillic",
-            Script::Armenian => "Armenian",
-            Script::Cherokee => "Cherokee",
-            Script::Other => "other",
-        }
+    fn name(self) -> Text {
+        Text::new(match self {
+            Script::Latin => "text-script-latin",
+            Script::FullwidthLatin => "text-script-fullwidth-latin",
+            Script::Greek => "text-script-greek",
+            Script::Cyrillic => "text-script-cyrillic",
+            Script::Armenian => "text-script-armenian",
+            Script::Cherokee => "text-script-cherokee",
+            Script::Other => "text-script-other",
+        })
     }
 }
 
@@ -137,7 +145,7 @@ fn mixed_word(
     start: usize,
     end: usize,
     flagged: &mut BTreeSet<usize>,
-    note: &mut impl FnMut(String),
+    note: &mut impl FnMut(Text),
 ) {
     let word = &chars[start..end];
     let scripts: BTreeSet<Script> = word
@@ -150,12 +158,19 @@ fn mixed_word(
     if !fullwidth && !mixed {
         return;
     }
-    let names: Vec<&str> = scripts.iter().map(|s| s.name()).collect();
+    let names = scripts.iter().map(|s| s.name()).reduce(|head, item| {
+        Text::new("text-script-and")
+            .text_arg("head", head)
+            .text_arg("item", item)
+    });
     let shown: String = word.iter().collect();
-    note(format!(
-        "look-alike letters: {shown:?} mixes {} letters",
-        names.join(" and ")
-    ));
+    if let Some(names) = names {
+        note(
+            Text::new("text-look-alike")
+                .arg("word", format!("{shown:?}"))
+                .text_arg("scripts", names),
+        );
+    }
     for (offset, c) in word.iter().enumerate() {
         if !c.is_ascii() && Script::of(*c).is_some() {
             flagged.insert(start + offset);
@@ -178,7 +193,7 @@ fn escape(chars: &[char], flagged: &BTreeSet<usize>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::suspicious_text;
+    use super::{suspicious_text, Text};
 
     #[test]
     fn plain_text_in_any_single_script_passes() {
@@ -209,6 +224,7 @@ mod tests {
     #[test]
     fn control_characters_are_escaped() {
         let (escaped, reasons) = suspicious_text("pay\r\u{7}bob").expect("flagged");
+        let reasons: Vec<String> = reasons.iter().map(Text::english).collect();
         assert_eq!(escaped, "pay\\u{000d}\\u{0007}bob");
         assert_eq!(
             reasons,
@@ -219,6 +235,7 @@ mod tests {
     #[test]
     fn bidirectional_override_is_flagged() {
         let (escaped, reasons) = suspicious_text("send to \u{202e}cba").expect("flagged");
+        let reasons: Vec<String> = reasons.iter().map(Text::english).collect();
         assert_eq!(escaped, "send to \\u{202e}cba");
         assert!(
             reasons[0].starts_with("bidirectional control"),
@@ -229,6 +246,7 @@ mod tests {
     #[test]
     fn zero_width_and_tag_characters_are_flagged() {
         let (escaped, reasons) = suspicious_text("a\u{200b}b\u{feff}\u{e0041}").expect("flagged");
+        let reasons: Vec<String> = reasons.iter().map(Text::english).collect();
         assert_eq!(escaped, "a\\u{200b}b\\u{feff}\\u{e0041}");
         assert_eq!(reasons.len(), 3);
         assert!(reasons.iter().all(|r| r.starts_with("invisible character")));
@@ -237,6 +255,7 @@ mod tests {
     #[test]
     fn cyrillic_letter_inside_a_latin_word_is_flagged() {
         let (escaped, reasons) = suspicious_text("login to p\u{0430}ypal now").expect("flagged");
+        let reasons: Vec<String> = reasons.iter().map(Text::english).collect();
         assert_eq!(escaped, "login to p\\u{0430}ypal now");
         assert_eq!(
             reasons,

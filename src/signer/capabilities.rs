@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::eth::tx::UnsignedTx;
 use crate::eth::EthPayload;
+use crate::i18n::{Phrase, Text};
 use crate::request::Request;
 
 /// How a signer treats EIP-712 typed data.
@@ -108,49 +109,54 @@ pub const ALL: [SignerInfo; 3] = [SOFTWARE, LEDGER, TREZOR];
 impl SignerInfo {
     /// Why this signer cannot sign `request` at all, if it cannot (checked before the device
     /// is asked anything).
-    pub fn refusal(&self, request: &Request) -> Option<String> {
+    pub fn refusal(&self, request: &Request) -> Option<Phrase> {
         let caps = &self.capabilities;
-        let cannot = |what: &str| Some(format!("the {} cannot sign {what} here", self.name));
+        let cannot = |what: Text| {
+            let text = Text::new("refusal-signer-cannot")
+                .arg("signer", self.name)
+                .text_arg("what", what);
+            Some(text.into())
+        };
         match request {
             Request::Bitcoin(file) => {
                 if !caps.bitcoin {
-                    return cannot("Bitcoin transactions");
+                    return cannot(Text::new("refusal-bitcoin-transactions"));
                 }
                 let inputs = &file.psbt.inputs;
                 if !caps.taproot && inputs.iter().any(|i| i.tap_internal_key.is_some()) {
-                    return cannot("taproot inputs");
+                    return cannot(Text::new("refusal-taproot-inputs"));
                 }
                 let multisig = |i: &bitcoin::psbt::Input| {
                     i.bip32_derivation.len() > 1 || i.tap_key_origins.len() > 1
                 };
                 if !caps.multisig && inputs.iter().any(multisig) {
-                    return cannot("multisig inputs");
+                    return cannot(Text::new("refusal-multisig-inputs"));
                 }
                 None
             }
             Request::Ethereum(request) => {
                 if !caps.ethereum {
-                    return cannot("Ethereum requests");
+                    return cannot(Text::new("refusal-ethereum-requests"));
                 }
                 match &request.payload {
                     EthPayload::Transaction(UnsignedTx::Eip1559(tx)) => {
                         if !caps.eip1559 {
-                            cannot("EIP-1559 transactions")
+                            cannot(Text::new("refusal-eip1559-transactions"))
                         } else if !caps.access_lists && !tx.access_list.is_empty() {
-                            cannot("transactions with an access list")
+                            cannot(Text::new("refusal-access-list-transactions"))
                         } else {
                             None
                         }
                     }
                     EthPayload::Transaction(other) if !caps.legacy_transactions => {
-                        cannot(&format!("{} transactions", other.kind()))
+                        cannot(Text::new("refusal-kind-transactions").arg("kind", other.kind()))
                     }
                     EthPayload::Transaction(_) => None,
                     EthPayload::PersonalMessage(_) if !caps.personal_messages => {
-                        cannot("personal messages")
+                        cannot(Text::new("refusal-personal-messages"))
                     }
                     EthPayload::TypedData(_) if caps.typed_data == TypedDataSupport::None => {
-                        cannot("typed data")
+                        cannot(Text::new("refusal-typed-data"))
                     }
                     _ => None,
                 }

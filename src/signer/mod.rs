@@ -19,6 +19,7 @@ pub use capabilities::{Capabilities, SignerInfo, TypedDataSupport};
 
 use crate::btc::ownership::Policies;
 use crate::eth::EthRequest;
+use crate::i18n::Phrase;
 use crate::prompt::Prompt;
 use crate::request::Request;
 use crate::review::Review;
@@ -33,7 +34,7 @@ pub struct InputOutcome {
     pub signatures: usize,
     /// Why nothing was signed, when nothing was.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub not_signed_because: Option<String>,
+    pub not_signed_because: Option<Phrase>,
 }
 
 /// What a signer produced.

@@ -13,6 +13,7 @@ use bitcoin::{ecdsa, taproot, Script, ScriptBuf, Transaction, TxOut, XOnlyPublic
 use super::{capabilities, InputOutcome, Signed, Signer, SignerInfo};
 use crate::btc::ownership::Policies;
 use crate::eth::account::SigningKey;
+use crate::i18n::{Phrase, Text};
 use crate::keys::material::PrivateKeyCache;
 use crate::keys::random_bytes;
 use crate::keys::secret::PrivateKey;
@@ -100,7 +101,7 @@ pub fn sign_psbt(psbt: &mut Psbt, review: &BtcReview, policies: &Policies) -> Ve
             .map(|view| InputOutcome {
                 index: view.index,
                 signatures: 0,
-                not_signed_because: Some("watch-only policies hold no private key".into()),
+                not_signed_because: Some(Text::new("reason-watch-only").into()),
             })
             .collect();
     };
@@ -113,7 +114,7 @@ pub fn sign_psbt(psbt: &mut Psbt, review: &BtcReview, policies: &Policies) -> Ve
         .zip(psbt.inputs.iter_mut())
         .map(|(view, input)| {
             let index = view.index;
-            let outcome = |signatures, reason: Option<String>| InputOutcome {
+            let outcome = |signatures, reason: Option<Phrase>| InputOutcome {
                 index,
                 signatures,
                 not_signed_because: reason,
@@ -122,7 +123,7 @@ pub fn sign_psbt(psbt: &mut Psbt, review: &BtcReview, policies: &Policies) -> Ve
                 return outcome(0, view.not_signed_because.clone());
             }
             let Some(out) = &spent[index] else {
-                return outcome(0, Some("the spent output is unknown".into()));
+                return outcome(0, Some(Text::new("reason-spent-output-unknown").into()));
             };
             let result = if out.script_pubkey.is_p2tr() {
                 let ours = our_taproot_keys(input, policies, &mut keys);
@@ -148,9 +149,16 @@ pub fn sign_psbt(psbt: &mut Psbt, review: &BtcReview, policies: &Policies) -> Ve
                 sign_ecdsa_input(secp, &mut cache, index, input, out, &refs)
             };
             match result {
-                Ok(0) => outcome(0, Some("none of our keys can sign this input".into())),
+                Ok(0) => outcome(0, Some(Text::new("reason-no-key-signs").into())),
                 Ok(n) => outcome(n, None),
-                Err(reason) => outcome(0, Some(reason)),
+                Err(reason) => outcome(
+                    0,
+                    Some(
+                        Text::new("reason-signing-failed")
+                            .arg("detail", reason)
+                            .into(),
+                    ),
+                ),
             }
         })
         .collect()

@@ -63,9 +63,9 @@ pub fn sign_request(
     options: &Options,
     show: &mut dyn FnMut(&MessageReview),
 ) -> Result<Outcome> {
-    let hd = material.hd().ok_or_else(|| {
-        Error::bad_input("this keystore holds no Bitcoin keys (an imported Ethereum key)")
-    })?;
+    let hd = material
+        .hd()
+        .ok_or_else(|| Error::said(Text::new("error-msg-no-bitcoin-keys"), None))?;
     let network = options.network;
     let wallets = Wallet::load_all(&registry_dir(keystore))?;
     let policies = address_search::policies(&hd, &wallets, network, options.limits.accounts)?;
@@ -153,15 +153,13 @@ pub fn finalize(
 ) -> Result<Finalized> {
     let mut psbt = PsbtFile::decode(psbt_file)?.psbt;
     let message = bip322::psbt_message(&psbt)
-        .ok_or_else(|| Error::bad_input("the PSBT has no BIP-322 message (global field 0x09)"))?
+        .ok_or_else(|| Error::said(Text::new("error-msg-psbt-no-message"), None))?
         .to_vec();
     let challenge = psbt
         .inputs
         .first()
         .and_then(|i| i.witness_utxo.clone())
-        .ok_or_else(|| {
-            Error::bad_input("the PSBT's first input has no witness UTXO (the address's script)")
-        })?;
+        .ok_or_else(|| Error::said(Text::new("error-msg-psbt-no-witness-utxo"), None))?;
     let proof = finish_psbt(&mut psbt, &challenge.script_pubkey, &message)?;
     let address = bitcoin::Address::from_script(&challenge.script_pubkey, network).map_or_else(
         |_| challenge.script_pubkey.to_hex_string(),

@@ -28,7 +28,7 @@ pub enum MessageError {
 impl From<MessageError> for Error {
     fn from(e: MessageError) -> Self {
         match e {
-            MessageError::Invalid(m) => Error::Verification(m),
+            MessageError::Invalid(m) => Error::verification(m),
             MessageError::Malformed(m) | MessageError::Unsupported(m) => Error::bad_input(m),
         }
     }

@@ -125,21 +125,24 @@ impl MessageRequest {
         if let Some(found) = by_path {
             let derived = found.descriptor()?.script_pubkey();
             if derived != script {
-                return Err(Error::bad_input(format!(
-                    "the request's path derives {}, not its address {address}",
-                    Address::from_script(&derived, network)
-                        .map_or_else(|_| derived.to_hex_string(), |a| a.to_string())
-                )));
+                let derived = Address::from_script(&derived, network)
+                    .map_or_else(|_| derived.to_hex_string(), |a| a.to_string());
+                return Err(Error::said(
+                    Text::new("error-msg-path-derives-other")
+                        .arg("derived", derived)
+                        .arg("address", address),
+                    None,
+                ));
             }
             return Ok(found);
         }
         address_search::search(hd, policies, &script, limits).ok_or_else(|| {
-            Error::usage(
-                format!(
-                    "{address} is not ours: not in the standard accounts 0..{} nor the registered wallets, indexes 0..{}",
-                    limits.accounts, limits.gap
-                ),
-                "check the address; widen the search with --accounts / --gap, or register its wallet",
+            Error::said(
+                Text::new("error-msg-address-not-ours")
+                    .arg("address", address)
+                    .arg("accounts", limits.accounts)
+                    .arg("gap", limits.gap),
+                Some(Text::new("hint-msg-address-not-ours")),
             )
         })
     }
@@ -181,9 +184,9 @@ pub fn decode_message_hex(hex: &str) -> Result<Vec<u8>, MessageError> {
 fn found_at_path(hd: &HdKeys, path: &DerivationPath, network: Network) -> Result<Found> {
     let steps: Vec<ChildNumber> = path.into_iter().copied().collect();
     let bad = || {
-        Error::usage(
-            format!("path {path} is not a standard single-sig address path"),
-            "use m/84'/0'/0'/0/5 style paths (purpose 44, 49, 84 or 86), or name the address",
+        Error::said(
+            Text::new("error-msg-path-not-standard").arg("path", path),
+            Some(Text::new("hint-msg-path-not-standard")),
         )
     };
     let [ChildNumber::Hardened { index: purpose }, ChildNumber::Hardened { index: coin }, ChildNumber::Hardened { index: account }, ChildNumber::Normal { index: branch }, ChildNumber::Normal { index }] =
@@ -245,7 +248,10 @@ pub fn review(found: &Found, message: &[u8], network: Network) -> Result<Message
                 warnings.push(Warning::said(
                     "msg.text.suspicious",
                     Severity::High,
-                    Text::new("warning-msg-text-suspicious").arg("reasons", reasons.join("; ")),
+                    Text::new("warning-msg-text-suspicious").text_arg(
+                        "reasons",
+                        Text::list(reasons).unwrap_or_else(|| Text::verbatim("")),
+                    ),
                 ));
                 escaped
             }

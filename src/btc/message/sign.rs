@@ -20,6 +20,7 @@ use super::bip322::{self, Proof};
 use super::{bip137, MessageError};
 use crate::btc::address_search::Found;
 use crate::btc::finalize;
+use crate::i18n::Text;
 use crate::keys::accounts::Standard;
 use crate::keys::material::HdKeys;
 use crate::signer::software::{fresh_aux, sign_ecdsa_input, sign_taproot_input, TaprootKey};
@@ -62,9 +63,7 @@ pub fn sign(
     let descriptor = found.descriptor()?;
     let Some(standard) = found.policy.standard else {
         if format == Format::Legacy {
-            return Err(Error::bad_input(
-                "legacy signatures exist only for single-key addresses",
-            ));
+            return Err(Error::said(Text::new("error-msg-legacy-single-key"), None));
         }
         // Our keys alone may meet the wallet's threshold (1-of-n, a single-key miniscript):
         // then the signature is complete; otherwise the share waits for cosigners.
@@ -83,12 +82,9 @@ pub fn sign(
     let legacy = match (format, standard) {
         (Format::Legacy, Standard::Bip44 | Standard::Bip84) => true,
         (Format::Legacy, _) => {
-            return Err(Error::usage(
-                format!(
-                    "legacy signatures are for p2pkh and p2wpkh addresses, not {}",
-                    standard.script_name()
-                ),
-                "use the default BIP-322 format",
+            return Err(Error::said(
+                Text::new("error-msg-legacy-script").arg("script", standard.script_name()),
+                Some(Text::new("hint-msg-legacy-script")),
             ))
         }
         (Format::Auto, Standard::Bip44) => true,
@@ -256,9 +252,7 @@ fn share(
         Keys::Ecdsa(ecdsa.iter().map(|(p, k)| (*p, k.expose_secret())).collect())
     };
     if ecdsa.is_empty() && taproot.is_empty() {
-        return Err(Error::bad_input(
-            "none of this wallet's keys at this address is ours",
-        ));
+        return Err(Error::said(Text::new("error-msg-no-key-of-ours"), None));
     }
     sign_input(secp, &mut psbt, keys)?;
     Ok(psbt)
@@ -279,12 +273,12 @@ pub fn finish_psbt(psbt: &mut Psbt, challenge: &bitcoin::Script, message: &[u8])
     }
     let outcome = finalize::finalize(psbt);
     if let Some(error) = outcome.into_iter().find_map(|o| o.error) {
-        return Err(Error::Verification(format!(
-            "the message signature is not complete or not valid: {error}"
-        )));
+        return Err(Error::unverified(
+            Text::new("error-message-signature-incomplete").arg("error", error),
+        ));
     }
     let tx = finalize::extract(psbt)
-        .map_err(|i| Error::Verification(format!("input {i} is not finalized")))?;
+        .map_err(|i| Error::unverified(Text::new("error-input-not-finalized").arg("index", i)))?;
     let simple = challenge.is_witness_program()
         && tx == {
             let mut plain = expected.clone();

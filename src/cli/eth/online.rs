@@ -15,6 +15,7 @@ use crate::eth::calldata::Operation;
 use crate::eth::rpc::Rpc;
 use crate::eth::safe_chain::{self, SafeTxSpec, SignedSafeTx};
 use crate::eth::tx::UnsignedTx;
+use crate::i18n::Text;
 use crate::report::eth::{Broadcasted, Built};
 use crate::transport::registry::{EthDataType, EthSignRequest};
 use crate::Result;
@@ -267,10 +268,7 @@ pub fn safe_tx(ctx: &Context, args: SafeTxArgs) -> Result<()> {
         chain_id: args.chain_id,
     };
     let prepared = safe_chain::prepare(&rpc, &spec)?;
-    ctx.note(&format!(
-        "safeTxHash {} (the Safe contract agrees)",
-        prepared.hash
-    ));
+    ctx.say(Text::new("report-note-safe-tx-hash").arg("hash", prepared.hash));
     let request = sign_request(
         &args.signer,
         prepared.typed_data,

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::amounts::checked_sum;
 use super::{Checks, FeeLimits, InputView, OutputKind, OutputView};
-use crate::i18n::Text;
+use crate::i18n::{Phrase, Text};
 use crate::review::Severity;
 
 /// The conservation equation of a review, each term in satoshis.
@@ -28,7 +28,7 @@ pub struct Balance {
     pub balanced: bool,
     /// Why not, when not.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub unbalanced_because: Option<String>,
+    pub unbalanced_because: Option<Phrase>,
 }
 
 impl Balance {
@@ -49,11 +49,9 @@ impl Balance {
             term(&[OutputKind::OpReturn, OutputKind::Unspendable]),
         ];
         let input_total = match inputs.iter().position(|i| i.amount.is_none()) {
-            Some(n) => Err(format!(
-                "input {n}'s amount is unknown, so the fee cannot be known and the totals cannot balance"
-            )),
+            Some(n) => Err(Text::new("balance-input-amount-unknown").arg("index", n)),
             None => checked_sum(inputs.iter().filter_map(|i| i.amount))
-                .ok_or_else(|| OUT_OF_RANGE.to_string()),
+                .ok_or_else(|| Text::new("balance-out-of-range")),
         };
         let output_total = checked_sum(outputs.iter().map(|o| o.amount));
         let fee = input_total
@@ -73,29 +71,27 @@ impl Balance {
             burned,
             fee,
             balanced: check.is_ok(),
-            unbalanced_because: check.err(),
+            unbalanced_because: check.err().map(Phrase::from),
         }
     }
 }
 
-const OUT_OF_RANGE: &str = "the amounts add up to more than 21,000,000 BTC";
-
 /// Checks inputs = external + change + ours_not_change + burned + fee.
 fn balances(
-    inputs: Result<u64, String>,
+    inputs: Result<u64, Text>,
     terms: [Option<u64>; 4],
     fee: Option<u64>,
-) -> Result<(), String> {
+) -> Result<(), Text> {
     let inputs = inputs?;
-    let fee = fee.ok_or("the outputs exceed the inputs")?;
+    let fee = fee.ok_or_else(|| Text::new("balance-outputs-exceed-inputs"))?;
     let mut parts = Vec::with_capacity(5);
     for t in terms {
-        parts.push(t.ok_or(OUT_OF_RANGE)?);
+        parts.push(t.ok_or_else(|| Text::new("balance-out-of-range"))?);
     }
     parts.push(fee);
     match checked_sum(parts) {
         Some(total) if total == inputs => Ok(()),
-        _ => Err("the outputs and the fee do not add up to the inputs".into()),
+        _ => Err(Text::new("balance-does-not-add-up")),
     }
 }
 

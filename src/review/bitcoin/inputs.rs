@@ -8,7 +8,7 @@ use bitcoin::{OutPoint, Script, TxIn, Weight};
 use super::timelocks::relative_lock;
 use super::{key_origins, spent_output, Checks, InputView};
 use crate::btc::ownership::{Owner, Ownership};
-use crate::i18n::Text;
+use crate::i18n::{Phrase, Text};
 use crate::keys::accounts::display_path;
 use crate::review::Severity;
 
@@ -103,7 +103,7 @@ impl Checks<'_, '_> {
                         .arg("index", index)
                         .arg("outpoint", outpoint),
                 );
-                not_signed = Some("the spent output is unknown".to_string());
+                not_signed = Some(Text::new("reason-spent-output-unknown"));
                 None
             }
             Some(out) => {
@@ -125,7 +125,7 @@ impl Checks<'_, '_> {
                                 .arg("index", index)
                                 .arg("path", display_path(&path)),
                         );
-                        not_signed = Some("its script does not derive from our keys under a known policy (register the wallet with 'coldsign wallet import')".into());
+                        not_signed = Some(Text::new("reason-unknown-policy"));
                         None
                     }
                     Ownership::Stray(stray) => {
@@ -137,7 +137,7 @@ impl Checks<'_, '_> {
                                 .arg("path", display_path(&stray.path))
                                 .arg("script_type", stray.script_type),
                         );
-                        not_signed = Some("its script does not derive from our keys under a known policy (register the wallet with 'coldsign wallet import')".into());
+                        not_signed = Some(Text::new("reason-unknown-policy"));
                         None
                     }
                     Ownership::Foreign => {
@@ -148,16 +148,16 @@ impl Checks<'_, '_> {
                                 .arg("index", index)
                                 .arg("outpoint", outpoint),
                         );
-                        not_signed = Some("not our key".into());
+                        not_signed = Some(Text::new("reason-not-our-key"));
                         None
                     }
                 }
             }
         };
         if finalized {
-            not_signed = Some("already finalized".into());
+            not_signed = Some(Text::new("reason-already-finalized"));
         } else if owner.is_some() && script_type == "p2pkh" && input.non_witness_utxo.is_none() {
-            not_signed = Some("a legacy input needs the previous transaction".into());
+            not_signed = Some(Text::new("reason-legacy-needs-previous-tx"));
         }
         let weight = if finalized {
             let sig = input
@@ -189,7 +189,7 @@ impl Checks<'_, '_> {
                 Severity::Info,
                 Text::new("warning-btc-sequence-relative")
                     .arg("index", index)
-                    .arg("lock", lock),
+                    .text_arg("lock", lock.text().clone()),
             );
         }
         let view = InputView {
@@ -203,7 +203,7 @@ impl Checks<'_, '_> {
             sequence: sequence.0,
             relative_lock,
             signable: owner.is_some() && not_signed.is_none(),
-            not_signed_because: not_signed,
+            not_signed_because: not_signed.map(Phrase::from),
             finalized,
             signatures: super::signatures::multisig_signatures(input),
         };

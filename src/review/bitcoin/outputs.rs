@@ -12,7 +12,7 @@ use bitcoin::{Address, TxOut};
 use super::scripts::{self, ScriptClass};
 use super::{key_origins, Checks, OutputKind, OutputView, OwnerView};
 use crate::btc::ownership::{Owner, Ownership, Stray};
-use crate::i18n::Text;
+use crate::i18n::{Phrase, Text};
 use crate::keys::accounts::display_path;
 use crate::review::Severity;
 
@@ -75,7 +75,7 @@ impl Checks<'_, '_> {
                         Text::new("warning-btc-output-burned")
                             .arg("index", index)
                             .arg("amount", amount)
-                            .arg("reason", reason)
+                            .text_arg("reason", reason.clone())
                             .arg("script", &hex),
                     );
                 }
@@ -98,7 +98,7 @@ impl Checks<'_, '_> {
                     Text::new("warning-btc-output-anyone-can-spend")
                         .arg("index", index)
                         .arg("amount", amount)
-                        .arg("reason", reason)
+                        .text_arg("reason", reason.clone())
                         .arg("script", &hex),
                 );
                 (OutputKind::External, None)
@@ -113,7 +113,7 @@ impl Checks<'_, '_> {
                             Text::new("warning-btc-output-nonstandard")
                                 .arg("index", index)
                                 .arg("amount", amount)
-                                .arg("reason", reason)
+                                .text_arg("reason", reason.clone())
                                 .arg("script", &hex),
                         );
                         false
@@ -160,7 +160,7 @@ impl Checks<'_, '_> {
                 .map(|a| a.to_string()),
             script: script.to_hex_string(),
             script_type: class.kind(),
-            reason: class.reason().map(str::to_string),
+            reason: class.reason().cloned().map(Phrase::from),
             amount,
             kind,
             owner,
@@ -185,12 +185,12 @@ impl Checks<'_, '_> {
         ) else {
             return false;
         };
-        let revealed = |key, reason| {
+        let revealed = |key, reason: Text| {
             Text::new(key)
                 .arg("index", index)
                 .arg("amount", amount)
                 .arg("script", inner.to_hex_string())
-                .arg("reason", reason)
+                .text_arg("reason", reason)
         };
         match scripts::classify(inner) {
             ScriptClass::AnyoneCanSpend { reason, .. } => {

@@ -7,6 +7,8 @@ use bitcoin::opcodes::{all::OP_RESERVED, Class, ClassifyContext};
 use bitcoin::script::Instruction;
 use bitcoin::{Script, ScriptBuf, WitnessVersion, XOnlyPublicKey};
 
+use crate::i18n::Text;
+
 /// Scripts longer than this fail in every spend (`MAX_SCRIPT_SIZE`).
 const MAX_SCRIPT_SIZE: usize = 10_000;
 /// The witness program of pay-to-anchor (P2A), `OP_1 <0x4e73>`.
@@ -22,21 +24,21 @@ pub enum ScriptClass {
         /// Short name, e.g. `op_return`.
         kind: &'static str,
         /// Why, for a person.
-        reason: String,
+        reason: Text,
     },
     /// Anyone (in practice the first miner or bot to see it) can spend it.
     AnyoneCanSpend {
         /// Short name, e.g. `p2a`.
         kind: &'static str,
         /// Why, for a person.
-        reason: String,
+        reason: Text,
     },
     /// Not a standard template: the review cannot tell who may spend it.
     NonStandard {
         /// Short name, e.g. `bare_multisig`.
         kind: &'static str,
         /// Why, for a person.
-        reason: String,
+        reason: Text,
     },
 }
 
@@ -52,7 +54,7 @@ impl ScriptClass {
     }
 
     /// The reason, for anything but a standard template.
-    pub fn reason(&self) -> Option<&str> {
+    pub fn reason(&self) -> Option<&Text> {
         match self {
             ScriptClass::Standard(_) => None,
             ScriptClass::Unspendable { reason, .. }
@@ -64,21 +66,17 @@ impl ScriptClass {
 
 /// Classifies an output script.
 pub fn classify(script: &Script) -> ScriptClass {
-    let unspendable = |kind, reason: String| ScriptClass::Unspendable { kind, reason };
-    let anyone = |kind, reason: String| ScriptClass::AnyoneCanSpend { kind, reason };
+    let unspendable = |kind, reason: Text| ScriptClass::Unspendable { kind, reason };
+    let anyone = |kind, reason: Text| ScriptClass::AnyoneCanSpend { kind, reason };
     if script.is_op_return() {
-        return unspendable(
-            "op_return",
-            "it starts with OP_RETURN, which ends every spend in failure".into(),
-        );
+        return unspendable("op_return", Text::new("script-op-return"));
     }
     if script.len() > MAX_SCRIPT_SIZE {
         return unspendable(
             "oversize",
-            format!(
-                "it is {} bytes long; scripts over {MAX_SCRIPT_SIZE} bytes fail in every spend",
-                script.len()
-            ),
+            Text::new("script-oversize")
+                .arg("bytes", script.len())
+                .arg("limit", MAX_SCRIPT_SIZE),
         );
     }
     if let Some(version) = script.witness_version() {
@@ -91,24 +89,16 @@ pub fn classify(script: &Script) -> ScriptClass {
         return ScriptClass::Standard("p2sh");
     }
     if script.is_empty() {
-        return anyone(
-            "empty",
-            "the script is empty: a spender only has to push a true value".into(),
-        );
+        return anyone("empty", Text::new("script-empty"));
     }
     let mut last_push_true = None;
     for instruction in script.instructions() {
         match instruction {
-            Err(_) => {
-                return unspendable(
-                    "malformed",
-                    "a push runs past the end of the script, which fails in every spend".into(),
-                )
-            }
+            Err(_) => return unspendable("malformed", Text::new("script-malformed")),
             Ok(Instruction::Op(op)) if op.classify(ClassifyContext::Legacy) == Class::IllegalOp => {
                 return unspendable(
                     "disabled_opcode",
-                    format!("it contains {op}, which fails a spend even where it is not executed"),
+                    Text::new("script-disabled-opcode").arg("opcode", op),
                 )
             }
             Ok(Instruction::PushBytes(data)) => last_push_true = Some(truthy(data.as_bytes())),
@@ -121,37 +111,28 @@ pub fn classify(script: &Script) -> ScriptClass {
     }
     if script.is_push_only() {
         return match last_push_true {
-            Some(true) => anyone(
-                "push_only",
-                "it only pushes data and leaves a true value: anyone can spend it with an empty input script".into(),
-            ),
-            _ => unspendable(
-                "push_only",
-                "it only pushes data and leaves a false value: no input script can change that".into(),
-            ),
+            Some(true) => anyone("push_only", Text::new("script-push-only-true")),
+            _ => unspendable("push_only", Text::new("script-push-only-false")),
         };
     }
     if script.is_p2pk() && script.p2pk_public_key().is_none() {
-        return unspendable(
-            "p2pk_invalid_key",
-            "a bare public key that is not a valid point: no signature can ever satisfy it".into(),
-        );
+        return unspendable("p2pk_invalid_key", Text::new("script-p2pk-invalid-key"));
     }
     if script.is_p2pk() {
         return ScriptClass::NonStandard {
             kind: "p2pk",
-            reason: "a bare public key (P2PK): it has no address, so whose key it is cannot be checked the usual way".into(),
+            reason: Text::new("script-p2pk"),
         };
     }
     if script.is_multisig() {
         return ScriptClass::NonStandard {
             kind: "bare_multisig",
-            reason: "bare multisig: it has no address, so whose keys these are cannot be checked the usual way".into(),
+            reason: Text::new("script-bare-multisig"),
         };
     }
     ScriptClass::NonStandard {
         kind: "nonstandard",
-        reason: "it matches no standard template: the review cannot tell who can spend it".into(),
+        reason: Text::new("script-nonstandard"),
     }
 }
 
@@ -188,25 +169,24 @@ fn witness(version: WitnessVersion, program: &[u8]) -> ScriptClass {
         (WitnessVersion::V0, 32) => ScriptClass::Standard("p2wsh"),
         (WitnessVersion::V0, _) => ScriptClass::Unspendable {
             kind: "witness_v0_invalid",
-            reason: format!("a version 0 witness program must be 20 or 32 bytes, this one is {n}: every spend fails"),
+            reason: Text::new("script-witness-v0-invalid").arg("bytes", n),
         },
         (WitnessVersion::V1, 32) => match XOnlyPublicKey::from_slice(program) {
             Ok(_) => ScriptClass::Standard("p2tr"),
             Err(_) => ScriptClass::Unspendable {
                 kind: "p2tr_invalid_key",
-                reason: "its taproot output key is not a point on the curve: neither a key nor a script can ever spend it".into(),
+                reason: Text::new("script-p2tr-invalid-key"),
             },
         },
         (WitnessVersion::V1, _) if program == ANCHOR_PROGRAM => ScriptClass::AnyoneCanSpend {
             kind: "p2a",
-            reason: "pay-to-anchor (P2A): anyone can spend it, with an empty witness".into(),
+            reason: Text::new("script-p2a"),
         },
         _ => ScriptClass::AnyoneCanSpend {
             kind: "witness_unknown",
-            reason: format!(
-                "witness version {} with a {n}-byte program has no spending rules today: anyone can spend it (until a soft fork gives it rules)",
-                version.to_num()
-            ),
+            reason: Text::new("script-witness-unknown")
+                .arg("version", version.to_num())
+                .arg("bytes", n),
         },
     }
 }

@@ -9,6 +9,8 @@ use bitcoin::script::Instruction;
 use bitcoin::{PublicKey, Script};
 use serde::Serialize;
 
+use crate::i18n::Text;
+
 /// Signatures present and needed on one multisig input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct SignatureCount {
@@ -22,6 +24,13 @@ impl SignatureCount {
     /// Whether enough signatures are present to finalize.
     pub fn complete(&self) -> bool {
         self.present >= self.needed
+    }
+
+    /// The count for people, in the operator's language (English: its `Display`).
+    pub fn said(&self) -> Text {
+        Text::new("review-signature-count")
+            .arg("present", self.present)
+            .arg("needed", self.needed)
     }
 }
 

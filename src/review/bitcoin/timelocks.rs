@@ -5,7 +5,7 @@
 
 use bitcoin::Sequence;
 
-use crate::i18n::Text;
+use crate::i18n::{Phrase, Text};
 
 /// `nLockTime` values from this one on are Unix times.
 const LOCKTIME_THRESHOLD: u32 = 500_000_000;
@@ -26,25 +26,28 @@ pub fn describe_locktime(value: u32) -> Text {
 
 /// The relative lock time `sequence` sets in a transaction of `version` (BIP68), for people:
 /// `None` when there is none (version 1, the disable bit set, or a zero lock).
-pub fn relative_lock(version: i32, sequence: Sequence) -> Option<String> {
+pub fn relative_lock(version: i32, sequence: Sequence) -> Option<Phrase> {
     if version < 2 {
         return None;
     }
-    match sequence.to_relative_lock_time()? {
-        bitcoin::relative::LockTime::Blocks(h) if h.value() > 0 => Some(format!(
-            "{} block{} after the spent coin confirms",
-            h.value(),
-            if h.value() == 1 { "" } else { "s" }
-        )),
+    let text = match sequence.to_relative_lock_time()? {
+        bitcoin::relative::LockTime::Blocks(h) if h.value() > 0 => {
+            Text::new("review-relative-blocks")
+                .arg("blocks", h.value())
+                .arg("plural", if h.value() == 1 { "one" } else { "other" })
+        }
         bitcoin::relative::LockTime::Time(t) if t.value() > 0 => {
             let seconds = u64::from(t.value()) * 512;
-            Some(format!(
-                "{seconds} seconds ({}) after the spent coin confirms",
-                humantime::format_duration(std::time::Duration::from_secs(seconds))
-            ))
+            Text::new("review-relative-time")
+                .arg("seconds", seconds)
+                .arg(
+                    "duration",
+                    humantime::format_duration(std::time::Duration::from_secs(seconds)),
+                )
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some(text.into())
 }
 
 /// The absolute lock time for people, saying whether it is enforced.

@@ -76,7 +76,8 @@ pub fn render_from(r: &BtcReview, vantage: Vantage) -> String {
         } else {
             let reason = i
                 .not_signed_because
-                .clone()
+                .as_ref()
+                .map(|r| r.localized())
                 .unwrap_or_else(|| t("review-not-ours"));
             Text::new("review-btc-input-skip")
                 .arg("reason", reason)
@@ -91,12 +92,12 @@ pub fn render_from(r: &BtcReview, vantage: Vantage) -> String {
                 "review-multisig-more-needed"
             });
             let multisig = Text::new("review-multisig")
-                .arg("count", count)
+                .text_arg("count", count.said())
                 .arg("state", state);
             let _ = writeln!(s, "       {}", multisig.localized());
         }
         if let Some(lock) = &i.relative_lock {
-            let lock = Text::new("review-relative-lock").arg("lock", lock);
+            let lock = Text::new("review-relative-lock").text_arg("lock", lock.text().clone());
             let _ = writeln!(s, "       {}", lock.localized());
         }
     }
@@ -140,7 +141,7 @@ pub fn render_from(r: &BtcReview, vantage: Vantage) -> String {
             let _ = writeln!(s, "       !!! {}", flag.localized());
         }
         if let Some(reason) = &o.reason {
-            let _ = writeln!(s, "       {reason}");
+            let _ = writeln!(s, "       {}", reason.localized());
         }
     }
     render_totals(&mut s, r);
@@ -200,7 +201,7 @@ fn render_totals(s: &mut String, r: &BtcReview) {
     let _ = writeln!(s, "  {}{fee}", column("review-total-fee", columns));
     let balance = match &b.unbalanced_because {
         None => Text::new("review-btc-balanced"),
-        Some(why) => Text::new("review-btc-not-balanced").arg("why", why),
+        Some(why) => Text::new("review-btc-not-balanced").text_arg("why", why.text().clone()),
     };
     let _ = writeln!(s, "{}", balance.localized());
 }

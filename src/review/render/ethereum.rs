@@ -7,7 +7,9 @@ use alloy_primitives::U256;
 use super::{column, label_columns, render_warnings};
 use crate::erc7730::ClearSigned;
 use crate::eth::calldata::{Call, Operation};
-use crate::eth::flows::Movement;
+use crate::eth::flows::{Movement, MovementKind};
+use crate::eth::place;
+use crate::i18n::width::pad_end;
 use crate::i18n::{t, Text};
 use crate::review::ethereum::{show_wei, EthReview};
 
@@ -32,7 +34,9 @@ fn render_call(s: &mut String, c: &Call, chain: Option<u64>, indent: usize) {
         "review-eth-call"
     };
     let to = c.to.clone().unwrap_or_else(|| t("review-eth-new-contract"));
-    let call = Text::new(key).arg("place", &c.place).arg("to", to);
+    let call = Text::new(key)
+        .text_arg("place", place::said(&c.place))
+        .arg("to", to);
     let _ = writeln!(s, "{pad}{}", call.localized());
     if c.value_wei != "0" {
         let value = Text::new("review-eth-call-value").arg("value", wei(&c.value_wei, chain));
@@ -49,7 +53,8 @@ fn render_call(s: &mut String, c: &Call, chain: Option<u64>, indent: usize) {
         (Some(f), _, _) => {
             let _ = writeln!(s, "{pad}  {f}");
             for a in &c.args {
-                let _ = writeln!(s, "{pad}    {}: {}", a.name, a.value);
+                let value = own_address(&a.value).unwrap_or_else(|| a.value.clone());
+                let _ = writeln!(s, "{pad}    {}: {value}", a.name);
             }
         }
         (None, _, 0) => {
@@ -83,6 +88,49 @@ fn render_clear_signed(s: &mut String, shown: &ClearSigned, pad: &str) {
     }
 }
 
+/// The catalog message of a movement's kind (its English is the kind's JSON name).
+fn movement_kind(kind: MovementKind) -> &'static str {
+    match kind {
+        MovementKind::Native => "review-eth-kind-native",
+        MovementKind::TokenTransfer => "review-eth-kind-token-transfer",
+        MovementKind::Approval => "review-eth-kind-approval",
+        MovementKind::SignedApproval => "review-eth-kind-signed-approval",
+        MovementKind::SignedTransfer => "review-eth-kind-signed-transfer",
+        MovementKind::OrderOffer => "review-eth-kind-order-offer",
+        MovementKind::OrderConsideration => "review-eth-kind-order-consideration",
+        MovementKind::Refund => "review-eth-kind-refund",
+        MovementKind::Fee => "review-eth-kind-fee",
+    }
+}
+
+/// A movement's party in the operator's language: the network, a new contract, whoever fills
+/// an order or executes a Safe transaction, or an address with its label, where the signer's
+/// own label (`you`) is said too.
+fn party(text: &str) -> String {
+    match text {
+        "the network (block producer)" => t("review-eth-party-network"),
+        "a new contract" => t("review-eth-party-new-contract"),
+        "whoever fills the order" => t("review-eth-party-filler"),
+        "the CoW Protocol settlement (solvers)" => t("review-eth-party-cow-settlement"),
+        "whoever executes it (refundReceiver 0 = tx.origin, anyone who submits the signed transaction)" => {
+            t("review-eth-party-executor")
+        }
+        _ => own_address(text).unwrap_or_else(|| text.to_string()),
+    }
+}
+
+/// An address the review labelled as the signer's own (`0x… (you)`), with that label in the
+/// operator's language; `None` for any other text (call arguments are otherwise shown as is).
+fn own_address(text: &str) -> Option<String> {
+    let address = text.strip_suffix(" (you)")?;
+    let hex = address.strip_prefix("0x")?;
+    (hex.len() == 40 && hex.chars().all(|c| c.is_ascii_hexdigit())).then(|| {
+        Text::new("review-eth-party-you")
+            .arg("address", address)
+            .localized()
+    })
+}
+
 /// Every movement of value, one line each.
 fn render_movements(s: &mut String, movements: &[Movement]) {
     let heading = Text::new("review-eth-movements").arg("count", movements.len());
@@ -91,10 +139,7 @@ fn render_movements(s: &mut String, movements: &[Movement]) {
         let _ = writeln!(s, "  {}", t("review-eth-movements-none"));
     }
     for m in movements {
-        let kind = serde_json::to_value(m.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let kind = pad_end(&t(movement_kind(m.kind)), 19);
         let until = m
             .until
             .as_deref()
@@ -106,13 +151,16 @@ fn render_movements(s: &mut String, movements: &[Movement]) {
             .unwrap_or_default();
         let asset = Text::new("review-eth-movement-asset").arg("asset", &m.asset);
         let route = Text::new("review-eth-movement-route")
-            .arg("from", &m.from)
-            .arg("to", &m.to)
-            .arg("place", format!("{}{until}", m.place));
+            .arg("from", party(&m.from))
+            .arg("to", party(&m.to))
+            .arg(
+                "place",
+                format!("{}{until}", place::said(&m.place).localized()),
+            );
         let _ = writeln!(
             s,
-            "  {kind:<19} {}\n  {:<19} {}\n  {:<19} {}",
-            m.amount,
+            "  {kind} {}\n  {:<19} {}\n  {:<19} {}",
+            m.amount.localized(),
             "",
             asset.localized(),
             "",
@@ -311,4 +359,18 @@ pub fn render(r: &EthReview) -> String {
     );
     render_warnings(&mut s, &r.warnings);
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_address_labelled_ours_has_its_label_said() {
+        let ours = "0x9858EfFD232B4033E47d90003D41EC34EcaEda94 (you)";
+        assert_eq!(own_address(ours).as_deref(), Some(ours));
+        assert_eq!(own_address("a string argument (you)"), None);
+        assert_eq!(own_address("0x9858 (you)"), None);
+        assert_eq!(party("a string argument (you)"), "a string argument (you)");
+    }
 }

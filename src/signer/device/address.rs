@@ -11,6 +11,7 @@ use super::{hmac_for, Conn, Device};
 use crate::btc::wallets::Wallet;
 use crate::hw::policy::{default_policy, standard_of, wallet_policy};
 use crate::hw::Step;
+use crate::i18n::Text;
 use crate::keys::accounts::{display_path, key_expression};
 use crate::{Error, Result};
 
@@ -38,7 +39,7 @@ impl Device {
                     .address(&policy, None, change, index, show)
                     .map_err(at)?
                     .require_network(network)
-                    .map_err(|e| Error::Verification(format!("device address: {e}")))?
+                    .map_err(device_address_error)?
             }
             None => match &mut self.conn {
                 Conn::Trezor(dev) => dev.address(path, network, show).map_err(at)?,
@@ -82,7 +83,7 @@ impl Device {
             .address(&policy, Some(&hmac), change, index, show)
             .map_err(at)?
             .require_network(network)
-            .map_err(|e| Error::Verification(format!("device address: {e}")))?;
+            .map_err(device_address_error)?;
         let ours = derive(&wallet.descriptor, change, index, network)?;
         refuse_mismatch(&shown, &ours)?;
         Ok(shown)
@@ -165,7 +166,14 @@ fn refuse_mismatch(device: &Address, ours: &Address) -> Result<()> {
     if device == ours {
         return Ok(());
     }
-    Err(Error::Verification(format!(
-        "the device shows {device} but coldsign derives {ours}: do not use this address"
-    )))
+    Err(Error::unverified(
+        Text::new("error-device-address-differs")
+            .arg("device", device)
+            .arg("ours", ours),
+    ))
+}
+
+/// The device showed an address of another network.
+fn device_address_error(e: bitcoin::address::ParseError) -> Error {
+    Error::unverified(Text::new("error-device-address").arg("error", e))
 }

@@ -22,6 +22,7 @@ use crate::hw::ledger_eth::LedgerEth;
 use crate::hw::policy::{default_policy, standard_of, wallet_policy};
 use crate::hw::trezor::TrezorDevice;
 use crate::hw::{DeviceError, Step, Transport, LEDGER, TREZOR};
+use crate::i18n::Text;
 use crate::keys::accounts::display_path;
 use crate::keys::ethereum::EthLayout;
 use crate::prompt::Prompt;
@@ -201,9 +202,11 @@ impl Device {
     fn sign_psbt(&mut self, psbt: &mut Psbt, ui: &dyn Prompt) -> Result<Vec<InputOutcome>> {
         let fingerprint = self.fingerprint()?;
         if let Some(ours) = self.required_fingerprint.filter(|f| *f != fingerprint) {
-            return Err(Error::Verification(format!(
-                "the device's seed (fingerprint {fingerprint}) is not this keystore's ({ours})"
-            )));
+            return Err(Error::unverified(
+                Text::new("error-device-other-seed")
+                    .arg("fingerprint", fingerprint)
+                    .arg("ours", ours),
+            ));
         }
         let network = self.network;
         let wallets = self.wallets.clone();
@@ -282,15 +285,13 @@ impl HardwareSigner for Device {
             .unwrap_or_else(|| EthLayout::Bip44.path(0));
         let from = self.eth_address(&path, false)?;
         if let Some(stated) = request.address.filter(|a| *a != from) {
-            return Err(Error::usage(
-                format!(
-                    "the request is for {}, the {}'s address at {} is {}",
-                    stated.to_checksum(None),
-                    self.name(),
-                    display_path(&path),
-                    from.to_checksum(None)
-                ),
-                "pass --path with that account's derivation path",
+            return Err(Error::said(
+                Text::new("error-device-request-other-account")
+                    .arg("stated", stated.to_checksum(None))
+                    .arg("device", self.name())
+                    .arg("path", display_path(&path))
+                    .arg("address", from.to_checksum(None)),
+                Some(Text::new("hint-device-request-other-account")),
             ));
         }
         Ok((from, path))
@@ -320,9 +321,9 @@ fn ledger_sign(
             .filter(|w| w.ledger_hmacs.contains_key(&fp.to_string()))
             .collect();
         let [wallet] = registered.as_slice() else {
-            return Err(Error::usage(
-                "multisig signing on a Ledger needs exactly one wallet registered on it",
-                "run 'coldsign device register --wallet NAME'",
+            return Err(Error::said(
+                Text::new("error-ledger-needs-one-wallet"),
+                Some(Text::new("hint-ledger-needs-one-wallet")),
             ));
         };
         let hmac = hmac_for(wallet, &fp.to_string())?;
@@ -341,16 +342,16 @@ fn ledger_sign(
         .find(|(f, _)| *f == fp)
         .map(|(_, p)| p.clone())
         .ok_or_else(|| {
-            Error::usage(
-                "no input carries a key of this device",
-                "check the PSBT's BIP32 derivations",
+            Error::said(
+                Text::new("error-device-no-input-key"),
+                Some(Text::new("hint-device-no-input-key")),
             )
         })?;
     let account = DerivationPath::from(path[..3.min(path.len())].to_vec());
     let standard = standard_of(&account).ok_or_else(|| {
-        Error::usage(
-            format!("{path} is not a standard single-sig path"),
-            "register the wallet and sign with it",
+        Error::said(
+            Text::new("error-device-path-not-standard").arg("path", path),
+            Some(Text::new("hint-device-path-not-standard")),
         )
     })?;
     let mut xpub = ledger
@@ -367,20 +368,20 @@ fn ledger_sign(
 /// The HMAC a Ledger returned when `wallet` was registered on the device `fingerprint`.
 pub fn hmac_for(wallet: &Wallet, fingerprint: &str) -> Result<[u8; 32]> {
     let hex = wallet.ledger_hmacs.get(fingerprint).ok_or_else(|| {
-        Error::usage(
-            format!(
-                "wallet {:?} is not registered on Ledger {fingerprint}",
-                wallet.name
-            ),
-            format!(
-                "run 'coldsign device register --wallet {}' first",
-                wallet.name
-            ),
+        Error::said(
+            Text::new("error-wallet-not-on-ledger")
+                .arg("wallet", format!("{:?}", wallet.name))
+                .arg("fingerprint", fingerprint),
+            Some(Text::new("hint-wallet-not-on-ledger").arg("wallet", &wallet.name)),
         )
     })?;
     data_encoding::HEXLOWER
         .decode(hex.as_bytes())
         .ok()
         .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| Error::bad_input(format!("wallet {:?}: damaged ledger HMAC", wallet.name)))
+        .ok_or_else(|| {
+            let message =
+                Text::new("error-ledger-hmac-damaged").arg("wallet", format!("{:?}", wallet.name));
+            Error::said(message, None)
+        })
 }
