@@ -6,8 +6,9 @@
 use std::str::FromStr;
 
 use bitcoin::bip32::{ChildNumber, DerivationPath, Xpriv};
-use bitcoin::secp256k1::{Message, Secp256k1};
-use bitcoin::sighash::{EcdsaSighashType, SighashCache};
+use bitcoin::key::TapTweak;
+use bitcoin::secp256k1::{Keypair, Message, Secp256k1};
+use bitcoin::sighash::{EcdsaSighashType, Prevouts, SighashCache, TapSighashType};
 use bitcoin::Network;
 use coldsign::btc::finalize;
 use coldsign::btc::ownership::Policies;
@@ -124,6 +125,39 @@ fn bench(c: &mut Criterion) {
                 std::hint::black_box(
                     secp.sign_ecdsa_low_r(&Message::from(hash), keys[i].expose_secret()),
                 );
+            }
+        })
+    });
+    // The taproot floor: key-path sighash + keypair, BIP341 tweak and BIP340 signature per
+    // input, keys at hand.
+    let unsigned_tr = psbt(&hd, "tr({0})", "m/86'/1'/0'", n);
+    let tr_keys: Vec<_> = (0..n)
+        .map(|i| hd.private_key(&format!("m/86'/1'/0'/0/{i}").parse().unwrap()))
+        .collect();
+    let prevouts: Vec<_> = unsigned_tr
+        .inputs
+        .iter()
+        .map(|i| i.witness_utxo.clone().unwrap())
+        .collect();
+    group.bench_function(BenchmarkId::new("floor/p2tr", n), |b| {
+        b.iter(|| {
+            let mut cache = SighashCache::new(&unsigned_tr.unsigned_tx);
+            for (i, key) in tr_keys.iter().enumerate() {
+                let hash = cache
+                    .taproot_key_spend_signature_hash(
+                        i,
+                        &Prevouts::All(&prevouts),
+                        TapSighashType::Default,
+                    )
+                    .unwrap();
+                let keypair = Keypair::from_secret_key(&secp, key.expose_secret())
+                    .tap_tweak(&secp, None)
+                    .to_keypair();
+                std::hint::black_box(secp.sign_schnorr_with_aux_rand(
+                    &Message::from(hash),
+                    &keypair,
+                    &[0; 32],
+                ));
             }
         })
     });

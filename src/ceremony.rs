@@ -193,7 +193,10 @@ impl Home {
         if self.audit.is_none() {
             return Ok(Vec::new());
         }
-        trusted::unrecorded(&self.keystore, &self.verified_log(trusted::is_configuration)?)
+        trusted::unrecorded(
+            &self.keystore,
+            &self.verified_log(trusted::is_configuration)?,
+        )
     }
 
     /// Records, on the operator's word, every part changed outside coldsign and each of

@@ -355,6 +355,18 @@ impl<'a> Policies<'a> {
         )
     }
 
+    /// The script of `concrete`. A key-only taproot descriptor is tweaked with this context:
+    /// miniscript's own `script_pubkey` builds (and randomizes) a secp256k1 context for every
+    /// taproot descriptor, which cost as much as the tweak itself.
+    fn script_pubkey(&self, concrete: &Descriptor<bitcoin::PublicKey>) -> ScriptBuf {
+        match concrete {
+            Descriptor::Tr(tr) if tr.tap_tree().is_none() => {
+                ScriptBuf::new_p2tr(&self.secp, tr.internal_key().inner.into(), None)
+            }
+            _ => concrete.script_pubkey(),
+        }
+    }
+
     /// The owner, when `single` at `index` gives exactly `script`.
     fn matches(
         &self,
@@ -366,7 +378,7 @@ impl<'a> Policies<'a> {
         index: u32,
     ) -> Option<Owner> {
         let concrete = self.derivations.descriptor_at(&self.secp, single, index)?;
-        (concrete.script_pubkey().as_script() == script).then(|| Owner {
+        (self.script_pubkey(&concrete).as_script() == script).then(|| Owner {
             fingerprint: source.0,
             wallet: wallet.to_string(),
             branch,
