@@ -590,13 +590,7 @@ fn a_silent_trezor_emulator_times_out() {
     let err = TrezorDevice::open_emulator(&addr, None, timeout)
         .err()
         .unwrap();
-    assert_eq!(
-        err,
-        DeviceError::Timeout {
-            device: "Trezor",
-            after: timeout
-        }
-    );
+    assert_times_out(&err, timeout);
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
     let named = err.during("trezor", coldsign::hw::Step::Connect);
     assert_eq!(
@@ -604,6 +598,17 @@ fn a_silent_trezor_emulator_times_out() {
         "trezor: connecting: the Trezor did not answer within 300ms"
     );
     assert!(named.hint().unwrap().contains("try again"));
+}
+
+/// `err` is the Trezor's timeout after `timeout`.
+fn assert_times_out(err: &DeviceError, timeout: std::time::Duration) {
+    assert_eq!(
+        *err,
+        DeviceError::Timeout {
+            device: "Trezor",
+            after: timeout
+        }
+    );
 }
 
 /// A transport that never answers, behind the deadline every Trezor transport gets: the
@@ -631,11 +636,5 @@ fn a_silent_trezor_transport_times_out() {
     let err = TrezorDevice::with_transport_timeout(Model::Trezor, Box::new(Silent), timeout)
         .err()
         .unwrap();
-    assert_eq!(
-        err,
-        DeviceError::Timeout {
-            device: "Trezor",
-            after: timeout
-        }
-    );
+    assert_times_out(&err, timeout);
 }
