@@ -8,6 +8,7 @@ use bitcoin::{Address, Network};
 use serde::{Deserialize, Serialize};
 
 use crate::files::{self, Replace};
+use crate::i18n::Text;
 use crate::{Error, Result};
 
 /// How many leading and trailing payload characters make a look-alike. Address poisoning
@@ -70,29 +71,38 @@ impl AddressBook {
                 .to_checksum(None)
         } else {
             let parsed = Address::from_str(address.trim()).map_err(|e| {
-                Error::bad_input(format!("{address:?} is not a Bitcoin address: {e}"))
+                Error::said(
+                    Text::new("error-book-not-bitcoin-address")
+                        .arg("address", format!("{address:?}"))
+                        .arg("why", e),
+                    None,
+                )
             })?;
             parsed
                 .require_network(network)
                 .map_err(|_| {
-                    Error::usage(
-                        format!("{address} is not a {network} address"),
-                        "pass --network to match the address",
+                    Error::said(
+                        Text::new("error-book-other-network")
+                            .arg("address", address)
+                            .arg("network", network),
+                        Some(Text::new("hint-book-other-network")),
                     )
                 })?
                 .to_string()
         };
         if self.entries.iter().any(|e| e.label == label) {
-            return Err(Error::usage(
-                format!("the label {label:?} is already used"),
-                "remove it first",
+            return Err(Error::said(
+                Text::new("error-book-label-used").arg("label", format!("{label:?}")),
+                Some(Text::new("hint-book-label-used")),
             ));
         }
         if let Some(e) = self.entries.iter().find(|e| e.address == address) {
-            return Err(Error::bad_input(format!(
-                "{address} is already in the book as {:?}",
-                e.label
-            )));
+            return Err(Error::said(
+                Text::new("error-book-address-listed")
+                    .arg("address", &address)
+                    .arg("label", format!("{:?}", e.label)),
+                None,
+            ));
         }
         self.entries.push(Entry {
             label: label.to_string(),
@@ -106,9 +116,9 @@ impl AddressBook {
         let before = self.entries.len();
         self.entries.retain(|e| e.label != label);
         if self.entries.len() == before {
-            return Err(Error::usage(
-                format!("no entry labelled {label:?}"),
-                "see 'coldsign address list'",
+            return Err(Error::said(
+                Text::new("error-book-no-label").arg("label", format!("{label:?}")),
+                Some(Text::new("hint-book-no-label")),
             ));
         }
         Ok(())

@@ -84,6 +84,7 @@ const CASES: &[(&[&str], i32, &str)] = &[
         2,
         "署名には確認が必要です",
     ),
+    (&["address", "remove", "nobody"], 2, "エントリはありません"),
 ];
 
 fn run(sb: &Sandbox, lang: &[&str], args: &[&str]) -> common::Outcome {
@@ -312,6 +313,12 @@ fn usage_errors_said_by_the_catalogs_keep_their_english() {
                 .arg("path", "p.toml")
                 .text_arg("reason", Text::new("error-request-empty")),
             "policy p.toml: the input is empty",
+        ),
+        (
+            Text::new("error-book-address-listed")
+                .arg("address", "bcrt1qexample")
+                .arg("label", "\"cold\""),
+            "bcrt1qexample is already in the book as \"cold\"",
         ),
     ];
     for (text, english) in cases {

@@ -250,3 +250,13 @@ refusal-access-list-transactions = transactions with an access list
 refusal-kind-transactions = { $kind } transactions
 refusal-personal-messages = personal messages
 refusal-typed-data = typed data
+
+## The address book (src/addressbook.rs)
+error-book-not-bitcoin-address = { $address } is not a Bitcoin address: { $why }
+error-book-other-network = { $address } is not a { $network } address
+hint-book-other-network = pass --network to match the address
+error-book-label-used = the label { $label } is already used
+hint-book-label-used = remove it first
+error-book-address-listed = { $address } is already in the book as { $label }
+error-book-no-label = no entry labelled { $label }
+hint-book-no-label = see 'coldsign address list'

@@ -253,3 +253,13 @@ refusal-access-list-transactions = アクセスリスト付きのトランザク
 refusal-kind-transactions = { $kind } のトランザクション
 refusal-personal-messages = パーソナルメッセージ
 refusal-typed-data = 型付きデータ
+
+## アドレス帳（src/addressbook.rs）
+error-book-not-bitcoin-address = { $address } は Bitcoin のアドレスではありません: { $why }
+error-book-other-network = { $address } は { $network } のアドレスではありません
+hint-book-other-network = アドレスに合わせて --network を指定してください
+error-book-label-used = ラベル { $label } はすでに使われています
+hint-book-label-used = 先にそのラベルを削除してください
+error-book-address-listed = { $address } はすでにアドレス帳に { $label } として登録されています
+error-book-no-label = ラベル { $label } のエントリはありません
+hint-book-no-label = 'coldsign address list' で確認してください
