@@ -85,6 +85,18 @@ const CASES: &[(&[&str], i32, &str)] = &[
         "署名には確認が必要です",
     ),
     (&["address", "remove", "nobody"], 2, "エントリはありません"),
+    (
+        &[
+            "multisig",
+            "create",
+            "--threshold",
+            "0",
+            "--key",
+            "[73c5da0a/48h/1h/0h/2h]tpubDFH9dgzveyD8zTbPUFuLrGmCydNvxehyNdUXKJAQN8x4aZ4j6UZqGfnqFrD4NqyaTVGKbvEW54tsvPTK2UoSbCC1PJY8iCNiwTL3RWZEheQ",
+        ],
+        2,
+        "0-of-1 のウォレットは作れません",
+    ),
 ];
 
 fn run(sb: &Sandbox, lang: &[&str], args: &[&str]) -> common::Outcome {

@@ -260,3 +260,18 @@ hint-book-label-used = remove it first
 error-book-address-listed = { $address } is already in the book as { $label }
 error-book-no-label = no entry labelled { $label }
 hint-book-no-label = see 'coldsign address list'
+
+## Multisig cosigner keys and wallets (src/btc/multisig.rs)
+error-cosigner-invalid-key-file = invalid key file: { $why }
+error-cosigner-no-origin = a cosigner key needs its origin: [fingerprint/path]xpub
+hint-cosigner-no-origin = a bare xpub does not say whose master key it comes from
+error-cosigner-key-no-origin = key { $key } has no origin
+error-cosigner-bad-fingerprint = bad fingerprint { $fingerprint }
+error-cosigner-bad-origin-path = bad key origin path { $path }: { $why }
+error-cosigner-export-no-bip48 = the watch-only export has no BIP48 multisig key
+error-cosigner-coldcard-no-key = the Coldcard export has no { $name } key
+error-cosigner-unrecognised-file = unrecognised key file (expected a coldsign, Coldcard or Keystone export)
+error-multisig-impossible = a { $threshold }-of-{ $keys } wallet is not possible
+hint-multisig-impossible = use 2 to 20 keys and a threshold between 1 and the number of keys
+error-multisig-key-twice = key { $key } appears twice
+error-multisig-key-network = key { $key } is not for { $network }

@@ -263,3 +263,18 @@ hint-book-label-used = 先にそのラベルを削除してください
 error-book-address-listed = { $address } はすでにアドレス帳に { $label } として登録されています
 error-book-no-label = ラベル { $label } のエントリはありません
 hint-book-no-label = 'coldsign address list' で確認してください
+
+## マルチシグの共同署名者の鍵とウォレット（src/btc/multisig.rs）
+error-cosigner-invalid-key-file = 鍵ファイルが不正です: { $why }
+error-cosigner-no-origin = 共同署名者の鍵には出所 [フィンガープリント/パス]xpub が必要です
+hint-cosigner-no-origin = xpub だけでは、どのマスター鍵から導出されたかがわかりません
+error-cosigner-key-no-origin = 鍵 { $key } に出所がありません
+error-cosigner-bad-fingerprint = フィンガープリント { $fingerprint } が不正です
+error-cosigner-bad-origin-path = 鍵の出所のパス { $path } が不正です: { $why }
+error-cosigner-export-no-bip48 = ウォッチオンリーのエクスポートに BIP48 マルチシグの鍵がありません
+error-cosigner-coldcard-no-key = Coldcard のエクスポートに { $name } の鍵がありません
+error-cosigner-unrecognised-file = 鍵ファイルの形式がわかりません（coldsign、Coldcard、Keystone のエクスポートが必要です）
+error-multisig-impossible = { $threshold }-of-{ $keys } のウォレットは作れません
+hint-multisig-impossible = 鍵は 2〜20 個、しきい値は 1 から鍵の数までにしてください
+error-multisig-key-twice = 鍵 { $key } が二度出てきます
+error-multisig-key-network = 鍵 { $key } は { $network } 用ではありません

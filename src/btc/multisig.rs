@@ -10,6 +10,7 @@ use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
 use serde_json::{json, Value};
 
 use super::wallets::parse_descriptor;
+use crate::i18n::Text;
 use crate::keys::accounts::{display_path, key_expression, path_string};
 use crate::keys::slip132;
 use crate::{Error, Result};
@@ -73,8 +74,12 @@ pub fn read_key_sources(sources: &[String], kind: MultisigType) -> Result<Vec<Co
 pub fn parse_key_source(text: &str, kind: MultisigType) -> Result<CosignerKey> {
     let text = text.trim();
     if text.starts_with('{') {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| Error::bad_input(format!("invalid key file: {e}")))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            Error::said(
+                Text::new("error-cosigner-invalid-key-file").arg("why", e),
+                None,
+            )
+        })?;
         return key_from_json(&value, kind);
     }
     let line = text
@@ -86,9 +91,9 @@ pub fn parse_key_source(text: &str, kind: MultisigType) -> Result<CosignerKey> {
         })
         .unwrap_or(text);
     let start = line.find('[').ok_or_else(|| {
-        Error::usage(
-            "a cosigner key needs its origin: [fingerprint/path]xpub",
-            "a bare xpub does not say whose master key it comes from",
+        Error::said(
+            Text::new("error-cosigner-no-origin"),
+            Some(Text::new("hint-cosigner-no-origin")),
         )
     })?;
     let rest = &line[start..];
@@ -100,20 +105,34 @@ pub fn parse_key_source(text: &str, kind: MultisigType) -> Result<CosignerKey> {
 }
 
 fn parse_expression(expr: &str) -> Result<CosignerKey> {
-    let close = expr
-        .find(']')
-        .ok_or_else(|| Error::bad_input(format!("key {expr:?} has no origin")))?;
+    let close = expr.find(']').ok_or_else(|| {
+        Error::said(
+            Text::new("error-cosigner-key-no-origin").arg("key", format!("{expr:?}")),
+            None,
+        )
+    })?;
     let origin = &expr[1..close];
     let (fp, path) = origin.split_once('/').unwrap_or((origin, ""));
-    let fingerprint = Fingerprint::from_str(fp)
-        .map_err(|_| Error::bad_input(format!("bad fingerprint {fp:?}")))?;
+    let fingerprint = Fingerprint::from_str(fp).map_err(|_| {
+        Error::said(
+            Text::new("error-cosigner-bad-fingerprint").arg("fingerprint", format!("{fp:?}")),
+            None,
+        )
+    })?;
     let path = DerivationPath::from_str(
         &format!("m/{path}")
             .replace("m/m", "m")
             .trim_end_matches('/')
             .replace('h', "'"),
     )
-    .map_err(|e| Error::bad_input(format!("bad key origin path {path:?}: {e}")))?;
+    .map_err(|e| {
+        Error::said(
+            Text::new("error-cosigner-bad-origin-path")
+                .arg("path", format!("{path:?}"))
+                .arg("why", e),
+            None,
+        )
+    })?;
     let (xpub, _) = slip132::decode(&expr[close + 1..])?;
     Ok(CosignerKey {
         fingerprint,
@@ -129,7 +148,7 @@ fn key_from_json(v: &Value, kind: MultisigType) -> Result<CosignerKey> {
             .iter()
             .find(|a| a["standard"] == "bip48")
             .and_then(|a| a["key"].as_str())
-            .ok_or_else(|| Error::bad_input("the watch-only export has no BIP48 multisig key"))?;
+            .ok_or_else(|| Error::said(Text::new("error-cosigner-export-no-bip48"), None))?;
         return parse_expression(key);
     }
     // Keystone.
@@ -167,13 +186,14 @@ fn key_from_json(v: &Value, kind: MultisigType) -> Result<CosignerKey> {
                 ));
             }
         }
-        return Err(Error::bad_input(format!(
-            "the Coldcard export has no {} key",
-            names[0]
-        )));
+        return Err(Error::said(
+            Text::new("error-cosigner-coldcard-no-key").arg("name", names[0]),
+            None,
+        ));
     }
-    Err(Error::bad_input(
-        "unrecognised key file (expected a coldsign, Coldcard or Keystone export)",
+    Err(Error::said(
+        Text::new("error-cosigner-unrecognised-file"),
+        None,
     ))
 }
 
@@ -202,9 +222,11 @@ impl MultisigSetup {
         network: Network,
     ) -> Result<Self> {
         if keys.len() < 2 || threshold == 0 || threshold > keys.len() || keys.len() > 20 {
-            return Err(Error::usage(
-                format!("a {threshold}-of-{} wallet is not possible", keys.len()),
-                "use 2 to 20 keys and a threshold between 1 and the number of keys",
+            return Err(Error::said(
+                Text::new("error-multisig-impossible")
+                    .arg("threshold", threshold)
+                    .arg("keys", keys.len()),
+                Some(Text::new("hint-multisig-impossible")),
             ));
         }
         for (i, k) in keys.iter().enumerate() {
@@ -212,13 +234,18 @@ impl MultisigSetup {
                 .iter()
                 .any(|o| o.xpub.public_key == k.xpub.public_key)
             {
-                return Err(Error::bad_input(format!("key {} appears twice", i + 1)));
+                return Err(Error::said(
+                    Text::new("error-multisig-key-twice").arg("key", i + 1),
+                    None,
+                ));
             }
             if k.xpub.network != NetworkKind::from(network) {
-                return Err(Error::bad_input(format!(
-                    "key {} is not for {network}",
-                    i + 1
-                )));
+                return Err(Error::said(
+                    Text::new("error-multisig-key-network")
+                        .arg("key", i + 1)
+                        .arg("network", network),
+                    None,
+                ));
             }
         }
         Ok(MultisigSetup {
