@@ -86,6 +86,11 @@ const CASES: &[(&[&str], i32, &str)] = &[
     ),
     (&["address", "remove", "nobody"], 2, "エントリはありません"),
     (
+        &["wallet", "show", "nobody"],
+        2,
+        "という名前のウォレットは登録されていません",
+    ),
+    (
         &[
             "multisig",
             "create",

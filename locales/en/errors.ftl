@@ -275,3 +275,16 @@ error-multisig-impossible = a { $threshold }-of-{ $keys } wallet is not possible
 hint-multisig-impossible = use 2 to 20 keys and a threshold between 1 and the number of keys
 error-multisig-key-twice = key { $key } appears twice
 error-multisig-key-network = key { $key } is not for { $network }
+
+## Registered wallets (src/btc/wallets.rs)
+error-wallet-other-xpub = wallet { $wallet } lists fingerprint { $fingerprint } with an xpub this keystore does not derive
+hint-wallet-other-xpub = the wallet file may be tampered with, or the keystore has another BIP39 passphrase
+error-wallet-not-ours = wallet { $wallet } does not contain this signer's key (fingerprint { $fingerprint })
+hint-wallet-not-ours = import the wallet on a signer whose key it contains
+error-wallet-unknown = no wallet named { $wallet } is registered
+hint-wallet-list = see 'coldsign wallet list'
+hint-wallet-import-first = import it first with 'coldsign wallet import'
+error-wallet-invalid-name = invalid wallet name { $name }
+hint-wallet-invalid-name = use letters, digits, '-', '_' and '.' (at most 64)
+error-wallet-key-form = key { $key } is not of the form [fingerprint/path]xpub/<0;1>/*
+hint-wallet-key-form = every key needs its origin and receive/change paths, e.g. [73c5da0a/48'/0'/0'/2']xpub…/<0;1>/*

@@ -278,3 +278,16 @@ error-multisig-impossible = { $threshold }-of-{ $keys } のウォレットは作
 hint-multisig-impossible = 鍵は 2〜20 個、しきい値は 1 から鍵の数までにしてください
 error-multisig-key-twice = 鍵 { $key } が二度出てきます
 error-multisig-key-network = 鍵 { $key } は { $network } 用ではありません
+
+## 登録済みのウォレット（src/btc/wallets.rs）
+error-wallet-other-xpub = ウォレット { $wallet } にはフィンガープリント { $fingerprint } の xpub がありますが、この鍵ストアからは導出されません
+hint-wallet-other-xpub = ウォレットファイルが改ざんされたか、鍵ストアの BIP39 パスフレーズが違うおそれがあります
+error-wallet-not-ours = ウォレット { $wallet } にはこの署名者の鍵（フィンガープリント { $fingerprint }）がありません
+hint-wallet-not-ours = そのウォレットの鍵を持つ署名者でインポートしてください
+error-wallet-unknown = { $wallet } という名前のウォレットは登録されていません
+hint-wallet-list = 'coldsign wallet list' で確認してください
+hint-wallet-import-first = 先に 'coldsign wallet import' でインポートしてください
+error-wallet-invalid-name = ウォレット名 { $name } が不正です
+hint-wallet-invalid-name = 英数字、'-'、'_'、'.' を使ってください（64 文字まで）
+error-wallet-key-form = 鍵 { $key } が [フィンガープリント/パス]xpub/<0;1>/* の形ではありません
+hint-wallet-key-form = どの鍵にも出所と受取/お釣りのパスが必要です。例: [73c5da0a/48'/0'/0'/2']xpub…/<0;1>/*

@@ -12,6 +12,7 @@ use miniscript::ForEachKey;
 use serde::{Deserialize, Serialize};
 
 use crate::files::{self, Replace};
+use crate::i18n::Text;
 use crate::keys::accounts::display_path;
 use crate::keys::material::HdKeys;
 use crate::keys::slip132;
@@ -127,17 +128,18 @@ impl Wallet {
             return Ok(cosigners);
         }
         if cosigners.iter().any(|c| c.fingerprint == fp) {
-            return Err(Error::usage(
-                format!("wallet {:?} lists fingerprint {fp} with an xpub this keystore does not derive", self.name),
-                "the wallet file may be tampered with, or the keystore has another BIP39 passphrase",
+            return Err(Error::said(
+                Text::new("error-wallet-other-xpub")
+                    .arg("wallet", format!("{:?}", self.name))
+                    .arg("fingerprint", &fp),
+                Some(Text::new("hint-wallet-other-xpub")),
             ));
         }
-        Err(Error::usage(
-            format!(
-                "wallet {:?} does not contain this signer's key (fingerprint {fp})",
-                self.name
-            ),
-            "import the wallet on a signer whose key it contains",
+        Err(Error::said(
+            Text::new("error-wallet-not-ours")
+                .arg("wallet", format!("{:?}", self.name))
+                .arg("fingerprint", fp),
+            Some(Text::new("hint-wallet-not-ours")),
         ))
     }
 
@@ -163,11 +165,16 @@ impl Wallet {
 
     /// The wallet registered in `dir` under `name`; an unknown name is a usage error with
     /// `hint`.
-    pub fn named(dir: &Path, name: &str, hint: &str) -> Result<Wallet> {
+    pub fn named(dir: &Path, name: &str, hint: Text) -> Result<Wallet> {
         Wallet::load_all(dir)?
             .into_iter()
             .find(|w| w.name == name)
-            .ok_or_else(|| Error::usage(format!("no wallet named {name:?} is registered"), hint))
+            .ok_or_else(|| {
+                Error::said(
+                    Text::new("error-wallet-unknown").arg("wallet", format!("{name:?}")),
+                    Some(hint),
+                )
+            })
     }
 
     /// Loads every wallet in the registry directory `dir` (none when it does not exist).
@@ -235,9 +242,9 @@ pub(crate) fn check_name(name: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::usage(
-            format!("invalid wallet name {name:?}"),
-            "use letters, digits, '-', '_' and '.' (at most 64)",
+        Err(Error::said(
+            Text::new("error-wallet-invalid-name").arg("name", format!("{name:?}")),
+            Some(Text::new("hint-wallet-invalid-name")),
         ))
     }
 }
@@ -274,9 +281,9 @@ pub fn parse_descriptor(text: &str) -> Result<Descriptor<DescriptorPublicKey>> {
         problem.is_none()
     });
     if let Some(key) = problem {
-        return Err(Error::usage(
-            format!("key {key} is not of the form [fingerprint/path]xpub/<0;1>/*"),
-            "every key needs its origin and receive/change paths, e.g. [73c5da0a/48'/0'/0'/2']xpub…/<0;1>/*",
+        return Err(Error::said(
+            Text::new("error-wallet-key-form").arg("key", key),
+            Some(Text::new("hint-wallet-key-form")),
         ));
     }
     Ok(descriptor)

@@ -117,7 +117,7 @@ pub fn run(ctx: &Context, command: DeviceCommand) -> Result<()> {
 
 fn load_wallet(ctx: &Context, name: &str) -> Result<(PathBuf, Wallet)> {
     let dir = registry_dir(&ctx.keystore_path()?);
-    let wallet = Wallet::named(&dir, name, "import it first with 'coldsign wallet import'")?;
+    let wallet = Wallet::named(&dir, name, Text::new("hint-wallet-import-first"))?;
     Ok((dir, wallet))
 }
 

@@ -122,7 +122,7 @@ pub fn run(ctx: &Context, command: WalletCommand) -> Result<()> {
             ctx.emit(&shown)
         }
         WalletCommand::Show { name, .. } => {
-            let wallet = Wallet::named(&dir, &name, "see 'coldsign wallet list'")?;
+            let wallet = Wallet::named(&dir, &name, Text::new("hint-wallet-list"))?;
             ctx.emit(&WalletView::stored(&wallet, ctx.network, &hd))
         }
         _ => Err(Error::Internal("wallet command dispatched twice".into())),
