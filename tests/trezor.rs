@@ -23,6 +23,7 @@ use coldsign::btc::finalize;
 use coldsign::hw::trezor::{EthTxFields, TrezorDevice};
 use coldsign::hw::trezor_fake::{decode, FakeTrezorTransport, SentLog, Step};
 use coldsign::hw::trezor_press::{ButtonPresser, PressOnRequest};
+use coldsign::hw::trezor_tx::{KnownKeys, TxPlan};
 use coldsign::hw::DeviceError;
 use trezor_client::protos::button_request::ButtonRequestType;
 use trezor_client::protos::failure::FailureType;
@@ -173,6 +174,17 @@ fn recorded_signature(signed: &Transaction) -> Vec<u8> {
     with_type[..with_type.len() - 1].to_vec()
 }
 
+/// Signs `psbt` on `dev` as the "all all …" seed's Trezor on testnet, planned as coldsign
+/// plans it.
+fn sign(
+    dev: &mut TrezorDevice,
+    psbt: &mut Psbt,
+) -> Result<Vec<coldsign::signer::InputOutcome>, DeviceError> {
+    let keys = KnownKeys::new(common::btc::hd(ALL).fingerprint(), psbt, &[]);
+    let plan = TxPlan::new(&Secp256k1::new(), psbt, &keys, Network::Testnet).unwrap();
+    dev.sign_psbt(psbt, Network::Testnet, &plan)
+}
+
 fn device(steps: Vec<Step>) -> (Result<TrezorDevice, DeviceError>, SentLog) {
     let (fake, log) = FakeTrezorTransport::new(steps);
     (
@@ -186,7 +198,7 @@ fn btc_signing_follows_the_firmware_flow_and_reproduces_its_transaction() {
     let f = fixture("btc_send_native");
     let (mut psbt, signed) = btc_psbt(&f);
     let (dev, log) = device(btc_flow(&f, recorded_signature(&signed)));
-    let outcomes = dev.unwrap().sign_psbt(&mut psbt, Network::Testnet).unwrap();
+    let outcomes = sign(&mut dev.unwrap(), &mut psbt).unwrap();
     assert_eq!(outcomes[0].signatures, 1);
 
     // What coldsign told the device about the input being signed and the previous tx.
@@ -224,9 +236,8 @@ fn a_changed_psbt_does_not_take_the_recorded_signature() {
     psbt.unsigned_tx.output[1].value -= bitcoin::Amount::from_sat(1);
     let (dev, _) = device(btc_flow(&f, recorded_signature(&signed)));
     let err = dev
-        .unwrap()
-        .sign_psbt(&mut psbt, Network::Testnet)
-        .unwrap_err();
+        .map(|mut dev| sign(&mut dev, &mut psbt).unwrap_err())
+        .unwrap();
     assert!(err.to_string().contains("does not verify"), "{err}");
     assert!(psbt.inputs[0].partial_sigs.is_empty());
 }
@@ -250,9 +261,8 @@ fn rejection_on_the_trezor_is_declined() {
     ];
     let (dev, _) = device(steps);
     let err = dev
-        .unwrap()
-        .sign_psbt(&mut psbt, Network::Testnet)
-        .unwrap_err();
+        .map(|mut dev| sign(&mut dev, &mut psbt).unwrap_err())
+        .unwrap();
     assert_eq!(err, DeviceError::Declined);
 }
 
@@ -474,7 +484,7 @@ fn eth_sign_on_the_trezor_yields_the_seed_address_raw_transaction() {
             input: fields.data.clone().into(),
         });
         let payload = EthPayload::Transaction(tx.clone());
-        assert_eq!(trezor_fields(&payload).unwrap(), fields, "{name}");
+        assert_eq!(trezor_fields(&tx).unwrap(), fields, "{name}");
 
         let mut reply = protos::EthereumTxRequest::new();
         reply.set_signature_v(case["result"]["sig_v"].as_u64().unwrap() as u32);
@@ -505,9 +515,7 @@ fn eth_sign_on_the_trezor_yields_the_seed_address_raw_transaction() {
         "ec098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a764000080018080",
     ))
     .unwrap();
-    let err = trezor_fields(&EthPayload::Transaction(legacy)).unwrap_err();
-    assert_eq!(err.exit_code() as i32, 2);
-    let err = trezor_fields(&EthPayload::PersonalMessage(b"hi".to_vec())).unwrap_err();
+    let err = trezor_fields(&legacy).unwrap_err();
     assert_eq!(err.exit_code() as i32, 2);
 }
 
@@ -524,7 +532,7 @@ fn debug_link_presses_follow_button_requests() {
         FakeTrezorTransport::with_debug_link(btc_flow(&f, recorded_signature(&signed)));
     let pressing = PressOnRequest::new(Box::new(fake), Box::new(link.clone()));
     let mut dev = TrezorDevice::with_transport(Model::Trezor, Box::new(pressing)).unwrap();
-    let outcomes = dev.sign_psbt(&mut psbt, Network::Testnet).unwrap();
+    let outcomes = sign(&mut dev, &mut psbt).unwrap();
     assert_eq!(outcomes[0].signatures, 1);
     assert_eq!(link.presses(), 5);
 }
@@ -572,7 +580,7 @@ fn a_button_request_without_a_press_gets_no_reply() {
     let (fake, _, _) =
         FakeTrezorTransport::with_debug_link(btc_flow(&f, recorded_signature(&signed)));
     let mut dev = TrezorDevice::with_transport(Model::Trezor, Box::new(fake)).unwrap();
-    let err = dev.sign_psbt(&mut psbt, Network::Testnet).unwrap_err();
+    let err = sign(&mut dev, &mut psbt).unwrap_err();
     assert!(
         err.to_string().contains("waits for a button press"),
         "{err}"

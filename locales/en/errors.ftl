@@ -288,3 +288,16 @@ error-wallet-invalid-name = invalid wallet name { $name }
 hint-wallet-invalid-name = use letters, digits, '-', '_' and '.' (at most 64)
 error-wallet-key-form = key { $key } is not of the form [fingerprint/path]xpub/<0;1>/*
 hint-wallet-key-form = every key needs its origin and receive/change paths, e.g. [73c5da0a/48'/0'/0'/2']xpub…/<0;1>/*
+
+## the Trezor's view of a PSBT (src/hw/trezor_tx.rs)
+error-trezor-input-not-ours = input { $index } holds no key of this Trezor (by its master fingerprint)
+hint-trezor-input-not-ours = sign the other keys' inputs elsewhere, or check that the PSBT's key origins name this device
+error-trezor-input-kind = input { $index } is of a kind the Trezor does not sign here
+hint-trezor-input-kind = the Trezor signs p2pkh, p2sh-p2wpkh, p2wpkh, taproot key-path and multisig (p2sh, p2sh-p2wsh, p2wsh) inputs
+error-trezor-input-no-utxo = input { $index } does not say what it spends
+error-trezor-input-no-previous-tx = input { $index } lacks its previous transaction, which the Trezor checks
+hint-trezor-input-no-previous-tx = add the previous transactions to the PSBT (non_witness_utxo), e.g. with bitcoind's utxoupdatepsbt
+error-trezor-cosigners-unknown = input { $index } is a multisig whose cosigners' account xpubs coldsign does not know
+hint-trezor-cosigners-unknown = import the wallet first with 'coldsign wallet import', or add the global xpubs to the PSBT
+error-trezor-output-no-address = output { $index } pays a script the Trezor cannot show as an address
+hint-trezor-output-no-address = the Trezor pays addresses and OP_RETURN only; sign it with the keystore or a Ledger

@@ -291,3 +291,16 @@ error-wallet-invalid-name = ウォレット名 { $name } が不正です
 hint-wallet-invalid-name = 英数字、'-'、'_'、'.' を使ってください（64 文字まで）
 error-wallet-key-form = 鍵 { $key } が [フィンガープリント/パス]xpub/<0;1>/* の形ではありません
 hint-wallet-key-form = どの鍵にも出所と受取/お釣りのパスが必要です。例: [73c5da0a/48'/0'/0'/2']xpub…/<0;1>/*
+
+## the Trezor's view of a PSBT (src/hw/trezor_tx.rs)
+error-trezor-input-not-ours = 入力 { $index } にはこの Trezor の鍵がありません（マスターフィンガープリントで判定）
+hint-trezor-input-not-ours = 他の鍵の入力は別の署名者で署名するか、PSBT の鍵の出所がこのデバイスを指しているか確認してください
+error-trezor-input-kind = 入力 { $index } はここでは Trezor が署名しない種類です
+hint-trezor-input-kind = Trezor が署名するのは p2pkh、p2sh-p2wpkh、p2wpkh、taproot のキーパス、マルチシグ（p2sh、p2sh-p2wsh、p2wsh）の入力です
+error-trezor-input-no-utxo = 入力 { $index } が何を使うのか示していません
+error-trezor-input-no-previous-tx = 入力 { $index } に Trezor が確認する前のトランザクションがありません
+hint-trezor-input-no-previous-tx = 前のトランザクションを PSBT に加えてください（non_witness_utxo、例: bitcoind の utxoupdatepsbt）
+error-trezor-cosigners-unknown = 入力 { $index } はマルチシグですが、共同署名者のアカウント xpub を coldsign が知りません
+hint-trezor-cosigners-unknown = 先に 'coldsign wallet import' でウォレットを取り込むか、PSBT にグローバル xpub を加えてください
+error-trezor-output-no-address = 出力 { $index } は Trezor がアドレスとして表示できないスクリプトに支払います
+hint-trezor-output-no-address = Trezor が支払えるのはアドレスと OP_RETURN だけです。鍵ストアか Ledger で署名してください

@@ -100,20 +100,18 @@ pub fn typed_hashes(typed: &alloy_dyn_abi::TypedData) -> Result<(B256, B256)> {
     Ok((typed.domain.separator(), message))
 }
 
-/// What a Trezor signs of `payload` here: EIP-1559 transactions without an access list;
-/// anything else is refused as bad input (before the device is asked).
-pub fn trezor_fields(payload: &EthPayload) -> Result<EthTxFields> {
+/// The fields of an EIP-1559 transaction without an access list, as a Trezor takes them;
+/// any other transaction is refused as bad input (before the device is asked).
+pub fn trezor_fields(tx: &UnsignedTx) -> Result<EthTxFields> {
     let refuse = |what: &str| {
         Error::said(
             Text::new("error-trezor-eip1559-only").arg("kind", what),
             Some(Text::new("hint-trezor-eip1559-only")),
         )
     };
-    let tx = match payload {
-        EthPayload::Transaction(UnsignedTx::Eip1559(tx)) => tx,
-        EthPayload::Transaction(other) => return Err(refuse(other.kind())),
-        EthPayload::PersonalMessage(_) => return Err(refuse("personal messages")),
-        EthPayload::TypedData(_) => return Err(refuse("typed data")),
+    let tx = match tx {
+        UnsignedTx::Eip1559(tx) => tx,
+        other => return Err(refuse(other.kind())),
     };
     if !tx.access_list.is_empty() {
         return Err(refuse("transactions with an access list"));
@@ -130,16 +128,27 @@ pub fn trezor_fields(payload: &EthPayload) -> Result<EthTxFields> {
     })
 }
 
-/// Signs `payload` at `path` on a Trezor (see [`trezor_fields`] for what it takes).
+/// Signs `payload` at `path` on a Trezor: an EIP-1559 transaction (see [`trezor_fields`]),
+/// a personal message, or typed data in hashed mode (BLIND on the Trezor One, which shows
+/// only the two hashes: callers flag it).
 pub fn trezor_sign(
     dev: &mut TrezorDevice,
     path: &DerivationPath,
     payload: &EthPayload,
 ) -> Result<Signature> {
-    let fields = trezor_fields(payload)?;
-    let sig = dev
-        .eth_sign_eip1559(path, &fields)
-        .map_err(|e| e.during(TREZOR, Step::EthSign))?;
+    let at = |e: DeviceError| e.during(TREZOR, Step::EthSign);
+    let sig = match payload {
+        EthPayload::Transaction(tx) => {
+            let fields = trezor_fields(tx)?;
+            dev.eth_sign_eip1559(path, &fields).map_err(at)?
+        }
+        EthPayload::PersonalMessage(message) => dev.eth_sign_personal(path, message).map_err(at)?,
+        EthPayload::TypedData(typed) => {
+            let (domain, message) = typed_hashes(typed)?;
+            dev.eth_sign_typed_hash(path, domain.0, message.0)
+                .map_err(at)?
+        }
+    };
     Ok(signature(&sig, parity(sig.v)?))
 }
 

@@ -31,6 +31,7 @@ pub mod trezor_deadline;
 pub mod trezor_fake;
 #[cfg(any(feature = "emulator", feature = "test-fakes"))]
 pub mod trezor_press;
+pub mod trezor_tx;
 #[cfg(any(feature = "emulator", feature = "test-fakes"))]
 pub mod trezor_udp;
 pub mod watch;

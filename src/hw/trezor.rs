@@ -8,7 +8,7 @@ use bitcoin::bip32::{DerivationPath, Xpub};
 use bitcoin::psbt::Psbt;
 use bitcoin::{ecdsa, Address, EcdsaSighashType, Network};
 use trezor_client::protos::failure::FailureType;
-use trezor_client::protos::tx_request::RequestType;
+use trezor_client::protos::{self, MultisigRedeemScriptType};
 use trezor_client::transport::webusb::WebUsbTransport;
 use trezor_client::transport::Transport as TrezorTransport;
 use trezor_client::{
@@ -17,6 +17,7 @@ use trezor_client::{
 
 use super::merge::{self, DeviceSignature};
 use super::trezor_deadline::{timed_out, DeadlineTransport};
+use super::trezor_tx::{steps, SigningKey, TxPlan};
 use super::{DeviceError, EthSig, Result, READ_TIMEOUT};
 use crate::signer::InputOutcome;
 
@@ -119,6 +120,54 @@ fn minimal(bytes: &[u8]) -> Vec<u8> {
     bytes[start..].to_vec()
 }
 
+/// A 65-byte `r || s || v` Ethereum signature.
+fn eth_signature(bytes: &[u8]) -> Result<EthSig> {
+    let bytes: &[u8; 65] = bytes.try_into().map_err(|_| {
+        DeviceError::Protocol(format!("trezor returned a {}-byte signature", bytes.len()))
+    })?;
+    let mut sig = EthSig {
+        v: u64::from(bytes[64]),
+        r: [0; 32],
+        s: [0; 32],
+    };
+    sig.r.copy_from_slice(&bytes[..32]);
+    sig.s.copy_from_slice(&bytes[32..64]);
+    Ok(sig)
+}
+
+/// The Trezor's name of `network`'s coin.
+fn coin_name(network: Network) -> Result<String> {
+    trezor_client::utils::coin_name(network).map_err(trezor_error)
+}
+
+/// The signature the Trezor returned for input `index`: DER (ECDSA, SIGHASH_ALL) or 64-byte
+/// Schnorr (taproot, SIGHASH_DEFAULT), for the key `plan` says signs it.
+fn device_signature(plan: &TxPlan, index: usize, bytes: &[u8]) -> Result<DeviceSignature> {
+    let bad = |e: &dyn std::fmt::Display| {
+        DeviceError::Protocol(format!("input {index}: bad signature from the trezor: {e}"))
+    };
+    match plan.signing_key(index) {
+        Some(SigningKey::Ecdsa(key)) => {
+            let signature =
+                bitcoin::secp256k1::ecdsa::Signature::from_der(bytes).map_err(|e| bad(&e))?;
+            Ok(DeviceSignature::Ecdsa(
+                key,
+                ecdsa::Signature {
+                    signature,
+                    sighash_type: EcdsaSighashType::All,
+                },
+            ))
+        }
+        Some(SigningKey::TaprootKey(key)) => {
+            let signature = bitcoin::taproot::Signature::from_slice(bytes).map_err(|e| bad(&e))?;
+            Ok(DeviceSignature::Taproot(key, None, signature))
+        }
+        None => Err(DeviceError::Protocol(format!(
+            "trezor signed input {index}, which does not exist"
+        ))),
+    }
+}
+
 impl TrezorDevice {
     /// Opens the first Trezor on USB.
     pub fn open_usb() -> Result<Self> {
@@ -216,21 +265,14 @@ impl TrezorDevice {
         )
     }
 
-    /// Signs the single-sig legacy and segwit v0 inputs of `psbt` (each needs its previous
-    /// transaction), verifies each signature and merges it.
-    pub fn sign_psbt(&mut self, psbt: &mut Psbt, network: Network) -> Result<Vec<InputOutcome>> {
-        for (i, input) in psbt.inputs.iter().enumerate() {
-            if input.non_witness_utxo.is_none() {
-                return Err(DeviceError::Protocol(format!(
-                    "input {i}: the Trezor needs the previous transaction (non_witness_utxo)"
-                )));
-            }
-            if input.bip32_derivation.len() > 1 || !input.tap_key_origins.is_empty() {
-                return Err(DeviceError::Protocol(format!(
-                    "input {i}: multisig and taproot inputs are not supported on the Trezor here"
-                )));
-            }
-        }
+    /// Signs the inputs of `psbt` this Trezor holds a key of, as `plan` describes them to it
+    /// ([`TxPlan`]), verifies each signature against coldsign's own sighash and merges it.
+    pub fn sign_psbt(
+        &mut self,
+        psbt: &mut Psbt,
+        network: Network,
+        plan: &TxPlan,
+    ) -> Result<Vec<InputOutcome>> {
         let mut raw = Vec::new();
         let mut response = self.client.sign_tx(psbt, network).map_err(trezor_error)?;
         loop {
@@ -241,47 +283,44 @@ impl TrezorDevice {
             if progress.finished() {
                 break;
             }
-            let kind = progress.tx_request().request_type();
-            if !matches!(
-                kind,
-                RequestType::TXINPUT | RequestType::TXOUTPUT | RequestType::TXMETA
-            ) {
-                return Err(DeviceError::Protocol(format!(
-                    "trezor asked for unsupported {kind:?}"
-                )));
-            }
-            response = progress.ack_psbt(psbt, network).map_err(trezor_error)?;
+            let ack = plan.answer(psbt, progress.tx_request())?;
+            response = progress.ack_msg(ack).map_err(trezor_error)?;
         }
         let sigs = raw
             .into_iter()
-            .map(|(index, der)| {
-                let input = psbt.inputs.get(index).ok_or_else(|| {
-                    DeviceError::Protocol(format!(
-                        "trezor signed input {index}, which does not exist"
-                    ))
-                })?;
-                let pk = *input.bip32_derivation.keys().next().ok_or_else(|| {
-                    DeviceError::Protocol(format!(
-                        "trezor signed input {index}, which has no key of ours"
-                    ))
-                })?;
-                let signature =
-                    bitcoin::secp256k1::ecdsa::Signature::from_der(&der).map_err(|e| {
-                        DeviceError::Protocol(format!("input {index}: bad signature: {e}"))
-                    })?;
-                Ok((
-                    index,
-                    DeviceSignature::Ecdsa(
-                        bitcoin::PublicKey::new(pk),
-                        ecdsa::Signature {
-                            signature,
-                            sighash_type: EcdsaSighashType::All,
-                        },
-                    ),
-                ))
-            })
+            .map(|(index, bytes)| device_signature(plan, index, &bytes).map(|s| (index, s)))
             .collect::<Result<Vec<_>>>()?;
         merge::merge(psbt, sigs)
+    }
+
+    /// The address of a multisig where this Trezor is one cosigner: its own key at `path`,
+    /// the cosigners in `multisig`, the script type `kind` (p2wsh, p2sh-p2wsh or p2sh); on
+    /// the device's screen when `display`.
+    pub fn multisig_address(
+        &mut self,
+        path: &DerivationPath,
+        multisig: MultisigRedeemScriptType,
+        kind: InputScriptType,
+        network: Network,
+        display: bool,
+    ) -> Result<Address> {
+        let mut request = protos::GetAddress::new();
+        request.address_n = steps(path);
+        request.set_coin_name(coin_name(network)?);
+        request.set_show_display(display);
+        request.set_script_type(kind);
+        request.multisig = Some(multisig).into();
+        let text = interact(
+            self.client
+                .call(
+                    request,
+                    Box::new(|_, m: protos::Address| Ok(m.address().to_owned())),
+                )
+                .map_err(trezor_error)?,
+        )?;
+        text.parse::<Address<bitcoin::address::NetworkUnchecked>>()
+            .map(|a| a.assume_checked())
+            .map_err(|e| DeviceError::Protocol(format!("trezor returned address {text:?}: {e}")))
     }
 
     /// The Ethereum address at `path`.
@@ -296,6 +335,45 @@ impl TrezorDevice {
             .ok()
             .and_then(|b| b.try_into().ok())
             .ok_or_else(|| DeviceError::Protocol(format!("trezor returned address {text:?}")))
+    }
+
+    /// Signs an EIP-191 personal message; `v` is 27/28.
+    pub fn eth_sign_personal(&mut self, path: &DerivationPath, message: &[u8]) -> Result<EthSig> {
+        let mut request = protos::EthereumSignMessage::new();
+        request.address_n = steps(path);
+        request.set_message(message.to_vec());
+        let signature = interact(
+            self.client
+                .call(
+                    request,
+                    Box::new(|_, m: protos::EthereumMessageSignature| Ok(m.signature().to_vec())),
+                )
+                .map_err(trezor_error)?,
+        )?;
+        eth_signature(&signature)
+    }
+
+    /// Signs EIP-712 typed data in hashed mode (BLIND: the Trezor One shows only the domain
+    /// separator and message hashes); `v` is 27/28.
+    pub fn eth_sign_typed_hash(
+        &mut self,
+        path: &DerivationPath,
+        domain: [u8; 32],
+        message: [u8; 32],
+    ) -> Result<EthSig> {
+        let mut request = protos::EthereumSignTypedHash::new();
+        request.address_n = steps(path);
+        request.set_domain_separator_hash(domain.to_vec());
+        request.set_message_hash(message.to_vec());
+        let signature = interact(
+            self.client
+                .call(
+                    request,
+                    Box::new(|_, m: protos::EthereumTypedDataSignature| Ok(m.signature().to_vec())),
+                )
+                .map_err(trezor_error)?,
+        )?;
+        eth_signature(&signature)
     }
 
     /// Signs an EIP-1559 transaction; `v` is the y-parity.

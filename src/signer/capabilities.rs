@@ -85,20 +85,21 @@ pub const LEDGER: SignerInfo = SignerInfo {
     },
 };
 
-/// A Trezor, as coldsign drives it today.
+/// A Trezor, as coldsign drives it today: typed data in hashed mode (the Trezor One's only
+/// EIP-712 mode).
 pub const TREZOR: SignerInfo = SignerInfo {
     name: "Trezor",
     capabilities: Capabilities {
         bitcoin: true,
-        script_types: &["p2pkh", "p2sh-p2wpkh", "p2wpkh"],
-        taproot: false,
-        multisig: false,
+        script_types: &["p2pkh", "p2sh-p2wpkh", "p2wpkh", "p2tr"],
+        taproot: true,
+        multisig: true,
         ethereum: true,
         eip1559: true,
         legacy_transactions: false,
         access_lists: false,
-        personal_messages: false,
-        typed_data: TypedDataSupport::None,
+        personal_messages: true,
+        typed_data: TypedDataSupport::Hashed,
         on_device_display: true,
     },
 };

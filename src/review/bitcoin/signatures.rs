@@ -65,8 +65,9 @@ pub fn multisig_threshold(script: &Script) -> Option<(usize, usize)> {
     multisig_script(script).map(|(needed, keys)| (needed, keys.len()))
 }
 
-/// The threshold and keys of `OP_k <keys> OP_n OP_CHECKMULTISIG`.
-fn multisig_script(script: &Script) -> Option<(usize, Vec<PublicKey>)> {
+/// The threshold and keys, in script order, of `OP_k <keys> OP_n OP_CHECKMULTISIG`; `None`
+/// for any other script.
+pub fn multisig_script(script: &Script) -> Option<(usize, Vec<PublicKey>)> {
     let instructions = script.instructions().collect::<Result<Vec<_>, _>>().ok()?;
     let [first, middle @ .., count, last] = instructions.as_slice() else {
         return None;

@@ -8,6 +8,7 @@ mod address;
 
 use bitcoin::bip32::{DerivationPath, Fingerprint, Xpub};
 use bitcoin::psbt::Psbt;
+use bitcoin::secp256k1::Secp256k1;
 use bitcoin::{Network, NetworkKind};
 use serde::Serialize;
 
@@ -21,6 +22,7 @@ use crate::hw::ledger_btc::LedgerBtc;
 use crate::hw::ledger_eth::LedgerEth;
 use crate::hw::policy::{default_policy, standard_of, wallet_policy};
 use crate::hw::trezor::TrezorDevice;
+use crate::hw::trezor_tx::{KnownKeys, TxPlan};
 use crate::hw::{DeviceError, Step, Transport, LEDGER, TREZOR};
 use crate::i18n::Text;
 use crate::keys::accounts::display_path;
@@ -214,9 +216,12 @@ impl Device {
             Some(ledger) => ledger_sign(&ledger, psbt, &wallets, fingerprint, network),
             None => match &mut self.conn {
                 Conn::Trezor(dev) => {
+                    let keys = KnownKeys::new(fingerprint, psbt, &wallets);
+                    let secp = Secp256k1::verification_only();
+                    let plan = TxPlan::new(&secp, psbt, &keys, network)?;
                     ui.show("confirm the transaction on the Trezor screen");
                     Ok(dev
-                        .sign_psbt(psbt, network)
+                        .sign_psbt(psbt, network, &plan)
                         .map_err(|e| e.during(TREZOR, Step::SignPsbt))?)
                 }
                 Conn::Ledger(_) => Err(Error::Internal("unreachable ledger".into())),
