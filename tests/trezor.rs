@@ -553,7 +553,7 @@ fn an_unrequested_press_corrupts_the_next_reply() {
     let path = DerivationPath::from_str("m/44'/60'/0'/0/0").unwrap();
     let (fake, _, mut link) = FakeTrezorTransport::with_debug_link(eth_address_steps());
     let mut dev = TrezorDevice::with_transport(Model::Trezor, Box::new(fake)).unwrap();
-    link.press_yes().unwrap();
+    link.press().unwrap();
     let err = dev.eth_address(&path).unwrap_err();
     assert!(
         err.to_string().contains("while no button was requested"),
@@ -595,7 +595,7 @@ fn a_silent_trezor_emulator_times_out() {
     let addr = silent.local_addr().unwrap().to_string();
     let timeout = std::time::Duration::from_millis(300);
     let started = std::time::Instant::now();
-    let err = TrezorDevice::open_emulator(&addr, None, timeout)
+    let err = TrezorDevice::open_emulator(&addr, None, true, timeout)
         .err()
         .unwrap();
     assert_times_out(&err, timeout);

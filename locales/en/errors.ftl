@@ -301,3 +301,5 @@ error-trezor-cosigners-unknown = input { $index } is a multisig whose cosigners'
 hint-trezor-cosigners-unknown = import the wallet first with 'coldsign wallet import', or add the global xpubs to the PSBT
 error-trezor-output-no-address = output { $index } pays a script the Trezor cannot show as an address
 hint-trezor-output-no-address = the Trezor pays addresses and OP_RETURN only; sign it with the keystore or a Ledger
+error-trezor-wallet-not-multisig = the Trezor shows the addresses of multisig wallets (p2sh, p2sh-p2wsh, p2wsh) only, and { $wallet } is none
+hint-trezor-wallet-not-multisig = use --path for single-signature addresses; other wallets are shown on a Ledger

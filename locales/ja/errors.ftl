@@ -304,3 +304,5 @@ error-trezor-cosigners-unknown = 入力 { $index } はマルチシグですが�
 hint-trezor-cosigners-unknown = 先に 'coldsign wallet import' でウォレットを取り込むか、PSBT にグローバル xpub を加えてください
 error-trezor-output-no-address = 出力 { $index } は Trezor がアドレスとして表示できないスクリプトに支払います
 hint-trezor-output-no-address = Trezor が支払えるのはアドレスと OP_RETURN だけです。鍵ストアか Ledger で署名してください
+error-trezor-wallet-not-multisig = Trezor が表示できるのはマルチシグウォレット（p2sh、p2sh-p2wsh、p2wsh）のアドレスだけで、{ $wallet } はそうではありません
+hint-trezor-wallet-not-multisig = シングルシグのアドレスには --path を使ってください。その他のウォレットは Ledger で表示します

@@ -14,7 +14,7 @@ use miniscript::psbt::PsbtExt;
 /// A spend under construction.
 #[derive(Debug, Clone, Default)]
 pub struct SpendBuilder {
-    inputs: Vec<(Transaction, Descriptor<DefiniteDescriptorKey>)>,
+    inputs: Vec<(Transaction, u32, Descriptor<DefiniteDescriptorKey>)>,
     outputs: Vec<(TxOut, Option<Descriptor<DefiniteDescriptorKey>>)>,
     lock_time: u32,
 }
@@ -26,7 +26,7 @@ impl SpendBuilder {
     }
 
     /// Adds an input: a (fake, unique) funding transaction paying `amount` to `descriptor`.
-    pub fn fund(mut self, descriptor: &Descriptor<DefiniteDescriptorKey>, amount: Amount) -> Self {
+    pub fn fund(self, descriptor: &Descriptor<DefiniteDescriptorKey>, amount: Amount) -> Self {
         let seed = sha256::Hash::hash(format!("coldsign funding {}", self.inputs.len()).as_bytes());
         let funding = Transaction {
             version: Version::TWO,
@@ -45,7 +45,18 @@ impl SpendBuilder {
                 script_pubkey: descriptor.script_pubkey(),
             }],
         };
-        self.inputs.push((funding, descriptor.clone()));
+        self.spend(funding, 0, descriptor)
+    }
+
+    /// Adds an input: output `vout` of `funding` (a real transaction), which pays
+    /// `descriptor`.
+    pub fn spend(
+        mut self,
+        funding: Transaction,
+        vout: u32,
+        descriptor: &Descriptor<DefiniteDescriptorKey>,
+    ) -> Self {
+        self.inputs.push((funding, vout, descriptor.clone()));
         self
     }
 
@@ -85,7 +96,7 @@ impl SpendBuilder {
 
     /// The funding transactions (to verify the final transaction against).
     pub fn funding(&self) -> Vec<Transaction> {
-        self.inputs.iter().map(|(tx, _)| tx.clone()).collect()
+        self.inputs.iter().map(|(tx, _, _)| tx.clone()).collect()
     }
 
     /// The PSBT (v0 form): RBF sequences, every updater field filled in.
@@ -96,10 +107,10 @@ impl SpendBuilder {
             input: self
                 .inputs
                 .iter()
-                .map(|(funding, _)| TxIn {
+                .map(|(funding, vout, _)| TxIn {
                     previous_output: OutPoint {
                         txid: funding.compute_txid(),
-                        vout: 0,
+                        vout: *vout,
                     },
                     script_sig: ScriptBuf::new(),
                     sequence: Sequence::ENABLE_RBF_NO_LOCKTIME,
@@ -109,8 +120,8 @@ impl SpendBuilder {
             output: self.outputs.iter().map(|(o, _)| o.clone()).collect(),
         };
         let mut psbt = Psbt::from_unsigned_tx(tx).expect("a fresh unsigned transaction");
-        for (i, (funding, descriptor)) in self.inputs.iter().enumerate() {
-            let spent = funding.output[0].clone();
+        for (i, (funding, vout, descriptor)) in self.inputs.iter().enumerate() {
+            let spent = funding.output[*vout as usize].clone();
             if !spent.script_pubkey.is_p2tr() {
                 psbt.inputs[i].non_witness_utxo = Some(funding.clone());
             }

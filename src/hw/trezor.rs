@@ -182,17 +182,22 @@ impl TrezorDevice {
 
     /// Opens the Trezor emulator at UDP `addr` (`host:port`, e.g. 127.0.0.1:21324), awaiting
     /// every answer for `timeout`. With `debug_link` (its debug port, e.g. 127.0.0.1:21325)
-    /// every button request is approved there, after the device asked
-    /// ([`super::trezor_press::PressOnRequest`]).
+    /// every button request is answered there, after the device asked
+    /// ([`super::trezor_press::PressOnRequest`]): approved when `approve`, else declined.
     #[cfg(any(feature = "emulator", feature = "test-fakes"))]
-    pub fn open_emulator(addr: &str, debug_link: Option<&str>, timeout: Duration) -> Result<Self> {
+    pub fn open_emulator(
+        addr: &str,
+        debug_link: Option<&str>,
+        approve: bool,
+        timeout: Duration,
+    ) -> Result<Self> {
         use super::trezor_press::PressOnRequest;
         use super::trezor_udp::{DebugLink, UdpTransport};
         let connect_error = |e| trezor_error(trezor_client::Error::TransportConnect(e));
         let mut transport: Box<dyn TrezorTransport> =
             Box::new(UdpTransport::connect(addr, timeout).map_err(connect_error)?);
         if let Some(debug) = debug_link {
-            let link = DebugLink::connect(debug, timeout).map_err(connect_error)?;
+            let link = DebugLink::connect(debug, timeout, approve).map_err(connect_error)?;
             transport = Box::new(PressOnRequest::new(transport, Box::new(link)));
         }
         Self::with_transport_timeout(Model::TrezorEmulator, transport, timeout)

@@ -73,7 +73,7 @@ impl FakeDebugLink {
 }
 
 impl ButtonPresser for FakeDebugLink {
-    fn press_yes(&mut self) -> Result<(), TransportError> {
+    fn press(&mut self) -> Result<(), TransportError> {
         let mut buttons = self.0.lock().expect("button lock");
         if buttons.waiting {
             buttons.waiting = false;

@@ -8,10 +8,10 @@ use trezor_client::protos::MessageType;
 use trezor_client::transport::error::Error as TransportError;
 use trezor_client::transport::{ProtoMessage, Transport};
 
-/// Presses "yes" on the device (the emulator's debug link, or a FAKE's).
+/// Presses the device's button (through the emulator's debug link, or a FAKE's).
 pub trait ButtonPresser: Send + Sync {
-    /// Presses "yes" once.
-    fn press_yes(&mut self) -> Result<(), TransportError>;
+    /// Presses the device's button once ("yes", or "no" for a presser that declines).
+    fn press(&mut self) -> Result<(), TransportError>;
 }
 
 /// A transport that approves every button request: after the host sent the `ButtonAck` of a
@@ -48,7 +48,7 @@ impl Transport for PressOnRequest {
         let asked = std::mem::take(&mut self.asked);
         self.inner.write_message(message)?;
         if acknowledges && asked {
-            self.presser.press_yes()?;
+            self.presser.press()?;
         }
         Ok(())
     }

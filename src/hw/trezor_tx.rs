@@ -53,11 +53,18 @@ impl KnownKeys {
     /// The Trezor `fingerprint` with the account xpubs of `psbt`'s global xpubs and of the
     /// registered `wallets`.
     pub fn new(fingerprint: Fingerprint, psbt: &Psbt, wallets: &[Wallet]) -> Self {
-        let mut accounts: Vec<(KeySource, Xpub)> = psbt
-            .xpub
-            .iter()
-            .map(|(xpub, origin)| (origin.clone(), *xpub))
-            .collect();
+        let mut keys = Self::of_wallets(fingerprint, wallets);
+        keys.accounts.extend(
+            psbt.xpub
+                .iter()
+                .map(|(xpub, origin)| (origin.clone(), *xpub)),
+        );
+        keys
+    }
+
+    /// The Trezor `fingerprint` with the account xpubs of the registered `wallets`.
+    pub fn of_wallets(fingerprint: Fingerprint, wallets: &[Wallet]) -> Self {
+        let mut accounts: Vec<(KeySource, Xpub)> = Vec::new();
         for wallet in wallets {
             wallet.descriptor.for_each_key(|key| {
                 let (origin, xpub) = match key {
@@ -126,8 +133,8 @@ impl KnownKeys {
         Some(multisig)
     }
 
-    /// The path of this Trezor's one key among `origins`.
-    fn own_key<'a>(
+    /// The path of this Trezor's one key among `origins` (`None` when it has none or several).
+    pub fn own_key<'a>(
         &self,
         origins: &'a BTreeMap<secp256k1::PublicKey, KeySource>,
     ) -> Option<(&'a secp256k1::PublicKey, &'a DerivationPath)> {

@@ -84,25 +84,33 @@ impl Transport for UdpTransport {
     }
 }
 
-/// The emulator's debug link: presses "yes" as a person would on the device.
+/// The emulator's debug link: answers the device's questions as a person would, "yes" (or
+/// "no", to test a rejection).
 pub struct DebugLink {
     transport: UdpTransport,
+    button: DebugButton,
 }
 
 impl DebugLink {
-    /// Connects to the debug link at `addr` (`host:port`, the main port + 1).
-    pub fn connect(addr: &str, timeout: Duration) -> Result<Self, TransportError> {
+    /// Connects to the debug link at `addr` (`host:port`, the main port + 1); its presses
+    /// approve when `approve`, else decline.
+    pub fn connect(addr: &str, timeout: Duration, approve: bool) -> Result<Self, TransportError> {
         Ok(DebugLink {
             transport: UdpTransport::connect(addr, timeout)?,
+            button: if approve {
+                DebugButton::YES
+            } else {
+                DebugButton::NO
+            },
         })
     }
 }
 
 impl ButtonPresser for DebugLink {
-    /// Sends `DebugLinkDecision { button: YES }`; the firmware does not answer it.
-    fn press_yes(&mut self) -> Result<(), TransportError> {
+    /// Sends `DebugLinkDecision { button }`; the firmware does not answer it.
+    fn press(&mut self) -> Result<(), TransportError> {
         let mut decision = DebugLinkDecision::new();
-        decision.set_button(DebugButton::YES);
+        decision.set_button(self.button);
         self.transport.write_message(encode(&decision)?)
     }
 }

@@ -7,6 +7,7 @@ pub mod bdk_cli;
 pub mod bitcoind;
 pub mod btc;
 pub mod electrumx;
+pub mod emulator;
 pub mod eth;
 #[cfg(feature = "test-fakes")]
 pub mod ledger;

@@ -5,11 +5,17 @@ use std::str::FromStr;
 
 use bitcoin::bip32::{ChildNumber, DerivationPath, Fingerprint, Xpub};
 use bitcoin::Address;
-use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
+use std::collections::BTreeMap;
+
+use bitcoin::secp256k1::Secp256k1;
+use miniscript::descriptor::{Descriptor, DescriptorPublicKey, DescriptorType};
+use miniscript::ForEachKey;
+use trezor_client::protos::{InputScriptType, MultisigRedeemScriptType};
 
 use super::{hmac_for, Conn, Device};
 use crate::btc::wallets::Wallet;
 use crate::hw::policy::{default_policy, standard_of, wallet_policy};
+use crate::hw::trezor_tx::KnownKeys;
 use crate::hw::Step;
 use crate::i18n::Text;
 use crate::keys::accounts::{display_path, key_expression};
@@ -57,7 +63,8 @@ impl Device {
     }
 
     /// The address of the registered `wallet` at `change`/`index`, from a Ledger it is
-    /// registered on (on its screen when `show`), checked against coldsign's derivation.
+    /// registered on or from a Trezor that is one of its cosigners (on the device's screen
+    /// when `show`), checked against coldsign's derivation.
     pub fn wallet_address(
         &mut self,
         wallet: &Wallet,
@@ -66,25 +73,34 @@ impl Device {
         show: bool,
     ) -> Result<Address> {
         let network = self.network;
-        let policy = wallet_policy(wallet)?;
-        let fingerprint = self.fingerprint()?.to_string();
+        let fingerprint = self.fingerprint()?;
         let at = self.at(Step::WalletAddress {
             wallet: wallet.name.clone(),
             index,
         });
-        let Some(ledger) = self.ledger_btc()? else {
-            return Err(Error::usage(
-                "registered wallets are shown on a Ledger only here",
-                "use --path for single-signature addresses on a Trezor",
-            ));
-        };
-        let hmac = hmac_for(wallet, &fingerprint)?;
-        let shown = ledger
-            .address(&policy, Some(&hmac), change, index, show)
-            .map_err(at)?
-            .require_network(network)
-            .map_err(device_address_error)?;
         let ours = derive(&wallet.descriptor, change, index, network)?;
+        let shown = match self.ledger_btc()? {
+            Some(ledger) => {
+                let policy = wallet_policy(wallet)?;
+                let hmac = hmac_for(wallet, &fingerprint.to_string())?;
+                ledger
+                    .address(&policy, Some(&hmac), change, index, show)
+                    .map_err(at)?
+            }
+            None => match &mut self.conn {
+                Conn::Trezor(dev) => {
+                    let (path, multisig, kind) =
+                        trezor_multisig(wallet, fingerprint, change, index)?;
+                    dev.multisig_address(&path, multisig, kind, network, show)
+                        .map_err(at)?
+                        .as_unchecked()
+                        .clone()
+                }
+                Conn::Ledger(_) => return Err(Error::Internal("unreachable ledger".into())),
+            },
+        }
+        .require_network(network)
+        .map_err(device_address_error)?;
         refuse_mismatch(&shown, &ours)?;
         Ok(shown)
     }
@@ -103,6 +119,60 @@ impl Device {
         };
         Ok((fingerprint, ledger.register(&policy).map_err(at)?))
     }
+}
+
+/// What a Trezor needs to show the multisig `wallet`'s address at `change`/`index`: its own
+/// key's path, the cosigners with their account xpubs, and the script type.
+fn trezor_multisig(
+    wallet: &Wallet,
+    fingerprint: Fingerprint,
+    change: bool,
+    index: u32,
+) -> Result<(DerivationPath, MultisigRedeemScriptType, InputScriptType)> {
+    let not_multisig = || {
+        Error::said(
+            Text::new("error-trezor-wallet-not-multisig").arg("wallet", &wallet.name),
+            Some(Text::new("hint-trezor-wallet-not-multisig")),
+        )
+    };
+    let definite = wallet
+        .descriptor
+        .clone()
+        .into_single_descriptors()
+        .ok()
+        .and_then(|d| d.into_iter().nth(usize::from(change)))
+        .ok_or_else(not_multisig)?
+        .at_derivation_index(index)
+        .map_err(|e| Error::bad_input(format!("cannot derive index {index}: {e}")))?;
+    let kind = match definite.desc_type() {
+        DescriptorType::Wsh | DescriptorType::WshSortedMulti => InputScriptType::SPENDWITNESS,
+        DescriptorType::ShWsh | DescriptorType::ShWshSortedMulti => {
+            InputScriptType::SPENDP2SHWITNESS
+        }
+        DescriptorType::Sh | DescriptorType::ShSortedMulti => InputScriptType::SPENDMULTISIG,
+        _ => return Err(not_multisig()),
+    };
+    let script = definite.explicit_script().map_err(|_| not_multisig())?;
+    let secp = Secp256k1::verification_only();
+    let mut origins = BTreeMap::new();
+    definite.for_each_key(|key| {
+        if let (Some(path), Ok(public)) = (key.full_derivation_path(), key.derive_public_key(&secp))
+        {
+            origins.insert(public.inner, (key.master_fingerprint(), path));
+        }
+        true
+    });
+    let keys = KnownKeys::of_wallets(fingerprint, std::slice::from_ref(wallet));
+    let (_, path) = keys.own_key(&origins).ok_or_else(|| {
+        Error::said(
+            Text::new("error-device-no-key").arg("fingerprint", keys.fingerprint),
+            Some(Text::new("hint-device-no-key")),
+        )
+    })?;
+    let multisig = keys
+        .multisig(&secp, &script, &origins)
+        .ok_or_else(not_multisig)?;
+    Ok((path.clone(), multisig, kind))
 }
 
 /// Splits m/purpose'/coin'/account'/change/index into the account path, change and index.

@@ -66,12 +66,19 @@ pub fn ledger_transport() -> Result<Box<dyn Transport>> {
 
 /// A Trezor: the emulator when built with the `emulator` feature and `COLDSIGN_TREZOR_EMU`
 /// is set (`udp:host:port`; its button requests approved through the debug link at
-/// `COLDSIGN_TREZOR_DEBUGLINK`, when set, after the device asked), otherwise USB.
+/// `COLDSIGN_TREZOR_DEBUGLINK`, when set, after the device asked; declined instead when
+/// `COLDSIGN_TREZOR_DEBUGLINK_ANSWER=no`), otherwise USB.
 pub fn trezor_device() -> Result<TrezorDevice, DeviceError> {
     #[cfg(feature = "emulator")]
     if let Some(addr) = emulator_address("COLDSIGN_TREZOR_EMU") {
         let debug_link = emulator_address("COLDSIGN_TREZOR_DEBUGLINK");
-        return TrezorDevice::open_emulator(&addr, debug_link.as_deref(), crate::hw::READ_TIMEOUT);
+        let approve = std::env::var("COLDSIGN_TREZOR_DEBUGLINK_ANSWER").as_deref() != Ok("no");
+        return TrezorDevice::open_emulator(
+            &addr,
+            debug_link.as_deref(),
+            approve,
+            crate::hw::READ_TIMEOUT,
+        );
     }
     TrezorDevice::open_usb()
 }

@@ -1,0 +1,341 @@
+//! Opt-in: the real CLI against a running Trezor One emulator (trezor-firmware's `legacy`
+//! firmware built with its debug link; nothing of it is in this repository). Run with
+//!
+//! ```text
+//! COLDSIGN_TREZOR_EMU=udp:127.0.0.1:21324 \
+//!   cargo test --features emulator,test-fakes --test emulator_trezor -- --test-threads 1
+//! ```
+//!
+//! (`COLDSIGN_TREZOR_DEBUGLINK` defaults to the next port). The suite wipes the emulator and
+//! loads the "all all … all" seed itself through the debug link, and coldsign approves every
+//! button request there after the device asked (or declines it, for the rejection test).
+//! Bitcoin spends are of real regtest coins when bitcoind is available (see
+//! tests/common/bitcoind.rs) and end in `testmempoolaccept`. Without the variable every test
+//! prints why it skipped.
+
+mod common;
+
+use std::str::FromStr;
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use bitcoin::bip32::DerivationPath;
+use bitcoin::psbt::Psbt;
+use bitcoin::{Network, NetworkKind};
+use coldsign::btc::wallets::{registry_dir, Wallet};
+use coldsign::files::Replace;
+use common::bitcoind::Bitcoind;
+use common::btc::{self, LETTER};
+use common::emulator::{finalize_and_accept, regtest_spend, run_on};
+use common::{Outcome, Sandbox, ABANDON};
+
+/// The seed the Trezor firmware's own device tests use.
+const ALL: &str = "all all all all all all all all all all all all";
+
+/// One emulator, one session at a time.
+static EMULATOR: Mutex<()> = Mutex::new(());
+static SEEDED: OnceLock<()> = OnceLock::new();
+
+/// The emulator's variables for the CLI, held for one test at a time.
+struct Emulator {
+    env: Vec<(&'static str, String)>,
+    _turn: MutexGuard<'static, ()>,
+}
+
+impl Emulator {
+    /// `coldsign --network regtest ARGS` on the emulator.
+    fn run(&self, sb: &Sandbox, args: &[&str]) -> Outcome {
+        let mut full = vec!["--network", "regtest"];
+        full.extend_from_slice(args);
+        run_on(sb, &self.env, &full)
+    }
+
+    /// The same, with the debug link declining every button request.
+    fn run_declining(&self, sb: &Sandbox, args: &[&str]) -> Outcome {
+        let mut env = self.env.clone();
+        env.push(("COLDSIGN_TREZOR_DEBUGLINK_ANSWER", "no".into()));
+        let mut full = vec!["--network", "regtest"];
+        full.extend_from_slice(args);
+        run_on(sb, &env, &full)
+    }
+}
+
+fn address(variable: &str) -> Option<String> {
+    std::env::var(variable)
+        .ok()
+        .map(|v| v.trim_start_matches("udp:").to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// The emulator named by `COLDSIGN_TREZOR_EMU`, seeded once per run; `None` (after saying
+/// why) when the variable is unset or the build cannot reach an emulator.
+fn emulator() -> Option<Emulator> {
+    let Some(main) = address("COLDSIGN_TREZOR_EMU") else {
+        eprintln!("skipped: set COLDSIGN_TREZOR_EMU=udp:127.0.0.1:21324 (a Trezor emulator)");
+        return None;
+    };
+    if !cfg!(feature = "emulator") {
+        eprintln!("skipped: build with --features emulator,test-fakes to reach the emulator");
+        return None;
+    }
+    let turn = EMULATOR.lock().unwrap_or_else(|e| e.into_inner());
+    let debug = address("COLDSIGN_TREZOR_DEBUGLINK").unwrap_or_else(|| {
+        let (host, port) = main.rsplit_once(':').expect("host:port");
+        format!("{host}:{}", port.parse::<u16>().expect("a port") + 1)
+    });
+    SEEDED.get_or_init(|| load_seed(&main, &debug));
+    Some(Emulator {
+        env: vec![
+            ("COLDSIGN_TREZOR_EMU", main),
+            ("COLDSIGN_TREZOR_DEBUGLINK", debug),
+        ],
+        _turn: turn,
+    })
+}
+
+/// Wipes the emulator and loads [`ALL`] (no PIN, no passphrase), answering its questions
+/// through the debug link.
+fn load_seed(main: &str, debug: &str) {
+    use coldsign::hw::trezor_press::PressOnRequest;
+    use coldsign::hw::trezor_udp::{DebugLink, UdpTransport};
+    use trezor_client::protos;
+    use trezor_client::{Model, TrezorMessage, TrezorResponse};
+
+    fn answered<T, R: TrezorMessage>(mut response: TrezorResponse<'_, T, R>) -> T {
+        loop {
+            response = match response {
+                TrezorResponse::Ok(value) => return value,
+                TrezorResponse::ButtonRequest(request) => request.ack().unwrap(),
+                TrezorResponse::Failure(f) => panic!("the emulator failed: {f:?}"),
+                _ => panic!("the emulator asks for a PIN or passphrase"),
+            }
+        }
+    }
+
+    let timeout = std::time::Duration::from_secs(60);
+    let transport = PressOnRequest::new(
+        Box::new(UdpTransport::connect(main, timeout).unwrap()),
+        Box::new(DebugLink::connect(debug, timeout, true).unwrap()),
+    );
+    let mut client =
+        trezor_client::client::trezor_with_transport(Model::TrezorEmulator, Box::new(transport));
+    client.init_device(None).unwrap();
+    if client.features().is_some_and(|f| f.initialized()) {
+        answered(client.wipe_device().unwrap());
+        client.init_device(None).unwrap();
+    }
+    let mut load = protos::LoadDevice::new();
+    load.mnemonics = vec![ALL.to_string()];
+    load.set_passphrase_protection(false);
+    load.set_label("coldsign".into());
+    answered(
+        client
+            .call(load, Box::new(|_, _: protos::Success| Ok(())))
+            .unwrap(),
+    );
+    let features = client.features().cloned();
+    eprintln!(
+        "emulator: Trezor {} {}.{}.{} seeded",
+        features.as_ref().map(|f| f.model()).unwrap_or("?"),
+        features.as_ref().map(|f| f.major_version()).unwrap_or(0),
+        features.as_ref().map(|f| f.minor_version()).unwrap_or(0),
+        features.as_ref().map(|f| f.patch_version()).unwrap_or(0),
+    );
+}
+
+/// The single-sig kinds: purpose and descriptor template.
+const SINGLE_SIG: [(u32, &str); 4] = [
+    (44, "pkh({0})"),
+    (49, "sh(wpkh({0}))"),
+    (84, "wpkh({0})"),
+    (86, "tr({0})"),
+];
+
+/// Every single-sig account's xpub, and an address of each shown on the device, equal
+/// coldsign's own derivation from the seed.
+#[test]
+fn trezor_xpubs_and_shown_addresses_match_coldsigns_derivation() {
+    let Some(emu) = emulator() else { return };
+    let sb = Sandbox::new();
+    let hd = btc::hd(ALL);
+    for (purpose, template) in SINGLE_SIG {
+        let account = format!("m/{purpose}'/1'/0'");
+        let path = DerivationPath::from_str(&account).unwrap();
+        let out = emu
+            .run(
+                &sb,
+                &["device", "xpub", "--device", "trezor", "--path", &account],
+            )
+            .ok();
+        let expected = hd.xpub(&path, NetworkKind::Test).to_string();
+        assert_eq!(
+            out.stdout.lines().next(),
+            Some(expected.as_str()),
+            "{account}"
+        );
+
+        let wallet = btc::standard(&hd, template, &account);
+        let ours = btc::at(&wallet, 0, 3).address(Network::Regtest).unwrap();
+        let out = emu
+            .run(
+                &sb,
+                &[
+                    "device",
+                    "address",
+                    "--device",
+                    "trezor",
+                    "--path",
+                    &format!("{account}/0/3"),
+                    "--show",
+                ],
+            )
+            .ok();
+        assert_eq!(
+            out.stdout.lines().next(),
+            Some(ours.to_string().as_str()),
+            "{template}"
+        );
+    }
+}
+
+/// p2sh-p2wpkh, p2wpkh and p2tr spends of real regtest coins, signed by the Trezor through
+/// `sign --device trezor` (no keystore: the device's xpubs prove the change), finalized by
+/// the CLI and accepted by Bitcoin Core.
+#[test]
+fn trezor_signs_single_sig_spends_bitcoin_core_accepts() {
+    let Some(emu) = emulator() else { return };
+    let Some(node) = Bitcoind::start() else {
+        return;
+    };
+    let hd = btc::hd(ALL);
+    for (purpose, template) in &SINGLE_SIG[1..] {
+        let sb = Sandbox::new();
+        let wallet = btc::standard(&hd, template, &format!("m/{purpose}'/1'/0'"));
+        sb.write_psbt("spend.psbt", &regtest_spend(&node, &wallet));
+        let out = emu.run(
+            &sb,
+            &[
+                "sign",
+                "spend.psbt",
+                "-o",
+                "signed.psbt",
+                "--device",
+                "trezor",
+                "--yes",
+            ],
+        );
+        let out = out.ok();
+        assert!(out.stderr.contains("change"), "{template}: {}", out.stderr);
+        finalize_and_accept(&sb, &node, "signed.psbt");
+    }
+}
+
+/// The Trezor as one cosigner of a 2-of-3 (sortedmulti in p2wsh and in p2sh-p2wsh) imported
+/// with `wallet import`: it signs with the cosigners' xpubs (its own change recognised), the
+/// "abandon" cosigner adds the second signature, and Bitcoin Core accepts the result. The
+/// Trezor also shows the wallet's address, equal to coldsign's.
+#[test]
+fn trezor_cosigns_2_of_3_multisig_and_shows_its_addresses() {
+    let Some(emu) = emulator() else { return };
+    let Some(node) = Bitcoind::start() else {
+        return;
+    };
+    for (template, script) in [
+        ("wsh(sortedmulti(2,{0},{1},{2}))", "2'"),
+        ("sh(wsh(sortedmulti(2,{0},{1},{2})))", "1'"),
+    ] {
+        let sb = Sandbox::new();
+        let account = format!("m/48'/1'/0'/{script}");
+        let seeds = [ALL, ABANDON, LETTER];
+        let keys: Vec<String> = seeds
+            .iter()
+            .map(|s| btc::key(&btc::hd(s), &account))
+            .collect();
+        let wallet = btc::multipath(template, &keys);
+        // Registered beside the (absent) keystore, where a device-only signer looks.
+        let registered = Wallet::parse(Some("vault"), &wallet.to_string()).unwrap();
+        let keystore = sb.path("data/coldsign/keystore.json");
+        registered
+            .save(&registry_dir(&keystore), Replace::Never)
+            .unwrap();
+
+        let ours = btc::at(&wallet, 0, 2).address(Network::Regtest).unwrap();
+        let out = emu
+            .run(
+                &sb,
+                &[
+                    "device", "address", "--device", "trezor", "--wallet", "vault", "--index", "2",
+                    "--show",
+                ],
+            )
+            .ok();
+        assert_eq!(
+            out.stdout.lines().next(),
+            Some(ours.to_string().as_str()),
+            "{template}"
+        );
+
+        sb.write_psbt("spend.psbt", &regtest_spend(&node, &wallet));
+        let out = emu
+            .run(
+                &sb,
+                &[
+                    "sign",
+                    "spend.psbt",
+                    "-o",
+                    "signed.psbt",
+                    "--device",
+                    "trezor",
+                    "--yes",
+                ],
+            )
+            .ok();
+        assert!(out.stderr.contains("change"), "{template}: {}", out.stderr);
+        let mut psbt = read_psbt(&sb, "signed.psbt");
+        assert_eq!(psbt.inputs[0].partial_sigs.len(), 1, "{template}");
+        btc::sign_with(&mut psbt, &btc::hd(ABANDON), vec![registered]);
+        assert_eq!(psbt.inputs[0].partial_sigs.len(), 2, "{template}");
+        sb.write_psbt("cosigned.psbt", &psbt);
+        finalize_and_accept(&sb, &node, "cosigned.psbt");
+    }
+}
+
+fn read_psbt(sb: &Sandbox, name: &str) -> Psbt {
+    let text = std::fs::read_to_string(sb.path(name)).unwrap();
+    let bytes = data_encoding::BASE64
+        .decode(text.trim().as_bytes())
+        .unwrap();
+    Psbt::deserialize(&bytes).unwrap()
+}
+
+/// Declined on the device: exit code 1 and no output file.
+#[test]
+fn a_rejection_on_the_trezor_exits_1_and_writes_nothing() {
+    let Some(emu) = emulator() else { return };
+    let sb = Sandbox::new();
+    let hd = btc::hd(ALL);
+    let wallet = btc::standard(&hd, "wpkh({0})", "m/84'/1'/0'");
+    let psbt = coldsign::btc::builder::SpendBuilder::new()
+        .fund(
+            &btc::at(&wallet, 0, 0),
+            bitcoin::Amount::from_sat(1_000_000),
+        )
+        .pay(btc::outside(), bitcoin::Amount::from_sat(500_000))
+        .pay_to_descriptor(&btc::at(&wallet, 1, 0), bitcoin::Amount::from_sat(490_000))
+        .build();
+    sb.write_psbt("spend.psbt", &psbt);
+    let out = emu.run_declining(
+        &sb,
+        &[
+            "sign",
+            "spend.psbt",
+            "-o",
+            "signed.psbt",
+            "--device",
+            "trezor",
+            "--yes",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("declined"), "{}", out.stderr);
+    assert!(!sb.path("signed.psbt").exists());
+}
