@@ -25,7 +25,7 @@ use coldsign::btc::wallets::{registry_dir, Wallet};
 use coldsign::files::Replace;
 use common::bitcoind::Bitcoind;
 use common::btc::{self, LETTER};
-use common::emulator::{finalize_and_accept, regtest_spend, run_on};
+use common::emulator::{eth_flows, finalize_and_accept, regtest_spend, run_on};
 use common::{Outcome, Sandbox, ABANDON};
 
 /// The seed the Trezor firmware's own device tests use.
@@ -338,4 +338,22 @@ fn a_rejection_on_the_trezor_exits_1_and_writes_nothing() {
     assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("declined"), "{}", out.stderr);
     assert!(!sb.path("signed.psbt").exists());
+}
+
+/// Ethereum on the Trezor: an EIP-1559 payment, an ERC-20 transfer, personal_sign and
+/// EIP-712 typed data, which the Trezor One signs in hashed mode: flagged
+/// `eth.device.blind-typed-data` (high) and signed only when that is accepted.
+#[test]
+fn trezor_signs_ethereum_transactions_and_messages() {
+    let Some(emu) = emulator() else { return };
+    let sb = Sandbox::new();
+    let from = alloy_primitives::address!("73d0385F4d8E00C5e6504C6030F47BF6212736A8");
+    let run = |sb: &Sandbox, args: &[&str]| run_on(sb, &emu.env, args);
+    eth_flows(
+        &sb,
+        &run,
+        "trezor",
+        from,
+        &["eth.device.blind-typed-data", "eth.typed-data.unrecognised"],
+    );
 }
