@@ -241,10 +241,21 @@ impl Home {
     }
 }
 
-/// What the signer cannot show the person itself becomes a warning: a Ledger signs typed
-/// data blind (its screen shows only the two hashes).
+/// What the signer cannot show the person itself becomes a warning: a device that signs typed
+/// data blind (its screen shows only the two hashes), a Ledger that signs a contract call
+/// blind (its screen shows the fees, not what the call does).
 fn flag_limits(review: &mut Review, signer: &SignerInfo) {
     if let Review::Ethereum(r) = review {
+        let calls_contract = r.transaction.is_some() && r.calls.iter().any(|c| c.data_bytes > 0);
+        if calls_contract && signer.capabilities.blind_contract_calls {
+            let text =
+                Text::new("warning-eth-device-blind-contract-call").arg("device", signer.name);
+            r.warnings.push(Warning::said(
+                "eth.device.blind-contract-call",
+                Severity::High,
+                text,
+            ));
+        }
         if let (Some(t), TypedDataSupport::Hashed) = (&r.typed_data, signer.capabilities.typed_data)
         {
             let text = Text::new("warning-eth-device-blind-typed-data")

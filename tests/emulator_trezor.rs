@@ -355,5 +355,6 @@ fn trezor_signs_ethereum_transactions_and_messages() {
         "trezor",
         from,
         &["eth.device.blind-typed-data", "eth.typed-data.unrecognised"],
+        false,
     );
 }

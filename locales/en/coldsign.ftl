@@ -204,6 +204,7 @@ warning-eth-message-blind = the message is { $bytes } bytes of { $kind ->
        *[text] text
     }: it may be a hash of something else, so signing it may authorise anything
 warning-eth-device-blind-typed-data = the { $device } signs this typed data blind: its screen shows only domain hash { $domain_hash } and message hash { $message_hash }; compare both with this review
+warning-eth-device-blind-contract-call = the { $device } signs this contract call blind: its screen shows the fees, not what the call does (blind signing must be enabled in its Ethereum app); this review is the only decoding of it
 
 ## Addresses
 

@@ -87,6 +87,7 @@ hint-device-protocol = update the device firmware and app, then retry
 error-device-refused = the {$app} app refused the request (status {$status})
 hint-device-refused = the {$app} app shows a non-standard derivation path before it serves it: use a standard path (purpose 44', 49', 84' or 86' with the app's coin type), or one shown on the device (device address --show)
 hint-device-refused-other = the {$app} app does not serve this request: check the derivation path and the app's settings, or update the app
+hint-device-refused-blind-signing = the {$app} app signs contract data it cannot decode only with blind signing enabled in its settings (its screen then shows a hash: compare the review above); enable it, or sign with the keystore
 error-device-timeout = the {$device} did not answer within {$after}
 hint-device-timeout = check that the device is connected and unlocked with the app open, answer its prompt in time, and try again
 error-device-during = {$device}: {$step}: {$reason}

@@ -202,6 +202,7 @@ warning-eth-message-blind = メッセージは { $bytes } バイトの{ $kind ->
        *[text] テキスト
     }です: 別の何かのハッシュかもしれず、署名すると何でも承認してしまうおそれがあります
 warning-eth-device-blind-typed-data = { $device } はこの型付きデータをブラインド署名します: 画面に表示されるのはドメインハッシュ { $domain_hash } とメッセージハッシュ { $message_hash } だけです。両方をこのレビューと照合してください
+warning-eth-device-blind-contract-call = { $device } はこのコントラクト呼び出しをブラインド署名します: 画面に出るのは手数料だけで、呼び出しの内容は表示されません（Ethereum アプリでブラインド署名の有効化が必要）。内容を解読しているのはこのレビューだけです
 
 ## アドレス
 

@@ -90,6 +90,7 @@ hint-device-protocol = デバイスのファームウェアとアプリを更新
 error-device-refused = {$app} アプリが要求を拒否しました（ステータス {$status}）
 hint-device-refused = {$app} アプリは標準でない導出パスを画面に表示してからでないと扱いません。標準のパス（用途 44'、49'、84'、86' とアプリのコインタイプ）を使うか、デバイスに表示して確かめてください（device address --show）
 hint-device-refused-other = {$app} アプリはこの要求を扱いません。導出パスとアプリの設定を確認するか、アプリを更新してください
+hint-device-refused-blind-signing = {$app} アプリは、解読できないコントラクトデータには設定でブラインド署名を有効にしたときだけ署名します（画面にはハッシュしか出ないので、上のレビューと照合してください）。有効にするか、鍵ストアで署名してください
 error-device-timeout = {$device} が {$after} 以内に応答しませんでした
 hint-device-timeout = デバイスが接続されロックが解除されてアプリが開いているか確認し、画面の確認に時間内に応えてから、もう一度実行してください
 error-device-during = {$device}: {$step}: {$reason}

@@ -55,6 +55,9 @@ pub fn status_error(sw: u16, app: &'static str) -> DeviceError {
         // "Not supported" from the open app: the Bitcoin app answers it for a non-standard
         // path it serves only with display. The right app, refusing.
         0x6a82 => DeviceError::Refused { app, status: sw },
+        // The Ethereum app refuses contract data it cannot decode unless blind signing is
+        // enabled in its settings.
+        0x6a80 if app == "Ethereum" => DeviceError::Refused { app, status: sw },
         0x6a80 => DeviceError::Protocol(format!(
             "the {app} app rejected the data as invalid (0x6a80)"
         )),

@@ -5,7 +5,7 @@ use bitcoin::psbt::Psbt;
 use bitcoin::secp256k1::{Message, Secp256k1, Verification, XOnlyPublicKey};
 use bitcoin::sighash::{Prevouts, SighashCache};
 use bitcoin::taproot::{self, TapLeafHash};
-use bitcoin::{ecdsa, key::TapTweak, PublicKey, TxOut};
+use bitcoin::{ecdsa, PublicKey, TxOut};
 
 use super::{DeviceError, Result};
 use crate::i18n::Text;
@@ -35,6 +35,15 @@ fn bad(index: usize, what: impl std::fmt::Display) -> DeviceError {
     DeviceError::Protocol(format!(
         "input {index}: the device's signature does not verify for this PSBT ({what})"
     ))
+}
+
+/// The taproot output key of `out` (its witness program).
+fn output_key(out: &TxOut) -> Option<XOnlyPublicKey> {
+    let script = &out.script_pubkey;
+    if !script.is_p2tr() {
+        return None;
+    }
+    XOnlyPublicKey::from_slice(script.as_bytes().get(2..34)?).ok()
 }
 
 /// Verifies `sig` for input `index` of `psbt` (the transaction coldsign reviewed).
@@ -68,11 +77,13 @@ pub fn verify<C: Verification>(
                     ),
                     *key,
                 ),
+                // The key path is checked against the output key the spent script commits
+                // to, as consensus does: devices name either the internal key (Trezor) or
+                // the tweaked one (the Ledger Bitcoin app).
                 None => (
                     cache.taproot_key_spend_signature_hash(index, &prevouts, s.sighash_type),
-                    key.tap_tweak(secp, psbt.inputs[index].tap_merkle_root)
-                        .0
-                        .to_x_only_public_key(),
+                    output_key(&out)
+                        .ok_or_else(|| bad(index, "the spent output is not taproot"))?,
                 ),
             };
             let hash = hash.map_err(|e| bad(index, e))?;

@@ -161,6 +161,14 @@ impl DeviceError {
                  standard path (purpose 44', 49', 84' or 86' with the app's coin type), or one \
                  shown on the device (device address --show)"
             ),
+            DeviceError::Refused {
+                app,
+                status: 0x6a80,
+            } => format!(
+                "the {app} app signs contract data it cannot decode only with blind signing \
+                 enabled in its settings (its screen then shows a hash: compare the review \
+                 above); enable it, or sign with the keystore"
+            ),
             DeviceError::Refused { app, .. } => format!(
                 "the {app} app does not serve this request: check the derivation path and the \
                  app's settings, or update the app"
@@ -219,6 +227,8 @@ impl DeviceError {
                 Some(
                     Text::new(if app.starts_with("Bitcoin") {
                         "hint-device-refused"
+                    } else if *status == 0x6a80 {
+                        "hint-device-refused-blind-signing"
                     } else {
                         "hint-device-refused-other"
                     })

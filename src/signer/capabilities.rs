@@ -45,6 +45,9 @@ pub struct Capabilities {
     pub typed_data: TypedDataSupport,
     /// Shows what it signs on its own screen (a second, independent display).
     pub on_device_display: bool,
+    /// Signs a contract call without showing on its own screen what the call does (the
+    /// Ledger Ethereum app without token or plugin metadata: blind signing).
+    pub blind_contract_calls: bool,
 }
 
 /// A signer's name and capabilities.
@@ -71,16 +74,19 @@ pub const SOFTWARE: SignerInfo = SignerInfo {
         personal_messages: true,
         typed_data: TypedDataSupport::Full,
         on_device_display: false,
+        blind_contract_calls: false,
     },
 };
 
 /// A Ledger with the Bitcoin app (2.1+) or the Ethereum app: everything the keystore signs,
-/// typed data only blind, on its own screen.
+/// on its own screen; typed data and contract calls only blind (coldsign sends it no token
+/// or plugin metadata, so the app shows neither the call nor the typed fields).
 pub const LEDGER: SignerInfo = SignerInfo {
     name: "Ledger",
     capabilities: Capabilities {
         typed_data: TypedDataSupport::Hashed,
         on_device_display: true,
+        blind_contract_calls: true,
         ..SOFTWARE.capabilities
     },
 };
@@ -101,6 +107,7 @@ pub const TREZOR: SignerInfo = SignerInfo {
         personal_messages: true,
         typed_data: TypedDataSupport::Hashed,
         on_device_display: true,
+        blind_contract_calls: false,
     },
 };
 

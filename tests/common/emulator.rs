@@ -132,9 +132,10 @@ fn assert_signed_by(sb: &Sandbox, name: &str, from: alloy_primitives::Address) {
     assert_eq!(recovered, Some(from), "{name}");
 }
 
-/// `eth sign --device DEVICE` of an EIP-1559 payment, an ERC-20 transfer (USDC), a personal
-/// message and EIP-712 typed data (accepting `typed_allow`), through `run` (the CLI with the
-/// emulator's variables). Every signature must recover to `from` (coldsign refuses to write
+/// `eth sign --device DEVICE` of an EIP-1559 payment, an ERC-20 transfer (USDC; flagged
+/// `eth.device.blind-contract-call` and refused until accepted when `blind_calls`), a
+/// personal message and EIP-712 typed data (accepting `typed_allow`), through `run` (the CLI
+/// with the emulator's variables). Every signature must recover to `from` (coldsign refuses to write
 /// one that does not; the raw transactions are recovered here again).
 pub fn eth_flows(
     sb: &Sandbox,
@@ -142,6 +143,7 @@ pub fn eth_flows(
     device: &str,
     from: alloy_primitives::Address,
     typed_allow: &[&str],
+    blind_calls: bool,
 ) {
     let sign = |request: &str, out: &str, extra: &[&str]| {
         let mut args = vec![
@@ -169,7 +171,34 @@ pub fn eth_flows(
         .decode(transfer.trim().trim_start_matches("0x").as_bytes())
         .unwrap();
     write_eip1559(sb, "erc20.hex", 1, usdc, 0, transfer);
-    sign("erc20.hex", "erc20.signed", &[]);
+    if blind_calls {
+        // The device would sign the call blind: flagged, and refused unless accepted.
+        let args = [
+            "eth",
+            "sign",
+            "erc20.hex",
+            "-o",
+            "erc20.signed",
+            "--path",
+            ETH_PATH,
+            "--device",
+            device,
+            "--yes",
+        ];
+        let refused = run(sb, &args).fails_after_review(1);
+        assert!(
+            refused.stderr.contains("eth.device.blind-contract-call"),
+            "{}",
+            refused.stderr
+        );
+        sign(
+            "erc20.hex",
+            "erc20.signed",
+            &["--allow", "eth.device.blind-contract-call"],
+        );
+    } else {
+        sign("erc20.hex", "erc20.signed", &[]);
+    }
     assert_signed_by(sb, "erc20.signed", from);
 
     let account = from.to_checksum(None);
