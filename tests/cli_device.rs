@@ -222,7 +222,7 @@ fn eth_sign_args<'a>(request: &'a str, out: &'a str) -> Vec<&'a str> {
 // path in the request format coldsign sends (the two valid transaction signatures come from
 // devices whose address requests were not recorded, or recorded with a display chain id), so
 // the successful device signature is checked at library level (tests/ledger_eth.rs) and
-// here against Speculos when `COLDSIGN_SPECULOS` is set. These composed transcripts pair the
+// against Speculos in tests/emulator_ledger.rs. These composed transcripts pair the
 // recorded getAddress (0xCbA9…, m/44'/60'/0'/0'/0) with recordings at the same path.
 
 /// The whole flow on recorded exchanges: the address comes from the device, the review runs,
@@ -361,48 +361,5 @@ fn eth_typed_data_on_the_ledger_is_flagged_blind() {
 /// The EIP-712 specification's Mail example.
 const MAIL: &str = r#"{"types":{"EIP712Domain":[{"name":"name","type":"string"},{"name":"version","type":"string"},{"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],"Person":[{"name":"name","type":"string"},{"name":"wallet","type":"address"}],"Mail":[{"name":"from","type":"Person"},{"name":"to","type":"Person"},{"name":"contents","type":"string"}]},"primaryType":"Mail","domain":{"name":"Ether Mail","version":"1","chainId":1,"verifyingContract":"0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"},"message":{"from":{"name":"Cow","wallet":"0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"},"to":{"name":"Bob","wallet":"0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"},"contents":"Hello, Bob!"}}"#;
 
-/// Opt-in: the successful flow against Speculos (`COLDSIGN_SPECULOS=host:port`, Ethereum app,
-/// speculos seed): hw-app-eth's recorded EIP-1559 transaction, signed on the emulator,
-/// written as a raw transaction whose signature recovers to the seed's address.
-#[test]
-fn speculos_eth_sign_writes_a_transaction_of_the_device_address() {
-    if cfg!(not(feature = "emulator")) {
-        eprintln!("skipped: build with --features emulator and set COLDSIGN_SPECULOS=host:port");
-        return;
-    }
-    let Ok(speculos) = std::env::var("COLDSIGN_SPECULOS") else {
-        eprintln!("skipped: set COLDSIGN_SPECULOS=host:port to run against Speculos");
-        return;
-    };
-    let sb = Sandbox::new();
-    let case = eth_case("signTransaction supports EIP1559");
-    std::fs::write(sb.path("tx.hex"), format!("0x{}\n", text(&case, "tx"))).unwrap();
-    let mut cmd = sb.command();
-    cmd.env("COLDSIGN_SPECULOS", speculos);
-    let args = [
-        "--json",
-        "eth",
-        "sign",
-        "tx.hex",
-        "-o",
-        "signed.hex",
-        "--device",
-        "ledger",
-        "--yes",
-    ];
-    let out = sb.run_with(cmd, &args, "").ok();
-    let from = out.json()["review"]["from"].as_str().unwrap().to_string();
-    assert_eq!(
-        from.to_lowercase(),
-        "0xdad77910dbdfde764fc21fcd4e74d71bbaca6d8d",
-        "the speculos seed's address"
-    );
-    use alloy_eips::eip2718::Decodable2718;
-    let raw = std::fs::read_to_string(sb.path("signed.hex")).unwrap();
-    let raw = data_encoding::HEXLOWER
-        .decode(raw.trim().trim_start_matches("0x").as_bytes())
-        .unwrap();
-    let tx = alloy_consensus::TxEnvelope::decode_2718(&mut raw.as_slice()).unwrap();
-    let signer = coldsign::eth::sign::recover(tx.signature_hash(), tx.signature()).unwrap();
-    assert_eq!(signer.to_checksum(None).to_lowercase(), from.to_lowercase());
-}
+// The successful flow against Speculos (approved through its REST API) is in
+// tests/emulator_ledger.rs (`ledger_signs_ethereum_transactions_and_messages`).

@@ -306,7 +306,16 @@ fn check_live_xpubs(t: &mut dyn coldsign::hw::Transport) {
         .filter(|c| c["display"] == false)
     {
         let path = DerivationPath::from_str(&text(case, "derivation_path")).unwrap();
-        let xpub: Xpub = ledger.xpub(&path, false).unwrap();
+        let coin = path.into_iter().nth(1).map(|c| u32::from(*c) & 0x7fff_ffff);
+        let xpub: Xpub = match ledger.xpub(&path, false) {
+            // The Bitcoin Test app serves mainnet paths (coin type 0') only on its screen:
+            // the emulator runs found it refusing them with 0x6a82, as a real device does.
+            Err(DeviceError::Refused { status: 0x6a82, .. }) if coin == Some(0) => {
+                eprintln!("{path}: refused without display by the Bitcoin Test app");
+                continue;
+            }
+            other => other.unwrap(),
+        };
         // The key, not the serialization version: that is the app's network (Bitcoin or
         // Bitcoin Test), while the two derived `m/44'/0'/…` cases keep the recorded `xpub`.
         let expected = Xpub::from_str(&text(case, "result")).unwrap();
