@@ -256,6 +256,22 @@ fn flag_limits(review: &mut Review, signer: &SignerInfo) {
                 text,
             ));
         }
+        if let (Some(t), TypedDataSupport::Full, true) = (
+            &r.typed_data,
+            signer.capabilities.typed_data,
+            signer.capabilities.typed_data_needs_settings,
+        ) {
+            // The Ledger's full EIP-712 mode: the fields are on its screen only when two of
+            // its Ethereum app's settings are on (found on Speculos, app 1.22.0).
+            let text = Text::new("warning-eth-device-typed-data-settings")
+                .arg("device", signer.name)
+                .arg("message_hash", t.message_hash);
+            r.warnings.push(Warning::said(
+                "eth.device.typed-data-settings",
+                Severity::Warning,
+                text,
+            ));
+        }
         if let (Some(t), TypedDataSupport::Hashed) = (&r.typed_data, signer.capabilities.typed_data)
         {
             let text = Text::new("warning-eth-device-blind-typed-data")

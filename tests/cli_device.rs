@@ -324,38 +324,48 @@ fn eth_sign_on_the_ledger_refuses_a_request_for_another_address() {
     assert!(!sb.path("sig.hex").exists());
 }
 
-/// Typed data on a Ledger is signed in hashed mode, blind: the review raises the high
-/// warning eth.device.blind-typed-data with both hashes, so `--yes` alone refuses (exit 1)
-/// before the device is asked to sign.
+/// Typed data on a Ledger whose Ethereum app predates the full EIP-712 mode (1.9.0 here) is
+/// signed in hashed mode, blind: the review raises the high warning
+/// eth.device.blind-typed-data with both hashes, so `--yes` alone refuses (exit 1) before the
+/// device is asked to sign. A current app (1.22.0) shows the fields: no blind warning, but
+/// eth.device.typed-data-settings says which of its settings the fields need.
 #[test]
-fn eth_typed_data_on_the_ledger_is_flagged_blind() {
-    let sb = Sandbox::new();
-    std::fs::write(sb.path("mail.json"), MAIL).unwrap();
-    let args = [
-        "--json",
-        "eth",
-        "sign",
-        "mail.json",
-        "-o",
-        "sig.hex",
-        "--path",
-        "m/44'/60'/0'/0'/0",
-        "--device",
-        "ledger",
-        "--yes",
-    ];
-    let out = run_fake(
-        &sb,
-        &eth_transcript(&serde_json::json!({ "exchanges": [] })),
-        &args,
-    );
-    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
-    assert!(
-        out.stdout.contains("eth.device.blind-typed-data"),
-        "{}",
-        out.stdout
-    );
-    assert!(!sb.path("sig.hex").exists());
+fn eth_typed_data_on_the_ledger_is_flagged_by_app_version() {
+    for (version, flagged, absent) in [
+        (
+            "00010900",
+            "eth.device.blind-typed-data",
+            "eth.device.typed-data-settings",
+        ),
+        (
+            "00011600",
+            "eth.device.typed-data-settings",
+            "eth.device.blind-typed-data",
+        ),
+    ] {
+        let sb = Sandbox::new();
+        std::fs::write(sb.path("mail.json"), MAIL).unwrap();
+        let args = [
+            "eth",
+            "sign",
+            "mail.json",
+            "-o",
+            "sig.hex",
+            "--path",
+            "m/44'/60'/0'/0'/0",
+            "--device",
+            "ledger",
+            "--yes",
+        ];
+        let configuration = serde_json::json!({
+            "exchanges": ["=> e006000000", format!("<= {version}9000")]
+        });
+        let out = run_fake(&sb, &eth_transcript(&configuration), &args);
+        assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+        assert!(out.stderr.contains(flagged), "{version}: {}", out.stderr);
+        assert!(!out.stderr.contains(absent), "{version}: {}", out.stderr);
+        assert!(!sb.path("sig.hex").exists());
+    }
 }
 
 /// The EIP-712 specification's Mail example.

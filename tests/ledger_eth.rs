@@ -217,6 +217,7 @@ fn device_signatures_become_raw_transactions_of_the_device_address() {
             &mut LedgerEth::new(&mut t),
             &path(&case),
             &EthPayload::Transaction(tx.clone()),
+            true,
         )
         .unwrap();
         assert!(t.finished());

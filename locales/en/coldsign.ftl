@@ -205,6 +205,7 @@ warning-eth-message-blind = the message is { $bytes } bytes of { $kind ->
     }: it may be a hash of something else, so signing it may authorise anything
 warning-eth-device-blind-typed-data = the { $device } signs this typed data blind: its screen shows only domain hash { $domain_hash } and message hash { $message_hash }; compare both with this review
 warning-eth-device-blind-contract-call = the { $device } signs this contract call blind: its screen shows the fees, not what the call does (blind signing must be enabled in its Ethereum app); this review is the only decoding of it
+warning-eth-device-typed-data-settings = the { $device } shows this message field by field only with "Blind signing" and "Raw messages" on in its Ethereum app's settings; otherwise its screen shows the domain and message hash { $message_hash }: compare it with this review
 
 ## Addresses
 

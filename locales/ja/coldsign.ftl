@@ -203,6 +203,7 @@ warning-eth-message-blind = メッセージは { $bytes } バイトの{ $kind ->
     }です: 別の何かのハッシュかもしれず、署名すると何でも承認してしまうおそれがあります
 warning-eth-device-blind-typed-data = { $device } はこの型付きデータをブラインド署名します: 画面に表示されるのはドメインハッシュ { $domain_hash } とメッセージハッシュ { $message_hash } だけです。両方をこのレビューと照合してください
 warning-eth-device-blind-contract-call = { $device } はこのコントラクト呼び出しをブラインド署名します: 画面に出るのは手数料だけで、呼び出しの内容は表示されません（Ethereum アプリでブラインド署名の有効化が必要）。内容を解読しているのはこのレビューだけです
+warning-eth-device-typed-data-settings = { $device } がこのメッセージを項目ごとに表示するのは、Ethereum アプリの設定で「Blind signing」と「Raw messages」が有効なときだけです。そうでなければ画面にはドメインとメッセージハッシュ { $message_hash } が表示されます。このレビューと照合してください
 
 ## アドレス
 

@@ -59,12 +59,14 @@ fn signature(sig: &EthSig, y_parity: bool) -> Signature {
 }
 
 /// Signs `payload` at `path` on a Ledger running the Ethereum app: a transaction from its
-/// unsigned bytes, a personal message, or typed data in hashed mode (BLIND: the device shows
-/// only the domain and message hashes, so callers must flag it and show both).
+/// unsigned bytes, a personal message, or typed data in the app's full mode (`full_typed`:
+/// the device shows the fields) or else in hashed mode (BLIND: the device shows only the
+/// domain and message hashes, so callers must flag it and show both).
 pub fn ledger_sign(
     eth: &mut LedgerEth,
     path: &DerivationPath,
     payload: &EthPayload,
+    full_typed: bool,
 ) -> Result<Signature> {
     let at = |e: DeviceError| e.during(LEDGER, Step::EthSign);
     Ok(match payload {
@@ -80,6 +82,10 @@ pub fn ledger_sign(
         }
         EthPayload::PersonalMessage(message) => {
             let sig = eth.eth_sign_personal(path, message).map_err(at)?;
+            signature(&sig, parity(sig.v)?)
+        }
+        EthPayload::TypedData(typed) if full_typed => {
+            let sig = eth.eth_sign_typed_full(path, typed).map_err(at)?;
             signature(&sig, parity(sig.v)?)
         }
         EthPayload::TypedData(typed) => {

@@ -16,6 +16,9 @@ const INS_GET_ADDRESS: u8 = 0x02;
 const INS_SIGN_TX: u8 = 0x04;
 const INS_SIGN_PERSONAL: u8 = 0x08;
 const INS_SIGN_712_HASHED: u8 = 0x0c;
+const INS_GET_CONFIGURATION: u8 = 0x06;
+/// P2 of INS 0x0C for the full EIP-712 mode (after the definitions and values).
+const P2_712_FULL: u8 = 0x01;
 const P1_FIRST: u8 = 0x00;
 const P1_MORE: u8 = 0x80;
 /// Largest APDU payload.
@@ -35,7 +38,36 @@ impl<'a> LedgerEth<'a> {
     }
 
     fn call(&mut self, ins: u8, p1: u8, data: &[u8]) -> Result<Vec<u8>> {
-        call(self.transport, &command(CLA, ins, p1, 0, data), "Ethereum")
+        self.call_p2(ins, p1, 0, data)
+    }
+
+    fn call_p2(&mut self, ins: u8, p1: u8, p2: u8, data: &[u8]) -> Result<Vec<u8>> {
+        call(self.transport, &command(CLA, ins, p1, p2, data), "Ethereum")
+    }
+
+    /// The Ethereum app's version (GET APP CONFIGURATION: flags, major, minor, patch).
+    pub fn app_version(&mut self) -> Result<(u8, u8, u8)> {
+        match self.call(INS_GET_CONFIGURATION, 0, &[])?.as_slice() {
+            [_, major, minor, patch, ..] => Ok((*major, *minor, *patch)),
+            other => Err(DeviceError::Protocol(format!(
+                "app configuration of {} bytes",
+                other.len()
+            ))),
+        }
+    }
+
+    /// Signs EIP-712 typed data in the app's full mode: every struct definition and value is
+    /// sent, the app hashes them itself and shows the fields on its screen (app 1.9.19+).
+    pub fn eth_sign_typed_full(
+        &mut self,
+        path: &DerivationPath,
+        typed: &alloy_dyn_abi::TypedData,
+    ) -> Result<EthSig> {
+        for (ins, p1, p2, data) in super::ledger_eip712::apdus(typed)? {
+            self.call_p2(ins, p1, p2, &data)?;
+        }
+        let answer = self.call_p2(INS_SIGN_712_HASHED, 0, P2_712_FULL, &path_bytes(path))?;
+        signature(&answer)
     }
 
     /// The address at `path` (shown on the screen for confirmation when `display`). The

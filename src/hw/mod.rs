@@ -17,6 +17,7 @@ pub mod apdu;
 pub mod eth_signer;
 pub mod hid;
 pub mod ledger_btc;
+pub mod ledger_eip712;
 pub mod ledger_eth;
 pub mod merge;
 pub mod policy;
@@ -165,9 +166,10 @@ impl DeviceError {
                 app,
                 status: 0x6a80,
             } => format!(
-                "the {app} app signs contract data it cannot decode only with blind signing \
-                 enabled in its settings (its screen then shows a hash: compare the review \
-                 above); enable it, or sign with the keystore"
+                "the {app} app signs what it cannot clear-sign itself (contract data without \
+                 token metadata, typed data without Ledger's filters) only with blind signing \
+                 enabled in its settings; compare its screen with the review above, or sign \
+                 with the keystore"
             ),
             DeviceError::Refused { app, .. } => format!(
                 "the {app} app does not serve this request: check the derivation path and the \

@@ -48,6 +48,9 @@ pub struct Capabilities {
     /// Signs a contract call without showing on its own screen what the call does (the
     /// Ledger Ethereum app without token or plugin metadata: blind signing).
     pub blind_contract_calls: bool,
+    /// Shows typed data field by field only with settings of its own turned on (the Ledger
+    /// Ethereum app: "Blind signing" and "Raw messages").
+    pub typed_data_needs_settings: bool,
 }
 
 /// A signer's name and capabilities.
@@ -75,21 +78,37 @@ pub const SOFTWARE: SignerInfo = SignerInfo {
         typed_data: TypedDataSupport::Full,
         on_device_display: false,
         blind_contract_calls: false,
+        typed_data_needs_settings: false,
     },
 };
 
 /// A Ledger with the Bitcoin app (2.1+) or the Ethereum app: everything the keystore signs,
-/// on its own screen; typed data and contract calls only blind (coldsign sends it no token
-/// or plugin metadata, so the app shows neither the call nor the typed fields).
+/// on its own screen; typed data field by field (the app's full EIP-712 mode, app 1.9.19+);
+/// contract calls only blind (coldsign sends it no token or plugin metadata, so the app does
+/// not show what a call does).
 pub const LEDGER: SignerInfo = SignerInfo {
     name: "Ledger",
     capabilities: Capabilities {
-        typed_data: TypedDataSupport::Hashed,
+        typed_data: TypedDataSupport::Full,
         on_device_display: true,
         blind_contract_calls: true,
+        typed_data_needs_settings: true,
         ..SOFTWARE.capabilities
     },
 };
+
+/// A Ledger whose Ethereum app predates the full EIP-712 mode (before 1.9.19): typed data
+/// only in hashed mode, blind.
+pub const LEDGER_HASHED_TYPED_DATA: SignerInfo = SignerInfo {
+    name: "Ledger",
+    capabilities: Capabilities {
+        typed_data: TypedDataSupport::Hashed,
+        ..LEDGER.capabilities
+    },
+};
+
+/// The first Ethereum app version with the full EIP-712 mode.
+pub const LEDGER_FULL_TYPED_DATA: (u8, u8, u8) = (1, 9, 19);
 
 /// A Trezor, as coldsign drives it today: typed data in hashed mode (the Trezor One's only
 /// EIP-712 mode).
@@ -108,6 +127,7 @@ pub const TREZOR: SignerInfo = SignerInfo {
         typed_data: TypedDataSupport::Hashed,
         on_device_display: true,
         blind_contract_calls: false,
+        typed_data_needs_settings: false,
     },
 };
 

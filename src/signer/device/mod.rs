@@ -12,10 +12,12 @@ use bitcoin::secp256k1::Secp256k1;
 use bitcoin::{Network, NetworkKind};
 use serde::Serialize;
 
-use super::{capabilities, HardwareSigner, InputOutcome, Signed, Signer, SignerInfo};
+use super::{
+    capabilities, HardwareSigner, InputOutcome, Signed, Signer, SignerInfo, TypedDataSupport,
+};
 use crate::btc::ownership::Policies;
 use crate::btc::wallets::Wallet;
-use crate::eth::EthRequest;
+use crate::eth::{EthPayload, EthRequest};
 use crate::hw::eth_signer;
 use crate::hw::hid::HidTransport;
 use crate::hw::ledger_btc::LedgerBtc;
@@ -106,6 +108,8 @@ pub struct Device {
     /// device holding another seed is refused before it signs.
     required_fingerprint: Option<Fingerprint>,
     bitcoin_app_checked: bool,
+    /// The Ledger Ethereum app's version, read before typed data is reviewed.
+    ethereum_app: Option<(u8, u8, u8)>,
 }
 
 impl Device {
@@ -124,6 +128,7 @@ impl Device {
             wallets,
             required_fingerprint: None,
             bitcoin_app_checked: false,
+            ethereum_app: None,
         })
     }
 
@@ -240,6 +245,13 @@ impl Device {
 impl Signer for Device {
     fn info(&self) -> SignerInfo {
         match self.conn {
+            Conn::Ledger(_)
+                if self
+                    .ethereum_app
+                    .is_some_and(|v| v < capabilities::LEDGER_FULL_TYPED_DATA) =>
+            {
+                capabilities::LEDGER_HASHED_TYPED_DATA
+            }
             Conn::Ledger(_) => capabilities::LEDGER,
             Conn::Trezor(_) => capabilities::TREZOR,
         }
@@ -256,11 +268,13 @@ impl Signer for Device {
                     .as_deref()
                     .and_then(|p| p.parse().ok())
                     .ok_or_else(|| Error::Internal("reviewed account without a path".into()))?;
+                let full_typed = self.info().capabilities.typed_data == TypedDataSupport::Full;
                 let signature = match &mut self.conn {
                     Conn::Ledger(t) => eth_signer::ledger_sign(
                         &mut LedgerEth::new(&mut **t),
                         &path,
                         &request.payload,
+                        full_typed,
                     )?,
                     Conn::Trezor(dev) => eth_signer::trezor_sign(dev, &path, &request.payload)?,
                 };
@@ -296,6 +310,13 @@ impl HardwareSigner for Device {
             .or_else(|| request.key.path.clone())
             .unwrap_or_else(|| EthLayout::Bip44.path(0));
         let from = self.eth_address(&path, false)?;
+        if let (Conn::Ledger(t), EthPayload::TypedData(_)) = (&mut self.conn, &request.payload) {
+            // Whether the app shows typed data field by field decides the review's warning.
+            let version = LedgerEth::new(&mut **t)
+                .app_version()
+                .map_err(|e| e.during(LEDGER, Step::CheckApp))?;
+            self.ethereum_app = Some(version);
+        }
         if let Some(stated) = request.address.filter(|a| *a != from) {
             return Err(Error::said(
                 Text::new("error-device-request-other-account")
