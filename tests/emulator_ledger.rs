@@ -18,19 +18,19 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use bitcoin::bip32::DerivationPath;
-use bitcoin::{Network, NetworkKind};
 use common::bitcoind::Bitcoind;
-use common::btc::{self, LETTER};
-use common::emulator::{eth_flows, finalize_and_accept, regtest_spend, run_on};
+use common::btc;
+use common::emulator::{
+    eth_flows, multisig_flow, register_multisig, rejection, run_on, single_sig_spends,
+    xpubs_and_shown_addresses,
+};
 use common::ledger::SPECULOS_SEED;
-use common::{Outcome, Sandbox, ABANDON};
+use common::{Outcome, Sandbox};
 
 /// One emulator, one session at a time.
 static EMULATOR: Mutex<()> = Mutex::new(());
@@ -215,14 +215,6 @@ fn app_name(apdu: &str) -> String {
     String::from_utf8_lossy(answer.get(2..2 + size).unwrap_or_default()).into_owned()
 }
 
-/// The single-sig kinds: purpose and descriptor template.
-const SINGLE_SIG: [(u32, &str); 4] = [
-    (44, "pkh({0})"),
-    (49, "sh(wpkh({0}))"),
-    (84, "wpkh({0})"),
-    (86, "tr({0})"),
-];
-
 /// Every standard account's xpub, and an address of each shown on the device, equal
 /// coldsign's own derivation from the speculos seed.
 #[test]
@@ -230,51 +222,11 @@ fn ledger_xpubs_and_shown_addresses_match_coldsigns_derivation() {
     let Some(emu) = speculos("Bitcoin") else {
         return;
     };
-    let sb = Sandbox::new();
-    let hd = btc::hd(SPECULOS_SEED);
-    for (purpose, template) in SINGLE_SIG {
-        let account = format!("m/{purpose}'/1'/0'");
-        let path = DerivationPath::from_str(&account).unwrap();
-        let out = emu
-            .run(
-                &sb,
-                &["device", "xpub", "--device", "ledger", "--path", &account],
-            )
-            .ok();
-        let expected = hd.xpub(&path, NetworkKind::Test).to_string();
-        assert_eq!(
-            out.stdout.lines().next(),
-            Some(expected.as_str()),
-            "{account}"
-        );
-
-        let wallet = btc::standard(&hd, template, &account);
-        let ours = btc::at(&wallet, 0, 3).address(Network::Regtest).unwrap();
-        let out = emu
-            .run(
-                &sb,
-                &[
-                    "device",
-                    "address",
-                    "--device",
-                    "ledger",
-                    "--path",
-                    &format!("{account}/0/3"),
-                    "--show",
-                ],
-            )
-            .ok();
-        // The app shows testnet addresses; the script is the same on regtest.
-        let shown = out.stdout.lines().next().unwrap_or_default().to_string();
-        assert_eq!(
-            bitcoin::Address::from_str(&shown)
-                .unwrap()
-                .assume_checked()
-                .script_pubkey(),
-            ours.script_pubkey(),
-            "{template}"
-        );
-    }
+    xpubs_and_shown_addresses(
+        &|sb, args| emu.run(sb, args),
+        "ledger",
+        &btc::hd(SPECULOS_SEED),
+    );
 }
 
 /// p2sh-p2wpkh, p2wpkh and p2tr spends of real regtest coins signed on the Ledger through
@@ -288,27 +240,7 @@ fn ledger_signs_single_sig_spends_bitcoin_core_accepts() {
         return;
     };
     let hd = btc::hd(SPECULOS_SEED);
-    for (purpose, template) in &SINGLE_SIG[1..] {
-        let sb = Sandbox::new();
-        let wallet = btc::standard(&hd, template, &format!("m/{purpose}'/1'/0'"));
-        sb.write_psbt("spend.psbt", &regtest_spend(&node, &wallet));
-        let out = emu
-            .run(
-                &sb,
-                &[
-                    "sign",
-                    "spend.psbt",
-                    "-o",
-                    "signed.psbt",
-                    "--device",
-                    "ledger",
-                    "--yes",
-                ],
-            )
-            .ok();
-        assert!(out.stderr.contains("change"), "{template}: {}", out.stderr);
-        finalize_and_accept(&sb, &node, "signed.psbt");
-    }
+    single_sig_spends(&|sb, args| emu.run(sb, args), "ledger", &hd, &node);
 }
 
 /// The Ledger as one cosigner of a 2-of-3 p2wsh sortedmulti: `device register` (the person
@@ -324,72 +256,11 @@ fn ledger_cosigns_a_registered_2_of_3_and_shows_its_address() {
         return;
     };
     let sb = Sandbox::new();
-    let account = "m/48'/1'/0'/2'";
-    let keys: Vec<String> = [SPECULOS_SEED, ABANDON, LETTER]
-        .iter()
-        .map(|s| btc::key(&btc::hd(s), account))
-        .collect();
-    let wallet = btc::multipath("wsh(sortedmulti(2,{0},{1},{2}))", &keys);
-    let registered =
-        coldsign::btc::wallets::Wallet::parse(Some("vault"), &wallet.to_string()).unwrap();
-    let keystore = sb.path("data/coldsign/keystore.json");
-    registered
-        .save(
-            &coldsign::btc::wallets::registry_dir(&keystore),
-            coldsign::files::Replace::Never,
-        )
-        .unwrap();
+    let template = "wsh(sortedmulti(2,{0},{1},{2}))";
+    let wallet = register_multisig(&sb, SPECULOS_SEED, template, "m/48'/1'/0'/2'");
     emu.run(&sb, &["device", "register", "--wallet", "vault"])
         .ok();
-
-    let ours = btc::at(&wallet, 0, 2).address(Network::Regtest).unwrap();
-    let out = emu
-        .run(
-            &sb,
-            &[
-                "device", "address", "--device", "ledger", "--wallet", "vault", "--index", "2",
-                "--show",
-            ],
-        )
-        .ok();
-    let shown = out.stdout.lines().next().unwrap_or_default().to_string();
-    assert_eq!(
-        bitcoin::Address::from_str(&shown)
-            .unwrap()
-            .assume_checked()
-            .script_pubkey(),
-        ours.script_pubkey()
-    );
-
-    sb.write_psbt("spend.psbt", &regtest_spend(&node, &wallet));
-    let out = emu
-        .run(
-            &sb,
-            &[
-                "sign",
-                "spend.psbt",
-                "-o",
-                "signed.psbt",
-                "--device",
-                "ledger",
-                "--yes",
-            ],
-        )
-        .ok();
-    assert!(out.stderr.contains("change"), "{}", out.stderr);
-    let text = std::fs::read_to_string(sb.path("signed.psbt")).unwrap();
-    let bytes = data_encoding::BASE64
-        .decode(text.trim().as_bytes())
-        .unwrap();
-    let mut psbt = bitcoin::psbt::Psbt::deserialize(&bytes).unwrap();
-    assert_eq!(psbt.inputs[0].partial_sigs.len(), 1);
-    let wallets =
-        coldsign::btc::wallets::Wallet::load_all(&coldsign::btc::wallets::registry_dir(&keystore))
-            .unwrap();
-    btc::sign_with(&mut psbt, &btc::hd(ABANDON), wallets);
-    assert_eq!(psbt.inputs[0].partial_sigs.len(), 2);
-    sb.write_psbt("cosigned.psbt", &psbt);
-    finalize_and_accept(&sb, &node, "cosigned.psbt");
+    multisig_flow(&|sb, args| emu.run(sb, args), &sb, "ledger", &wallet, &node);
 }
 
 /// Rejected on the device: exit code 1 and no output file.
@@ -398,34 +269,11 @@ fn a_rejection_on_the_ledger_exits_1_and_writes_nothing() {
     let Some(emu) = speculos("Bitcoin") else {
         return;
     };
-    let sb = Sandbox::new();
-    let hd = btc::hd(SPECULOS_SEED);
-    let wallet = btc::standard(&hd, "wpkh({0})", "m/84'/1'/0'");
-    let psbt = coldsign::btc::builder::SpendBuilder::new()
-        .fund(
-            &btc::at(&wallet, 0, 0),
-            bitcoin::Amount::from_sat(1_000_000),
-        )
-        .pay(btc::outside(), bitcoin::Amount::from_sat(500_000))
-        .pay_to_descriptor(&btc::at(&wallet, 1, 0), bitcoin::Amount::from_sat(490_000))
-        .build();
-    sb.write_psbt("spend.psbt", &psbt);
-    let out = emu.run_answering(
-        &sb,
-        &[
-            "sign",
-            "spend.psbt",
-            "-o",
-            "signed.psbt",
-            "--device",
-            "ledger",
-            "--yes",
-        ],
-        false,
+    rejection(
+        &|sb, args| emu.run_answering(sb, args, false),
+        "ledger",
+        &btc::hd(SPECULOS_SEED),
     );
-    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
-    assert!(out.stderr.contains("declined"), "{}", out.stderr);
-    assert!(!sb.path("signed.psbt").exists());
 }
 
 /// Moves on the emulator's menu until the screen starts with `wanted` (at most `steps`

@@ -15,18 +15,15 @@
 
 mod common;
 
-use std::str::FromStr;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-use bitcoin::bip32::DerivationPath;
-use bitcoin::psbt::Psbt;
-use bitcoin::{Network, NetworkKind};
-use coldsign::btc::wallets::{registry_dir, Wallet};
-use coldsign::files::Replace;
 use common::bitcoind::Bitcoind;
-use common::btc::{self, LETTER};
-use common::emulator::{eth_flows, finalize_and_accept, regtest_spend, run_on};
-use common::{Outcome, Sandbox, ABANDON};
+use common::btc;
+use common::emulator::{
+    eth_flows, multisig_flow, register_multisig, rejection, run_on, single_sig_spends,
+    xpubs_and_shown_addresses,
+};
+use common::{Outcome, Sandbox};
 
 /// The seed the Trezor firmware's own device tests use.
 const ALL: &str = "all all all all all all all all all all all all";
@@ -142,59 +139,12 @@ fn load_seed(main: &str, debug: &str) {
     );
 }
 
-/// The single-sig kinds: purpose and descriptor template.
-const SINGLE_SIG: [(u32, &str); 4] = [
-    (44, "pkh({0})"),
-    (49, "sh(wpkh({0}))"),
-    (84, "wpkh({0})"),
-    (86, "tr({0})"),
-];
-
 /// Every single-sig account's xpub, and an address of each shown on the device, equal
 /// coldsign's own derivation from the seed.
 #[test]
 fn trezor_xpubs_and_shown_addresses_match_coldsigns_derivation() {
     let Some(emu) = emulator() else { return };
-    let sb = Sandbox::new();
-    let hd = btc::hd(ALL);
-    for (purpose, template) in SINGLE_SIG {
-        let account = format!("m/{purpose}'/1'/0'");
-        let path = DerivationPath::from_str(&account).unwrap();
-        let out = emu
-            .run(
-                &sb,
-                &["device", "xpub", "--device", "trezor", "--path", &account],
-            )
-            .ok();
-        let expected = hd.xpub(&path, NetworkKind::Test).to_string();
-        assert_eq!(
-            out.stdout.lines().next(),
-            Some(expected.as_str()),
-            "{account}"
-        );
-
-        let wallet = btc::standard(&hd, template, &account);
-        let ours = btc::at(&wallet, 0, 3).address(Network::Regtest).unwrap();
-        let out = emu
-            .run(
-                &sb,
-                &[
-                    "device",
-                    "address",
-                    "--device",
-                    "trezor",
-                    "--path",
-                    &format!("{account}/0/3"),
-                    "--show",
-                ],
-            )
-            .ok();
-        assert_eq!(
-            out.stdout.lines().next(),
-            Some(ours.to_string().as_str()),
-            "{template}"
-        );
-    }
+    xpubs_and_shown_addresses(&|sb, args| emu.run(sb, args), "trezor", &btc::hd(ALL));
 }
 
 /// p2sh-p2wpkh, p2wpkh and p2tr spends of real regtest coins, signed by the Trezor through
@@ -206,33 +156,17 @@ fn trezor_signs_single_sig_spends_bitcoin_core_accepts() {
     let Some(node) = Bitcoind::start() else {
         return;
     };
-    let hd = btc::hd(ALL);
-    for (purpose, template) in &SINGLE_SIG[1..] {
-        let sb = Sandbox::new();
-        let wallet = btc::standard(&hd, template, &format!("m/{purpose}'/1'/0'"));
-        sb.write_psbt("spend.psbt", &regtest_spend(&node, &wallet));
-        let out = emu.run(
-            &sb,
-            &[
-                "sign",
-                "spend.psbt",
-                "-o",
-                "signed.psbt",
-                "--device",
-                "trezor",
-                "--yes",
-            ],
-        );
-        let out = out.ok();
-        assert!(out.stderr.contains("change"), "{template}: {}", out.stderr);
-        finalize_and_accept(&sb, &node, "signed.psbt");
-    }
+    single_sig_spends(
+        &|sb, args| emu.run(sb, args),
+        "trezor",
+        &btc::hd(ALL),
+        &node,
+    );
 }
 
-/// The Trezor as one cosigner of a 2-of-3 (sortedmulti in p2wsh and in p2sh-p2wsh) imported
-/// with `wallet import`: it signs with the cosigners' xpubs (its own change recognised), the
-/// "abandon" cosigner adds the second signature, and Bitcoin Core accepts the result. The
-/// Trezor also shows the wallet's address, equal to coldsign's.
+/// The Trezor as one cosigner of a 2-of-3 (sortedmulti in p2wsh and in p2sh-p2wsh): it shows
+/// the wallet's address, signs with the cosigners' xpubs (its own change recognised), the
+/// "abandon" cosigner adds the second signature, and Bitcoin Core accepts the result.
 #[test]
 fn trezor_cosigns_2_of_3_multisig_and_shows_its_addresses() {
     let Some(emu) = emulator() else { return };
@@ -244,100 +178,20 @@ fn trezor_cosigns_2_of_3_multisig_and_shows_its_addresses() {
         ("sh(wsh(sortedmulti(2,{0},{1},{2})))", "1'"),
     ] {
         let sb = Sandbox::new();
-        let account = format!("m/48'/1'/0'/{script}");
-        let seeds = [ALL, ABANDON, LETTER];
-        let keys: Vec<String> = seeds
-            .iter()
-            .map(|s| btc::key(&btc::hd(s), &account))
-            .collect();
-        let wallet = btc::multipath(template, &keys);
-        // Registered beside the (absent) keystore, where a device-only signer looks.
-        let registered = Wallet::parse(Some("vault"), &wallet.to_string()).unwrap();
-        let keystore = sb.path("data/coldsign/keystore.json");
-        registered
-            .save(&registry_dir(&keystore), Replace::Never)
-            .unwrap();
-
-        let ours = btc::at(&wallet, 0, 2).address(Network::Regtest).unwrap();
-        let out = emu
-            .run(
-                &sb,
-                &[
-                    "device", "address", "--device", "trezor", "--wallet", "vault", "--index", "2",
-                    "--show",
-                ],
-            )
-            .ok();
-        assert_eq!(
-            out.stdout.lines().next(),
-            Some(ours.to_string().as_str()),
-            "{template}"
-        );
-
-        sb.write_psbt("spend.psbt", &regtest_spend(&node, &wallet));
-        let out = emu
-            .run(
-                &sb,
-                &[
-                    "sign",
-                    "spend.psbt",
-                    "-o",
-                    "signed.psbt",
-                    "--device",
-                    "trezor",
-                    "--yes",
-                ],
-            )
-            .ok();
-        assert!(out.stderr.contains("change"), "{template}: {}", out.stderr);
-        let mut psbt = read_psbt(&sb, "signed.psbt");
-        assert_eq!(psbt.inputs[0].partial_sigs.len(), 1, "{template}");
-        btc::sign_with(&mut psbt, &btc::hd(ABANDON), vec![registered]);
-        assert_eq!(psbt.inputs[0].partial_sigs.len(), 2, "{template}");
-        sb.write_psbt("cosigned.psbt", &psbt);
-        finalize_and_accept(&sb, &node, "cosigned.psbt");
+        let wallet = register_multisig(&sb, ALL, template, &format!("m/48'/1'/0'/{script}"));
+        multisig_flow(&|sb, args| emu.run(sb, args), &sb, "trezor", &wallet, &node);
     }
-}
-
-fn read_psbt(sb: &Sandbox, name: &str) -> Psbt {
-    let text = std::fs::read_to_string(sb.path(name)).unwrap();
-    let bytes = data_encoding::BASE64
-        .decode(text.trim().as_bytes())
-        .unwrap();
-    Psbt::deserialize(&bytes).unwrap()
 }
 
 /// Declined on the device: exit code 1 and no output file.
 #[test]
 fn a_rejection_on_the_trezor_exits_1_and_writes_nothing() {
     let Some(emu) = emulator() else { return };
-    let sb = Sandbox::new();
-    let hd = btc::hd(ALL);
-    let wallet = btc::standard(&hd, "wpkh({0})", "m/84'/1'/0'");
-    let psbt = coldsign::btc::builder::SpendBuilder::new()
-        .fund(
-            &btc::at(&wallet, 0, 0),
-            bitcoin::Amount::from_sat(1_000_000),
-        )
-        .pay(btc::outside(), bitcoin::Amount::from_sat(500_000))
-        .pay_to_descriptor(&btc::at(&wallet, 1, 0), bitcoin::Amount::from_sat(490_000))
-        .build();
-    sb.write_psbt("spend.psbt", &psbt);
-    let out = emu.run_declining(
-        &sb,
-        &[
-            "sign",
-            "spend.psbt",
-            "-o",
-            "signed.psbt",
-            "--device",
-            "trezor",
-            "--yes",
-        ],
+    rejection(
+        &|sb, args| emu.run_declining(sb, args),
+        "trezor",
+        &btc::hd(ALL),
     );
-    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
-    assert!(out.stderr.contains("declined"), "{}", out.stderr);
-    assert!(!sb.path("signed.psbt").exists());
 }
 
 /// Ethereum on the Trezor: an EIP-1559 payment, an ERC-20 transfer, personal_sign and

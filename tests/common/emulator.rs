@@ -5,9 +5,13 @@
 use std::process::Command;
 use std::str::FromStr;
 
+use bitcoin::bip32::DerivationPath;
 use bitcoin::consensus::encode::deserialize;
-use bitcoin::{Amount, Block, Transaction};
+use bitcoin::{Amount, Block, NetworkKind, Transaction};
 use coldsign::btc::builder::SpendBuilder;
+use coldsign::btc::wallets::{registry_dir, Wallet};
+use coldsign::files::Replace;
+use coldsign::keys::material::HdKeys;
 use miniscript::descriptor::{DefiniteDescriptorKey, Descriptor, DescriptorPublicKey};
 use serde_json::json;
 
@@ -236,4 +240,148 @@ pub fn eth_flows(
         allow.extend(["--allow", *code]);
     }
     sign("typed.txt", "typed.sig", &allow);
+}
+
+/// The CLI on an emulator: `coldsign --network regtest ARGS` with its variables.
+pub type Run<'a> = &'a dyn Fn(&Sandbox, &[&str]) -> Outcome;
+
+/// The single-sig kinds: purpose and descriptor template.
+pub const SINGLE_SIG: [(u32, &str); 4] = [
+    (44, "pkh({0})"),
+    (49, "sh(wpkh({0}))"),
+    (84, "wpkh({0})"),
+    (86, "tr({0})"),
+];
+
+/// The first line `coldsign` printed, as the script of an address (the Ledger's Bitcoin Test
+/// app shows testnet encodings on regtest).
+fn shown_script(out: &Outcome) -> bitcoin::ScriptBuf {
+    let line = out.stdout.lines().next().unwrap_or_default();
+    bitcoin::Address::from_str(line)
+        .unwrap_or_else(|e| panic!("{line:?}: {e}"))
+        .assume_checked()
+        .script_pubkey()
+}
+
+/// Every single-sig account's xpub from `device xpub`, and an address of each shown on the
+/// device (`device address --show`), equal coldsign's own derivation from `hd`.
+pub fn xpubs_and_shown_addresses(run: Run, device: &str, hd: &HdKeys) {
+    let sb = Sandbox::new();
+    for (purpose, template) in SINGLE_SIG {
+        let account = format!("m/{purpose}'/1'/0'");
+        let path = DerivationPath::from_str(&account).unwrap();
+        let xpub = ["device", "xpub", "--device", device, "--path", &account];
+        let out = run(&sb, &xpub).ok();
+        let expected = hd.xpub(&path, NetworkKind::Test).to_string();
+        assert_eq!(out.stdout.lines().next(), Some(expected.as_str()));
+
+        let wallet = btc::standard(hd, template, &account);
+        let ours = btc::at(&wallet, 0, 3).script_pubkey();
+        let address = format!("{account}/0/3");
+        let show = [
+            "device", "address", "--device", device, "--path", &address, "--show",
+        ];
+        assert_eq!(shown_script(&run(&sb, &show).ok()), ours, "{template}");
+    }
+}
+
+/// `sign spend.psbt -o signed.psbt --device DEVICE --yes` (plus `extra`) in `sb`.
+pub fn sign_spend(run: Run, sb: &Sandbox, device: &str) -> Outcome {
+    let args = [
+        "sign",
+        "spend.psbt",
+        "-o",
+        "signed.psbt",
+        "--device",
+        device,
+        "--yes",
+    ];
+    run(sb, &args)
+}
+
+/// p2sh-p2wpkh, p2wpkh and p2tr spends of real regtest coins of `hd`, signed on the device
+/// through `sign --device` without a keystore (the device's xpubs prove the change),
+/// finalized by the CLI and accepted by Bitcoin Core.
+pub fn single_sig_spends(run: Run, device: &str, hd: &HdKeys, node: &Bitcoind) {
+    for (purpose, template) in &SINGLE_SIG[1..] {
+        let sb = Sandbox::new();
+        let wallet = btc::standard(hd, template, &format!("m/{purpose}'/1'/0'"));
+        sb.write_psbt("spend.psbt", &regtest_spend(node, &wallet));
+        let out = sign_spend(run, &sb, device).ok();
+        assert!(out.stderr.contains("change"), "{template}: {}", out.stderr);
+        finalize_and_accept(&sb, node, "signed.psbt");
+    }
+}
+
+/// A 2-of-3 sortedmulti (`template`) of the device's `seed`, "abandon" and "letter" at
+/// `account`, registered beside the sandbox's (absent) keystore, where a device-only signer
+/// looks for it; returns the descriptor.
+pub fn register_multisig(
+    sb: &Sandbox,
+    seed: &str,
+    template: &str,
+    account: &str,
+) -> Descriptor<DescriptorPublicKey> {
+    let keys: Vec<String> = [seed, super::ABANDON, btc::LETTER]
+        .iter()
+        .map(|s| btc::key(&btc::hd(s), account))
+        .collect();
+    let wallet = btc::multipath(template, &keys);
+    Wallet::parse(Some("vault"), &wallet.to_string())
+        .unwrap()
+        .save(&registry_dir(&keystore_of(sb)), Replace::Never)
+        .unwrap();
+    wallet
+}
+
+fn keystore_of(sb: &Sandbox) -> std::path::PathBuf {
+    sb.path("data/coldsign/keystore.json")
+}
+
+/// With the multisig `wallet` registered as "vault": its address shown on the device equals
+/// coldsign's; a spend of a regtest coin signed on the device (one signature), co-signed by
+/// "abandon", is accepted by Bitcoin Core.
+pub fn multisig_flow(
+    run: Run,
+    sb: &Sandbox,
+    device: &str,
+    wallet: &Descriptor<DescriptorPublicKey>,
+    node: &Bitcoind,
+) {
+    let show = [
+        "device", "address", "--device", device, "--wallet", "vault", "--index", "2", "--show",
+    ];
+    let ours = btc::at(wallet, 0, 2).script_pubkey();
+    assert_eq!(shown_script(&run(sb, &show).ok()), ours);
+
+    sb.write_psbt("spend.psbt", &regtest_spend(node, wallet));
+    let out = sign_spend(run, sb, device).ok();
+    assert!(out.stderr.contains("change"), "{}", out.stderr);
+    let text = std::fs::read_to_string(sb.path("signed.psbt")).unwrap();
+    let bytes = data_encoding::BASE64
+        .decode(text.trim().as_bytes())
+        .unwrap();
+    let mut psbt = bitcoin::psbt::Psbt::deserialize(&bytes).unwrap();
+    assert_eq!(psbt.inputs[0].partial_sigs.len(), 1);
+    let wallets = Wallet::load_all(&registry_dir(&keystore_of(sb))).unwrap();
+    btc::sign_with(&mut psbt, &btc::hd(super::ABANDON), wallets);
+    assert_eq!(psbt.inputs[0].partial_sigs.len(), 2);
+    sb.write_psbt("cosigned.psbt", &psbt);
+    finalize_and_accept(sb, node, "cosigned.psbt");
+}
+
+/// Rejected on the device (`run` declines): exit code 1 and no output file.
+pub fn rejection(run: Run, device: &str, hd: &HdKeys) {
+    let sb = Sandbox::new();
+    let wallet = btc::standard(hd, "wpkh({0})", "m/84'/1'/0'");
+    let psbt = SpendBuilder::new()
+        .fund(&btc::at(&wallet, 0, 0), Amount::from_sat(1_000_000))
+        .pay(btc::outside(), Amount::from_sat(500_000))
+        .pay_to_descriptor(&btc::at(&wallet, 1, 0), Amount::from_sat(490_000))
+        .build();
+    sb.write_psbt("spend.psbt", &psbt);
+    let out = sign_spend(run, &sb, device);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("declined"), "{}", out.stderr);
+    assert!(!sb.path("signed.psbt").exists());
 }
