@@ -246,43 +246,34 @@ impl Home {
 /// blind (its screen shows the fees, not what the call does).
 fn flag_limits(review: &mut Review, signer: &SignerInfo) {
     if let Review::Ethereum(r) = review {
+        let caps = &signer.capabilities;
+        let device = signer.name;
+        let mut limits = Vec::new();
         let calls_contract = r.transaction.is_some() && r.calls.iter().any(|c| c.data_bytes > 0);
-        if calls_contract && signer.capabilities.blind_contract_calls {
-            let text =
-                Text::new("warning-eth-device-blind-contract-call").arg("device", signer.name);
-            r.warnings.push(Warning::said(
-                "eth.device.blind-contract-call",
-                Severity::High,
-                text,
-            ));
+        if calls_contract && caps.blind_contract_calls {
+            let text = Text::new("warning-eth-device-blind-contract-call").arg("device", device);
+            limits.push(("eth.device.blind-contract-call", Severity::High, text));
         }
-        if let (Some(t), TypedDataSupport::Full, true) = (
-            &r.typed_data,
-            signer.capabilities.typed_data,
-            signer.capabilities.typed_data_needs_settings,
-        ) {
+        match (&r.typed_data, caps.typed_data) {
             // The Ledger's full EIP-712 mode: the fields are on its screen only when two of
             // its Ethereum app's settings are on (found on Speculos, app 1.22.0).
-            let text = Text::new("warning-eth-device-typed-data-settings")
-                .arg("device", signer.name)
-                .arg("message_hash", t.message_hash);
-            r.warnings.push(Warning::said(
-                "eth.device.typed-data-settings",
-                Severity::Warning,
-                text,
-            ));
+            (Some(t), TypedDataSupport::Full) if caps.typed_data_needs_settings => {
+                let text = Text::new("warning-eth-device-typed-data-settings")
+                    .arg("device", device)
+                    .arg("message_hash", t.message_hash);
+                limits.push(("eth.device.typed-data-settings", Severity::Warning, text));
+            }
+            (Some(t), TypedDataSupport::Hashed) => {
+                let text = Text::new("warning-eth-device-blind-typed-data")
+                    .arg("device", device)
+                    .arg("domain_hash", t.domain_separator)
+                    .arg("message_hash", t.message_hash);
+                limits.push(("eth.device.blind-typed-data", Severity::High, text));
+            }
+            _ => {}
         }
-        if let (Some(t), TypedDataSupport::Hashed) = (&r.typed_data, signer.capabilities.typed_data)
-        {
-            let text = Text::new("warning-eth-device-blind-typed-data")
-                .arg("device", signer.name)
-                .arg("domain_hash", t.domain_separator)
-                .arg("message_hash", t.message_hash);
-            r.warnings.push(Warning::said(
-                "eth.device.blind-typed-data",
-                Severity::High,
-                text,
-            ));
+        for (code, severity, text) in limits {
+            r.warnings.push(Warning::said(code, severity, text));
         }
     }
     review.sort_warnings();
