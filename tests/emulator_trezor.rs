@@ -21,7 +21,7 @@ use common::bitcoind::Bitcoind;
 use common::btc;
 use common::emulator::{
     eth_flows, multisig_flow, register_multisig, rejection, run_on, single_sig_spends,
-    xpubs_and_shown_addresses,
+    xpubs_and_shown_addresses, SINGLE_SIG,
 };
 use common::{Outcome, Sandbox};
 
@@ -147,7 +147,7 @@ fn trezor_xpubs_and_shown_addresses_match_coldsigns_derivation() {
     xpubs_and_shown_addresses(&|sb, args| emu.run(sb, args), "trezor", &btc::hd(ALL));
 }
 
-/// p2sh-p2wpkh, p2wpkh and p2tr spends of real regtest coins, signed by the Trezor through
+/// p2pkh, p2sh-p2wpkh, p2wpkh and p2tr spends of real regtest coins, signed by the Trezor through
 /// `sign --device trezor` (no keystore: the device's xpubs prove the change), finalized by
 /// the CLI and accepted by Bitcoin Core.
 #[test]
@@ -156,12 +156,8 @@ fn trezor_signs_single_sig_spends_bitcoin_core_accepts() {
     let Some(node) = Bitcoind::start() else {
         return;
     };
-    single_sig_spends(
-        &|sb, args| emu.run(sb, args),
-        "trezor",
-        &btc::hd(ALL),
-        &node,
-    );
+    let run = |sb: &Sandbox, args: &[&str]| emu.run(sb, args);
+    single_sig_spends(&run, "trezor", &btc::hd(ALL), &node, &SINGLE_SIG);
 }
 
 /// The Trezor as one cosigner of a 2-of-3 (sortedmulti in p2wsh and in p2sh-p2wsh): it shows

@@ -299,11 +299,17 @@ pub fn sign_spend(run: Run, sb: &Sandbox, device: &str) -> Outcome {
     run(sb, &args)
 }
 
-/// p2sh-p2wpkh, p2wpkh and p2tr spends of real regtest coins of `hd`, signed on the device
-/// through `sign --device` without a keystore (the device's xpubs prove the change),
-/// finalized by the CLI and accepted by Bitcoin Core.
-pub fn single_sig_spends(run: Run, device: &str, hd: &HdKeys, node: &Bitcoind) {
-    for (purpose, template) in &SINGLE_SIG[1..] {
+/// Spends of real regtest coins of `hd` of each of `kinds` (from [`SINGLE_SIG`]), signed on
+/// the device through `sign --device` without a keystore (the device's xpubs prove the
+/// change), finalized by the CLI and accepted by Bitcoin Core.
+pub fn single_sig_spends(
+    run: Run,
+    device: &str,
+    hd: &HdKeys,
+    node: &Bitcoind,
+    kinds: &[(u32, &str)],
+) {
+    for (purpose, template) in kinds {
         let sb = Sandbox::new();
         let wallet = btc::standard(hd, template, &format!("m/{purpose}'/1'/0'"));
         sb.write_psbt("spend.psbt", &regtest_spend(node, &wallet));
