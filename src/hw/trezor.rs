@@ -330,10 +330,9 @@ impl TrezorDevice {
 
     /// The Ethereum address at `path`.
     pub fn eth_address(&mut self, path: &DerivationPath) -> Result<[u8; 20]> {
-        let steps = path.into_iter().map(|c| u32::from(*c)).collect();
         let text = self
             .client
-            .ethereum_get_address(steps)
+            .ethereum_get_address(steps(path))
             .map_err(trezor_error)?;
         data_encoding::HEXLOWER_PERMISSIVE
             .decode(text.trim_start_matches("0x").as_bytes())
@@ -383,7 +382,6 @@ impl TrezorDevice {
 
     /// Signs an EIP-1559 transaction; `v` is the y-parity.
     pub fn eth_sign_eip1559(&mut self, path: &DerivationPath, tx: &EthTxFields) -> Result<EthSig> {
-        let steps = path.into_iter().map(|c| u32::from(*c)).collect();
         let to = tx
             .to
             .map(|a| format!("0x{}", data_encoding::HEXLOWER.encode(&a)))
@@ -391,7 +389,7 @@ impl TrezorDevice {
         let sig = self
             .client
             .ethereum_sign_eip1559_tx(
-                steps,
+                steps(path),
                 minimal(&tx.nonce.to_be_bytes()),
                 minimal(&tx.gas_limit.to_be_bytes()),
                 to,

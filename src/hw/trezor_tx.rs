@@ -157,6 +157,9 @@ pub fn steps(path: &DerivationPath) -> Vec<u32> {
 pub struct TxPlan {
     inputs: Vec<(TxInputType, SigningKey)>,
     outputs: Vec<TxOutputType>,
+    /// The PSBT input carrying each previous transaction, by the id as the Trezor asks for
+    /// it (reversed bytes): hashed once, not at every request.
+    previous: BTreeMap<Vec<u8>, usize>,
 }
 
 fn input_error(index: usize, message: &'static str, hint: &'static str) -> Error {
@@ -195,7 +198,34 @@ impl TxPlan {
         let outputs = (0..psbt.outputs.len())
             .map(|i| plan_output(secp, psbt, i, keys, network))
             .collect::<Result<Vec<_>>>()?;
-        Ok(TxPlan { inputs, outputs })
+        let previous = psbt
+            .inputs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, input)| {
+                let tx = input.non_witness_utxo.as_ref()?;
+                Some((reversed(tx.compute_txid().as_ref()), i))
+            })
+            .collect();
+        Ok(TxPlan {
+            inputs,
+            outputs,
+            previous,
+        })
+    }
+
+    /// The previous transaction with the (reversed) id `hash`, from `psbt`'s inputs.
+    fn previous<'a>(&self, psbt: &'a Psbt, hash: &[u8]) -> Result<&'a Transaction, DeviceError> {
+        self.previous
+            .get(hash)
+            .and_then(|i| psbt.inputs.get(*i)?.non_witness_utxo.as_ref())
+            .ok_or_else(|| {
+                DeviceError::Protocol(format!(
+                    "trezor asked for previous transaction {}, which the PSBT does not carry \
+                     (non_witness_utxo)",
+                    data_encoding::HEXLOWER.encode(hash)
+                ))
+            })
     }
 
     /// The key that signs input `index`.
@@ -208,7 +238,7 @@ impl TxPlan {
         let index = request.details.request_index() as usize;
         let mut tx = TransactionType::new();
         if request.details.has_tx_hash() {
-            let previous = previous(psbt, request.details.tx_hash())?;
+            let previous = self.previous(psbt, request.details.tx_hash())?;
             match request.request_type() {
                 RequestType::TXMETA => meta(&mut tx, previous),
                 RequestType::TXINPUT => {
@@ -276,22 +306,6 @@ fn meta(tx: &mut TransactionType, of: &Transaction) {
     tx.set_outputs_cnt(of.output.len() as u32);
 }
 
-/// The previous transaction with the (reversed) id `hash`, from the PSBT's inputs.
-fn previous<'a>(psbt: &'a Psbt, hash: &[u8]) -> Result<&'a Transaction, DeviceError> {
-    let wanted = reversed(hash);
-    psbt.inputs
-        .iter()
-        .filter_map(|i| i.non_witness_utxo.as_ref())
-        .find(|tx| tx.compute_txid().as_ref() as &[u8] == wanted.as_slice())
-        .ok_or_else(|| {
-            DeviceError::Protocol(format!(
-                "trezor asked for previous transaction {}, which the PSBT does not carry \
-                 (non_witness_utxo)",
-                data_encoding::HEXLOWER.encode(hash)
-            ))
-        })
-}
-
 fn plan_input<C: Verification>(
     secp: &Secp256k1<C>,
     psbt: &Psbt,
@@ -315,11 +329,9 @@ fn plan_input<C: Verification>(
     ack.set_amount(spent.value.to_sat());
     let spk = &spent.script_pubkey;
     if spk.is_p2tr() {
-        let internal = input
+        let (internal, path) = input
             .tap_internal_key
-            .filter(|k| key_path_origin(input.tap_key_origins.get(k), keys).is_some())
-            .ok_or_else(|| not_ours(index))?;
-        let path = key_path_origin(input.tap_key_origins.get(&internal), keys)
+            .and_then(|k| key_path_origin(input.tap_key_origins.get(&k), keys).map(|p| (k, p)))
             .ok_or_else(|| not_ours(index))?;
         ack.address_n = steps(path);
         ack.set_script_type(InputScriptType::SPENDTAPROOT);

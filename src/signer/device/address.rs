@@ -42,10 +42,10 @@ impl Device {
                 })?;
                 let policy = default_policy(standard, fingerprint, account.clone(), xpub)
                     .ok_or_else(|| Error::Internal("single-sig without a template".into()))?;
-                ledger
+                let shown = ledger
                     .address(&policy, None, change, index, show)
-                    .map_err(at)?
-                    .for_network(network)?
+                    .map_err(at)?;
+                for_network(shown, network)?
             }
             None => match &mut self.conn {
                 Conn::Trezor(dev) => dev.address(path, network, show).map_err(at)?,
@@ -83,9 +83,10 @@ impl Device {
             Some(ledger) => {
                 let policy = wallet_policy(wallet)?;
                 let hmac = hmac_for(wallet, &fingerprint.to_string())?;
-                ledger
+                let shown = ledger
                     .address(&policy, Some(&hmac), change, index, show)
-                    .map_err(at)?
+                    .map_err(at)?;
+                for_network(shown, network)?
             }
             None => match &mut self.conn {
                 Conn::Trezor(dev) => {
@@ -93,13 +94,10 @@ impl Device {
                         trezor_multisig(wallet, fingerprint, change, index)?;
                     dev.multisig_address(&path, multisig, kind, network, show)
                         .map_err(at)?
-                        .as_unchecked()
-                        .clone()
                 }
                 Conn::Ledger(_) => return Err(Error::Internal("unreachable ledger".into())),
             },
-        }
-        .for_network(network)?;
+        };
         refuse_mismatch(&shown, &ours)?;
         Ok(shown)
     }
@@ -231,20 +229,13 @@ fn account_descriptor(
         .map_err(|e| Error::Internal(e.to_string()))
 }
 
-/// A device's address, checked for `network`.
-trait ForNetwork {
-    fn for_network(self, network: Network) -> Result<Address>;
-}
-
-impl ForNetwork for Address<NetworkUnchecked> {
-    /// The Ledger's Bitcoin Test app shows testnet encodings (`tb1…`) on regtest too: the
-    /// same script, so it is accepted there.
-    fn for_network(self, network: Network) -> Result<Address> {
-        if network == Network::Regtest && self.is_valid_for_network(Network::Testnet) {
-            return Ok(self.assume_checked());
-        }
-        self.require_network(network).map_err(device_address_error)
+/// A device's address, checked for `network`. The Ledger's Bitcoin Test app shows testnet
+/// encodings (`tb1…`) on regtest too: the same script, so it is accepted there.
+fn for_network(shown: Address<NetworkUnchecked>, network: Network) -> Result<Address> {
+    if network == Network::Regtest && shown.is_valid_for_network(Network::Testnet) {
+        return Ok(shown.assume_checked());
     }
+    shown.require_network(network).map_err(device_address_error)
 }
 
 fn refuse_mismatch(device: &Address, ours: &Address) -> Result<()> {
