@@ -368,6 +368,48 @@ fn eth_typed_data_on_the_ledger_is_flagged_by_app_version() {
     }
 }
 
+/// A contract call signed on a Ledger is blind on its screen: the review raises the high
+/// warning eth.device.blind-contract-call and `--yes` alone refuses (exit 1) before the device
+/// is asked to sign. Its benign twin, a plain payment, raises nothing: the review passes and
+/// the device is asked (the transcript ends there: exit 3).
+#[test]
+fn a_contract_call_on_the_ledger_is_flagged_blind_and_a_payment_is_not() {
+    let to = alloy_primitives::address!("A0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48");
+    let transfer = data_encoding::HEXLOWER
+        .decode(
+            b"a9059cbb000000000000000000000000000000000000000000000000000000000000b0b0\
+              00000000000000000000000000000000000000000000000000000000000f4240",
+        )
+        .unwrap();
+    for (data, code) in [(transfer, 1), (Vec::new(), 3)] {
+        let sb = Sandbox::new();
+        let call = !data.is_empty();
+        common::emulator::write_eip1559(&sb, "tx.hex", 0, to, 0, data);
+        let args = [
+            "eth",
+            "sign",
+            "tx.hex",
+            "-o",
+            "signed.hex",
+            "--path",
+            "m/44'/60'/0'/0'/0",
+            "--device",
+            "ledger",
+            "--yes",
+        ];
+        let no_more = serde_json::json!({ "exchanges": [] });
+        let out = run_fake(&sb, &eth_transcript(&no_more), &args);
+        assert_eq!(out.code, code, "{}\n{}", out.stdout, out.stderr);
+        assert_eq!(
+            out.stderr.contains("eth.device.blind-contract-call"),
+            call,
+            "{}",
+            out.stderr
+        );
+        assert!(!sb.path("signed.hex").exists());
+    }
+}
+
 /// The EIP-712 specification's Mail example.
 const MAIL: &str = r#"{"types":{"EIP712Domain":[{"name":"name","type":"string"},{"name":"version","type":"string"},{"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],"Person":[{"name":"name","type":"string"},{"name":"wallet","type":"address"}],"Mail":[{"name":"from","type":"Person"},{"name":"to","type":"Person"},{"name":"contents","type":"string"}]},"primaryType":"Mail","domain":{"name":"Ether Mail","version":"1","chainId":1,"verifyingContract":"0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"},"message":{"from":{"name":"Cow","wallet":"0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"},"to":{"name":"Bob","wallet":"0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"},"contents":"Hello, Bob!"}}"#;
 

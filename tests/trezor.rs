@@ -229,6 +229,117 @@ fn btc_signing_follows_the_firmware_flow_and_reproduces_its_transaction() {
     finalize::verify(&tx, &finalize::spent_outputs(&psbt).unwrap()).unwrap();
 }
 
+/// The Trezor's view of a PSBT as coldsign plans it: a 2-of-3 p2wsh sortedmulti input where
+/// the Trezor is one cosigner, a taproot key-path input, an outside payment and multisig
+/// change. Each multisig cosigner is its account xpub plus the rest of the path, and they
+/// derive the script's keys in the script's order; change goes by path with the same
+/// multisig, so the device derives it. Without the wallet's xpubs the plan is refused.
+#[test]
+fn the_trezor_plan_describes_multisig_and_taproot_inputs_and_change() {
+    use bitcoin::bip32::{ChainCode, ChildNumber, Fingerprint, Xpub};
+    use bitcoin::{Amount, NetworkKind};
+    use coldsign::btc::builder::SpendBuilder;
+    use coldsign::btc::wallets::Wallet;
+    use coldsign::review::bitcoin::signatures::multisig_script;
+    use common::btc::{at, hd, key, multipath, outside, standard, LETTER};
+
+    let secp = Secp256k1::new();
+    let ours = hd(ALL);
+    let account = "m/48'/1'/0'/2'";
+    let keys: Vec<String> = [ALL, common::ABANDON, LETTER]
+        .iter()
+        .map(|s| key(&hd(s), account))
+        .collect();
+    let vault = multipath("wsh(sortedmulti(2,{0},{1},{2}))", &keys);
+    let taproot = standard(&ours, "tr({0})", "m/86'/1'/0'");
+    let psbt = SpendBuilder::new()
+        .fund(&at(&vault, 0, 0), Amount::from_sat(1_000_000))
+        .fund(&at(&taproot, 0, 0), Amount::from_sat(500_000))
+        .pay(outside(), Amount::from_sat(700_000))
+        .pay_to_descriptor(&at(&vault, 1, 0), Amount::from_sat(790_000))
+        .build();
+    let wallet = Wallet::parse(Some("vault"), &vault.to_string()).unwrap();
+    let known = KnownKeys::new(ours.fingerprint(), &psbt, &[wallet]);
+    let plan = TxPlan::new(&secp, &psbt, &known, Network::Regtest).unwrap();
+    let ask = |kind: RequestType, index: u32| {
+        let mut request = protos::TxRequest::new();
+        request.set_request_type(kind);
+        request
+            .details
+            .mut_or_insert_default()
+            .set_request_index(index);
+        plan.answer(&psbt, &request).unwrap().tx.unwrap()
+    };
+    let path = |p: &str| -> Vec<u32> {
+        DerivationPath::from_str(p)
+            .unwrap()
+            .into_iter()
+            .map(|c| u32::from(*c))
+            .collect()
+    };
+    // The cosigners' keys, derived from the nodes the Trezor is given.
+    let cosigner_keys = |m: &protos::MultisigRedeemScriptType| -> Vec<bitcoin::PublicKey> {
+        m.pubkeys
+            .iter()
+            .map(|p| {
+                let node = &p.node;
+                let xpub = Xpub {
+                    network: NetworkKind::Test,
+                    depth: node.depth() as u8,
+                    parent_fingerprint: Fingerprint::from(node.fingerprint().to_be_bytes()),
+                    child_number: ChildNumber::from(node.child_num()),
+                    public_key: bitcoin::secp256k1::PublicKey::from_slice(node.public_key())
+                        .unwrap(),
+                    chain_code: ChainCode::from(<[u8; 32]>::try_from(node.chain_code()).unwrap()),
+                };
+                let rest: Vec<ChildNumber> =
+                    p.address_n.iter().map(|n| ChildNumber::from(*n)).collect();
+                bitcoin::PublicKey::new(xpub.derive_pub(&secp, &rest).unwrap().public_key)
+            })
+            .collect()
+    };
+
+    let input = &ask(RequestType::TXINPUT, 0).inputs[0];
+    assert_eq!(input.script_type(), protos::InputScriptType::SPENDWITNESS);
+    assert_eq!(input.address_n, path("m/48'/1'/0'/2'/0/0"));
+    assert_eq!(input.multisig.m(), 2);
+    let script = psbt.inputs[0].witness_script.as_ref().unwrap();
+    assert_eq!(
+        cosigner_keys(&input.multisig),
+        multisig_script(script).unwrap().1
+    );
+
+    let input = &ask(RequestType::TXINPUT, 1).inputs[0];
+    assert_eq!(input.script_type(), protos::InputScriptType::SPENDTAPROOT);
+    assert_eq!(input.address_n, path("m/86'/1'/0'/0/0"));
+    assert_eq!(input.amount(), 500_000);
+    assert!(matches!(
+        plan.signing_key(1),
+        Some(coldsign::hw::trezor_tx::SigningKey::TaprootKey(_))
+    ));
+
+    let payment = &ask(RequestType::TXOUTPUT, 0).outputs[0];
+    assert_eq!(
+        payment.script_type(),
+        protos::OutputScriptType::PAYTOADDRESS
+    );
+    assert!(payment.address_n.is_empty());
+    let change = &ask(RequestType::TXOUTPUT, 1).outputs[0];
+    assert_eq!(change.script_type(), protos::OutputScriptType::PAYTOWITNESS);
+    assert_eq!(change.address_n, path("m/48'/1'/0'/2'/1/0"));
+    let script = psbt.outputs[1].witness_script.as_ref().unwrap();
+    assert_eq!(
+        cosigner_keys(&change.multisig),
+        multisig_script(script).unwrap().1
+    );
+
+    // Without the wallet (and no global xpubs) the cosigners are unknown: refused (exit 2)
+    // before the device is asked anything.
+    let unknown = KnownKeys::new(ours.fingerprint(), &psbt, &[]);
+    let err = TxPlan::new(&secp, &psbt, &unknown, Network::Regtest).unwrap_err();
+    assert_eq!(err.exit_code() as i32, 2, "{err}");
+}
+
 #[test]
 fn a_changed_psbt_does_not_take_the_recorded_signature() {
     let f = fixture("btc_send_native");

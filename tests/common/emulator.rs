@@ -100,7 +100,7 @@ pub const ETH_PATH: &str = "m/44'/60'/0'/0/0";
 
 /// An unsigned EIP-1559 transaction on chain 1 from nonce `nonce` to `to` with `value` wei
 /// and `input`, written as hex to `name`.
-fn write_eip1559(
+pub fn write_eip1559(
     sb: &Sandbox,
     name: &str,
     nonce: u64,
