@@ -1,15 +1,16 @@
 //! Review, signing and finalizing speed for N-input PSBTs (P2WPKH and P2TR), and the floor: a
 //! bare rust-bitcoin loop (one sighash cache, secp256k1 signing, nothing else), with the keys
-//! at hand and with each key derived from a cached account key.
+//! at hand and with each key derived from a cached account key; and the elliptic-curve steps
+//! both are made of (group `secp256k1`).
 //! Run: `cargo bench --bench bitcoin`. Figures: docs/performance.md.
 
 use std::str::FromStr;
 
-use bitcoin::bip32::{ChildNumber, DerivationPath, Xpriv};
+use bitcoin::bip32::{ChildNumber, DerivationPath, Xpriv, Xpub};
 use bitcoin::key::TapTweak;
-use bitcoin::secp256k1::{Keypair, Message, Secp256k1};
+use bitcoin::secp256k1::{Keypair, Message, PublicKey, Scalar, Secp256k1, SecretKey};
 use bitcoin::sighash::{EcdsaSighashType, Prevouts, SighashCache, TapSighashType};
-use bitcoin::Network;
+use bitcoin::{Network, ScriptBuf};
 use coldsign::btc::finalize;
 use coldsign::btc::ownership::Policies;
 use coldsign::btc::psbt_v2::PsbtVersion;
@@ -193,5 +194,56 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// The elliptic-curve steps that the review's proofs and the signatures are made of, one of
+/// each, so that the review's share of signing can be compared with what these steps allow:
+/// proving a P2WPKH input is one `ckd_pub`, a P2TR input adds the output key's tweak, and
+/// signing is one low-R ECDSA signature or one keypair plus BIP340 signature. The
+/// `gen+combine` row is the alternative derivation (IL·G by the generator multiplication
+/// that signing uses, then one point addition) measured against libsecp256k1's tweak-add.
+fn primitives(c: &mut Criterion) {
+    let secp = Secp256k1::new();
+    let seed = bip39::Mnemonic::parse(WORDS).unwrap().to_seed("");
+    let branch_priv = Xpriv::new_master(bitcoin::NetworkKind::Test, &seed)
+        .unwrap()
+        .derive_priv(&secp, &DerivationPath::from_str("m/84'/1'/0'/0").unwrap())
+        .unwrap();
+    let branch = Xpub::from_priv(&secp, &branch_priv);
+    let tweak = Scalar::from_be_bytes([7; 32]).unwrap();
+    let secret = SecretKey::from_slice(&[7; 32]).unwrap();
+    let message = Message::from_digest([3; 32]);
+    let mut group = c.benchmark_group("secp256k1");
+    let mut index = 0u32;
+    let mut next = move || {
+        index = (index + 1) % 0x8000_0000;
+        ChildNumber::Normal { index }
+    };
+    group.bench_function("derive/ckd_pub", |b| {
+        b.iter(|| branch.ckd_pub(&secp, next()).unwrap())
+    });
+    group.bench_function("derive/tweak_add", |b| {
+        b.iter(|| branch.public_key.add_exp_tweak(&secp, &tweak).unwrap())
+    });
+    group.bench_function("derive/gen+combine", |b| {
+        b.iter(|| {
+            let il = PublicKey::from_secret_key(&secp, &secret);
+            branch.public_key.combine(&il).unwrap()
+        })
+    });
+    let internal = branch.public_key.x_only_public_key().0;
+    group.bench_function("taproot/output-key", |b| {
+        b.iter(|| ScriptBuf::new_p2tr(&secp, internal, None))
+    });
+    group.bench_function("sign/ecdsa-low-r", |b| {
+        b.iter(|| secp.sign_ecdsa_low_r(&message, &secret))
+    });
+    group.bench_function("sign/keypair+bip340", |b| {
+        b.iter(|| {
+            let keypair = Keypair::from_secret_key(&secp, &secret);
+            secp.sign_schnorr_with_aux_rand(&message, &keypair, &[0; 32])
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, primitives);
 criterion_main!(benches);

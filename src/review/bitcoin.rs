@@ -193,9 +193,6 @@ pub struct BtcReview {
     pub rbf: bool,
     /// Findings, most serious first.
     pub warnings: Vec<Warning>,
-    /// Proven ownership per input, for the signer.
-    #[serde(skip)]
-    pub owners: Vec<Option<Owner>>,
 }
 
 impl BtcReview {
@@ -396,7 +393,6 @@ fn review_with_extras(
         locktime,
         rbf: tx.input.iter().any(|i| i.sequence.is_rbf()),
         warnings,
-        owners,
     }
 }
 
