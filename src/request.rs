@@ -4,6 +4,7 @@
 //! (hex) and EIP-712 typed-data JSON.
 
 use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
+use bitcoin::base64::write::EncoderStringWriter;
 use bitcoin::hex::{DisplayHex, FromHex};
 use bitcoin::psbt::Psbt;
 
@@ -243,7 +244,28 @@ pub fn encode_psbt(
     extras: Option<&V2Extras>,
     encoding: Encoding,
 ) -> Result<Vec<u8>, RequestError> {
-    Ok(encode_raw(serialize_as(psbt, version, extras)?, encoding))
+    match (version, encoding) {
+        (PsbtVersion::V0, Encoding::Base64) => base64_v0(psbt),
+        _ => Ok(encode_raw(serialize_as(psbt, version, extras)?, encoding)),
+    }
+}
+
+/// Version 0 `psbt` as base64 text ending with a newline, encoded as it is serialized, so the
+/// binary form is never held whole beside its text (a consolidation that carries every
+/// parent transaction makes a PSBT of hundreds of megabytes). One counting pass sizes the
+/// text exactly.
+fn base64_v0(psbt: &Psbt) -> Result<Vec<u8>, RequestError> {
+    let failed = |e: bitcoin::io::Error| RequestError::Psbt(e.to_string());
+    let size = psbt
+        .serialize_to_writer(&mut bitcoin::io::sink())
+        .map_err(failed)?;
+    let text = String::with_capacity(size.div_ceil(3) * 4 + 1);
+    let mut encoder = EncoderStringWriter::from_consumer(text, &BASE64_STANDARD);
+    psbt.serialize_to_writer(&mut bitcoin::io::FromStd::new(&mut encoder))
+        .map_err(failed)?;
+    let mut text = encoder.into_inner();
+    text.push('\n');
+    Ok(text.into_bytes())
 }
 
 /// The binary serialization of `psbt` as `version`.

@@ -19,7 +19,7 @@ use crate::i18n::Text;
 use crate::keys::material::{HdKeys, KeyMaterial};
 use crate::prompt::Prompt;
 use crate::report::sign::{Decision, SignedEth, SignedPsbt, SignedRequest};
-use crate::request::{encode_raw, serialize_as, Encoding, PsbtFile, Request};
+use crate::request::{encode_psbt, Encoding, PsbtFile, Request};
 use crate::review::Review;
 use crate::signer::software::SoftwareSigner;
 use crate::signer::{capabilities, HardwareSigner, Signed, Signer};
@@ -216,13 +216,16 @@ impl Session<'_> {
             let Request::Bitcoin(file) = request else {
                 return Err(Error::Internal("bitcoin request changed chain".into()));
             };
-            // Serialized once; the text encoding is made from the bytes.
-            let raw = serialize_as(&file.psbt, file.version, file.extras.as_ref())?;
             if options.qr {
                 qr = Some(Payload::Psbt(file.psbt.serialize()));
             }
             Ok((
-                encode_raw(raw, file.encoding),
+                encode_psbt(
+                    &file.psbt,
+                    file.version,
+                    file.extras.as_ref(),
+                    file.encoding,
+                )?,
                 file.encoding == Encoding::Binary,
             ))
         };

@@ -50,6 +50,18 @@ fn five_thousand_inputs() {
         )
         .unwrap();
     }
+    // The signed PSBT's base64, encoded while it is serialized, is the standard encoding of
+    // its bytes; version 2 and hex go through the bytes and must agree when decoded.
+    use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
+    use coldsign::btc::psbt_v2::PsbtVersion;
+    use coldsign::request::{encode_psbt, Encoding};
+    let text = encode_psbt(&psbt, PsbtVersion::V0, None, Encoding::Base64).unwrap();
+    assert_eq!(
+        text,
+        (BASE64_STANDARD.encode(psbt.serialize()) + "\n").into_bytes()
+    );
+    let hex = encode_psbt(&psbt, PsbtVersion::V0, None, Encoding::Hex).unwrap();
+    assert_eq!(hex.len(), psbt.serialize().len() * 2 + 1);
     // And every input finalizes and verifies with Bitcoin Core's interpreter (linear in N).
     assert_eq!(finalize_and_verify(&psbt).input.len(), 5_000);
 }

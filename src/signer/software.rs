@@ -86,14 +86,6 @@ pub fn fresh_aux() -> [u8; 32] {
 /// Signs every input `review` marks signable. One sighash cache serves all inputs, and keys
 /// come from a cache of account keys.
 pub fn sign_psbt(psbt: &mut Psbt, review: &BtcReview, policies: &Policies) -> Vec<InputOutcome> {
-    let tx = psbt.unsigned_tx.clone();
-    let spent: Vec<Option<TxOut>> = tx
-        .input
-        .iter()
-        .zip(&psbt.inputs)
-        .map(|(i, inp)| spent_output(inp, &i.previous_output).cloned())
-        .collect();
-    let all_spent: Option<Vec<TxOut>> = spent.iter().cloned().collect();
     let Some(hd) = policies.hd() else {
         return review
             .inputs
@@ -105,14 +97,32 @@ pub fn sign_psbt(psbt: &mut Psbt, review: &BtcReview, policies: &Policies) -> Ve
             })
             .collect();
     };
-    let mut cache = SighashCache::new(&tx);
+    // The transaction is borrowed beside the inputs being signed, not copied; each input's
+    // spent output is read as it is signed, and taproot's list of every spent output is
+    // gathered only when some input needs it.
+    let tx = &psbt.unsigned_tx;
+    let spent_by =
+        |txin: &bitcoin::TxIn, input: &Input| spent_output(input, &txin.previous_output).cloned();
+    let any_taproot = tx.input.iter().zip(&psbt.inputs).any(|(txin, input)| {
+        spent_output(input, &txin.previous_output).is_some_and(|out| out.script_pubkey.is_p2tr())
+    });
+    let all_spent: Option<Vec<TxOut>> = any_taproot
+        .then(|| {
+            tx.input
+                .iter()
+                .zip(&psbt.inputs)
+                .map(|(txin, input)| spent_by(txin, input))
+                .collect()
+        })
+        .flatten();
+    let mut cache = SighashCache::new(tx);
     let mut keys = PrivateKeyCache::new(hd);
     let secp = hd.secp();
     review
         .inputs
         .iter()
-        .zip(psbt.inputs.iter_mut())
-        .map(|(view, input)| {
+        .zip(tx.input.iter().zip(psbt.inputs.iter_mut()))
+        .map(|(view, (txin, input))| {
             let index = view.index;
             let outcome = |signatures, reason: Option<Phrase>| InputOutcome {
                 index,
@@ -122,7 +132,7 @@ pub fn sign_psbt(psbt: &mut Psbt, review: &BtcReview, policies: &Policies) -> Ve
             if !view.signable {
                 return outcome(0, view.not_signed_because.clone());
             }
-            let Some(out) = &spent[index] else {
+            let Some(out) = &spent_by(txin, input) else {
                 return outcome(0, Some(Text::new("reason-spent-output-unknown").into()));
             };
             let result = if out.script_pubkey.is_p2tr() {
