@@ -18,10 +18,12 @@ type Root = (ChainCode, PublicKey);
 /// Memoised unhardened derivations from any number of extended public keys.
 #[derive(Default)]
 pub struct PublicDerivations {
-    /// Parents (everything but the last step), keyed by root and path.
-    branches: RefCell<HashMap<(Root, DerivationPath), Xpub>>,
-    /// Derived keys, keyed by root and path.
-    keys: RefCell<HashMap<(Root, DerivationPath), PublicKey>>,
+    /// Parents (everything but the last step), keyed by root and path, each with a number
+    /// that names it in `keys`.
+    branches: RefCell<HashMap<(Root, DerivationPath), (usize, Xpub)>>,
+    /// Derived keys, keyed by their parent's number and their last step (small keys: a
+    /// review of thousands of inputs holds one entry per input).
+    keys: RefCell<HashMap<(usize, ChildNumber), PublicKey>>,
 }
 
 impl PublicDerivations {
@@ -36,23 +38,22 @@ impl PublicDerivations {
         let Some((last, parent_path)) = path.split_last() else {
             return Some(root.public_key);
         };
-        let id = (root.chain_code, root.public_key);
-        let memo = (id, DerivationPath::from(path));
-        if let Some(key) = self.keys.borrow().get(&memo) {
-            return Some(*key);
-        }
-        let branch = (id, DerivationPath::from(parent_path));
+        let branch = ((root.chain_code, root.public_key), parent_path.into());
         let cached = self.branches.borrow().get(&branch).copied();
-        let parent = match cached {
-            Some(parent) => parent,
+        let (number, parent) = match cached {
+            Some(known) => known,
             None => {
-                let parent = root.derive_pub(secp, &parent_path).ok()?;
-                self.branches.borrow_mut().insert(branch, parent);
-                parent
+                let mut branches = self.branches.borrow_mut();
+                let new = (branches.len(), root.derive_pub(secp, &parent_path).ok()?);
+                branches.insert(branch, new);
+                new
             }
         };
+        if let Some(key) = self.keys.borrow().get(&(number, *last)) {
+            return Some(*key);
+        }
         let key = parent.ckd_pub(secp, *last).ok()?.public_key;
-        self.keys.borrow_mut().insert(memo, key);
+        self.keys.borrow_mut().insert((number, *last), key);
         Some(key)
     }
 

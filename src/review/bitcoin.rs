@@ -84,14 +84,15 @@ pub struct InputView {
     pub sighash: String,
     /// nSequence.
     pub sequence: u32,
-    /// The relative lock time the sequence sets (BIP68), for people.
+    /// The relative lock time the sequence sets (BIP68), for people. (This and the reason
+    /// below are boxed: rarely present, and a review holds one view per input.)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub relative_lock: Option<Phrase>,
+    pub relative_lock: Option<Box<Phrase>>,
     /// Whether this signer will sign it.
     pub signable: bool,
     /// Why not, when not.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub not_signed_because: Option<Phrase>,
+    pub not_signed_because: Option<Box<Phrase>>,
     /// Already finalized.
     pub finalized: bool,
     /// For a multisig input not yet final: the signatures present and needed.

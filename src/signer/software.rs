@@ -130,7 +130,7 @@ pub fn sign_psbt(psbt: &mut Psbt, review: &BtcReview, policies: &Policies) -> Ve
                 not_signed_because: reason,
             };
             if !view.signable {
-                return outcome(0, view.not_signed_because.clone());
+                return outcome(0, view.not_signed_because.as_deref().cloned());
             }
             let Some(out) = &spent_by(txin, input) else {
                 return outcome(0, Some(Text::new("reason-spent-output-unknown").into()));

@@ -2,13 +2,15 @@
 //! be (CVE-2020-14199), its key proven ours by derivation or not, its signing plan, its
 //! relative lock time and an estimate of its final size.
 
+use std::fmt::Write;
+
 use bitcoin::psbt::Input;
 use bitcoin::{OutPoint, Script, TxIn, Weight};
 
 use super::timelocks::relative_lock;
 use super::{key_origins, spent_output, Checks, InputView};
 use crate::btc::ownership::{Owner, Ownership};
-use crate::i18n::{Phrase, Text};
+use crate::i18n::Text;
 use crate::keys::accounts::display_path;
 use crate::review::Severity;
 
@@ -194,16 +196,16 @@ impl Checks<'_, '_> {
         }
         let view = InputView {
             index,
-            outpoint: outpoint.to_string(),
+            outpoint: outpoint_text(&outpoint),
             amount: spent.as_ref().map(|o| o.value.to_sat()),
             amount_verified: verified,
             script_type,
             owner: owner.as_ref().map(|o| self.owner_view(o)),
             sighash,
             sequence: sequence.0,
-            relative_lock,
+            relative_lock: relative_lock.map(Box::new),
             signable: owner.is_some() && not_signed.is_none(),
-            not_signed_because: not_signed.map(Phrase::from),
+            not_signed_because: not_signed.map(|reason| Box::new(reason.into())),
             finalized,
             signatures: super::signatures::multisig_signatures(input),
         };
@@ -241,4 +243,12 @@ fn typical_weight(script_type: &str) -> Option<Weight> {
         "p2tr" => 66,
         _ => return None,
     }))
+}
+
+/// `txid:vout` in a string sized for it once (formatting grows a string by doubling, and a
+/// review holds one per input).
+fn outpoint_text(outpoint: &OutPoint) -> String {
+    let mut text = String::with_capacity(64 + 1 + 10);
+    let _ = write!(text, "{outpoint}");
+    text
 }
