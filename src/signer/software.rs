@@ -11,6 +11,7 @@ use bitcoin::taproot::{LeafVersion, TapLeafHash, TapNodeHash, TapTweakHash};
 use bitcoin::{ecdsa, taproot, Script, ScriptBuf, Transaction, TxOut, XOnlyPublicKey};
 
 use super::{capabilities, InputOutcome, Signed, Signer, SignerInfo};
+use crate::btc::finalize::spent_outputs;
 use crate::btc::ownership::Policies;
 use crate::eth::account::SigningKey;
 use crate::i18n::{Phrase, Text};
@@ -101,20 +102,10 @@ pub fn sign_psbt(psbt: &mut Psbt, review: &BtcReview, policies: &Policies) -> Ve
     // spent output is read as it is signed, and taproot's list of every spent output is
     // gathered only when some input needs it.
     let tx = &psbt.unsigned_tx;
-    let spent_by =
-        |txin: &bitcoin::TxIn, input: &Input| spent_output(input, &txin.previous_output).cloned();
     let any_taproot = tx.input.iter().zip(&psbt.inputs).any(|(txin, input)| {
         spent_output(input, &txin.previous_output).is_some_and(|out| out.script_pubkey.is_p2tr())
     });
-    let all_spent: Option<Vec<TxOut>> = any_taproot
-        .then(|| {
-            tx.input
-                .iter()
-                .zip(&psbt.inputs)
-                .map(|(txin, input)| spent_by(txin, input))
-                .collect()
-        })
-        .flatten();
+    let all_spent = any_taproot.then(|| spent_outputs(psbt).ok()).flatten();
     let mut cache = SighashCache::new(tx);
     let mut keys = PrivateKeyCache::new(hd);
     let secp = hd.secp();
@@ -132,7 +123,7 @@ pub fn sign_psbt(psbt: &mut Psbt, review: &BtcReview, policies: &Policies) -> Ve
             if !view.signable {
                 return outcome(0, view.not_signed_because.as_deref().cloned());
             }
-            let Some(out) = &spent_by(txin, input) else {
+            let Some(out) = &spent_output(input, &txin.previous_output).cloned() else {
                 return outcome(0, Some(Text::new("reason-spent-output-unknown").into()));
             };
             let result = if out.script_pubkey.is_p2tr() {
