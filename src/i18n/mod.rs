@@ -111,28 +111,23 @@ pub fn current() -> Lang {
 
 type Bundle = FluentBundle<FluentResource>;
 
-/// The bundle of `lang`, built on first use. A catalog entry that does not parse is left out
-/// (its messages fall back to English); tests/i18n.rs keeps the catalogs clean.
+/// The bundle of `lang`, built on its first use (a process speaking English never parses
+/// another language's catalog). A catalog entry that does not parse is left out (its messages
+/// fall back to English); tests/i18n.rs keeps the catalogs clean.
 fn bundle(lang: Lang) -> &'static Bundle {
-    static BUNDLES: OnceLock<Vec<Bundle>> = OnceLock::new();
-    let bundles = BUNDLES.get_or_init(|| {
-        LANGS
-            .iter()
-            .map(|&lang| {
-                let id = lang.tag().parse().unwrap_or_default();
-                let mut bundle = Bundle::new_concurrent(vec![id]);
-                bundle.set_use_isolating(false);
-                for source in lang.catalog() {
-                    let resource = FluentResource::try_new((*source).to_string())
-                        .unwrap_or_else(|(partial, _)| partial);
-                    let _ = bundle.add_resource(resource);
-                }
-                bundle
-            })
-            .collect()
-    });
+    static BUNDLES: [OnceLock<Bundle>; LANGS.len()] = [const { OnceLock::new() }; LANGS.len()];
     let index = LANGS.iter().position(|&l| l == lang).unwrap_or(0);
-    &bundles[index]
+    BUNDLES[index].get_or_init(|| {
+        let id = lang.tag().parse().unwrap_or_default();
+        let mut bundle = Bundle::new_concurrent(vec![id]);
+        bundle.set_use_isolating(false);
+        for source in lang.catalog() {
+            let resource = FluentResource::try_new((*source).to_string())
+                .unwrap_or_else(|(partial, _)| partial);
+            let _ = bundle.add_resource(resource);
+        }
+        bundle
+    })
 }
 
 /// A translatable text: a catalog message and its arguments (finished text, never
