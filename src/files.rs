@@ -2,7 +2,7 @@
 //! unless asked, and inputs are only ever read.
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -95,6 +95,17 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
 /// directory is written, synced and then linked into place, so a crash leaves either no file
 /// (or the old one) or the complete new one.
 pub fn write_atomic(path: &Path, data: &[u8], mode: u32, replace: Replace) -> Result<()> {
+    write_atomic_with(path, mode, replace, &|out| out.write_all(data))
+}
+
+/// [`write_atomic`] of what `fill` writes, so that a large output need not be held whole
+/// first.
+pub fn write_atomic_with(
+    path: &Path,
+    mode: u32,
+    replace: Replace,
+    fill: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     if replace == Replace::Never && path.exists() {
         return Err(Error::Exists(path.into()));
     }
@@ -109,7 +120,11 @@ pub fn write_atomic(path: &Path, data: &[u8], mode: u32, replace: Replace) -> Re
         .permissions(fs::Permissions::from_mode(mode))
         .tempfile_in(&dir)
         .map_err(write_err)?;
-    tmp.write_all(data).map_err(write_err)?;
+    let mut out = BufWriter::new(&mut tmp);
+    fill(&mut out)
+        .and_then(|_| out.flush())
+        .map_err(write_err)?;
+    drop(out);
     tmp.as_file().sync_all().map_err(write_err)?;
     match replace {
         Replace::Never => tmp.persist_noclobber(path).map_err(|e| {
@@ -130,10 +145,18 @@ pub fn write_atomic(path: &Path, data: &[u8], mode: u32, replace: Replace) -> Re
 
 /// Writes a non-secret output to a file (mode 0644), or to stdout for `-`.
 pub fn write_output(path: &Path, data: &[u8], replace: Replace) -> Result<()> {
+    write_output_with(path, replace, &|out| out.write_all(data))
+}
+
+/// [`write_output`] of what `fill` writes.
+pub fn write_output_with(
+    path: &Path,
+    replace: Replace,
+    fill: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     if path == Path::new("-") {
         let mut out = std::io::stdout().lock();
-        return out
-            .write_all(data)
+        return fill(&mut out)
             .and_then(|_| out.flush())
             .map_err(|source| Error::File {
                 action: "cannot write",
@@ -141,7 +164,7 @@ pub fn write_output(path: &Path, data: &[u8], replace: Replace) -> Result<()> {
                 source,
             });
     }
-    write_atomic(path, data, 0o644, replace)
+    write_atomic_with(path, 0o644, replace, fill)
 }
 
 /// Creates the directory that will hold `path`, if missing (mode 0700: it may hold keys).

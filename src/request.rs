@@ -4,7 +4,7 @@
 //! (hex) and EIP-712 typed-data JSON.
 
 use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
-use bitcoin::base64::write::EncoderStringWriter;
+use bitcoin::base64::write::EncoderWriter;
 use bitcoin::hex::{DisplayHex, FromHex};
 use bitcoin::psbt::Psbt;
 
@@ -255,17 +255,54 @@ pub fn encode_psbt(
 /// parent transaction makes a PSBT of hundreds of megabytes). One counting pass sizes the
 /// text exactly.
 fn base64_v0(psbt: &Psbt) -> Result<Vec<u8>, RequestError> {
-    let failed = |e: bitcoin::io::Error| RequestError::Psbt(e.to_string());
     let size = psbt
         .serialize_to_writer(&mut bitcoin::io::sink())
-        .map_err(failed)?;
-    let text = String::with_capacity(size.div_ceil(3) * 4 + 1);
-    let mut encoder = EncoderStringWriter::from_consumer(text, &BASE64_STANDARD);
+        .map_err(|e| RequestError::Psbt(e.to_string()))?;
+    let mut text = Vec::with_capacity(size.div_ceil(3) * 4 + 1);
+    write_base64_v0(psbt, &mut text).map_err(|e| RequestError::Psbt(e.to_string()))?;
+    Ok(text)
+}
+
+/// Writes version 0 `psbt` to `out` as base64 text ending with a newline, encoding it as it
+/// is serialized.
+fn write_base64_v0(psbt: &Psbt, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut encoder = EncoderWriter::new(out, &BASE64_STANDARD);
     psbt.serialize_to_writer(&mut bitcoin::io::FromStd::new(&mut encoder))
-        .map_err(failed)?;
-    let mut text = encoder.into_inner();
-    text.push('\n');
-    Ok(text.into_bytes())
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    encoder.finish()?.write_all(b"\n")
+}
+
+/// A signed request's bytes, ready to write. A version-0 base64 PSBT (the usual form) is
+/// encoded while it is written, so neither its binary form nor its text is held whole;
+/// anything else is encoded before.
+pub enum Encoded<'a> {
+    /// Version 0 `psbt` as base64 text ending with a newline.
+    Base64Psbt(&'a Psbt),
+    /// Bytes encoded before.
+    Bytes(Vec<u8>),
+}
+
+impl<'a> Encoded<'a> {
+    /// `psbt` as `version` in `encoding`.
+    pub fn psbt(
+        psbt: &'a Psbt,
+        version: PsbtVersion,
+        extras: Option<&V2Extras>,
+        encoding: Encoding,
+    ) -> Result<Self, RequestError> {
+        Ok(match (version, encoding) {
+            (PsbtVersion::V0, Encoding::Base64) => Encoded::Base64Psbt(psbt),
+            _ => Encoded::Bytes(encode_psbt(psbt, version, extras, encoding)?),
+        })
+    }
+
+    /// Writes the bytes to `out`.
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match self {
+            Encoded::Base64Psbt(psbt) => write_base64_v0(psbt, out),
+            Encoded::Bytes(bytes) => out.write_all(bytes),
+        }
+    }
 }
 
 /// The binary serialization of `psbt` as `version`.

@@ -19,7 +19,7 @@ use crate::i18n::Text;
 use crate::keys::material::{HdKeys, KeyMaterial};
 use crate::prompt::Prompt;
 use crate::report::sign::{Decision, SignedEth, SignedPsbt, SignedRequest};
-use crate::request::{encode_psbt, Encoding, PsbtFile, Request};
+use crate::request::{Encoded, Encoding, PsbtFile, Request};
 use crate::review::Review;
 use crate::signer::software::SoftwareSigner;
 use crate::signer::{capabilities, HardwareSigner, Signed, Signer};
@@ -64,7 +64,15 @@ pub struct SignOptions<'a> {
 }
 
 /// The bytes to deliver, and whether they are binary.
-type Encoded = (Vec<u8>, bool);
+type Delivery<'r> = (Encoded<'r>, bool);
+
+/// `encode` as a closure whose result may borrow from the signed request.
+fn encoder<F>(encode: F) -> F
+where
+    F: for<'r> FnMut(&'r Request, &Signed) -> Result<Delivery<'r>>,
+{
+    encode
+}
 
 /// What signs: the keystore's keys, a hardware wallet, or both (the keystore proving
 /// ownership, the device signing with the same seed).
@@ -89,7 +97,7 @@ pub struct Screens<'a> {
     pub show: &'a mut dyn FnMut(&Review),
     /// Writes the encoded result (`true`: binary bytes); nothing is recorded as signed
     /// unless it succeeds.
-    pub deliver: &'a mut dyn FnMut(&[u8], bool) -> Result<()>,
+    pub deliver: &'a mut dyn FnMut(&Encoded, bool) -> Result<()>,
 }
 
 impl Session<'_> {
@@ -165,7 +173,7 @@ impl Session<'_> {
         request: &mut Request,
         review: &Review,
         signer: &mut dyn Signer,
-        encode: &mut dyn FnMut(&Request, &Signed) -> Result<Encoded>,
+        encode: &mut dyn for<'r> FnMut(&'r Request, &Signed) -> Result<Delivery<'r>>,
     ) -> Result<Outcome> {
         (screens.show)(review);
         ceremony::sign(
@@ -177,8 +185,8 @@ impl Session<'_> {
             review,
             signer,
             &mut |request, signed| {
-                let (bytes, binary) = encode(request, signed)?;
-                (screens.deliver)(&bytes, binary)
+                let (encoded, binary) = encode(request, signed)?;
+                (screens.deliver)(&encoded, binary)
             },
         )
     }
@@ -212,7 +220,7 @@ impl Session<'_> {
             .review_psbt(&file, &policies, options.network, &signer.info());
         let mut request = Request::Bitcoin(file);
         let mut qr = None;
-        let mut encode = |request: &Request, _: &Signed| {
+        let mut encode = encoder(|request, _| {
             let Request::Bitcoin(file) = request else {
                 return Err(Error::Internal("bitcoin request changed chain".into()));
             };
@@ -220,7 +228,7 @@ impl Session<'_> {
                 qr = Some(Payload::Psbt(file.psbt.serialize()));
             }
             Ok((
-                encode_psbt(
+                Encoded::psbt(
                     &file.psbt,
                     file.version,
                     file.extras.as_ref(),
@@ -228,7 +236,7 @@ impl Session<'_> {
                 )?,
                 file.encoding == Encoding::Binary,
             ))
-        };
+        });
         let outcome =
             self.ceremony(options, screens, &mut request, &review, signer, &mut encode)?;
         drop(request);
@@ -283,7 +291,7 @@ impl Session<'_> {
         let review = self.home.review_ethereum(&request, from, path, &info);
         let mut request = Request::Ethereum(request);
         let mut answer = None;
-        let mut encode = |request: &Request, signed: &Signed| {
+        let mut encode = encoder(|request, signed| {
             let (Request::Ethereum(request), Signed::Ethereum(signature)) = (request, signed)
             else {
                 return Err(Error::Internal("ethereum request changed chain".into()));
@@ -298,8 +306,8 @@ impl Session<'_> {
                 }
             };
             answer = Some(a);
-            Ok((text.into_bytes(), false))
-        };
+            Ok((Encoded::Bytes(text.into_bytes()), false))
+        });
         let outcome =
             self.ceremony(options, screens, &mut request, &review, signer, &mut encode)?;
         let answer = answer.ok_or_else(|| Error::Internal("signed without an answer".into()))?;

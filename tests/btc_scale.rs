@@ -54,12 +54,19 @@ fn five_thousand_inputs() {
     // its bytes; version 2 and hex go through the bytes and must agree when decoded.
     use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
     use coldsign::btc::psbt_v2::PsbtVersion;
-    use coldsign::request::{encode_psbt, Encoding};
+    use coldsign::request::{encode_psbt, Encoded, Encoding};
     let text = encode_psbt(&psbt, PsbtVersion::V0, None, Encoding::Base64).unwrap();
     assert_eq!(
         text,
         (BASE64_STANDARD.encode(psbt.serialize()) + "\n").into_bytes()
     );
+    // `sign` writes it into its file as it encodes it: the same text.
+    let mut written = Vec::new();
+    Encoded::psbt(&psbt, PsbtVersion::V0, None, Encoding::Base64)
+        .unwrap()
+        .write_to(&mut written)
+        .unwrap();
+    assert_eq!(written, text);
     use bitcoin::hex::DisplayHex;
     let hex = encode_psbt(&psbt, PsbtVersion::V0, None, Encoding::Hex).unwrap();
     assert_eq!(

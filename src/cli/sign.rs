@@ -2,7 +2,7 @@
 //! and `eth sign` are the same commands): reads the request, opens the signer, shows the
 //! review and hands the rest to the library's signing session ([`crate::signing`]).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use bitcoin::bip32::DerivationPath;
@@ -132,7 +132,11 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
                 eprint!("{}", render(review));
             }
         },
-        deliver: &mut |data, binary| write(&args.output, data, binary, args.approval.force),
+        deliver: &mut |encoded, binary| {
+            write_with(&args.output, binary, args.approval.force, &|out| {
+                encoded.write_to(out)
+            })
+        },
     };
     let Signing { mut report, qr } = session.sign(request, keys, &options, screens)?;
     if let Some(payload) = &qr {
@@ -177,19 +181,29 @@ fn open_device(
 
 /// Writes PSBT bytes, refusing binary output on a terminal.
 pub fn write(path: &Path, data: &[u8], binary: bool, force: bool) -> Result<()> {
+    write_with(path, binary, force, &|out| out.write_all(data))
+}
+
+/// [`write`] of what `fill` writes (a signed PSBT is encoded as it is written).
+fn write_with(
+    path: &Path,
+    binary: bool,
+    force: bool,
+    fill: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     if binary && path == Path::new("-") && std::io::stdout().is_terminal() {
         return Err(Error::usage(
             "refusing to write binary data to a terminal",
             "pass -o FILE, or --to base64",
         ));
     }
-    files::write_output(
+    files::write_output_with(
         path,
-        data,
         if force {
             Replace::Allowed
         } else {
             Replace::Never
         },
+        fill,
     )
 }

@@ -9,7 +9,7 @@ use super::Report;
 use crate::btc::finalize::FinalizeOutcome;
 use crate::btc::psbt_tools;
 use crate::i18n::Text;
-use crate::review::bitcoin::canonical_intent;
+use crate::review::bitcoin::psbt_intent_digest;
 
 /// `digest`: the intent digest computed without any key (for the online host).
 #[derive(Serialize)]
@@ -26,7 +26,7 @@ impl Digest {
     /// The digest of `psbt` on `network` (none when only "a test network" is known).
     pub fn new(psbt: &Psbt, network: Option<bitcoin::Network>) -> Self {
         Digest {
-            intent_digest: crate::review::intent_digest(&canonical_intent(psbt)),
+            intent_digest: psbt_intent_digest(psbt),
             txid: psbt.unsigned_tx.compute_txid().to_string(),
             network: match network {
                 Some(network) => network.to_string(),

@@ -15,14 +15,14 @@ pub mod signatures;
 pub mod timelocks;
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
+use std::fmt::Write;
 
 use bitcoin::bip32::KeySource;
 use bitcoin::psbt::{Input, Psbt};
 use bitcoin::{Network, OutPoint, TxOut, Weight};
 use serde::Serialize;
 
-use super::{intent_digest, Severity, Warning};
+use super::{IntentHasher, Severity, Warning};
 use crate::btc::ownership::{Owner, Policies};
 use crate::btc::psbt_v2::{PsbtVersion, V2Extras};
 use crate::i18n::{Phrase, Text};
@@ -207,9 +207,10 @@ impl BtcReview {
 /// outpoint, amount and sequence, each output's script and amount. It depends only on the
 /// request (not on `--network`, which only changes how scripts are shown as addresses), so the
 /// host and every signer compute the same digest.
-pub fn canonical_intent(psbt: &Psbt) -> String {
+fn write_canonical_intent(psbt: &Psbt, text: &mut impl Write) {
     let tx = &psbt.unsigned_tx;
-    let mut text = format!(
+    let _ = write!(
+        text,
         "coldsign intent v2\nchain bitcoin\nversion {}\nlocktime {}\n",
         tx.version.0,
         tx.lock_time.to_consensus_u32()
@@ -233,7 +234,14 @@ pub fn canonical_intent(psbt: &Psbt) -> String {
             out.value.to_sat()
         );
     }
-    text
+}
+
+/// The intent digest of `psbt`: its canonical text, hashed as it is written (the text of a
+/// 5,000-input request is half a megabyte).
+pub fn psbt_intent_digest(psbt: &Psbt) -> String {
+    let mut hasher = IntentHasher::default();
+    write_canonical_intent(psbt, &mut hasher);
+    hasher.digest()
 }
 
 /// The output an input spends, from witness_utxo or the previous transaction.
@@ -377,7 +385,7 @@ fn review_with_extras(
             PsbtVersion::V2 => 2,
         },
         txid: tx.compute_txid().to_string(),
-        intent_digest: intent_digest(&canonical_intent(psbt)),
+        intent_digest: psbt_intent_digest(psbt),
         inputs,
         totals: Totals {
             input: balance.inputs,

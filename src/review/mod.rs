@@ -153,7 +153,30 @@ impl Warning {
 /// The short human-comparable fingerprint of a request's meaning: the first 64 bits of
 /// SHA-256 over its canonical text, as four groups of four hex digits.
 pub fn intent_digest(canonical: &str) -> String {
-    let hash = Sha256::digest(canonical.as_bytes());
+    digest_text(&Sha256::digest(canonical.as_bytes()))
+}
+
+/// Takes a canonical text as it is written and gives its intent digest, so that a large
+/// request's text is never held whole.
+#[derive(Default)]
+pub struct IntentHasher(Sha256);
+
+impl std::fmt::Write for IntentHasher {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.0.update(text.as_bytes());
+        Ok(())
+    }
+}
+
+impl IntentHasher {
+    /// The intent digest of everything written.
+    pub fn digest(self) -> String {
+        digest_text(&self.0.finalize())
+    }
+}
+
+/// The first 64 bits of `hash` as four groups of four hex digits.
+fn digest_text(hash: &[u8]) -> String {
     let hex: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
     format!(
         "{}-{}-{}-{}",
