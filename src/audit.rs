@@ -245,12 +245,15 @@ impl AuditLog {
         self.path.with_extension("head")
     }
 
-    /// Verifies the whole log (chain, signatures with `key`, head) and appends `record`.
-    pub fn append(&self, signer: &AuditSigner, record: Record) -> Result<Entry> {
+    /// Verifies the whole log (chain, signatures with `key`, head) and appends the record
+    /// `make` gives (made after the walk: a record and the log's last line each list every
+    /// input of a large request, and need not be held together).
+    pub fn append(&self, signer: &AuditSigner, make: impl FnOnce() -> Record) -> Result<Entry> {
         let key = signer.public();
         let chain = self
             .walk(&key, |_| {})
             .map_err(|e| Error::unverified(Text::new("error-nothing-signed").arg("failure", e)))?;
+        let record = make();
         let secp = Secp256k1::signing_only();
         let keypair = Keypair::from_secret_key(&secp, signer.secret.expose_secret());
         let mut entry = Entry {

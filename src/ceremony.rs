@@ -135,7 +135,7 @@ impl Home {
         let Some(audit) = &self.audit else {
             return Ok(());
         };
-        let record = Record {
+        let record = || Record {
             event,
             intent_digest: review.intent_digest().to_string(),
             request_sha256: request.to_string(),
@@ -159,7 +159,7 @@ impl Home {
         let Some(audit) = &self.audit else {
             return Ok(());
         };
-        let record = Record {
+        let record = || Record {
             event: "configuration",
             intent_digest: String::new(),
             request_sha256: subject,

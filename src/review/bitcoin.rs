@@ -14,6 +14,7 @@ pub mod scripts;
 pub mod signatures;
 pub mod timelocks;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt::Write;
 
@@ -80,8 +81,8 @@ pub struct InputView {
     pub script_type: &'static str,
     /// Our key, when the spent script derives from it under a known policy.
     pub owner: Option<OwnerView>,
-    /// Sighash type that will be used.
-    pub sighash: String,
+    /// Sighash type that will be used (the usual `all` and `default` without an allocation).
+    pub sighash: Cow<'static, str>,
     /// nSequence.
     pub sequence: u32,
     /// The relative lock time the sequence sets (BIP68), for people. (This and the reason

@@ -75,23 +75,20 @@ pub fn sign_request(
     let log = AuditLog::for_keystore(keystore);
     let audit = AuditSigner::from_hd(&hd);
     let record = |event: &'static str, verdict: &str, detail: String| {
-        log.append(
-            &audit,
-            Record {
-                event,
-                intent_digest: shown.intent_digest.clone(),
-                request_sha256: request_hash.to_string(),
-                summary: Summary {
-                    chain: "bitcoin-message".into(),
-                    network: network.to_string(),
-                    destinations: vec![shown.address.clone()],
-                    ..Summary::default()
-                },
-                verdict: verdict.into(),
-                detail,
-                approvers: Vec::new(),
+        log.append(&audit, || Record {
+            event,
+            intent_digest: shown.intent_digest.clone(),
+            request_sha256: request_hash.to_string(),
+            summary: Summary {
+                chain: "bitcoin-message".into(),
+                network: network.to_string(),
+                destinations: vec![shown.address.clone()],
+                ..Summary::default()
             },
-        )
+            verdict: verdict.into(),
+            detail,
+            approvers: Vec::new(),
+        })
         .map(|_| ())
     };
     record("review", "reviewed", String::new())?;

@@ -17,7 +17,7 @@ impl Checks<'_, '_> {
     /// matching output.
     pub(super) fn check_sighash(&mut self, inputs: &[InputView], output_count: usize) {
         for input in inputs {
-            let s = input.sighash.as_str();
+            let s = &*input.sighash;
             if s == "all" || s == "default" || s == "sighash_all" || s == "sighash_default" {
                 continue;
             }

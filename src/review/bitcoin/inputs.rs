@@ -2,6 +2,7 @@
 //! be (CVE-2020-14199), its key proven ours by derivation or not, its signing plan, its
 //! relative lock time and an estimate of its final size.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use bitcoin::psbt::Input;
@@ -180,9 +181,9 @@ impl Checks<'_, '_> {
                 .or_else(|| typical_weight(script_type))
         };
         let sighash = match (input.sighash_type, taproot) {
-            (None, true) => "default".to_string(),
-            (None, false) => "all".to_string(),
-            (Some(t), _) => t.to_string().to_lowercase(),
+            (None, true) => Cow::Borrowed("default"),
+            (None, false) => Cow::Borrowed("all"),
+            (Some(t), _) => Cow::Owned(t.to_string().to_lowercase()),
         };
         let relative_lock = relative_lock(tx_version, sequence);
         if let Some(lock) = &relative_lock {
