@@ -3,6 +3,8 @@
 //! `eth-sign-request`/`bytes` text, BBQr, QR images and GIFs, unsigned Ethereum transactions
 //! (hex) and EIP-712 typed-data JSON.
 
+use std::borrow::Cow;
+
 use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
 use bitcoin::base64::write::EncoderWriter;
 use bitcoin::hex::{DisplayHex, FromHex};
@@ -25,17 +27,22 @@ pub enum Request {
 }
 
 impl Request {
-    /// Recognises request bytes of either chain.
-    pub fn detect(data: &[u8]) -> Result<Self, RequestError> {
-        check_size(data)?;
-        let received = collect::receive(data).map_err(RequestError::Transport)?;
+    /// Recognises request bytes of either chain (taken, so that a large text is dropped once
+    /// decoded).
+    pub fn detect(data: Vec<u8>) -> Result<Self, RequestError> {
+        check_size(&data)?;
+        let received = collect::receive(&data).map_err(RequestError::Transport)?;
         match received {
             Some(received) => Self::from_received(received),
-            None => match raw_bytes(data) {
-                Ok((raw, encoding)) => PsbtFile::from_raw(&raw, encoding).map(Request::Bitcoin),
-                Err(RequestError::Unrecognised) => EthRequest::decode(data)
+            None => match raw_bytes(&data) {
+                Ok((raw, encoding)) => {
+                    // The text is not kept while its bytes are parsed.
+                    drop(data);
+                    PsbtFile::from_raw(&raw, encoding).map(Request::Bitcoin)
+                }
+                Err(RequestError::Unrecognised) => EthRequest::decode(&data)
                     .map(Request::Ethereum)
-                    .map_err(|e| match looks_like_ethereum(data) {
+                    .map_err(|e| match looks_like_ethereum(&data) {
                         true => RequestError::Ethereum(e),
                         false => RequestError::NotARequest("input"),
                     }),
@@ -340,7 +347,13 @@ fn raw_bytes(data: &[u8]) -> Result<(Vec<u8>, Encoding), RequestError> {
         return Ok((data.to_vec(), Encoding::Binary));
     }
     let text = std::str::from_utf8(data).map_err(|_| RequestError::Unrecognised)?;
-    let compact: String = text.split_whitespace().collect();
+    // Pasted text may be wrapped; a file usually holds one line (not copied then).
+    let trimmed = text.trim();
+    let compact: Cow<str> = if trimmed.contains(char::is_whitespace) {
+        Cow::Owned(text.split_whitespace().collect())
+    } else {
+        Cow::Borrowed(trimmed)
+    };
     if compact.is_empty() {
         return Err(RequestError::Empty);
     }
@@ -348,7 +361,7 @@ fn raw_bytes(data: &[u8]) -> Result<(Vec<u8>, Encoding), RequestError> {
     // length (a v2 PSBT may start with a 79-byte global xpub key), so check the decoded magic.
     if compact.starts_with("cHNidP") {
         let raw = BASE64_STANDARD
-            .decode(&compact)
+            .decode(compact.as_bytes())
             .map_err(|_| RequestError::BadText("base64"))?;
         if !raw.starts_with(MAGIC) {
             return Err(RequestError::BadText("base64"));

@@ -575,6 +575,12 @@ fn relative_and_absolute_lock_times_are_explained() {
         json["inputs"][0]["relative_lock"],
         "144 blocks after the spent coin confirms"
     );
+    // The coin and our key's fingerprint are text in JSON (the review keeps them binary).
+    assert_eq!(
+        json["inputs"][0]["outpoint"],
+        psbt.unsigned_tx.input[0].previous_output.to_string()
+    );
+    assert_eq!(json["inputs"][0]["owner"]["fingerprint"], "73c5da0a");
     let messages: Vec<&str> = json["warnings"]
         .as_array()
         .unwrap()

@@ -402,6 +402,8 @@ pub fn parse_any(bytes: &[u8]) -> Result<(Psbt, PsbtVersion, Option<V2Extras>), 
     match raw.version {
         PsbtVersion::V0 => {
             raw.reject_v2_fields()?;
+            // Its maps are a second copy of every pair: not kept while rust-bitcoin parses.
+            drop(raw);
             let psbt = Psbt::deserialize(bytes).map_err(PsbtV2Error::Psbt)?;
             check_non_witness_utxos(&psbt)?;
             super::bip373::check(&psbt)?;
@@ -409,6 +411,7 @@ pub fn parse_any(bytes: &[u8]) -> Result<(Psbt, PsbtVersion, Option<V2Extras>), 
         }
         PsbtVersion::V2 => {
             let (v0_bytes, extras) = v2_to_v0(&raw)?;
+            drop(raw);
             let psbt = Psbt::deserialize(&v0_bytes).map_err(PsbtV2Error::Psbt)?;
             check_non_witness_utxos(&psbt)?;
             super::bip373::check(&psbt)?;

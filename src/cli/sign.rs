@@ -65,8 +65,8 @@ pub struct SignArgs {
 /// the raw bytes.
 fn read_request(path: &Path) -> Result<(Request, sha256::Hash)> {
     let data = files::read_input(path)?;
-    let request = Request::detect(&data)?;
-    Ok((request, sha256::Hash::hash(&data)))
+    let hash = sha256::Hash::hash(&data);
+    Ok((Request::detect(data)?, hash))
 }
 
 /// `coldsign inspect` (and `eth inspect`).

@@ -120,7 +120,7 @@ pub fn merge(psbt: &mut Psbt, sigs: Vec<(usize, DeviceSignature)>) -> Result<Vec
             index,
             signatures,
             not_signed_because: (signatures == 0)
-                .then(|| Text::new("reason-device-did-not-sign").into()),
+                .then(|| Box::new(Text::new("reason-device-did-not-sign").into())),
         })
         .collect())
 }

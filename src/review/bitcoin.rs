@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use bitcoin::bip32::KeySource;
+use bitcoin::bip32::{Fingerprint, KeySource};
 use bitcoin::psbt::{Input, Psbt};
 use bitcoin::{Network, OutPoint, TxOut, Weight};
 use serde::Serialize;
@@ -54,13 +54,22 @@ impl Default for FeeLimits {
     }
 }
 
+/// Serializes `value` as its text (how it is shown).
+fn as_text<S: serde::Serializer>(
+    value: &impl std::fmt::Display,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
+}
+
 /// Who holds an input's or output's key, as proven by derivation.
 #[derive(Debug, Clone, Serialize)]
 pub struct OwnerView {
     /// Policy name (`bip84/0` for standard accounts, the registered wallet name otherwise).
     pub wallet: String,
-    /// Master fingerprint.
-    pub fingerprint: String,
+    /// Master fingerprint (hex in JSON).
+    #[serde(serialize_with = "as_text")]
+    pub fingerprint: Fingerprint,
     /// Our key's derivation path.
     pub path: String,
 }
@@ -70,8 +79,9 @@ pub struct OwnerView {
 pub struct InputView {
     /// Position in the transaction.
     pub index: usize,
-    /// `txid:vout`.
-    pub outpoint: String,
+    /// The coin spent (`txid:vout` in JSON; kept binary, a review holds one per input).
+    #[serde(serialize_with = "as_text")]
+    pub outpoint: OutPoint,
     /// Amount in satoshis, when known.
     pub amount: Option<u64>,
     /// Whether the amount was checked against the full previous transaction (or is committed
@@ -306,7 +316,7 @@ fn review_with_extras(
     }
     let tx = &psbt.unsigned_tx;
     let mut inputs = Vec::with_capacity(tx.input.len());
-    let mut owners = Vec::with_capacity(tx.input.len());
+    let mut spending = outputs::Spending::default();
     let mut seen = HashSet::with_capacity(tx.input.len());
     let mut satisfaction = Weight::ZERO;
     let mut exact = true;
@@ -328,9 +338,10 @@ fn review_with_extras(
             None => exact = false,
         }
         inputs.push(view);
-        owners.push(owner);
+        if let Some(owner) = &owner {
+            spending.add(owner);
+        }
     }
-    let spending = outputs::Spending::new(&owners);
     let outputs: Vec<OutputView> = tx
         .output
         .iter()
@@ -420,7 +431,7 @@ impl Checks<'_, '_> {
     fn owner_view(&self, owner: &Owner) -> OwnerView {
         OwnerView {
             wallet: owner.wallet.clone(),
-            fingerprint: owner.fingerprint.to_string(),
+            fingerprint: owner.fingerprint,
             path: crate::keys::accounts::display_path(&owner.path),
         }
     }

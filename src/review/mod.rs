@@ -60,7 +60,11 @@ impl Review {
                     .map(|o| o.address.clone().unwrap_or_else(|| o.script.clone()))
                     .collect(),
                 assets: Vec::new(),
-                spends: r.inputs.iter().map(|i| i.outpoint.clone()).collect(),
+                spends: r
+                    .inputs
+                    .iter()
+                    .map(|i| outpoint_text(&i.outpoint))
+                    .collect(),
             },
             Review::Ethereum(r) => {
                 let gwei = |wei: alloy_primitives::U256| {
@@ -148,6 +152,14 @@ impl Warning {
     pub fn localized(&self) -> String {
         self.text.localized()
     }
+}
+
+/// `txid:vout` in a string sized for it once (formatting grows a string by doubling, and the
+/// audit record lists every input).
+fn outpoint_text(outpoint: &::bitcoin::OutPoint) -> String {
+    let mut text = String::with_capacity(64 + 1 + 10);
+    let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{outpoint}"));
+    text
 }
 
 /// The short human-comparable fingerprint of a request's meaning: the first 64 bits of

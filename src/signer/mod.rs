@@ -32,9 +32,10 @@ pub struct InputOutcome {
     pub index: usize,
     /// Signatures added by this signer.
     pub signatures: usize,
-    /// Why nothing was signed, when nothing was.
+    /// Why nothing was signed, when nothing was (boxed: a signer returns one outcome per
+    /// input, and most are signed).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub not_signed_because: Option<Phrase>,
+    pub not_signed_because: Option<Box<Phrase>>,
 }
 
 /// What a signer produced.

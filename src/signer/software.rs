@@ -94,7 +94,7 @@ pub fn sign_psbt(psbt: &mut Psbt, review: &BtcReview, policies: &Policies) -> Ve
             .map(|view| InputOutcome {
                 index: view.index,
                 signatures: 0,
-                not_signed_because: Some(Text::new("reason-watch-only").into()),
+                not_signed_because: Some(Box::new(Text::new("reason-watch-only").into())),
             })
             .collect();
     };
@@ -118,7 +118,7 @@ pub fn sign_psbt(psbt: &mut Psbt, review: &BtcReview, policies: &Policies) -> Ve
             let outcome = |signatures, reason: Option<Phrase>| InputOutcome {
                 index,
                 signatures,
-                not_signed_because: reason,
+                not_signed_because: reason.map(Box::new),
             };
             if !view.signable {
                 return outcome(0, view.not_signed_because.as_deref().cloned());

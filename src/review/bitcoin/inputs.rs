@@ -3,7 +3,6 @@
 //! relative lock time and an estimate of its final size.
 
 use std::borrow::Cow;
-use std::fmt::Write;
 
 use bitcoin::psbt::Input;
 use bitcoin::{OutPoint, Script, TxIn, Weight};
@@ -197,7 +196,7 @@ impl Checks<'_, '_> {
         }
         let view = InputView {
             index,
-            outpoint: outpoint_text(&outpoint),
+            outpoint,
             amount: spent.as_ref().map(|o| o.value.to_sat()),
             amount_verified: verified,
             script_type,
@@ -244,12 +243,4 @@ fn typical_weight(script_type: &str) -> Option<Weight> {
         "p2tr" => 66,
         _ => return None,
     }))
-}
-
-/// `txid:vout` in a string sized for it once (formatting grows a string by doubling, and a
-/// review holds one per input).
-fn outpoint_text(outpoint: &OutPoint) -> String {
-    let mut text = String::with_capacity(64 + 1 + 10);
-    let _ = write!(text, "{outpoint}");
-    text
 }

@@ -27,24 +27,26 @@ const MAX_DISCOVERED_ACCOUNT: u32 = 100;
 
 /// What the inputs tell about the spending wallets: their names and the highest address
 /// index each uses.
-pub(super) struct Spending<'r> {
+#[derive(Default)]
+pub(super) struct Spending {
     /// Wallet name → highest index among this spend's inputs.
-    pub highest: HashMap<&'r str, u32>,
+    pub highest: HashMap<String, u32>,
 }
 
-impl<'r> Spending<'r> {
-    /// From the proven owners of the inputs.
-    pub fn new(owners: &'r [Option<Owner>]) -> Self {
-        let mut highest: HashMap<&str, u32> = HashMap::new();
-        for owner in owners.iter().flatten() {
-            let entry = highest.entry(owner.wallet.as_str()).or_default();
-            *entry = (*entry).max(owner.index);
+impl Spending {
+    /// Takes in the proven owner of one input (owners are not kept: a review of thousands of
+    /// inputs would hold each one's policy).
+    pub fn add(&mut self, owner: &Owner) {
+        match self.highest.get_mut(owner.wallet.as_str()) {
+            Some(highest) => *highest = (*highest).max(owner.index),
+            None => {
+                self.highest.insert(owner.wallet.clone(), owner.index);
+            }
         }
-        Spending { highest }
     }
 
     fn names(&self) -> String {
-        let mut names: Vec<&str> = self.highest.keys().copied().collect();
+        let mut names: Vec<&str> = self.highest.keys().map(String::as_str).collect();
         names.sort_unstable();
         names.join(", ")
     }
@@ -265,7 +267,7 @@ impl Checks<'_, '_> {
                 self.stray(index, amount, &stray);
                 let view = OwnerView {
                     wallet: format!("none ({} key)", stray.script_type),
-                    fingerprint: stray.fingerprint.to_string(),
+                    fingerprint: stray.fingerprint,
                     path: display_path(&stray.path),
                 };
                 (OutputKind::OursNotChange, Some(view))

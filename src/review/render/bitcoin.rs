@@ -61,7 +61,7 @@ pub fn render_from(r: &BtcReview, vantage: Vantage) -> String {
         };
         let owner = match &i.owner {
             Some(o) => Text::new("review-btc-input-ours")
-                .arg("fingerprint", &o.fingerprint)
+                .arg("fingerprint", o.fingerprint)
                 .arg("path", &o.path)
                 .arg("wallet", &o.wallet)
                 .localized(),
