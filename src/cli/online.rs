@@ -295,11 +295,9 @@ fn deliver(
     payouts: &[Payout],
 ) -> Result<()> {
     let unsigned = Unsigned::new(w, psbt, out.psbt_v2, payouts, out.qr)?;
-    files::write_output(
-        &out.output,
-        &unsigned.base64,
-        Replace::allowed_if(out.force),
-    )?;
+    files::write_output_with(&out.output, Replace::allowed_if(out.force), &|file| {
+        unsigned.base64.write_to(file)
+    })?;
     let mut built = Built {
         output: &out.output,
         replaces: replaces.map(|t| t.to_string()),
