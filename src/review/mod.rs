@@ -7,6 +7,8 @@ pub mod lookalike;
 pub mod render;
 pub mod text;
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -158,7 +160,7 @@ impl Warning {
 /// audit record lists every input).
 fn outpoint_text(outpoint: &::bitcoin::OutPoint) -> String {
     let mut text = String::with_capacity(64 + 1 + 10);
-    let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{outpoint}"));
+    let _ = write!(text, "{outpoint}");
     text
 }
 
