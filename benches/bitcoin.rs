@@ -1,4 +1,5 @@
-//! Review, signing and finalizing speed for N-input PSBTs (P2WPKH and P2TR), and the floor: a
+//! Review, signing and finalizing speed for N-input PSBTs (P2WPKH and P2TR), the review also
+//! with the derivations an earlier review remembered, and the floor: a
 //! bare rust-bitcoin loop (one sighash cache, secp256k1 signing, nothing else), with the keys
 //! at hand and with each key derived from a cached account key; and the elliptic-curve steps
 //! both are made of (group `secp256k1`).
@@ -14,6 +15,7 @@ use bitcoin::{Network, ScriptBuf};
 use coldsign::btc::finalize;
 use coldsign::btc::ownership::Policies;
 use coldsign::btc::psbt_v2::PsbtVersion;
+use coldsign::btc::remembered::Remembered;
 use coldsign::review::bitcoin::{review, FeeLimits};
 use coldsign::signer::software::sign_psbt;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
@@ -49,6 +51,61 @@ fn bench(c: &mut Criterion) {
                 |b, p| {
                     b.iter(|| {
                         let policies = Policies::new(&hd, vec![]);
+                        let r = review(
+                            p,
+                            PsbtVersion::V0,
+                            Network::Regtest,
+                            &policies,
+                            &FeeLimits::default(),
+                        );
+                        let mut signed = p.clone();
+                        sign_psbt(&mut signed, &r, &policies)
+                    })
+                },
+            );
+            // The same with the derivations remembered by an earlier review (recalled from
+            // their file inside the measured time).
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let store = Remembered::for_keystore(&dir.path().join("keystore.json"), &hd);
+            let first = Policies::new(&hd, vec![]);
+            review(
+                &unsigned,
+                PsbtVersion::V0,
+                Network::Regtest,
+                &first,
+                &FeeLimits::default(),
+            );
+            first
+                .remember(&store)
+                .expect("remembered derivations written");
+            let recalled = || {
+                let policies = Policies::new(&hd, vec![]);
+                policies
+                    .recall(&store)
+                    .expect("remembered derivations read");
+                policies
+            };
+            group.bench_with_input(
+                BenchmarkId::new(format!("review-remembered/{name}"), n),
+                &unsigned,
+                |b, p| {
+                    b.iter(|| {
+                        review(
+                            p,
+                            PsbtVersion::V0,
+                            Network::Regtest,
+                            &recalled(),
+                            &FeeLimits::default(),
+                        )
+                    })
+                },
+            );
+            group.bench_with_input(
+                BenchmarkId::new(format!("review+sign-remembered/{name}"), n),
+                &unsigned,
+                |b, p| {
+                    b.iter(|| {
+                        let policies = recalled();
                         let r = review(
                             p,
                             PsbtVersion::V0,

@@ -15,11 +15,13 @@ use crate::addressbook::{self, AddressBook};
 use crate::approval::Approval;
 use crate::audit::{AuditLog, AuditSigner, Entry, Record, Verified};
 use crate::btc::ownership::Policies;
+use crate::btc::remembered::Remembered;
 use crate::btc::wallets::{registry_dir, Wallet};
 use crate::eth::flows::Known;
 use crate::eth::registry::Registry;
 use crate::eth::EthRequest;
 use crate::i18n::{self, Lang, Text};
+use crate::keys::material::HdKeys;
 use crate::policy::{LoadedPolicy, Verdict, DAY};
 use crate::prompt::Prompt;
 use crate::request::{PsbtFile, Request};
@@ -72,6 +74,11 @@ impl Home {
     /// Whether reviews and decisions go into the audit log.
     pub fn audited(&self) -> bool {
         self.audit.is_some()
+    }
+
+    /// The derivations remembered beside the keystore, authenticated with a key of `hd`.
+    pub fn remembered(&self, hd: &HdKeys) -> Remembered {
+        Remembered::for_keystore(&self.keystore, hd)
     }
 
     /// The review of a PSBT whose inputs and change `policies` prove, with address-book

@@ -11,6 +11,7 @@ use bitcoin::psbt::Psbt;
 use bitcoin::Network;
 
 use crate::btc::ownership::Policies;
+use crate::btc::remembered::Remembered;
 use crate::ceremony::{self, Approvals, Home, Outcome};
 use crate::eth::account;
 use crate::eth::sign::Answer;
@@ -112,13 +113,15 @@ impl Session<'_> {
         let review = match request {
             Request::Bitcoin(file) => {
                 let hd = hd_keys(material)?;
-                let policies = Policies::new(&hd, self.home.wallets.clone());
-                self.home.review_psbt(
+                let (policies, remembered) = self.keystore_policies(&hd);
+                let review = self.home.review_psbt(
                     file,
                     &policies,
                     network(&file.psbt)?,
                     &capabilities::SOFTWARE,
-                )
+                );
+                self.remember(&policies, &remembered);
+                review
             }
             Request::Ethereum(request) => {
                 let key = self.eth_key(material, request)?;
@@ -148,6 +151,29 @@ impl Session<'_> {
         match request {
             Request::Bitcoin(file) => self.bitcoin(file, keys, options, screens),
             Request::Ethereum(request) => self.ethereum(request, keys, options, screens),
+        }
+    }
+
+    /// The keystore's policies, their derivations filled with those remembered beside the
+    /// keystore (a file that fails its check is ignored, with a note).
+    fn keystore_policies<'h>(&self, hd: &'h HdKeys) -> (Policies<'h>, Remembered) {
+        let policies = Policies::new(hd, self.home.wallets.clone());
+        let remembered = self.home.remembered(hd);
+        if let Err(ignored) = policies.recall(&remembered) {
+            self.prompt
+                .show(&ignored.said(remembered.path()).localized());
+        }
+        (policies, remembered)
+    }
+
+    /// Writes what `policies` derived to `remembered`; a failure is a note, since the review
+    /// is whole without it.
+    fn remember(&self, policies: &Policies, remembered: &Remembered) {
+        if let Err(e) = policies.remember(remembered) {
+            let note = Text::new("note-remembered-unwritable")
+                .arg("path", remembered.path().display())
+                .arg("detail", e);
+            self.prompt.show(&note.localized());
         }
     }
 
@@ -199,15 +225,16 @@ impl Session<'_> {
         screens: Screens,
     ) -> Result<Signing> {
         let hd = keys.material.map(hd_keys).transpose()?;
-        let (policies, device) = match (&hd, keys.device) {
+        let (policies, remembered, device) = match (&hd, keys.device) {
             (Some(hd), device) => {
                 let mut device = device;
                 if let Some(d) = device.as_mut() {
                     d.require_seed(hd.fingerprint());
                 }
-                (Policies::new(hd, self.home.wallets.clone()), device)
+                let (policies, remembered) = self.keystore_policies(hd);
+                (policies, Some(remembered), device)
             }
-            (None, Some(device)) => (device.policies(&file.psbt)?, Some(device)),
+            (None, Some(device)) => (device.policies(&file.psbt)?, None, Some(device)),
             (None, None) => return Err(Error::Internal("no keystore and no device".into())),
         };
         let mut software = SoftwareSigner::bitcoin(&policies);
@@ -218,6 +245,9 @@ impl Session<'_> {
         let review = self
             .home
             .review_psbt(&file, &policies, options.network, &signer.info());
+        if let Some(remembered) = &remembered {
+            self.remember(&policies, remembered);
+        }
         let mut request = Request::Bitcoin(file);
         let mut qr = None;
         let mut encode = encoder(|request, _| {

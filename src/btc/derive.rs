@@ -1,29 +1,40 @@
-//! Unhardened public-key derivation with memoised branch keys and results, so that reviewing
-//! and signing N inputs costs one elliptic-curve step per key (from its cached branch key), and
-//! a key the review derived is never derived again when signing.
+//! Public-key work memoised: unhardened derivations with cached branch keys, and BIP341
+//! key-only tweaks, so that reviewing and signing N inputs costs one elliptic-curve step per
+//! key (from its cached branch key), and a key the review derived is never derived again when
+//! signing. The memo can be filled from, and written to, the derivations remembered beside
+//! the keystore ([`super::remembered`]).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use bitcoin::bip32::{ChainCode, ChildNumber, DerivationPath, Xpub};
-use bitcoin::secp256k1::{All, PublicKey, Secp256k1};
+use bitcoin::key::TapTweak;
+use bitcoin::secp256k1::{All, PublicKey, Secp256k1, XOnlyPublicKey};
 use miniscript::descriptor::{
     DefiniteDescriptorKey, Descriptor, DescriptorPublicKey, DescriptorXKey, Wildcard,
 };
 use miniscript::{translate_hash_clone, TranslatePk, Translator};
 
 /// An extended public key's identity for derivation (network and depth do not matter).
-type Root = (ChainCode, PublicKey);
+pub type Root = (ChainCode, PublicKey);
 
-/// Memoised unhardened derivations from any number of extended public keys.
+/// A branch: the number that names it in the derived keys, and its extended key (derived
+/// when first needed: a branch recalled from the remembered file may never need it).
+type Branch = (usize, Option<Xpub>);
+
+/// Memoised unhardened derivations from any number of extended public keys, and BIP341
+/// tweaks of key-only taproot outputs.
 #[derive(Default)]
 pub struct PublicDerivations {
-    /// Parents (everything but the last step), keyed by root and path, each with a number
-    /// that names it in `keys`.
-    branches: RefCell<HashMap<(Root, DerivationPath), (usize, Xpub)>>,
+    /// Parents (everything but the last step), keyed by root and path.
+    branches: RefCell<HashMap<(Root, DerivationPath), Branch>>,
     /// Derived keys, keyed by their parent's number and their last step (small keys: a
     /// review of thousands of inputs holds one entry per input).
     keys: RefCell<HashMap<(usize, ChildNumber), PublicKey>>,
+    /// Taproot output keys (x-only) of key-only outputs, by internal key (x-only).
+    tweaks: RefCell<HashMap<[u8; 32], [u8; 32]>>,
+    /// Whether anything was computed here rather than recalled.
+    learned: Cell<bool>,
 }
 
 impl PublicDerivations {
@@ -39,22 +50,112 @@ impl PublicDerivations {
             return Some(root.public_key);
         };
         let branch = ((root.chain_code, root.public_key), parent_path.into());
-        let cached = self.branches.borrow().get(&branch).copied();
-        let (number, parent) = match cached {
-            Some(known) => known,
-            None => {
-                let mut branches = self.branches.borrow_mut();
-                let new = (branches.len(), root.derive_pub(secp, &parent_path).ok()?);
-                branches.insert(branch, new);
-                new
-            }
-        };
+        let number = self.branch_number(&branch);
         if let Some(key) = self.keys.borrow().get(&(number, *last)) {
             return Some(*key);
         }
+        let cached = self
+            .branches
+            .borrow()
+            .get(&branch)
+            .and_then(|(_, xpub)| *xpub);
+        let parent = match cached {
+            Some(parent) => parent,
+            None => {
+                let parent = root.derive_pub(secp, &parent_path).ok()?;
+                if let Some(known) = self.branches.borrow_mut().get_mut(&branch) {
+                    known.1 = Some(parent);
+                }
+                parent
+            }
+        };
         let key = parent.ckd_pub(secp, *last).ok()?.public_key;
         self.keys.borrow_mut().insert((number, *last), key);
+        self.learned.set(true);
         Some(key)
+    }
+
+    /// The number of `branch`, numbering it if it is new.
+    fn branch_number(&self, branch: &(Root, DerivationPath)) -> usize {
+        if let Some((number, _)) = self.branches.borrow().get(branch) {
+            return *number;
+        }
+        let mut branches = self.branches.borrow_mut();
+        let number = branches.len();
+        branches.insert(branch.clone(), (number, None));
+        number
+    }
+
+    /// The output key (x-only) of a taproot output with `internal` key and no script tree.
+    pub fn taproot_output(&self, secp: &Secp256k1<All>, internal: XOnlyPublicKey) -> [u8; 32] {
+        let internal_bytes = internal.serialize();
+        if let Some(output) = self.tweaks.borrow().get(&internal_bytes) {
+            return *output;
+        }
+        let output = internal
+            .tap_tweak(secp, None)
+            .0
+            .to_x_only_public_key()
+            .serialize();
+        self.tweaks.borrow_mut().insert(internal_bytes, output);
+        self.learned.set(true);
+        output
+    }
+
+    /// Forgets everything recalled or computed.
+    pub(super) fn forget(&self) {
+        self.branches.borrow_mut().clear();
+        self.keys.borrow_mut().clear();
+        self.tweaks.borrow_mut().clear();
+    }
+
+    /// Whether anything was computed rather than recalled since this memo was made.
+    pub fn learned(&self) -> bool {
+        self.learned.get()
+    }
+
+    /// Numbers the branch `parent_path` below `root`, recalled from a file: its keys are
+    /// then recalled under that number.
+    pub(super) fn recall_branch(&self, root: Root, parent_path: DerivationPath) -> usize {
+        self.branch_number(&(root, parent_path))
+    }
+
+    /// Recalls that key `child` of the branch numbered `branch` is `key`.
+    pub(super) fn recall_key(&self, branch: usize, child: ChildNumber, key: PublicKey) {
+        self.keys.borrow_mut().insert((branch, child), key);
+    }
+
+    /// Recalls that the key-only taproot output of `internal` has output key `output`.
+    pub(super) fn recall_tweak(&self, internal: [u8; 32], output: [u8; 32]) {
+        self.tweaks.borrow_mut().insert(internal, output);
+    }
+
+    /// Every branch as (its number, root, parent path), in no order.
+    pub(super) fn branches(&self) -> Vec<(usize, Root, DerivationPath)> {
+        self.branches
+            .borrow()
+            .iter()
+            .map(|((root, path), (number, _))| (*number, *root, path.clone()))
+            .collect()
+    }
+
+    /// Visits every derived key as (branch number, child, key).
+    pub(super) fn for_each_key(&self, visit: &mut dyn FnMut(usize, ChildNumber, &PublicKey)) {
+        for ((branch, child), key) in self.keys.borrow().iter() {
+            visit(*branch, *child, key);
+        }
+    }
+
+    /// Visits every taproot tweak as (internal key, output key), x-only.
+    pub(super) fn for_each_tweak(&self, visit: &mut dyn FnMut(&[u8; 32], &[u8; 32])) {
+        for (internal, output) in self.tweaks.borrow().iter() {
+            visit(internal, output);
+        }
+    }
+
+    /// How many keys and tweaks are held.
+    pub(super) fn counts(&self) -> (usize, usize) {
+        (self.keys.borrow().len(), self.tweaks.borrow().len())
     }
 
     /// `single` (a descriptor with at most an unhardened wildcard) with concrete keys at

@@ -13,6 +13,7 @@ pub mod network;
 pub mod ownership;
 pub mod psbt_tools;
 pub mod psbt_v2;
+pub mod remembered;
 pub mod satisfy;
 pub mod wallet_summary;
 pub mod wallets;

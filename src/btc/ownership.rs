@@ -13,12 +13,14 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use bitcoin::bip32::{ChildNumber, DerivationPath, Fingerprint, KeySource, Xpub};
+use bitcoin::opcodes::all::OP_PUSHNUM_1;
 use bitcoin::secp256k1::{All, Secp256k1};
 use bitcoin::{CompressedPublicKey, NetworkKind, Script, ScriptBuf};
 use miniscript::descriptor::{Descriptor, DescriptorPublicKey};
 use miniscript::ForEachKey;
 
 use super::derive::PublicDerivations;
+use super::remembered::{Ignored, Remembered};
 use super::wallets::{origin, Wallet};
 use crate::keys::accounts::{key_expression, Standard};
 use crate::keys::material::HdKeys;
@@ -158,6 +160,17 @@ impl<'a> Policies<'a> {
             derivations: PublicDerivations::default(),
             standard: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// Fills the derivation memo with the derivations `store` remembers; `Err` says why its
+    /// file was ignored (every key is then derived again).
+    pub fn recall(&self, store: &Remembered) -> Result<(), Ignored> {
+        store.recall(&self.derivations)
+    }
+
+    /// Writes the derivations the memo learned to `store` (see [`Remembered::remember`]).
+    pub fn remember(&self, store: &Remembered) -> crate::Result<()> {
+        store.remember(&self.derivations)
     }
 
     /// The key tree (none for watch-only policies).
@@ -355,13 +368,18 @@ impl<'a> Policies<'a> {
         )
     }
 
-    /// The script of `concrete`. A key-only taproot descriptor is tweaked with this context:
-    /// miniscript's own `script_pubkey` builds (and randomizes) a secp256k1 context for every
-    /// taproot descriptor, which cost as much as the tweak itself.
+    /// The script of `concrete`. A key-only taproot descriptor is tweaked through the memo
+    /// with this context: miniscript's own `script_pubkey` builds (and randomizes) a secp256k1
+    /// context for every taproot descriptor, which cost as much as the tweak itself.
     fn script_pubkey(&self, concrete: &Descriptor<bitcoin::PublicKey>) -> ScriptBuf {
         match concrete {
             Descriptor::Tr(tr) if tr.tap_tree().is_none() => {
-                ScriptBuf::new_p2tr(&self.secp, tr.internal_key().inner.into(), None)
+                let output =
+                    (self.derivations).taproot_output(&self.secp, tr.internal_key().inner.into());
+                ScriptBuf::builder()
+                    .push_opcode(OP_PUSHNUM_1)
+                    .push_slice(output)
+                    .into_script()
             }
             _ => concrete.script_pubkey(),
         }

@@ -11,7 +11,6 @@ use crate::approval::ApproverKey;
 use crate::approver::{approver_hd, read_request, Approving};
 use crate::files::{self, Replace};
 use crate::report::approval::{Approved, ApproverView};
-use crate::review::render::render;
 use crate::transport::registry::Payload;
 use crate::Result;
 
@@ -55,7 +54,7 @@ pub fn approve(ctx: &Context, args: ApproveArgs) -> Result<()> {
         |psbt| ctx.network_for(psbt),
     )?;
     if !ctx.json {
-        eprint!("{}", render(&approving.review));
+        super::context::show_review(&approving.review);
     }
     let signed = approving.approve(ctx, &args.allow, args.yes, args.expires, &args.output)?;
     if args.qr {

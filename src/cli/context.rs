@@ -158,6 +158,24 @@ impl Context {
 }
 
 /// Reports an argument-parsing error as `error:` + `hint:` (exit 2), or prints help/version.
+/// Shows the confirmation screen of `review` on stderr, written as it is rendered through a
+/// buffer (a screen of thousands of inputs is never held whole). A failure to write to stderr
+/// is ignored, as `eprint!` would not be.
+pub fn show_review(review: &crate::review::Review) {
+    let mut err = TextOut(std::io::BufWriter::new(std::io::stderr().lock()));
+    crate::review::render::write(&mut err, review);
+    let _ = err.0.flush();
+}
+
+/// A byte stream written as text.
+struct TextOut<W: Write>(W);
+
+impl<W: Write> std::fmt::Write for TextOut<W> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write_all(s.as_bytes()).map_err(|_| std::fmt::Error)
+    }
+}
+
 pub fn report_clap_error(e: clap::Error) -> std::process::ExitCode {
     use clap::error::ErrorKind;
     if matches!(

@@ -17,7 +17,6 @@ use crate::files::{self, Replace};
 use crate::i18n::Text;
 use crate::report::sign::Inspected;
 use crate::request::Request;
-use crate::review::render::render;
 use crate::signer::HardwareSigner;
 use crate::signing::{Keys, Screens, Session, SignOptions, Signing};
 use crate::{Error, Result};
@@ -129,7 +128,7 @@ pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
     let screens = Screens {
         show: &mut |review| {
             if !ctx.json {
-                eprint!("{}", render(review));
+                super::context::show_review(review);
             }
         },
         deliver: &mut |encoded, binary| {

@@ -1,6 +1,6 @@
 //! The human rendering of a Bitcoin review: this text is the confirmation screen.
 
-use std::fmt::Write as _;
+use std::fmt::Write;
 
 use super::{column, label_columns, render_warnings};
 use crate::i18n::{t, Text};
@@ -28,11 +28,18 @@ pub fn render(r: &BtcReview) -> String {
 
 /// Renders the review for a person at `vantage`.
 pub fn render_from(r: &BtcReview, vantage: Vantage) -> String {
+    let mut s = String::new();
+    write_from(&mut s, r, vantage);
+    s
+}
+
+/// Writes the review for a person at `vantage` into `s` as it is rendered (a review of
+/// thousands of inputs is never held whole as text).
+pub fn write_from(s: &mut dyn Write, r: &BtcReview, vantage: Vantage) {
     let verified = t(match vantage {
         Vantage::Signer => "review-verified",
         Vantage::Host => "review-per-host-wallet",
     });
-    let mut s = String::new();
     if vantage == Vantage::Host {
         let _ = writeln!(s, "{}", t("review-host-preview"));
     }
@@ -144,7 +151,7 @@ pub fn render_from(r: &BtcReview, vantage: Vantage) -> String {
             let _ = writeln!(s, "       {}", reason.localized());
         }
     }
-    render_totals(&mut s, r);
+    render_totals(s, r);
     let lock = if r.locktime == 0 {
         t("review-locktime-none")
     } else {
@@ -155,8 +162,7 @@ pub fn render_from(r: &BtcReview, vantage: Vantage) -> String {
         .arg("lock", lock)
         .arg("rbf", rbf);
     let _ = writeln!(s, "{}", locktime.localized());
-    render_warnings(&mut s, &r.warnings);
-    s
+    render_warnings(s, &r.warnings);
 }
 
 /// The labels of the conservation lines below the inputs' total, in order (the fee last).
@@ -170,7 +176,7 @@ const TOTAL_LABELS: [&str; 6] = [
 ];
 
 /// Appends the conservation lines: inputs = external + change + ours-not-change + burned + fee.
-fn render_totals(s: &mut String, r: &BtcReview) {
+fn render_totals(s: &mut dyn Write, r: &BtcReview) {
     let totals = &r.totals;
     let b = &totals.balance;
     let amount = |sats: Option<u64>| sats.map(btc).unwrap_or_else(|| t("review-unknown"));

@@ -5,7 +5,7 @@ pub mod bitcoin;
 pub mod ethereum;
 pub mod message;
 
-use std::fmt::Write as _;
+use std::fmt::Write;
 
 use super::{Review, Severity, Warning};
 use crate::i18n::t;
@@ -13,9 +13,18 @@ use crate::i18n::width::{pad_end, width};
 
 /// The confirmation screen of any review.
 pub fn render(review: &Review) -> String {
+    let mut s = String::new();
+    write(&mut s, review);
+    s
+}
+
+/// Writes the confirmation screen of any review into `out` as it is rendered.
+pub fn write(out: &mut dyn Write, review: &Review) {
     match review {
-        Review::Bitcoin(r) => bitcoin::render(r),
-        Review::Ethereum(r) => ethereum::render(r),
+        Review::Bitcoin(r) => bitcoin::write_from(out, r, bitcoin::Vantage::Signer),
+        Review::Ethereum(r) => {
+            let _ = out.write_str(&ethereum::render(r));
+        }
     }
 }
 
@@ -37,7 +46,7 @@ pub fn label_columns(keys: &[&'static str], min: usize) -> usize {
 /// Appends the warnings block (nothing when there are none). Severities stay the codes
 /// `[DENY]`, `[HIGH]`, `[warn]`, `[info]` in every language, like the warning codes beside
 /// them.
-pub fn render_warnings(s: &mut String, warnings: &[Warning]) {
+pub fn render_warnings(s: &mut dyn Write, warnings: &[Warning]) {
     if warnings.is_empty() {
         return;
     }
