@@ -25,9 +25,9 @@ use crate::Result;
 
 /// The file's name, in the keystore's directory.
 pub const FILE_NAME: &str = "derived-keys.bin";
-/// The derivation path of the key that authenticates the file: the audit key's purpose
-/// (0x636f6c64, "cold"), index 1.
-const MAC_PATH: &str = "m/1668246628'/1'";
+/// The derivation path of the key that authenticates the file: the purpose of the audit key
+/// (index 0) and the approver key (index 1), 0x636f6c64 ("cold"), index 2.
+const MAC_PATH: &str = "m/1668246628'/2'";
 const MAGIC: &[u8] = b"coldsign derived keys v1\n";
 /// The most keys and tweaks a file may hold (about 18 MB); beyond it nothing more is
 /// remembered.
