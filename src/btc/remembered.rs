@@ -111,7 +111,7 @@ impl Remembered {
         let read = reader
             .input
             .read_exact(&mut mac)
-            .and_then(|_| reader.input.read_to_end(&mut rest));
+            .and_then(|_| (&mut reader.input).take(1).read_to_end(&mut rest));
         let verdict = match (read, parsed) {
             (Err(e), _) if e.kind() != std::io::ErrorKind::UnexpectedEof => {
                 Err(Ignored::Unreadable(e.to_string()))
