@@ -9,6 +9,7 @@ use std::str::FromStr;
 
 use bitcoin::bip32::{ChildNumber, DerivationPath, Xpriv, Xpub};
 use bitcoin::key::TapTweak;
+use bitcoin::psbt::Psbt;
 use bitcoin::secp256k1::{Keypair, Message, PublicKey, Scalar, Secp256k1, SecretKey};
 use bitcoin::sighash::{EcdsaSighashType, Prevouts, SighashCache, TapSighashType};
 use bitcoin::{Network, ScriptBuf};
@@ -16,7 +17,7 @@ use coldsign::btc::finalize;
 use coldsign::btc::ownership::Policies;
 use coldsign::btc::psbt_v2::PsbtVersion;
 use coldsign::btc::remembered::Remembered;
-use coldsign::review::bitcoin::{review, FeeLimits};
+use coldsign::review::bitcoin::{review, BtcReview, FeeLimits};
 use coldsign::signer::software::sign_psbt;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
@@ -30,104 +31,36 @@ fn bench(c: &mut Criterion) {
     for (name, template, account) in TYPES {
         for n in [100u32, 1_000, 5_000] {
             let unsigned = psbt(&hd, template, account, n);
-            group.bench_with_input(
-                BenchmarkId::new(format!("review/{name}"), n),
-                &unsigned,
-                |b, p| {
-                    b.iter(|| {
-                        review(
-                            p,
-                            PsbtVersion::V0,
-                            Network::Regtest,
-                            &Policies::new(&hd, vec![]),
-                            &FeeLimits::default(),
-                        )
-                    })
-                },
-            );
-            group.bench_with_input(
-                BenchmarkId::new(format!("review+sign/{name}"), n),
-                &unsigned,
-                |b, p| {
-                    b.iter(|| {
-                        let policies = Policies::new(&hd, vec![]);
-                        let r = review(
-                            p,
-                            PsbtVersion::V0,
-                            Network::Regtest,
-                            &policies,
-                            &FeeLimits::default(),
-                        );
-                        let mut signed = p.clone();
-                        sign_psbt(&mut signed, &r, &policies)
-                    })
-                },
-            );
-            // The same with the derivations remembered by an earlier review (recalled from
-            // their file inside the measured time).
+            // Every key derived, then with the derivations an earlier review remembered
+            // (recalled from their file inside the measured time).
             let dir = tempfile::tempdir().expect("temporary directory");
             let store = Remembered::for_keystore(&dir.path().join("keystore.json"), &hd);
             let first = Policies::new(&hd, vec![]);
-            review(
-                &unsigned,
-                PsbtVersion::V0,
-                Network::Regtest,
-                &first,
-                &FeeLimits::default(),
-            );
+            let (_, signed) = reviewed_and_signed(&unsigned, &first);
             first
                 .remember(&store)
                 .expect("remembered derivations written");
-            let recalled = || {
+            let policies = |remembered: bool| {
                 let policies = Policies::new(&hd, vec![]);
-                policies
-                    .recall(&store)
-                    .expect("remembered derivations read");
+                if remembered {
+                    policies
+                        .recall(&store)
+                        .expect("remembered derivations read");
+                }
                 policies
             };
-            group.bench_with_input(
-                BenchmarkId::new(format!("review-remembered/{name}"), n),
-                &unsigned,
-                |b, p| {
-                    b.iter(|| {
-                        review(
-                            p,
-                            PsbtVersion::V0,
-                            Network::Regtest,
-                            &recalled(),
-                            &FeeLimits::default(),
-                        )
-                    })
-                },
-            );
-            group.bench_with_input(
-                BenchmarkId::new(format!("review+sign-remembered/{name}"), n),
-                &unsigned,
-                |b, p| {
-                    b.iter(|| {
-                        let policies = recalled();
-                        let r = review(
-                            p,
-                            PsbtVersion::V0,
-                            Network::Regtest,
-                            &policies,
-                            &FeeLimits::default(),
-                        );
-                        let mut signed = p.clone();
-                        sign_psbt(&mut signed, &r, &policies)
-                    })
-                },
-            );
-            let policies = Policies::new(&hd, vec![]);
-            let r = review(
-                &unsigned,
-                PsbtVersion::V0,
-                Network::Regtest,
-                &policies,
-                &FeeLimits::default(),
-            );
-            let mut signed = unsigned.clone();
-            sign_psbt(&mut signed, &r, &policies);
+            for (variant, remembered) in [("", false), ("-remembered", true)] {
+                group.bench_with_input(
+                    BenchmarkId::new(format!("review{variant}/{name}"), n),
+                    &unsigned,
+                    |b, p| b.iter(|| reviewed(p, &policies(remembered))),
+                );
+                group.bench_with_input(
+                    BenchmarkId::new(format!("review+sign{variant}/{name}"), n),
+                    &unsigned,
+                    |b, p| b.iter(|| reviewed_and_signed(p, &policies(remembered))),
+                );
+            }
             group.bench_with_input(
                 BenchmarkId::new(format!("finalize/{name}"), n),
                 &signed,
@@ -249,6 +182,25 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
+}
+
+/// The review of `psbt` (regtest) with `policies`.
+fn reviewed(psbt: &Psbt, policies: &Policies) -> BtcReview {
+    review(
+        psbt,
+        PsbtVersion::V0,
+        Network::Regtest,
+        policies,
+        &FeeLimits::default(),
+    )
+}
+
+/// The review of `psbt`, and a copy with every input it allows signed.
+fn reviewed_and_signed(psbt: &Psbt, policies: &Policies) -> (BtcReview, Psbt) {
+    let r = reviewed(psbt, policies);
+    let mut signed = psbt.clone();
+    sign_psbt(&mut signed, &r, policies);
+    (r, signed)
 }
 
 /// The elliptic-curve steps that the review's proofs and the signatures are made of, one of

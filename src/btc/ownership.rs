@@ -242,11 +242,7 @@ impl<'a> Policies<'a> {
             self.account_xpubs.borrow_mut().insert(hardened, xpub);
             xpub
         });
-        Some(
-            self.derivations
-                .derive(&self.secp, &root, normal)
-                .expect("unhardened derivation from an xpub"),
-        )
+        self.derivations.derive(&self.secp, &root, normal)
     }
 
     /// Our extended public key at `path` under `fingerprint`, when we can derive it (any path
