@@ -41,6 +41,7 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("eth_calldata", eth_calldata),
     ("message", message),
     ("erc7730", erc7730),
+    ("remembered", remembered),
 ];
 
 /// The signer's keys, derived once per process (PBKDF2 per input would dominate the run).
@@ -307,4 +308,19 @@ pub fn message(data: &[u8]) {
             .script_pubkey();
         let _ = coldsign::btc::message::verify(keys().secp(), &script, b"Hello World", &text);
     }
+}
+
+/// A remembered-derivations file (`derived-keys.bin`) beside a keystore, recalled into a
+/// review's policies: it is parsed as it is authenticated, so arbitrary bytes reach the
+/// parser before the code is checked.
+pub fn remembered(data: &[u8]) {
+    use coldsign::btc::remembered::{Remembered, FILE_NAME};
+    let dir = std::env::temp_dir().join(format!("coldsign-fuzz-remembered-{}", std::process::id()));
+    if std::fs::create_dir_all(&dir).is_err() || std::fs::write(dir.join(FILE_NAME), data).is_err() {
+        return;
+    }
+    let store = Remembered::for_keystore(&dir.join("keystore.json"), keys());
+    let policies = Policies::new(keys(), Vec::new());
+    let _ = policies.recall(&store);
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -153,6 +153,11 @@ impl PublicDerivations {
         }
     }
 
+    /// How many branches are numbered.
+    pub(super) fn branch_count(&self) -> usize {
+        self.branches.borrow().len()
+    }
+
     /// How many keys and tweaks are held.
     pub(super) fn counts(&self) -> (usize, usize) {
         (self.keys.borrow().len(), self.tweaks.borrow().len())

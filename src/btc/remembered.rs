@@ -32,6 +32,9 @@ const MAGIC: &[u8] = b"coldsign derived keys v1\n";
 /// The most keys and tweaks a file may hold (about 18 MB); beyond it nothing more is
 /// remembered.
 pub const MAX_ENTRIES: usize = 250_000;
+/// The most branches a file may hold (each is an account's receive or change branch, or a
+/// registered wallet's), so that what is read before the code is checked stays small.
+const MAX_BRANCHES: usize = 10_000;
 const MAC_LEN: usize = 32;
 
 /// Why a remembered file was not used.
@@ -129,10 +132,12 @@ impl Remembered {
     }
 
     /// Writes `memo` to the file when it learned anything (atomically, readable by the owner
-    /// only); nothing when it holds more than [`MAX_ENTRIES`].
+    /// only); nothing when it holds more than [`MAX_ENTRIES`] keys and tweaks, or more
+    /// branches than a file may hold.
     pub fn remember(&self, memo: &PublicDerivations) -> Result<()> {
         let (keys, tweaks) = memo.counts();
-        if !memo.learned() || keys + tweaks > MAX_ENTRIES {
+        if !memo.learned() || keys + tweaks > MAX_ENTRIES || memo.branch_count() > MAX_BRANCHES
+        {
             return Ok(());
         }
         files::write_atomic_with(&self.path, 0o600, Replace::Allowed, &|out| {
@@ -222,7 +227,10 @@ fn parse(r: &mut Reader, memo: &PublicDerivations) -> Option<()> {
         return None;
     }
     let branch_count = r.count()?;
-    let mut numbers = Vec::with_capacity(branch_count.min(MAX_ENTRIES));
+    if branch_count > MAX_BRANCHES {
+        return None;
+    }
+    let mut numbers = Vec::with_capacity(branch_count);
     for _ in 0..branch_count {
         let chain_code = ChainCode::from(r.array::<32>()?);
         let key = PublicKey::from_slice(&r.array::<33>()?).ok()?;
