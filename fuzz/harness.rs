@@ -316,7 +316,8 @@ pub fn message(data: &[u8]) {
 pub fn remembered(data: &[u8]) {
     use coldsign::btc::remembered::{Remembered, FILE_NAME};
     let dir = std::env::temp_dir().join(format!("coldsign-fuzz-remembered-{}", std::process::id()));
-    if std::fs::create_dir_all(&dir).is_err() || std::fs::write(dir.join(FILE_NAME), data).is_err() {
+    if std::fs::create_dir_all(&dir).is_err() || std::fs::write(dir.join(FILE_NAME), data).is_err()
+    {
         return;
     }
     let store = Remembered::for_keystore(&dir.join("keystore.json"), keys());

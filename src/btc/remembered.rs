@@ -136,8 +136,7 @@ impl Remembered {
     /// branches than a file may hold.
     pub fn remember(&self, memo: &PublicDerivations) -> Result<()> {
         let (keys, tweaks) = memo.counts();
-        if !memo.learned() || keys + tweaks > MAX_ENTRIES || memo.branch_count() > MAX_BRANCHES
-        {
+        if !memo.learned() || keys + tweaks > MAX_ENTRIES || memo.branch_count() > MAX_BRANCHES {
             return Ok(());
         }
         files::write_atomic_with(&self.path, 0o600, Replace::Allowed, &|out| {
