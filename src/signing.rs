@@ -103,14 +103,15 @@ pub struct Screens<'a> {
 
 impl Session<'_> {
     /// The review `inspect` shows, computed with the keystore's keys (a PSBT on the network
-    /// `network` picks for it), recorded in the audit log.
+    /// `network` picks for it), recorded in the audit log; then the derivations it made are
+    /// remembered.
     pub fn inspect(
         &self,
         request: &Request,
         material: &KeyMaterial,
         network: &dyn Fn(&Psbt) -> Result<Network>,
     ) -> Result<Review> {
-        let review = match request {
+        match request {
             Request::Bitcoin(file) => {
                 let hd = hd_keys(material)?;
                 let (policies, remembered) = self.keystore_policies(&hd);
@@ -120,23 +121,33 @@ impl Session<'_> {
                     network(&file.psbt)?,
                     &capabilities::SOFTWARE,
                 );
+                self.record_review(&review)?;
                 self.remember(&policies, &remembered);
-                review
+                Ok(review)
             }
             Request::Ethereum(request) => {
                 let key = self.eth_key(material, request)?;
-                self.home
-                    .review_ethereum(request, key.address, key.path, &capabilities::SOFTWARE)
+                let review = self.home.review_ethereum(
+                    request,
+                    key.address,
+                    key.path,
+                    &capabilities::SOFTWARE,
+                );
+                self.record_review(&review)?;
+                Ok(review)
             }
-        };
+        }
+    }
+
+    /// Records `inspect`'s review in the audit log.
+    fn record_review(&self, review: &Review) -> Result<()> {
         self.home.record(
             "review",
-            &review,
+            review,
             &self.request_hash,
             "reviewed",
             String::new(),
-        )?;
-        Ok(review)
+        )
     }
 
     /// Reviews, confirms and signs `request` with `keys`, showing and delivering through
@@ -166,8 +177,9 @@ impl Session<'_> {
         (policies, remembered)
     }
 
-    /// Writes what `policies` derived to `remembered`; a failure is a note, since the review
-    /// is whole without it.
+    /// Writes what `policies` derived to `remembered`, once the command has succeeded (a
+    /// refused request leaves nothing behind but its audit record); a failure is a note, since
+    /// the review is whole without it.
     fn remember(&self, policies: &Policies, remembered: &Remembered) {
         if let Err(e) = policies.remember(remembered) {
             let note = Text::new("note-remembered-unwritable")
@@ -245,9 +257,6 @@ impl Session<'_> {
         let review = self
             .home
             .review_psbt(&file, &policies, options.network, &signer.info());
-        if let Some(remembered) = &remembered {
-            self.remember(&policies, remembered);
-        }
         let mut request = Request::Bitcoin(file);
         let mut qr = None;
         let mut encode = encoder(|request, _| {
@@ -270,6 +279,9 @@ impl Session<'_> {
         let outcome =
             self.ceremony(options, screens, &mut request, &review, signer, &mut encode)?;
         drop(request);
+        if let Some(remembered) = &remembered {
+            self.remember(&policies, remembered);
+        }
         let Signed::Psbt(inputs) = outcome.signed else {
             return Err(Error::Internal("a psbt signer returned no inputs".into()));
         };
