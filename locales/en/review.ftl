@@ -261,6 +261,5 @@ amount-up-to-about = up to about { $amount }
 amount-refund-unbounded = unbounded: { $price } per gas with safeTxGas 0 lets the executor burn as much gas as the block allows
 amount-at-least = at least { $amount }
 note-remembered-unreadable = note: cannot read the remembered derivations { $path } ({ $detail }); every key is derived again
-note-remembered-not-authentic = note: the remembered derivations { $path } fail their authentication check (changed, or written under another seed): ignored, every key is derived again and the file is rewritten
-note-remembered-malformed = note: the remembered derivations { $path } are malformed: ignored, every key is derived again and the file is rewritten
+note-remembered-not-authentic = note: the remembered derivations { $path } fail their authentication check (changed, written under another seed, or in another format): ignored, every key is derived again and the file is rewritten
 note-remembered-unwritable = note: cannot remember the derivations: { $detail }

@@ -266,6 +266,5 @@ amount-up-to-about = 最大でおよそ { $amount }
 amount-refund-unbounded = 上限なし: ガスあたり { $price }。safeTxGas が 0 なので、実行者はブロックが許す限りのガスを消費できます
 amount-at-least = 最低 { $amount }
 note-remembered-unreadable = 注意: 記憶済みの導出 { $path } を読めません ({ $detail })。すべての鍵を導出し直します
-note-remembered-not-authentic = 注意: 記憶済みの導出 { $path } は認証検査に失敗しました (変更されたか、別のシードで書かれています)。無視してすべての鍵を導出し直し、ファイルを書き直します
-note-remembered-malformed = 注意: 記憶済みの導出 { $path } の形式が不正です。無視してすべての鍵を導出し直し、ファイルを書き直します
+note-remembered-not-authentic = 注意: 記憶済みの導出 { $path } は認証検査に失敗しました (変更されたか、別のシードまたは別の形式で書かれています)。無視してすべての鍵を導出し直し、ファイルを書き直します
 note-remembered-unwritable = 注意: 導出を記憶できません: { $detail }

@@ -42,10 +42,9 @@ const MAC_LEN: usize = 32;
 pub enum Ignored {
     /// It could not be read (the operating system's reason).
     Unreadable(String),
-    /// Its authentication code is wrong: it was changed, or written under another seed.
+    /// It does not parse, or its authentication code is wrong: it was changed, written under
+    /// another seed, or written in another format.
     NotAuthentic,
-    /// It is authentic but does not parse (a bug, or a future format).
-    Malformed,
 }
 
 impl Ignored {
@@ -57,7 +56,6 @@ impl Ignored {
                 .arg("path", path)
                 .arg("detail", detail),
             Ignored::NotAuthentic => Text::new("note-remembered-not-authentic").arg("path", path),
-            Ignored::Malformed => Text::new("note-remembered-malformed").arg("path", path),
         }
     }
 }
@@ -119,10 +117,7 @@ impl Remembered {
             (Err(e), _) if e.kind() != std::io::ErrorKind::UnexpectedEof => {
                 Err(Ignored::Unreadable(e.to_string()))
             }
-            (Ok(_), _) if rest.is_empty() && same(&expected, &mac) => match parsed {
-                Some(()) => Ok(()),
-                None => Err(Ignored::Malformed),
-            },
+            (Ok(_), Some(())) if rest.is_empty() && same(&expected, &mac) => Ok(()),
             _ => Err(Ignored::NotAuthentic),
         };
         if verdict.is_err() {
