@@ -182,9 +182,7 @@ impl Session<'_> {
     /// the review is whole without it.
     fn remember(&self, policies: &Policies, remembered: &Remembered) {
         if let Err(e) = policies.remember(remembered) {
-            let note = Text::new("note-remembered-unwritable")
-                .arg("path", remembered.path().display())
-                .arg("detail", e);
+            let note = Text::new("note-remembered-unwritable").arg("detail", e);
             self.prompt.show(&note.localized());
         }
     }

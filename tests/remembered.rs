@@ -158,6 +158,7 @@ fn sign(psbt: &Psbt, inspect_first: bool) -> (Vec<u8>, String) {
     let signed = sb
         .regtest(&["sign", "spend.psbt", "-o", "signed.psbt", "--yes"], "")
         .ok();
+    assert!(sb.path(FILE_NAME).exists(), "sign remembered nothing");
     (
         std::fs::read(sb.path("signed.psbt")).unwrap(),
         signed.stderr,

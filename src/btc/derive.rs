@@ -16,11 +16,17 @@ use miniscript::descriptor::{
 use miniscript::{translate_hash_clone, TranslatePk, Translator};
 
 /// An extended public key's identity for derivation (network and depth do not matter).
-pub type Root = (ChainCode, PublicKey);
+pub(super) type Root = (ChainCode, PublicKey);
 
 /// A branch: the number that names it in the derived keys, and its extended key (derived
 /// when first needed: a branch recalled from the remembered file may never need it).
 type Branch = (usize, Option<Xpub>);
+
+/// An x-only public key, serialized.
+type XOnly = [u8; 32];
+
+/// What visits the taproot tweaks: (internal key, output key).
+type TweakVisitor<'v> = dyn FnMut(&XOnly, &XOnly) -> std::io::Result<()> + 'v;
 
 /// Memoised unhardened derivations from any number of extended public keys, and BIP341
 /// tweaks of key-only taproot outputs.
@@ -32,7 +38,7 @@ pub struct PublicDerivations {
     /// review of thousands of inputs holds one entry per input).
     keys: RefCell<HashMap<(usize, ChildNumber), PublicKey>>,
     /// Taproot output keys (x-only) of key-only outputs, by internal key (x-only).
-    tweaks: RefCell<HashMap<[u8; 32], [u8; 32]>>,
+    tweaks: RefCell<HashMap<XOnly, XOnly>>,
     /// Whether anything was computed here rather than recalled.
     learned: Cell<bool>,
 }
@@ -50,22 +56,17 @@ impl PublicDerivations {
             return Some(root.public_key);
         };
         let branch = ((root.chain_code, root.public_key), parent_path.into());
-        let number = self.branch_number(&branch);
+        let (number, cached) = self.branch(&branch);
         if let Some(key) = self.keys.borrow().get(&(number, *last)) {
             return Some(*key);
         }
-        let cached = self
-            .branches
-            .borrow()
-            .get(&branch)
-            .and_then(|(_, xpub)| *xpub);
         let parent = match cached {
             Some(parent) => parent,
             None => {
                 let parent = root.derive_pub(secp, &parent_path).ok()?;
-                if let Some(known) = self.branches.borrow_mut().get_mut(&branch) {
-                    known.1 = Some(parent);
-                }
+                self.branches
+                    .borrow_mut()
+                    .insert(branch, (number, Some(parent)));
                 parent
             }
         };
@@ -75,15 +76,15 @@ impl PublicDerivations {
         Some(key)
     }
 
-    /// The number of `branch`, numbering it if it is new.
-    fn branch_number(&self, branch: &(Root, DerivationPath)) -> usize {
-        if let Some((number, _)) = self.branches.borrow().get(branch) {
-            return *number;
+    /// `branch`'s number and extended key, numbering it if it is new.
+    fn branch(&self, branch: &(Root, DerivationPath)) -> Branch {
+        if let Some(known) = self.branches.borrow().get(branch) {
+            return *known;
         }
         let mut branches = self.branches.borrow_mut();
-        let number = branches.len();
-        branches.insert(branch.clone(), (number, None));
-        number
+        let new = (branches.len(), None);
+        branches.insert(branch.clone(), new);
+        new
     }
 
     /// The output key (x-only) of a taproot output with `internal` key and no script tree.
@@ -110,14 +111,14 @@ impl PublicDerivations {
     }
 
     /// Whether anything was computed rather than recalled since this memo was made.
-    pub fn learned(&self) -> bool {
+    pub(super) fn learned(&self) -> bool {
         self.learned.get()
     }
 
     /// Numbers the branch `parent_path` below `root`, recalled from a file: its keys are
     /// then recalled under that number.
     pub(super) fn recall_branch(&self, root: Root, parent_path: DerivationPath) -> usize {
-        self.branch_number(&(root, parent_path))
+        self.branch(&(root, parent_path)).0
     }
 
     /// Recalls that key `child` of the branch numbered `branch` is `key`.
@@ -139,18 +140,24 @@ impl PublicDerivations {
             .collect()
     }
 
-    /// Visits every derived key as (branch number, child, key).
-    pub(super) fn for_each_key(&self, visit: &mut dyn FnMut(usize, ChildNumber, &PublicKey)) {
-        for ((branch, child), key) in self.keys.borrow().iter() {
-            visit(*branch, *child, key);
-        }
+    /// Visits every derived key as (branch number, child, key), stopping at the first error.
+    pub(super) fn for_each_key(
+        &self,
+        visit: &mut dyn FnMut(usize, ChildNumber, &PublicKey) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        self.keys
+            .borrow()
+            .iter()
+            .try_for_each(|((branch, child), key)| visit(*branch, *child, key))
     }
 
-    /// Visits every taproot tweak as (internal key, output key), x-only.
-    pub(super) fn for_each_tweak(&self, visit: &mut dyn FnMut(&[u8; 32], &[u8; 32])) {
-        for (internal, output) in self.tweaks.borrow().iter() {
-            visit(internal, output);
-        }
+    /// Visits every taproot tweak as (internal key, output key), x-only, stopping at the
+    /// first error.
+    pub(super) fn for_each_tweak(&self, visit: &mut TweakVisitor) -> std::io::Result<()> {
+        self.tweaks
+            .borrow()
+            .iter()
+            .try_for_each(|(internal, output)| visit(internal, output))
     }
 
     /// How many branches are numbered.

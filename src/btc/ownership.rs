@@ -370,8 +370,8 @@ impl<'a> Policies<'a> {
     fn script_pubkey(&self, concrete: &Descriptor<bitcoin::PublicKey>) -> ScriptBuf {
         match concrete {
             Descriptor::Tr(tr) if tr.tap_tree().is_none() => {
-                let output =
-                    (self.derivations).taproot_output(&self.secp, tr.internal_key().inner.into());
+                let internal = tr.internal_key().inner.into();
+                let output = self.derivations.taproot_output(&self.secp, internal);
                 ScriptBuf::builder()
                     .push_opcode(OP_PUSHNUM_1)
                     .push_slice(output)

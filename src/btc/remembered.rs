@@ -175,14 +175,12 @@ impl Write for Authenticating<'_> {
 fn write_body(out: &mut dyn Write, memo: &PublicDerivations) -> std::io::Result<()> {
     let u32_of = |n: usize| u32::try_from(n).map_err(std::io::Error::other);
     out.write_all(MAGIC)?;
+    // Branches are numbered 0, 1, 2… as they are first seen: in order, a branch's place in
+    // the file is its number.
     let mut branches = memo.branches();
     branches.sort_unstable_by_key(|(number, _, _)| *number);
     out.write_all(&u32_of(branches.len())?.to_be_bytes())?;
-    let mut file_number = vec![0u32; branches.len()];
-    for (at, (number, (chain_code, key), path)) in branches.iter().enumerate() {
-        if let Some(slot) = file_number.get_mut(*number) {
-            *slot = u32_of(at)?;
-        }
+    for (_, (chain_code, key), path) in &branches {
         out.write_all(chain_code.as_bytes())?;
         out.write_all(&key.serialize())?;
         let depth = u8::try_from(path.len()).map_err(std::io::Error::other)?;
@@ -193,25 +191,16 @@ fn write_body(out: &mut dyn Write, memo: &PublicDerivations) -> std::io::Result<
     }
     let (keys, tweaks) = memo.counts();
     out.write_all(&u32_of(keys)?.to_be_bytes())?;
-    let mut failed = Ok(());
     memo.for_each_key(&mut |branch, child, key| {
-        if failed.is_err() {
-            return;
-        }
-        let number = file_number.get(branch).copied().unwrap_or(u32::MAX);
-        failed = out
-            .write_all(&number.to_be_bytes())
-            .and_then(|_| out.write_all(&u32::from(child).to_be_bytes()))
-            .and_then(|_| out.write_all(&key.serialize_uncompressed()[1..]));
-    });
-    std::mem::replace(&mut failed, Ok(()))?;
+        out.write_all(&u32_of(branch)?.to_be_bytes())?;
+        out.write_all(&u32::from(child).to_be_bytes())?;
+        out.write_all(&key.serialize_uncompressed()[1..])
+    })?;
     out.write_all(&u32_of(tweaks)?.to_be_bytes())?;
     memo.for_each_tweak(&mut |internal, output| {
-        if failed.is_ok() {
-            failed = out.write_all(internal).and_then(|_| out.write_all(output));
-        }
-    });
-    failed
+        out.write_all(internal)?;
+        out.write_all(output)
+    })
 }
 
 /// Reads what [`write_body`] wrote into `memo`; `None` if anything is out of place (the

@@ -157,10 +157,9 @@ impl Context {
     }
 }
 
-/// Reports an argument-parsing error as `error:` + `hint:` (exit 2), or prints help/version.
 /// Shows the confirmation screen of `review` on stderr, written as it is rendered through a
 /// buffer (a screen of thousands of inputs is never held whole). A failure to write to stderr
-/// is ignored, as `eprint!` would not be.
+/// is ignored (`eprint!` would panic).
 pub fn show_review(review: &crate::review::Review) {
     let mut err = TextOut(std::io::BufWriter::new(std::io::stderr().lock()));
     crate::review::render::write(&mut err, review);
@@ -176,6 +175,7 @@ impl<W: Write> std::fmt::Write for TextOut<W> {
     }
 }
 
+/// Reports an argument-parsing error as `error:` + `hint:` (exit 2), or prints help/version.
 pub fn report_clap_error(e: clap::Error) -> std::process::ExitCode {
     use clap::error::ErrorKind;
     if matches!(
