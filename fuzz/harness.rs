@@ -6,6 +6,7 @@ use std::str::FromStr;
 
 use alloy_primitives::{Address, U256};
 use bitcoin::Network;
+use coldsign::btc::known_keys::KnownKeys;
 use coldsign::btc::ownership::Policies;
 use coldsign::eth::tx::UnsignedTx;
 use coldsign::eth::{EthPayload, EthRequest};
@@ -42,6 +43,7 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("message", message),
     ("erc7730", erc7730),
     ("remembered", remembered),
+    ("psbt_known_keys", psbt_known_keys),
 ];
 
 /// The signer's keys, derived once per process (PBKDF2 per input would dominate the run).
@@ -324,4 +326,75 @@ pub fn remembered(data: &[u8]) {
     let policies = Policies::new(keys(), Vec::new());
     let _ = policies.recall(&store);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Every key a PSBT names, as points (x-only keys with even y, as BIP340 reads them).
+pub fn known_keys_of(psbt: &bitcoin::psbt::Psbt) -> KnownKeys {
+    let mut known = KnownKeys::none();
+    let full = |x: &bitcoin::XOnlyPublicKey| x.public_key(bitcoin::secp256k1::Parity::Even);
+    for input in &psbt.inputs {
+        input
+            .bip32_derivation
+            .keys()
+            .for_each(|k| known.offer_key(k));
+        input
+            .tap_key_origins
+            .keys()
+            .for_each(|k| known.offer_key(&full(k)));
+        input
+            .tap_internal_key
+            .iter()
+            .for_each(|k| known.offer_key(&full(k)));
+    }
+    for output in &psbt.outputs {
+        output
+            .bip32_derivation
+            .keys()
+            .for_each(|k| known.offer_key(k));
+        output
+            .tap_key_origins
+            .keys()
+            .for_each(|k| known.offer_key(&full(k)));
+        output
+            .tap_internal_key
+            .iter()
+            .for_each(|k| known.offer_key(&full(k)));
+    }
+    known
+}
+
+/// Reading a PSBT with its keys already known as points gives what reading it without them
+/// gives: the same PSBT, or an error either way. Checked for the PSBT (as version 0 and as
+/// version 2) and for versions of it with one byte changed or cut short.
+pub fn psbt_known_keys(data: &[u8]) {
+    use coldsign::btc::psbt_v2::{parse_any, parse_any_knowing, PsbtVersion};
+    let Ok(file) = PsbtFile::decode(data) else {
+        return;
+    };
+    let known = known_keys_of(&file.psbt);
+    for version in [PsbtVersion::V0, PsbtVersion::V2] {
+        let Ok(bytes) = file.encode(version, coldsign::request::Encoding::Binary) else {
+            continue;
+        };
+        // Changes where the fuzz input says (its bytes as positions), and two cuts.
+        let step = bytes.len() / 8 + 1;
+        let mut variants = vec![bytes.clone(), bytes[..bytes.len() / 2].to_vec()];
+        for (i, &b) in data.iter().take(8).enumerate() {
+            let mut changed = bytes.clone();
+            let at = (i * step + b as usize) % changed.len();
+            changed[at] ^= b | 1;
+            variants.push(changed);
+        }
+        for variant in variants {
+            match (parse_any(&variant), parse_any_knowing(&variant, &known)) {
+                (Ok(plain), Ok(knowing)) => assert!(plain == knowing, "known keys changed a psbt"),
+                (Err(_), Err(_)) => {}
+                (plain, knowing) => panic!(
+                    "known keys changed whether a psbt reads: {:?} vs {:?}",
+                    plain.err(),
+                    knowing.err()
+                ),
+            }
+        }
+    }
 }

@@ -30,13 +30,6 @@ pub fn approver_hd(material: &KeyMaterial) -> Result<HdKeys> {
     })
 }
 
-/// Reads the request to approve from `path` (- for stdin), with the SHA-256 of its bytes.
-pub fn read_request(path: &Path) -> Result<(Request, sha256::Hash)> {
-    let data = files::read_input(path)?;
-    let hash = sha256::Hash::hash(&data);
-    Ok((Request::detect(data)?, hash))
-}
-
 /// A request as the approver reviewed it.
 pub struct Approving {
     home: Home,

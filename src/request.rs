@@ -10,6 +10,7 @@ use bitcoin::base64::write::EncoderWriter;
 use bitcoin::hex::{DisplayHex, FromHex};
 use bitcoin::psbt::Psbt;
 
+use crate::btc::known_keys::KnownKeys;
 use crate::btc::psbt_v2::{self, PsbtVersion, V2Extras};
 use crate::error::Said;
 use crate::eth::EthRequest;
@@ -28,17 +29,18 @@ pub enum Request {
 
 impl Request {
     /// Recognises request bytes of either chain (taken, so that a large text is dropped once
-    /// decoded).
-    pub fn detect(data: Vec<u8>) -> Result<Self, RequestError> {
+    /// decoded). A PSBT's keys that `known` holds are not decompressed again
+    /// ([`psbt_v2::parse_any_knowing`]).
+    pub fn detect(data: Vec<u8>, known: &KnownKeys) -> Result<Self, RequestError> {
         check_size(&data)?;
         let received = collect::receive(&data).map_err(RequestError::Transport)?;
         match received {
-            Some(received) => Self::from_received(received),
+            Some(received) => Self::from_received(received, known),
             None => match raw_bytes(&data) {
                 Ok((raw, encoding)) => {
                     // The text is not kept while its bytes are parsed.
                     drop(data);
-                    PsbtFile::from_raw(&raw, encoding).map(Request::Bitcoin)
+                    PsbtFile::from_raw_knowing(&raw, encoding, known).map(Request::Bitcoin)
                 }
                 Err(RequestError::Unrecognised) => EthRequest::decode(&data)
                     .map(Request::Ethereum)
@@ -51,10 +53,10 @@ impl Request {
         }
     }
 
-    fn from_received(received: Received) -> Result<Self, RequestError> {
+    fn from_received(received: Received, known: &KnownKeys) -> Result<Self, RequestError> {
         let fail = |e: &dyn std::fmt::Display| RequestError::Transport(e.to_string());
         if let Some(raw) = received.psbt().map_err(|e| fail(&e))? {
-            return PsbtFile::from_raw(&raw, Encoding::Base64).map(Request::Bitcoin);
+            return PsbtFile::from_raw_knowing(&raw, Encoding::Base64, known).map(Request::Bitcoin);
         }
         if let Received::Ur { ur_type, cbor } = &received {
             if ur_type == "bytes" {
@@ -63,7 +65,7 @@ impl Request {
                 else {
                     return Err(RequestError::Transport("unreadable ur:bytes".into()));
                 };
-                return Self::detect_inner(&inner);
+                return Self::detect_inner(&inner, known);
             }
             if ur_type == "eth-sign-request" {
                 return EthRequest::from_received(received)
@@ -78,9 +80,11 @@ impl Request {
     }
 
     /// The content of a `ur:bytes` transfer: a raw request (not another transfer).
-    fn detect_inner(data: &[u8]) -> Result<Self, RequestError> {
+    fn detect_inner(data: &[u8], known: &KnownKeys) -> Result<Self, RequestError> {
         match raw_bytes(data) {
-            Ok((raw, encoding)) => PsbtFile::from_raw(&raw, encoding).map(Request::Bitcoin),
+            Ok((raw, encoding)) => {
+                PsbtFile::from_raw_knowing(&raw, encoding, known).map(Request::Bitcoin)
+            }
             Err(RequestError::Unrecognised | RequestError::Empty) => EthRequest::decode_bare(data)
                 .map(Request::Ethereum)
                 .map_err(|e| match looks_like_ethereum(data) {
@@ -217,8 +221,17 @@ impl PsbtFile {
 
     /// Parses binary PSBT bytes that arrived in `encoding`.
     pub fn from_raw(raw: &[u8], encoding: Encoding) -> Result<Self, RequestError> {
-        let (psbt, version, extras) =
-            psbt_v2::parse_any(raw).map_err(|e| RequestError::Psbt(e.to_string()))?;
+        Self::from_raw_knowing(raw, encoding, &KnownKeys::none())
+    }
+
+    /// [`PsbtFile::from_raw`], not decompressing the keys `known` holds.
+    pub fn from_raw_knowing(
+        raw: &[u8],
+        encoding: Encoding,
+        known: &KnownKeys,
+    ) -> Result<Self, RequestError> {
+        let (psbt, version, extras) = psbt_v2::parse_any_knowing(raw, known)
+            .map_err(|e| RequestError::Psbt(e.to_string()))?;
         crate::review::bitcoin::amounts::check(&psbt)
             .map_err(|e| RequestError::Psbt(e.to_string()))?;
         Ok(PsbtFile {

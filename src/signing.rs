@@ -6,16 +6,18 @@ use std::path::Path;
 
 use alloy_primitives::hex;
 use bitcoin::bip32::DerivationPath;
-use bitcoin::hashes::sha256;
+use bitcoin::hashes::{sha256, Hash};
 use bitcoin::psbt::Psbt;
 use bitcoin::Network;
 
+use crate::btc::known_keys::KnownKeys;
 use crate::btc::ownership::Policies;
 use crate::btc::remembered::Remembered;
 use crate::ceremony::{self, Approvals, Home, Outcome};
 use crate::eth::account;
 use crate::eth::sign::Answer;
 use crate::eth::EthRequest;
+use crate::files;
 use crate::i18n::Text;
 use crate::keys::material::{HdKeys, KeyMaterial};
 use crate::prompt::Prompt;
@@ -27,6 +29,14 @@ use crate::signer::{capabilities, HardwareSigner, Signed, Signer};
 use crate::transport::parts::ur_text;
 use crate::transport::registry::Payload;
 use crate::{Error, Result};
+
+/// Reads a request from `path` (- for stdin), with the SHA-256 of its bytes; a PSBT's keys
+/// that `known` holds are not decompressed again.
+pub fn read_request(path: &Path, known: &KnownKeys) -> Result<(Request, sha256::Hash)> {
+    let data = files::read_input(path)?;
+    let hash = sha256::Hash::hash(&data);
+    Ok((Request::detect(data, known)?, hash))
+}
 
 /// The keystore's HD key tree (a single-key keystore cannot sign Bitcoin).
 pub fn hd_keys(material: &KeyMaterial) -> Result<HdKeys> {

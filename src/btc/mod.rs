@@ -7,6 +7,7 @@ pub mod builder;
 pub mod core_verify;
 pub mod derive;
 pub mod finalize;
+pub mod known_keys;
 pub mod message;
 pub mod multisig;
 pub mod network;

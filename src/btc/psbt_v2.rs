@@ -29,6 +29,11 @@ use bitcoin::psbt::Psbt;
 use bitcoin::transaction::Version;
 use bitcoin::{Amount, OutPoint, ScriptBuf, Sequence, Transaction, TxIn, TxOut, Txid, Witness};
 
+use super::known_keys::KnownKeys;
+use lifted::Lifted;
+
+mod lifted;
+
 /// The five bytes every PSBT starts with: `psbt` and 0xff.
 const MAGIC: &[u8; 5] = b"psbt\xff";
 /// Lock time values at or above this are Unix timestamps, below it block heights.
@@ -381,6 +386,10 @@ pub enum PsbtV2Error {
     /// [`serialize_v2`] was given a [`Psbt`] whose version field is not 0.
     #[error("psbt to write as v2 must be a version 0 psbt, but its version field is {0}")]
     NotVersion0(u32),
+    /// rust-bitcoin read a different number of input or output maps than were split off
+    /// (not expected: both follow the unsigned transaction's counts).
+    #[error("psbt read with a different number of input or output maps than it was split into")]
+    MapCountChanged,
     /// rust-bitcoin rejected the (converted) version 0 PSBT.
     #[error("psbt rejected by rust-bitcoin: {0}")]
     Psbt(#[source] bitcoin::psbt::Error),
@@ -398,26 +407,45 @@ pub enum PsbtV2Error {
 /// the fields it understands, and, as Bitcoin Core does, an input's non-witness UTXO must be
 /// the transaction its outpoint spends from.
 pub fn parse_any(bytes: &[u8]) -> Result<(Psbt, PsbtVersion, Option<V2Extras>), PsbtV2Error> {
-    let raw = RawPsbt::parse(bytes)?;
-    match raw.version {
+    parse_any_knowing(bytes, &KnownKeys::none())
+}
+
+/// [`parse_any`], taking the keys `known` holds as those points instead of decompressing them
+/// (see [`KnownKeys`]): the same result, or the same kind of error, with less work.
+pub fn parse_any_knowing(
+    bytes: &[u8],
+    known: &KnownKeys,
+) -> Result<(Psbt, PsbtVersion, Option<V2Extras>), PsbtV2Error> {
+    let mut raw = RawPsbt::parse(bytes)?;
+    let version = raw.version;
+    let lifted = Lifted::take(&mut raw.inputs, &mut raw.outputs, known);
+    // The raw maps are a second copy of every pair: not kept while rust-bitcoin parses.
+    let (mut psbt, extras) = match version {
         PsbtVersion::V0 => {
             raw.reject_v2_fields()?;
-            // Its maps are a second copy of every pair: not kept while rust-bitcoin parses.
-            drop(raw);
-            let psbt = Psbt::deserialize(bytes).map_err(PsbtV2Error::Psbt)?;
-            check_non_witness_utxos(&psbt)?;
-            super::bip373::check(&psbt)?;
-            Ok((psbt, PsbtVersion::V0, None))
+            if lifted.is_empty() {
+                drop(raw);
+                (Psbt::deserialize(bytes).map_err(PsbtV2Error::Psbt)?, None)
+            } else {
+                let v0_bytes = raw.write_v0();
+                drop(raw);
+                (
+                    Psbt::deserialize(&v0_bytes).map_err(PsbtV2Error::Psbt)?,
+                    None,
+                )
+            }
         }
         PsbtVersion::V2 => {
             let (v0_bytes, extras) = v2_to_v0(&raw)?;
             drop(raw);
             let psbt = Psbt::deserialize(&v0_bytes).map_err(PsbtV2Error::Psbt)?;
-            check_non_witness_utxos(&psbt)?;
-            super::bip373::check(&psbt)?;
-            Ok((psbt, PsbtVersion::V2, Some(extras)))
+            (psbt, Some(extras))
         }
-    }
+    };
+    lifted.put_back(&mut psbt)?;
+    check_non_witness_utxos(&psbt)?;
+    super::bip373::check(&psbt)?;
+    Ok((psbt, version, extras))
 }
 
 /// Writes a version 0 [`Psbt`] as a version 2 PSBT (raw bytes, starting with the magic).
@@ -675,19 +703,7 @@ fn v2_to_v0(raw: &RawPsbt) -> Result<(Vec<u8>, V2Extras), PsbtV2Error> {
         }
     }
     out.push(0x00);
-    for (kind, maps) in [
-        (MapKind::Input, &raw.inputs),
-        (MapKind::Output, &raw.outputs),
-    ] {
-        for map in maps {
-            for p in &map.pairs {
-                if !is_v2_field(kind, p.key_type) {
-                    write_pair(&mut out, &p.key, &p.value);
-                }
-            }
-            out.push(0x00);
-        }
-    }
+    raw.write_input_and_output_maps(&mut out);
     Ok((out, extras))
 }
 
@@ -887,6 +903,34 @@ impl RawPsbt {
             inputs,
             outputs,
         })
+    }
+
+    /// The input and output maps without their version 2 fields, each with its separator.
+    fn write_input_and_output_maps(&self, out: &mut Vec<u8>) {
+        for (kind, maps) in [
+            (MapKind::Input, &self.inputs),
+            (MapKind::Output, &self.outputs),
+        ] {
+            for map in maps {
+                for p in &map.pairs {
+                    if !is_v2_field(kind, p.key_type) {
+                        write_pair(out, &p.key, &p.value);
+                    }
+                }
+                out.push(0x00);
+            }
+        }
+    }
+
+    /// A version 0 PSBT as it stands, written back.
+    fn write_v0(&self) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        for p in &self.global.pairs {
+            write_pair(&mut out, &p.key, &p.value);
+        }
+        out.push(0x00);
+        self.write_input_and_output_maps(&mut out);
+        out
     }
 
     /// BIP370: a version 0 PSBT must not contain any version 2 field.

@@ -18,6 +18,7 @@ use bitcoin::secp256k1::PublicKey;
 use zeroize::Zeroizing;
 
 use super::derive::{PublicDerivations, Root};
+use super::known_keys::KnownKeys;
 use crate::files::{self, Replace};
 use crate::i18n::Text;
 use crate::keys::material::HdKeys;
@@ -98,15 +99,18 @@ impl Remembered {
         };
         let mut reader = Reader {
             input: BufReader::new(file),
-            engine: HmacEngine::new(&self.key[..]),
+            engine: Some(HmacEngine::new(&self.key[..])),
             error: None,
         };
-        let parsed = parse(&mut reader, memo);
+        let parsed = parse(&mut reader, &mut Recalling(memo));
         if let Some(e) = reader.error.take() {
             memo.forget();
             return Err(Ignored::Unreadable(e.to_string()));
         }
-        let expected = Hmac::from_engine(reader.engine.clone()).to_byte_array();
+        let expected = reader
+            .engine
+            .take()
+            .map(|engine| Hmac::from_engine(engine).to_byte_array());
         let mut mac = [0u8; MAC_LEN];
         let mut rest = Vec::new();
         let read = reader
@@ -117,7 +121,9 @@ impl Remembered {
             (Err(e), _) if e.kind() != std::io::ErrorKind::UnexpectedEof => {
                 Err(Ignored::Unreadable(e.to_string()))
             }
-            (Ok(_), Some(())) if rest.is_empty() && same(&expected, &mac) => Ok(()),
+            (Ok(_), Some(())) if rest.is_empty() && expected.is_some_and(|e| same(&e, &mac)) => {
+                Ok(())
+            }
             _ => Err(Ignored::NotAuthentic),
         };
         if verdict.is_err() {
@@ -203,9 +209,77 @@ fn write_body(out: &mut dyn Write, memo: &PublicDerivations) -> std::io::Result<
     })
 }
 
-/// Reads what [`write_body`] wrote into `memo`; `None` if anything is out of place (the
+/// The keys remembered beside `keystore`, read without the seed (so before the keystore is
+/// unlocked), as points the PSBT reader need not decompress again. Not authenticated, and
+/// need not be: a point stands only for its own serialization ([`KnownKeys`]). Nothing when
+/// the file is missing, unreadable or out of shape; the review's own read
+/// ([`Remembered::recall`]) reports such a file.
+pub fn known_keys(keystore: &Path) -> KnownKeys {
+    let mut known = KnownKeys::none();
+    let path = keystore.parent().unwrap_or(Path::new(".")).join(FILE_NAME);
+    let Ok(file) = File::open(path) else {
+        return known;
+    };
+    let mut reader = Reader {
+        input: BufReader::new(file),
+        engine: None,
+        error: None,
+    };
+    if parse(&mut reader, &mut known).is_none() {
+        return KnownKeys::none();
+    }
+    known
+}
+
+/// What a read of the file fills.
+trait Filling {
+    /// Numbers the branch `parent_path` below `root`.
+    fn branch(&mut self, root: Root, parent_path: DerivationPath) -> usize;
+    /// Takes key `child` of the branch numbered `branch` (uncompressed, without its prefix
+    /// byte); `None` rejects the file.
+    fn key(&mut self, branch: usize, child: ChildNumber, x_and_y: &[u8; 64]) -> Option<()>;
+    /// Takes the key-only taproot output key `output` of `internal`.
+    fn tweak(&mut self, internal: [u8; 32], output: [u8; 32]);
+}
+
+/// An authenticated read, into the memo.
+struct Recalling<'m>(&'m PublicDerivations);
+
+impl Filling for Recalling<'_> {
+    fn branch(&mut self, root: Root, parent_path: DerivationPath) -> usize {
+        self.0.recall_branch(root, parent_path)
+    }
+
+    fn key(&mut self, branch: usize, child: ChildNumber, x_and_y: &[u8; 64]) -> Option<()> {
+        let mut uncompressed = [4u8; 65];
+        uncompressed[1..].copy_from_slice(x_and_y);
+        let key = PublicKey::from_slice(&uncompressed).ok()?;
+        self.0.recall_key(branch, child, key);
+        Some(())
+    }
+
+    fn tweak(&mut self, internal: [u8; 32], output: [u8; 32]) {
+        self.0.recall_tweak(internal, output);
+    }
+}
+
+/// A read for points only (see [`known_keys`]).
+impl Filling for KnownKeys {
+    fn branch(&mut self, _: Root, _: DerivationPath) -> usize {
+        0
+    }
+
+    fn key(&mut self, _: usize, _: ChildNumber, x_and_y: &[u8; 64]) -> Option<()> {
+        self.offer(x_and_y);
+        Some(())
+    }
+
+    fn tweak(&mut self, _: [u8; 32], _: [u8; 32]) {}
+}
+
+/// Reads what [`write_body`] wrote into `filling`; `None` if anything is out of place (the
 /// caller then forgets what was read).
-fn parse(r: &mut Reader, memo: &PublicDerivations) -> Option<()> {
+fn parse(r: &mut Reader, filling: &mut dyn Filling) -> Option<()> {
     if r.array::<{ MAGIC.len() }>()? != *MAGIC {
         return None;
     }
@@ -222,7 +296,7 @@ fn parse(r: &mut Reader, memo: &PublicDerivations) -> Option<()> {
             .map(|_| r.u32().map(ChildNumber::from))
             .collect::<Option<_>>()?;
         let root: Root = (chain_code, key);
-        numbers.push(memo.recall_branch(root, path.into()));
+        numbers.push(filling.branch(root, path.into()));
     }
     for _ in 0..r.count()? {
         let branch = *numbers.get(usize::try_from(r.u32()?).ok()?)?;
@@ -230,21 +304,19 @@ fn parse(r: &mut Reader, memo: &PublicDerivations) -> Option<()> {
         if child.is_hardened() {
             return None;
         }
-        let mut uncompressed = [4u8; 65];
-        uncompressed[1..].copy_from_slice(&r.array::<64>()?);
-        memo.recall_key(branch, child, PublicKey::from_slice(&uncompressed).ok()?);
+        filling.key(branch, child, &r.array::<64>()?)?;
     }
     for _ in 0..r.count()? {
-        memo.recall_tweak(r.array::<32>()?, r.array::<32>()?);
+        filling.tweak(r.array::<32>()?, r.array::<32>()?);
     }
     Some(())
 }
 
-/// Reads fixed-size fields from the file, feeding every byte to its authentication code; a
-/// read error is kept for the caller.
+/// Reads fixed-size fields from the file, feeding every byte to its authentication code (if
+/// it is being authenticated); a read error is kept for the caller.
 struct Reader {
     input: BufReader<File>,
-    engine: HmacEngine<sha256::Hash>,
+    engine: Option<HmacEngine<sha256::Hash>>,
     error: Option<std::io::Error>,
 }
 
@@ -253,7 +325,9 @@ impl Reader {
         let mut field = [0u8; N];
         match self.input.read_exact(&mut field) {
             Ok(()) => {
-                self.engine.input(&field);
+                if let Some(engine) = &mut self.engine {
+                    engine.input(&field);
+                }
                 Some(field)
             }
             Err(e) => {

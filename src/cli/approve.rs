@@ -8,9 +8,11 @@ use clap::Args;
 
 use super::context::{Context, Report};
 use crate::approval::ApproverKey;
-use crate::approver::{approver_hd, read_request, Approving};
+use crate::approver::{approver_hd, Approving};
+use crate::btc::known_keys::KnownKeys;
 use crate::files::{self, Replace};
 use crate::report::approval::{Approved, ApproverView};
+use crate::signing::read_request;
 use crate::transport::registry::Payload;
 use crate::Result;
 
@@ -42,7 +44,7 @@ pub struct ApproveArgs {
 /// `coldsign approve`.
 pub fn approve(ctx: &Context, args: ApproveArgs) -> Result<()> {
     files::refuse_taken(&args.output, Replace::Never)?;
-    let (request, request_hash) = read_request(&args.file)?;
+    let (request, request_hash) = read_request(&args.file, &KnownKeys::none())?;
     let (keystore, _, material) = super::key::unlock(ctx)?;
     let hd = approver_hd(&material)?;
     let approving = Approving::review(

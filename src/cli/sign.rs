@@ -6,19 +6,20 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use bitcoin::bip32::DerivationPath;
-use bitcoin::hashes::{sha256, Hash};
 use clap::Args;
 
 use super::approval::Approval;
 use super::context::{Context, Report};
 use crate::audit::AuditSigner;
+use crate::btc::known_keys::KnownKeys;
+use crate::btc::remembered;
 use crate::ceremony::Home;
 use crate::files::{self, Replace};
 use crate::i18n::Text;
 use crate::report::sign::Inspected;
 use crate::request::Request;
 use crate::signer::HardwareSigner;
-use crate::signing::{Keys, Screens, Session, SignOptions, Signing};
+use crate::signing::{read_request, Keys, Screens, Session, SignOptions, Signing};
 use crate::{Error, Result};
 
 #[derive(Debug, Args)]
@@ -62,15 +63,16 @@ pub struct SignArgs {
 
 /// Reads and recognises a request, keeping only its SHA-256 (for the audit log) rather than
 /// the raw bytes.
-fn read_request(path: &Path) -> Result<(Request, sha256::Hash)> {
-    let data = files::read_input(path)?;
-    let hash = sha256::Hash::hash(&data);
-    Ok((Request::detect(data)?, hash))
+/// The keys remembered beside the keystore, if there is one, for reading the request.
+fn known_keys(ctx: &Context) -> KnownKeys {
+    ctx.keystore_path()
+        .map(|keystore| remembered::known_keys(&keystore))
+        .unwrap_or_default()
 }
 
 /// `coldsign inspect` (and `eth inspect`).
 pub fn inspect(ctx: &Context, args: InspectArgs) -> Result<()> {
-    let (request, request_hash) = read_request(&args.file)?;
+    let (request, request_hash) = read_request(&args.file, &known_keys(ctx))?;
     let (keystore, _, material) = super::key::unlock(ctx)?;
     let home = Home::beside(&keystore)?.with_audit(AuditSigner::from_material(&material));
     let session = Session {
@@ -86,7 +88,7 @@ pub fn inspect(ctx: &Context, args: InspectArgs) -> Result<()> {
 /// `coldsign sign` (and `eth sign`).
 pub fn sign(ctx: &Context, args: SignArgs) -> Result<()> {
     args.approval.preflight(ctx, &args.output)?;
-    let (request, request_hash) = read_request(&args.file)?;
+    let (request, request_hash) = read_request(&args.file, &known_keys(ctx))?;
     let network = match &request {
         Request::Bitcoin(file) => ctx.network_for(&file.psbt)?,
         Request::Ethereum(_) => ctx.network,

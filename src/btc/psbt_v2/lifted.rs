@@ -1,0 +1,281 @@
+//! The key pairs of a PSBT whose keys are already known as points ([`KnownKeys`]), read here
+//! instead of by rust-bitcoin, which would decompress each key again.
+//!
+//! Only a pair that rust-bitcoin would accept as it stands is taken (the same key data and
+//! value shapes, read with rust-bitcoin's own decoder for leaf hashes); every other pair is
+//! left for rust-bitcoin, so a malformed one fails there exactly as before. Taken pairs are
+//! put back into the [`Psbt`] rust-bitcoin reads from the rest, and a key that is then already
+//! present is the duplicate it would have been.
+
+use std::collections::btree_map::{BTreeMap, Entry};
+
+use bitcoin::bip32::{ChildNumber, DerivationPath, Fingerprint, KeySource};
+use bitcoin::consensus::encode;
+use bitcoin::hex::DisplayHex;
+use bitcoin::psbt::Psbt;
+use bitcoin::secp256k1::{PublicKey, XOnlyPublicKey};
+use bitcoin::TapLeafHash;
+
+use super::{key_origin, kind_of, MapKind, MapLocation, Pair, PsbtV2Error, RawMap};
+use crate::btc::known_keys::KnownKeys;
+
+// The key types taken (BIP174, BIP371).
+const IN_BIP32_DERIVATION: u64 = 0x06;
+const IN_TAP_BIP32_DERIVATION: u64 = 0x16;
+const IN_TAP_INTERNAL_KEY: u64 = 0x17;
+const OUT_BIP32_DERIVATION: u64 = 0x02;
+const OUT_TAP_INTERNAL_KEY: u64 = 0x05;
+const OUT_TAP_BIP32_DERIVATION: u64 = 0x07;
+
+/// A taproot key's origin: the leaves it signs for and its derivation.
+type TapOrigin = (Vec<TapLeafHash>, KeySource);
+
+/// The pairs taken from one input or output map.
+#[derive(Default)]
+struct Taken {
+    bip32_derivation: Vec<(PublicKey, KeySource)>,
+    tap_key_origins: Vec<(XOnlyPublicKey, TapOrigin)>,
+    tap_internal_key: Option<XOnlyPublicKey>,
+}
+
+/// The pairs taken from every input and output map, in map order.
+pub(super) struct Lifted {
+    inputs: Vec<Taken>,
+    outputs: Vec<Taken>,
+}
+
+impl Lifted {
+    /// Takes from `inputs` and `outputs` every key pair whose key `known` holds and that
+    /// rust-bitcoin would accept.
+    pub(super) fn take(inputs: &mut [RawMap], outputs: &mut [RawMap], known: &KnownKeys) -> Self {
+        let take_from = |kind, maps: &mut [RawMap]| -> Vec<Taken> {
+            maps.iter_mut()
+                .map(|map| {
+                    let mut taken = Taken::default();
+                    if !known.is_empty() {
+                        map.pairs.retain(|pair| !taken.take(kind, pair, known));
+                    }
+                    taken
+                })
+                .collect()
+        };
+        Lifted {
+            inputs: take_from(MapKind::Input, inputs),
+            outputs: take_from(MapKind::Output, outputs),
+        }
+    }
+
+    /// Whether nothing was taken.
+    pub(super) fn is_empty(&self) -> bool {
+        self.inputs.iter().chain(&self.outputs).all(Taken::is_empty)
+    }
+
+    /// Puts the taken pairs into `psbt`, read from the rest.
+    pub(super) fn put_back(self, psbt: &mut Psbt) -> Result<(), PsbtV2Error> {
+        if self.inputs.len() != psbt.inputs.len() || self.outputs.len() != psbt.outputs.len() {
+            return Err(PsbtV2Error::MapCountChanged);
+        }
+        for (index, (taken, input)) in self.inputs.into_iter().zip(&mut psbt.inputs).enumerate() {
+            taken.put(
+                MapLocation::Input(index),
+                &mut input.bip32_derivation,
+                &mut input.tap_key_origins,
+                &mut input.tap_internal_key,
+            )?;
+        }
+        for (index, (taken, output)) in self.outputs.into_iter().zip(&mut psbt.outputs).enumerate()
+        {
+            taken.put(
+                MapLocation::Output(index),
+                &mut output.bip32_derivation,
+                &mut output.tap_key_origins,
+                &mut output.tap_internal_key,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl Taken {
+    fn is_empty(&self) -> bool {
+        self.bip32_derivation.is_empty()
+            && self.tap_key_origins.is_empty()
+            && self.tap_internal_key.is_none()
+    }
+
+    /// Takes `pair` (true) if it is a key pair of a `kind` map whose key `known` holds and
+    /// whose value rust-bitcoin would accept.
+    fn take(&mut self, kind: MapKind, pair: &Pair, known: &KnownKeys) -> bool {
+        let Some((bip32, tap, internal)) = key_types(kind) else {
+            return false;
+        };
+        if pair.type_len != 1 {
+            return false;
+        }
+        let data = pair.key_data();
+        match pair.key_type {
+            t if t == bip32 => {
+                let (Some(public_key), Some(source)) =
+                    (known.compressed(data), key_source(&pair.value))
+                else {
+                    return false;
+                };
+                self.bip32_derivation.push((public_key, source));
+            }
+            t if t == tap => {
+                let (Some(x_only), Some(origin)) = (known.x_only(data), tap_origin(&pair.value))
+                else {
+                    return false;
+                };
+                self.tap_key_origins.push((x_only, origin));
+            }
+            t if t == internal && data.is_empty() => {
+                let Some(x_only) = known.x_only(&pair.value) else {
+                    return false;
+                };
+                self.tap_internal_key = Some(x_only);
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn put(
+        self,
+        at: MapLocation,
+        bip32_derivation: &mut BTreeMap<PublicKey, KeySource>,
+        tap_key_origins: &mut BTreeMap<XOnlyPublicKey, TapOrigin>,
+        tap_internal_key: &mut Option<XOnlyPublicKey>,
+    ) -> Result<(), PsbtV2Error> {
+        let (bip32, tap, internal) = key_types(kind_of(at)).unwrap_or_default();
+        let duplicate = |key_type: u64, key_data: &[u8]| PsbtV2Error::DuplicateKey {
+            at,
+            key: format!("{key_type:02x}{}", key_data.to_lower_hex_string()),
+        };
+        for (public_key, source) in self.bip32_derivation {
+            insert_new(bip32_derivation, public_key, source)
+                .ok_or_else(|| duplicate(bip32, &public_key.serialize()))?;
+        }
+        for (x_only, origin) in self.tap_key_origins {
+            insert_new(tap_key_origins, x_only, origin)
+                .ok_or_else(|| duplicate(tap, &x_only.serialize()))?;
+        }
+        if let Some(x_only) = self.tap_internal_key {
+            if tap_internal_key.replace(x_only).is_some() {
+                return Err(duplicate(internal, &[]));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The key types taken from a `kind` map: (BIP32 derivation, taproot BIP32 derivation,
+/// taproot internal key); none from the global map.
+fn key_types(kind: MapKind) -> Option<(u64, u64, u64)> {
+    match kind {
+        MapKind::Input => Some((
+            IN_BIP32_DERIVATION,
+            IN_TAP_BIP32_DERIVATION,
+            IN_TAP_INTERNAL_KEY,
+        )),
+        MapKind::Output => Some((
+            OUT_BIP32_DERIVATION,
+            OUT_TAP_BIP32_DERIVATION,
+            OUT_TAP_INTERNAL_KEY,
+        )),
+        MapKind::Global => None,
+    }
+}
+
+/// Inserts a new entry; `None` if the key is already there.
+fn insert_new<K: Ord, V>(map: &mut BTreeMap<K, V>, key: K, value: V) -> Option<()> {
+    match map.entry(key) {
+        Entry::Vacant(entry) => {
+            entry.insert(value);
+            Some(())
+        }
+        Entry::Occupied(_) => None,
+    }
+}
+
+/// A BIP32 derivation value: fingerprint, then little-endian child numbers.
+fn key_source(value: &[u8]) -> Option<KeySource> {
+    let (fingerprint, _, path) = key_origin(value)?;
+    let path: DerivationPath = path.into_iter().map(ChildNumber::from).collect();
+    Some((Fingerprint::from(fingerprint), path))
+}
+
+/// A taproot BIP32 derivation value: the leaf hashes (a compact-size count, then 32 bytes
+/// each), then a BIP32 derivation.
+fn tap_origin(value: &[u8]) -> Option<TapOrigin> {
+    let (leaves, used) = encode::deserialize_partial::<Vec<TapLeafHash>>(value).ok()?;
+    Some((leaves, key_source(value.get(used..)?)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use bitcoin::base64::prelude::{Engine, BASE64_STANDARD};
+
+    use super::super::RawPsbt;
+    use super::*;
+
+    fn pair_count(raw: &RawPsbt) -> usize {
+        raw.inputs
+            .iter()
+            .chain(&raw.outputs)
+            .map(|m| m.pairs.len())
+            .sum()
+    }
+
+    #[test]
+    fn every_key_pair_of_a_known_key_is_taken_and_put_back() {
+        let mut taken_in_all = 0;
+        for file in ["bip174.json", "bip371.json"] {
+            let path = format!("{}/fixtures/{file}", env!("CARGO_MANIFEST_DIR"));
+            let vectors: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            for case in vectors["valid"].as_array().unwrap() {
+                let bytes = BASE64_STANDARD
+                    .decode(case["psbt"].as_str().unwrap())
+                    .unwrap();
+                let psbt = Psbt::deserialize(&bytes).unwrap();
+                let mut known = KnownKeys::none();
+                let mut key_pairs = 0;
+                let even = |x: &XOnlyPublicKey| x.public_key(bitcoin::secp256k1::Parity::Even);
+                let maps = psbt
+                    .inputs
+                    .iter()
+                    .map(|i| (&i.bip32_derivation, &i.tap_key_origins, &i.tap_internal_key));
+                let outputs = psbt
+                    .outputs
+                    .iter()
+                    .map(|o| (&o.bip32_derivation, &o.tap_key_origins, &o.tap_internal_key));
+                for (bip32, tap, internal) in maps.chain(outputs) {
+                    bip32.keys().for_each(|k| known.offer_key(k));
+                    tap.keys().for_each(|k| known.offer_key(&even(k)));
+                    internal.iter().for_each(|k| known.offer_key(&even(k)));
+                    key_pairs += bip32.len() + tap.len() + usize::from(internal.is_some());
+                }
+                let mut raw = RawPsbt::parse(&bytes).unwrap();
+                let before = pair_count(&raw);
+                let lifted = Lifted::take(&mut raw.inputs, &mut raw.outputs, &known);
+                assert_eq!(
+                    before - pair_count(&raw),
+                    key_pairs,
+                    "{file}: {}",
+                    case["note"]
+                );
+                assert_eq!(lifted.is_empty(), key_pairs == 0);
+                taken_in_all += key_pairs;
+
+                let mut read = Psbt::deserialize(&raw.write_v0()).unwrap();
+                lifted.put_back(&mut read).unwrap();
+                assert!(read == psbt, "{file}: {}", case["note"]);
+            }
+        }
+        assert!(
+            taken_in_all > 20,
+            "only {taken_in_all} key pairs in the vectors"
+        );
+    }
+}
