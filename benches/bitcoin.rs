@@ -1,5 +1,6 @@
 //! Review, signing and finalizing speed for N-input PSBTs (P2WPKH and P2TR), the review also
-//! with the derivations an earlier review remembered, and the floor: a
+//! with the derivations an earlier review remembered, reading the PSBT without and with the
+//! remembered keys known, and the floor: a
 //! bare rust-bitcoin loop (one sighash cache, secp256k1 signing, nothing else), with the keys
 //! at hand and with each key derived from a cached account key; and the elliptic-curve steps
 //! both are made of (group `secp256k1`).
@@ -14,9 +15,10 @@ use bitcoin::secp256k1::{Keypair, Message, PublicKey, Scalar, Secp256k1, SecretK
 use bitcoin::sighash::{EcdsaSighashType, Prevouts, SighashCache, TapSighashType};
 use bitcoin::{Network, ScriptBuf};
 use coldsign::btc::finalize;
+use coldsign::btc::known_keys::KnownKeys;
 use coldsign::btc::ownership::Policies;
-use coldsign::btc::psbt_v2::PsbtVersion;
-use coldsign::btc::remembered::Remembered;
+use coldsign::btc::psbt_v2::{parse_any_knowing, PsbtVersion};
+use coldsign::btc::remembered::{known_keys, Remembered};
 use coldsign::review::bitcoin::{review, BtcReview, FeeLimits};
 use coldsign::signer::software::sign_psbt;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
@@ -59,6 +61,25 @@ fn bench(c: &mut Criterion) {
                     BenchmarkId::new(format!("review+sign{variant}/{name}"), n),
                     &unsigned,
                     |b, p| b.iter(|| reviewed_and_signed(p, &policies(remembered))),
+                );
+            }
+            // Reading the PSBT: every key decompressed, then with the keys remembered beside
+            // the keystore known as points (read from their file inside the measured time).
+            let bytes = unsigned.serialize();
+            let keystore = dir.path().join("keystore.json");
+            for (variant, remembered) in [("", false), ("-remembered", true)] {
+                group.bench_with_input(
+                    BenchmarkId::new(format!("read{variant}/{name}"), n),
+                    &bytes,
+                    |b, bytes| {
+                        b.iter(|| {
+                            let known = match remembered {
+                                true => known_keys(&keystore),
+                                false => KnownKeys::none(),
+                            };
+                            parse_any_knowing(bytes, &known).expect("psbt read")
+                        })
+                    },
                 );
             }
             group.bench_with_input(
