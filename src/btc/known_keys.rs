@@ -9,6 +9,7 @@
 //! used (the PSBT's key is then decompressed as usual). Nothing offered here can change what
 //! a PSBT says.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use bitcoin::secp256k1::{PublicKey, XOnlyPublicKey};
@@ -17,6 +18,8 @@ use bitcoin::secp256k1::{PublicKey, XOnlyPublicKey};
 #[derive(Debug, Default, Clone)]
 pub struct KnownKeys {
     by_x: HashMap<[u8; 32], [u8; 32]>,
+    /// The point last used (a taproot input names its internal key twice in a row).
+    last: Cell<Option<([u8; 32], PublicKey)>>,
 }
 
 impl KnownKeys {
@@ -48,11 +51,18 @@ impl KnownKeys {
 
     /// The offered point with x coordinate `x`, if it is on the curve.
     fn point(&self, x: &[u8]) -> Option<PublicKey> {
-        let y = self.by_x.get(x)?;
+        if let Some((last_x, last)) = self.last.get() {
+            if last_x[..] == *x {
+                return Some(last);
+            }
+        }
+        let (x, y) = self.by_x.get_key_value(x)?;
         let mut uncompressed = [4u8; 65];
         uncompressed[1..33].copy_from_slice(x);
         uncompressed[33..].copy_from_slice(y);
-        PublicKey::from_slice(&uncompressed).ok()
+        let point = PublicKey::from_slice(&uncompressed).ok()?;
+        self.last.set(Some((*x, point)));
+        Some(point)
     }
 
     /// The key whose 33-byte compressed serialization is `compressed`, if offered.

@@ -174,13 +174,19 @@ pub fn key_expression(fingerprint: Fingerprint, path: &DerivationPath, xpub: &Xp
 
 /// A path without the leading `m/`, hardened steps marked `'` as descriptors print them.
 pub fn path_string(path: &DerivationPath) -> String {
-    path.into_iter()
-        .map(|c| match c {
-            ChildNumber::Hardened { index } => format!("{index}'"),
-            ChildNumber::Normal { index } => index.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+    use std::fmt::Write;
+    let mut out = String::with_capacity(path.len() * 4);
+    for (step, child) in path.into_iter().enumerate() {
+        if step > 0 {
+            out.push('/');
+        }
+        // Writing to a String cannot fail.
+        let _ = match child {
+            ChildNumber::Hardened { index } => write!(out, "{index}'"),
+            ChildNumber::Normal { index } => write!(out, "{index}"),
+        };
+    }
+    out
 }
 
 /// A path as people write it: `m/84'/0'/0'`.

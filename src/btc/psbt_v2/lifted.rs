@@ -30,142 +30,120 @@ const OUT_TAP_BIP32_DERIVATION: u64 = 0x07;
 /// A taproot key's origin: the leaves it signs for and its derivation.
 type TapOrigin = (Vec<TapLeafHash>, KeySource);
 
-/// The pairs taken from one input or output map.
-#[derive(Default)]
-struct Taken {
-    bip32_derivation: Vec<(PublicKey, KeySource)>,
-    tap_key_origins: Vec<(XOnlyPublicKey, TapOrigin)>,
-    tap_internal_key: Option<XOnlyPublicKey>,
+/// A pair taken, decoded.
+enum Taken {
+    Bip32Derivation(PublicKey, KeySource),
+    TapKeyOrigin(XOnlyPublicKey, TapOrigin),
+    TapInternalKey(XOnlyPublicKey),
 }
 
-/// The pairs taken from every input and output map, in map order.
+/// The pairs taken, each with the map it came from, in map order.
 pub(super) struct Lifted {
-    inputs: Vec<Taken>,
-    outputs: Vec<Taken>,
+    taken: Vec<(MapLocation, Taken)>,
 }
 
 impl Lifted {
     /// Takes from `inputs` and `outputs` every key pair whose key `known` holds and that
     /// rust-bitcoin would accept.
     pub(super) fn take(inputs: &mut [RawMap], outputs: &mut [RawMap], known: &KnownKeys) -> Self {
-        let take_from = |kind, maps: &mut [RawMap]| -> Vec<Taken> {
-            maps.iter_mut()
-                .map(|map| {
-                    let mut taken = Taken::default();
-                    if !known.is_empty() {
-                        map.pairs.retain(|pair| !taken.take(kind, pair, known));
-                    }
-                    taken
-                })
-                .collect()
-        };
-        Lifted {
-            inputs: take_from(MapKind::Input, inputs),
-            outputs: take_from(MapKind::Output, outputs),
+        let mut taken = Vec::new();
+        if !known.is_empty() {
+            let inputs = inputs
+                .iter_mut()
+                .enumerate()
+                .map(|(i, m)| (MapLocation::Input(i), m));
+            let outputs = outputs
+                .iter_mut()
+                .enumerate()
+                .map(|(i, m)| (MapLocation::Output(i), m));
+            for (at, map) in inputs.chain(outputs) {
+                map.pairs
+                    .retain(|pair| match take(kind_of(at), pair, known) {
+                        Some(pair) => {
+                            taken.push((at, pair));
+                            false
+                        }
+                        None => true,
+                    });
+            }
         }
+        Lifted { taken }
     }
 
     /// Whether nothing was taken.
     pub(super) fn is_empty(&self) -> bool {
-        self.inputs.iter().chain(&self.outputs).all(Taken::is_empty)
+        self.taken.is_empty()
     }
 
     /// Puts the taken pairs into `psbt`, read from the rest.
     pub(super) fn put_back(self, psbt: &mut Psbt) -> Result<(), PsbtV2Error> {
-        if self.inputs.len() != psbt.inputs.len() || self.outputs.len() != psbt.outputs.len() {
-            return Err(PsbtV2Error::MapCountChanged);
-        }
-        for (index, (taken, input)) in self.inputs.into_iter().zip(&mut psbt.inputs).enumerate() {
-            taken.put(
-                MapLocation::Input(index),
-                &mut input.bip32_derivation,
-                &mut input.tap_key_origins,
-                &mut input.tap_internal_key,
-            )?;
-        }
-        for (index, (taken, output)) in self.outputs.into_iter().zip(&mut psbt.outputs).enumerate()
-        {
-            taken.put(
-                MapLocation::Output(index),
-                &mut output.bip32_derivation,
-                &mut output.tap_key_origins,
-                &mut output.tap_internal_key,
-            )?;
+        for (at, taken) in self.taken {
+            let (bip32_derivation, tap_key_origins, tap_internal_key) = match at {
+                MapLocation::Input(i) => {
+                    let input = psbt.inputs.get_mut(i).ok_or(PsbtV2Error::MapCountChanged)?;
+                    (
+                        &mut input.bip32_derivation,
+                        &mut input.tap_key_origins,
+                        &mut input.tap_internal_key,
+                    )
+                }
+                MapLocation::Output(i) => {
+                    let output = psbt
+                        .outputs
+                        .get_mut(i)
+                        .ok_or(PsbtV2Error::MapCountChanged)?;
+                    (
+                        &mut output.bip32_derivation,
+                        &mut output.tap_key_origins,
+                        &mut output.tap_internal_key,
+                    )
+                }
+                MapLocation::Global => continue,
+            };
+            let (bip32, tap, internal) = key_types(kind_of(at)).unwrap_or_default();
+            let duplicate = |key_type: u64, key_data: &[u8]| PsbtV2Error::DuplicateKey {
+                at,
+                key: format!("{key_type:02x}{}", key_data.to_lower_hex_string()),
+            };
+            match taken {
+                Taken::Bip32Derivation(public_key, source) => {
+                    insert_new(bip32_derivation, public_key, source)
+                        .ok_or_else(|| duplicate(bip32, &public_key.serialize()))?
+                }
+                Taken::TapKeyOrigin(x_only, origin) => insert_new(tap_key_origins, x_only, origin)
+                    .ok_or_else(|| duplicate(tap, &x_only.serialize()))?,
+                Taken::TapInternalKey(x_only) => {
+                    if tap_internal_key.replace(x_only).is_some() {
+                        return Err(duplicate(internal, &[]));
+                    }
+                }
+            }
         }
         Ok(())
     }
 }
 
-impl Taken {
-    fn is_empty(&self) -> bool {
-        self.bip32_derivation.is_empty()
-            && self.tap_key_origins.is_empty()
-            && self.tap_internal_key.is_none()
+/// `pair`, decoded, if it is a key pair of a `kind` map whose key `known` holds and whose
+/// value rust-bitcoin would accept.
+fn take(kind: MapKind, pair: &Pair, known: &KnownKeys) -> Option<Taken> {
+    let (bip32, tap, internal) = key_types(kind)?;
+    if pair.type_len != 1 {
+        return None;
     }
-
-    /// Takes `pair` (true) if it is a key pair of a `kind` map whose key `known` holds and
-    /// whose value rust-bitcoin would accept.
-    fn take(&mut self, kind: MapKind, pair: &Pair, known: &KnownKeys) -> bool {
-        let Some((bip32, tap, internal)) = key_types(kind) else {
-            return false;
-        };
-        if pair.type_len != 1 {
-            return false;
+    let data = pair.key_data();
+    match pair.key_type {
+        t if t == bip32 => Some(Taken::Bip32Derivation(
+            known.compressed(data)?,
+            key_source(&pair.value)?,
+        )),
+        t if t == tap => Some(Taken::TapKeyOrigin(
+            known.x_only(data)?,
+            tap_origin(&pair.value)?,
+        )),
+        t if t == internal && data.is_empty() => {
+            Some(Taken::TapInternalKey(known.x_only(&pair.value)?))
         }
-        let data = pair.key_data();
-        match pair.key_type {
-            t if t == bip32 => {
-                let (Some(public_key), Some(source)) =
-                    (known.compressed(data), key_source(&pair.value))
-                else {
-                    return false;
-                };
-                self.bip32_derivation.push((public_key, source));
-            }
-            t if t == tap => {
-                let (Some(x_only), Some(origin)) = (known.x_only(data), tap_origin(&pair.value))
-                else {
-                    return false;
-                };
-                self.tap_key_origins.push((x_only, origin));
-            }
-            t if t == internal && data.is_empty() => {
-                let Some(x_only) = known.x_only(&pair.value) else {
-                    return false;
-                };
-                self.tap_internal_key = Some(x_only);
-            }
-            _ => return false,
-        }
-        true
-    }
-
-    fn put(
-        self,
-        at: MapLocation,
-        bip32_derivation: &mut BTreeMap<PublicKey, KeySource>,
-        tap_key_origins: &mut BTreeMap<XOnlyPublicKey, TapOrigin>,
-        tap_internal_key: &mut Option<XOnlyPublicKey>,
-    ) -> Result<(), PsbtV2Error> {
-        let (bip32, tap, internal) = key_types(kind_of(at)).unwrap_or_default();
-        let duplicate = |key_type: u64, key_data: &[u8]| PsbtV2Error::DuplicateKey {
-            at,
-            key: format!("{key_type:02x}{}", key_data.to_lower_hex_string()),
-        };
-        for (public_key, source) in self.bip32_derivation {
-            insert_new(bip32_derivation, public_key, source)
-                .ok_or_else(|| duplicate(bip32, &public_key.serialize()))?;
-        }
-        for (x_only, origin) in self.tap_key_origins {
-            insert_new(tap_key_origins, x_only, origin)
-                .ok_or_else(|| duplicate(tap, &x_only.serialize()))?;
-        }
-        if let Some(x_only) = self.tap_internal_key {
-            if tap_internal_key.replace(x_only).is_some() {
-                return Err(duplicate(internal, &[]));
-            }
-        }
-        Ok(())
+        _ => None,
     }
 }
 

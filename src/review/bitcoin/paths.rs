@@ -18,10 +18,11 @@ impl Checks<'_, '_> {
         what: &str,
         change: bool,
     ) {
-        let shown = display_path(path);
-        let steps: Vec<ChildNumber> = path.into_iter().copied().collect();
+        // Written out only for a warning: most paths get none.
+        let shown = || display_path(path);
+        let steps: &[ChildNumber] = path.as_ref();
         if let [ChildNumber::Hardened { index: purpose }, ChildNumber::Hardened { index: coin }, ChildNumber::Hardened { index: account }, ..] =
-            steps[..]
+            *steps
         {
             let expected_coin = if self.network == Network::Bitcoin {
                 0
@@ -36,7 +37,7 @@ impl Checks<'_, '_> {
                         .arg("what", what)
                         .arg("index", index)
                         .arg("coin", coin)
-                        .arg("path", &shown)
+                        .arg("path", shown())
                         .arg("network", self.network),
                 );
             }
@@ -47,7 +48,7 @@ impl Checks<'_, '_> {
                     Text::new("warning-btc-path-unusual")
                         .arg("what", what)
                         .arg("index", index)
-                        .arg("path", &shown),
+                        .arg("path", shown()),
                 );
             }
         }
@@ -61,7 +62,7 @@ impl Checks<'_, '_> {
                         .arg("what", what)
                         .arg("index", index)
                         .arg("last", last)
-                        .arg("path", &shown),
+                        .arg("path", shown()),
                 );
             }
         }
