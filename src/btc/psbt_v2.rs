@@ -427,7 +427,7 @@ pub fn parse_any_knowing(
                 drop(raw);
                 (Psbt::deserialize(bytes).map_err(PsbtV2Error::Psbt)?, None)
             } else {
-                let v0_bytes = raw.write_v0();
+                let v0_bytes = raw.write_v0(bytes.len());
                 drop(raw);
                 (
                     Psbt::deserialize(&v0_bytes).map_err(PsbtV2Error::Psbt)?,
@@ -922,9 +922,11 @@ impl RawPsbt {
         }
     }
 
-    /// A version 0 PSBT as it stands, written back.
-    fn write_v0(&self) -> Vec<u8> {
-        let mut out = MAGIC.to_vec();
+    /// A version 0 PSBT as it stands, written back (`capacity`: the length it was read from,
+    /// so that the copy is made once).
+    fn write_v0(&self, capacity: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(capacity);
+        out.extend_from_slice(MAGIC);
         for p in &self.global.pairs {
             write_pair(&mut out, &p.key, &p.value);
         }

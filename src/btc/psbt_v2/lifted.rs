@@ -246,7 +246,7 @@ mod tests {
                 assert_eq!(lifted.is_empty(), key_pairs == 0);
                 taken_in_all += key_pairs;
 
-                let mut read = Psbt::deserialize(&raw.write_v0()).unwrap();
+                let mut read = Psbt::deserialize(&raw.write_v0(bytes.len())).unwrap();
                 lifted.put_back(&mut read).unwrap();
                 assert!(read == psbt, "{file}: {}", case["note"]);
             }
