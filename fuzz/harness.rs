@@ -332,31 +332,20 @@ pub fn remembered(data: &[u8]) {
 pub fn known_keys_of(psbt: &bitcoin::psbt::Psbt) -> KnownKeys {
     let mut known = KnownKeys::none();
     let full = |x: &bitcoin::XOnlyPublicKey| x.public_key(bitcoin::secp256k1::Parity::Even);
-    for input in &psbt.inputs {
-        input
-            .bip32_derivation
-            .keys()
-            .for_each(|k| known.offer_key(k));
-        input
-            .tap_key_origins
-            .keys()
-            .for_each(|k| known.offer_key(&full(k)));
-        input
-            .tap_internal_key
-            .iter()
-            .for_each(|k| known.offer_key(&full(k)));
-    }
-    for output in &psbt.outputs {
-        output
-            .bip32_derivation
-            .keys()
-            .for_each(|k| known.offer_key(k));
-        output
-            .tap_key_origins
+    let inputs = psbt
+        .inputs
+        .iter()
+        .map(|i| (&i.bip32_derivation, &i.tap_key_origins, &i.tap_internal_key));
+    let outputs = psbt
+        .outputs
+        .iter()
+        .map(|o| (&o.bip32_derivation, &o.tap_key_origins, &o.tap_internal_key));
+    for (bip32_derivation, tap_key_origins, tap_internal_key) in inputs.chain(outputs) {
+        bip32_derivation.keys().for_each(|k| known.offer_key(k));
+        tap_key_origins
             .keys()
             .for_each(|k| known.offer_key(&full(k)));
-        output
-            .tap_internal_key
+        tap_internal_key
             .iter()
             .for_each(|k| known.offer_key(&full(k)));
     }

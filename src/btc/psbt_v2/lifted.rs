@@ -217,24 +217,43 @@ mod tests {
                     .decode(case["psbt"].as_str().unwrap())
                     .unwrap();
                 let psbt = Psbt::deserialize(&bytes).unwrap();
-                let mut known = KnownKeys::none();
-                let mut key_pairs = 0;
-                let even = |x: &XOnlyPublicKey| x.public_key(bitcoin::secp256k1::Parity::Even);
-                let maps = psbt
+                // What rust-bitcoin read: how many key pairs there are.
+                let key_pairs: usize = psbt
                     .inputs
                     .iter()
-                    .map(|i| (&i.bip32_derivation, &i.tap_key_origins, &i.tap_internal_key));
-                let outputs = psbt
-                    .outputs
-                    .iter()
-                    .map(|o| (&o.bip32_derivation, &o.tap_key_origins, &o.tap_internal_key));
-                for (bip32, tap, internal) in maps.chain(outputs) {
-                    bip32.keys().for_each(|k| known.offer_key(k));
-                    tap.keys().for_each(|k| known.offer_key(&even(k)));
-                    internal.iter().for_each(|k| known.offer_key(&even(k)));
-                    key_pairs += bip32.len() + tap.len() + usize::from(internal.is_some());
-                }
+                    .map(|i| {
+                        i.bip32_derivation.len()
+                            + i.tap_key_origins.len()
+                            + usize::from(i.tap_internal_key.is_some())
+                    })
+                    .chain(psbt.outputs.iter().map(|o| {
+                        o.bip32_derivation.len()
+                            + o.tap_key_origins.len()
+                            + usize::from(o.tap_internal_key.is_some())
+                    }))
+                    .sum();
+                // The keys, decompressed here from the raw pairs (x-only keys offered as the
+                // point with odd y: an x-only key is the same whichever y it was offered with).
                 let mut raw = RawPsbt::parse(&bytes).unwrap();
+                let mut known = KnownKeys::none();
+                let maps = raw.inputs.iter().map(|m| (MapKind::Input, m));
+                let maps = maps.chain(raw.outputs.iter().map(|m| (MapKind::Output, m)));
+                for (kind, map) in maps {
+                    let (bip32, tap, internal) = key_types(kind).unwrap();
+                    for pair in &map.pairs {
+                        let x_only = match pair.key_type {
+                            t if t == bip32 => {
+                                known.offer_key(&PublicKey::from_slice(pair.key_data()).unwrap());
+                                continue;
+                            }
+                            t if t == tap => pair.key_data(),
+                            t if t == internal => &pair.value[..],
+                            _ => continue,
+                        };
+                        let x_only = XOnlyPublicKey::from_slice(x_only).unwrap();
+                        known.offer_key(&x_only.public_key(bitcoin::secp256k1::Parity::Odd));
+                    }
+                }
                 let before = pair_count(&raw);
                 let lifted = Lifted::take(&mut raw.inputs, &mut raw.outputs, &known);
                 assert_eq!(
