@@ -30,8 +30,9 @@ use crate::transport::parts::ur_text;
 use crate::transport::registry::Payload;
 use crate::{Error, Result};
 
-/// Reads a request from `path` (- for stdin), with the SHA-256 of its bytes; a PSBT's keys
-/// that `known` holds are not decompressed again.
+/// Reads a request from `path` (- for stdin), keeping only the SHA-256 of its bytes (for the
+/// audit log) rather than the bytes; a PSBT's keys that `known` holds are not decompressed
+/// again.
 pub fn read_request(path: &Path, known: &KnownKeys) -> Result<(Request, sha256::Hash)> {
     let data = files::read_input(path)?;
     let hash = sha256::Hash::hash(&data);

@@ -423,17 +423,11 @@ pub fn parse_any_knowing(
     let (mut psbt, extras) = match version {
         PsbtVersion::V0 => {
             raw.reject_v2_fields()?;
-            if lifted.is_empty() {
-                drop(raw);
-                (Psbt::deserialize(bytes).map_err(PsbtV2Error::Psbt)?, None)
-            } else {
-                let v0_bytes = raw.write_v0(bytes.len());
-                drop(raw);
-                (
-                    Psbt::deserialize(&v0_bytes).map_err(PsbtV2Error::Psbt)?,
-                    None,
-                )
-            }
+            // Without the taken pairs when any were taken; else the bytes as they came.
+            let rest = (!lifted.is_empty()).then(|| raw.write_v0(bytes.len()));
+            drop(raw);
+            let psbt = Psbt::deserialize(rest.as_deref().unwrap_or(bytes));
+            (psbt.map_err(PsbtV2Error::Psbt)?, None)
         }
         PsbtVersion::V2 => {
             let (v0_bytes, extras) = v2_to_v0(&raw)?;

@@ -78,7 +78,7 @@ impl Remembered {
         engine.input(MAGIC);
         let key = Zeroizing::new(Hmac::from_engine(engine).to_byte_array());
         Remembered {
-            path: keystore.parent().unwrap_or(Path::new(".")).join(FILE_NAME),
+            path: beside(keystore),
             key,
         }
     }
@@ -152,6 +152,11 @@ impl Remembered {
     }
 }
 
+/// The file's path beside `keystore`.
+fn beside(keystore: &Path) -> PathBuf {
+    keystore.parent().unwrap_or(Path::new(".")).join(FILE_NAME)
+}
+
 /// Equality of two codes in time that does not depend on where they differ.
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
@@ -216,8 +221,7 @@ fn write_body(out: &mut dyn Write, memo: &PublicDerivations) -> std::io::Result<
 /// ([`Remembered::recall`]) reports such a file.
 pub fn known_keys(keystore: &Path) -> KnownKeys {
     let mut known = KnownKeys::none();
-    let path = keystore.parent().unwrap_or(Path::new(".")).join(FILE_NAME);
-    let Ok(file) = File::open(path) else {
+    let Ok(file) = File::open(beside(keystore)) else {
         return known;
     };
     let mut reader = Reader {

@@ -61,8 +61,6 @@ pub struct SignArgs {
     device: Option<super::device::DeviceArg>,
 }
 
-/// Reads and recognises a request, keeping only its SHA-256 (for the audit log) rather than
-/// the raw bytes.
 /// The keys remembered beside the keystore, if there is one, for reading the request.
 fn known_keys(ctx: &Context) -> KnownKeys {
     ctx.keystore_path()
